@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs every Debian 12 package that Keel's build, tests and emulators need.
+# Idempotent: when everything is already installed it changes nothing.
+# Run as root (or with sudo available).
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config git python3
+  clang libclang-rt-14-dev
+  # userspace libraries
+  libcmocka-dev libuv1-dev libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
+  libcurl4-openssl-dev libgnutls28-dev libxen-dev
+  # boot images and emulated hosts
+  grub-pc-bin grub-common xorriso mtools
+  bochs bochs-term bochsbios vgabios
+  qemu-system-x86
+  # Xen's own clients, for compatibility tests of keel-xenstored
+  xenstore-utils xen-utils-4.17
+  # load generation for the benchmarks
+  wrk
+  # the OpenAPI linter runs on Node
+  nodejs npm
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "setup: done"

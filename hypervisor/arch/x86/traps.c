@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Hypervisor exceptions. Any exception in the hypervisor itself is a bug: dump
+ * the state on the console and halt, so a fault never turns into a silent
+ * triple fault and reboot loop.
+ */
+#include <arch/x86/traps.h>
+#include <arch/x86/cpu.h>
+#include <arch/x86/boot_defs.h>
+#include <keel/printk.h>
+
+struct idt_entry {
+	u16 off_lo;
+	u16 sel;
+	u8 ist;
+	u8 type;
+	u16 off_mid;
+	u32 off_hi;
+	u32 zero;
+} __packed;
+
+static struct idt_entry idt[256] __aligned(16);
+extern const u64 isr_table[32];
+
+static const char *const names[32] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+	"#BR bound range", "#UD invalid opcode", "#NM no FPU", "#DF double fault",
+	"coprocessor overrun", "#TS invalid TSS", "#NP segment not present",
+	"#SS stack fault", "#GP general protection", "#PF page fault", "reserved",
+	"#MF x87 error", "#AC alignment check", "#MC machine check", "#XM SIMD error",
+	"#VE virtualization", "#CP control protection",
+};
+
+void traps_init(void)
+{
+	struct {
+		u16 limit;
+		u64 base;
+	} __packed idtr = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
+
+	for (int i = 0; i < 32; i++) {
+		u64 a = isr_table[i];
+		idt[i] = (struct idt_entry){
+			.off_lo = (u16)a,
+			.sel = GDT_CS64,
+			.type = 0x8e,	/* present, DPL 0, 64-bit interrupt gate */
+			.off_mid = (u16)(a >> 16),
+			.off_hi = (u32)(a >> 32),
+		};
+	}
+	asm volatile("lidt %0" ::"m"(idtr));
+}
+
+void trap_handler(struct trap_frame *f)
+{
+	const char *name = f->vector < 32 && names[f->vector] ? names[f->vector] : "exception";
+
+	printk("keel: hypervisor exception %lu (%s), error code 0x%lx\n", f->vector, name,
+	       f->error_code);
+	printk("  rip %016lx cs %04lx rflags %016lx rsp %016lx cr2 %016lx\n", f->rip, f->cs,
+	       f->rflags, f->rsp, read_cr2());
+	printk("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
+	printk("  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", f->rsi, f->rdi, f->rbp, f->r8);
+	printk("  r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", f->r9, f->r10, f->r11, f->r12);
+	printk("  r13 %016lx r14 %016lx r15 %016lx\n", f->r13, f->r14, f->r15);
+	panic("unexpected exception in the hypervisor");
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kmain: the boot CPU's path from the multiboot2 hand-off to VMX root mode.
+ *
+ * Command line (GRUB's multiboot2 line):
+ *   selftest=vmx   print one "Test result:" line for the boot test and power
+ *                  off the emulator (Bochs port 0x8900, QEMU isa-debug-exit)
+ */
+#include <keel/bootinfo.h>
+#include <keel/cmdline.h>
+#include <keel/console.h>
+#include <keel/emu.h>
+#include <keel/errno.h>
+#include <keel/printk.h>
+#include <keel/version.h>
+#include <arch/x86/boot_defs.h>
+#include <arch/x86/cpu.h>
+#include <arch/x86/traps.h>
+#include <arch/x86/vmx.h>
+
+static struct boot_info boot_info;
+static char selftest[32];	/* "selftest=NAME" on the command line */
+
+static const char *mmap_type_name(u32 type)
+{
+	switch (type) {
+	case MMAP_RAM: return "RAM";
+	case MMAP_RESERVED: return "reserved";
+	case MMAP_ACPI_RECLAIM: return "ACPI";
+	case MMAP_ACPI_NVS: return "ACPI NVS";
+	case MMAP_BAD: return "bad";
+	default: return "unknown";
+	}
+}
+
+static void print_boot_info(const struct boot_info *bi)
+{
+	printk("keel: loader \"%s\", command line \"%s\"\n", bi->loader, bi->cmdline);
+	printk("keel: memory map (%u entries):\n", bi->nr_mmap);
+	for (u32 i = 0; i < bi->nr_mmap; i++) {
+		const struct boot_mmap_entry *m = &bi->mmap[i];
+		printk("  [%016lx-%016lx] %s\n", m->addr, m->addr + m->len - 1,
+		       mmap_type_name(m->type));
+	}
+	printk("keel: RAM %lu MiB\n", boot_ram_bytes(bi) >> 20);
+	printk("keel: %u module(s)\n", bi->nr_modules);
+	for (u32 i = 0; i < bi->nr_modules; i++) {
+		const struct boot_module *m = &bi->modules[i];
+		printk("  module %u: [%08lx-%08lx] %lu KiB \"%s\"\n", i, m->start, m->end,
+		       (m->end - m->start) >> 10, m->cmdline);
+	}
+	if (bi->dropped_mmap || bi->dropped_modules)
+		printk("keel: warning: %u memory-map entries and %u modules ignored\n",
+		       bi->dropped_mmap, bi->dropped_modules);
+}
+
+static void print_vmx_summary(const struct vmx_caps *c)
+{
+	printk("keel: VT-x: VMCS revision 0x%x, size %u bytes, true controls %s\n", c->revision,
+	       c->vmcs_size, c->true_ctls ? "yes" : "no");
+	printk("keel: VT-x: EPT %s (4-level %s, WB %s, 2M %s, 1G %s, INVEPT %s), "
+	       "VPID %s (INVVPID %s), unrestricted guest %s\n",
+	       c->ept ? "yes" : "no", c->ept_walk4 ? "yes" : "no", c->ept_wb ? "yes" : "no",
+	       c->ept_2m ? "yes" : "no", c->ept_1g ? "yes" : "no", c->invept ? "yes" : "no",
+	       c->vpid ? "yes" : "no", c->invvpid ? "yes" : "no", c->unrestricted ? "yes" : "no");
+}
+
+/* Ends a self-test: one result line, then power off the emulator. */
+static __noreturn void selftest_done(bool pass, const char *name, const char *why)
+{
+	if (pass)
+		printk("Test result: PASS %s\n", name);
+	else
+		printk("Test result: FAIL %s: %s\n", name, why);
+	emu_poweroff();
+	printk("keel: halted\n");
+	cpu_halt_forever();
+}
+
+/* A fatal condition at boot: say why on the console and halt (never reboot). */
+static __noreturn void boot_fail(const char *what, const char *why)
+{
+	printk("keel: error: %s: %s\n", what, why);
+	if (selftest[0])
+		selftest_done(false, selftest, why);
+	printk("keel: halted\n");
+	console_flush();
+	cpu_halt_forever();
+}
+
+void kmain(u32 magic, u32 mbi_pa)
+{
+	struct vmx_raw raw;
+	struct vmx_caps caps;
+	const char *why;
+
+	serial_init(0x3f8);
+	traps_init();
+	printk("\nKeel hypervisor %s starting\n", KEEL_VERSION);
+
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		boot_fail("not started by a multiboot2 loader", "bad magic in EAX");
+	const void *mbi = (const void *)(uintptr_t)mbi_pa;
+	u32 total = *(const u32 *)mbi;
+	if (mb2_parse(mbi, total <= (1u << 20) ? total : 0, mbi_pa, &boot_info, &why))
+		boot_fail("bad multiboot2 information", why);
+	print_boot_info(&boot_info);
+	cmdline_get(boot_info.cmdline, "selftest", selftest, sizeof(selftest));
+
+	vmx_read_raw(&raw);
+	if (vmx_caps_decode(&raw, &caps, &why)) {
+		if (caps.vmx && caps.enabled_by_firmware)
+			print_vmx_summary(&caps);
+		boot_fail("VT-x not available", why);
+	}
+	print_vmx_summary(&caps);
+	if (vmx_on(&raw, &caps))
+		boot_fail("VT-x not available", "VMXON failed");
+	printk("keel: VMX root operation entered on the boot CPU\n");
+
+	if (selftest[0])
+		selftest_done(true, selftest, NULL);
+
+	printk("keel: ready; no domains to run\n");
+	console_flush();
+	cpu_halt_forever();
+}

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+/* The hypervisor console: formatted lines to the serial port. */
+#include <keel/printk.h>
+#include <keel/console.h>
+#include <arch/x86/cpu.h>
+
+void printk(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+	console_write(line, (size_t)n);
+}
+
+void panic(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+	printk("keel: PANIC: ");
+	console_write(line, (size_t)n);
+	printk("\nkeel: halted\n");
+	console_flush();
+	cpu_halt_forever();
+}

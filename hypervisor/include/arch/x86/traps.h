@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef KEEL_ARCH_X86_TRAPS_H
+#define KEEL_ARCH_X86_TRAPS_H
+
+#include <keel/types.h>
+
+/* The frame isr.S builds, lowest address first. */
+struct trap_frame {
+	u64 r15, r14, r13, r12, r11, r10, r9, r8;
+	u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	u64 vector, error_code;
+	u64 rip, cs, rflags, rsp, ss;
+};
+
+void traps_init(void);
+void trap_handler(struct trap_frame *f);
+
+#endif
