@@ -139,3 +139,5 @@ boot_stack:	.skip	BOOT_STACK_SIZE
 boot_stack_top:
 boot_magic:	.skip	4
 boot_mbi:	.skip	4
+
+	.section .note.GNU-stack, "", @progbits

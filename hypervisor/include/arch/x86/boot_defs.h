@@ -14,7 +14,7 @@
 #define CR0_PE		(1 << 0)
 #define CR0_NE		(1 << 5)
 #define CR0_WP		(1 << 16)
-#define CR0_PG		(1 << 31)
+#define CR0_PG		0x80000000
 #define CR4_PAE		(1 << 5)
 #define CR4_PGE		(1 << 7)
 #define CR4_VMXE	(1 << 13)

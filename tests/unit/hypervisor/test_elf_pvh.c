@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+/* PVH ELF loading from synthetic images, and every rejection. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include <keel/elf_pvh.h>
+#include <keel/errno.h>
+
+static u8 img[16384];
+static u8 guest[0x20000];
+
+static void w16(u64 o, u16 v) { memcpy(img + o, &v, 2); }
+static void w32(u64 o, u32 v) { memcpy(img + o, &v, 4); }
+static void w64(u64 o, u64 v) { memcpy(img + o, &v, 8); }
+
+/* ELF64 with phdrs at 64: [0] PT_LOAD file 0x1000..0x1100 -> paddr 0x10000 memsz 0x200,
+ * [1] PT_NOTE at 0x2000 holding a Xen PHYS32_ENTRY note (desc size descsz). */
+static void build(u32 descsz, u64 entry)
+{
+	memset(img, 0, sizeof(img));
+	memcpy(img, "\177ELF", 4);
+	img[4] = 2;
+	img[5] = 1;
+	w16(18, 62);
+	w64(32, 64);
+	w16(54, 56);
+	w16(56, 2);
+	w32(64, 1);
+	w64(64 + 8, 0x1000);
+	w64(64 + 24, 0x10000);
+	w64(64 + 32, 0x100);
+	w64(64 + 40, 0x200);
+	w32(120, 4);
+	w64(120 + 8, 0x2000);
+	w64(120 + 32, 12 + 4 + descsz);
+	w32(0x2000, 4);
+	w32(0x2004, descsz);
+	w32(0x2008, 18);
+	memcpy(img + 0x200c, "Xen", 4);
+	if (descsz == 8)
+		w64(0x2010, entry);
+	else
+		w32(0x2010, (u32)entry);
+	memset(img + 0x1000, 0xab, 0x100);
+}
+
+static u8 *map(void *ctx, u64 gpa, u64 len)
+{
+	(void)ctx;
+	if (gpa > sizeof(guest) || len > sizeof(guest) - gpa)
+		return NULL;
+	return guest + gpa;
+}
+
+static void loads(void **state)
+{
+	(void)state;
+	struct elf_pvh_info info;
+	const char *why;
+
+	build(8, 0x10040);
+	assert_int_equal(elf_pvh_inspect(img, sizeof(img), &info, &why), 0);
+	assert_int_equal(info.entry, 0x10040);
+	assert_true(info.lo == 0x10000 && info.hi == 0x10200);
+	memset(guest, 0xcc, sizeof(guest));
+	assert_int_equal(elf_pvh_load(img, sizeof(img), map, NULL, &why), 0);
+	assert_int_equal(guest[0x10000], 0xab);
+	assert_int_equal(guest[0x100ff], 0xab);
+	assert_int_equal(guest[0x10100], 0);	/* bss zeroed */
+	assert_int_equal(guest[0x101ff], 0);
+	assert_int_equal(guest[0x10200], 0xcc);	/* nothing beyond memsz */
+	build(4, 0x10010);
+	assert_int_equal(elf_pvh_inspect(img, sizeof(img), &info, &why), 0);
+	assert_int_equal(info.entry, 0x10010);
+}
+
+#define REJECT(setup, text)                                                     \
+	do {                                                                    \
+		struct elf_pvh_info info;                                       \
+		const char *why = NULL;                                         \
+		build(8, 0x10040);                                              \
+		setup;                                                          \
+		assert_int_not_equal(elf_pvh_inspect(img, sizeof(img), &info, &why), 0); \
+		assert_non_null(why);                                           \
+		assert_non_null(strstr(why, text));                             \
+	} while (0)
+
+static void rejects(void **state)
+{
+	(void)state;
+	REJECT(img[1] = 'X', "not an ELF");
+	REJECT(img[4] = 1, "ELF64");
+	REJECT(w16(18, 3), "x86-64");
+	REJECT(w16(54, 32), "program headers");
+	REJECT(w16(56, 0), "program headers");
+	REJECT(w64(32, 16380), "beyond the end");
+	REJECT(w64(64 + 8, 16300), "segment beyond");
+	REJECT(w64(64 + 32, 0x10000), "segment beyond");
+	REJECT(w64(64 + 40, 0x10), "inconsistent");
+	REJECT(w64(64 + 24, ~0ULL - 0x10), "inconsistent");
+	REJECT(w32(0x2008, 17), "not a PVH kernel");
+	REJECT(w32(0x2004, 6), "bad size");
+	REJECT(w32(0x2004, 4000), "past its segment");
+	REJECT(w64(0x2010, 0x100000000ULL), "above 4 GiB");
+	REJECT(w64(0x2010, 0x20000), "outside the loaded");
+	REJECT(w32(64, 6), "nothing to load");
+	/* Too small to be a header at all. */
+	struct elf_pvh_info info;
+	const char *why;
+	assert_int_equal(elf_pvh_inspect(img, 10, &info, &why), -EINVAL);
+}
+
+static void load_out_of_guest_memory(void **state)
+{
+	(void)state;
+	const char *why;
+
+	build(8, 0x1ff40);
+	w64(64 + 24, 0x1ff00);
+	w64(64 + 40, 0x200);
+	assert_int_equal(elf_pvh_load(img, sizeof(img), map, NULL, &why), -ENOMEM);
+	assert_non_null(strstr(why, "does not fit"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(loads),
+		cmocka_unit_test(rejects),
+		cmocka_unit_test(load_out_of_guest_memory),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
