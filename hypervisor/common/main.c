@@ -17,9 +17,16 @@
 #include <arch/x86/cpu.h>
 #include <arch/x86/traps.h>
 #include <arch/x86/vmx.h>
+#include <arch/x86/vmx_vcpu.h>
+#include <arch/x86/apic.h>
+#include <arch/x86/percpu.h>
+#include <keel/domain.h>
+#include <keel/mm.h>
+#include <keel/sched.h>
+#include <keel/selftest.h>
+#include <keel/timer.h>
 
 static struct boot_info boot_info;
-static char selftest[32];	/* "selftest=NAME" on the command line */
 
 static const char *mmap_type_name(u32 type)
 {
@@ -65,27 +72,41 @@ static void print_vmx_summary(const struct vmx_caps *c)
 	       c->vpid ? "yes" : "no", c->invvpid ? "yes" : "no", c->unrestricted ? "yes" : "no");
 }
 
-/* Ends a self-test: one result line, then power off the emulator. */
-static __noreturn void selftest_done(bool pass, const char *name, const char *why)
-{
-	if (pass)
-		printk("Test result: PASS %s\n", name);
-	else
-		printk("Test result: FAIL %s: %s\n", name, why);
-	emu_poweroff();
-	printk("keel: halted\n");
-	cpu_halt_forever();
-}
-
 /* A fatal condition at boot: say why on the console and halt (never reboot). */
 static __noreturn void boot_fail(const char *what, const char *why)
 {
 	printk("keel: error: %s: %s\n", what, why);
-	if (selftest[0])
-		selftest_done(false, selftest, why);
+	if (selftest_active())
+		selftest_fail_now(why);
 	printk("keel: halted\n");
 	console_flush();
 	cpu_halt_forever();
+}
+
+/* Each GRUB module is a PVH kernel; its command line holds the domain's settings. */
+static void start_boot_domains(const struct boot_info *bi)
+{
+	for (u32 i = 0; i < bi->nr_modules; i++) {
+		const struct boot_module *m = &bi->modules[i];
+		struct domain_config cfg;
+		const char *why;
+		struct domain *d;
+
+		if (domain_config_parse(m->cmdline, &cfg, &why))
+			boot_fail("bad module command line", why);
+		d = domain_create(&cfg, &why);
+		if (!d)
+			boot_fail("cannot create a domain", why);
+		if (domain_load_pvh(d, phys_to_virt(m->start), m->end - m->start, &why)) {
+			printk("keel: module %u (%s): %s\n", i, cfg.name, why);
+			boot_fail("cannot load a PVH kernel", why);
+		}
+		printk("keel: domain %u (%s): %lu MiB, %u vCPU(s), weight %u, cap %u%%\n", d->id,
+		       d->name, d->mem_size >> 20, d->nr_vcpus, d->weight, d->cap);
+	}
+	for (u16 id = 0; id < MAX_DOMAINS; id++)
+		if (domain_by_id(id))
+			domain_unpause(domain_by_id(id));
 }
 
 void kmain(u32 magic, u32 mbi_pa)
@@ -95,6 +116,7 @@ void kmain(u32 magic, u32 mbi_pa)
 	const char *why;
 
 	serial_init(0x3f8);
+	percpu_init(0);
 	traps_init();
 	printk("\nKeel hypervisor %s starting\n", KEEL_VERSION);
 
@@ -105,7 +127,12 @@ void kmain(u32 magic, u32 mbi_pa)
 	if (mb2_parse(mbi, total <= (1u << 20) ? total : 0, mbi_pa, &boot_info, &why))
 		boot_fail("bad multiboot2 information", why);
 	print_boot_info(&boot_info);
-	cmdline_get(boot_info.cmdline, "selftest", selftest, sizeof(selftest));
+	char test[32];
+	if (cmdline_get(boot_info.cmdline, "selftest", test, sizeof(test)) > 0)
+		selftest_init(test);
+	if (mm_init(&boot_info, mbi_pa, total))
+		boot_fail("memory", "cannot build the frame pool");
+	printk("keel: %lu MiB free for domains\n", mm_free_bytes() >> 20);
 
 	vmx_read_raw(&raw);
 	if (vmx_caps_decode(&raw, &caps, &why)) {
@@ -117,11 +144,28 @@ void kmain(u32 magic, u32 mbi_pa)
 	if (vmx_on(&raw, &caps))
 		boot_fail("VT-x not available", "VMXON failed");
 	printk("keel: VMX root operation entered on the boot CPU\n");
+	if (vmx_controls_init(&raw, &caps, &why))
+		boot_fail("VT-x controls unusable", why);
 
-	if (selftest[0])
-		selftest_done(true, selftest, NULL);
+	/* The FPU/SSE state is switched between vCPUs with FXSAVE. */
+	write_cr4(read_cr4() | BIT(9) | BIT(10));
+	tsc_calibrate();
+	if (apic_init())
+		boot_fail("no x2APIC", "the host timer needs an x2APIC");
+	printk("keel: TSC %lu kHz, APIC timer in %s mode\n", tsc_khz,
+	       apic_tsc_deadline_mode() ? "TSC-deadline" : "one-shot");
+	sched_init();
 
-	printk("keel: ready; no domains to run\n");
-	console_flush();
-	cpu_halt_forever();
+	if (!boot_info.nr_modules) {
+		if (selftest_active()) {
+			printk("Test result: PASS %s\n", test);
+			emu_poweroff();
+		}
+		printk("keel: ready; no domains to run\n");
+		console_flush();
+		cpu_halt_forever();
+	}
+	start_boot_domains(&boot_info);
+	printk("keel: ready\n");
+	sched_run();
 }

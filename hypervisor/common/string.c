@@ -2,22 +2,20 @@
 /* The C string and memory functions the compiler and the hypervisor need. */
 #include <keel/string.h>
 
+/* REP STOSB/MOVSB: fast on current CPUs, and Bochs runs them in bulk. */
 void *memset(void *s, int c, size_t n)
 {
-	u8 *p = s;
+	void *d = s;
 
-	while (n--)
-		*p++ = (u8)c;
+	asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
 	return s;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	u8 *d = dst;
-	const u8 *s = src;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
 	return dst;
 }
 

@@ -5,6 +5,7 @@
  * triple fault and reboot loop.
  */
 #include <arch/x86/traps.h>
+#include <arch/x86/apic.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/boot_defs.h>
 #include <keel/printk.h>
@@ -21,6 +22,7 @@ struct idt_entry {
 
 static struct idt_entry idt[256] __aligned(16);
 extern const u64 isr_table[32];
+extern void isr_host_irq(void), isr_spurious(void);
 
 static const char *const names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -31,6 +33,23 @@ static const char *const names[32] = {
 	"#VE virtualization", "#CP control protection",
 };
 
+static void set_gate(u32 vec, u64 a)
+{
+	idt[vec] = (struct idt_entry){
+		.off_lo = (u16)a,
+		.sel = GDT_CS64,
+		.type = 0x8e,	/* present, DPL 0, 64-bit interrupt gate */
+		.off_mid = (u16)(a >> 16),
+		.off_hi = (u32)(a >> 32),
+	};
+}
+
+/* The host timer and IPIs reach the IDT only while the hypervisor idles. */
+void host_irq(void)
+{
+	apic_eoi();
+}
+
 void traps_init(void)
 {
 	struct {
@@ -38,16 +57,11 @@ void traps_init(void)
 		u64 base;
 	} __packed idtr = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
 
-	for (int i = 0; i < 32; i++) {
-		u64 a = isr_table[i];
-		idt[i] = (struct idt_entry){
-			.off_lo = (u16)a,
-			.sel = GDT_CS64,
-			.type = 0x8e,	/* present, DPL 0, 64-bit interrupt gate */
-			.off_mid = (u16)(a >> 16),
-			.off_hi = (u32)(a >> 32),
-		};
-	}
+	for (int i = 0; i < 32; i++)
+		set_gate(i, isr_table[i]);
+	set_gate(HOST_TIMER_VECTOR, (u64)(uintptr_t)isr_host_irq);
+	set_gate(HOST_IPI_VECTOR, (u64)(uintptr_t)isr_host_irq);
+	set_gate(HOST_SPURIOUS_VECTOR, (u64)(uintptr_t)isr_spurious);
 	asm volatile("lidt %0" ::"m"(idtr));
 }
 

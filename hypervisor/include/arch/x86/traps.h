@@ -14,5 +14,6 @@ struct trap_frame {
 
 void traps_init(void);
 void trap_handler(struct trap_frame *f);
+void host_irq(void);
 
 #endif

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+/* VMCS set-up for a vCPU (Intel SDM vol. 3, chapter 25, "VM-entry checks"). */
+#include <arch/x86/vmx_vcpu.h>
+#include <arch/x86/vmx_regs.h>
+#include <arch/x86/boot_defs.h>
+#include <arch/x86/cpu.h>
+#include <arch/x86/percpu.h>
+#include <keel/errno.h>
+#include <keel/mm.h>
+#include <keel/printk.h>
+#include <keel/string.h>
+
+_Static_assert(__builtin_offsetof(struct guest_regs, rdi) == GR_RDI, "vmx_regs.h");
+_Static_assert(__builtin_offsetof(struct guest_regs, r15) == GR_R15, "vmx_regs.h");
+_Static_assert(__builtin_offsetof(struct guest_regs, cr2) == GR_CR2, "vmx_regs.h");
+_Static_assert(__builtin_offsetof(struct vcpu, regs) == 0, "regs first");
+
+extern void vmx_exit(void);
+extern int vmx_enter(struct guest_regs *regs, u64 launched);
+
+u32 vmx_pin_ctls, vmx_cpu_ctls, vmx_cpu2_ctls, vmx_exit_ctls, vmx_entry_ctls;
+static u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+static u32 vmcs_revision;
+static u16 next_vpid = 1;
+
+/* want | must-be-one, masked to may-be-one; fails when a required bit is impossible. */
+static int pick(u64 msr, u32 want, u32 required, u32 *out, const char *name, const char **why)
+{
+	u32 v = (want | (u32)msr) & (u32)(msr >> 32);
+
+	if ((v & required) != required) {
+		*why = name;
+		return -ENODEV;
+	}
+	*out = v;
+	return 0;
+}
+
+int vmx_controls_init(const struct vmx_raw *raw, const struct vmx_caps *caps, const char **why)
+{
+	int err;
+
+	vmcs_revision = caps->revision;
+	cr0_fixed0 = raw->cr0_fixed0;
+	cr0_fixed1 = raw->cr0_fixed1;
+	cr4_fixed0 = raw->cr4_fixed0;
+	cr4_fixed1 = raw->cr4_fixed1;
+
+	err = pick(raw->pinbased, PIN_EXT_INTR_EXIT | PIN_NMI_EXIT,
+		   PIN_EXT_INTR_EXIT | PIN_NMI_EXIT, &vmx_pin_ctls, "pin-based controls", why);
+	if (err)
+		return err;
+	u32 cpu_want = CPU_HLT_EXIT | CPU_UNCOND_IO_EXIT | CPU_SECONDARY | CPU_CR8_LOAD_EXIT |
+		       CPU_CR8_STORE_EXIT | CPU_MWAIT_EXIT | CPU_MONITOR_EXIT | CPU_RDPMC_EXIT;
+	err = pick(raw->procbased, cpu_want, cpu_want, &vmx_cpu_ctls,
+		   "processor-based controls", why);
+	if (err)
+		return err;
+	/* Only ask for what we need; CR3 exiting is unnecessary with EPT. */
+	vmx_cpu_ctls &= ~(CPU_CR3_LOAD_EXIT | CPU_CR3_STORE_EXIT) | (u32)raw->procbased;
+	u32 cpu2_want = CPU2_EPT | CPU2_UNRESTRICTED | (caps->vpid ? CPU2_VPID : 0) |
+			CPU2_RDTSCP | CPU2_INVPCID;
+	err = pick(raw->procbased2, cpu2_want, CPU2_EPT | CPU2_UNRESTRICTED, &vmx_cpu2_ctls,
+		   "secondary controls", why);
+	if (err)
+		return err;
+	err = pick(raw->exit, EXIT_HOST_ADDR64 | EXIT_ACK_INTR | EXIT_SAVE_EFER | EXIT_LOAD_EFER |
+			      EXIT_SAVE_PAT | EXIT_LOAD_PAT,
+		   EXIT_HOST_ADDR64 | EXIT_ACK_INTR | EXIT_SAVE_EFER | EXIT_LOAD_EFER,
+		   &vmx_exit_ctls, "VM-exit controls", why);
+	if (err)
+		return err;
+	err = pick(raw->entry, ENTRY_LOAD_EFER | ENTRY_LOAD_PAT, ENTRY_LOAD_EFER, &vmx_entry_ctls,
+		   "VM-entry controls", why);
+	return err;
+}
+
+/* CR0 bits the guest may not change by itself: VMX's fixed bits, plus PE/PG (mode changes). */
+u64 vmx_cr0_fixed_mask(void)
+{
+	return (cr0_fixed0 | ~cr0_fixed1) | CR0_PE | CR0_PG;
+}
+
+static u64 cr4_mask(void)
+{
+	return cr4_fixed0 | ~cr4_fixed1;
+}
+
+void vmx_vcpu_load(struct vcpu *v)
+{
+	struct percpu *pc = this_cpu();
+
+	if (pc->current == v)
+		return;
+	if (vmptrld(v->vmcs_pa))
+		panic("VMPTRLD failed for d%u v%u", v->dom->id, v->id);
+	pc->current = v;
+}
+
+static void write_host_state(void)
+{
+	struct percpu *pc = this_cpu();
+	struct {
+		u16 limit;
+		u64 base;
+	} __packed idtr;
+
+	asm volatile("sidt %0" : "=m"(idtr));
+	vmwrite(HOST_CR0, read_cr0());
+	vmwrite(HOST_CR3, read_cr3());
+	vmwrite(HOST_CR4, read_cr4());
+	vmwrite(HOST_CS_SELECTOR, GDT_CS64);
+	vmwrite(HOST_SS_SELECTOR, GDT_DS);
+	vmwrite(HOST_DS_SELECTOR, GDT_DS);
+	vmwrite(HOST_ES_SELECTOR, GDT_DS);
+	vmwrite(HOST_FS_SELECTOR, 0);
+	vmwrite(HOST_GS_SELECTOR, 0);
+	vmwrite(HOST_TR_SELECTOR, GDT_TSS);
+	vmwrite(HOST_FS_BASE, 0);
+	vmwrite(HOST_GS_BASE, virt_to_phys(pc));
+	vmwrite(HOST_TR_BASE, virt_to_phys(&pc->tss));
+	vmwrite(HOST_GDTR_BASE, virt_to_phys(pc->gdt));
+	vmwrite(HOST_IDTR_BASE, idtr.base);
+	vmwrite(HOST_IA32_SYSENTER_CS, 0);
+	vmwrite(HOST_IA32_SYSENTER_ESP, 0);
+	vmwrite(HOST_IA32_SYSENTER_EIP, 0);
+	vmwrite(HOST_IA32_EFER, rdmsr(MSR_EFER));
+	vmwrite(HOST_IA32_PAT, rdmsr(0x277));
+	vmwrite(HOST_RIP, (u64)(uintptr_t)vmx_exit);
+}
+
+int vmx_vcpu_init(struct vcpu *v)
+{
+	v->vmcs = pages_alloc(1);
+	if (!v->vmcs)
+		return -ENOMEM;
+	v->vmcs_pa = virt_to_phys(v->vmcs);
+	memcpy(v->vmcs, &vmcs_revision, 4);
+	if (vmclear(v->vmcs_pa))
+		return -EIO;
+	this_cpu()->current = NULL;
+	vmx_vcpu_load(v);
+	v->launched = false;
+	v->vpid = (vmx_cpu2_ctls & CPU2_VPID) ? next_vpid++ : 0;
+
+	vmwrite(PIN_BASED_VM_EXEC_CONTROL, vmx_pin_ctls);
+	vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmx_cpu_ctls);
+	vmwrite(SECONDARY_VM_EXEC_CONTROL, vmx_cpu2_ctls);
+	vmwrite(VM_EXIT_CONTROLS, vmx_exit_ctls);
+	vmwrite(VM_ENTRY_CONTROLS, vmx_entry_ctls);
+	vmwrite(EXCEPTION_BITMAP, BIT(18));	/* #MC */
+	vmwrite(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmwrite(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmwrite(CR3_TARGET_COUNT, 0);
+	vmwrite(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmwrite(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmwrite(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmwrite(VM_ENTRY_INTR_INFO, 0);
+	vmwrite(EPT_POINTER, ept_pointer(&v->dom->ept));
+	if (v->vpid)
+		vmwrite(VIRTUAL_PROCESSOR_ID, v->vpid);
+	vmwrite(VMCS_LINK_POINTER, ~0ULL);
+	vmwrite(CR0_GUEST_HOST_MASK, vmx_cr0_fixed_mask());
+	vmwrite(CR4_GUEST_HOST_MASK, cr4_mask());
+	vmwrite(TSC_OFFSET, 0);
+	write_host_state();
+	vmx_vcpu_set_pvh_entry(v, 0, 0);
+	return 0;
+}
+
+void vmx_vcpu_free(struct vcpu *v)
+{
+	if (!v->vmcs)
+		return;
+	vmclear(v->vmcs_pa);
+	if (this_cpu()->current == v)
+		this_cpu()->current = NULL;
+	pages_free(v->vmcs, 1);
+	v->vmcs = NULL;
+}
+
+static void set_segment(u32 sel_f, u16 sel, u32 base_f, u32 limit_f, u32 limit, u32 ar_f, u32 ar)
+{
+	vmwrite(sel_f, sel);
+	vmwrite(base_f, 0);
+	vmwrite(limit_f, limit);
+	vmwrite(ar_f, ar);
+}
+
+void vmx_vcpu_set_pvh_entry(struct vcpu *v, u32 entry, u32 ebx)
+{
+	/* CR0 as the guest sees it: PE|ET; the real value adds VMX's fixed bits. */
+	u64 cr0_guest = CR0_PE | BIT(4);
+	u64 cr0 = (cr0_guest | cr0_fixed0) & cr0_fixed1 & ~(u64)CR0_PG;
+
+	vmx_vcpu_load(v);
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.rbx = ebx;
+	vmwrite(GUEST_CR0, cr0 | CR0_PE);
+	vmwrite(CR0_READ_SHADOW, cr0_guest);
+	vmwrite(GUEST_CR3, 0);
+	vmwrite(GUEST_CR4, cr4_fixed0 & cr4_fixed1);
+	vmwrite(CR4_READ_SHADOW, 0);
+	set_segment(GUEST_CS_SELECTOR, 0x08, GUEST_CS_BASE, GUEST_CS_LIMIT, 0xffffffff,
+		    GUEST_CS_AR, 0xc09b);
+	set_segment(GUEST_DS_SELECTOR, 0x10, GUEST_DS_BASE, GUEST_DS_LIMIT, 0xffffffff,
+		    GUEST_DS_AR, 0xc093);
+	set_segment(GUEST_ES_SELECTOR, 0x10, GUEST_ES_BASE, GUEST_ES_LIMIT, 0xffffffff,
+		    GUEST_ES_AR, 0xc093);
+	set_segment(GUEST_SS_SELECTOR, 0x10, GUEST_SS_BASE, GUEST_SS_LIMIT, 0xffffffff,
+		    GUEST_SS_AR, 0xc093);
+	set_segment(GUEST_FS_SELECTOR, 0x10, GUEST_FS_BASE, GUEST_FS_LIMIT, 0xffffffff,
+		    GUEST_FS_AR, 0xc093);
+	set_segment(GUEST_GS_SELECTOR, 0x10, GUEST_GS_BASE, GUEST_GS_LIMIT, 0xffffffff,
+		    GUEST_GS_AR, 0xc093);
+	set_segment(GUEST_TR_SELECTOR, 0x18, GUEST_TR_BASE, GUEST_TR_LIMIT, 0x67,
+		    GUEST_TR_AR, 0x8b);
+	set_segment(GUEST_LDTR_SELECTOR, 0, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, 0,
+		    GUEST_LDTR_AR, AR_UNUSABLE);
+	vmwrite(GUEST_GDTR_BASE, 0);
+	vmwrite(GUEST_GDTR_LIMIT, 0);
+	vmwrite(GUEST_IDTR_BASE, 0);
+	vmwrite(GUEST_IDTR_LIMIT, 0);
+	vmwrite(GUEST_DR7, 0x400);
+	vmwrite(GUEST_RSP, 0);
+	vmwrite(GUEST_RIP, entry);
+	vmwrite(GUEST_RFLAGS, 0x2);
+	vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmwrite(GUEST_ACTIVITY_STATE, 0);
+	vmwrite(GUEST_SYSENTER_CS, 0);
+	vmwrite(GUEST_SYSENTER_ESP, 0);
+	vmwrite(GUEST_SYSENTER_EIP, 0);
+	vmwrite(GUEST_IA32_DEBUGCTL, 0);
+	vmwrite(GUEST_IA32_PAT, 0x0007040600070406ULL);
+	vmwrite(GUEST_IA32_EFER, 0);
+	vmwrite(VM_ENTRY_CONTROLS, vmx_entry_ctls & ~ENTRY_IA32E_MODE);
+	v->efer = 0;
+}
+
+void vmx_vcpu_set_real_mode(struct vcpu *v, u16 cs, u32 cs_base)
+{
+	/* Real mode (unrestricted guest): CR0 = ET, 64 KiB segments, IP 0 in CS. */
+	u64 cr0_guest = BIT(4);
+	u64 cr0 = (cr0_guest | cr0_fixed0) & cr0_fixed1 & ~(u64)(CR0_PG | CR0_PE);
+
+	vmx_vcpu_load(v);
+	memset(&v->regs, 0, sizeof(v->regs));
+	vmwrite(GUEST_CR0, cr0);
+	vmwrite(CR0_READ_SHADOW, cr0_guest);
+	vmwrite(GUEST_CR3, 0);
+	vmwrite(GUEST_CR4, cr4_fixed0 & cr4_fixed1);
+	vmwrite(CR4_READ_SHADOW, 0);
+	vmwrite(GUEST_CS_SELECTOR, cs);
+	vmwrite(GUEST_CS_BASE, cs_base);
+	vmwrite(GUEST_CS_LIMIT, 0xffff);
+	vmwrite(GUEST_CS_AR, 0x9b);
+	static const u32 segs[][4] = {
+		{ GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_AR },
+		{ GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_AR },
+		{ GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_AR },
+		{ GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_AR },
+		{ GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_AR },
+	};
+	for (u32 i = 0; i < ARRAY_SIZE(segs); i++)
+		set_segment(segs[i][0], 0, segs[i][1], segs[i][2], 0xffff, segs[i][3], 0x93);
+	set_segment(GUEST_TR_SELECTOR, 0, GUEST_TR_BASE, GUEST_TR_LIMIT, 0xffff, GUEST_TR_AR, 0x8b);
+	set_segment(GUEST_LDTR_SELECTOR, 0, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, 0xffff,
+		    GUEST_LDTR_AR, 0x82);
+	vmwrite(GUEST_GDTR_BASE, 0);
+	vmwrite(GUEST_GDTR_LIMIT, 0xffff);
+	vmwrite(GUEST_IDTR_BASE, 0);
+	vmwrite(GUEST_IDTR_LIMIT, 0xffff);
+	vmwrite(GUEST_RSP, 0);
+	vmwrite(GUEST_RIP, 0);
+	vmwrite(GUEST_RFLAGS, 0x2);
+	vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmwrite(GUEST_ACTIVITY_STATE, 0);
+	vmwrite(GUEST_IA32_EFER, 0);
+	vmwrite(VM_ENTRY_CONTROLS, vmx_entry_ctls & ~ENTRY_IA32E_MODE);
+	vmwrite(VM_ENTRY_INTR_INFO, 0);
+	v->efer = 0;
+}
+
+int vmx_vcpu_enter(struct vcpu *v)
+{
+	int r = vmx_enter(&v->regs, v->launched);
+
+	if (!r)
+		v->launched = true;
+	return r;
+}
+
+int vmx_inject_exception(struct vcpu *v, u8 vector, bool has_code, u32 code)
+{
+	(void)v;
+	u32 info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector;
+
+	if (has_code) {
+		info |= INTR_INFO_DELIVER_CODE;
+		vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, code);
+	}
+	vmwrite(VM_ENTRY_INTR_INFO, info);
+	return 0;
+}
+
+u32 vmx_guest_cpl(void)
+{
+	return (vmread(GUEST_SS_AR) >> 5) & 3;
+}

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Domains: creation (RAM, EPT, vCPUs), PVH loading, console, and their end.
+ * A domain's end (shutdown or crash) stops its vCPUs at once; the scheduler
+ * loop reaps it afterwards, outside any of its vCPUs' VM exits.
+ */
+#include <keel/domain.h>
+#include <keel/elf_pvh.h>
+#include <keel/errno.h>
+#include <keel/hypercall.h>
+#include <keel/mm.h>
+#include <keel/printk.h>
+#include <keel/sched.h>
+#include <keel/selftest.h>
+#include <keel/string.h>
+#include <keel/vlapic.h>
+#include <arch/x86/percpu.h>
+#include <arch/x86/vmx_vcpu.h>
+#include <public/xen/start_info.h>
+
+/* Guest-physical layout of the PVH boot data, below the kernel. */
+#define START_INFO_GPA	0x1000
+#define MEMMAP_GPA	(START_INFO_GPA + 0x40)
+#define CMDLINE_GPA	(START_INFO_GPA + 0x800)
+#define BOOT_DATA_END	(START_INFO_GPA + 0x1000)
+
+static struct domain *domains[MAX_DOMAINS];
+
+void sched_forget_vcpu(struct vcpu *v);
+
+static void *ept_alloc(void *ctx, u64 *pa)
+{
+	(void)ctx;
+	void *p = pages_alloc(1);
+
+	if (p)
+		*pa = virt_to_phys(p);
+	return p;
+}
+
+static void ept_free(void *ctx, void *t, u64 pa)
+{
+	(void)ctx;
+	(void)pa;
+	pages_free(t, 1);
+}
+
+static void *ept_p2v(void *ctx, u64 pa)
+{
+	(void)ctx;
+	return phys_to_virt(pa);
+}
+
+static const struct ept_ops hv_ept_ops = { ept_alloc, ept_free, ept_p2v, NULL };
+
+struct domain *domain_by_id(u16 id)
+{
+	return id < MAX_DOMAINS ? domains[id] : NULL;
+}
+
+u32 domains_alive(void)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < MAX_DOMAINS; i++)
+		if (domains[i] && (domains[i]->state == DOM_RUNNING || domains[i]->state == DOM_PAUSED))
+			n++;
+	return n;
+}
+
+u8 *domain_gpa_ptr(struct domain *d, u64 gpa, u64 len)
+{
+	if (gpa > d->mem_size || len > d->mem_size - gpa)
+		return NULL;
+	return phys_to_virt(d->ram_hpa + gpa);
+}
+
+static void free_domain(struct domain *d)
+{
+	for (u32 i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+		if (!v)
+			continue;
+		sched_remove(v);
+		sched_forget_vcpu(v);
+		vlapic_free(v);
+		vmx_vcpu_free(v);
+		pages_free(v, ALIGN_UP(sizeof(*v), PAGE_SIZE) / PAGE_SIZE);
+	}
+	if (d->ept.pml4)
+		ept_destroy(&d->ept);
+	if (d->ram_hpa)
+		mm_free_range(d->ram_hpa, d->mem_size);
+	domains[d->id] = NULL;
+	pages_free(d, ALIGN_UP(sizeof(*d), PAGE_SIZE) / PAGE_SIZE);
+}
+
+struct domain *domain_create(const struct domain_config *cfg, const char **why)
+{
+	struct domain *d;
+	u16 id;
+
+	for (id = 1; id < MAX_DOMAINS && domains[id]; id++)
+		;
+	if (id == MAX_DOMAINS) {
+		*why = "too many domains";
+		return NULL;
+	}
+	d = pages_alloc(ALIGN_UP(sizeof(*d), PAGE_SIZE) / PAGE_SIZE);
+	if (!d) {
+		*why = "out of memory for the domain structure";
+		return NULL;
+	}
+	domains[id] = d;
+	d->id = id;
+	d->state = DOM_PAUSED;
+	strlcpy(d->name, cfg->name, sizeof(d->name));
+	strlcpy(d->cmdline, cfg->cmdline, sizeof(d->cmdline));
+	strlcpy(d->expect, cfg->expect, sizeof(d->expect));
+	d->weight = cfg->weight;
+	d->cap = cfg->cap;
+	d->mem_size = cfg->mem_size;
+
+	/* Contiguous, 2 MiB aligned: EPT maps it with large pages. */
+	if (mm_alloc_range(d->mem_size, 2ULL << 20, &d->ram_hpa)) {
+		d->ram_hpa = 0;
+		*why = "not enough free memory for the domain's RAM";
+		goto fail;
+	}
+	memset(phys_to_virt(d->ram_hpa), 0, d->mem_size);
+	if (ept_init(&d->ept, &hv_ept_ops) ||
+	    ept_map(&d->ept, 0, d->ram_hpa, d->mem_size, EPT_RWX, EPT_MT_WB)) {
+		*why = "out of memory for the domain's EPT";
+		goto fail;
+	}
+
+	d->nr_vcpus = cfg->vcpus;
+	for (u32 i = 0; i < cfg->vcpus; i++) {
+		struct vcpu *v = pages_alloc(ALIGN_UP(sizeof(*v), PAGE_SIZE) / PAGE_SIZE);
+		if (!v) {
+			*why = "out of memory for vCPUs";
+			goto fail;
+		}
+		d->vcpu[i] = v;
+		v->dom = d;
+		v->id = i;
+		v->pcpu = 0;
+		v->affinity = ~0u;
+		v->state = VCPU_OFFLINE;
+		/* x87 and SSE as after reset: FCW 0x37f, MXCSR 0x1f80. */
+		v->fpu[0] = 0x7f;
+		v->fpu[1] = 0x03;
+		v->fpu[24] = 0x80;
+		v->fpu[25] = 0x1f;
+		if (vmx_vcpu_init(v) || vlapic_init(v)) {
+			*why = "cannot set up the vCPU's VMCS or local APIC";
+			goto fail;
+		}
+	}
+	return d;
+fail:
+	free_domain(d);
+	return NULL;
+}
+
+static u8 *map_for_elf(void *ctx, u64 gpa, u64 len)
+{
+	struct domain *d = ctx;
+
+	/* The boot data page is ours. */
+	if (gpa < BOOT_DATA_END && gpa + len > START_INFO_GPA)
+		return NULL;
+	return domain_gpa_ptr(d, gpa, len);
+}
+
+int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **why)
+{
+	struct elf_pvh_info info;
+	int err = elf_pvh_inspect(image, len, &info, why);
+
+	if (err)
+		return err;
+	err = elf_pvh_load(image, len, map_for_elf, d, why);
+	if (err)
+		return err;
+
+	struct hvm_start_info *si = (void *)domain_gpa_ptr(d, START_INFO_GPA, PAGE_SIZE);
+	struct hvm_memmap_table_entry *mm = (void *)((u8 *)si + (MEMMAP_GPA - START_INFO_GPA));
+	si->magic = XEN_HVM_START_MAGIC;
+	si->version = 1;
+	si->flags = 0;
+	si->nr_modules = 0;
+	mm[0] = (struct hvm_memmap_table_entry){ 0, d->mem_size, XEN_HVM_MEMMAP_TYPE_RAM, 0 };
+	si->memmap_paddr = MEMMAP_GPA;
+	si->memmap_entries = 1;
+	if (d->cmdline[0]) {
+		char *c = (char *)si + (CMDLINE_GPA - START_INFO_GPA);
+		strlcpy(c, d->cmdline, BOOT_DATA_END - CMDLINE_GPA);
+		si->cmdline_paddr = CMDLINE_GPA;
+	}
+
+	struct vcpu *v0 = d->vcpu[0];
+	vmx_vcpu_set_pvh_entry(v0, info.entry, START_INFO_GPA);
+	v0->state = VCPU_RUNNABLE;
+	return 0;
+}
+
+void domain_unpause(struct domain *d)
+{
+	if (d->state != DOM_PAUSED)
+		return;
+	d->state = DOM_RUNNING;
+	for (u32 i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i]->state == VCPU_RUNNABLE)
+			sched_wake(d->vcpu[i]);
+}
+
+static void stop_vcpus(struct domain *d)
+{
+	for (u32 i = 0; i < d->nr_vcpus; i++) {
+		d->vcpu[i]->state = VCPU_OFFLINE;
+		sched_remove(d->vcpu[i]);
+		vlapic_stop(d->vcpu[i]);
+	}
+}
+
+static const char *shutdown_name(u32 reason)
+{
+	switch (reason) {
+	case SHUTDOWN_poweroff: return "poweroff";
+	case SHUTDOWN_reboot: return "reboot";
+	case SHUTDOWN_suspend: return "suspend";
+	case SHUTDOWN_crash: return "crash";
+	case SHUTDOWN_watchdog: return "watchdog";
+	default: return "unknown";
+	}
+}
+
+void domain_shutdown(struct domain *d, u32 reason)
+{
+	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
+		return;
+	domain_console_write(d, "\n", d->con_len ? 1 : 0);
+	d->shutdown_reason = reason;
+	d->state = reason == SHUTDOWN_crash ? DOM_CRASHED : DOM_SHUTDOWN;
+	printk("keel: domain %u (%s) shut down: %s\n", d->id, d->name, shutdown_name(reason));
+	stop_vcpus(d);
+}
+
+void domain_crash(struct domain *d, const char *why)
+{
+	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
+		return;
+	domain_console_write(d, "\n", d->con_len ? 1 : 0);
+	d->state = DOM_CRASHED;
+	d->shutdown_reason = SHUTDOWN_crash;
+	printk("keel: domain %u (%s) destroyed after a crash: %s\n", d->id, d->name, why);
+	stop_vcpus(d);
+}
+
+void domain_destroy(struct domain *d)
+{
+	stop_vcpus(d);
+	free_domain(d);
+}
+
+void domains_reap(void)
+{
+	for (u32 i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *d = domains[i];
+		if (!d || (d->state != DOM_SHUTDOWN && d->state != DOM_CRASHED))
+			continue;
+		hypercall_report(d);
+		selftest_domain_ended(d);
+		free_domain(d);
+	}
+}
+
+static void console_flush_line(struct domain *d)
+{
+	d->con_line[d->con_len] = '\0';
+	printk("(%s) %s\n", d->name, d->con_line);
+	if (!strncmp(d->con_line, "Test result: PASS", 17))
+		d->test_passed = true;
+	else if (!strncmp(d->con_line, "Test result: FAIL", 17))
+		d->test_failed = true;
+	d->con_len = 0;
+}
+
+void domain_console_write(struct domain *d, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '\n') {
+			console_flush_line(d);
+			continue;
+		}
+		if (c == '\r')
+			continue;
+		/* Keep the hypervisor console readable: no control characters. */
+		if ((u8)c < 0x20 && c != '\t')
+			c = '?';
+		d->con_line[d->con_len++] = c;
+		if (d->con_len == sizeof(d->con_line) - 1)
+			console_flush_line(d);
+	}
+}

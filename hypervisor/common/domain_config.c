@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Boot-time domain settings from a GRUB module's command line:
+ *   name=NAME mem=SIZE vcpus=N weight=W cap=PCT expect=pass|crash [-- GUEST CMDLINE]
+ * Pure code: unit-tested on the host.
+ */
+#include <keel/domain.h>
+#include <keel/cmdline.h>
+#include <keel/errno.h>
+#include <keel/string.h>
+
+#define MIN_MEM		(2ULL << 20)
+#define MAX_MEM		(64ULL << 30)
+#define MAX_WEIGHT	65535
+
+/* 1 when the key is present and valid, 0 when absent, -EINVAL (with *why) when bad. */
+static int get_number(const char *opts, const char *key, u64 *out, u64 lo, u64 hi,
+		      const char **why, const char *bad)
+{
+	char buf[24];
+	int n = cmdline_get(opts, key, buf, sizeof(buf));
+
+	if (n == -ENOENT)
+		return 0;
+	if (n < 0 || parse_u64(buf, out) || *out < lo || *out > hi) {
+		*why = bad;
+		return -EINVAL;
+	}
+	return 1;
+}
+
+static bool valid_name(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		char c = *s;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+int domain_config_parse(const char *line, struct domain_config *cfg, const char **why)
+{
+	char opts[512];
+	const char *sep = NULL;
+	u64 v;
+	int err;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->mem_size = 16ULL << 20;
+	cfg->vcpus = 1;
+	cfg->weight = DEFAULT_WEIGHT;
+	strlcpy(cfg->expect, "pass", sizeof(cfg->expect));
+	*why = NULL;
+
+	/* " -- " (or a leading "-- ") separates Keel's options from the guest's command line. */
+	if (!strncmp(line, "-- ", 3) || !strcmp(line, "--"))
+		sep = line;
+	for (const char *p = line; !sep && *p; p++)
+		if (p[0] == ' ' && p[1] == '-' && p[2] == '-' && (p[3] == ' ' || !p[3]))
+			sep = p + 1;
+	size_t optlen = sep ? (size_t)(sep - line) : strlen(line);
+	if (optlen >= sizeof(opts)) {
+		*why = "module options too long";
+		return -EINVAL;
+	}
+	memcpy(opts, line, optlen);
+	opts[optlen] = '\0';
+	if (sep) {
+		const char *g = sep[2] ? sep + 3 : sep + 2;
+		if (strlen(g) >= sizeof(cfg->cmdline)) {
+			*why = "guest command line too long";
+			return -EINVAL;
+		}
+		strlcpy(cfg->cmdline, g, sizeof(cfg->cmdline));
+	}
+
+	err = cmdline_get(opts, "name", cfg->name, sizeof(cfg->name));
+	if (err == -E2BIG || (err >= 0 && !valid_name(cfg->name))) {
+		*why = "name must be 1-31 characters of [A-Za-z0-9._-]";
+		return -EINVAL;
+	}
+	if (err == -ENOENT)
+		strlcpy(cfg->name, "domain", sizeof(cfg->name));
+
+	if ((err = get_number(opts, "mem", &v, MIN_MEM, MAX_MEM, why,
+			      "mem must be between 2M and 64G")) < 0)
+		return err;
+	if (err)
+		cfg->mem_size = ALIGN_UP(v, 2ULL << 20);
+	if ((err = get_number(opts, "vcpus", &v, 1, MAX_VCPUS, why, "vcpus must be 1-8")) < 0)
+		return err;
+	if (err)
+		cfg->vcpus = (u32)v;
+	if ((err = get_number(opts, "weight", &v, 1, MAX_WEIGHT, why,
+			      "weight must be 1-65535")) < 0)
+		return err;
+	if (err)
+		cfg->weight = (u32)v;
+	if ((err = get_number(opts, "cap", &v, 0, 100 * MAX_VCPUS, why,
+			      "cap must be 0-800 (%)")) < 0)
+		return err;
+	if (err)
+		cfg->cap = (u32)v;
+
+	err = cmdline_get(opts, "expect", cfg->expect, sizeof(cfg->expect));
+	if (err == -E2BIG || (err >= 0 && strcmp(cfg->expect, "pass") && strcmp(cfg->expect, "crash"))) {
+		*why = "expect must be pass or crash";
+		return -EINVAL;
+	}
+	if (err == -ENOENT)
+		strlcpy(cfg->expect, "pass", sizeof(cfg->expect));
+	return 0;
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+/* VMCALL -> hypercall table (REFERENCE.md section 2 for the convention). */
+#include <keel/hypercall.h>
+#include <keel/errno.h>
+#include <keel/guest_mem.h>
+#include <keel/printk.h>
+#include <keel/sched.h>
+#include <arch/x86/vmexit.h>
+#include <arch/x86/vmx_vcpu.h>
+
+static const hypercall_fn table[__HYPERVISOR_NR] = {
+	[__HYPERVISOR_console_io] = do_console_io,
+	[__HYPERVISOR_xen_version] = do_xen_version,
+	[__HYPERVISOR_sched_op] = do_sched_op,
+};
+
+static const char *const names[__HYPERVISOR_NR] = {
+	[__HYPERVISOR_set_timer_op] = "set_timer_op", [__HYPERVISOR_memory_op] = "memory_op",
+	[__HYPERVISOR_multicall] = "multicall", [__HYPERVISOR_xen_version] = "xen_version",
+	[__HYPERVISOR_console_io] = "console_io", [__HYPERVISOR_grant_table_op] = "grant_table_op",
+	[__HYPERVISOR_vm_assist] = "vm_assist", [__HYPERVISOR_vcpu_op] = "vcpu_op",
+	[__HYPERVISOR_sched_op] = "sched_op", [__HYPERVISOR_event_channel_op] = "event_channel_op",
+	[__HYPERVISOR_physdev_op] = "physdev_op", [__HYPERVISOR_hvm_op] = "hvm_op",
+};
+
+enum exit_action handle_vmcall(struct vcpu *v, u64 qual)
+{
+	(void)qual;
+	u64 nr = v->regs.rax;
+	long ret;
+
+	vmexit_skip_instruction();
+	/* Xen refuses hypercalls from guest user mode. */
+	if (vmx_guest_cpl() != 0) {
+		v->regs.rax = (u64)-EPERM;
+		return EXIT_RESUME;
+	}
+	if (nr >= __HYPERVISOR_NR || !table[nr]) {
+		if (nr < __HYPERVISOR_NR)
+			v->dom->hypercalls[nr]++;
+		v->regs.rax = (u64)-ENOSYS;
+		return EXIT_RESUME;
+	}
+	v->dom->hypercalls[nr]++;
+	/* 32-bit guests pass arguments in EBX, ECX, EDX, ESI, EDI. */
+	struct hypercall_args a;
+	if (v->efer & BIT(10)) {
+		a = (struct hypercall_args){ v->regs.rdi, v->regs.rsi, v->regs.rdx, v->regs.r10,
+					     v->regs.r8 };
+	} else {
+		a = (struct hypercall_args){ (u32)v->regs.rbx, (u32)v->regs.rcx, (u32)v->regs.rdx,
+					     (u32)v->regs.rsi, (u32)v->regs.rdi };
+	}
+	ret = table[nr](v, &a);
+	v->regs.rax = (u64)ret;
+	if (v->state != VCPU_RUNNABLE || v->dom->state != DOM_RUNNING)
+		return EXIT_RESCHED;
+	return EXIT_RESUME;
+}
+
+int hypercall_page_install(struct vcpu *v, u64 gpa)
+{
+	u8 page[PAGE_SIZE];
+
+	if (gpa & (PAGE_SIZE - 1))
+		return -EINVAL;
+	for (u32 n = 0; n < PAGE_SIZE / XEN_HYPERCALL_STUB_SIZE; n++) {
+		u8 *s = page + n * XEN_HYPERCALL_STUB_SIZE;
+		s[0] = 0xb8;				/* mov $n, %eax */
+		s[1] = (u8)n;
+		s[2] = s[3] = s[4] = 0;
+		s[5] = 0x0f;				/* vmcall */
+		s[6] = 0x01;
+		s[7] = 0xc1;
+		s[8] = 0xc3;				/* ret */
+		for (u32 i = 9; i < XEN_HYPERCALL_STUB_SIZE; i++)
+			s[i] = 0xcc;			/* int3 */
+	}
+	return copy_to_guest_phys(v, gpa, page, sizeof(page));
+}
+
+void hypercall_report(struct domain *d)
+{
+	char line[256];
+	int n = 0;
+
+	for (u32 i = 0; i < __HYPERVISOR_NR; i++) {
+		if (!d->hypercalls[i])
+			continue;
+		size_t room = sizeof(line) - (size_t)MIN(n, (int)sizeof(line));
+		if (names[i])
+			n += ksnprintf(line + n, room, " %s=%lu", names[i], d->hypercalls[i]);
+		else
+			n += ksnprintf(line + n, room, " #%u=%lu", i, d->hypercalls[i]);
+		if (n >= (int)sizeof(line))
+			break;
+	}
+	printk("keel: domain %u (%s) hypercalls:%s\n", d->id, d->name, n ? line : " none");
+}

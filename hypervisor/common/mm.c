@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+/* Physical memory management on top of the frame pool. */
+#include <keel/mm.h>
+#include <keel/errno.h>
+#include <keel/printk.h>
+#include <keel/string.h>
+
+/* The boot page tables identity-map 4 GiB; memory above is not usable yet. */
+#define MM_LIMIT	(4ULL << 30)
+
+extern u8 __image_start[], __image_end[];
+static struct frame_pool pool;
+
+int mm_init(const struct boot_info *bi, paddr_t mbi_pa, u32 mbi_size)
+{
+	int err;
+
+	frame_pool_init(&pool);
+	for (u32 i = 0; i < bi->nr_mmap; i++) {
+		const struct boot_mmap_entry *m = &bi->mmap[i];
+		if (m->type != MMAP_RAM || m->addr >= MM_LIMIT)
+			continue;
+		u64 end = MIN(m->addr + m->len, MM_LIMIT);
+		err = frame_pool_add(&pool, m->addr, end);
+		if (err)
+			return err;
+	}
+	/* Reserved areas inside RAM (a firmware map may repeat or overlap). */
+	for (u32 i = 0; i < bi->nr_mmap; i++)
+		if (bi->mmap[i].type != MMAP_RAM)
+			frame_pool_reserve(&pool, bi->mmap[i].addr, bi->mmap[i].addr + bi->mmap[i].len);
+	/* Below 1 MiB: BIOS data, and later the AP start-up trampoline. */
+	frame_pool_reserve(&pool, 0, 1 << 20);
+	frame_pool_reserve(&pool, virt_to_phys(__image_start), virt_to_phys(__image_end));
+	frame_pool_reserve(&pool, mbi_pa, mbi_pa + mbi_size);
+	for (u32 i = 0; i < bi->nr_modules; i++)
+		frame_pool_reserve(&pool, bi->modules[i].start, bi->modules[i].end);
+	return 0;
+}
+
+void *pages_alloc(u64 count)
+{
+	paddr_t pa;
+
+	if (frame_pool_alloc(&pool, count * PAGE_SIZE, PAGE_SIZE, &pa))
+		return NULL;
+	void *p = phys_to_virt(pa);
+	memset(p, 0, count * PAGE_SIZE);
+	return p;
+}
+
+void pages_free(void *p, u64 count)
+{
+	if (frame_pool_free(&pool, virt_to_phys(p), count * PAGE_SIZE))
+		printk("keel: warning: bad free of %lu pages at %p\n", count, p);
+}
+
+int mm_alloc_range(u64 size, u64 align, paddr_t *pa)
+{
+	return frame_pool_alloc(&pool, ALIGN_UP(size, PAGE_SIZE), align, pa);
+}
+
+void mm_free_range(paddr_t pa, u64 size)
+{
+	if (frame_pool_free(&pool, pa, ALIGN_UP(size, PAGE_SIZE)))
+		printk("keel: warning: bad free of [%lx+%lx]\n", pa, size);
+}
+
+u64 mm_free_bytes(void)
+{
+	return pool.free_bytes;
+}

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+/* The weighted fair scheduler and each pCPU's run loop: see sched.h. */
+#include <keel/sched.h>
+#include <keel/printk.h>
+#include <keel/selftest.h>
+#include <keel/timer.h>
+#include <keel/vlapic.h>
+#include <arch/x86/apic.h>
+#include <arch/x86/cpu.h>
+#include <arch/x86/percpu.h>
+#include <arch/x86/vmx_vcpu.h>
+
+void msr_load_guest(struct vcpu *v);
+
+static bool resched[MAX_PCPUS];
+static u64 slice_end[MAX_PCPUS];
+static u64 slice_ticks, period_ticks;
+static struct vcpu *fpu_owner[MAX_PCPUS];
+
+void sched_init(void)
+{
+	slice_ticks = ns_to_tsc(SCHED_SLICE_US * 1000ULL);
+	period_ticks = ns_to_tsc(SCHED_PERIOD_US * 1000ULL);
+}
+
+void sched_request_resched(void)
+{
+	resched[this_cpu()->id] = true;
+}
+
+static void rq_insert(struct vcpu *v)
+{
+	struct percpu *pc = &percpus[v->pcpu];
+
+	if (v->on_rq)
+		return;
+	v->rq_next = pc->rq_head;
+	pc->rq_head = v;
+	v->on_rq = true;
+}
+
+void sched_remove(struct vcpu *v)
+{
+	struct vcpu **pp = &percpus[v->pcpu].rq_head;
+
+	for (; *pp; pp = &(*pp)->rq_next) {
+		if (*pp == v) {
+			*pp = v->rq_next;
+			break;
+		}
+	}
+	v->on_rq = false;
+	v->rq_next = NULL;
+}
+
+static u64 rq_min_vruntime(struct percpu *pc)
+{
+	u64 min = UINT64_MAX;
+
+	for (struct vcpu *v = pc->rq_head; v; v = v->rq_next)
+		min = MIN(min, v->vruntime);
+	return min == UINT64_MAX ? 0 : min;
+}
+
+void sched_wake(struct vcpu *v)
+{
+	struct percpu *pc = &percpus[v->pcpu];
+
+	if (v->dom->state != DOM_RUNNING && v->dom->state != DOM_PAUSED)
+		return;
+	if (v->state == VCPU_RUNNABLE && v->on_rq)
+		return;
+	/* A sleeper does not bank credit: it rejoins at most one slice behind the queue. */
+	u64 floor = rq_min_vruntime(pc);
+	u64 lag = sched_vruntime_delta(slice_ticks, v->dom->weight);
+	if (floor > lag && v->vruntime < floor - lag)
+		v->vruntime = floor - lag;
+	v->state = VCPU_RUNNABLE;
+	rq_insert(v);
+	/* Let a woken vCPU preempt the running one at the next exit. */
+	if (pc == this_cpu() && pc->current != v)
+		resched[pc->id] = true;
+}
+
+static bool within_cap(struct domain *d, u64 now)
+{
+	if (!d->cap)
+		return true;
+	if (now - d->cap_period_start >= period_ticks) {
+		d->cap_period_start = now;
+		d->cap_used = 0;
+	}
+	return d->cap_used < sched_cap_budget(d->cap, period_ticks);
+}
+
+static struct vcpu *pick(struct percpu *pc, u64 now, u64 *wake_at)
+{
+	struct vcpu *best = NULL;
+
+	*wake_at = 0;
+	for (struct vcpu *v = pc->rq_head; v; v = v->rq_next) {
+		if (v->state != VCPU_RUNNABLE || v->dom->state != DOM_RUNNING)
+			continue;
+		if (!within_cap(v->dom, now)) {
+			u64 next = v->dom->cap_period_start + period_ticks;
+			if (!*wake_at || next < *wake_at)
+				*wake_at = next;
+			continue;
+		}
+		if (!best || v->vruntime < best->vruntime)
+			best = v;
+	}
+	return best;
+}
+
+static void arm_host_timer(u32 cpu, u64 extra)
+{
+	u64 t = timers_next();
+	u64 d = slice_end[cpu];
+
+	if (t && (!d || t < d))
+		d = t;
+	if (extra && (!d || extra < d))
+		d = extra;
+	apic_timer_arm(d);
+}
+
+/* The FPU/SSE state belongs to one vCPU at a time; the hypervisor never touches it. */
+static void fpu_switch(u32 cpu, struct vcpu *v)
+{
+	struct vcpu *old = fpu_owner[cpu];
+
+	if (old == v)
+		return;
+	if (old)
+		asm volatile("fxsave64 %0" : "=m"(old->fpu));
+	asm volatile("fxrstor64 %0" ::"m"(v->fpu));
+	fpu_owner[cpu] = v;
+	msr_load_guest(v);
+}
+
+void sched_forget_vcpu(struct vcpu *v)
+{
+	for (u32 i = 0; i < MAX_PCPUS; i++)
+		if (fpu_owner[i] == v)
+			fpu_owner[i] = NULL;
+}
+
+static void run_vcpu(struct percpu *pc, struct vcpu *v, u64 now)
+{
+	u32 cpu = pc->id;
+	struct domain *d = v->dom;
+	u64 budget = d->cap ? sched_cap_budget(d->cap, period_ticks) - d->cap_used : UINT64_MAX;
+
+	slice_end[cpu] = now + MIN(slice_ticks, budget);
+	resched[cpu] = false;
+	vmx_vcpu_load(v);
+	fpu_switch(cpu, v);
+	arm_host_timer(cpu, 0);
+	v->run_start = now;
+
+	for (;;) {
+		vlapic_inject_pending(v);
+		if (vmx_vcpu_enter(v)) {
+			printk("keel: VM entry failed: VM-instruction error %lu\n",
+			       vmread(VM_INSTRUCTION_ERROR));
+			vmexit_crash(v, "VM entry failed");
+			break;
+		}
+		enum exit_action act = vmexit_dispatch(v, (u32)vmread(VM_EXIT_REASON));
+		if (act == EXIT_RESCHED || resched[cpu] || d->state != DOM_RUNNING ||
+		    v->state != VCPU_RUNNABLE)
+			break;
+	}
+
+	u64 ran = rdtsc() - v->run_start;
+	v->runtime += ran;
+	v->vruntime += sched_vruntime_delta(ran, d->weight);
+	d->cap_used += ran;
+	slice_end[cpu] = 0;
+}
+
+enum exit_action sched_host_interrupt(struct vcpu *v, u8 vector)
+{
+	u32 cpu = this_cpu()->id;
+	u64 now;
+
+	(void)v;
+	apic_eoi();
+	if (vector != HOST_TIMER_VECTOR)
+		return EXIT_RESUME;
+	now = rdtsc();
+	timers_run(now);
+	if (slice_end[cpu] && now >= slice_end[cpu])
+		return EXIT_RESCHED;
+	arm_host_timer(cpu, 0);
+	return resched[cpu] ? EXIT_RESCHED : EXIT_RESUME;
+}
+
+enum exit_action sched_block(struct vcpu *v)
+{
+	if (vlapic_has_pending(v))
+		return EXIT_RESUME;
+	v->state = VCPU_BLOCKED;
+	sched_remove(v);
+	return EXIT_RESCHED;
+}
+
+enum exit_action sched_vcpu_halt(struct vcpu *v, bool interrupts_enabled)
+{
+	if (interrupts_enabled)
+		return sched_block(v);
+	/* HLT with interrupts off: this vCPU is done; all of them done means off. */
+	v->state = VCPU_OFFLINE;
+	sched_remove(v);
+	for (u32 i = 0; i < v->dom->nr_vcpus; i++)
+		if (v->dom->vcpu[i]->state != VCPU_OFFLINE)
+			return EXIT_RESCHED;
+	printk("keel: domain %u (%s): all vCPUs halted with interrupts off\n", v->dom->id,
+	       v->dom->name);
+	domain_shutdown(v->dom, SHUTDOWN_poweroff);
+	return EXIT_RESCHED;
+}
+
+enum exit_action sched_yield(struct vcpu *v)
+{
+	/* Go behind every other runnable vCPU on this pCPU. */
+	struct percpu *pc = &percpus[v->pcpu];
+	u64 max = v->vruntime;
+
+	for (struct vcpu *o = pc->rq_head; o; o = o->rq_next)
+		if (o != v && o->state == VCPU_RUNNABLE)
+			max = MAX(max, o->vruntime + 1);
+	v->vruntime = max;
+	return EXIT_RESCHED;
+}
+
+__noreturn void sched_run(void)
+{
+	struct percpu *pc = this_cpu();
+	bool said_idle = false;
+
+	for (;;) {
+		u64 now = rdtsc(), wake_at;
+		timers_run(now);
+		domains_reap();
+		struct vcpu *v = pick(pc, now, &wake_at);
+		if (v) {
+			said_idle = false;
+			run_vcpu(pc, v, now);
+			continue;
+		}
+		if (!domains_alive()) {
+			selftest_finish();
+			if (!said_idle)
+				printk("keel: no domains are running; idle\n");
+			said_idle = true;
+		}
+		/* Idle until the next timer (a wake-up) or cap period. */
+		u64 t0 = rdtsc();
+		arm_host_timer(pc->id, wake_at);
+		asm volatile("sti; hlt; cli" ::: "memory");
+		pc->idle_ticks += rdtsc() - t0;
+	}
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/* Self-test verdicts: see selftest.h. */
+#include <keel/selftest.h>
+#include <keel/emu.h>
+#include <keel/printk.h>
+#include <keel/string.h>
+#include <arch/x86/cpu.h>
+
+static char test_name[32];
+static u32 ended, failed;
+static char first_failure[96];
+
+void selftest_init(const char *name)
+{
+	strlcpy(test_name, name, sizeof(test_name));
+}
+
+bool selftest_active(void)
+{
+	return test_name[0];
+}
+
+static void note_failure(struct domain *d, const char *what)
+{
+	failed++;
+	if (!first_failure[0])
+		ksnprintf(first_failure, sizeof(first_failure), "domain %s %s", d->name, what);
+}
+
+void selftest_domain_ended(struct domain *d)
+{
+	if (!selftest_active())
+		return;
+	ended++;
+	if (!strcmp(d->expect, "crash")) {
+		if (d->state != DOM_CRASHED)
+			note_failure(d, "was expected to crash but did not");
+		return;
+	}
+	if (d->state == DOM_CRASHED)
+		note_failure(d, "crashed");
+	else if (d->shutdown_reason != SHUTDOWN_poweroff)
+		note_failure(d, "did not power off");
+	else if (d->test_failed)
+		note_failure(d, "reported FAIL");
+	else if (!d->test_passed)
+		note_failure(d, "ended without reporting PASS");
+}
+
+void selftest_finish(void)
+{
+	if (!selftest_active())
+		return;
+	if (!ended)
+		selftest_fail_now("no domain ran");
+	if (failed)
+		printk("Test result: FAIL %s: %s\n", test_name, first_failure);
+	else
+		printk("Test result: PASS %s\n", test_name);
+	emu_poweroff();
+	printk("keel: halted\n");
+	cpu_halt_forever();
+}
+
+void selftest_fail_now(const char *why)
+{
+	printk("Test result: FAIL %s: %s\n", test_name[0] ? test_name : "boot", why);
+	emu_poweroff();
+	printk("keel: halted\n");
+	cpu_halt_forever();
+}

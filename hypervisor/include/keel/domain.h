@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/* Domains and their virtual CPUs. */
+#ifndef KEEL_DOMAIN_H
+#define KEEL_DOMAIN_H
+
+#include <keel/types.h>
+#include <arch/x86/ept.h>
+#include <arch/x86/vmcs.h>
+#include <public/xen/hypercall.h>
+
+#define MAX_DOMAINS		64
+#define MAX_VCPUS		8
+#define DOMAIN_NAME_MAX		32
+#define DOMAIN_CMDLINE_MAX	2048
+#define DEFAULT_WEIGHT		256
+
+enum domain_state {
+	DOM_FREE,
+	DOM_PAUSED,	/* built, not yet running, or paused by the toolstack */
+	DOM_RUNNING,
+	DOM_SHUTDOWN,	/* ended by the guest: shutdown_reason says how */
+	DOM_CRASHED,	/* ended by the hypervisor after a fatal guest error */
+};
+
+enum vcpu_state {
+	VCPU_OFFLINE,	/* not started (APs before INIT/SIPI) or stopped */
+	VCPU_RUNNABLE,
+	VCPU_BLOCKED,	/* HLT or SCHEDOP_block: waits for an event */
+};
+
+/* Guest registers the VMCS does not hold. Offsets are used by vmx_entry.S. */
+struct guest_regs {
+	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	u64 cr2;
+};
+
+struct domain;
+struct vlapic;
+
+struct vcpu {
+	struct guest_regs regs;		/* first: vmx_entry.S takes &vcpu->regs */
+	struct domain *dom;
+	u32 id;
+	enum vcpu_state state;
+	u32 pcpu;			/* the physical CPU it is queued on */
+	u32 affinity;			/* bitmap of allowed pCPUs */
+
+	u8 *vmcs;
+	u64 vmcs_pa;
+	bool launched;
+	u16 vpid;
+	u64 efer;			/* the guest's view, kept in step with GUEST_IA32_EFER */
+
+	/* Guest MSRs that live in hardware while the vCPU runs. */
+	u64 msr_star, msr_lstar, msr_cstar, msr_sfmask, msr_kernel_gs_base, msr_tsc_aux;
+
+	/* Scheduling (weighted fair: virtual runtime in weight-scaled ticks). */
+	u64 vruntime;
+	u64 run_start;
+	u64 runtime;			/* TSC ticks spent running, in total */
+	struct vcpu *rq_next;
+	bool on_rq;
+
+	u64 exits;
+	struct vlapic *vlapic;
+	u8 fpu[512] __aligned(64);	/* FXSAVE image across vCPU switches */
+};
+
+struct domain {
+	u16 id;
+	enum domain_state state;
+	char name[DOMAIN_NAME_MAX];
+	char cmdline[DOMAIN_CMDLINE_MAX];
+	u32 weight;
+	u32 cap;			/* percent of one pCPU, 0 = none */
+	u64 cap_period_start;		/* TSC */
+	u64 cap_used;			/* ticks run in this period */
+	char expect[16];		/* self-test: "pass" (default) or "crash" */
+	bool test_passed, test_failed;	/* saw "Test result: PASS/FAIL" on its console */
+
+	u64 mem_size;
+	paddr_t ram_hpa;		/* guest RAM: [ram_hpa, ram_hpa + mem_size) at GPA 0 */
+	struct ept ept;
+
+	u32 nr_vcpus;
+	struct vcpu *vcpu[MAX_VCPUS];
+
+	u32 shutdown_reason;
+	char con_line[160];		/* debug console line buffer (port 0xE9, console_io) */
+	u32 con_len;
+	u64 hypercalls[__HYPERVISOR_NR];
+};
+
+struct domain_config {
+	char name[DOMAIN_NAME_MAX];
+	u64 mem_size;
+	u32 vcpus;
+	u32 weight;
+	u32 cap;
+	char expect[16];
+	char cmdline[DOMAIN_CMDLINE_MAX];
+};
+
+/* Parses a boot module's command line: name= mem= vcpus= weight= cap= [-- guest cmdline]. */
+int domain_config_parse(const char *line, struct domain_config *cfg, const char **why);
+
+struct domain *domain_create(const struct domain_config *cfg, const char **why);
+int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **why);
+void domain_unpause(struct domain *d);
+void domain_shutdown(struct domain *d, u32 reason);
+void domain_crash(struct domain *d, const char *why);
+void domain_destroy(struct domain *d);
+struct domain *domain_by_id(u16 id);
+u32 domains_alive(void);
+/* Reports and frees domains that have ended (called from the scheduler loop). */
+void domains_reap(void);
+
+/* Appends guest console output; flushed per line with the domain's name as prefix. */
+void domain_console_write(struct domain *d, const char *s, size_t len);
+
+/* Host pointer for [gpa, gpa+len) of the domain's RAM, or NULL outside it. */
+u8 *domain_gpa_ptr(struct domain *d, u64 gpa, u64 len);
+
+#endif

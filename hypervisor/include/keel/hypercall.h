@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* Hypercall dispatch: Xen's numbers, one handler per hypercall, in a table. */
+#ifndef KEEL_HYPERCALL_H
+#define KEEL_HYPERCALL_H
+
+#include <keel/domain.h>
+
+struct hypercall_args {
+	u64 a1, a2, a3, a4, a5;
+};
+
+/*
+ * A handler returns the guest's RAX (0 or a negative errno). Handlers that
+ * block or end the vCPU call sched_request_resched().
+ */
+typedef long (*hypercall_fn)(struct vcpu *v, const struct hypercall_args *a);
+
+long do_console_io(struct vcpu *v, const struct hypercall_args *a);
+long do_xen_version(struct vcpu *v, const struct hypercall_args *a);
+long do_sched_op(struct vcpu *v, const struct hypercall_args *a);
+
+/* Fills the guest page at gpa with hypercall stubs (the hypercall-page MSR). */
+int hypercall_page_install(struct vcpu *v, u64 gpa);
+/* Prints the domain's per-hypercall counters. */
+void hypercall_report(struct domain *d);
+
+#endif

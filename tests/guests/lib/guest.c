@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+/* Test-guest runtime: start, console, checks, result line, shutdown, exceptions. */
+#include "guest.h"
+
+#include <keel/printk.h>
+
+static unsigned failures;
+static exception_hook hook;
+
+long hypercall(unsigned nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	long ret;
+	register uint64_t r10 asm("r10") = a4;
+	register uint64_t r8 asm("r8") = a5;
+
+	asm volatile("vmcall"
+		     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+		     : "a"((uint64_t)nr)
+		     : "memory", "rcx", "r11");
+	return ret;
+}
+
+void gprintf(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(buf))
+		n = sizeof(buf) - 1;
+	HYPERCALL3(__HYPERVISOR_console_io, CONSOLEIO_write, n, buf);
+}
+
+void check_failed(const char *file, int line, const char *expr)
+{
+	failures++;
+	gprintf("check failed at %s:%d: %s\n", file, line, expr);
+}
+
+void guest_shutdown(unsigned reason)
+{
+	uint32_t r = reason;
+
+	HYPERCALL2(__HYPERVISOR_sched_op, SCHEDOP_shutdown, &r);
+	for (;;)
+		asm volatile("cli; hlt");
+}
+
+void set_exception_hook(exception_hook h)
+{
+	hook = h;
+}
+
+struct guest_frame {
+	uint64_t regs[15];
+	uint64_t vector, error_code, rip, cs, rflags, rsp, ss;
+};
+
+void guest_exception(struct guest_frame *f)
+{
+	if (hook && hook((int)f->vector, f->error_code, &f->rip))
+		return;
+	gprintf("unexpected exception %lu (error %lx) at rip %lx\n", f->vector, f->error_code,
+		f->rip);
+	gprintf("Test result: FAIL %s\n", test_name);
+	guest_shutdown(SHUTDOWN_poweroff);
+}
+
+struct idt_entry {
+	uint16_t lo, sel;
+	uint8_t ist, type;
+	uint16_t mid;
+	uint32_t hi, zero;
+} __attribute__((packed));
+
+static struct idt_entry idt[32] __attribute__((aligned(16)));
+extern const uint64_t guest_isr_table[32];
+
+static void idt_init(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint64_t)idt };
+
+	for (int i = 0; i < 32; i++) {
+		uint64_t a = guest_isr_table[i];
+		idt[i] = (struct idt_entry){ (uint16_t)a, 0x08, 0, 0x8e, (uint16_t)(a >> 16),
+					     (uint32_t)(a >> 32), 0 };
+	}
+	asm volatile("lidt %0" ::"m"(idtr));
+}
+
+void guest_start(const struct hvm_start_info *si)
+{
+	idt_init();
+	bool ok = test_main(si);
+	if (failures)
+		ok = false;
+	gprintf("Test result: %s %s\n", ok ? "PASS" : "FAIL", test_name);
+	guest_shutdown(SHUTDOWN_poweroff);
+}
+
+void *memset(void *s, int c, size_t n)
+{
+	uint8_t *p = s;
+
+	while (n--)
+		*p++ = (uint8_t)c;
+	return s;
+}
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+	uint8_t *a = d;
+	const uint8_t *b = s;
+
+	while (n--)
+		*a++ = *b++;
+	return d;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return (uint8_t)*a - (uint8_t)*b;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const uint8_t *x = a, *y = b;
+
+	for (size_t i = 0; i < n; i++)
+		if (x[i] != y[i])
+			return x[i] - y[i];
+	return 0;
+}
