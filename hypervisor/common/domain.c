@@ -271,6 +271,9 @@ void domains_reap(void)
 		if (!d || (d->state != DOM_SHUTDOWN && d->state != DOM_CRASHED))
 			continue;
 		hypercall_report(d);
+		for (u32 v = 0; v < d->nr_vcpus; v++)
+			printk("keel: domain %u (%s) vcpu %u: ran %lu ticks, %lu exits\n", d->id,
+			       d->name, v, d->vcpu[v]->runtime, d->vcpu[v]->exits);
 		selftest_domain_ended(d);
 		free_domain(d);
 	}

@@ -113,7 +113,8 @@ static struct vcpu *pick(struct percpu *pc, u64 now, u64 *wake_at)
 	return best;
 }
 
-static void arm_host_timer(u32 cpu, u64 extra)
+/* The next moment the scheduler must look: a timer, the slice's end, or extra. */
+static u64 next_deadline(u32 cpu, u64 extra)
 {
 	u64 t = timers_next();
 	u64 d = slice_end[cpu];
@@ -122,7 +123,12 @@ static void arm_host_timer(u32 cpu, u64 extra)
 		d = t;
 	if (extra && (!d || extra < d))
 		d = extra;
-	apic_timer_arm(d);
+	return d;
+}
+
+static void arm_host_timer(u32 cpu, u64 extra)
+{
+	apic_timer_arm(next_deadline(cpu, extra));
 }
 
 /* The FPU/SSE state belongs to one vCPU at a time; the hypervisor never touches it. */
@@ -161,6 +167,7 @@ static void run_vcpu(struct percpu *pc, struct vcpu *v, u64 now)
 
 	for (;;) {
 		vlapic_inject_pending(v);
+		vmx_set_preemption_deadline(next_deadline(cpu, 0), rdtsc());
 		if (vmx_vcpu_enter(v)) {
 			printk("keel: VM entry failed: VM-instruction error %lu\n",
 			       vmread(VM_INSTRUCTION_ERROR));
@@ -182,13 +189,18 @@ static void run_vcpu(struct percpu *pc, struct vcpu *v, u64 now)
 
 enum exit_action sched_host_interrupt(struct vcpu *v, u8 vector)
 {
+	apic_eoi();
+	if (vector != HOST_TIMER_VECTOR)
+		return EXIT_RESUME;
+	return sched_tick(v);
+}
+
+enum exit_action sched_tick(struct vcpu *v)
+{
 	u32 cpu = this_cpu()->id;
 	u64 now;
 
 	(void)v;
-	apic_eoi();
-	if (vector != HOST_TIMER_VECTOR)
-		return EXIT_RESUME;
 	now = rdtsc();
 	timers_run(now);
 	if (slice_end[cpu] && now >= slice_end[cpu])

@@ -50,7 +50,7 @@ static void filter(struct vcpu *v, u32 leaf, u32 sub, struct cpuid_regs *r)
 	case 1:
 		r->ebx = (r->ebx & 0x0000ffff) | (v->id << 24) | (v->dom->nr_vcpus << 16);
 		r->ecx &= ~(BIT(3) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | BIT(15) | BIT(18) |
-			    BIT(24) | BIT(26) | BIT(27) | BIT(28) | BIT(12) | BIT(29));
+			    BIT(26) | BIT(27) | BIT(28) | BIT(12) | BIT(29));
 		r->ecx |= (u32)BIT(31);	/* running on a hypervisor */
 		r->edx &= ~(BIT(14) | BIT(22) | BIT(29));
 		break;

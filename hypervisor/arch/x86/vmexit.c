@@ -147,6 +147,12 @@ static enum exit_action handle_ept_violation(struct vcpu *v, u64 qual)
 	return vmexit_crash(v, "EPT violation");
 }
 
+static enum exit_action handle_preemption_timer(struct vcpu *v, u64 qual)
+{
+	(void)qual;
+	return sched_tick(v);
+}
+
 static enum exit_action handle_interrupt_window(struct vcpu *v, u64 qual)
 {
 	(void)v;
@@ -156,6 +162,7 @@ static enum exit_action handle_interrupt_window(struct vcpu *v, u64 qual)
 
 static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_INTERRUPT_WINDOW] = handle_interrupt_window,
+	[EXIT_PREEMPT_TIMER] = handle_preemption_timer,
 	[EXIT_EXCEPTION_NMI] = handle_exception,
 	[EXIT_EXTERNAL_INTERRUPT] = handle_external_interrupt,
 	[EXIT_TRIPLE_FAULT] = handle_triple_fault,

@@ -19,6 +19,7 @@ extern void vmx_exit(void);
 extern int vmx_enter(struct guest_regs *regs, u64 launched);
 
 u32 vmx_pin_ctls, vmx_cpu_ctls, vmx_cpu2_ctls, vmx_exit_ctls, vmx_entry_ctls;
+u32 vmx_preempt_shift;
 static u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 static u32 vmcs_revision;
 static u16 next_vpid = 1;
@@ -41,12 +42,17 @@ int vmx_controls_init(const struct vmx_raw *raw, const struct vmx_caps *caps, co
 	int err;
 
 	vmcs_revision = caps->revision;
+	vmx_preempt_shift = raw->misc & 0x1f;
 	cr0_fixed0 = raw->cr0_fixed0;
 	cr0_fixed1 = raw->cr0_fixed1;
 	cr4_fixed0 = raw->cr4_fixed0;
 	cr4_fixed1 = raw->cr4_fixed1;
 
-	err = pick(raw->pinbased, PIN_EXT_INTR_EXIT | PIN_NMI_EXIT,
+	/*
+	 * The VMX-preemption timer ends slices even when host interrupts cannot
+	 * (Bochs keeps them masked in a guest that never changes IF).
+	 */
+	err = pick(raw->pinbased, PIN_EXT_INTR_EXIT | PIN_NMI_EXIT | PIN_PREEMPT_TIMER,
 		   PIN_EXT_INTR_EXIT | PIN_NMI_EXIT, &vmx_pin_ctls, "pin-based controls", why);
 	if (err)
 		return err;
@@ -280,6 +286,14 @@ void vmx_vcpu_set_real_mode(struct vcpu *v, u16 cs, u32 cs_base)
 	vmwrite(VM_ENTRY_CONTROLS, vmx_entry_ctls & ~ENTRY_IA32E_MODE);
 	vmwrite(VM_ENTRY_INTR_INFO, 0);
 	v->efer = 0;
+}
+
+void vmx_set_preemption_deadline(u64 deadline, u64 now)
+{
+	if (!(vmx_pin_ctls & PIN_PREEMPT_TIMER))
+		return;
+	u64 ticks = deadline > now ? (deadline - now) >> vmx_preempt_shift : 0;
+	vmwrite(VMX_PREEMPTION_TIMER_VALUE, ticks > 0xffffffff ? 0xffffffff : ticks);
 }
 
 int vmx_vcpu_enter(struct vcpu *v)

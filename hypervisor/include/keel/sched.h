@@ -26,6 +26,8 @@ enum exit_action sched_yield(struct vcpu *v);
 enum exit_action sched_block(struct vcpu *v);
 /* A host interrupt ended the guest's run (timer, IPI). */
 enum exit_action sched_host_interrupt(struct vcpu *v, u8 vector);
+/* Time has come (host timer or VMX-preemption timer): run timers, end the slice if due. */
+enum exit_action sched_tick(struct vcpu *v);
 /* The pCPU's loop: picks, runs, accounts. Never returns. */
 __noreturn void sched_run(void);
 /* Set by anything that wants the running vCPU to leave the CPU at the next exit. */

@@ -3,6 +3,7 @@
 #include "guest.h"
 
 #include <keel/printk.h>
+#include <keel/cmdline.h>
 
 static unsigned failures;
 static exception_hook hook;
@@ -59,8 +60,22 @@ struct guest_frame {
 	uint64_t vector, error_code, rip, cs, rflags, rsp, ss;
 };
 
+static irq_handler irq_handlers[256];
+
+void set_irq_handler(int vector, irq_handler h)
+{
+	irq_handlers[vector & 255] = h;
+}
+
 void guest_exception(struct guest_frame *f)
 {
+	if (f->vector >= 32) {
+		if (irq_handlers[f->vector])
+			irq_handlers[f->vector]((int)f->vector);
+		else
+			gprintf("spurious interrupt %lu\n", f->vector);
+		return;
+	}
 	if (hook && hook((int)f->vector, f->error_code, &f->rip))
 		return;
 	gprintf("unexpected exception %lu (error %lx) at rip %lx\n", f->vector, f->error_code,
@@ -76,8 +91,9 @@ struct idt_entry {
 	uint32_t hi, zero;
 } __attribute__((packed));
 
-static struct idt_entry idt[32] __attribute__((aligned(16)));
+static struct idt_entry idt[256] __attribute__((aligned(16)));
 extern const uint64_t guest_isr_table[32];
+extern const uint8_t guest_irq_stubs[];
 
 static void idt_init(void)
 {
@@ -86,8 +102,8 @@ static void idt_init(void)
 		uint64_t base;
 	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint64_t)idt };
 
-	for (int i = 0; i < 32; i++) {
-		uint64_t a = guest_isr_table[i];
+	for (int i = 0; i < 256; i++) {
+		uint64_t a = i < 32 ? guest_isr_table[i] : (uint64_t)(guest_irq_stubs + 16 * (i - 32));
 		idt[i] = (struct idt_entry){ (uint16_t)a, 0x08, 0, 0x8e, (uint16_t)(a >> 16),
 					     (uint32_t)(a >> 32), 0 };
 	}
@@ -137,6 +153,39 @@ int strcmp(const char *a, const char *b)
 	while (*a && *a == *b)
 		a++, b++;
 	return (uint8_t)*a - (uint8_t)*b;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+	for (; n; n--, a++, b++) {
+		if (*a != *b)
+			return (uint8_t)*a - (uint8_t)*b;
+		if (!*a)
+			return 0;
+	}
+	return 0;
+}
+
+const char *guest_cmdline(const struct hvm_start_info *si)
+{
+	return si->cmdline_paddr ? (const char *)si->cmdline_paddr : "";
+}
+
+bool cmdline_has(const char *cmd, const char *key, const char *value)
+{
+	char buf[32];
+
+	return cmdline_get(cmd, key, buf, sizeof(buf)) >= 0 && !strcmp(buf, value);
+}
+
+uint64_t guest_option(const struct hvm_start_info *si, const char *key, uint64_t dflt)
+{
+	char buf[24];
+	uint64_t v;
+
+	if (cmdline_get(guest_cmdline(si), key, buf, sizeof(buf)) < 0 || parse_u64(buf, &v))
+		return dflt;
+	return v;
 }
 
 int memcmp(const void *a, const void *b, size_t n)

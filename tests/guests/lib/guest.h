@@ -79,8 +79,22 @@ static inline uint8_t inb(uint16_t port)
 /* Exceptions: a handler may claim vector n; otherwise it is reported and the test fails. */
 typedef bool (*exception_hook)(int vector, uint64_t error_code, uint64_t *rip);
 void set_exception_hook(exception_hook h);
+/* Interrupt vectors 32-255: the handler runs with interrupts off; the guest sends its EOI. */
+typedef void (*irq_handler)(int vector);
+void set_irq_handler(int vector, irq_handler h);
+
+static inline void sti_hlt(void)
+{
+	asm volatile("sti; hlt; cli" ::: "memory");
+}
+
+/* The guest command line (after "--" on the module line) and numeric options in it. */
+const char *guest_cmdline(const struct hvm_start_info *si);
+uint64_t guest_option(const struct hvm_start_info *si, const char *key, uint64_t dflt);
+bool cmdline_has(const char *cmd, const char *key, const char *value);
 
 void *memset(void *s, int c, size_t n);
+int strncmp(const char *a, const char *b, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);

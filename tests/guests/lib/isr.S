@@ -51,6 +51,19 @@ ISR_ERR   29
 ISR_ERR   30
 ISR_NOERR 31
 
+/* Vectors 32-255: interrupts, no error code; stub n at guest_irq_stubs + 16 * (n - 32). */
+	.balign	16
+	.globl	guest_irq_stubs
+guest_irq_stubs:
+	.set	vec, 32
+	.rept	224
+	.balign	16
+	pushq	$0
+	pushq	$vec
+	jmp	guest_isr_common
+	.set	vec, vec + 1
+	.endr
+
 guest_isr_common:
 	pushq	%rax
 	pushq	%rbx

@@ -24,6 +24,10 @@ int vmx_inject_exception(struct vcpu *v, u8 vector, bool has_code, u32 code);
 u32 vmx_guest_cpl(void);
 u64 vmx_cr0_fixed_mask(void);
 
+/* Arms the VMX-preemption timer for the next entry (no-op without it). */
+void vmx_set_preemption_deadline(u64 deadline, u64 now);
+
+extern u32 vmx_preempt_shift;
 extern u32 vmx_exit_ctls, vmx_entry_ctls, vmx_cpu_ctls, vmx_cpu2_ctls, vmx_pin_ctls;
 
 #endif

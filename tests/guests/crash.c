@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A guest that dies on purpose after delay=TICKS, as mode= says: "triple"
+ * (no IDT, then a fault: triple fault) or "invd" (an instruction whose exit
+ * Keel does not handle). Keel must crash only this domain, with a dump.
+ */
+#include "guest.h"
+
+const char test_name[] = "crash";
+
+bool test_main(const struct hvm_start_info *si)
+{
+	uint64_t end = rdtsc() + guest_option(si, "delay", 2000000);
+	const char *cmd = guest_cmdline(si);
+
+	while (rdtsc() < end)
+		asm volatile("pause");
+	gprintf("crashing now (%s)\n", cmd);
+	if (cmdline_has(cmd, "mode", "invd")) {
+		asm volatile("invd");
+	} else {
+		struct {
+			uint16_t limit;
+			uint64_t base;
+		} __attribute__((packed)) none = { 0, 0 };
+		asm volatile("lidt %0; int3" ::"m"(none));
+	}
+	gprintf("still alive after the crash attempt\n");
+	return false;
+}
