@@ -11,7 +11,7 @@ struct cpuid_regs {
 
 static inline void cpuid_count(u32 leaf, u32 sub, struct cpuid_regs *r)
 {
-	asm volatile("cpuid"
+	__asm__ __volatile__("cpuid"
 		     : "=a"(r->eax), "=b"(r->ebx), "=c"(r->ecx), "=d"(r->edx)
 		     : "a"(leaf), "c"(sub));
 }
@@ -20,43 +20,43 @@ static inline u64 rdmsr(u32 msr)
 {
 	u32 lo, hi;
 
-	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
 	return ((u64)hi << 32) | lo;
 }
 
 static inline void wrmsr(u32 msr, u64 val)
 {
-	asm volatile("wrmsr" ::"c"(msr), "a"((u32)val), "d"((u32)(val >> 32)));
+	__asm__ __volatile__("wrmsr" ::"c"(msr), "a"((u32)val), "d"((u32)(val >> 32)));
 }
 
 static inline u64 rdtsc(void)
 {
 	u32 lo, hi;
 
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((u64)hi << 32) | lo;
 }
 
 static inline void outb(u16 port, u8 v)
 {
-	asm volatile("outb %0, %1" ::"a"(v), "Nd"(port));
+	__asm__ __volatile__("outb %0, %1" ::"a"(v), "Nd"(port));
 }
 
 static inline void outw(u16 port, u16 v)
 {
-	asm volatile("outw %0, %1" ::"a"(v), "Nd"(port));
+	__asm__ __volatile__("outw %0, %1" ::"a"(v), "Nd"(port));
 }
 
 static inline void outl(u16 port, u32 v)
 {
-	asm volatile("outl %0, %1" ::"a"(v), "Nd"(port));
+	__asm__ __volatile__("outl %0, %1" ::"a"(v), "Nd"(port));
 }
 
 static inline u8 inb(u16 port)
 {
 	u8 v;
 
-	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
 }
 
@@ -64,12 +64,12 @@ static inline u8 inb(u16 port)
 	static inline u64 read_cr##n(void)                                      \
 	{                                                                       \
 		u64 v;                                                          \
-		asm volatile("mov %%cr" #n ", %0" : "=r"(v));                   \
+		__asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));                   \
 		return v;                                                       \
 	}                                                                       \
 	static inline void write_cr##n(u64 v)                                   \
 	{                                                                       \
-		asm volatile("mov %0, %%cr" #n ::"r"(v) : "memory");            \
+		__asm__ __volatile__("mov %0, %%cr" #n ::"r"(v) : "memory");            \
 	}
 DEFINE_CR_ACCESS(0)
 DEFINE_CR_ACCESS(2)
@@ -78,13 +78,13 @@ DEFINE_CR_ACCESS(4)
 
 static inline void cpu_relax(void)
 {
-	asm volatile("pause" ::: "memory");
+	__asm__ __volatile__("pause" ::: "memory");
 }
 
 static inline __noreturn void cpu_halt_forever(void)
 {
 	for (;;)
-		asm volatile("cli; hlt");
+		__asm__ __volatile__("cli; hlt");
 }
 
 #endif

@@ -144,7 +144,7 @@ static inline int vmwrite(u64 field, u64 value)
 {
 	u8 err;
 
-	asm volatile("vmwrite %2, %1; setna %0" : "=qm"(err) : "r"(field), "rm"(value) : "cc");
+	__asm__ __volatile__("vmwrite %2, %1; setna %0" : "=qm"(err) : "r"(field), "rm"(value) : "cc");
 	return err ? -1 : 0;
 }
 
@@ -152,7 +152,7 @@ static inline u64 vmread(u64 field)
 {
 	u64 value;
 
-	asm volatile("vmread %1, %0" : "=rm"(value) : "r"(field) : "cc");
+	__asm__ __volatile__("vmread %1, %0" : "=rm"(value) : "r"(field) : "cc");
 	return value;
 }
 
@@ -160,7 +160,7 @@ static inline int vmclear(u64 pa)
 {
 	u8 err;
 
-	asm volatile("vmclear %1; setna %0" : "=qm"(err) : "m"(pa) : "cc", "memory");
+	__asm__ __volatile__("vmclear %1; setna %0" : "=qm"(err) : "m"(pa) : "cc", "memory");
 	return err ? -1 : 0;
 }
 
@@ -168,7 +168,7 @@ static inline int vmptrld(u64 pa)
 {
 	u8 err;
 
-	asm volatile("vmptrld %1; setna %0" : "=qm"(err) : "m"(pa) : "cc", "memory");
+	__asm__ __volatile__("vmptrld %1; setna %0" : "=qm"(err) : "m"(pa) : "cc", "memory");
 	return err ? -1 : 0;
 }
 
@@ -178,7 +178,7 @@ static inline void invept_single(u64 eptp)
 		u64 eptp, zero;
 	} desc = { eptp, 0 };
 
-	asm volatile("invept %0, %1" ::"m"(desc), "r"(1ULL) : "cc", "memory");
+	__asm__ __volatile__("invept %0, %1" ::"m"(desc), "r"(1ULL) : "cc", "memory");
 }
 
 static inline void invvpid_single(u16 vpid)
@@ -187,7 +187,7 @@ static inline void invvpid_single(u16 vpid)
 		u64 vpid, addr;
 	} desc = { vpid, 0 };
 
-	asm volatile("invvpid %0, %1" ::"m"(desc), "r"(1ULL) : "cc", "memory");
+	__asm__ __volatile__("invvpid %0, %1" ::"m"(desc), "r"(1ULL) : "cc", "memory");
 }
 
 #endif

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/* Boot-module command lines -> domain settings, and every rejection. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include <keel/domain.h>
+#include <keel/errno.h>
+
+static struct domain_config cfg;
+
+static void defaults(void **state)
+{
+	(void)state;
+	const char *why;
+
+	assert_int_equal(domain_config_parse("", &cfg, &why), 0);
+	assert_string_equal(cfg.name, "domain");
+	assert_true(cfg.mem_size == 16ULL << 20);
+	assert_int_equal(cfg.vcpus, 1);
+	assert_int_equal(cfg.weight, DEFAULT_WEIGHT);
+	assert_int_equal(cfg.cap, 0);
+	assert_string_equal(cfg.expect, "pass");
+	assert_string_equal(cfg.cmdline, "");
+}
+
+static void full(void **state)
+{
+	(void)state;
+	const char *why;
+
+	assert_int_equal(domain_config_parse("name=web-1 mem=33M vcpus=2 weight=512 cap=50 "
+					     "expect=crash -- console=hvc0 root=/dev/xvda -- x",
+					     &cfg, &why), 0);
+	assert_string_equal(cfg.name, "web-1");
+	assert_true(cfg.mem_size == 34ULL << 20);	/* rounded up to 2 MiB */
+	assert_int_equal(cfg.vcpus, 2);
+	assert_int_equal(cfg.weight, 512);
+	assert_int_equal(cfg.cap, 50);
+	assert_string_equal(cfg.expect, "crash");
+	assert_string_equal(cfg.cmdline, "console=hvc0 root=/dev/xvda -- x");
+	/* A lone leading "--". */
+	assert_int_equal(domain_config_parse("-- quiet", &cfg, &why), 0);
+	assert_string_equal(cfg.cmdline, "quiet");
+	assert_int_equal(domain_config_parse("name=a --", &cfg, &why), 0);
+	assert_string_equal(cfg.cmdline, "");
+	/* "--x" is not the separator. */
+	assert_int_equal(domain_config_parse("name=a --x", &cfg, &why), 0);
+	assert_string_equal(cfg.cmdline, "");
+}
+
+#define REJECT(line, text)                                                      \
+	do {                                                                    \
+		const char *why = NULL;                                         \
+		assert_int_equal(domain_config_parse(line, &cfg, &why), -EINVAL); \
+		assert_non_null(why);                                           \
+		assert_non_null(strstr(why, text));                             \
+	} while (0)
+
+static void rejects(void **state)
+{
+	(void)state;
+	REJECT("name=", "name must be");
+	REJECT("name=a/b", "name must be");
+	REJECT("name=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "name must be");
+	REJECT("mem=1M", "mem must be");
+	REJECT("mem=65G", "mem must be");
+	REJECT("mem=lots", "mem must be");
+	REJECT("mem=", "mem must be");
+	REJECT("vcpus=0", "vcpus");
+	REJECT("vcpus=9", "vcpus");
+	REJECT("weight=0", "weight");
+	REJECT("weight=65536", "weight");
+	REJECT("cap=801", "cap");
+	REJECT("expect=maybe", "expect");
+	char big[700];
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "x=", 2);
+	big[sizeof(big) - 1] = '\0';
+	REJECT(big, "too long");
+	char longcmd[DOMAIN_CMDLINE_MAX + 16] = "-- ";
+	memset(longcmd + 3, 'b', DOMAIN_CMDLINE_MAX + 5);
+	longcmd[DOMAIN_CMDLINE_MAX + 8] = '\0';
+	REJECT(longcmd, "guest command line too long");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults),
+		cmocka_unit_test(full),
+		cmocka_unit_test(rejects),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
