@@ -14,6 +14,9 @@
 #include <keel/selftest.h>
 #include <keel/string.h>
 #include <keel/vlapic.h>
+#include <keel/evtchn.h>
+#include <keel/pvclock.h>
+#include <keel/runstate.h>
 #include <arch/x86/percpu.h>
 #include <arch/x86/vmx_vcpu.h>
 #include <public/xen/start_info.h>
@@ -83,10 +86,14 @@ static void free_domain(struct domain *d)
 			continue;
 		sched_remove(v);
 		sched_forget_vcpu(v);
+		vcpu_timers_stop(v);
 		vlapic_free(v);
 		vmx_vcpu_free(v);
 		pages_free(v, ALIGN_UP(sizeof(*v), PAGE_SIZE) / PAGE_SIZE);
 	}
+	evtchn_domain_destroy(d);
+	if (d->shared_info)
+		pages_free(d->shared_info, 1);
 	if (d->ept.pml4)
 		ept_destroy(&d->ept);
 	if (d->ram_hpa)
@@ -134,6 +141,14 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 		goto fail;
 	}
 
+	d->shared_info = pages_alloc(1);
+	d->shared_info_gfn = GFN_NONE;
+	if (!d->shared_info || evtchn_domain_init(d)) {
+		*why = "out of memory for shared info and event channels";
+		goto fail;
+	}
+	pvclock_write_wallclock(d->shared_info);
+
 	d->nr_vcpus = cfg->vcpus;
 	for (u32 i = 0; i < cfg->vcpus; i++) {
 		struct vcpu *v = pages_alloc(ALIGN_UP(sizeof(*v), PAGE_SIZE) / PAGE_SIZE);
@@ -147,6 +162,11 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 		v->pcpu = 0;
 		v->affinity = ~0u;
 		v->state = VCPU_OFFLINE;
+		v->runstate.state = RUNSTATE_offline;
+		/* Beyond the legacy 32, a vCPU needs VCPUOP_register_vcpu_info: park it here. */
+		v->vcpu_info = &d->shared_info->vcpu_info[i % XEN_LEGACY_MAX_VCPUS];
+		pvclock_update(&v->vcpu_info->time);
+		vcpu_timers_init(v);
 		/* x87 and SSE as after reset: FCW 0x37f, MXCSR 0x1f80. */
 		v->fpu[0] = 0x7f;
 		v->fpu[1] = 0x03;
@@ -221,6 +241,7 @@ static void stop_vcpus(struct domain *d)
 		d->vcpu[i]->state = VCPU_OFFLINE;
 		sched_remove(d->vcpu[i]);
 		vlapic_stop(d->vcpu[i]);
+		vcpu_timers_stop(d->vcpu[i]);
 	}
 }
 

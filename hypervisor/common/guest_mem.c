@@ -26,7 +26,7 @@ static int read_phys(void *ctx, u64 gpa, void *out, u32 size)
 }
 
 /* Walks guest-linear -> guest-physical with the vCPU's current paging state. */
-static int linear_to_phys(struct vcpu *v, u64 gva, bool write, u64 *gpa)
+int guest_linear_to_phys(struct vcpu *v, u64 gva, bool write, u64 *gpa)
 {
 	struct guest_paging g = {
 		.cr0 = vmread(GUEST_CR0),
@@ -78,7 +78,7 @@ static int copy_virt(struct vcpu *v, u64 gva, void *buf, u64 len, bool to_guest)
 	while (len) {
 		u64 chunk = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
 		u64 gpa;
-		if (linear_to_phys(v, gva, to_guest, &gpa))
+		if (guest_linear_to_phys(v, gva, to_guest, &gpa))
 			return -EFAULT;
 		int err = copy_phys(v->dom, gpa, b, chunk, to_guest);
 		if (err)

@@ -4,6 +4,51 @@
 #include <keel/errno.h>
 #include <keel/guest_mem.h>
 #include <keel/sched.h>
+#include <keel/evtchn.h>
+
+/* struct sched_poll (24 bytes): ports @0 (guest pointer to u32[]), nr_ports @8, timeout @16. */
+struct sched_poll {
+	u64 ports;
+	u32 nr_ports;
+	u32 pad;
+	u64 timeout;
+};
+
+static void poll_timed_out(struct timer *t)
+{
+	struct vcpu *v = (struct vcpu *)((u8 *)t - __builtin_offsetof(struct vcpu, poll_timeout));
+
+	if (v->polling && v->state == VCPU_BLOCKED)
+		sched_wake(v);
+}
+
+static long poll(struct vcpu *v, u64 arg)
+{
+	struct sched_poll p;
+
+	if (copy_from_guest(v, &p, arg, sizeof(p)))
+		return -EFAULT;
+	if (p.nr_ports > MAX_POLL_PORTS)
+		return -EINVAL;
+	if (copy_from_guest(v, v->poll_ports, p.ports, (u64)p.nr_ports * sizeof(u32)))
+		return -EFAULT;
+	for (u32 i = 0; i < p.nr_ports; i++)
+		if (v->poll_ports[i] >= EVTCHN_MAX_PORTS)
+			return -EINVAL;
+	v->nr_poll = p.nr_ports;
+	if (evtchn_poll_ready(v))
+		return 0;
+	if (p.timeout) {
+		if (p.timeout < system_time_ns())
+			return 0;
+		timer_init(&v->poll_timeout, poll_timed_out, v->pcpu);
+		timer_set(&v->poll_timeout, system_ns_to_tsc(p.timeout));
+	}
+	v->polling = true;
+	v->state = VCPU_BLOCKED;
+	sched_remove(v);
+	return 0;
+}
 
 long do_sched_op(struct vcpu *v, const struct hypercall_args *a)
 {
@@ -24,6 +69,8 @@ long do_sched_op(struct vcpu *v, const struct hypercall_args *a)
 			return -EINVAL;
 		domain_shutdown(v->dom, reason);
 		return 0;
+	case SCHEDOP_poll:
+		return poll(v, a->a2);
 	case SCHEDOP_shutdown_code:
 		if (copy_from_guest(v, &reason, a->a2, sizeof(reason)))
 			return -EFAULT;

@@ -11,7 +11,8 @@
 /* The feature bitmap (submap 0) a guest gets; grows as Keel implements more. */
 u32 xen_features_submap0(void)
 {
-	return BIT(XENFEAT_auto_translated_physmap);
+	return BIT(XENFEAT_auto_translated_physmap) | BIT(XENFEAT_hvm_callback_vector) |
+	       BIT(XENFEAT_hvm_safe_pvclock);
 }
 
 long do_xen_version(struct vcpu *v, const struct hypercall_args *a)

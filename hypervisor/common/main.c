@@ -25,6 +25,8 @@
 #include <keel/sched.h>
 #include <keel/selftest.h>
 #include <keel/timer.h>
+#include <keel/pvclock.h>
+#include <keel/rtc.h>
 
 static struct boot_info boot_info;
 
@@ -150,6 +152,7 @@ void kmain(u32 magic, u32 mbi_pa)
 	/* The FPU/SSE state is switched between vCPUs with FXSAVE. */
 	write_cr4(read_cr4() | BIT(9) | BIT(10));
 	tsc_calibrate();
+	pvclock_init(tsc_khz, boot_tsc, rtc_read_unix_time());
 	if (apic_init())
 		boot_fail("no x2APIC", "the host timer needs an x2APIC");
 	printk("keel: TSC %lu kHz, APIC timer in %s mode\n", tsc_khz,

@@ -5,6 +5,8 @@
 #include <keel/selftest.h>
 #include <keel/timer.h>
 #include <keel/vlapic.h>
+#include <keel/pvclock.h>
+#include <keel/runstate.h>
 #include <arch/x86/apic.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/percpu.h>
@@ -75,7 +77,12 @@ void sched_wake(struct vcpu *v)
 	u64 lag = sched_vruntime_delta(slice_ticks, v->dom->weight);
 	if (floor > lag && v->vruntime < floor - lag)
 		v->vruntime = floor - lag;
+	if (v->polling) {
+		v->polling = false;
+		timer_stop(&v->poll_timeout);
+	}
 	v->state = VCPU_RUNNABLE;
+	runstate_change(v, RUNSTATE_runnable);
 	rq_insert(v);
 	/* Let a woken vCPU preempt the running one at the next exit. */
 	if (pc == this_cpu() && pc->current != v)
@@ -164,6 +171,8 @@ static void run_vcpu(struct percpu *pc, struct vcpu *v, u64 now)
 	fpu_switch(cpu, v);
 	arm_host_timer(cpu, 0);
 	v->run_start = now;
+	runstate_change(v, RUNSTATE_running);
+	pvclock_update(&v->vcpu_info->time);
 
 	for (;;) {
 		vlapic_inject_pending(v);
@@ -185,6 +194,8 @@ static void run_vcpu(struct percpu *pc, struct vcpu *v, u64 now)
 	v->vruntime += sched_vruntime_delta(ran, d->weight);
 	d->cap_used += ran;
 	slice_end[cpu] = 0;
+	runstate_change(v, v->state == VCPU_RUNNABLE ? RUNSTATE_runnable :
+			   v->state == VCPU_BLOCKED ? RUNSTATE_blocked : RUNSTATE_offline);
 }
 
 enum exit_action sched_host_interrupt(struct vcpu *v, u8 vector)

@@ -70,12 +70,14 @@ u64 tsc_to_ns(u64 ticks)
 	return ticks / tsc_khz * 1000000 + (ticks % tsc_khz) * 1000000 / tsc_khz;
 }
 
+/* Rounds up, so a timer set for time T never fires before the guest's clock says T. */
+
 u64 ns_to_tsc(u64 ns)
 {
-	return ns / 1000000 * tsc_khz + (ns % 1000000) * tsc_khz / 1000000;
+	return ns / 1000000 * tsc_khz + ((ns % 1000000) * tsc_khz + 999999) / 1000000;
 }
 
-u64 system_time_ns(void)
+u64 system_ns_to_tsc(u64 ns)
 {
-	return tsc_to_ns(rdtsc() - boot_tsc);
+	return boot_tsc + ns_to_tsc(ns) + 1;
 }

@@ -6,6 +6,7 @@
  */
 #include <keel/vlapic.h>
 #include <keel/errno.h>
+#include <keel/evtchn.h>
 #include <keel/mm.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
@@ -420,7 +421,7 @@ bool vlapic_has_pending(struct vcpu *v)
 {
 	struct vlapic *l = v->vlapic;
 
-	return l->nmi_pending || deliverable_vector(l) >= 0;
+	return l->nmi_pending || deliverable_vector(l) >= 0 || evtchn_upcall_pending(v);
 }
 
 static void request_window(bool on)
@@ -448,7 +449,8 @@ void vlapic_inject_pending(struct vcpu *v)
 	bool can = (vmread(GUEST_RFLAGS) & BIT(9)) &&
 		   !(intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS));
 	int vec = deliverable_vector(l);
-	if (vec < 0) {
+	int upcall = evtchn_upcall_vector(v);
+	if (vec < 0 && upcall < 0) {
 		request_window(false);
 		return;
 	}
@@ -457,6 +459,11 @@ void vlapic_inject_pending(struct vcpu *v)
 		return;
 	}
 	request_window(false);
+	if (upcall > vec) {
+		/* The event upcall: level-like on upcall_pending; no ISR, no EOI. */
+		vmwrite(VM_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXT_INTR | (u32)upcall);
+		return;
+	}
 	clear_bit(l->irr, (u8)vec);
 	set_bit(l->isr, (u8)vec);
 	vmwrite(VM_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXT_INTR | (u32)vec);

@@ -296,6 +296,12 @@ void vmx_set_preemption_deadline(u64 deadline, u64 now)
 	vmwrite(VMX_PREEMPTION_TIMER_VALUE, ticks > 0xffffffff ? 0xffffffff : ticks);
 }
 
+void vmx_flush_guest_tlb(struct domain *d)
+{
+	/* Combined guest-physical mappings for this EPT go stale when it changes. */
+	invept_single(ept_pointer(&d->ept));
+}
+
 int vmx_vcpu_enter(struct vcpu *v)
 {
 	int r = vmx_enter(&v->regs, v->launched);

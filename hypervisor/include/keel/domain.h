@@ -6,13 +6,20 @@
 #include <keel/types.h>
 #include <arch/x86/ept.h>
 #include <arch/x86/vmcs.h>
+#include <keel/timer.h>
 #include <public/xen/hypercall.h>
+#include <public/xen/event_channel.h>
+#include <public/xen/hvm.h>
+#include <public/xen/shared_info.h>
+#include <public/xen/vcpu.h>
 
 #define MAX_DOMAINS		64
 #define MAX_VCPUS		8
 #define DOMAIN_NAME_MAX		32
 #define DOMAIN_CMDLINE_MAX	2048
 #define DEFAULT_WEIGHT		256
+#define MAX_POLL_PORTS		128
+#define GFN_NONE		(~0ULL)
 
 enum domain_state {
 	DOM_FREE,
@@ -64,6 +71,19 @@ struct vcpu {
 
 	u64 exits;
 	struct vlapic *vlapic;
+
+	/* Xen ABI state. */
+	struct vcpu_info *vcpu_info;	/* in shared_info, or registered elsewhere */
+	u32 virq_port[NR_VIRQS];
+	struct timer singleshot;	/* VCPUOP_set_singleshot_timer, set_timer_op */
+	struct timer periodic;
+	u64 periodic_ns;
+	bool polling;			/* blocked in SCHEDOP_poll */
+	u32 nr_poll;
+	u32 poll_ports[MAX_POLL_PORTS];
+	struct timer poll_timeout;
+	struct vcpu_runstate_info runstate;
+	u64 runstate_gpa;		/* 0: not registered */
 	u8 fpu[512] __aligned(64);	/* FXSAVE image across vCPU switches */
 };
 
@@ -85,6 +105,12 @@ struct domain {
 
 	u32 nr_vcpus;
 	struct vcpu *vcpu[MAX_VCPUS];
+
+	struct shared_info *shared_info;	/* always there; the guest chooses where it sits */
+	u64 shared_info_gfn;			/* GFN_NONE until mapped */
+	u8 callback_vector;			/* HVM_PARAM_CALLBACK_IRQ, 0 = none */
+	u64 hvm_params[HVM_NR_PARAMS];
+	struct evtchn *evtchn;
 
 	u32 shutdown_reason;
 	char con_line[160];		/* debug console line buffer (port 0xE9, console_io) */

@@ -13,6 +13,8 @@ int copy_from_guest(struct vcpu *v, void *dst, u64 gva, u64 len);
 int copy_to_guest(struct vcpu *v, u64 gva, const void *src, u64 len);
 int copy_from_guest_phys(struct vcpu *v, void *dst, u64 gpa, u64 len);
 int copy_to_guest_phys(struct vcpu *v, u64 gpa, const void *src, u64 len);
+/* Guest-linear -> guest-physical with the vCPU's current paging (its VMCS loaded). */
+int guest_linear_to_phys(struct vcpu *v, u64 gva, bool write, u64 *gpa);
 /* Host pointer to one guest page (RAM or mapped foreign frame), or NULL. */
 void *guest_phys_page(struct domain *d, u64 gpa, bool write);
 

@@ -25,7 +25,10 @@ u64 timers_next(void);
 extern u64 tsc_khz;
 u64 ns_to_tsc(u64 ns);
 u64 tsc_to_ns(u64 ticks);
-/* Nanoseconds since boot (Xen's "system time"). */
+/* Nanoseconds since boot (Xen's "system time", by the PV clock's scale). */
 u64 system_time_ns(void);
+/* The TSC at which system time reaches ns (rounded up). */
+u64 system_ns_to_tsc(u64 ns);
+extern u64 boot_tsc;
 
 #endif

@@ -24,6 +24,8 @@ int vmx_inject_exception(struct vcpu *v, u8 vector, bool has_code, u32 code);
 u32 vmx_guest_cpl(void);
 u64 vmx_cr0_fixed_mask(void);
 
+/* After an EPT change: drop cached translations for the domain. */
+void vmx_flush_guest_tlb(struct domain *d);
 /* Arms the VMX-preemption timer for the next entry (no-op without it). */
 void vmx_set_preemption_deadline(u64 deadline, u64 now);
 

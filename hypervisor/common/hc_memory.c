@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+/* memory_op: add_to_physmap for the shared-info page (grant frames come with grant tables). */
+#include <keel/hypercall.h>
+#include <keel/errno.h>
+#include <keel/guest_mem.h>
+#include <keel/mm.h>
+#include <public/xen/memory.h>
+#include <arch/x86/vmx_vcpu.h>
+
+/* Puts RAM back where a special page was (so the guest loses no memory). */
+static void restore_ram(struct domain *d, u64 gfn)
+{
+	u64 gpa = gfn << PAGE_SHIFT;
+
+	if (gpa < d->mem_size)
+		ept_map(&d->ept, gpa, d->ram_hpa + gpa, PAGE_SIZE, EPT_RWX, EPT_MT_WB);
+	else
+		ept_unmap(&d->ept, gpa, PAGE_SIZE);
+}
+
+static long add_to_physmap(struct vcpu *v, u64 arg)
+{
+	struct xen_add_to_physmap x;
+	struct domain *d = v->dom;
+
+	if (copy_from_guest(v, &x, arg, sizeof(x)))
+		return -EFAULT;
+	if (x.domid != DOMID_SELF && x.domid != d->id)
+		return -EPERM;
+	if (x.gpfn >= (EPT_MAX_GPA >> PAGE_SHIFT))
+		return -EINVAL;
+	switch (x.space) {
+	case XENMAPSPACE_shared_info:
+		if (x.idx != 0)
+			return -EINVAL;
+		if (d->shared_info_gfn != GFN_NONE)
+			restore_ram(d, d->shared_info_gfn);
+		if (ept_map(&d->ept, x.gpfn << PAGE_SHIFT, virt_to_phys(d->shared_info), PAGE_SIZE,
+			    EPT_RWX, EPT_MT_WB))
+			return -ENOMEM;
+		d->shared_info_gfn = x.gpfn;
+		vmx_flush_guest_tlb(d);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long do_memory_op(struct vcpu *v, const struct hypercall_args *a)
+{
+	switch (a->a1 & 0xff) {	/* bits above 8 carry a continuation start */
+	case XENMEM_add_to_physmap:
+		return add_to_physmap(v, a->a2);
+	default:
+		return -ENOSYS;
+	}
+}

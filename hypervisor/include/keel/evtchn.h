@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Event channels, Xen's 2-level ABI: per-domain ports whose pending and mask
+ * bits live in shared_info, a per-vCPU selector word and upcall flag in
+ * vcpu_info, and an upcall delivered as the HVM_PARAM_CALLBACK_IRQ vector.
+ */
+#ifndef KEEL_EVTCHN_H
+#define KEEL_EVTCHN_H
+
+#include <keel/domain.h>
+#include <public/xen/event_channel.h>
+#include <public/xen/memory.h>
+
+#define EVTCHN_MAX_PORTS	1024	/* per domain; the 2-level ABI allows 4096 */
+
+enum evtchn_state {
+	ECS_FREE = 0,
+	ECS_UNBOUND,
+	ECS_INTERDOMAIN,
+	ECS_VIRQ,
+	ECS_IPI,
+};
+
+struct evtchn {
+	u8 state;
+	u8 pad;
+	u16 remote_dom;		/* unbound: who may bind; interdomain: the peer */
+	u32 remote_port;	/* interdomain */
+	u32 vcpu;		/* the vCPU notified */
+	u32 virq;
+};
+
+int evtchn_domain_init(struct domain *d);
+/* Closes every port (peers' ports become unbound) and frees the table. */
+void evtchn_domain_destroy(struct domain *d);
+
+/* Marks port pending and notifies its vCPU, as REFERENCE.md section 5 says. */
+void evtchn_set_pending(struct domain *d, u32 port);
+/* Raises a per-vCPU virtual IRQ (VIRQ_TIMER...) if the guest bound it. */
+void evtchn_send_virq(struct vcpu *v, u32 virq);
+
+/* The callback vector to inject for v now, or -1. */
+int evtchn_upcall_vector(struct vcpu *v);
+bool evtchn_upcall_pending(struct vcpu *v);
+/* True when one of the ports v polls (SCHEDOP_poll) is pending. */
+bool evtchn_poll_ready(struct vcpu *v);
+
+long evtchn_op(struct vcpu *v, u32 cmd, u64 arg);
+void evtchn_close_port(struct domain *d, u32 port);
+
+#endif

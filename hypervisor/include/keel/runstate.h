@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* The per-vCPU runstate (running, runnable, blocked, offline), as Xen reports it. */
+#ifndef KEEL_RUNSTATE_H
+#define KEEL_RUNSTATE_H
+
+#include <keel/domain.h>
+
+/* Records a state change at the current time and publishes it to the guest's area. */
+void runstate_change(struct vcpu *v, int state);
+void runstate_publish(struct vcpu *v);
+int runstate_resolve(struct vcpu *v, u64 gva, u64 *gpa);
+
+void vcpu_timers_init(struct vcpu *v);
+void vcpu_timers_stop(struct vcpu *v);
+
+#endif
