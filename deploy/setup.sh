@@ -18,6 +18,8 @@ PACKAGES=(
   qemu-system-x86
   # Xen's own clients, for compatibility tests of keel-xenstored
   xenstore-utils xen-utils-4.17
+  # Xen itself, for the side-by-side exit-path benchmark
+  xen-hypervisor-4.17-amd64
   # load generation for the benchmarks
   wrk
   # the OpenAPI linter runs on Node
