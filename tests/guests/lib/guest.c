@@ -95,19 +95,24 @@ static struct idt_entry idt[256] __attribute__((aligned(16)));
 extern const uint64_t guest_isr_table[32];
 extern const uint8_t guest_irq_stubs[];
 
-static void idt_init(void)
+void guest_load_idt(void)
 {
 	struct {
 		uint16_t limit;
 		uint64_t base;
 	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint64_t)idt };
 
+	asm volatile("lidt %0" ::"m"(idtr));
+}
+
+static void idt_init(void)
+{
 	for (int i = 0; i < 256; i++) {
 		uint64_t a = i < 32 ? guest_isr_table[i] : (uint64_t)(guest_irq_stubs + 16 * (i - 32));
 		idt[i] = (struct idt_entry){ (uint16_t)a, 0x08, 0, 0x8e, (uint16_t)(a >> 16),
 					     (uint32_t)(a >> 32), 0 };
 	}
-	asm volatile("lidt %0" ::"m"(idtr));
+	guest_load_idt();
 }
 
 void guest_start(const struct hvm_start_info *si)
