@@ -81,6 +81,7 @@ guest_gdt_ptr:
 
 	.section .bss
 	.balign 4096
+	.globl	guest_pml4, guest_pdpt, guest_pd
 guest_pml4:	.skip 4096
 guest_pdpt:	.skip 4096
 guest_pd:	.skip 4096

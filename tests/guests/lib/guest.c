@@ -8,7 +8,7 @@
 static unsigned failures;
 static exception_hook hook;
 
-long hypercall(unsigned nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long hypercall(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	long ret;
 	register uint64_t r10 asm("r10") = a4;
@@ -16,7 +16,7 @@ long hypercall(unsigned nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, 
 
 	asm volatile("vmcall"
 		     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
-		     : "a"((uint64_t)nr)
+		     : "a"(nr)
 		     : "memory", "rcx", "r11");
 	return ret;
 }
@@ -55,20 +55,27 @@ void set_exception_hook(exception_hook h)
 	hook = h;
 }
 
-struct guest_frame {
-	uint64_t regs[15];
-	uint64_t vector, error_code, rip, cs, rflags, rsp, ss;
-};
 
 static irq_handler irq_handlers[256];
+static frame_hook frame_hooks[256];
+
+void set_frame_hook(int vector, frame_hook h)
+{
+	frame_hooks[vector & 255] = h;
+}
 
 void set_irq_handler(int vector, irq_handler h)
 {
 	irq_handlers[vector & 255] = h;
 }
 
+
 void guest_exception(struct guest_frame *f)
 {
+	if (frame_hooks[f->vector & 255]) {
+		frame_hooks[f->vector & 255](f);
+		return;
+	}
 	if (f->vector >= 32) {
 		if (irq_handlers[f->vector])
 			irq_handlers[f->vector]((int)f->vector);
@@ -94,6 +101,11 @@ struct idt_entry {
 static struct idt_entry idt[256] __attribute__((aligned(16)));
 extern const uint64_t guest_isr_table[32];
 extern const uint8_t guest_irq_stubs[];
+
+void set_gate_dpl(int vector, int dpl)
+{
+	idt[vector & 255].type = (uint8_t)(0x8e | ((dpl & 3) << 5));
+}
 
 void guest_load_idt(void)
 {

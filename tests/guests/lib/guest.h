@@ -20,7 +20,7 @@ bool test_main(const struct hvm_start_info *si);
 extern const char test_name[];
 
 /* Raw VMCALL with Xen's 64-bit convention. */
-long hypercall(unsigned nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
+long hypercall(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 #define HYPERCALL1(nr, a) hypercall(nr, (uint64_t)(a), 0, 0, 0, 0)
 #define HYPERCALL2(nr, a, b) hypercall(nr, (uint64_t)(a), (uint64_t)(b), 0, 0, 0)
 #define HYPERCALL3(nr, a, b, c) hypercall(nr, (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), 0, 0)
@@ -82,6 +82,15 @@ void set_exception_hook(exception_hook h);
 /* Interrupt vectors 32-255: the handler runs with interrupts off; the guest sends its EOI. */
 typedef void (*irq_handler)(int vector);
 void set_irq_handler(int vector, irq_handler h);
+/* The full interrupt frame, for handlers that change where iret returns to. */
+struct guest_frame {
+	uint64_t regs[15];
+	uint64_t vector, error_code, rip, cs, rflags, rsp, ss;
+};
+typedef void (*frame_hook)(struct guest_frame *f);
+void set_frame_hook(int vector, frame_hook h);
+void set_gate_dpl(int vector, int dpl);
+void guest_load_idt(void);
 
 static inline void sti_hlt(void)
 {
