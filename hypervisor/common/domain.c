@@ -15,6 +15,7 @@
 #include <keel/string.h>
 #include <keel/vlapic.h>
 #include <keel/evtchn.h>
+#include <keel/grant_table.h>
 #include <keel/pvclock.h>
 #include <keel/runstate.h>
 #include <arch/x86/percpu.h>
@@ -58,7 +59,17 @@ static const struct ept_ops hv_ept_ops = { ept_alloc, ept_free, ept_p2v, NULL };
 
 struct domain *domain_by_id(u16 id)
 {
-	return id < MAX_DOMAINS ? domains[id] : NULL;
+	struct domain *d = id < MAX_DOMAINS ? domains[id] : NULL;
+
+	return d && d->state != DOM_ZOMBIE ? d : NULL;
+}
+
+struct domain *domain_by_name(const char *name)
+{
+	for (u32 i = 0; i < MAX_DOMAINS; i++)
+		if (domains[i] && domains[i]->state != DOM_ZOMBIE && !strcmp(domains[i]->name, name))
+			return domains[i];
+	return NULL;
 }
 
 u32 domains_alive(void)
@@ -94,12 +105,50 @@ static void free_domain(struct domain *d)
 	evtchn_domain_destroy(d);
 	if (d->shared_info)
 		pages_free(d->shared_info, 1);
+	d->shared_info = NULL;
+	gnttab_release_mappings(d);
+	gnttab_domain_free(d);
 	if (d->ept.pml4)
 		ept_destroy(&d->ept);
+	if (d->foreign_pins) {
+		/* Others still map some of its RAM: keep that (and the id) until they let go. */
+		printk("keel: domain %u (%s): RAM kept while %u foreign mapping(s) remain\n", d->id,
+		       d->name, d->foreign_pins);
+		d->state = DOM_ZOMBIE;
+		d->nr_vcpus = 0;
+		return;
+	}
+	domain_zombie_release(d);
+}
+
+void domain_zombie_release(struct domain *d)
+{
+	if (d->state == DOM_ZOMBIE)
+		printk("keel: domain %u (%s): last foreign mapping gone, RAM freed\n", d->id, d->name);
 	if (d->ram_hpa)
 		mm_free_range(d->ram_hpa, d->mem_size);
 	domains[d->id] = NULL;
 	pages_free(d, ALIGN_UP(sizeof(*d), PAGE_SIZE) / PAGE_SIZE);
+}
+
+void domains_resolve_peers(void)
+{
+	for (u32 i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *d = domains[i], *p;
+		if (!d || !d->peer[0])
+			continue;
+		p = domain_by_name(d->peer);
+		if (!p) {
+			printk("keel: domain %u (%s): no peer named %s\n", d->id, d->name, d->peer);
+			continue;
+		}
+		char *c = (char *)domain_gpa_ptr(d, CMDLINE_GPA, BOOT_DATA_END - CMDLINE_GPA);
+		size_t n = strlen(d->cmdline);
+		ksnprintf(d->cmdline + n, sizeof(d->cmdline) - n, "%speer=%u", n ? " " : "", p->id);
+		strlcpy(c, d->cmdline, BOOT_DATA_END - CMDLINE_GPA);
+		((struct hvm_start_info *)domain_gpa_ptr(d, START_INFO_GPA, PAGE_SIZE))->cmdline_paddr =
+			CMDLINE_GPA;
+	}
 }
 
 struct domain *domain_create(const struct domain_config *cfg, const char **why)
@@ -124,6 +173,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	strlcpy(d->name, cfg->name, sizeof(d->name));
 	strlcpy(d->cmdline, cfg->cmdline, sizeof(d->cmdline));
 	strlcpy(d->expect, cfg->expect, sizeof(d->expect));
+	strlcpy(d->peer, cfg->peer, sizeof(d->peer));
 	d->weight = cfg->weight;
 	d->cap = cfg->cap;
 	d->mem_size = cfg->mem_size;
@@ -143,8 +193,8 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 
 	d->shared_info = pages_alloc(1);
 	d->shared_info_gfn = GFN_NONE;
-	if (!d->shared_info || evtchn_domain_init(d)) {
-		*why = "out of memory for shared info and event channels";
+	if (!d->shared_info || evtchn_domain_init(d) || gnttab_domain_init(d)) {
+		*why = "out of memory for shared info, event channels and grant tables";
 		goto fail;
 	}
 	pvclock_write_wallclock(d->shared_info);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Boot-time domain settings from a GRUB module's command line:
- *   name=NAME mem=SIZE vcpus=N weight=W cap=PCT expect=pass|crash [-- GUEST CMDLINE]
+ *   name=NAME mem=SIZE vcpus=N weight=W cap=PCT peer=NAME expect=pass|crash
+ *   [-- GUEST CMDLINE]
  * Pure code: unit-tested on the host.
  */
 #include <keel/domain.h>
@@ -105,6 +106,14 @@ int domain_config_parse(const char *line, struct domain_config *cfg, const char 
 		return err;
 	if (err)
 		cfg->cap = (u32)v;
+
+	err = cmdline_get(opts, "peer", cfg->peer, sizeof(cfg->peer));
+	if (err == -E2BIG || (err >= 0 && !valid_name(cfg->peer))) {
+		*why = "peer must name another domain";
+		return -EINVAL;
+	}
+	if (err == -ENOENT)
+		cfg->peer[0] = '\0';
 
 	err = cmdline_get(opts, "expect", cfg->expect, sizeof(cfg->expect));
 	if (err == -E2BIG || (err >= 0 && strcmp(cfg->expect, "pass") && strcmp(cfg->expect, "crash"))) {

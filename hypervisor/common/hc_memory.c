@@ -4,6 +4,7 @@
 #include <keel/errno.h>
 #include <keel/guest_mem.h>
 #include <keel/mm.h>
+#include <keel/grant_table.h>
 #include <public/xen/memory.h>
 #include <arch/x86/vmx_vcpu.h>
 
@@ -41,6 +42,23 @@ static long add_to_physmap(struct vcpu *v, u64 arg)
 		d->shared_info_gfn = x.gpfn;
 		vmx_flush_guest_tlb(d);
 		return 0;
+	case XENMAPSPACE_grant_table: {
+		/* v1 has no status frames. */
+		if (x.idx & XENMAPIDX_grant_table_status)
+			return -EINVAL;
+		void *f = gnttab_frame(d, (u32)x.idx);
+		if (!f)
+			return -EINVAL;
+		u32 idx = (u32)x.idx;
+		if (d->gnt_frame_gfn[idx] != GFN_NONE)
+			restore_ram(d, d->gnt_frame_gfn[idx]);
+		if (ept_map(&d->ept, x.gpfn << PAGE_SHIFT, virt_to_phys(f), PAGE_SIZE, EPT_RWX,
+			    EPT_MT_WB))
+			return -ENOMEM;
+		d->gnt_frame_gfn[idx] = x.gpfn;
+		vmx_flush_guest_tlb(d);
+		return 0;
+	}
 	default:
 		return -EINVAL;
 	}

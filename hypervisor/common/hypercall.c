@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* VMCALL -> hypercall table (REFERENCE.md section 2 for the convention). */
 #include <keel/hypercall.h>
+#include <keel/grant_table.h>
 #include <keel/errno.h>
 #include <keel/guest_mem.h>
 #include <keel/printk.h>
@@ -17,6 +18,7 @@ static const hypercall_fn table[__HYPERVISOR_NR] = {
 	[__HYPERVISOR_hvm_op] = do_hvm_op,
 	[__HYPERVISOR_memory_op] = do_memory_op,
 	[__HYPERVISOR_event_channel_op] = do_event_channel_op,
+	[__HYPERVISOR_grant_table_op] = do_grant_table_op,
 };
 
 static const char *const names[__HYPERVISOR_NR] = {

@@ -106,6 +106,7 @@ static void start_boot_domains(const struct boot_info *bi)
 		printk("keel: domain %u (%s): %lu MiB, %u vCPU(s), weight %u, cap %u%%\n", d->id,
 		       d->name, d->mem_size >> 20, d->nr_vcpus, d->weight, d->cap);
 	}
+	domains_resolve_peers();
 	for (u16 id = 0; id < MAX_DOMAINS; id++)
 		if (domain_by_id(id))
 			domain_unpause(domain_by_id(id));

@@ -27,6 +27,7 @@ enum domain_state {
 	DOM_RUNNING,
 	DOM_SHUTDOWN,	/* ended by the guest: shutdown_reason says how */
 	DOM_CRASHED,	/* ended by the hypervisor after a fatal guest error */
+	DOM_ZOMBIE,	/* gone, but others still map its granted memory */
 };
 
 enum vcpu_state {
@@ -44,6 +45,8 @@ struct guest_regs {
 
 struct domain;
 struct vlapic;
+struct grant_active;
+struct grant_map;
 
 struct vcpu {
 	struct guest_regs regs;		/* first: vmx_entry.S takes &vcpu->regs */
@@ -112,6 +115,15 @@ struct domain {
 	u64 hvm_params[HVM_NR_PARAMS];
 	struct evtchn *evtchn;
 
+	/* Grant tables (grant_table.h). */
+	void *gnt_frames[4];
+	u64 gnt_frame_gfn[4];
+	u32 gnt_nr_frames;
+	struct grant_active *gnt_active;
+	struct grant_map *gnt_maps;	/* this domain's mappings of others' frames */
+	u32 foreign_pins;		/* others' mappings of this domain's frames */
+	char peer[DOMAIN_NAME_MAX];	/* "peer=NAME": told the peer's domid at boot */
+
 	u32 shutdown_reason;
 	char con_line[160];		/* debug console line buffer (port 0xE9, console_io) */
 	u32 con_len;
@@ -125,6 +137,7 @@ struct domain_config {
 	u32 weight;
 	u32 cap;
 	char expect[16];
+	char peer[DOMAIN_NAME_MAX];
 	char cmdline[DOMAIN_CMDLINE_MAX];
 };
 
@@ -141,6 +154,11 @@ struct domain *domain_by_id(u16 id);
 u32 domains_alive(void);
 /* Reports and frees domains that have ended (called from the scheduler loop). */
 void domains_reap(void);
+/* A zombie's last foreign mapping went away: free what remains. */
+void domain_zombie_release(struct domain *d);
+struct domain *domain_by_name(const char *name);
+/* Boot-time peers: appends "peer=<domid>" to each guest command line that asked. */
+void domains_resolve_peers(void);
 
 /* Appends guest console output; flushed per line with the domain's name as prefix. */
 void domain_console_write(struct domain *d, const char *s, size_t len);
