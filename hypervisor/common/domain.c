@@ -19,6 +19,7 @@
 #include <keel/pvclock.h>
 #include <keel/runstate.h>
 #include <arch/x86/percpu.h>
+#include <arch/x86/smp.h>
 #include <arch/x86/vmx_vcpu.h>
 #include <public/xen/start_info.h>
 
@@ -29,6 +30,7 @@
 #define BOOT_DATA_END	(START_INFO_GPA + 0x1000)
 
 static struct domain *domains[MAX_DOMAINS];
+static u32 next_pcpu;	/* round-robin placement of unpinned vCPUs */
 
 void sched_forget_vcpu(struct vcpu *v);
 
@@ -78,6 +80,16 @@ u32 domains_alive(void)
 
 	for (u32 i = 0; i < MAX_DOMAINS; i++)
 		if (domains[i] && (domains[i]->state == DOM_RUNNING || domains[i]->state == DOM_PAUSED))
+			n++;
+	return n;
+}
+
+u32 domains_remaining(void)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < MAX_DOMAINS; i++)
+		if (domains[i] && domains[i]->state != DOM_ZOMBIE)
 			n++;
 	return n;
 }
@@ -209,8 +221,12 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 		d->vcpu[i] = v;
 		v->dom = d;
 		v->id = i;
-		v->pcpu = 0;
-		v->affinity = ~0u;
+		if (cfg->pin[i] >= 0 && (u32)cfg->pin[i] >= nr_pcpus) {
+			*why = "pin names a pCPU that is not online";
+			goto fail;
+		}
+		v->pcpu = cfg->pin[i] >= 0 ? (u32)cfg->pin[i] : next_pcpu++ % nr_pcpus;
+		v->affinity = 1u << v->pcpu;
 		v->state = VCPU_OFFLINE;
 		v->runstate.state = RUNSTATE_offline;
 		/* Beyond the legacy 32, a vCPU needs VCPUOP_register_vcpu_info: park it here. */
@@ -226,6 +242,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 			*why = "cannot set up the vCPU's VMCS or local APIC";
 			goto fail;
 		}
+		vmx_vcpu_release(v);
 	}
 	return d;
 fail:
@@ -272,6 +289,8 @@ int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **
 	struct vcpu *v0 = d->vcpu[0];
 	vmx_vcpu_set_pvh_entry(v0, info.entry, START_INFO_GPA);
 	v0->state = VCPU_RUNNABLE;
+	/* Inactive again, so whichever pCPU the vCPU runs on can load it. */
+	vmx_vcpu_release(v0);
 	return 0;
 }
 
@@ -292,7 +311,10 @@ static void stop_vcpus(struct domain *d)
 		sched_remove(d->vcpu[i]);
 		vlapic_stop(d->vcpu[i]);
 		vcpu_timers_stop(d->vcpu[i]);
+		/* A pCPU running it now leaves the guest at once. */
+		smp_kick(d->vcpu[i]->pcpu);
 	}
+	smp_kick(0);	/* the boot CPU reports when the last domain is gone */
 }
 
 static const char *shutdown_name(u32 reason)
@@ -335,12 +357,29 @@ void domain_destroy(struct domain *d)
 	free_domain(d);
 }
 
+/* Clears this pCPU's VMCSs of dead domains; true when none of d's is active anywhere. */
+static bool vmcs_released(struct domain *d)
+{
+	bool all = true;
+
+	for (u32 i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+		if (v->vmcs_active && v->host_cpu == (s32)this_cpu()->id)
+			vmx_vcpu_release(v);
+		if (v->vmcs_active)
+			all = false;
+	}
+	return all;
+}
+
 void domains_reap(void)
 {
 	for (u32 i = 0; i < MAX_DOMAINS; i++) {
 		struct domain *d = domains[i];
 		if (!d || (d->state != DOM_SHUTDOWN && d->state != DOM_CRASHED))
 			continue;
+		if (!vmcs_released(d))
+			continue;	/* another pCPU still has one loaded: it clears it next pass */
 		hypercall_report(d);
 		for (u32 v = 0; v < d->nr_vcpus; v++)
 			printk("keel: domain %u (%s) vcpu %u: ran %lu ticks, %lu exits\n", d->id,

@@ -107,6 +107,39 @@ int domain_config_parse(const char *line, struct domain_config *cfg, const char 
 	if (err)
 		cfg->cap = (u32)v;
 
+	/* pin=A[,B...]: vCPU i on pCPU list[i]; a single value pins every vCPU there. */
+	for (u32 i = 0; i < MAX_VCPUS; i++)
+		cfg->pin[i] = -1;
+	char pins[64];
+	err = cmdline_get(opts, "pin", pins, sizeof(pins));
+	if (err >= 0) {
+		u32 n = 0;
+		char *p = pins;
+		while (*p) {
+			char *comma = strchr(p, ',');
+			if (comma)
+				*comma = '\0';
+			if (n == MAX_VCPUS || parse_u64(p, &v) || v >= 64) {
+				*why = "pin must be a list of pCPU numbers (0-63), one per vCPU";
+				return -EINVAL;
+			}
+			cfg->pin[n++] = (s32)v;
+			if (!comma)
+				break;
+			p = comma + 1;
+		}
+		if (!n) {
+			*why = "pin must be a list of pCPU numbers (0-63), one per vCPU";
+			return -EINVAL;
+		}
+		if (n == 1)
+			for (u32 i = 1; i < MAX_VCPUS; i++)
+				cfg->pin[i] = cfg->pin[0];
+	} else if (err == -E2BIG) {
+		*why = "pin must be a list of pCPU numbers (0-63), one per vCPU";
+		return -EINVAL;
+	}
+
 	err = cmdline_get(opts, "peer", cfg->peer, sizeof(cfg->peer));
 	if (err == -E2BIG || (err >= 0 && !valid_name(cfg->peer))) {
 		*why = "peer must name another domain";

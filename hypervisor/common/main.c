@@ -20,6 +20,7 @@
 #include <arch/x86/vmx_vcpu.h>
 #include <arch/x86/apic.h>
 #include <arch/x86/percpu.h>
+#include <arch/x86/smp.h>
 #include <keel/domain.h>
 #include <keel/mm.h>
 #include <keel/sched.h>
@@ -105,6 +106,9 @@ static void start_boot_domains(const struct boot_info *bi)
 		}
 		printk("keel: domain %u (%s): %lu MiB, %u vCPU(s), weight %u, cap %u%%\n", d->id,
 		       d->name, d->mem_size >> 20, d->nr_vcpus, d->weight, d->cap);
+		for (u32 v = 0; v < d->nr_vcpus; v++)
+			printk("keel: domain %u (%s) vcpu %u on pCPU %u\n", d->id, d->name, v,
+			       d->vcpu[v]->pcpu);
 	}
 	domains_resolve_peers();
 	for (u16 id = 0; id < MAX_DOMAINS; id++)
@@ -159,6 +163,12 @@ void kmain(u32 magic, u32 mbi_pa)
 	printk("keel: TSC %lu kHz, APIC timer in %s mode\n", tsc_khz,
 	       apic_tsc_deadline_mode() ? "TSC-deadline" : "one-shot");
 	sched_init();
+	char maxcpus[8] = "";
+	u64 max = MAX_PCPUS;
+	if (cmdline_get(boot_info.cmdline, "maxcpus", maxcpus, sizeof(maxcpus)) > 0)
+		parse_u64(maxcpus, &max);
+	u32 cpus = smp_boot_aps(boot_info.acpi_rsdp, max ? (u32)max : 1);
+	printk("keel: %u pCPU(s) online\n", cpus);
 
 	if (!boot_info.nr_modules) {
 		if (selftest_active()) {

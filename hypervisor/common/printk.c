@@ -3,6 +3,10 @@
 #include <keel/printk.h>
 #include <keel/console.h>
 #include <arch/x86/cpu.h>
+#include <keel/spinlock.h>
+
+/* Lines from different pCPUs do not interleave. */
+static spinlock_t console_lock = SPINLOCK_INIT;
 
 void printk(const char *fmt, ...)
 {
@@ -15,7 +19,9 @@ void printk(const char *fmt, ...)
 	va_end(ap);
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
+	spin_lock(&console_lock);
 	console_write(line, (size_t)n);
+	spin_unlock(&console_lock);
 }
 
 void panic(const char *fmt, ...)

@@ -11,10 +11,13 @@
 #include <arch/x86/cpu.h>
 #include <arch/x86/percpu.h>
 #include <arch/x86/vmx_vcpu.h>
+#include <arch/x86/smp.h>
+#include <keel/spinlock.h>
 
 void msr_load_guest(struct vcpu *v);
 
-static bool resched[MAX_PCPUS];
+spinlock_t hv_lock = SPINLOCK_INIT;
+static volatile bool resched[MAX_PCPUS];
 static u64 slice_end[MAX_PCPUS];
 static u64 slice_ticks, period_ticks;
 static struct vcpu *fpu_owner[MAX_PCPUS];
@@ -84,9 +87,10 @@ void sched_wake(struct vcpu *v)
 	v->state = VCPU_RUNNABLE;
 	runstate_change(v, RUNSTATE_runnable);
 	rq_insert(v);
-	/* Let a woken vCPU preempt the running one at the next exit. */
-	if (pc == this_cpu() && pc->current != v)
+	/* Let a woken vCPU preempt the running one at the next exit; another pCPU gets an IPI. */
+	if (pc->current != v || pc != this_cpu())
 		resched[pc->id] = true;
+	smp_kick(pc->id);
 }
 
 static bool within_cap(struct domain *d, u64 now)
@@ -177,7 +181,11 @@ static void run_vcpu(struct percpu *pc, struct vcpu *v, u64 now)
 	for (;;) {
 		vlapic_inject_pending(v);
 		vmx_set_preemption_deadline(next_deadline(cpu, 0), rdtsc());
-		if (vmx_vcpu_enter(v)) {
+		spin_unlock(&hv_lock);
+		int failed = vmx_vcpu_enter(v);
+		smp_service_requests();
+		spin_lock(&hv_lock);
+		if (failed) {
 			printk("keel: VM entry failed: VM-instruction error %lu\n",
 			       vmread(VM_INSTRUCTION_ERROR));
 			vmexit_crash(v, "VM entry failed");
@@ -196,13 +204,16 @@ static void run_vcpu(struct percpu *pc, struct vcpu *v, u64 now)
 	slice_end[cpu] = 0;
 	runstate_change(v, v->state == VCPU_RUNNABLE ? RUNSTATE_runnable :
 			   v->state == VCPU_BLOCKED ? RUNSTATE_blocked : RUNSTATE_offline);
+	/* A dead domain's VMCS is cleared here, on the pCPU that ran it, so it can be freed. */
+	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
+		vmx_vcpu_release(v);
 }
 
 enum exit_action sched_host_interrupt(struct vcpu *v, u8 vector)
 {
 	apic_eoi();
 	if (vector != HOST_TIMER_VECTOR)
-		return EXIT_RESUME;
+		return resched[this_cpu()->id] ? EXIT_RESCHED : EXIT_RESUME;
 	return sched_tick(v);
 }
 
@@ -263,6 +274,7 @@ __noreturn void sched_run(void)
 	struct percpu *pc = this_cpu();
 	bool said_idle = false;
 
+	spin_lock(&hv_lock);
 	for (;;) {
 		u64 now = rdtsc(), wake_at;
 		timers_run(now);
@@ -273,16 +285,20 @@ __noreturn void sched_run(void)
 			run_vcpu(pc, v, now);
 			continue;
 		}
-		if (!domains_alive()) {
+		if (!domains_remaining() && pc->id == 0) {
 			selftest_finish();
 			if (!said_idle)
 				printk("keel: no domains are running; idle\n");
 			said_idle = true;
 		}
-		/* Idle until the next timer (a wake-up) or cap period. */
+		/* Idle until the next timer (a wake-up), a cap period's end, or a kick. */
 		u64 t0 = rdtsc();
 		arm_host_timer(pc->id, wake_at);
+		resched[pc->id] = false;
+		spin_unlock(&hv_lock);
 		asm volatile("sti; hlt; cli" ::: "memory");
+		smp_service_requests();
+		spin_lock(&hv_lock);
 		pc->idle_ticks += rdtsc() - t0;
 	}
 }

@@ -6,6 +6,7 @@
  */
 #include <arch/x86/traps.h>
 #include <arch/x86/apic.h>
+#include <arch/x86/smp.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/boot_defs.h>
 #include <keel/printk.h>
@@ -48,21 +49,27 @@ static void set_gate(u32 vec, u64 a)
 void host_irq(void)
 {
 	apic_eoi();
+	smp_service_requests();
 }
 
-void traps_init(void)
+void traps_load(void)
 {
 	struct {
 		u16 limit;
 		u64 base;
 	} __packed idtr = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
 
+	asm volatile("lidt %0" ::"m"(idtr));
+}
+
+void traps_init(void)
+{
 	for (int i = 0; i < 32; i++)
 		set_gate(i, isr_table[i]);
 	set_gate(HOST_TIMER_VECTOR, (u64)(uintptr_t)isr_host_irq);
 	set_gate(HOST_IPI_VECTOR, (u64)(uintptr_t)isr_host_irq);
 	set_gate(HOST_SPURIOUS_VECTOR, (u64)(uintptr_t)isr_spurious);
-	asm volatile("lidt %0" ::"m"(idtr));
+	traps_load();
 }
 
 void trap_handler(struct trap_frame *f)

@@ -3,10 +3,11 @@
 #include <arch/x86/vmx.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/boot_defs.h>
+#include <arch/x86/percpu.h>
 #include <keel/errno.h>
 #include <keel/string.h>
 
-static u8 vmxon_region[4096] __aligned(4096);
+static u8 vmxon_region[MAX_PCPUS][4096] __aligned(4096);
 
 void vmx_read_raw(struct vmx_raw *raw)
 {
@@ -47,11 +48,12 @@ void vmx_read_raw(struct vmx_raw *raw)
 
 int vmx_on(const struct vmx_raw *raw, const struct vmx_caps *caps)
 {
-	u64 pa = (u64)(uintptr_t)vmxon_region;
+	u8 *region = vmxon_region[this_cpu()->id];
+	u64 pa = (u64)(uintptr_t)region;
 	u8 fail_invalid, fail_valid;
 
-	memset(vmxon_region, 0, sizeof(vmxon_region));
-	memcpy(vmxon_region, &caps->revision, 4);
+	memset(region, 0, PAGE_SIZE);
+	memcpy(region, &caps->revision, 4);
 
 	u64 cr4 = read_cr4() | CR4_VMXE;
 	cr4 = (cr4 | raw->cr4_fixed0) & raw->cr4_fixed1;

@@ -5,6 +5,7 @@
 #include <arch/x86/boot_defs.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/percpu.h>
+#include <arch/x86/smp.h>
 #include <keel/errno.h>
 #include <keel/mm.h>
 #include <keel/printk.h>
@@ -92,6 +93,8 @@ static u64 cr4_mask(void)
 	return cr4_fixed0 | ~cr4_fixed1;
 }
 
+static void write_host_state(void);
+
 void vmx_vcpu_load(struct vcpu *v)
 {
 	struct percpu *pc = this_cpu();
@@ -101,6 +104,24 @@ void vmx_vcpu_load(struct vcpu *v)
 	if (vmptrld(v->vmcs_pa))
 		panic("VMPTRLD failed for d%u v%u", v->dom->id, v->id);
 	pc->current = v;
+	v->vmcs_active = true;
+	/* Host state is per pCPU (GS base, TSS, GDT): written where the vCPU runs. */
+	if (v->host_cpu != (s32)pc->id) {
+		v->host_cpu = (s32)pc->id;
+		write_host_state();
+	}
+}
+
+/* Makes the VMCS inactive on this pCPU, so another may load it (or it may be freed). */
+void vmx_vcpu_release(struct vcpu *v)
+{
+	if (!v->vmcs_active)
+		return;
+	vmclear(v->vmcs_pa);
+	v->vmcs_active = false;
+	v->launched = false;
+	if (this_cpu()->current == v)
+		this_cpu()->current = NULL;
 }
 
 static void write_host_state(void)
@@ -145,6 +166,7 @@ int vmx_vcpu_init(struct vcpu *v)
 	if (vmclear(v->vmcs_pa))
 		return -EIO;
 	this_cpu()->current = NULL;
+	v->host_cpu = -1;
 	vmx_vcpu_load(v);
 	v->launched = false;
 	v->vpid = (vmx_cpu2_ctls & CPU2_VPID) ? next_vpid++ : 0;
@@ -169,7 +191,6 @@ int vmx_vcpu_init(struct vcpu *v)
 	vmwrite(CR0_GUEST_HOST_MASK, vmx_cr0_fixed_mask());
 	vmwrite(CR4_GUEST_HOST_MASK, cr4_mask());
 	vmwrite(TSC_OFFSET, 0);
-	write_host_state();
 	vmx_vcpu_set_pvh_entry(v, 0, 0);
 	return 0;
 }
@@ -178,9 +199,7 @@ void vmx_vcpu_free(struct vcpu *v)
 {
 	if (!v->vmcs)
 		return;
-	vmclear(v->vmcs_pa);
-	if (this_cpu()->current == v)
-		this_cpu()->current = NULL;
+	vmx_vcpu_release(v);
 	pages_free(v->vmcs, 1);
 	v->vmcs = NULL;
 }
@@ -298,8 +317,8 @@ void vmx_set_preemption_deadline(u64 deadline, u64 now)
 
 void vmx_flush_guest_tlb(struct domain *d)
 {
-	/* Combined guest-physical mappings for this EPT go stale when it changes. */
-	invept_single(ept_pointer(&d->ept));
+	/* Combined guest-physical mappings for this EPT go stale when it changes, everywhere. */
+	smp_flush_ept(ept_pointer(&d->ept));
 }
 
 int vmx_vcpu_enter(struct vcpu *v)

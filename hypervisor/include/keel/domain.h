@@ -59,6 +59,8 @@ struct vcpu {
 	u8 *vmcs;
 	u64 vmcs_pa;
 	bool launched;
+	s32 host_cpu;			/* whose host state the VMCS holds; -1 none */
+	bool vmcs_active;		/* loaded on host_cpu: VMCLEAR there before freeing */
 	u16 vpid;
 	u64 efer;			/* the guest's view, kept in step with GUEST_IA32_EFER */
 
@@ -138,6 +140,7 @@ struct domain_config {
 	u32 cap;
 	char expect[16];
 	char peer[DOMAIN_NAME_MAX];
+	s32 pin[MAX_VCPUS];		/* pCPU per vCPU, -1 = scheduler's choice */
 	char cmdline[DOMAIN_CMDLINE_MAX];
 };
 
@@ -152,6 +155,8 @@ void domain_crash(struct domain *d, const char *why);
 void domain_destroy(struct domain *d);
 struct domain *domain_by_id(u16 id);
 u32 domains_alive(void);
+/* Domains not yet reaped (running, paused or ended), zombies aside. */
+u32 domains_remaining(void);
 /* Reports and frees domains that have ended (called from the scheduler loop). */
 void domains_reap(void);
 /* A zombie's last foreign mapping went away: free what remains. */

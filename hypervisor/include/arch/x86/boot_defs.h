@@ -28,5 +28,7 @@
 #define GDT_CS32	0x18
 
 #define BOOT_STACK_SIZE	(16 * 1024)
+#define AP_TRAMPOLINE_PA	0x7000
+#define AP_STACK_PAGES	4
 
 #endif

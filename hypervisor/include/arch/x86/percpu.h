@@ -30,6 +30,7 @@ struct percpu {
 	struct vcpu *rq_head;	/* runnable vCPUs queued here */
 	u64 timer_deadline;	/* TSC of the next host timer event, 0 = none */
 	u64 idle_ticks;
+	bool online;		/* in VMX root operation, running the scheduler */
 };
 
 extern struct percpu percpus[MAX_PCPUS];

@@ -12,7 +12,9 @@ struct trap_frame {
 	u64 rip, cs, rflags, rsp, ss;
 };
 
+/* Builds the IDT (boot CPU) and loads it (every CPU). */
 void traps_init(void);
+void traps_load(void);
 void trap_handler(struct trap_frame *f);
 void host_irq(void);
 

@@ -15,6 +15,8 @@ void vmx_vcpu_free(struct vcpu *v);
 void vmx_vcpu_set_pvh_entry(struct vcpu *v, u32 entry, u32 ebx);
 /* The state a SIPI leaves: real mode, CS:IP = cs:0 with CS base cs_base. */
 void vmx_vcpu_set_real_mode(struct vcpu *v, u16 cs, u32 cs_base);
+/* VMCLEARs v's VMCS on this pCPU (where it was loaded). */
+void vmx_vcpu_release(struct vcpu *v);
 /* Makes v's VMCS current on this CPU. */
 void vmx_vcpu_load(struct vcpu *v);
 int vmx_vcpu_enter(struct vcpu *v);

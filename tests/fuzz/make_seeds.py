@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Writes the seed inputs of the hypervisor's fuzz targets into OUTDIR/<target>/.
+
+Seeds are generated, not committed: one well-formed input per parser, so the
+fuzzers start from the interesting paths and the replay tests cover them.
+"""
+import os
+import struct
+import sys
+
+
+def tag(t, payload):
+    b = struct.pack('<II', t, 8 + len(payload)) + payload
+    return b + b'\0' * ((8 - len(b) % 8) % 8)
+
+
+def multiboot2():
+    body = tag(1, b'selftest=boot-vmx\0')
+    body += tag(3, struct.pack('<II', 0x400000, 0x401000) + b'name=g\0')
+    body += tag(6, struct.pack('<II', 24, 0) + struct.pack('<QQII', 0, 0x9fc00, 1, 0) +
+                struct.pack('<QQII', 0x100000, 0x1000000, 1, 0))
+    body += tag(0, b'')
+    return struct.pack('<II', 8 + len(body), 0) + body
+
+
+def acpi():
+    mem = bytearray(0x400)
+
+    def fix(off, ln, sumoff):
+        mem[off + sumoff] = 0
+        mem[off + sumoff] = (-sum(mem[off:off + ln])) & 0xff
+    mem[0:8] = b'RSD PTR '
+    mem[15] = 2
+    struct.pack_into('<I', mem, 20, 36)
+    struct.pack_into('<Q', mem, 24, 0x100)
+    fix(0, 20, 8)
+    fix(0, 36, 32)
+    mem[0x100:0x104] = b'XSDT'
+    struct.pack_into('<I', mem, 0x104, 44)
+    struct.pack_into('<Q', mem, 0x100 + 36, 0x200)
+    off = 44
+    for i in range(2):
+        struct.pack_into('<BBBBI', mem, 0x200 + off, 0, 8, i, i, 1)
+        off += 8
+    mem[0x200:0x204] = b'APIC'
+    struct.pack_into('<I', mem, 0x204, off)
+    fix(0x200, off, 9)
+    return bytes(mem)
+
+
+def elf_pvh():
+    """ELF64 x86-64: one PT_LOAD (0x100 bytes at 0x10000, memsz 0x200), one PT_NOTE."""
+    img = bytearray(0x2100)
+    img[0:4] = b'\x7fELF'
+    img[4], img[5], img[6] = 2, 1, 1
+    struct.pack_into('<HHIQQQIHHHHHH', img, 16, 2, 62, 1, 0x10040, 64, 0, 0, 64, 56, 2, 0, 0, 0)
+    struct.pack_into('<IIQQQQQQ', img, 64, 1, 7, 0x1000, 0x10000, 0x10000, 0x100, 0x200, 0x1000)
+    struct.pack_into('<IIQQQQQQ', img, 120, 4, 4, 0x2000, 0, 0, 20, 20, 4)
+    struct.pack_into('<III4sQ', img, 0x2000, 4, 8, 18, b'Xen\0', 0x10040)
+    return bytes(img)
+
+
+SEEDS = {
+    'multiboot2': {'full': multiboot2()},
+    'acpi': {'two-cpus': acpi()},
+    'elf_pvh': {'minimal': elf_pvh()},
+    'domain_config': {
+        'full': b'name=web mem=64M vcpus=2 weight=512 cap=50 pin=0,1 peer=db expect=pass '
+                b'-- console=hvc0',
+        'short': b'name=a -- x',
+    },
+}
+
+
+def main():
+    out = sys.argv[1]
+    for target, files in SEEDS.items():
+        d = os.path.join(out, target)
+        os.makedirs(d, exist_ok=True)
+        for name, data in files.items():
+            with open(os.path.join(d, name), 'wb') as f:
+                f.write(data)
+
+
+if __name__ == '__main__':
+    main()
