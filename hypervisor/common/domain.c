@@ -33,6 +33,7 @@ static struct domain *domains[MAX_DOMAINS];
 static u32 next_pcpu;	/* round-robin placement of unpinned vCPUs */
 
 void sched_forget_vcpu(struct vcpu *v);
+static void stop_vcpus(struct domain *d);
 
 static void *ept_alloc(void *ctx, u64 *pa)
 {
@@ -186,6 +187,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	strlcpy(d->cmdline, cfg->cmdline, sizeof(d->cmdline));
 	strlcpy(d->expect, cfg->expect, sizeof(d->expect));
 	strlcpy(d->peer, cfg->peer, sizeof(d->peer));
+	d->privileged = cfg->privileged;
 	d->weight = cfg->weight;
 	d->cap = cfg->cap;
 	d->mem_size = cfg->mem_size;
@@ -291,6 +293,32 @@ int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **
 	v0->state = VCPU_RUNNABLE;
 	/* Inactive again, so whichever pCPU the vCPU runs on can load it. */
 	vmx_vcpu_release(v0);
+	return 0;
+}
+
+int domain_pause(struct domain *d)
+{
+	if (d->state != DOM_RUNNING)
+		return -EINVAL;
+	d->state = DOM_PAUSED;
+	/* Its vCPUs stay queued; the scheduler skips them. Running ones leave now. */
+	for (u32 i = 0; i < d->nr_vcpus; i++)
+		smp_kick(d->vcpu[i]->pcpu);
+	sched_request_resched();
+	return 0;
+}
+
+int domain_kill(struct domain *d, struct domain *by)
+{
+	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
+		return -EINVAL;
+	domain_console_write(d, "\n", d->con_len ? 1 : 0);
+	d->state = DOM_SHUTDOWN;
+	d->shutdown_reason = SHUTDOWN_poweroff;
+	d->killed = true;
+	printk("keel: domain %u (%s) destroyed by domain %u (%s)\n", d->id, d->name, by->id,
+	       by->name);
+	stop_vcpus(d);
 	return 0;
 }
 

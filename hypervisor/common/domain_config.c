@@ -140,6 +140,8 @@ int domain_config_parse(const char *line, struct domain_config *cfg, const char 
 		return -EINVAL;
 	}
 
+	cfg->privileged = cmdline_flag(opts, "privileged");
+
 	err = cmdline_get(opts, "peer", cfg->peer, sizeof(cfg->peer));
 	if (err == -E2BIG || (err >= 0 && !valid_name(cfg->peer))) {
 		*why = "peer must name another domain";
@@ -149,8 +151,9 @@ int domain_config_parse(const char *line, struct domain_config *cfg, const char 
 		cfg->peer[0] = '\0';
 
 	err = cmdline_get(opts, "expect", cfg->expect, sizeof(cfg->expect));
-	if (err == -E2BIG || (err >= 0 && strcmp(cfg->expect, "pass") && strcmp(cfg->expect, "crash"))) {
-		*why = "expect must be pass or crash";
+	if (err == -E2BIG || (err >= 0 && strcmp(cfg->expect, "pass") && strcmp(cfg->expect, "crash") &&
+			      strcmp(cfg->expect, "destroyed"))) {
+		*why = "expect must be pass, crash or destroyed";
 		return -EINVAL;
 	}
 	if (err == -ENOENT)

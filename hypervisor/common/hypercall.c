@@ -2,6 +2,7 @@
 /* VMCALL -> hypercall table (REFERENCE.md section 2 for the convention). */
 #include <keel/hypercall.h>
 #include <keel/grant_table.h>
+#include <public/keel/domctl.h>
 #include <keel/errno.h>
 #include <keel/guest_mem.h>
 #include <keel/printk.h>
@@ -19,6 +20,7 @@ static const hypercall_fn table[__HYPERVISOR_NR] = {
 	[__HYPERVISOR_memory_op] = do_memory_op,
 	[__HYPERVISOR_event_channel_op] = do_event_channel_op,
 	[__HYPERVISOR_grant_table_op] = do_grant_table_op,
+	[__HYPERVISOR_keel_domctl] = do_keel_domctl,
 };
 
 static const char *const names[__HYPERVISOR_NR] = {
@@ -28,6 +30,7 @@ static const char *const names[__HYPERVISOR_NR] = {
 	[__HYPERVISOR_vm_assist] = "vm_assist", [__HYPERVISOR_vcpu_op] = "vcpu_op",
 	[__HYPERVISOR_sched_op] = "sched_op", [__HYPERVISOR_event_channel_op] = "event_channel_op",
 	[__HYPERVISOR_physdev_op] = "physdev_op", [__HYPERVISOR_hvm_op] = "hvm_op",
+	[__HYPERVISOR_keel_domctl] = "keel_domctl",
 };
 
 enum exit_action handle_vmcall(struct vcpu *v, u64 qual)

@@ -32,6 +32,15 @@ void selftest_domain_ended(struct domain *d)
 	if (!selftest_active())
 		return;
 	ended++;
+	if (!strcmp(d->expect, "destroyed")) {
+		if (!d->killed)
+			note_failure(d, "was expected to be destroyed by the toolstack");
+		return;
+	}
+	if (d->killed) {
+		note_failure(d, "was destroyed by the toolstack");
+		return;
+	}
 	if (!strcmp(d->expect, "crash")) {
 		if (d->state != DOM_CRASHED)
 			note_failure(d, "was expected to crash but did not");

@@ -129,6 +129,7 @@ static void console_and_version(void)
 	CHECK_EQ(HYPERCALL1(__HYPERVISOR_NR, 0), -ENOSYS);
 	CHECK_EQ(hypercall(0xffffffffffULL, 0, 0, 0, 0, 0), -ENOSYS);
 	CHECK_EQ(HYPERCALL1(2, 0), -ENOSYS);	/* a PV-only hypercall */
+	CHECK_EQ(HYPERCALL1(56, buf), -EPERM);	/* Keel's domctl: not for an unprivileged guest */
 }
 
 static void sched(void)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * A guest that dies on purpose after delay=TICKS, as mode= says: "triple"
- * (no IDT, then a fault: triple fault) or "invd" (an instruction whose exit
- * Keel does not handle). Keel must crash only this domain, with a dump.
+ * (no IDT, then a fault: triple fault), "invd" (an instruction whose exit
+ * Keel does not handle) or "outside" (a write beyond its RAM, where the
+ * hypervisor's or another domain's memory might be). Keel must crash only
+ * this domain, with a dump.
  */
 #include "guest.h"
 
@@ -18,6 +20,10 @@ bool test_main(const struct hvm_start_info *si)
 	gprintf("crashing now (%s)\n", cmd);
 	if (cmdline_has(cmd, "mode", "invd")) {
 		asm volatile("invd");
+	} else if (cmdline_has(cmd, "mode", "outside")) {
+		/* Guest-physical memory beyond our RAM: not mapped for us, whoever owns it. */
+		volatile uint64_t *p = (volatile uint64_t *)(64ULL << 20);
+		*p = 0x6b65656c;
 	} else {
 		struct {
 			uint16_t limit;

@@ -124,6 +124,8 @@ struct domain {
 	struct grant_active *gnt_active;
 	struct grant_map *gnt_maps;	/* this domain's mappings of others' frames */
 	u32 foreign_pins;		/* others' mappings of this domain's frames */
+	bool privileged;		/* may use Keel's domctl (the toolstack's domain) */
+	bool killed;			/* destroyed by the toolstack */
 	char peer[DOMAIN_NAME_MAX];	/* "peer=NAME": told the peer's domid at boot */
 
 	u32 shutdown_reason;
@@ -140,6 +142,7 @@ struct domain_config {
 	u32 cap;
 	char expect[16];
 	char peer[DOMAIN_NAME_MAX];
+	bool privileged;
 	s32 pin[MAX_VCPUS];		/* pCPU per vCPU, -1 = scheduler's choice */
 	char cmdline[DOMAIN_CMDLINE_MAX];
 };
@@ -150,6 +153,10 @@ int domain_config_parse(const char *line, struct domain_config *cfg, const char 
 struct domain *domain_create(const struct domain_config *cfg, const char **why);
 int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **why);
 void domain_unpause(struct domain *d);
+/* Stops a running domain's vCPUs until unpaused: 0 or -EINVAL. */
+int domain_pause(struct domain *d);
+/* Destroyed on request of `by` (the toolstack): 0 or -EINVAL if already ended. */
+int domain_kill(struct domain *d, struct domain *by);
 void domain_shutdown(struct domain *d, u32 reason);
 void domain_crash(struct domain *d, const char *why);
 void domain_destroy(struct domain *d);

@@ -23,6 +23,7 @@ long do_set_timer_op(struct vcpu *v, const struct hypercall_args *a);
 long do_hvm_op(struct vcpu *v, const struct hypercall_args *a);
 long do_memory_op(struct vcpu *v, const struct hypercall_args *a);
 long do_event_channel_op(struct vcpu *v, const struct hypercall_args *a);
+long do_keel_domctl(struct vcpu *v, const struct hypercall_args *a);
 
 /* Fills the guest page at gpa with hypercall stubs (the hypercall-page MSR). */
 int hypercall_page_install(struct vcpu *v, u64 gpa);
