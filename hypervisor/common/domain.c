@@ -18,16 +18,26 @@
 #include <keel/grant_table.h>
 #include <keel/pvclock.h>
 #include <keel/runstate.h>
+#include <keel/acpi_build.h>
+#include <keel/console_ring.h>
 #include <arch/x86/percpu.h>
 #include <arch/x86/smp.h>
 #include <arch/x86/vmx_vcpu.h>
 #include <public/xen/start_info.h>
 
-/* Guest-physical layout of the PVH boot data, below the kernel. */
+/*
+ * Guest-physical layout of what Keel provides, below the kernel (reserved in
+ * the memory map): start_info with the memory map, module list and command
+ * line; ACPI tables; the console ring page.
+ */
 #define START_INFO_GPA	0x1000
 #define MEMMAP_GPA	(START_INFO_GPA + 0x40)
+#define MODLIST_GPA	(START_INFO_GPA + 0x100)
 #define CMDLINE_GPA	(START_INFO_GPA + 0x800)
 #define BOOT_DATA_END	(START_INFO_GPA + 0x1000)
+#define ACPI_GPA	0x2000
+#define CONSOLE_GPA	(ACPI_GPA + ACPI_TABLES_SIZE)
+#define RESERVED_END	(CONSOLE_GPA + PAGE_SIZE)
 
 static struct domain *domains[MAX_DOMAINS];
 static u32 next_pcpu;	/* round-robin placement of unpinned vCPUs */
@@ -256,8 +266,8 @@ static u8 *map_for_elf(void *ctx, u64 gpa, u64 len)
 {
 	struct domain *d = ctx;
 
-	/* The boot data page is ours. */
-	if (gpa < BOOT_DATA_END && gpa + len > START_INFO_GPA)
+	/* The pages Keel provides are not the kernel's. */
+	if (gpa < RESERVED_END && gpa + len > START_INFO_GPA)
 		return NULL;
 	return domain_gpa_ptr(d, gpa, len);
 }
@@ -279,9 +289,25 @@ int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **
 	si->version = 1;
 	si->flags = 0;
 	si->nr_modules = 0;
-	mm[0] = (struct hvm_memmap_table_entry){ 0, d->mem_size, XEN_HVM_MEMMAP_TYPE_RAM, 0 };
+	mm[0] = (struct hvm_memmap_table_entry){ 0, START_INFO_GPA, XEN_HVM_MEMMAP_TYPE_RAM, 0 };
+	mm[1] = (struct hvm_memmap_table_entry){ START_INFO_GPA, RESERVED_END - START_INFO_GPA,
+						 XEN_HVM_MEMMAP_TYPE_RESERVED, 0 };
+	mm[2] = (struct hvm_memmap_table_entry){ RESERVED_END, d->mem_size - RESERVED_END,
+						 XEN_HVM_MEMMAP_TYPE_RAM, 0 };
 	si->memmap_paddr = MEMMAP_GPA;
-	si->memmap_entries = 1;
+	si->memmap_entries = 3;
+	if (acpi_build_tables(domain_gpa_ptr(d, ACPI_GPA, ACPI_TABLES_SIZE), ACPI_GPA,
+			      d->nr_vcpus)) {
+		*why = "cannot build the ACPI tables";
+		return -EINVAL;
+	}
+	si->rsdp_paddr = ACPI_GPA;
+	d->kernel_end = info.hi;
+	int port = console_ring_setup(d, CONSOLE_GPA);
+	if (port < 0) {
+		*why = "no event channel for the console";
+		return port;
+	}
 	if (d->cmdline[0]) {
 		char *c = (char *)si + (CMDLINE_GPA - START_INFO_GPA);
 		strlcpy(c, d->cmdline, BOOT_DATA_END - CMDLINE_GPA);
@@ -319,6 +345,29 @@ int domain_kill(struct domain *d, struct domain *by)
 	printk("keel: domain %u (%s) destroyed by domain %u (%s)\n", d->id, d->name, by->id,
 	       by->name);
 	stop_vcpus(d);
+	return 0;
+}
+
+int domain_add_initrd(struct domain *d, const u8 *data, size_t len, const char **why)
+{
+	struct hvm_start_info *si = (void *)domain_gpa_ptr(d, START_INFO_GPA, PAGE_SIZE);
+	u64 at;
+
+	/* At the top of RAM, page-aligned, above the kernel. */
+	if (!len || len > d->mem_size) {
+		*why = "initrd empty or larger than the domain's memory";
+		return -EINVAL;
+	}
+	at = ALIGN_DOWN(d->mem_size - len, PAGE_SIZE);
+	if (at < ALIGN_UP(d->kernel_end, PAGE_SIZE) || at < RESERVED_END) {
+		*why = "initrd does not fit above the kernel";
+		return -ENOMEM;
+	}
+	memcpy(domain_gpa_ptr(d, at, len), data, len);
+	struct hvm_modlist_entry *m = (void *)((u8 *)si + (MODLIST_GPA - START_INFO_GPA));
+	*m = (struct hvm_modlist_entry){ at, len, 0, 0 };
+	si->modlist_paddr = MODLIST_GPA;
+	si->nr_modules = 1;
 	return 0;
 }
 

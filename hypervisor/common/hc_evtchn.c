@@ -6,6 +6,7 @@
 #include <keel/hypercall.h>
 #include <keel/string.h>
 #include <keel/sched.h>
+#include <keel/console_ring.h>
 
 static struct evtchn *port_of(struct domain *d, u32 port)
 {
@@ -33,6 +34,17 @@ static struct domain *self_or_eperm(struct vcpu *v, u16 dom, int *err)
 		return v->dom;
 	*err = -EPERM;
 	return NULL;
+}
+
+int evtchn_alloc_hypervisor_port(struct domain *d, u8 state)
+{
+	u32 port;
+
+	if (alloc_port(d, &port))
+		return -ENOSPC;
+	d->evtchn[port].state = state;
+	d->evtchn[port].remote_dom = DOMID_SELF;
+	return (int)port;
 }
 
 void evtchn_close_port(struct domain *d, u32 port)
@@ -199,6 +211,9 @@ static long op_send(struct vcpu *v, u64 arg)
 		return 0;
 	case ECS_UNBOUND:
 		return 0;	/* nobody to tell: dropped, as in Xen */
+	case ECS_XEN_CONSOLE:
+		console_ring_drain(d);
+		return 0;
 	default:
 		return -EINVAL;	/* closed, or a VIRQ (only the hypervisor raises those) */
 	}
@@ -261,6 +276,10 @@ static long op_status(struct vcpu *v, u64 arg)
 		break;
 	case ECS_IPI:
 		a.status = EVTCHNSTAT_ipi;
+		break;
+	case ECS_XEN_CONSOLE:
+		a.status = EVTCHNSTAT_interdomain;	/* to the console, as with Xen's xenconsoled */
+		a.u.interdomain.dom = 0;
 		break;
 	default:
 		a.status = EVTCHNSTAT_closed;

@@ -94,6 +94,19 @@ static void start_boot_domains(const struct boot_info *bi)
 		struct domain_config cfg;
 		const char *why;
 		struct domain *d;
+		char owner[DOMAIN_NAME_MAX];
+
+		/* "initrd-for=NAME": this module is the ramdisk of an earlier domain. */
+		if (cmdline_get(m->cmdline, "initrd-for", owner, sizeof(owner)) > 0) {
+			d = domain_by_name(owner);
+			if (!d)
+				boot_fail("initrd for an unknown domain", owner);
+			if (domain_add_initrd(d, phys_to_virt(m->start), m->end - m->start, &why))
+				boot_fail("cannot load an initrd", why);
+			printk("keel: domain %u (%s): initrd of %lu KiB\n", d->id, d->name,
+			       (m->end - m->start) >> 10);
+			continue;
+		}
 
 		if (domain_config_parse(m->cmdline, &cfg, &why))
 			boot_fail("bad module command line", why);

@@ -15,11 +15,31 @@ static void check_start_info(const struct hvm_start_info *si)
 	CHECK_EQ(si->magic, XEN_HVM_START_MAGIC);
 	CHECK_EQ(si->version, 1);
 	CHECK_EQ(si->flags, 0);
-	CHECK(si->memmap_entries >= 1);
+	CHECK(si->memmap_entries >= 2);
 	const struct hvm_memmap_table_entry *m = (const void *)si->memmap_paddr;
 	CHECK_EQ(m[0].type, XEN_HVM_MEMMAP_TYPE_RAM);
 	CHECK_EQ(m[0].addr, 0);
-	CHECK(m[0].size >= (8u << 20));
+	/* Most of RAM in one entry; start_info itself in a reserved one. */
+	bool big_ram = false, si_reserved = false;
+	for (uint32_t i = 0; i < si->memmap_entries; i++) {
+		if (m[i].type == XEN_HVM_MEMMAP_TYPE_RAM && m[i].size >= (8u << 20))
+			big_ram = true;
+		if (m[i].type == XEN_HVM_MEMMAP_TYPE_RESERVED && m[i].addr <= (uint64_t)si &&
+		    (uint64_t)si < m[i].addr + m[i].size)
+			si_reserved = true;
+	}
+	CHECK(big_ram);
+	CHECK(si_reserved);
+	/* ACPI: an RSDP with a valid checksum. */
+	CHECK(si->rsdp_paddr != 0);
+	if (si->rsdp_paddr) {
+		const uint8_t *r = (const uint8_t *)si->rsdp_paddr;
+		uint8_t sum = 0;
+		for (int i = 0; i < 20; i++)
+			sum += r[i];
+		CHECK(!memcmp(r, "RSD PTR ", 8));
+		CHECK_EQ(sum, 0);
+	}
 	CHECK(si->cmdline_paddr != 0);
 	if (si->cmdline_paddr)
 		CHECK(!strcmp((const char *)si->cmdline_paddr, "hello from the module line"));
@@ -74,6 +94,36 @@ static void check_hypercalls(void)
 	CHECK_EQ(v, (4 << 16) | 17);
 }
 
+/* The console ring Keel serves (HVM_PARAM_CONSOLE_PFN/EVTCHN), as hvc0 uses it. */
+static void check_console_ring(void)
+{
+	struct {
+		uint16_t domid, pad;
+		uint32_t index;
+		uint64_t value;
+	} p = { 0x7ff0, 0, 17, 0 };
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_hvm_op, 1, &p), 0);
+	uint64_t pfn = p.value;
+	p.index = 18;
+	p.value = 0;
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_hvm_op, 1, &p), 0);
+	uint32_t port = (uint32_t)p.value;
+	CHECK(pfn != 0 && port != 0);
+	if (!pfn || !port)
+		return;
+	uint8_t *page = (uint8_t *)(pfn << 12);
+	volatile uint32_t *out_cons = (uint32_t *)(page + 3080), *out_prod = (uint32_t *)(page + 3084);
+	const char *msg = "hello through the console ring\n";
+	uint32_t prod = *out_prod;
+	for (const char *c = msg; *c; c++)
+		page[1024 + (prod++ & 2047)] = (uint8_t)*c;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	*out_prod = prod;
+	struct { uint32_t port; } send = { port };
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_event_channel_op, 4, &send), 0);
+	CHECK_EQ(*out_cons, prod);	/* drained */
+}
+
 static void check_ports(void)
 {
 	CHECK_EQ(inb(0x80), 0xff);	/* unclaimed: all ones */
@@ -90,5 +140,6 @@ bool test_main(const struct hvm_start_info *si)
 	check_cpuid();
 	check_hypercalls();
 	check_ports();
+	check_console_ring();
 	return true;
 }

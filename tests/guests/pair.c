@@ -2,8 +2,8 @@
 /*
  * Two guests talking through Keel: role=front and role=back, each told the
  * other's domid (peer=, from Keel's module option). Rendezvous without a
- * store: the front's first port (1) is for the back, its grant ref 8 is the
- * ring page. Phases:
+ * store: the front's first port of its own (2; 1 is the console's) is for the
+ * back, its grant ref 8 is the ring page. Phases:
  *   1. event-channel ping-pong, round trip timed in TSC ticks;
  *   2. N requests over a ring on the granted page, the back end either
  *      mapping it (mode=map) or reaching it with grant copies (mode=copy),
@@ -20,8 +20,8 @@
 
 const char test_name[] = "pair";
 
-#define FRONT_PORT	1	/* front's port for the back */
-#define OFFERED_PORT	2	/* front's port offered to the third domain */
+#define FRONT_PORT	2	/* front's port for the back (port 1 is its console's) */
+#define OFFERED_PORT	3	/* front's port offered to the third domain */
 #define REF_RING	8
 #define REF_WRONG_DOM	9
 #define REF_REVOKE	10

@@ -125,6 +125,9 @@ struct domain {
 	struct grant_map *gnt_maps;	/* this domain's mappings of others' frames */
 	u32 foreign_pins;		/* others' mappings of this domain's frames */
 	bool privileged;		/* may use Keel's domctl (the toolstack's domain) */
+	u64 kernel_end;			/* GPA past the loaded kernel image */
+	u64 console_gpa;		/* the console ring Keel serves, 0 = none */
+	u32 console_port;
 	bool killed;			/* destroyed by the toolstack */
 	char peer[DOMAIN_NAME_MAX];	/* "peer=NAME": told the peer's domid at boot */
 
@@ -152,6 +155,8 @@ int domain_config_parse(const char *line, struct domain_config *cfg, const char 
 
 struct domain *domain_create(const struct domain_config *cfg, const char **why);
 int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **why);
+/* Places an initial ramdisk (start_info module 0) at the top of RAM. */
+int domain_add_initrd(struct domain *d, const u8 *data, size_t len, const char **why);
 void domain_unpause(struct domain *d);
 /* Stops a running domain's vCPUs until unpaused: 0 or -EINVAL. */
 int domain_pause(struct domain *d);

@@ -19,6 +19,7 @@ enum evtchn_state {
 	ECS_INTERDOMAIN,
 	ECS_VIRQ,
 	ECS_IPI,
+	ECS_XEN_CONSOLE,	/* the other end is the hypervisor's console */
 };
 
 struct evtchn {
@@ -47,5 +48,7 @@ bool evtchn_poll_ready(struct vcpu *v);
 
 long evtchn_op(struct vcpu *v, u32 cmd, u64 arg);
 void evtchn_close_port(struct domain *d, u32 port);
+/* A port whose other end is the hypervisor itself; returns it or -ENOSPC. */
+int evtchn_alloc_hypervisor_port(struct domain *d, u8 state);
 
 #endif
