@@ -383,16 +383,26 @@ static int open_schema(struct xs_db *db, char *err, size_t errsz)
 			ret = exec(db, "COMMIT", err, errsz);
 		return ret;
 	}
-	ret = query_text(db, "SELECT value FROM meta WHERE key = 'format'", buf, sizeof(buf), err,
-			 errsz);
-	if (ret || strcmp(buf, DB_FORMAT)) {
-		snprintf(err, errsz, "not a keel-xenstored database (format: %s)",
-			 ret ? "none" : buf);
-		return -EINVAL;
-	}
+	/* Damage first: a corrupt file must say so, not pass for some other database. */
 	ret = xs_db_check(db, err, errsz);
 	if (ret)
 		return ret;
+	ret = query_text(db, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'", buf,
+			 sizeof(buf), err, errsz);
+	if (ret)
+		return ret;
+	if (!strcmp(buf, "1"))
+		ret = query_text(db, "SELECT value FROM meta WHERE key = 'format'", buf,
+				 sizeof(buf), err, errsz);
+	else
+		buf[0] = '\0';
+	if (ret)
+		return ret;
+	if (strcmp(buf, DB_FORMAT)) {
+		snprintf(err, errsz, "not a keel-xenstored database (format: %s)",
+			 buf[0] ? buf : "none");
+		return -EINVAL;
+	}
 	ret = query_text(db, "SELECT count(*) FROM node WHERE path = '/'", buf, sizeof(buf), err,
 			 errsz);
 	if (!ret && strcmp(buf, "1")) {
