@@ -34,7 +34,8 @@ int xs_path_resolve(const char *in, unsigned int domid, bool allow_special, size
 	if (in[0] == '@') {
 		if (!allow_special)
 			return -EINVAL;
-		if (inlen > XS_ABS_PATH_MAX || inlen + 1 > outsz)
+		if (inlen > XS_ABS_PATH_MAX || inlen + 1 > outsz || strstr(in, "//") ||
+		    in[inlen - 1] == '/')
 			return -EINVAL;
 		memcpy(out, in, inlen + 1);
 		return 0;

@@ -161,6 +161,9 @@ static void paths(void **state)
 	assert_int_equal(xs_path_resolve("@releaseDomain", 0, false, 0, out, sizeof(out), &rel),
 			 -EINVAL);
 	assert_int_equal(xs_path_resolve("@releaseDomain", 0, true, 0, out, sizeof(out), &rel), 0);
+	/* Found by fuzzing: special paths obey the same "//" and trailing-slash rules. */
+	assert_int_equal(xs_path_resolve("@a//b", 0, true, 0, out, sizeof(out), &rel), -EINVAL);
+	assert_int_equal(xs_path_resolve("@a/", 0, true, 0, out, sizeof(out), &rel), -EINVAL);
 	assert_int_equal(xs_path_resolve("/A-z_0@9", 0, false, 0, out, sizeof(out), &rel), 0);
 	/* Length limits: 3072 absolute, and the per-domain limit past /local/domain/<id>/. */
 	memset(big, 'a', sizeof(big));
