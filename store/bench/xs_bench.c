@@ -37,7 +37,7 @@ static double now(void)
 
 static int xs_connect(void)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
 	memcpy(a.sun_path, sock_path, strlen(sock_path) + 1);
@@ -81,7 +81,7 @@ static uint32_t call(int fd, uint32_t type, uint32_t tx, const void *payload, si
 		     char *reply)
 {
 	uint8_t raw[XS_HDR_SIZE + XS_PAYLOAD_MAX];
-	struct xs_hdr h = { type, 1, tx, (uint32_t)len };
+	struct xs_hdr h = {type, 1, tx, (uint32_t)len};
 
 	xs_hdr_encode(&h, raw);
 	memcpy(raw + XS_HDR_SIZE, payload, len);
@@ -107,7 +107,7 @@ static size_t args(char *buf, const char *a, const char *b)
 }
 
 enum workload { W_READ, W_WRITE, W_DIR, W_TXN, W_COUNT };
-static const char *const wname[W_COUNT] = { "read", "write", "directory", "transaction" };
+static const char *const wname[W_COUNT] = {"read", "write", "directory", "transaction"};
 
 struct job {
 	enum workload w;
@@ -152,8 +152,8 @@ static void *xs_worker(void *arg)
 			snprintf(val, sizeof(val), "v%ld", i);
 			n = args(buf, path, val);
 			call(fd, XS_WRITE, tx, buf, n, reply);
-			j->done += call(fd, XS_TRANSACTION_END, tx, "T", 2, reply) ==
-				   XS_TRANSACTION_END;
+			j->done +=
+			    call(fd, XS_TRANSACTION_END, tx, "T", 2, reply) == XS_TRANSACTION_END;
 			break;
 		}
 		default:
@@ -178,7 +178,7 @@ static double pipelined_reads(void)
 		while (sent < nops && sent - got < WINDOW) {
 			char path[32];
 			int n = snprintf(path, sizeof(path), "/bench/k%ld", sent % 100) + 1;
-			struct xs_hdr h = { XS_READ, (uint32_t)sent, 0, (uint32_t)n };
+			struct xs_hdr h = {XS_READ, (uint32_t)sent, 0, (uint32_t)n};
 
 			xs_hdr_encode(&h, msg);
 			memcpy(msg + XS_HDR_SIZE, path, (size_t)n);
@@ -217,10 +217,10 @@ static void *sql_worker(void *arg)
 	sqlite3_stmt *st;
 	sqlite3 *db;
 	const char *sql[W_COUNT] = {
-		"SELECT value FROM kv WHERE path = ?1",
-		"INSERT OR REPLACE INTO kv VALUES (?1, '/bench', ?2)",
-		"SELECT path FROM kv WHERE parent = '/bench' ORDER BY path",
-		"INSERT OR REPLACE INTO kv VALUES (?1, '/bench', ?2)",
+	    "SELECT value FROM kv WHERE path = ?1",
+	    "INSERT OR REPLACE INTO kv VALUES (?1, '/bench', ?2)",
+	    "SELECT path FROM kv WHERE parent = '/bench' ORDER BY path",
+	    "INSERT OR REPLACE INTO kv VALUES (?1, '/bench', ?2)",
 	};
 
 	snprintf(file, sizeof(file), "%s/raw.db", dir);
@@ -258,7 +258,7 @@ static double run(void *(*fn)(void *), enum workload w, int clients)
 	double t0 = now(), t;
 
 	for (int i = 0; i < clients; i++) {
-		jobs[i] = (struct job){ .w = w, .id = i, .ops = nops / clients };
+		jobs[i] = (struct job){.w = w, .id = i, .ops = nops / clients};
 		pthread_create(&th[i], NULL, fn, &jobs[i]);
 	}
 	for (int i = 0; i < clients; i++) {
@@ -291,7 +291,7 @@ static void watch_bench(void)
 			n += strlen(tok) + 1;
 			call(fds[i], XS_WATCH, 0, buf, n, reply);
 		}
-		pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		pfd[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
 	}
 	/* Swallow the events fired at registration. */
 	usleep(100000);
@@ -306,7 +306,7 @@ static void watch_bench(void)
 		size_t n = args(buf, "/bench/hot/x", "1");
 		long got = 0;
 		double t0 = now(), dt;
-		size_t pending[CONNS] = { 0 };
+		size_t pending[CONNS] = {0};
 		static uint8_t acc[CONNS][65536];
 
 		call(w, XS_WRITE, 0, buf, n, reply);
@@ -406,7 +406,8 @@ int main(int argc, char **argv)
 
 			snprintf(path, sizeof(path), "/bench/k%d", i);
 			call(fd, XS_WRITE, 0, buf, args(buf, path, "initial"), reply);
-			snprintf(sql, sizeof(sql), "INSERT INTO kv VALUES ('%s', '/bench', 'x')", path);
+			snprintf(sql, sizeof(sql), "INSERT INTO kv VALUES ('%s', '/bench', 'x')",
+				 path);
 			sqlite3_exec(db, sql, NULL, NULL, NULL);
 		}
 		sqlite3_close(db);
@@ -426,7 +427,8 @@ int main(int argc, char **argv)
 	}
 	printf("%-34s %12.0f\n", "read, 1 client, 32 in flight", pipelined_reads());
 	{
-		/* The round trip of this machine, for scale: a byte back and forth over a socket. */
+		/* The round trip of this machine, for scale: a byte back and forth over a socket.
+		 */
 		int sv[2];
 		char c = 0;
 		double t0;

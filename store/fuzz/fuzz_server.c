@@ -31,7 +31,7 @@ static void closed(struct xs_conn *c)
 	c->dead = true;
 }
 
-static const struct xs_transport tp = { .kick = kick, .close = closed };
+static const struct xs_transport tp = {.kick = kick, .close = closed};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -30,22 +30,22 @@ enum stmt_id {
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
-	[ST_GET] = "SELECT path, perms, value, gen FROM node WHERE path = ?1",
-	[ST_EXISTS] = "SELECT 1 FROM node WHERE path = ?1",
-	[ST_CHILDREN] = "SELECT path FROM node WHERE parent = ?1 ORDER BY path",
-	[ST_PUT] = "INSERT OR REPLACE INTO node (path, parent, owner, gen, perms, value) "
-		   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[ST_TOUCH] = "UPDATE node SET gen = ?2 WHERE path = ?1",
-	/* path itself, then everything between "path/" and "path0" ('0' follows '/'). */
-	[ST_SUBTREE] = "SELECT path, perms, value, gen FROM node WHERE path = ?1 OR "
-		       "(path >= ?2 AND path < ?3) ORDER BY path",
-	[ST_RM_SUBTREE] = "DELETE FROM node WHERE path = ?1 OR (path >= ?2 AND path < ?3)",
-	[ST_COUNT_OWNED] = "SELECT count(*) FROM node WHERE owner = ?1",
-	[ST_ALL] = "SELECT path, perms, value, gen FROM node ORDER BY path",
-	[ST_MAX_GEN] = "SELECT coalesce(max(gen), 0) FROM node",
-	[ST_BEGIN] = "BEGIN IMMEDIATE",
-	[ST_COMMIT] = "COMMIT",
-	[ST_ROLLBACK] = "ROLLBACK",
+    [ST_GET] = "SELECT path, perms, value, gen FROM node WHERE path = ?1",
+    [ST_EXISTS] = "SELECT 1 FROM node WHERE path = ?1",
+    [ST_CHILDREN] = "SELECT path FROM node WHERE parent = ?1 ORDER BY path",
+    [ST_PUT] = "INSERT OR REPLACE INTO node (path, parent, owner, gen, perms, value) "
+	       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_TOUCH] = "UPDATE node SET gen = ?2 WHERE path = ?1",
+    /* path itself, then everything between "path/" and "path0" ('0' follows '/'). */
+    [ST_SUBTREE] = "SELECT path, perms, value, gen FROM node WHERE path = ?1 OR "
+		   "(path >= ?2 AND path < ?3) ORDER BY path",
+    [ST_RM_SUBTREE] = "DELETE FROM node WHERE path = ?1 OR (path >= ?2 AND path < ?3)",
+    [ST_COUNT_OWNED] = "SELECT count(*) FROM node WHERE owner = ?1",
+    [ST_ALL] = "SELECT path, perms, value, gen FROM node ORDER BY path",
+    [ST_MAX_GEN] = "SELECT coalesce(max(gen), 0) FROM node",
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
 };
 
 struct xs_db {
@@ -158,8 +158,7 @@ int xs_db_put(struct xs_db *db, const struct xs_node *n)
 	sqlite3_bind_int64(s, 3, xs_node_owner(n));
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)n->gen);
 	sqlite3_bind_blob(s, 5, perms, plen, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 6, n->vlen ? (const void *)n->value : "", (int)n->vlen,
-			  SQLITE_STATIC);
+	sqlite3_bind_blob(s, 6, n->vlen ? (const void *)n->value : "", (int)n->vlen, SQLITE_STATIC);
 	return step_done(s);
 }
 
@@ -345,26 +344,26 @@ static int query_text(struct xs_db *db, const char *sql, char *out, size_t outsz
 }
 
 static const char schema[] =
-	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"CREATE TABLE node ("
-	" path TEXT PRIMARY KEY NOT NULL,"
-	" parent TEXT,"
-	" owner INTEGER NOT NULL,"
-	" gen INTEGER NOT NULL,"
-	" perms BLOB NOT NULL,"
-	" value BLOB NOT NULL) WITHOUT ROWID;"
-	"CREATE INDEX node_parent ON node (parent, path);"
-	"CREATE INDEX node_owner ON node (owner);"
-	"INSERT INTO meta VALUES ('format', '" DB_FORMAT "');"
-	/* Xen's initial tree: dom0 owns everything, nobody else may read. */
-	"INSERT INTO node VALUES ('/', NULL, 0, 1, CAST('n0' || char(0) AS BLOB), x'');"
-	"INSERT INTO node VALUES ('/tool', '/', 0, 1, CAST('n0' || char(0) AS BLOB), x'');"
-	"INSERT INTO node VALUES ('/tool/xenstored', '/tool', 0, 1,"
-	" CAST('n0' || char(0) AS BLOB), x'');"
-	"INSERT INTO node VALUES ('@introduceDomain', NULL, 0, 1,"
-	" CAST('n0' || char(0) AS BLOB), x'');"
-	"INSERT INTO node VALUES ('@releaseDomain', NULL, 0, 1,"
-	" CAST('n0' || char(0) AS BLOB), x'');";
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE node ("
+    " path TEXT PRIMARY KEY NOT NULL,"
+    " parent TEXT,"
+    " owner INTEGER NOT NULL,"
+    " gen INTEGER NOT NULL,"
+    " perms BLOB NOT NULL,"
+    " value BLOB NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX node_parent ON node (parent, path);"
+    "CREATE INDEX node_owner ON node (owner);"
+    "INSERT INTO meta VALUES ('format', '" DB_FORMAT "');"
+    /* Xen's initial tree: dom0 owns everything, nobody else may read. */
+    "INSERT INTO node VALUES ('/', NULL, 0, 1, CAST('n0' || char(0) AS BLOB), x'');"
+    "INSERT INTO node VALUES ('/tool', '/', 0, 1, CAST('n0' || char(0) AS BLOB), x'');"
+    "INSERT INTO node VALUES ('/tool/xenstored', '/tool', 0, 1,"
+    " CAST('n0' || char(0) AS BLOB), x'');"
+    "INSERT INTO node VALUES ('@introduceDomain', NULL, 0, 1,"
+    " CAST('n0' || char(0) AS BLOB), x'');"
+    "INSERT INTO node VALUES ('@releaseDomain', NULL, 0, 1,"
+    " CAST('n0' || char(0) AS BLOB), x'');";
 
 static int open_schema(struct xs_db *db, char *err, size_t errsz)
 {
@@ -412,8 +411,7 @@ static int open_schema(struct xs_db *db, char *err, size_t errsz)
 	return ret;
 }
 
-int xs_db_open(const char *file, enum xs_db_sync sync, struct xs_db **out, char *err,
-	       size_t errsz)
+int xs_db_open(const char *file, enum xs_db_sync sync, struct xs_db **out, char *err, size_t errsz)
 {
 	char msg[512] = "", mode[16];
 	struct xs_db *db = calloc(1, sizeof(*db));
@@ -439,8 +437,8 @@ int xs_db_open(const char *file, enum xs_db_sync sync, struct xs_db **out, char 
 		goto fail;
 	}
 	if (exec(db,
-		 sync == XS_DB_SYNC_FULL ? "PRAGMA synchronous = FULL" :
-					   "PRAGMA synchronous = NORMAL",
+		 sync == XS_DB_SYNC_FULL ? "PRAGMA synchronous = FULL"
+					 : "PRAGMA synchronous = NORMAL",
 		 msg, sizeof(msg)))
 		goto fail;
 	/* Take the lock now, so that a second daemon fails at start, not at its first write. */
@@ -450,8 +448,8 @@ int xs_db_open(const char *file, enum xs_db_sync sync, struct xs_db **out, char 
 	if (ret)
 		goto fail;
 	for (int i = 0; i < ST_COUNT; i++) {
-		if (sqlite3_prepare_v3(db->h, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &db->st[i],
-				       NULL) != SQLITE_OK) {
+		if (sqlite3_prepare_v3(db->h, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+				       &db->st[i], NULL) != SQLITE_OK) {
 			snprintf(msg, sizeof(msg), "%s", sqlite3_errmsg(db->h));
 			ret = -EIO;
 			goto fail;

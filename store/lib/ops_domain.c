@@ -11,8 +11,7 @@
 /* A real guest domain id: not dom0, not one of Xen's special DOMID_* values. */
 static int parse_guest(const char *arg, unsigned int *domid)
 {
-	if (!arg || xs_parse_domid(arg, domid) || *domid == 0 ||
-	    *domid >= XS_DOMID_FIRST_RESERVED)
+	if (!arg || xs_parse_domid(arg, domid) || *domid == 0 || *domid >= XS_DOMID_FIRST_RESERVED)
 		return -EINVAL;
 	return 0;
 }
@@ -47,7 +46,8 @@ int xs_op_introduce(struct xs_req *r)
 	if (d) {
 		/* Known domain: the toolstack recreates its event channel (resume, restore). */
 		if (d->conn && srv->dom_ops.rebind) {
-			ret = srv->dom_ops.rebind(srv, d->conn, (unsigned int)port, srv->dom_ops.arg);
+			ret =
+			    srv->dom_ops.rebind(srv, d->conn, (unsigned int)port, srv->dom_ops.arg);
 			if (ret)
 				return ret;
 		}
@@ -136,7 +136,7 @@ static int scan_node(const struct xs_node *n, void *arg)
 
 static int remove_orphans(struct xs_server *srv, unsigned int domid)
 {
-	struct orphan_scan s = { .domid = domid };
+	struct orphan_scan s = {.domid = domid};
 	struct xs_txn *t;
 	int ret;
 

@@ -142,8 +142,7 @@ int xs_op_directory_part(struct xs_req *r)
 	int ret;
 
 	if (xs_count_args(r->payload, r->len) != 2 ||
-	    xs_split_args(r->payload, r->len, argv, 2, NULL) != 2 ||
-	    r->payload[r->len - 1] != '\0')
+	    xs_split_args(r->payload, r->len, argv, 2, NULL) != 2 || r->payload[r->len - 1] != '\0')
 		return -EINVAL;
 	if (xs_parse_uint(argv[1], 0xffffffffu, &off))
 		return -EINVAL;

@@ -40,7 +40,7 @@ int xs_op_watch(struct xs_req *r)
 	{
 		char buf[XS_PAYLOAD_MAX];
 		size_t pl = strlen(argv[0]) + 1, tl = strlen(argv[1]) + 1;
-		struct xs_hdr h = { .type = XS_WATCH_EVENT };
+		struct xs_hdr h = {.type = XS_WATCH_EVENT};
 		uint8_t raw[XS_HDR_SIZE];
 
 		if (pl + tl <= sizeof(buf)) {

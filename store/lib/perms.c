@@ -52,12 +52,12 @@ int xs_perms_parse(const char *buf, size_t len, struct xs_perm *out, unsigned in
 
 int xs_perms_format(const struct xs_perm *p, unsigned int n, char *out, size_t outsz)
 {
-	static const char letter[4] = { 'n', 'r', 'w', 'b' };
+	static const char letter[4] = {'n', 'r', 'w', 'b'};
 	size_t used = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
-		int w = snprintf(out + used, outsz - used, "%c%u", letter[p[i].flags & 3],
-				 p[i].domid);
+		int w =
+		    snprintf(out + used, outsz - used, "%c%u", letter[p[i].flags & 3], p[i].domid);
 
 		if (w < 0 || (size_t)w + 1 > outsz - used)
 			return -E2BIG;

@@ -76,8 +76,8 @@ static void ring_close(struct xs_conn *c)
 }
 
 static const struct xs_transport ring_transport = {
-	.kick = ring_kick,
-	.close = ring_close,
+    .kick = ring_kick,
+    .close = ring_close,
 };
 
 int xs_ring_attach(struct xs_server *srv, struct xs_ring *ring, struct xs_ring_page *page,

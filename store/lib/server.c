@@ -8,39 +8,39 @@
 #include "server_int.h"
 #include "xs_path.h"
 
-#define F_PRIV 1u  /* privileged connections only */
-#define F_NOTX 2u  /* tx_id is ignored */
+#define F_PRIV 1u /* privileged connections only */
+#define F_NOTX 2u /* tx_id is ignored */
 
 static const struct {
 	xs_handler fn;
 	unsigned int flags;
 } ops[XS_TYPE_COUNT] = {
-	[XS_CONTROL] = { xs_op_control, F_PRIV },
-	[XS_DIRECTORY] = { xs_op_directory, 0 },
-	[XS_READ] = { xs_op_read, 0 },
-	[XS_GET_PERMS] = { xs_op_get_perms, 0 },
-	[XS_WATCH] = { xs_op_watch, F_NOTX },
-	[XS_UNWATCH] = { xs_op_unwatch, F_NOTX },
-	[XS_TRANSACTION_START] = { xs_op_txn_start, 0 },
-	[XS_TRANSACTION_END] = { xs_op_txn_end, 0 },
-	[XS_INTRODUCE] = { xs_op_introduce, F_PRIV },
-	[XS_RELEASE] = { xs_op_release, F_PRIV },
-	[XS_GET_DOMAIN_PATH] = { xs_op_get_domain_path, 0 },
-	[XS_WRITE] = { xs_op_write, 0 },
-	[XS_MKDIR] = { xs_op_mkdir, 0 },
-	[XS_RM] = { xs_op_rm, 0 },
-	[XS_SET_PERMS] = { xs_op_set_perms, 0 },
-	[XS_IS_DOMAIN_INTRODUCED] = { xs_op_is_domain_introduced, F_PRIV },
-	[XS_RESUME] = { xs_op_resume, F_PRIV },
-	[XS_SET_TARGET] = { xs_op_set_target, F_PRIV },
-	[XS_RESET_WATCHES] = { xs_op_reset_watches, F_NOTX },
-	[XS_DIRECTORY_PART] = { xs_op_directory_part, 0 },
-	[XS_GET_QUOTA] = { xs_op_get_quota, F_PRIV },
-	[XS_SET_QUOTA] = { xs_op_set_quota, F_PRIV },
+    [XS_CONTROL] = {xs_op_control, F_PRIV},
+    [XS_DIRECTORY] = {xs_op_directory, 0},
+    [XS_READ] = {xs_op_read, 0},
+    [XS_GET_PERMS] = {xs_op_get_perms, 0},
+    [XS_WATCH] = {xs_op_watch, F_NOTX},
+    [XS_UNWATCH] = {xs_op_unwatch, F_NOTX},
+    [XS_TRANSACTION_START] = {xs_op_txn_start, 0},
+    [XS_TRANSACTION_END] = {xs_op_txn_end, 0},
+    [XS_INTRODUCE] = {xs_op_introduce, F_PRIV},
+    [XS_RELEASE] = {xs_op_release, F_PRIV},
+    [XS_GET_DOMAIN_PATH] = {xs_op_get_domain_path, 0},
+    [XS_WRITE] = {xs_op_write, 0},
+    [XS_MKDIR] = {xs_op_mkdir, 0},
+    [XS_RM] = {xs_op_rm, 0},
+    [XS_SET_PERMS] = {xs_op_set_perms, 0},
+    [XS_IS_DOMAIN_INTRODUCED] = {xs_op_is_domain_introduced, F_PRIV},
+    [XS_RESUME] = {xs_op_resume, F_PRIV},
+    [XS_SET_TARGET] = {xs_op_set_target, F_PRIV},
+    [XS_RESET_WATCHES] = {xs_op_reset_watches, F_NOTX},
+    [XS_DIRECTORY_PART] = {xs_op_directory_part, 0},
+    [XS_GET_QUOTA] = {xs_op_get_quota, F_PRIV},
+    [XS_SET_QUOTA] = {xs_op_set_quota, F_PRIV},
 };
 
 const char xs_quota_names[] =
-	"nodes watches transactions node-size permissions outstanding transaction-nodes path-max";
+    "nodes watches transactions node-size permissions outstanding transaction-nodes path-max";
 
 static unsigned int *quota_field(struct xs_quota *q, const char *name)
 {
@@ -125,7 +125,7 @@ static bool watch_permitted(void *owner, const struct xs_event *ev, void *arg)
 static void conn_send(struct xs_conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
 		      const void *data, size_t len)
 {
-	struct xs_hdr h = { .type = type, .req_id = req_id, .tx_id = tx_id, .len = (uint32_t)len };
+	struct xs_hdr h = {.type = type, .req_id = req_id, .tx_id = tx_id, .len = (uint32_t)len};
 	uint8_t raw[XS_HDR_SIZE];
 
 	if (c->dead)
@@ -153,8 +153,8 @@ static void watch_deliver(void *owner, const char *path, const char *token, void
 }
 
 static const struct xs_watch_ops watch_ops = {
-	.permitted = watch_permitted,
-	.deliver = watch_deliver,
+    .permitted = watch_permitted,
+    .deliver = watch_deliver,
 };
 
 int xs_server_init(struct xs_server *srv, struct xs_db *db, const struct xs_quota *quota)
@@ -277,8 +277,8 @@ void xs_reply_error(struct xs_conn *c, const struct xs_hdr *h, int err)
 
 const char *xs_onearg(const struct xs_req *r)
 {
-	if (!r->len || r->payload[r->len - 1] != '\0' || memchr(r->payload, '\0', r->len) !=
-								  r->payload + r->len - 1)
+	if (!r->len || r->payload[r->len - 1] != '\0' ||
+	    memchr(r->payload, '\0', r->len) != r->payload + r->len - 1)
 		return NULL;
 	return r->payload;
 }
@@ -325,7 +325,7 @@ void xs_fire(void *srv, const struct xs_event *ev)
 void xs_fire_special(struct xs_server *srv, const char *name, unsigned int domid)
 {
 	struct xs_node *n;
-	struct xs_event ev = { .path = name };
+	struct xs_event ev = {.path = name};
 
 	if (xs_db_get(srv->st.db, name, &n)) {
 		xs_log(srv, "special node %s missing", name);
@@ -352,7 +352,7 @@ bool xs_conn_throttled(const struct xs_conn *c)
 
 void xs_conn_handle(struct xs_conn *c, const struct xs_hdr *h, const char *payload)
 {
-	struct xs_req r = { .c = c, .srv = c->srv, .h = h, .payload = payload, .len = h->len };
+	struct xs_req r = {.c = c, .srv = c->srv, .h = h, .payload = payload, .len = h->len};
 	int ret;
 
 	if (h->type >= XS_TYPE_COUNT || !ops[h->type].fn) {

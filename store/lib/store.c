@@ -272,8 +272,8 @@ static struct txn_ent *ent_add(struct xs_txn *t, const char *path, struct xs_nod
 static int snapshot_get(struct xs_store *st, struct xs_txn *t, const char *path,
 			struct xs_node **out)
 {
-	const struct log_rec *r = t && t->explicit_txn ? log_first_after(st, path, t->start_gen) :
-							  NULL;
+	const struct log_rec *r =
+	    t && t->explicit_txn ? log_first_after(st, path, t->start_gen) : NULL;
 
 	if (r) {
 		if (!r->pre)
@@ -383,8 +383,7 @@ static int snapshot_children(struct xs_store *st, struct xs_txn *t, const char *
 	return 0;
 }
 
-int xs_view_children(struct xs_store *st, struct xs_txn *t, const char *path,
-		     struct xs_strvec *out)
+int xs_view_children(struct xs_store *st, struct xs_txn *t, const char *path, struct xs_strvec *out)
 {
 	struct txn_ent *self;
 	char parent[XS_ABS_PATH_MAX + 1];
@@ -660,11 +659,10 @@ static int apply(struct commit_ctx *c, struct txn_ent **dirty, unsigned int ndir
 	return 0;
 }
 
-int xs_txn_commit(struct xs_txn *t, void (*fire)(void *arg, const struct xs_event *ev),
-		  void *arg)
+int xs_txn_commit(struct xs_txn *t, void (*fire)(void *arg, const struct xs_event *ev), void *arg)
 {
 	struct xs_store *st = t->st;
-	struct commit_ctx c = { .t = t, .gen = st->gen + 1 };
+	struct commit_ctx c = {.t = t, .gen = st->gen + 1};
 	struct txn_ent **dirty = NULL;
 	unsigned int ndirty = 0;
 	int ret = 0;
@@ -729,12 +727,12 @@ int xs_txn_commit(struct xs_txn *t, void (*fire)(void *arg, const struct xs_even
 	txn_free(t);
 	for (struct pending_ev *e = c.evs; e; e = e->next) {
 		struct xs_event ev = {
-			.path = e->node->path,
-			.exact = e->exact,
-			.perms = e->node->perms,
-			.nperms = e->node->nperms,
-			.old_perms = e->old ? e->old->perms : NULL,
-			.old_nperms = e->old ? e->old->nperms : 0,
+		    .path = e->node->path,
+		    .exact = e->exact,
+		    .perms = e->node->perms,
+		    .nperms = e->node->nperms,
+		    .old_perms = e->old ? e->old->perms : NULL,
+		    .old_nperms = e->old ? e->old->nperms : 0,
 		};
 
 		if (fire)

@@ -106,8 +106,7 @@ static void unlink_watch(struct xs_watches *w, struct xs_watch *wt)
 	watch_free(wt);
 }
 
-int xs_watch_del(struct xs_watches *w, struct xs_watch **head, const char *path,
-		 const char *token)
+int xs_watch_del(struct xs_watches *w, struct xs_watch **head, const char *path, const char *token)
 {
 	for (struct xs_watch **pp = head; *pp; pp = &(*pp)->next_of_owner) {
 		struct xs_watch *wt = *pp;

@@ -25,8 +25,7 @@ enum xs_db_sync {
  * A file that is unreadable, not SQLite, corrupt or some other program's database is an
  * error with a sentence in err: never a silently empty store.
  */
-int xs_db_open(const char *file, enum xs_db_sync sync, struct xs_db **out, char *err,
-	       size_t errsz);
+int xs_db_open(const char *file, enum xs_db_sync sync, struct xs_db **out, char *err, size_t errsz);
 void xs_db_close(struct xs_db *db);
 const char *xs_db_errmsg(struct xs_db *db);
 

@@ -12,7 +12,7 @@
 #define XS_PERM_NONE  0u
 #define XS_PERM_READ  1u
 #define XS_PERM_WRITE 2u
-#define XS_PERM_OWNER 4u /* computed access only: may change the permissions */
+#define XS_PERM_OWNER 4u    /* computed access only: may change the permissions */
 #define XS_PERMS_MAX  1024u /* a hard bound for parsing; quotas are far lower */
 
 struct xs_perm {

@@ -28,9 +28,11 @@ struct xs_quota {
 	unsigned int path_max;	   /* length of a path below /local/domain/<id>/ */
 };
 
-#define XS_QUOTA_DEFAULTS                                                                  \
-	{ .nodes = 1000, .watches = 128, .transactions = 10, .node_size = 2048, .perms = 5,   \
-	  .outstanding = 20, .txn_nodes = 1024, .path_max = XS_REL_PATH_MAX }
+#define XS_QUOTA_DEFAULTS                                                                          \
+	{                                                                                          \
+		.nodes = 1000, .watches = 128, .transactions = 10, .node_size = 2048, .perms = 5,  \
+		.outstanding = 20, .txn_nodes = 1024, .path_max = XS_REL_PATH_MAX                  \
+	}
 
 /* Names of the quotas as GET_QUOTA/SET_QUOTA and the command line spell them. */
 int xs_quota_set(struct xs_quota *q, const char *name, unsigned int value);
@@ -53,8 +55,8 @@ struct xs_domain_ops {
 	 * INTRODUCE of a domain not yet known: connect its ring (page gfn, event channel
 	 * port) and return its connection in *conn (NULL: introduced, no ring attached).
 	 */
-	int (*introduce)(struct xs_server *srv, unsigned int domid, uint64_t gfn,
-			 unsigned int port, struct xs_conn **conn, void *arg);
+	int (*introduce)(struct xs_server *srv, unsigned int domid, uint64_t gfn, unsigned int port,
+			 struct xs_conn **conn, void *arg);
 	/* INTRODUCE of a known domain: rebind its event channel. */
 	int (*rebind)(struct xs_server *srv, struct xs_conn *conn, unsigned int port, void *arg);
 	void *arg;

@@ -24,7 +24,7 @@ struct xs_txn;
 
 struct xs_store {
 	struct xs_db *db;
-	uint64_t gen; /* generation of the last commit */
+	uint64_t gen;	     /* generation of the last commit */
 	struct xs_txn *open; /* explicit transactions still open */
 	/* The log of pre-images, see above: by path and in commit order. */
 	struct xs_map log_by_path;
@@ -56,8 +56,7 @@ void xs_txn_abort(struct xs_txn *t);
  * started; -EIO: SQLite failed (nothing was applied). On success calls fire(arg, ev) for
  * every change, in order.
  */
-int xs_txn_commit(struct xs_txn *t, void (*fire)(void *arg, const struct xs_event *ev),
-		  void *arg);
+int xs_txn_commit(struct xs_txn *t, void (*fire)(void *arg, const struct xs_event *ev), void *arg);
 
 /* Reads a node as the transaction sees it (t NULL: the committed tree). Caller frees. */
 int xs_view_get(struct xs_store *st, struct xs_txn *t, const char *path, struct xs_node **out);

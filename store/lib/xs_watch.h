@@ -16,9 +16,9 @@
 struct xs_watch {
 	struct xs_watch *next_of_owner;
 	void *owner;
-	char *path;  /* absolute, or @special */
+	char *path; /* absolute, or @special */
 	char *token;
-	int depth;   /* -1: the whole subtree */
+	int depth;    /* -1: the whole subtree */
 	size_t strip; /* bytes to strip from event paths: the watch was relative */
 };
 
@@ -45,8 +45,7 @@ void xs_watches_fini(struct xs_watches *w);
 int xs_watch_add(struct xs_watches *w, struct xs_watch **head, void *owner, const char *path,
 		 const char *token, int depth, size_t strip, struct xs_watch **out);
 /* Removes the owner's watch on path with token: 0 or -ENOENT. */
-int xs_watch_del(struct xs_watches *w, struct xs_watch **head, const char *path,
-		 const char *token);
+int xs_watch_del(struct xs_watches *w, struct xs_watch **head, const char *path, const char *token);
 void xs_watch_del_all(struct xs_watches *w, struct xs_watch **head);
 /* Delivers a change to every matching, permitted watch. */
 void xs_watches_fire(struct xs_watches *w, const struct xs_event *ev);

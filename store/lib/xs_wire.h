@@ -43,11 +43,11 @@ enum xs_type {
 	XS_TYPE_COUNT
 };
 
-#define XS_PAYLOAD_MAX	 4096
-#define XS_ABS_PATH_MAX	 3072
-#define XS_REL_PATH_MAX	 2048
-#define XS_HDR_SIZE	 16u
-#define XS_DOMID_SELF	 0x7FF0u
+#define XS_PAYLOAD_MAX		4096
+#define XS_ABS_PATH_MAX		3072
+#define XS_REL_PATH_MAX		2048
+#define XS_HDR_SIZE		16u
+#define XS_DOMID_SELF		0x7FF0u
 #define XS_DOMID_FIRST_RESERVED 0x7FF0u
 
 struct xs_hdr {

@@ -44,8 +44,8 @@ static int introduce_without_ring(struct xs_server *srv, unsigned int domid, uin
 				  unsigned int port, struct xs_conn **conn, void *arg)
 {
 	(void)arg;
-	xs_log(srv, "domain %u introduced (gfn %llu, port %u); guest rings not mapped yet",
-	       domid, (unsigned long long)gfn, port);
+	xs_log(srv, "domain %u introduced (gfn %llu, port %u); guest rings not mapped yet", domid,
+	       (unsigned long long)gfn, port);
 	*conn = NULL;
 	return 0;
 }
@@ -59,10 +59,10 @@ static void on_signal(uv_signal_t *h, int signum)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },	   { "socket", required_argument, NULL, 's' },
-		{ "sync", required_argument, NULL, 'y' },  { "quota", required_argument, NULL, 'q' },
-		{ "foreground", no_argument, NULL, 'F' }, { "quiet", no_argument, NULL, 'Q' },
-		{ "help", no_argument, NULL, 'h' },	   { NULL, 0, NULL, 0 },
+	    {"db", required_argument, NULL, 'd'},   {"socket", required_argument, NULL, 's'},
+	    {"sync", required_argument, NULL, 'y'}, {"quota", required_argument, NULL, 'q'},
+	    {"foreground", no_argument, NULL, 'F'}, {"quiet", no_argument, NULL, 'Q'},
+	    {"help", no_argument, NULL, 'h'},	    {NULL, 0, NULL, 0},
 	};
 	struct xs_quota quota = XS_QUOTA_DEFAULTS;
 	const char *dbfile = DEFAULT_DB, *sock = getenv("XENSTORED_PATH");
@@ -105,7 +105,8 @@ int main(int argc, char **argv)
 			}
 			if (!eq || errno || *end || eq[1] == '\0' || v > 0xffffffffu ||
 			    xs_quota_set(&quota, optarg, (unsigned int)v)) {
-				fprintf(stderr, "keel-xenstored: bad --quota (NAME=N, NAME one of: %s)\n",
+				fprintf(stderr,
+					"keel-xenstored: bad --quota (NAME=N, NAME one of: %s)\n",
 					xs_quota_names);
 				return 2;
 			}

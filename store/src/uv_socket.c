@@ -132,8 +132,8 @@ static void sock_close(struct xs_conn *c)
 }
 
 static const struct xs_transport sock_transport = {
-	.kick = sock_kick,
-	.close = sock_close,
+    .kick = sock_kick,
+    .close = sock_close,
 };
 
 static void alloc_buf(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -198,8 +198,8 @@ static int make_dir(const char *path)
 	return ret;
 }
 
-int xs_uv_listen(uv_loop_t *loop, struct xs_uv_listener *l, struct xs_server *srv,
-		 const char *path, char *err, size_t errsz)
+int xs_uv_listen(uv_loop_t *loop, struct xs_uv_listener *l, struct xs_server *srv, const char *path,
+		 char *err, size_t errsz)
 {
 	struct stat sb;
 	int ret;

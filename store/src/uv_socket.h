@@ -18,8 +18,8 @@ struct xs_uv_listener {
 };
 
 /* Binds path (replacing a stale socket, creating its directory) and listens. */
-int xs_uv_listen(uv_loop_t *loop, struct xs_uv_listener *l, struct xs_server *srv,
-		 const char *path, char *err, size_t errsz);
+int xs_uv_listen(uv_loop_t *loop, struct xs_uv_listener *l, struct xs_server *srv, const char *path,
+		 char *err, size_t errsz);
 /* Closes the listener and every client. */
 void xs_uv_close_all(struct xs_uv_listener *l);
 

@@ -376,15 +376,15 @@ static void thousand_watchers_one_write(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(owner_acl_default, setup, teardown),
-		cmocka_unit_test_setup_teardown(guest_creates_and_owns, setup, teardown),
-		cmocka_unit_test_setup_teardown(guest_quotas, setup, teardown),
-		cmocka_unit_test_setup_teardown(watch_fires_on_register_and_changes, setup, teardown),
-		cmocka_unit_test_setup_teardown(watch_depth_and_removal_below, setup, teardown),
-		cmocka_unit_test_setup_teardown(watch_relative_paths, setup, teardown),
-		cmocka_unit_test_setup_teardown(watch_events_respect_read_permission, setup, teardown),
-		cmocka_unit_test_setup_teardown(special_watches, setup, teardown),
-		cmocka_unit_test_setup_teardown(thousand_watchers_one_write, setup, teardown),
+	    cmocka_unit_test_setup_teardown(owner_acl_default, setup, teardown),
+	    cmocka_unit_test_setup_teardown(guest_creates_and_owns, setup, teardown),
+	    cmocka_unit_test_setup_teardown(guest_quotas, setup, teardown),
+	    cmocka_unit_test_setup_teardown(watch_fires_on_register_and_changes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(watch_depth_and_removal_below, setup, teardown),
+	    cmocka_unit_test_setup_teardown(watch_relative_paths, setup, teardown),
+	    cmocka_unit_test_setup_teardown(watch_events_respect_read_permission, setup, teardown),
+	    cmocka_unit_test_setup_teardown(special_watches, setup, teardown),
+	    cmocka_unit_test_setup_teardown(thousand_watchers_one_write, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

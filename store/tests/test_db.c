@@ -128,9 +128,9 @@ static void rejects_other_sqlite_database(void **state)
 	(void)state;
 	reset();
 	assert_int_equal(sqlite3_open(file, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, "CREATE TABLE t (x); INSERT INTO t VALUES (1);", NULL,
-				      NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(h, "CREATE TABLE t (x); INSERT INTO t VALUES (1);", NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(h);
 	assert_int_equal(open_err(err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "not a keel-xenstored database"));
@@ -198,11 +198,11 @@ static void rejects_unreadable_and_locked(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(persists_across_reopen),
-		cmocka_unit_test(rejects_non_sqlite_file),
-		cmocka_unit_test(rejects_other_sqlite_database),
-		cmocka_unit_test(rejects_corrupt_pages),
-		cmocka_unit_test(rejects_unreadable_and_locked),
+	    cmocka_unit_test(persists_across_reopen),
+	    cmocka_unit_test(rejects_non_sqlite_file),
+	    cmocka_unit_test(rejects_other_sqlite_database),
+	    cmocka_unit_test(rejects_corrupt_pages),
+	    cmocka_unit_test(rejects_unreadable_and_locked),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

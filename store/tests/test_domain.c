@@ -67,7 +67,7 @@ static int fake_introduce(struct xs_server *srv, unsigned int domid, uint64_t gf
 static void guest_send(struct fake_guest *g, uint32_t type, uint32_t req_id, const void *p,
 		       uint32_t len)
 {
-	struct xs_hdr h = { type, req_id, 0, len };
+	struct xs_hdr h = {type, req_id, 0, len};
 	uint8_t msg[XS_HDR_SIZE + XS_PAYLOAD_MAX];
 
 	xs_hdr_encode(&h, msg);
@@ -240,7 +240,7 @@ static void ring_rejects_bad_indexes_and_oversized(void **state)
 	struct h_env *e = *state;
 	struct h_client *d0 = h_client_new(e, 0, true);
 	struct fake_guest *g = &guests[1];
-	struct xs_hdr h = { XS_WRITE, 1, 0, XS_PAYLOAD_MAX + 1 };
+	struct xs_hdr h = {XS_WRITE, 1, 0, XS_PAYLOAD_MAX + 1};
 	uint8_t raw[XS_HDR_SIZE];
 
 	e->srv.dom_ops.introduce = fake_introduce;
@@ -301,12 +301,12 @@ static void ring_outstanding_limit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(introduce_release_and_orphans, setup, teardown),
-		cmocka_unit_test_setup_teardown(resume_and_set_target, setup, teardown),
-		cmocka_unit_test_setup_teardown(ring_wraps_and_many_messages, setup, teardown),
-		cmocka_unit_test_setup_teardown(ring_rejects_bad_indexes_and_oversized, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(ring_outstanding_limit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(introduce_release_and_orphans, setup, teardown),
+	    cmocka_unit_test_setup_teardown(resume_and_set_target, setup, teardown),
+	    cmocka_unit_test_setup_teardown(ring_wraps_and_many_messages, setup, teardown),
+	    cmocka_unit_test_setup_teardown(ring_rejects_bad_indexes_and_oversized, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(ring_outstanding_limit, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

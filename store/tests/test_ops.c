@@ -102,7 +102,7 @@ static void oversized_message_drops_connection(void **state)
 {
 	struct h_env *e = *state;
 	struct h_client *c = h_client_new(e, 0, true);
-	struct xs_hdr h = { XS_WRITE, 1, 0, XS_PAYLOAD_MAX + 1 };
+	struct xs_hdr h = {XS_WRITE, 1, 0, XS_PAYLOAD_MAX + 1};
 	uint8_t raw[XS_HDR_SIZE];
 
 	xs_hdr_encode(&h, raw);
@@ -262,9 +262,9 @@ static void control_and_quota(void **state)
 static void privileged_only_types(void **state)
 {
 	struct h_client *g = h_client_new(*state, 5, false);
-	static const uint32_t types[] = { XS_CONTROL, XS_INTRODUCE, XS_RELEASE,
-					  XS_IS_DOMAIN_INTRODUCED, XS_RESUME, XS_SET_TARGET,
-					  XS_GET_QUOTA, XS_SET_QUOTA };
+	static const uint32_t types[] = {
+	    XS_CONTROL, XS_INTRODUCE,  XS_RELEASE,   XS_IS_DOMAIN_INTRODUCED,
+	    XS_RESUME,	XS_SET_TARGET, XS_GET_QUOTA, XS_SET_QUOTA};
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		assert_int_equal(h_err(h_call(g, types[i], 0, "1", "2", "3", NULL)), EACCES);
@@ -276,15 +276,15 @@ static void privileged_only_types(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(read_write_mkdir, setup, teardown),
-		cmocka_unit_test_setup_teardown(malformed_requests, setup, teardown),
-		cmocka_unit_test_setup_teardown(oversized_message_drops_connection, setup, teardown),
-		cmocka_unit_test_setup_teardown(rm_semantics, setup, teardown),
-		cmocka_unit_test_setup_teardown(directory_and_part, setup, teardown),
-		cmocka_unit_test_setup_teardown(get_set_perms, setup, teardown),
-		cmocka_unit_test_setup_teardown(domain_path_and_introduced, setup, teardown),
-		cmocka_unit_test_setup_teardown(control_and_quota, setup, teardown),
-		cmocka_unit_test_setup_teardown(privileged_only_types, setup, teardown),
+	    cmocka_unit_test_setup_teardown(read_write_mkdir, setup, teardown),
+	    cmocka_unit_test_setup_teardown(malformed_requests, setup, teardown),
+	    cmocka_unit_test_setup_teardown(oversized_message_drops_connection, setup, teardown),
+	    cmocka_unit_test_setup_teardown(rm_semantics, setup, teardown),
+	    cmocka_unit_test_setup_teardown(directory_and_part, setup, teardown),
+	    cmocka_unit_test_setup_teardown(get_set_perms, setup, teardown),
+	    cmocka_unit_test_setup_teardown(domain_path_and_introduced, setup, teardown),
+	    cmocka_unit_test_setup_teardown(control_and_quota, setup, teardown),
+	    cmocka_unit_test_setup_teardown(privileged_only_types, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

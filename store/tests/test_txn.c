@@ -277,14 +277,14 @@ static void many_transactions_interleaved(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(commit_and_abort, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_end_and_nesting, setup, teardown),
-		cmocka_unit_test_setup_teardown(snapshot_isolation, setup, teardown),
-		cmocka_unit_test_setup_teardown(conflicts, setup, teardown),
-		cmocka_unit_test_setup_teardown(rm_then_recreate_in_txn, setup, teardown),
-		cmocka_unit_test_setup_teardown(events_only_at_commit, setup, teardown),
-		cmocka_unit_test_setup_teardown(transaction_node_limit, setup, teardown),
-		cmocka_unit_test_setup_teardown(many_transactions_interleaved, setup, teardown),
+	    cmocka_unit_test_setup_teardown(commit_and_abort, setup, teardown),
+	    cmocka_unit_test_setup_teardown(bad_end_and_nesting, setup, teardown),
+	    cmocka_unit_test_setup_teardown(snapshot_isolation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(conflicts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(rm_then_recreate_in_txn, setup, teardown),
+	    cmocka_unit_test_setup_teardown(events_only_at_commit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(transaction_node_limit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(many_transactions_interleaved, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,7 +15,7 @@
 static size_t frame(uint8_t *out, uint32_t type, uint32_t req, uint32_t tx, const void *p,
 		    uint32_t len)
 {
-	struct xs_hdr h = { type, req, tx, len };
+	struct xs_hdr h = {type, req, tx, len};
 
 	xs_hdr_encode(&h, out);
 	memcpy(out + XS_HDR_SIZE, p, len);
@@ -75,7 +75,7 @@ static void decoder_stops_after_each_message(void **state)
 static void decoder_rejects_oversized_payload(void **state)
 {
 	static struct xs_decoder d;
-	struct xs_hdr h = { XS_WRITE, 1, 0, XS_PAYLOAD_MAX + 1 };
+	struct xs_hdr h = {XS_WRITE, 1, 0, XS_PAYLOAD_MAX + 1};
 	uint8_t raw[XS_HDR_SIZE];
 	bool complete;
 
@@ -214,11 +214,13 @@ static void perms(void **state)
 
 	/* n1 r2 w3: owner 1 full, 2 reads, 3 writes, others none; dom0 all. */
 	assert_int_equal(xs_perms_parse("n1\0r2\0w3\0", 9, p, 4), 3);
-	assert_int_equal(xs_perms_access(p, 3, 1, -1, 0), XS_PERM_READ | XS_PERM_WRITE | XS_PERM_OWNER);
+	assert_int_equal(xs_perms_access(p, 3, 1, -1, 0),
+			 XS_PERM_READ | XS_PERM_WRITE | XS_PERM_OWNER);
 	assert_int_equal(xs_perms_access(p, 3, 2, -1, 0), XS_PERM_READ);
 	assert_int_equal(xs_perms_access(p, 3, 3, -1, 0), XS_PERM_WRITE);
 	assert_int_equal(xs_perms_access(p, 3, 4, -1, 0), XS_PERM_NONE);
-	assert_int_equal(xs_perms_access(p, 3, 4, -1, 1), XS_PERM_READ | XS_PERM_WRITE | XS_PERM_OWNER);
+	assert_int_equal(xs_perms_access(p, 3, 4, -1, 1),
+			 XS_PERM_READ | XS_PERM_WRITE | XS_PERM_OWNER);
 	/* A domain acting for domain 2 (SET_TARGET) gets 2's rights. */
 	assert_int_equal(xs_perms_access(p, 3, 9, 2, 0), XS_PERM_READ);
 	/* The owner entry's flags are the default for the others. */
@@ -229,14 +231,14 @@ static void perms(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(decoder_frames_split_stream),
-		cmocka_unit_test(decoder_stops_after_each_message),
-		cmocka_unit_test(decoder_rejects_oversized_payload),
-		cmocka_unit_test(split_args_bounds),
-		cmocka_unit_test(errno_names),
-		cmocka_unit_test(numbers),
-		cmocka_unit_test(paths),
-		cmocka_unit_test(perms),
+	    cmocka_unit_test(decoder_frames_split_stream),
+	    cmocka_unit_test(decoder_stops_after_each_message),
+	    cmocka_unit_test(decoder_rejects_oversized_payload),
+	    cmocka_unit_test(split_args_bounds),
+	    cmocka_unit_test(errno_names),
+	    cmocka_unit_test(numbers),
+	    cmocka_unit_test(paths),
+	    cmocka_unit_test(perms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

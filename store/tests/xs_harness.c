@@ -39,7 +39,7 @@ static void closed(struct xs_conn *conn)
 	c->closed = true;
 }
 
-static const struct xs_transport h_transport = { .kick = capture, .close = closed };
+static const struct xs_transport h_transport = {.kick = capture, .close = closed};
 
 void h_env_init(struct h_env *e, const char *dbfile)
 {
@@ -84,7 +84,7 @@ const struct h_msg *h_req(struct h_client *c, uint32_t type, uint32_t tx, const 
 			  size_t len)
 {
 	static uint32_t req_id = 100;
-	struct xs_hdr h = { .type = type, .req_id = ++req_id, .tx_id = tx, .len = (uint32_t)len };
+	struct xs_hdr h = {.type = type, .req_id = ++req_id, .tx_id = tx, .len = (uint32_t)len};
 	uint8_t raw[XS_HDR_SIZE];
 
 	xs_hdr_encode(&h, raw);
