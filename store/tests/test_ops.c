@@ -273,6 +273,51 @@ static void privileged_only_types(void **state)
 	h_client_free(g);
 }
 
+static void pipelined_requests_and_repeated_req_ids(void **state)
+{
+	struct h_client *c = h_client_new(*state, 0, true);
+	uint8_t stream[3 * (XS_HDR_SIZE + 16)];
+	size_t n = 0;
+	const char *payloads[3] = {"/pp\0one", "/pp\0", "/none\0"};
+	const size_t lens[3] = {7, 4, 6};
+	const uint32_t types[3] = {XS_WRITE, XS_READ, XS_READ};
+
+	/* Three requests in one chunk, all with req_id 0 (as Debian's clients send). */
+	for (int i = 0; i < 3; i++) {
+		struct xs_hdr h = {types[i], 0, 0, (uint32_t)lens[i]};
+
+		xs_hdr_encode(&h, stream + n);
+		memcpy(stream + n + XS_HDR_SIZE, payloads[i], lens[i]);
+		n += XS_HDR_SIZE + lens[i];
+	}
+	assert_int_equal(xs_conn_input(c->conn, stream, n), (long)n);
+	assert_int_equal(c->n, 3);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(c->msgs[i].h.req_id, 0);
+	assert_int_equal(c->msgs[0].h.type, XS_WRITE);
+	assert_string_equal(c->msgs[0].payload, "OK");
+	assert_int_equal(c->msgs[1].h.type, XS_READ);
+	assert_string_equal(c->msgs[1].payload, "one");
+	assert_int_equal(c->msgs[2].h.type, XS_ERROR);
+	assert_string_equal(c->msgs[2].payload, "ENOENT");
+	/* A request split across many small chunks is handled once complete. */
+	{
+		struct xs_hdr h = {XS_READ, 77, 0, 4};
+		uint8_t raw[XS_HDR_SIZE + 4];
+
+		xs_hdr_encode(&h, raw);
+		memcpy(raw + XS_HDR_SIZE, "/pp", 4);
+		for (size_t i = 0; i < sizeof(raw); i++) {
+			assert_int_equal(c->n, 3);
+			assert_int_equal(xs_conn_input(c->conn, raw + i, 1), 1);
+		}
+		assert_int_equal(c->n, 4);
+		assert_int_equal(c->msgs[3].h.req_id, 77);
+		assert_string_equal(c->msgs[3].payload, "one");
+	}
+	h_client_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +330,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(domain_path_and_introduced, setup, teardown),
 	    cmocka_unit_test_setup_teardown(control_and_quota, setup, teardown),
 	    cmocka_unit_test_setup_teardown(privileged_only_types, setup, teardown),
+	    cmocka_unit_test_setup_teardown(pipelined_requests_and_repeated_req_ids, setup,
+					    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

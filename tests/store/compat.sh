@@ -84,6 +84,9 @@ xenstore-rm /compat/nothing || fail "xenstore-rm of a missing node with a parent
 if xenstore-rm /compat/no/thing 2>/dev/null; then fail "xenstore-rm without a parent"; fi
 xenstore-rm -t /compat/a 2>/dev/null || true
 
+# CONTROL through Xen's xenstore-control
+expect control "OK" "$(/usr/lib/xen-4.17/bin/xenstore-control check)"
+
 # Xen's own test suite, every test.
 /usr/lib/xen-4.17/bin/test-xenstore >"$work/test-xenstore.out" 2>&1 ||
 	fail "test-xenstore: $(cat "$work/test-xenstore.out")"
