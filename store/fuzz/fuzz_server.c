@@ -20,7 +20,7 @@ static void kick(struct xs_conn *c)
 		xs_hdr_decode(xs_buf_head(&c->out), &h);
 		if (h.len > XS_PAYLOAD_MAX || c->out.len < XS_HDR_SIZE + h.len)
 			abort();
-		xs_buf_consume(&c->out, XS_HDR_SIZE + h.len);
+		xs_conn_sent(c, XS_HDR_SIZE + h.len);
 	}
 	if (c->out.len)
 		abort();

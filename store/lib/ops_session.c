@@ -37,22 +37,7 @@ int xs_op_watch(struct xs_req *r)
 	r->c->nwatches++;
 	xs_reply_str(r, "OK");
 	/* A new watch fires once at once, so that the client reads the current state. */
-	{
-		char buf[XS_PAYLOAD_MAX];
-		size_t pl = strlen(argv[0]) + 1, tl = strlen(argv[1]) + 1;
-		struct xs_hdr h = {.type = XS_WATCH_EVENT};
-		uint8_t raw[XS_HDR_SIZE];
-
-		if (pl + tl <= sizeof(buf)) {
-			memcpy(buf, argv[0], pl);
-			memcpy(buf + pl, argv[1], tl);
-			h.len = (uint32_t)(pl + tl);
-			xs_hdr_encode(&h, raw);
-			if (!xs_buf_put(&r->c->out, raw, sizeof(raw)) &&
-			    !xs_buf_put(&r->c->out, buf, pl + tl))
-				r->c->tp->kick(r->c);
-		}
-	}
+	xs_send_event(r->c, argv[0], argv[1]);
 	return 0;
 }
 

@@ -50,7 +50,7 @@ static bool flush(struct xs_ring *ring)
 		if (chunk > c->out.len)
 			chunk = (uint32_t)c->out.len;
 		memcpy(pg->rsp + off, xs_buf_head(&c->out), chunk);
-		xs_buf_consume(&c->out, chunk);
+		xs_conn_sent(c, chunk);
 		store(&pg->rsp_prod, prod + chunk);
 		n += chunk;
 	}

@@ -135,21 +135,26 @@ static void conn_send(struct xs_conn *c, uint32_t type, uint32_t req_id, uint32_
 		xs_log(c->srv, "out of memory queueing a reply for domain %u", c->domid);
 		return;
 	}
+	c->out_msgs++;
 	c->tp->kick(c);
 }
 
-static void watch_deliver(void *owner, const char *path, const char *token, void *arg)
+void xs_send_event(struct xs_conn *c, const char *path, const char *token)
 {
-	struct xs_conn *c = owner;
 	char buf[XS_PAYLOAD_MAX];
 	size_t pl = strlen(path) + 1, tl = strlen(token) + 1;
 
-	(void)arg;
 	if (pl + tl > sizeof(buf))
 		return; /* an event too long for the protocol is never sent */
 	memcpy(buf, path, pl);
 	memcpy(buf + pl, token, tl);
 	conn_send(c, XS_WATCH_EVENT, 0, 0, buf, pl + tl);
+}
+
+static void watch_deliver(void *owner, const char *path, const char *token, void *arg)
+{
+	(void)arg;
+	xs_send_event(owner, path, token);
 }
 
 static const struct xs_watch_ops watch_ops = {
@@ -339,6 +344,27 @@ void xs_fire_special(struct xs_server *srv, const char *name, unsigned int domid
 
 /* ---- dispatch ---- */
 
+void xs_conn_sent(struct xs_conn *c, size_t n)
+{
+	/* Count whole messages leaving: the queue holds nothing but whole messages. */
+	while (n && c->out.len) {
+		size_t take;
+
+		if (!c->out_head_left) {
+			struct xs_hdr h;
+
+			xs_hdr_decode(xs_buf_head(&c->out), &h);
+			c->out_head_left = XS_HDR_SIZE + h.len;
+		}
+		take = n < c->out_head_left ? n : c->out_head_left;
+		xs_buf_consume(&c->out, take);
+		c->out_head_left -= (uint32_t)take;
+		n -= take;
+		if (!c->out_head_left)
+			c->out_msgs--;
+	}
+}
+
 bool xs_conn_throttled(const struct xs_conn *c)
 {
 	const struct xs_quota *q;
@@ -346,8 +372,8 @@ bool xs_conn_throttled(const struct xs_conn *c)
 	if (c->privileged)
 		return false;
 	q = xs_conn_quota(c);
-	/* Replies and events are at most one header + payload each. */
-	return q->outstanding && c->out.len >= (size_t)q->outstanding * (XS_HDR_SIZE + 64);
+	/* Like Xen: a domain with too many replies it has not taken is not read from. */
+	return q->outstanding && c->out_msgs >= q->outstanding;
 }
 
 void xs_conn_handle(struct xs_conn *c, const struct xs_hdr *h, const char *payload)

@@ -25,6 +25,8 @@ struct xs_req {
 void xs_reply(struct xs_req *r, const void *data, size_t len);
 void xs_reply_str(struct xs_req *r, const char *s); /* with its NUL */
 void xs_reply_error(struct xs_conn *c, const struct xs_hdr *h, int err);
+/* Sends a WATCH_EVENT (dropped if longer than the protocol allows). */
+void xs_send_event(struct xs_conn *c, const char *path, const char *token);
 
 /* The quota applying to a connection (its domain's, or the server's). */
 const struct xs_quota *xs_conn_quota(const struct xs_conn *c);

@@ -132,7 +132,7 @@ void xs_watch_del_all(struct xs_watches *w, struct xs_watch **head)
 
 /* Calls deliver for each permitted watch of the bucket that matches. */
 static void fire_bucket(struct xs_watches *w, const char *key, const struct xs_event *ev,
-			const char *report, int need_depth, bool exact_only)
+			const char *report, int need_depth)
 {
 	struct watch_bucket *b = xs_map_get(&w->by_path, key);
 
@@ -140,8 +140,6 @@ static void fire_bucket(struct xs_watches *w, const char *key, const struct xs_e
 		struct xs_watch *wt = b->v[i];
 		const char *p = report;
 
-		if (exact_only && wt->depth >= 0 && need_depth > 0)
-			continue;
 		if (wt->depth >= 0 && need_depth > wt->depth)
 			continue;
 		if (!w->ops->permitted(wt->owner, ev, w->arg))
@@ -160,12 +158,12 @@ void xs_watches_fire(struct xs_watches *w, const struct xs_event *ev)
 	if (!w->count)
 		return;
 	if (ev->exact) {
-		fire_bucket(w, ev->path, ev, ev->path, 0, false);
+		fire_bucket(w, ev->path, ev, ev->path, 0);
 		return;
 	}
 	snprintf(p, sizeof(p), "%s", ev->path);
 	for (;;) {
-		fire_bucket(w, p, ev, ev->path, (int)below, false);
+		fire_bucket(w, p, ev, ev->path, (int)below);
 		if (!strcmp(p, "/") || xs_path_is_special(p))
 			break;
 		xs_path_parent(p, p, sizeof(p));
@@ -190,5 +188,5 @@ void xs_watches_fire_special(struct xs_watches *w, const struct xs_event *ev, un
 		w->ops->deliver(wt->owner, wt->depth == 1 ? with_dom : ev->path, wt->token, w->arg);
 	}
 	/* Watches for one domain only. */
-	fire_bucket(w, with_dom, ev, with_dom, 0, false);
+	fire_bucket(w, with_dom, ev, with_dom, 0);
 }

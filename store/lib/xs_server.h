@@ -74,6 +74,8 @@ struct xs_conn {
 	bool dead; /* closed by the server; the transport frees it */
 	struct xs_decoder dec;
 	struct xs_buf out;
+	unsigned int out_msgs;	/* whole or partly unsent messages in out */
+	uint32_t out_head_left; /* bytes of the first of them still to send */
 	struct xs_watch *watches;
 	unsigned int nwatches;
 	struct xs_conn_txn *txns;
@@ -118,6 +120,8 @@ void xs_conn_free(struct xs_conn *c);
 long xs_conn_input(struct xs_conn *c, const void *data, size_t len);
 /* Handles one decoded request (used by xs_conn_input, tests and fuzzing). */
 void xs_conn_handle(struct xs_conn *c, const struct xs_hdr *h, const char *payload);
+/* The transport sent n bytes from the front of conn->out. */
+void xs_conn_sent(struct xs_conn *c, size_t n);
 /* True when an unprivileged connection has too many replies queued to read more. */
 bool xs_conn_throttled(const struct xs_conn *c);
 

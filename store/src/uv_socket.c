@@ -90,7 +90,7 @@ static void flush_client(struct sock_client *cl)
 		client_close(cl);
 		return;
 	}
-	xs_buf_consume(out, (size_t)n);
+	xs_conn_sent(cl->conn, (size_t)n);
 	if (!out->len)
 		return;
 	/* The rest goes asynchronously from a buffer of its own. */
@@ -98,7 +98,7 @@ static void flush_client(struct sock_client *cl)
 		client_close(cl);
 		return;
 	}
-	xs_buf_consume(out, out->len);
+	xs_conn_sent(cl->conn, out->len);
 	b = uv_buf_init((char *)xs_buf_head(&cl->inflight), (unsigned int)cl->inflight.len);
 	cl->wr.data = cl;
 	cl->writing = true;

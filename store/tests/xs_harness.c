@@ -28,7 +28,7 @@ static void capture(struct xs_conn *conn)
 		m->h = h;
 		memcpy(m->payload, xs_buf_head(&conn->out) + XS_HDR_SIZE, h.len);
 		m->payload[h.len] = '\0';
-		xs_buf_consume(&conn->out, XS_HDR_SIZE + h.len);
+		xs_conn_sent(conn, XS_HDR_SIZE + h.len);
 	}
 }
 
