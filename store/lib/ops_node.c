@@ -271,6 +271,16 @@ static int create_path(struct xs_req *r, struct xs_txn *t, const char *path, con
 	}
 	if (!r->c->privileged)
 		parent->perms[0].domid = r->c->domid;
+	/* Check the new node's size before anything is created: a refusal changes nothing. */
+	{
+		struct xs_node probe = {.vlen = (uint32_t)vlen, .nperms = parent->nperms};
+
+		ret = check_node_size(r, &probe);
+		if (ret) {
+			xs_node_free(parent);
+			return ret;
+		}
+	}
 	/* Create top-down: each ancestor below anc, then path itself. */
 	plen = strlen(anc);
 	for (;;) {
@@ -287,9 +297,7 @@ static int create_path(struct xs_req *r, struct xs_txn *t, const char *path, con
 			ret = -ENOMEM;
 			break;
 		}
-		ret = last ? check_node_size(r, n) : 0;
-		if (!ret)
-			ret = xs_txn_put(t, n, last);
+		ret = xs_txn_put(t, n, last);
 		xs_node_free(n);
 		if (ret || last)
 			break;

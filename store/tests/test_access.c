@@ -134,6 +134,16 @@ static void guest_quotas(void **state)
 	memset(big, 'v', sizeof(big));
 	big[2100] = '\0';
 	assert_int_equal(h_write(g5, 0, "big", big), ENOSPC);
+	{
+		uint32_t t = h_txn_start(g5);
+		int err;
+
+		/* In a transaction, the refusal creates nothing, not even the parent. */
+		assert_int_equal(h_write(g5, t, "sub/big", big), ENOSPC);
+		assert_null(h_read(g5, t, "sub", &err));
+		assert_int_equal(err, ENOENT);
+		assert_int_equal(h_txn_end(g5, t, false), 0);
+	}
 	big[2000] = '\0';
 	assert_int_equal(h_write(g5, 0, "big", big), 0);
 	/* Nodes owned: the home dir counts, so 9 more. */
