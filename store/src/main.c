@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -48,6 +49,25 @@ static int introduce_without_ring(struct xs_server *srv, unsigned int domid, uin
 	       (unsigned long long)gfn, port);
 	*conn = NULL;
 	return 0;
+}
+
+/* mkdir -p of the directory holding file (mode 0700); 0 or -1 with errno. */
+static int make_parents(const char *file)
+{
+	char *copy = strdup(file), *p;
+	int ret = 0;
+
+	if (!copy)
+		return -1;
+	/* Each '/' after the first character ends a directory to create. */
+	for (p = copy + 1; !ret && (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(copy, 0700) && errno != EEXIST)
+			ret = -1;
+		*p = '/';
+	}
+	free(copy);
+	return ret;
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -133,6 +153,10 @@ int main(int argc, char **argv)
 		sock = DEFAULT_SOCKET;
 	signal(SIGPIPE, SIG_IGN);
 
+	/* The database's directory (by default /var/lib/keel) is created on first start. */
+	if (make_parents(dbfile))
+		fprintf(stderr, "keel-xenstored: cannot create the directory of %s: %s\n", dbfile,
+			strerror(errno));
 	ret = xs_db_open(dbfile, sync, &db, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "keel-xenstored: cannot use database %s\n", err);
