@@ -14,6 +14,7 @@
 #define FADT_HW_REDUCED	(1u << 20)
 #define FADT_WBINVD	(1u << 0)
 #define FADT_APIC_PHYS	(1u << 19)
+#define FADT_RESET_SUP	(1u << 10)
 #define BOOT_NO_VGA	(1u << 2)
 #define BOOT_NO_CMOS	(1u << 5)
 
@@ -72,7 +73,13 @@ int acpi_build_tables(u8 *buf, u64 gpa, u32 nr_vcpus)
 	u8 *fadt = buf + FADT_OFF;
 	put32(fadt + 40, (u32)(gpa + DSDT_OFF));	/* DSDT (32-bit) */
 	put16(fadt + 109, BOOT_NO_VGA | BOOT_NO_CMOS);	/* IA-PC boot architecture flags */
-	put32(fadt + 112, FADT_HW_REDUCED | FADT_WBINVD | FADT_APIC_PHYS);
+	put32(fadt + 112, FADT_HW_REDUCED | FADT_WBINVD | FADT_APIC_PHYS | FADT_RESET_SUP);
+	/* Reset register: system I/O port 0xCF9, 8 bits, value 6 (Keel ends the domain: reboot). */
+	fadt[116] = 1;
+	fadt[117] = 8;
+	fadt[119] = 1;
+	put64(fadt + 120, 0xcf9);
+	fadt[128] = 6;
 	fadt[131] = 4;					/* minor version: 6.4 */
 	put64(fadt + 140, gpa + DSDT_OFF);		/* X_DSDT */
 	memcpy(fadt + 268, "KEEL\0\0\0\0", 8);		/* hypervisor vendor identity */

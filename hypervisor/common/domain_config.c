@@ -152,8 +152,8 @@ int domain_config_parse(const char *line, struct domain_config *cfg, const char 
 
 	err = cmdline_get(opts, "expect", cfg->expect, sizeof(cfg->expect));
 	if (err == -E2BIG || (err >= 0 && strcmp(cfg->expect, "pass") && strcmp(cfg->expect, "crash") &&
-			      strcmp(cfg->expect, "destroyed"))) {
-		*why = "expect must be pass, crash or destroyed";
+			      strcmp(cfg->expect, "destroyed") && strcmp(cfg->expect, "reboot"))) {
+		*why = "expect must be pass, crash, reboot or destroyed";
 		return -EINVAL;
 	}
 	if (err == -ENOENT)

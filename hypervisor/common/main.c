@@ -161,6 +161,8 @@ void kmain(u32 magic, u32 mbi_pa)
 		boot_fail("VT-x not available", why);
 	}
 	print_vmx_summary(&caps);
+	printk("keel: VT-x: CR0 fixed %lx/%lx, CR4 fixed %lx/%lx\n", raw.cr0_fixed0, raw.cr0_fixed1,
+	       raw.cr4_fixed0, raw.cr4_fixed1);
 	if (vmx_on(&raw, &caps))
 		boot_fail("VT-x not available", "VMXON failed");
 	printk("keel: VMX root operation entered on the boot CPU\n");

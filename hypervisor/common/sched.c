@@ -15,6 +15,7 @@
 #include <keel/spinlock.h>
 
 void msr_load_guest(struct vcpu *v);
+void msr_save_guest(struct vcpu *v);
 
 spinlock_t hv_lock = SPINLOCK_INIT;
 static volatile bool resched[MAX_PCPUS];
@@ -149,8 +150,10 @@ static void fpu_switch(u32 cpu, struct vcpu *v)
 
 	if (old == v)
 		return;
-	if (old)
+	if (old) {
 		asm volatile("fxsave64 %0" : "=m"(old->fpu));
+		msr_save_guest(old);
+	}
 	asm volatile("fxrstor64 %0" ::"m"(v->fpu));
 	fpu_owner[cpu] = v;
 	msr_load_guest(v);

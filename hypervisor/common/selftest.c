@@ -41,6 +41,13 @@ void selftest_domain_ended(struct domain *d)
 		note_failure(d, "was destroyed by the toolstack");
 		return;
 	}
+	if (!strcmp(d->expect, "reboot")) {
+		if (d->state != DOM_SHUTDOWN || d->shutdown_reason != SHUTDOWN_reboot)
+			note_failure(d, "did not reboot");
+		else if (!d->test_passed)
+			note_failure(d, "ended without reporting PASS");
+		return;
+	}
 	if (!strcmp(d->expect, "crash")) {
 		if (d->state != DOM_CRASHED)
 			note_failure(d, "was expected to crash but did not");

@@ -64,11 +64,13 @@ static void filter(struct vcpu *v, u32 leaf, u32 sub, struct cpuid_regs *r)
 	case 7:
 		if (sub == 0) {
 			/* Keep plain ISA extensions; drop what needs state we do not switch. */
-			r->ebx &= ~(BIT(2) | BIT(5) | BIT(14) | BIT(16) | BIT(17) | BIT(21) |
+			/* TSC_ADJUST (1) has no MSR here; PKU needs XSAVE state. */
+			r->ebx &= ~(BIT(1) | BIT(2) | BIT(5) | BIT(14) | BIT(16) | BIT(17) | BIT(21) |
 				    BIT(25) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31));
 			if (!(vmx_cpu2_ctls & CPU2_INVPCID))
 				r->ebx &= ~BIT(10);
-			r->ecx &= ~(BIT(1) | BIT(5) | BIT(11) | BIT(14) | BIT(30));
+			r->ecx &= ~(BIT(1) | BIT(3) | BIT(4) | BIT(5) | BIT(11) | BIT(14) | BIT(16) |
+				    BIT(30));
 			r->edx = 0;
 		} else {
 			memset(r, 0, sizeof(*r));

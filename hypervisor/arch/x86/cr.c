@@ -59,9 +59,9 @@ static bool guest_write_cr0(struct vcpu *v, u64 val)
 	    !load_pdptes(v, vmread(GUEST_CR3)))
 		return inject_gp(v);
 
+	/* Owned bits: VMX's fixed values, PE/PG as the guest asks, caches always on. */
 	u64 mask = vmx_cr0_fixed_mask();
-	u64 hw = (val & ~mask) | (vmread(GUEST_CR0) & mask & ~(u64)(CR0_PE | CR0_PG)) |
-		 (val & (CR0_PE | CR0_PG));
+	u64 hw = (val & ~mask) | vmx_cr0_fixed_bits() | (val & (CR0_PE | CR0_PG));
 	vmwrite(CR0_READ_SHADOW, val);
 	vmwrite(GUEST_CR0, hw);
 	return true;

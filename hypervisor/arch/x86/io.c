@@ -14,12 +14,23 @@
 #define IO_REP(q)	((q) & BIT(5))
 #define IO_PORT(q)	((u16)((q) >> 16))
 
+/*
+ * Writes a guest may use to reset itself, as on a PC: the ACPI reset register
+ * the FADT names (port 0xCF9, value 6) and the keyboard controller's pulse
+ * command (0xFE to port 0x64). Either ends the domain with "reboot".
+ */
+#define RESET_PORT		0xcf9
+#define KBC_PORT		0x64
+#define KBC_RESET		0xfe
+
 static void port_out(struct vcpu *v, u16 port, u32 size, u64 val)
 {
+	(void)size;
 	if (port == DEBUG_CONSOLE_PORT) {
 		char c = (char)val;
-		(void)size;
 		domain_console_write(v->dom, &c, 1);
+	} else if ((port == RESET_PORT && (val & 4)) || (port == KBC_PORT && (u8)val == KBC_RESET)) {
+		domain_shutdown(v->dom, SHUTDOWN_reboot);
 	}
 }
 
@@ -61,5 +72,5 @@ enum exit_action handle_io(struct vcpu *v, u64 qual)
 		port_out(v, port, size, v->regs.rax);
 	}
 	vmexit_skip_instruction();
-	return EXIT_RESUME;
+	return v->dom->state == DOM_RUNNING ? EXIT_RESUME : EXIT_RESCHED;
 }

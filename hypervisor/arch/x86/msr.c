@@ -122,7 +122,8 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 		*val = v->msr_sfmask;
 		return true;
 	case MSR_KERNEL_GS_BASE:
-		*val = v->msr_kernel_gs_base;
+		/* Live in hardware: the guest's SWAPGS changes it without an exit. */
+		*val = rdmsr(MSR_KERNEL_GS_BASE);
 		return true;
 	case MSR_TSC_AUX:
 		*val = v->msr_tsc_aux;
@@ -235,6 +236,12 @@ enum exit_action handle_wrmsr(struct vcpu *v, u64 qual)
 	if (msr_write(v, (u32)v->regs.rcx, val))
 		vmexit_skip_instruction();
 	return EXIT_RESUME;
+}
+
+/* Switching a vCPU out: keep what SWAPGS may have changed behind our back. */
+void msr_save_guest(struct vcpu *v)
+{
+	v->msr_kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 }
 
 /* Called when switching vCPUs on a pCPU: the guest MSRs that live in hardware. */

@@ -82,10 +82,21 @@ int vmx_controls_init(const struct vmx_raw *raw, const struct vmx_caps *caps, co
 	return err;
 }
 
-/* CR0 bits the guest may not change by itself: VMX's fixed bits, plus PE/PG (mode changes). */
+/*
+ * CR0 bits the guest may not change by itself: VMX's fixed bits, PE/PG (mode
+ * changes need the hypervisor), and CD/NW: with EPT the hypervisor picks the
+ * memory types, and a guest's cache-disable would only slow it down (the
+ * guest still reads back what it wrote).
+ */
 u64 vmx_cr0_fixed_mask(void)
 {
-	return (cr0_fixed0 | ~cr0_fixed1) | CR0_PE | CR0_PG;
+	return (cr0_fixed0 | ~cr0_fixed1) | CR0_PE | CR0_PG | CR0_CD | CR0_NW;
+}
+
+/* The owned bits' hardware values, PE and PG aside. */
+u64 vmx_cr0_fixed_bits(void)
+{
+	return cr0_fixed0 & cr0_fixed1 & ~(u64)(CR0_PE | CR0_PG);
 }
 
 static u64 cr4_mask(void)

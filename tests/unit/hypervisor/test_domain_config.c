@@ -62,6 +62,7 @@ static void full(void **state)
 static void rejects(void **state)
 {
 	(void)state;
+	const char *why0;
 	REJECT("name=", "name must be");
 	REJECT("name=a/b", "name must be");
 	REJECT("name=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "name must be");
@@ -75,6 +76,7 @@ static void rejects(void **state)
 	REJECT("weight=65536", "weight");
 	REJECT("cap=801", "cap");
 	REJECT("expect=maybe", "expect");
+	assert_int_equal(domain_config_parse("expect=reboot", &cfg, &why0), 0);
 	char big[700];
 	memset(big, 'a', sizeof(big));
 	memcpy(big, "x=", 2);

@@ -25,6 +25,7 @@ int vmx_inject_exception(struct vcpu *v, u8 vector, bool has_code, u32 code);
 /* Guest mode helpers. */
 u32 vmx_guest_cpl(void);
 u64 vmx_cr0_fixed_mask(void);
+u64 vmx_cr0_fixed_bits(void);
 
 /* After an EPT change: drop cached translations for the domain. */
 void vmx_flush_guest_tlb(struct domain *d);
