@@ -56,7 +56,8 @@ static int parse_mmap(const u8 *tag, u32 size, struct boot_info *bi, const char 
 		*why = "memory-map entry size invalid";
 		return -EINVAL;
 	}
-	for (u32 off = 16; off + esz <= size; off += esz) {
+	/* size >= 16 here; compare against what is left so nothing wraps. */
+	for (u32 off = 16; esz <= size - off; off += esz) {
 		const u8 *e = tag + off;
 		if (bi->nr_mmap == BOOT_MAX_MMAP) {
 			bi->dropped_mmap++;

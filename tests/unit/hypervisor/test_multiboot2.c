@@ -156,6 +156,15 @@ static void rejects(void **state)
 	memcpy(t + 8, &v, 4);
 	mbi_end(&m);
 	assert_int_equal(mb2_parse(m.buf, m.len, 0, &bi, &why), -EINVAL);
+
+	/* An entry size so large that offset + size wraps in 32 bits (found by fuzzing). */
+	mbi_init(&m);
+	t = mbi_tag(&m, 6, 40);
+	v = 0xfffffff8;
+	memcpy(t + 8, &v, 4);
+	mbi_end(&m);
+	assert_int_equal(mb2_parse(m.buf, m.len, 0, &bi, &why), 0);
+	assert_int_equal(bi.nr_mmap, 0);
 }
 
 static void unterminated_strings(void **state)
