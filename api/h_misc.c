@@ -18,6 +18,11 @@
 
 void h_health(struct api_call *c)
 {
+	if (c->cd->draining) {
+		problem(c->resp, 503, "shutting-down", "controld is shutting down", NULL,
+			"no new work is accepted");
+		return;
+	}
 	http_resp_body(c->resp, 200, "text/plain; charset=utf-8", strdup("ok\n"), 3);
 }
 

@@ -133,13 +133,15 @@ static void replay(struct api_call *c, const struct idem_entry *e)
 		       e->body_len);
 	if (e->location[0])
 		http_resp_header(c->resp, "Location", "%s", e->location);
+	if (e->etag[0])
+		http_resp_header(c->resp, "ETag", "%s", e->etag);
 	http_resp_header(c->resp, "Idempotent-Replayed", "true");
 }
 
 static void run_idempotent(struct api_call *c, const struct route *r, const char *key)
 {
 	char key_hash[65], fp[65], *material;
-	const char *loc = NULL;
+	const char *loc = NULL, *etag = NULL;
 	struct idem_entry *e;
 	size_t plen = strlen(c->req->path);
 
@@ -177,8 +179,10 @@ static void run_idempotent(struct api_call *c, const struct route *r, const char
 	for (int i = 0; i < c->resp->nheaders; i++)
 		if (!strcmp(c->resp->headers[i].name, "Location"))
 			loc = c->resp->headers[i].value;
+		else if (!strcmp(c->resp->headers[i].name, "ETag"))
+			etag = c->resp->headers[i].value;
 	idem_put(c->cd, key_hash, fp, c->resp->status, c->resp->body ? c->resp->body : "",
-		 c->resp->body_len, loc);
+		 c->resp->body_len, loc, etag);
 }
 
 void api_handle(void *opaque, struct http_request *req, struct http_response *resp)

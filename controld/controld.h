@@ -90,6 +90,7 @@ struct idem_entry {
 	char *body;
 	size_t body_len;
 	char location[128];
+	char etag[32];
 	uint64_t expires_mono;
 };
 

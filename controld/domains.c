@@ -734,6 +734,7 @@ static int load_one(struct controld *cd, const char *id)
 	d->generation = (uint64_t)json_integer_value(json_object_get(o, "generation"));
 	str_copy(d->created_at, spec_str(o, "created_at"), sizeof(d->created_at));
 	str_copy(d->updated_at, spec_str(o, "updated_at"), sizeof(d->updated_at));
+	str_copy(d->job_id, spec_str(o, "job_id"), sizeof(d->job_id));
 	spec = json_deep_copy(o);
 	const char *const derived[] = { "id", "state", "domid", "generation", "created_at",
 					"updated_at", "job_id" };

@@ -43,7 +43,7 @@ struct idem_entry *idem_find(struct controld *cd, const char *key_hash)
 }
 
 void idem_put(struct controld *cd, const char *key_hash, const char *fingerprint, int status,
-	      const char *body, size_t body_len, const char *location)
+	      const char *body, size_t body_len, const char *location, const char *etag)
 {
 	struct idem_entry *e;
 
@@ -72,6 +72,7 @@ void idem_put(struct controld *cd, const char *key_hash, const char *fingerprint
 	str_copy(e->key_hash, key_hash, sizeof(e->key_hash));
 	str_copy(e->fingerprint, fingerprint, sizeof(e->fingerprint));
 	str_copy(e->location, location ? location : "", sizeof(e->location));
+	str_copy(e->etag, etag ? etag : "", sizeof(e->etag));
 	e->status = status;
 	e->expires_mono = now_mono_ms() + IDEM_TTL_MS;
 	cd->idem.n++;

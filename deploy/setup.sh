@@ -22,6 +22,8 @@ PACKAGES=(
   wrk
   # the OpenAPI linter runs on Node
   nodejs npm
+  # the API contract test (python3, stdlib plus these)
+  python3-yaml python3-jsonschema
 )
 
 missing=()
