@@ -32,6 +32,9 @@ struct domain {
 	json_t *spec;
 	char created_at[32], updated_at[32];
 	char job_id[37]; /* the job working on it, "" if none */
+	/* domain_to_json() rendered, kept until the next change: lists are hot. */
+	char *json;
+	size_t json_len;
 	char console[CONSOLE_RING_BYTES];
 	size_t console_len, console_head; /* ring: head = oldest byte */
 };

@@ -130,8 +130,29 @@ static void registry_remove(struct controld *cd, struct domain *d)
 		}
 }
 
+static void invalidate(struct domain *d)
+{
+	free(d->json);
+	d->json = NULL;
+}
+
+const char *domain_json_text(struct domain *d, size_t *len)
+{
+	if (!d->json) {
+		json_t *o = domain_to_json(d);
+		d->json = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		if (!d->json)
+			return NULL;
+		d->json_len = strlen(d->json);
+	}
+	*len = d->json_len;
+	return d->json;
+}
+
 static void domain_free(struct domain *d)
 {
+	invalidate(d);
 	json_decref(d->spec);
 	free(d);
 }
@@ -150,19 +171,17 @@ json_t *domain_to_json(const struct domain *d)
 	return o;
 }
 
-static int persist(struct controld *cd, const struct domain *d)
+static int persist(struct controld *cd, struct domain *d)
 {
 	char path[128];
-	json_t *o = domain_to_json(d);
-	char *s = json_dumps(o, JSON_COMPACT);
+	size_t len;
+	const char *s = domain_json_text(d, &len);
 	int rc;
 
-	json_decref(o);
 	if (!s)
 		return -ENOMEM;
 	snprintf(path, sizeof(path), CONTROLD_ROOT "/domains/%s", d->id);
-	rc = store_write(cd->store, STORE_NO_TXN, path, s, strlen(s));
-	free(s);
+	rc = store_write(cd->store, STORE_NO_TXN, path, s, len);
 	if (rc)
 		log_error("store: writing %s: %s", path, strerror(-rc));
 	return rc;
@@ -173,6 +192,7 @@ int domain_commit(struct controld *cd, struct domain *d)
 	char ts[32];
 	int rc;
 
+	invalidate(d);
 	format_time(now_wall_ms(), ts);
 	memcpy(d->updated_at, ts, sizeof(ts));
 	d->generation++;
@@ -185,6 +205,7 @@ static void set_state(struct controld *cd, struct domain *d, enum dom_state st)
 {
 	enum dom_state old = d->state;
 
+	invalidate(d);
 	d->state = st;
 	if (old != st)
 		events_emit(cd->events, EV_DOMAIN, "domain.state", d->id,

@@ -24,6 +24,8 @@ int domain_delete(struct controld *cd, struct domain *d);
 /* Writes d to the store after a change of spec or state, bumps the generation, emits. */
 int domain_commit(struct controld *cd, struct domain *d);
 json_t *domain_to_json(const struct domain *d);
+/* The same as compact JSON text, cached until the domain changes; NULL when out of memory. */
+const char *domain_json_text(struct domain *d, size_t *len);
 int domain_start(struct controld *cd, struct domain *d);
 int domain_pause(struct controld *cd, struct domain *d);
 int domain_unpause(struct controld *cd, struct domain *d);

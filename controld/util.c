@@ -28,9 +28,13 @@ void format_time(uint64_t wall_ms, char out[32])
 	time_t secs = (time_t)(wall_ms / 1000);
 	struct tm tm;
 
+	char buf[96];
+
 	gmtime_r(&secs, &tm);
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(wall_ms % 1000));
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (unsigned)(wall_ms % 1000));
+	str_copy(out, buf, 32);
 }
 
 int random_bytes(void *buf, size_t n)
