@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: MIT
+/*
+ * keel-xenstore-bench: throughput of keel-xenstored over its Unix socket (reads, writes,
+ * directory listings, committed transactions, watch events) with 1 and 16 clients, next to
+ * the same workload on raw SQLite, and the latency of one write watched by 1000 watchers.
+ * Starts its own daemon on a temporary socket and database. Prints numbers; asserts nothing.
+ *
+ * usage: keel-xenstore-bench [--daemon PATH] [--ops N]
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "xs_wire.h"
+
+static char sock_path[100], dir[] = "/tmp/keel-xs-bench-XXXXXX";
+static long nops = 20000;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int xs_connect(void)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	memcpy(a.sun_path, sock_path, strlen(sock_path) + 1);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		perror("connect");
+		exit(1);
+	}
+	return fd;
+}
+
+static void full_write(int fd, const void *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w <= 0) {
+			perror("write");
+			exit(1);
+		}
+		p = (const char *)p + w;
+		n -= (size_t)w;
+	}
+}
+
+static void full_read(int fd, void *p, size_t n)
+{
+	while (n) {
+		ssize_t r = read(fd, p, n);
+
+		if (r <= 0) {
+			perror("read");
+			exit(1);
+		}
+		p = (char *)p + r;
+		n -= (size_t)r;
+	}
+}
+
+/* One request, one reply (watch events are skipped). Returns the reply type. */
+static uint32_t call(int fd, uint32_t type, uint32_t tx, const void *payload, size_t len,
+		     char *reply)
+{
+	uint8_t raw[XS_HDR_SIZE + XS_PAYLOAD_MAX];
+	struct xs_hdr h = {type, 1, tx, (uint32_t)len};
+
+	xs_hdr_encode(&h, raw);
+	memcpy(raw + XS_HDR_SIZE, payload, len);
+	full_write(fd, raw, XS_HDR_SIZE + len);
+	for (;;) {
+		full_read(fd, raw, XS_HDR_SIZE);
+		xs_hdr_decode(raw, &h);
+		full_read(fd, reply, h.len);
+		reply[h.len] = '\0';
+		if (h.type != XS_WATCH_EVENT)
+			return h.type;
+	}
+}
+
+static size_t args(char *buf, const char *a, const char *b)
+{
+	size_t la = strlen(a) + 1, lb = b ? strlen(b) : 0;
+
+	memcpy(buf, a, la);
+	if (b)
+		memcpy(buf + la, b, lb);
+	return la + lb;
+}
+
+enum workload { W_READ, W_WRITE, W_DIR, W_TXN, W_COUNT };
+static const char *const wname[W_COUNT] = {"read", "write", "directory", "transaction"};
+
+struct job {
+	enum workload w;
+	int id;
+	long ops;
+	long done;
+};
+
+static void *xs_worker(void *arg)
+{
+	struct job *j = arg;
+	char buf[XS_PAYLOAD_MAX + 1], reply[XS_PAYLOAD_MAX + 1], path[64], val[32];
+	int fd = xs_connect();
+
+	for (long i = 0; i < j->ops; i++) {
+		size_t n;
+
+		snprintf(path, sizeof(path), "/bench/k%ld", (i * 16 + j->id) % 100);
+		switch (j->w) {
+		case W_READ:
+			n = args(buf, path, NULL);
+			j->done += call(fd, XS_READ, 0, buf, n, reply) == XS_READ;
+			break;
+		case W_WRITE:
+			snprintf(val, sizeof(val), "v%ld", i);
+			n = args(buf, path, val);
+			j->done += call(fd, XS_WRITE, 0, buf, n, reply) == XS_WRITE;
+			break;
+		case W_DIR:
+			n = args(buf, "/bench", NULL);
+			j->done += call(fd, XS_DIRECTORY, 0, buf, n, reply) == XS_DIRECTORY;
+			break;
+		case W_TXN: {
+			uint32_t tx;
+
+			snprintf(path, sizeof(path), "/bench/t%d", j->id);
+			if (call(fd, XS_TRANSACTION_START, 0, "", 1, reply) != XS_TRANSACTION_START)
+				break;
+			tx = (uint32_t)strtoul(reply, NULL, 10);
+			n = args(buf, path, NULL);
+			call(fd, XS_READ, tx, buf, n, reply);
+			snprintf(val, sizeof(val), "v%ld", i);
+			n = args(buf, path, val);
+			call(fd, XS_WRITE, tx, buf, n, reply);
+			j->done +=
+			    call(fd, XS_TRANSACTION_END, tx, "T", 2, reply) == XS_TRANSACTION_END;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	close(fd);
+	return NULL;
+}
+
+/* One client keeping 32 READs in flight: what the server does when the round trip is hidden. */
+static double pipelined_reads(void)
+{
+	enum { WINDOW = 32 };
+	uint8_t msg[XS_HDR_SIZE + 64], rbuf[65536];
+	size_t have = 0;
+	long sent = 0, got = 0;
+	int fd = xs_connect();
+	double t0 = now();
+
+	while (got < nops) {
+		while (sent < nops && sent - got < WINDOW) {
+			char path[32];
+			int n = snprintf(path, sizeof(path), "/bench/k%ld", sent % 100) + 1;
+			struct xs_hdr h = {XS_READ, (uint32_t)sent, 0, (uint32_t)n};
+
+			xs_hdr_encode(&h, msg);
+			memcpy(msg + XS_HDR_SIZE, path, (size_t)n);
+			full_write(fd, msg, XS_HDR_SIZE + (size_t)n);
+			sent++;
+		}
+		{
+			ssize_t r = read(fd, rbuf + have, sizeof(rbuf) - have);
+
+			if (r <= 0)
+				break;
+			have += (size_t)r;
+		}
+		for (;;) {
+			struct xs_hdr h;
+
+			if (have < XS_HDR_SIZE)
+				break;
+			xs_hdr_decode(rbuf, &h);
+			if (have < XS_HDR_SIZE + h.len)
+				break;
+			got += h.type == XS_READ;
+			memmove(rbuf, rbuf + XS_HDR_SIZE + h.len, have - XS_HDR_SIZE - h.len);
+			have -= XS_HDR_SIZE + h.len;
+		}
+	}
+	close(fd);
+	return (double)got / (now() - t0);
+}
+
+/* The same workloads on raw SQLite: a key-value table, WAL, synchronous=NORMAL. */
+static void *sql_worker(void *arg)
+{
+	struct job *j = arg;
+	char file[300], path[64], val[32];
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	const char *sql[W_COUNT] = {
+	    "SELECT value FROM kv WHERE path = ?1",
+	    "INSERT OR REPLACE INTO kv VALUES (?1, '/bench', ?2)",
+	    "SELECT path FROM kv WHERE parent = '/bench' ORDER BY path",
+	    "INSERT OR REPLACE INTO kv VALUES (?1, '/bench', ?2)",
+	};
+
+	snprintf(file, sizeof(file), "%s/raw.db", dir);
+	sqlite3_open(file, &db);
+	sqlite3_busy_timeout(db, 10000);
+	sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+	sqlite3_prepare_v2(db, sql[j->w], -1, &st, NULL);
+	for (long i = 0; i < j->ops; i++) {
+		snprintf(path, sizeof(path), "/bench/k%ld", (i * 16 + j->id) % 100);
+		snprintf(val, sizeof(val), "v%ld", i);
+		if (j->w == W_TXN) {
+			snprintf(path, sizeof(path), "/bench/t%d", j->id);
+			sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		}
+		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+		if (j->w == W_WRITE || j->w == W_TXN)
+			sqlite3_bind_text(st, 2, val, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			;
+		sqlite3_reset(st);
+		if (j->w == W_TXN)
+			sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		j->done++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return NULL;
+}
+
+static double run(void *(*fn)(void *), enum workload w, int clients)
+{
+	pthread_t th[16];
+	struct job jobs[16];
+	long done = 0;
+	double t0 = now(), t;
+
+	for (int i = 0; i < clients; i++) {
+		jobs[i] = (struct job){.w = w, .id = i, .ops = nops / clients};
+		pthread_create(&th[i], NULL, fn, &jobs[i]);
+	}
+	for (int i = 0; i < clients; i++) {
+		pthread_join(th[i], NULL);
+		done += jobs[i].done;
+	}
+	t = now() - t0;
+	return (double)done / t;
+}
+
+/* 1000 watches (50 connections x 20) on one node: time until every event has arrived. */
+static void watch_bench(void)
+{
+	enum { CONNS = 50, PER = 20, WRITES = 20 };
+	int fds[CONNS], w = xs_connect();
+	char buf[128], reply[XS_PAYLOAD_MAX + 1];
+	struct pollfd pfd[CONNS];
+	double worst = 0, sum = 0, t_all0, t_all;
+	long events_total = 0;
+
+	for (int i = 0; i < CONNS; i++) {
+		fds[i] = xs_connect();
+		for (int k = 0; k < PER; k++) {
+			char tok[16];
+			size_t n;
+
+			snprintf(tok, sizeof(tok), "t%d", k);
+			n = args(buf, "/bench/hot", NULL);
+			memcpy(buf + n, tok, strlen(tok) + 1);
+			n += strlen(tok) + 1;
+			call(fds[i], XS_WATCH, 0, buf, n, reply);
+		}
+		pfd[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+	}
+	/* Swallow the events fired at registration. */
+	usleep(100000);
+	for (int i = 0; i < CONNS; i++) {
+		char junk[65536];
+
+		while (poll(&pfd[i], 1, 0) > 0 && read(fds[i], junk, sizeof(junk)) > 0)
+			;
+	}
+	t_all0 = now();
+	for (int r = 0; r < WRITES; r++) {
+		size_t n = args(buf, "/bench/hot/x", "1");
+		long got = 0;
+		double t0 = now(), dt;
+		size_t pending[CONNS] = {0};
+		static uint8_t acc[CONNS][65536];
+
+		call(w, XS_WRITE, 0, buf, n, reply);
+		while (got < CONNS * PER) {
+			if (poll(pfd, CONNS, 1000) <= 0) {
+				fprintf(stderr, "watch: only %ld events arrived\n", got);
+				break;
+			}
+			for (int i = 0; i < CONNS; i++) {
+				ssize_t rd;
+
+				if (!(pfd[i].revents & POLLIN))
+					continue;
+				rd = read(fds[i], acc[i] + pending[i], sizeof(acc[i]) - pending[i]);
+				if (rd <= 0)
+					continue;
+				pending[i] += (size_t)rd;
+				/* Count whole messages. */
+				for (;;) {
+					struct xs_hdr h;
+
+					if (pending[i] < XS_HDR_SIZE)
+						break;
+					xs_hdr_decode(acc[i], &h);
+					if (pending[i] < XS_HDR_SIZE + h.len)
+						break;
+					got += h.type == XS_WATCH_EVENT;
+					memmove(acc[i], acc[i] + XS_HDR_SIZE + h.len,
+						pending[i] - XS_HDR_SIZE - h.len);
+					pending[i] -= XS_HDR_SIZE + h.len;
+				}
+			}
+		}
+		dt = now() - t0;
+		events_total += got;
+		sum += dt;
+		if (dt > worst)
+			worst = dt;
+	}
+	t_all = now() - t_all0;
+	printf("%-34s %10.2f ms mean, %.2f ms worst (1000 watchers, %d writes)\n",
+	       "write -> all 1000 watch events", sum / WRITES * 1e3, worst * 1e3, WRITES);
+	printf("%-34s %10.0f events/s\n", "watch events delivered", (double)events_total / t_all);
+	for (int i = 0; i < CONNS; i++)
+		close(fds[i]);
+	close(w);
+}
+
+int main(int argc, char **argv)
+{
+	char daemon[512], dbfile[300], exe[512], raw[300];
+	pid_t pid;
+	ssize_t l;
+
+	l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[l > 0 ? l : 0] = '\0';
+	snprintf(daemon, sizeof(daemon), "%.*s/keel-xenstored",
+		 (int)(strrchr(exe, '/') ? strrchr(exe, '/') - exe : 1), exe);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--daemon") && i + 1 < argc)
+			snprintf(daemon, sizeof(daemon), "%s", argv[++i]);
+		else if (!strcmp(argv[i], "--ops") && i + 1 < argc)
+			nops = atol(argv[++i]);
+		else {
+			fprintf(stderr, "usage: keel-xenstore-bench [--daemon PATH] [--ops N]\n");
+			return 2;
+		}
+	}
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(sock_path, sizeof(sock_path), "%s/socket", dir);
+	snprintf(dbfile, sizeof(dbfile), "%s/store.db", dir);
+	pid = fork();
+	if (pid == 0) {
+		execl(daemon, daemon, "--db", dbfile, "--socket", sock_path, "--quiet", NULL);
+		perror(daemon);
+		_exit(127);
+	}
+	for (int i = 0; i < 200 && access(sock_path, F_OK); i++)
+		usleep(20000);
+
+	/* Data: 100 nodes under /bench, in both stores. */
+	{
+		int fd = xs_connect();
+		char buf[128], reply[XS_PAYLOAD_MAX + 1], path[64];
+		sqlite3 *db;
+
+		snprintf(raw, sizeof(raw), "%s/raw.db", dir);
+		sqlite3_open(raw, &db);
+		sqlite3_exec(db,
+			     "PRAGMA journal_mode = WAL; CREATE TABLE kv (path TEXT PRIMARY KEY, "
+			     "parent TEXT, value BLOB) WITHOUT ROWID; CREATE INDEX kv_parent ON kv "
+			     "(parent, path);",
+			     NULL, NULL, NULL);
+		for (int i = 0; i < 100; i++) {
+			char sql[200];
+
+			snprintf(path, sizeof(path), "/bench/k%d", i);
+			call(fd, XS_WRITE, 0, buf, args(buf, path, "initial"), reply);
+			snprintf(sql, sizeof(sql), "INSERT INTO kv VALUES ('%s', '/bench', 'x')",
+				 path);
+			sqlite3_exec(db, sql, NULL, NULL, NULL);
+		}
+		sqlite3_close(db);
+		close(fd);
+	}
+
+	printf("keel-xenstored over its Unix socket vs raw SQLite (WAL, synchronous=NORMAL), "
+	       "%ld ops per run\n",
+	       nops);
+	printf("%-34s %12s %12s %12s %12s\n", "operations/s", "xs 1 client", "xs 16", "sqlite 1",
+	       "sqlite 16");
+	for (int w = 0; w < W_COUNT; w++) {
+		double a = run(xs_worker, w, 1), b = run(xs_worker, w, 16);
+		double c = run(sql_worker, w, 1), d = run(sql_worker, w, 16);
+
+		printf("%-34s %12.0f %12.0f %12.0f %12.0f\n", wname[w], a, b, c, d);
+	}
+	printf("%-34s %12.0f\n", "read, 1 client, 32 in flight", pipelined_reads());
+	{
+		/* The round trip of this machine, for scale: a byte back and forth over a socket.
+		 */
+		int sv[2];
+		char c = 0;
+		double t0;
+		pid_t p;
+
+		socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+		p = fork();
+		if (p == 0) {
+			close(sv[0]);
+			while (read(sv[1], &c, 1) == 1 && write(sv[1], &c, 1) == 1)
+				;
+			_exit(0);
+		}
+		close(sv[1]);
+		t0 = now();
+		for (long i = 0; i < nops; i++)
+			if (write(sv[0], &c, 1) != 1 || read(sv[0], &c, 1) != 1)
+				break;
+		printf("%-34s %12.0f\n", "bare socket round trips (baseline)",
+		       (double)nops / (now() - t0));
+		close(sv[0]);
+		waitpid(p, NULL, 0);
+	}
+	watch_bench();
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	{
+		char cmd[400];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd))
+			return 1;
+	}
+	return 0;
+}
