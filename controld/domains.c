@@ -181,7 +181,7 @@ static int persist(struct controld *cd, struct domain *d)
 	if (!s)
 		return -ENOMEM;
 	snprintf(path, sizeof(path), CONTROLD_ROOT "/domains/%s", d->id);
-	rc = store_write(cd->store, STORE_NO_TXN, path, s, len);
+	rc = store_write_blob(cd->store, path, s, len);
 	if (rc)
 		log_error("store: writing %s: %s", path, strerror(-rc));
 	return rc;
@@ -731,10 +731,10 @@ static int load_one(struct controld *cd, const char *id)
 	int rc;
 
 	snprintf(path, sizeof(path), CONTROLD_ROOT "/domains/%s", id);
-	rc = store_read(cd->store, STORE_NO_TXN, path, &val, &len);
-	if (rc)
+	rc = store_read_blob(cd->store, path, &val, &len);
+	if (rc == -ENOMEM)
 		return rc;
-	o = json_loadb(val, len, 0, &jerr);
+	o = rc ? NULL : json_loadb(val, len, 0, &jerr);
 	free(val);
 	if (!o || !uuid_valid(id))
 		goto bad;

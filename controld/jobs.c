@@ -49,7 +49,7 @@ static void job_persist(struct controld *cd, const struct job *j)
 	if (!s)
 		return;
 	snprintf(path, sizeof(path), CONTROLD_ROOT "/jobs/%s", j->id);
-	rc = store_write(cd->store, STORE_NO_TXN, path, s, strlen(s));
+	rc = store_write_blob(cd->store, path, s, strlen(s));
 	if (rc)
 		log_error("store: writing %s: %s", path, strerror(-rc));
 	free(s);
@@ -288,7 +288,7 @@ static int load_job(struct controld *cd, const char *id)
 	int rc;
 
 	snprintf(path, sizeof(path), CONTROLD_ROOT "/jobs/%s", id);
-	rc = store_read(cd->store, STORE_NO_TXN, path, &val, &len);
+	rc = store_read_blob(cd->store, path, &val, &len);
 	if (rc)
 		return rc == -ENOENT ? 0 : rc;
 	o = json_loadb(val, len, 0, NULL);

@@ -58,6 +58,15 @@ static inline int store_rm(struct store *s, uint32_t t, const char *p)
 	return s->ops->rm(s, t, p);
 }
 
+/*
+ * Records larger than one xenstore message (4096 bytes of payload) are kept as a blob:
+ * the node holds the number of chunks, its children 0..n-1 the bytes, written and read
+ * in one transaction. *data is malloc'd and NUL-terminated.
+ */
+#define STORE_BLOB_CHUNK 2048
+int store_write_blob(struct store *s, const char *path, const char *data, size_t len);
+int store_read_blob(struct store *s, const char *path, char **data, size_t *len);
+
 /* The shipped backend. */
 int store_xs_open(uv_loop_t *loop, store_watch_fn fn, void *opaque, struct store **out,
 		  char *err, size_t errlen);

@@ -5,7 +5,8 @@
 #   1. GET /v1/domains/{id}            with 1,000 domains
 #   2. GET /v1/domains?limit=100       with 1,000 domains (100-item pages)
 #   3. create/start/destroy/delete churn
-# It builds an optimised test daemon (hypervisor test double) in build-bench/, runs it on
+# It builds an optimised test daemon (hypervisor test double) and keel-xenstored (its real
+# store) in build-bench/, runs them on
 # 127.0.0.1 with request logging off, and drives it with wrk from Debian. Not a test: it
 # prints numbers. Usage: controld/bench/bench-api.sh [seconds per run, default 10]
 set -euo pipefail
@@ -13,11 +14,18 @@ cd "$(dirname "$0")/../.."
 secs=${1:-10}
 here=controld/bench
 cmake -S . -B build-bench -G Ninja -DKEEL_SANITIZE=OFF >/dev/null
-ninja -C build-bench keel-controld-test >/dev/null
+ninja -C build-bench keel-controld-test keel-xenstored >/dev/null
 work=$(mktemp -d /tmp/keel-bench.XXXXXX)
-cleanup() { [ -n "${pid:-}" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+  [ -n "${pid:-}" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [ -n "${xspid:-}" ] && kill -TERM "$xspid" 2>/dev/null && wait "$xspid" 2>/dev/null
+  rm -rf "$work"
+}
 trap cleanup EXIT
-KEEL_TEST_STORE_FILE=$work/store.log KEEL_TEST_HV_STATE=$work/hv.json \
+build-bench/bin/keel-xenstored --db "$work/xs.db" --socket "$work/xs.sock" 2>"$work/xs.log" &
+xspid=$!
+for _ in $(seq 100); do [ -S "$work/xs.sock" ] && break; sleep 0.05; done
+XENSTORED_PATH=$work/xs.sock KEEL_TEST_HV_STATE=$work/hv.json \
   build-bench/tests/bin/keel-controld-test --unix "$work/s.sock" --listen 127.0.0.1:0 \
   --ready-file "$work/ready" --set request_log=off --set max_connections=4096 2>"$work/log" &
 pid=$!

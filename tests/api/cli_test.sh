@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The keel CLI against the test daemon: commands, --json output and exit codes.
-# usage: cli_test.sh KEEL KEEL_CONTROLD_TEST
+# usage: cli_test.sh KEEL KEEL_CONTROLD_TEST KEEL_XENSTORED
 set -uo pipefail
-keel=$1 daemon=$2
+keel=$1 daemon=$2 xenstored=$3
 work=$(mktemp -d /tmp/keel-cli-test.XXXXXX)
 pass=0 fail=0
 cleanup() {
   [ -n "${pid:-}" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [ -n "${xspid:-}" ] && kill -TERM "$xspid" 2>/dev/null && wait "$xspid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -26,7 +27,10 @@ expect_out() { # name pattern
 
 mkdir -p "$work/sysfs/0000:03:00.0"
 echo 0x8086 >"$work/sysfs/0000:03:00.0/vendor"
-KEEL_TEST_STORE_FILE=$work/store.log KEEL_TEST_HV_STATE=$work/hv.json \
+"$xenstored" --db "$work/xs.db" --socket "$work/xs.sock" 2>"$work/xs.log" &
+xspid=$!
+for _ in $(seq 100); do [ -S "$work/xs.sock" ] && break; sleep 0.05; done
+XENSTORED_PATH=$work/xs.sock KEEL_TEST_HV_STATE=$work/hv.json \
   "$daemon" --unix "$work/s.sock" --listen 127.0.0.1:0 --ready-file "$work/ready" \
   --set "pci_sysfs=$work/sysfs" --set shutdown_timeout=2 --set request_log=off 2>"$work/log" &
 pid=$!

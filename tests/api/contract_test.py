@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Contract test of controld against openapi.yaml.
 
-Starts the test daemon (hypervisor test double; store double unless XENSTORED_PATH names a
-running keel-xenstored) in a temporary directory, exercises every operation of the spec
+Starts keel-xenstored and the test daemon (hypervisor test double) in a temporary directory, exercises every operation of the spec
 over the Unix socket and over TCP, validates every response against the schema documented
 for its status code, and checks behaviour: errors, auth, ETags, idempotency, jobs, events,
 restart. Prints 'N passed, N failed' and exits non-zero on any failure.
@@ -205,11 +204,40 @@ class Sse:
         self.s.close()
 
 
+class Store:
+    """keel-xenstored in the test's directory: the real store controld keeps its state in."""
+
+    def __init__(self, binary, work):
+        self.binary, self.work = binary, work
+        self.sock = os.path.join(work, "xenstored.sock")
+        self.proc = None
+
+    def start(self):
+        if os.path.exists(self.sock):
+            os.unlink(self.sock)
+        self.log = open(os.path.join(self.work, "xenstored.log"), "a")
+        self.proc = subprocess.Popen([self.binary, "--db", os.path.join(self.work, "xs.db"),
+                                      "--socket", self.sock], stdout=self.log, stderr=subprocess.STDOUT)
+        for _ in range(200):
+            if os.path.exists(self.sock):
+                return
+            if self.proc.poll() is not None:
+                raise RuntimeError("keel-xenstored exited at start; see " + self.log.name)
+            time.sleep(0.025)
+        raise RuntimeError("keel-xenstored did not create its socket")
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        rc = self.proc.wait(timeout=20)
+        self.log.close()
+        return rc
+
+
 class Daemon:
-    def __init__(self, binary, work, extra_env=None):
+    def __init__(self, binary, work, store=None):
         self.binary, self.work = binary, work
         self.sock = os.path.join(work, "controld.sock")
-        self.extra_env = extra_env or {}
+        self.store = store
         self.proc = None
 
     def start(self):
@@ -217,8 +245,9 @@ class Daemon:
         if os.path.exists(ready):
             os.unlink(ready)
         env = dict(os.environ)
-        env.update(self.extra_env)
-        env["KEEL_TEST_STORE_FILE"] = os.path.join(self.work, "store.log")
+        env.pop("XENSTORED_PATH", None)
+        if self.store:
+            env["XENSTORED_PATH"] = self.store.sock
         env["KEEL_TEST_HV_STATE"] = os.path.join(self.work, "hv.json")
         self.log = open(os.path.join(self.work, "controld.log"), "a")
         self.proc = subprocess.Popen(
@@ -638,6 +667,10 @@ def t_restart(ctx):
     assert st == 202
     rc = ctx.d.stop()
     assert rc == 0, f"controld exited {rc} on SIGTERM"
+    if ctx.d.store:
+        # The store restarts too: the state is in its database.
+        assert ctx.d.store.stop() == 0
+        ctx.d.store.start()
     ctx.d.start()
     c.port = ctx.d.port
     ctx.admin.port = ctx.read.port = ctx.operate.port = ctx.d.port
@@ -689,6 +722,7 @@ def main():
     ap.add_argument("--daemon", required=True)
     ap.add_argument("--spec", required=True)
     ap.add_argument("--shipped")
+    ap.add_argument("--xenstored", required=True, help="the keel-xenstored binary")
     args = ap.parse_args()
     SPEC = yaml.safe_load(open(args.spec))
     TEMPLATES = templates()
@@ -697,7 +731,10 @@ def main():
         make_sysfs(os.path.join(work, "sysfs", "devices"))
         ctx = Ctx()
         ctx.args, ctx.work = args, work
-        ctx.d = Daemon(args.daemon, work)
+        store = Store(args.xenstored, work) if args.xenstored else None
+        if store:
+            store.start()
+        ctx.d = Daemon(args.daemon, work, store)
         # The sysfs root must be the devices directory.
         os.rename(os.path.join(work, "sysfs"), os.path.join(work, "sys"))
         os.symlink(os.path.join(work, "sys", "devices"), os.path.join(work, "sysfs"))
@@ -723,8 +760,12 @@ def main():
         if rc != 0:
             FAILED.append("clean_exit")
             print(f"FAIL clean_exit: controld exited {rc}")
+        if store and store.stop() != 0:
+            FAILED.append("store_clean_exit")
         if FAILED:
             print(open(os.path.join(work, "controld.log")).read()[-6000:])
+            if store:
+                print(open(store.log.name).read()[-3000:])
     print(f"{len(PASSED)} passed, {len(FAILED)} failed")
     return 1 if FAILED else 0
 
