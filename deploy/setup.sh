@@ -23,7 +23,7 @@ PACKAGES=(
   # the OpenAPI linter runs on Node
   nodejs npm
   # the API contract test (python3, stdlib plus these)
-  python3-yaml python3-jsonschema
+  python3-yaml python3-jsonschema openssl
 )
 
 missing=()
