@@ -59,11 +59,26 @@ static void test_errors(void **state)
 	assert_int_equal(config_parse(&c, "a\0b", 3, err, sizeof(err)), -EINVAL);
 }
 
+/* The sample shipped in deploy/ must be valid. */
+static void test_sample(void **state)
+{
+	struct controld_config c;
+	char err[256] = "";
+
+	(void)state;
+	config_defaults(&c);
+	if (config_load_file(&c, SAMPLE_CONFIG, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_string_equal(c.unix_socket, "/run/keel/controld.sock");
+	assert_int_equal(c.shutdown_timeout_s, 60);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_sample),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
