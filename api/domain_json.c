@@ -65,12 +65,12 @@ bool check_mac(const char *s)
 	if (strlen(s) != 17)
 		return false;
 	for (int i = 0; i < 17; i++) {
-		if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char)s[i]) ||
-						       isupper((unsigned char)s[i]))
+		if (i % 3 == 2 ? s[i] != ':'
+			       : !isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
 			return false;
 	}
 	/* A unicast address. */
-	return !(strtol((char[3]){ s[0], s[1], 0 }, NULL, 16) & 1);
+	return !(strtol((char[3]){s[0], s[1], 0}, NULL, 16) & 1);
 }
 
 static bool check_vdev(const char *s)
@@ -110,7 +110,7 @@ static bool check_boot_type(const char *s)
 
 json_t *disk_from_json(const json_t *in, const char *ptr, struct verr *e)
 {
-	static const char *const allowed[] = { "id", "path", "format", "readonly", NULL };
+	static const char *const allowed[] = {"id", "path", "format", "readonly", NULL};
 	const char *id = NULL, *path = NULL, *format = "raw";
 	bool ro = false;
 
@@ -128,7 +128,7 @@ json_t *disk_from_json(const json_t *in, const char *ptr, struct verr *e)
 
 json_t *nic_from_json(const json_t *in, const char *ptr, struct verr *e)
 {
-	static const char *const allowed[] = { "id", "mac", "bridge", NULL };
+	static const char *const allowed[] = {"id", "mac", "bridge", NULL};
 	const char *id = NULL, *mac = NULL, *bridge = "xenbr0";
 	char gen[18];
 
@@ -143,7 +143,7 @@ json_t *nic_from_json(const json_t *in, const char *ptr, struct verr *e)
 		return NULL;
 	if (!mac) {
 		/* Xen's OUI, as Xen tools do. */
-		unsigned char r[3] = { 0 };
+		unsigned char r[3] = {0};
 		if (getrandom(r, sizeof(r), 0) != sizeof(r))
 			return verr_set(e, ptr, "mac", "could not generate a MAC address"), NULL;
 		snprintf(gen, sizeof(gen), "00:16:3e:%02x:%02x:%02x", r[0] & 0x7f, r[1], r[2]);
@@ -154,8 +154,8 @@ json_t *nic_from_json(const json_t *in, const char *ptr, struct verr *e)
 
 static json_t *boot_from_json(const json_t *in, struct verr *e)
 {
-	static const char *const pvh[] = { "type", "kernel", "cmdline", "initrd", NULL };
-	static const char *const hvm[] = { "type", "firmware", NULL };
+	static const char *const pvh[] = {"type", "kernel", "cmdline", "initrd", NULL};
+	static const char *const hvm[] = {"type", "firmware", NULL};
 	const char *type = NULL, *kernel = NULL, *cmdline = "", *initrd = "", *fw = "seabios";
 
 	if (!in)
@@ -173,8 +173,8 @@ static json_t *boot_from_json(const json_t *in, struct verr *e)
 		    jv_str(in, "initrd", "/boot", false, 255, check_abs_path, "an absolute path",
 			   &initrd, e))
 			return NULL;
-		return json_pack("{s:s, s:s, s:s, s:s}", "type", type, "kernel", kernel,
-				 "cmdline", cmdline, "initrd", initrd);
+		return json_pack("{s:s, s:s, s:s, s:s}", "type", type, "kernel", kernel, "cmdline",
+				 cmdline, "initrd", initrd);
 	}
 	if (jv_only(in, "/boot", hvm, e) ||
 	    jv_str(in, "firmware", "/boot", false, 8, check_firmware, "seabios or ovmf", &fw, e))
@@ -184,7 +184,7 @@ static json_t *boot_from_json(const json_t *in, struct verr *e)
 
 static int sched_check(const json_t *in, const char *ptr, json_t *out, struct verr *e)
 {
-	static const char *const allowed[] = { "weight", "cap", NULL };
+	static const char *const allowed[] = {"weight", "cap", NULL};
 	uint64_t w = (uint64_t)json_integer_value(json_object_get(out, "weight"));
 	uint64_t c = (uint64_t)json_integer_value(json_object_get(out, "cap"));
 
@@ -209,12 +209,14 @@ static int pinning_check(const json_t *in, uint64_t max_vcpus, struct verr *e)
 	if (json_array_size(in) > max_vcpus)
 		return verr_set(e, "", "pinning", "has more entries than max_vcpus (%llu)",
 				(unsigned long long)max_vcpus);
-	json_array_foreach(in, i, row) {
+	json_array_foreach(in, i, row)
+	{
 		snprintf(ptr, sizeof(ptr), "/pinning/%zu", i);
 		if (!json_is_array(row) || json_array_size(row) > HOST_MAX_CPUS)
 			return verr_set(e, ptr, NULL, "must be an array of at most %d CPU numbers",
 					HOST_MAX_CPUS);
-		json_array_foreach(row, k, cpu) {
+		json_array_foreach(row, k, cpu)
+		{
 			if (!json_is_integer(cpu) || json_integer_value(cpu) < 0 ||
 			    json_integer_value(cpu) >= HOST_MAX_CPUS) {
 				snprintf(ptr, sizeof(ptr), "/pinning/%zu/%zu", i, k);
@@ -240,15 +242,17 @@ static json_t *device_list(const json_t *in, const char *key, size_t max,
 		json_decref(out);
 		return verr_set(e, "", key, "must be an array of at most %zu items", max), NULL;
 	}
-	json_array_foreach(in, i, item) {
+	json_array_foreach(in, i, item)
+	{
 		json_t *d;
 		snprintf(ptr, sizeof(ptr), "/%s/%zu", key, i);
 		d = one(item, ptr, e);
 		if (!d)
 			goto fail;
 		for (size_t k = 0; k < json_array_size(out); k++)
-			if (!strcmp(json_string_value(json_object_get(json_array_get(out, k), "id")),
-				    json_string_value(json_object_get(d, "id")))) {
+			if (!strcmp(
+				json_string_value(json_object_get(json_array_get(out, k), "id")),
+				json_string_value(json_object_get(d, "id")))) {
 				json_decref(d);
 				verr_set(e, ptr, "id", "duplicate id");
 				goto fail;
@@ -272,9 +276,11 @@ static json_t *pci_list(const json_t *in, struct verr *e)
 	if (!json_is_array(in) || json_array_size(in) > DOM_MAX_PCI) {
 		json_decref(out);
 		return verr_set(e, "", "pci", "must be an array of at most %d addresses",
-				DOM_MAX_PCI), NULL;
+				DOM_MAX_PCI),
+		       NULL;
 	}
-	json_array_foreach(in, i, item) {
+	json_array_foreach(in, i, item)
+	{
 		snprintf(ptr, sizeof(ptr), "/pci/%zu", i);
 		if (!json_is_string(item) || !check_bdf(json_string_value(item))) {
 			json_decref(out);
@@ -288,18 +294,20 @@ static json_t *pci_list(const json_t *in, struct verr *e)
 
 json_t *domain_spec_from_create(const json_t *in, struct verr *e)
 {
-	static const char *const allowed[] = { "name",	"vcpus", "max_vcpus", "memory_mib",
-					       "memory_target_mib", "sched", "pinning", "boot",
-					       "disks", "nics", "pci", NULL };
+	static const char *const allowed[] = {
+	    "name",  "vcpus",	"max_vcpus", "memory_mib", "memory_target_mib",
+	    "sched", "pinning", "boot",	     "disks",	   "nics",
+	    "pci",   NULL};
 	const char *name = NULL;
 	uint64_t vcpus = 0, maxv = 0, mem = 0, target = 0;
 	json_t *spec = NULL, *boot = NULL, *disks = NULL, *nics = NULL, *pci = NULL, *pin;
 	json_t *sched = json_pack("{s:i, s:i}", "weight", 256, "cap", 0);
 
 	if (jv_only(in, "", allowed, e) ||
-	    jv_str(in, "name", "", true, 63, check_domain_name,
-		   "letters, digits, '-', '_', '.', starting with a letter or digit, and not a UUID",
-		   &name, e) ||
+	    jv_str(
+		in, "name", "", true, 63, check_domain_name,
+		"letters, digits, '-', '_', '.', starting with a letter or digit, and not a UUID",
+		&name, e) ||
 	    jv_uint(in, "vcpus", "", true, 1, DOM_MAX_VCPUS, &vcpus, e))
 		goto fail;
 	maxv = vcpus;
@@ -309,14 +317,17 @@ json_t *domain_spec_from_create(const json_t *in, struct verr *e)
 	target = mem;
 	if (jv_uint(in, "memory_target_mib", "", false, DOM_MIN_MEMORY_MIB, mem, &target, e))
 		goto fail;
-	if (json_object_get(in, "sched") && sched_check(json_object_get(in, "sched"), "/sched", sched, e))
+	if (json_object_get(in, "sched") &&
+	    sched_check(json_object_get(in, "sched"), "/sched", sched, e))
 		goto fail;
-	if (json_object_get(in, "pinning") && pinning_check(json_object_get(in, "pinning"), maxv, e))
+	if (json_object_get(in, "pinning") &&
+	    pinning_check(json_object_get(in, "pinning"), maxv, e))
 		goto fail;
 	boot = boot_from_json(json_object_get(in, "boot"), e);
 	if (!boot)
 		goto fail;
-	disks = device_list(json_object_get(in, "disks"), "disks", DOM_MAX_DISKS, disk_from_json, e);
+	disks =
+	    device_list(json_object_get(in, "disks"), "disks", DOM_MAX_DISKS, disk_from_json, e);
 	if (!disks)
 		goto fail;
 	nics = device_list(json_object_get(in, "nics"), "nics", DOM_MAX_NICS, nic_from_json, e);
@@ -343,8 +354,8 @@ fail:
 
 int domain_patch_check(const json_t *patch, const json_t *spec, struct verr *e)
 {
-	static const char *const allowed[] = { "vcpus", "memory_target_mib", "sched", "pinning",
-					       NULL };
+	static const char *const allowed[] = {"vcpus", "memory_target_mib", "sched", "pinning",
+					      NULL};
 	uint64_t maxv = (uint64_t)json_integer_value(json_object_get(spec, "max_vcpus"));
 	uint64_t mem = (uint64_t)json_integer_value(json_object_get(spec, "memory_mib"));
 	uint64_t v;
@@ -372,8 +383,8 @@ int domain_patch_check(const json_t *patch, const json_t *spec, struct verr *e)
 int action_options(const json_t *in, const char *action, unsigned default_timeout,
 		   unsigned *timeout_s, struct verr *e)
 {
-	static const char *const with_timeout[] = { "timeout_s", NULL };
-	static const char *const none[] = { NULL };
+	static const char *const with_timeout[] = {"timeout_s", NULL};
+	static const char *const none[] = {NULL};
 	bool graceful = !strcmp(action, "shutdown") || !strcmp(action, "reboot");
 	uint64_t t = default_timeout;
 

@@ -28,7 +28,7 @@ static void send_domain(struct api_call *c, struct domain *d, int status)
 	memcpy(body, js, len + 1);
 	http_resp_body(c->resp, status, "application/json", body, len);
 }
-#define LIST_MAX     500
+#define LIST_MAX 500
 
 static bool state_in(const char *list, enum dom_state st)
 {
@@ -68,7 +68,7 @@ static int check_state_list(const char *list)
 
 void h_domains_list(struct api_call *c)
 {
-	static const char *const allowed[] = { "state", "name_prefix", "limit", "cursor", NULL };
+	static const char *const allowed[] = {"state", "name_prefix", "limit", "cursor", NULL};
 	const char *state = http_query(c->req, "state");
 	const char *prefix = http_query(c->req, "name_prefix");
 	const char *lim = http_query(c->req, "limit");
@@ -279,8 +279,8 @@ static void quick_action(struct api_call *c, struct domain *d, const char *actio
 
 void h_domain_action(struct api_call *c)
 {
-	static const char *const actions[] = { "start",	 "pause",  "unpause",
-					       "shutdown", "reboot", "destroy" };
+	static const char *const actions[] = {"start",	  "pause",  "unpause",
+					      "shutdown", "reboot", "destroy"};
 	const char *action = c->params[1];
 	struct domain *d;
 	json_t *body = NULL;
@@ -355,7 +355,8 @@ static void device_add(struct api_call *c, const char *kind)
 		problem(c->resp, 409, "conflict", "Conflict", "/id", "device %s already exists",
 			spec_str(dev, "id"));
 	else if (rc == -ENOSPC)
-		problem(c->resp, 409, "conflict", "Conflict", NULL, "the domain has the most devices of this kind it can have");
+		problem(c->resp, 409, "conflict", "Conflict", NULL,
+			"the domain has the most devices of this kind it can have");
 	else if (rc)
 		problem_errno(c->resp, rc, "adding the device");
 	else {
@@ -377,7 +378,8 @@ static void device_remove(struct api_call *c, const char *kind)
 	rc = d->state == DOM_SHUTTING_DOWN ? -EBUSY
 					   : domain_device_remove(c->cd, d, kind, c->params[1]);
 	if (rc == -ENOENT)
-		problem(c->resp, 404, "not-found", "Not found", NULL, "the domain has no such device");
+		problem(c->resp, 404, "not-found", "Not found", NULL,
+			"the domain has no such device");
 	else if (rc)
 		problem_errno(c->resp, rc, "removing the device");
 	else {
@@ -408,7 +410,7 @@ void h_nic_remove(struct api_call *c)
 
 void h_pci_assign(struct api_call *c)
 {
-	static const char *const allowed[] = { "bdf", NULL };
+	static const char *const allowed[] = {"bdf", NULL};
 	struct domain *d = api_domain(c);
 	const char *bdf = NULL;
 	json_t *body;
@@ -417,9 +419,8 @@ void h_pci_assign(struct api_call *c)
 
 	if (!d || !api_if_match(c, d) || !(body = api_body_object(c)))
 		return;
-	if (jv_only(body, "", allowed, &e) ||
-	    jv_str(body, "bdf", "", true, 12, check_bdf, "a PCI address like 0000:03:00.0", &bdf,
-		   &e)) {
+	if (jv_only(body, "", allowed, &e) || jv_str(body, "bdf", "", true, 12, check_bdf,
+						     "a PCI address like 0000:03:00.0", &bdf, &e)) {
 		problem(c->resp, 400, "invalid-body", "Invalid request body", e.pointer, "%s",
 			e.detail);
 		json_decref(body);
@@ -432,7 +433,8 @@ void h_pci_assign(struct api_call *c)
 	if (rc == -EEXIST || rc == -ENOSPC)
 		problem(c->resp, 409, "conflict", "Conflict", "/bdf",
 			rc == -ENOSPC ? "the domain has the most PCI devices it can have"
-				      : "%s is already assigned to a domain", bdf);
+				      : "%s is already assigned to a domain",
+			bdf);
 	else if (rc)
 		problem_errno(c->resp, rc, "assigning the device");
 	else {
@@ -480,7 +482,7 @@ void h_console_get(struct api_call *c)
 void h_console_stream(struct api_call *c)
 {
 	struct domain *d = api_domain(c);
-	struct event_filter f = { .type_mask = EV_CONSOLE };
+	struct event_filter f = {.type_mask = EV_CONSOLE};
 	struct http_stream *st;
 	int rc;
 

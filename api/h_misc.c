@@ -29,8 +29,8 @@ void h_health(struct api_call *c)
 void h_metrics(struct api_call *c)
 {
 	const struct http_stats *st = http_server_stats(c->cd->http);
-	unsigned by_state[5] = { 0 }, jobs[3] = { 0 };
-	static const char *const job_states[] = { "running", "succeeded", "failed" };
+	unsigned by_state[5] = {0}, jobs[3] = {0};
+	static const char *const job_states[] = {"running", "succeeded", "failed"};
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
@@ -67,10 +67,13 @@ void h_metrics(struct api_call *c)
 	}
 	fprintf(f, "keel_http_request_duration_seconds_sum %.6f\n", st->latency_sum_s);
 	fprintf(f, "keel_http_request_duration_seconds_count %llu\n", st->requests);
-	fprintf(f, "# HELP keel_event_streams Open event streams.\n# TYPE keel_event_streams gauge\n"
-		   "keel_event_streams %u\n", st->open_streams);
-	fprintf(f, "# HELP keel_uptime_seconds Seconds since controld started.\n"
-		   "# TYPE keel_uptime_seconds gauge\nkeel_uptime_seconds %llu\n",
+	fprintf(f,
+		"# HELP keel_event_streams Open event streams.\n# TYPE keel_event_streams gauge\n"
+		"keel_event_streams %u\n",
+		st->open_streams);
+	fprintf(f,
+		"# HELP keel_uptime_seconds Seconds since controld started.\n"
+		"# TYPE keel_uptime_seconds gauge\nkeel_uptime_seconds %llu\n",
 		(unsigned long long)((now_mono_ms() - c->cd->started_mono) / 1000));
 	fclose(f);
 	http_resp_body(c->resp, 200, "text/plain; version=0.0.4; charset=utf-8", out, len);
@@ -91,8 +94,7 @@ void h_host_get(struct api_call *c)
 			    "hypervisor", "version", hi.version));
 }
 
-static void read_attr(const char *dir, const char *name, const char *attr, char *out,
-		      size_t size)
+static void read_attr(const char *dir, const char *name, const char *attr, char *out, size_t size)
 {
 	char path[4400];
 	FILE *f;
@@ -114,9 +116,9 @@ static const char *pci_owner(struct controld *cd, const char *bdf)
 	for (unsigned i = 0; i < cd->doms.n; i++) {
 		size_t k;
 		json_t *v;
-		json_array_foreach(json_object_get(cd->doms.v[i]->spec, "pci"), k, v)
-			if (!strcmp(json_string_value(v), bdf))
-				return cd->doms.v[i]->id;
+		json_array_foreach(json_object_get(cd->doms.v[i]->spec, "pci"), k,
+				   v) if (!strcmp(json_string_value(v), bdf)) return cd->doms.v[i]
+		    ->id;
 	}
 	return NULL;
 }
@@ -155,10 +157,10 @@ void h_host_pci(struct api_call *c)
 		owner = pci_owner(c->cd, e->d_name);
 		sorted[n] = json_pack("{s:s, s:s, s:s, s:s}", "bdf", e->d_name, "vendor", vendor,
 				      "device", device, "class", cls);
-		json_object_set_new(sorted[n], "driver",
-				    l > 0 ? json_string(strrchr(target, '/') ? strrchr(target, '/') + 1
-									      : target)
-					  : json_null());
+		json_object_set_new(
+		    sorted[n], "driver",
+		    l > 0 ? json_string(strrchr(target, '/') ? strrchr(target, '/') + 1 : target)
+			  : json_null());
 		json_object_set_new(sorted[n], "assigned_to",
 				    owner ? json_string(owner) : json_null());
 		n++;
@@ -172,7 +174,7 @@ void h_host_pci(struct api_call *c)
 
 void h_jobs_list(struct api_call *c)
 {
-	static const char *const allowed[] = { "domain_id", "state", "limit", "cursor", NULL };
+	static const char *const allowed[] = {"domain_id", "state", "limit", "cursor", NULL};
 	const char *dom = http_query(c->req, "domain_id");
 	const char *state = http_query(c->req, "state");
 	const char *lim = http_query(c->req, "limit");
@@ -258,8 +260,8 @@ static int parse_types(const char *s, unsigned *mask)
 	static const struct {
 		const char *name;
 		unsigned bit;
-	} t[] = { { "domain", EV_DOMAIN }, { "job", EV_JOB }, { "store", EV_STORE },
-		  { "console", EV_CONSOLE } };
+	} t[] = {
+	    {"domain", EV_DOMAIN}, {"job", EV_JOB}, {"store", EV_STORE}, {"console", EV_CONSOLE}};
 
 	*mask = 0;
 	for (const char *p = s;;) {
@@ -281,12 +283,12 @@ static int parse_types(const char *s, unsigned *mask)
 
 void h_events(struct api_call *c)
 {
-	static const char *const allowed[] = { "types", "domain", "watch", NULL };
+	static const char *const allowed[] = {"types", "domain", "watch", NULL};
 	const char *types = http_query(c->req, "types");
 	const char *dom = http_query(c->req, "domain");
 	const char *watch = http_query(c->req, "watch");
 	const char *last = http_header(c->req, "Last-Event-ID");
-	struct event_filter f = { 0 };
+	struct event_filter f = {0};
 	uint64_t last_id = 0;
 	struct http_stream *st;
 	int rc;
@@ -330,9 +332,11 @@ void h_events(struct api_call *c)
 				p++;
 		}
 		if (f.nwatch > EVENTS_MAX_WATCHES || !f.nwatch) {
-			problem(c->resp, 400, "invalid-query", "Invalid query parameter", "watch",
-				"watch is a comma-separated list of at most %d absolute store paths "
-				"(letters, digits, / _ - @ .)", EVENTS_MAX_WATCHES);
+			problem(
+			    c->resp, 400, "invalid-query", "Invalid query parameter", "watch",
+			    "watch is a comma-separated list of at most %d absolute store paths "
+			    "(letters, digits, / _ - @ .)",
+			    EVENTS_MAX_WATCHES);
 			return;
 		}
 		/* Asking for watches implies wanting their events. */
@@ -374,7 +378,7 @@ static bool check_scope(const char *s)
 
 void h_tokens_create(struct api_call *c)
 {
-	static const char *const allowed[] = { "name", "scope", NULL };
+	static const char *const allowed[] = {"name", "scope", NULL};
 	json_t *body = api_body_object(c), *out;
 	const char *name = NULL, *scope = NULL;
 	char secret[128];
@@ -392,9 +396,10 @@ void h_tokens_create(struct api_call *c)
 		json_decref(body);
 		return;
 	}
-	rc = token_create(c->cd, name, !strcmp(scope, "admin")     ? SCOPE_ADMIN
-				       : !strcmp(scope, "operate") ? SCOPE_OPERATE
-								   : SCOPE_READ,
+	rc = token_create(c->cd, name,
+			  !strcmp(scope, "admin")     ? SCOPE_ADMIN
+			  : !strcmp(scope, "operate") ? SCOPE_OPERATE
+						      : SCOPE_READ,
 			  &t, secret);
 	json_decref(body);
 	if (rc) {

@@ -20,30 +20,30 @@ struct route {
 };
 
 static const struct route routes[] = {
-	{ "GET", "/healthz", h_health, SCOPE_NONE },
-	{ "GET", "/metrics", h_metrics, SCOPE_READ },
-	{ "GET", "/v1/host", h_host_get, SCOPE_READ },
-	{ "GET", "/v1/host/pci", h_host_pci, SCOPE_READ },
-	{ "GET", "/v1/domains", h_domains_list, SCOPE_READ },
-	{ "POST", "/v1/domains", h_domains_create, SCOPE_ADMIN },
-	{ "GET", "/v1/domains/*", h_domain_get, SCOPE_READ },
-	{ "PATCH", "/v1/domains/*", h_domain_patch, SCOPE_OPERATE },
-	{ "DELETE", "/v1/domains/*", h_domain_delete, SCOPE_ADMIN },
-	{ "POST", "/v1/domains/*/actions/*", h_domain_action, SCOPE_OPERATE },
-	{ "POST", "/v1/domains/*/disks", h_disk_add, SCOPE_OPERATE },
-	{ "DELETE", "/v1/domains/*/disks/*", h_disk_remove, SCOPE_OPERATE },
-	{ "POST", "/v1/domains/*/nics", h_nic_add, SCOPE_OPERATE },
-	{ "DELETE", "/v1/domains/*/nics/*", h_nic_remove, SCOPE_OPERATE },
-	{ "POST", "/v1/domains/*/pci", h_pci_assign, SCOPE_ADMIN },
-	{ "DELETE", "/v1/domains/*/pci/*", h_pci_unassign, SCOPE_ADMIN },
-	{ "GET", "/v1/domains/*/console", h_console_get, SCOPE_OPERATE },
-	{ "GET", "/v1/domains/*/console/stream", h_console_stream, SCOPE_OPERATE },
-	{ "GET", "/v1/jobs", h_jobs_list, SCOPE_READ },
-	{ "GET", "/v1/jobs/*", h_job_get, SCOPE_READ },
-	{ "GET", "/v1/events", h_events, SCOPE_READ },
-	{ "GET", "/v1/tokens", h_tokens_list, SCOPE_ADMIN },
-	{ "POST", "/v1/tokens", h_tokens_create, SCOPE_ADMIN },
-	{ "DELETE", "/v1/tokens/*", h_token_delete, SCOPE_ADMIN },
+    {"GET", "/healthz", h_health, SCOPE_NONE},
+    {"GET", "/metrics", h_metrics, SCOPE_READ},
+    {"GET", "/v1/host", h_host_get, SCOPE_READ},
+    {"GET", "/v1/host/pci", h_host_pci, SCOPE_READ},
+    {"GET", "/v1/domains", h_domains_list, SCOPE_READ},
+    {"POST", "/v1/domains", h_domains_create, SCOPE_ADMIN},
+    {"GET", "/v1/domains/*", h_domain_get, SCOPE_READ},
+    {"PATCH", "/v1/domains/*", h_domain_patch, SCOPE_OPERATE},
+    {"DELETE", "/v1/domains/*", h_domain_delete, SCOPE_ADMIN},
+    {"POST", "/v1/domains/*/actions/*", h_domain_action, SCOPE_OPERATE},
+    {"POST", "/v1/domains/*/disks", h_disk_add, SCOPE_OPERATE},
+    {"DELETE", "/v1/domains/*/disks/*", h_disk_remove, SCOPE_OPERATE},
+    {"POST", "/v1/domains/*/nics", h_nic_add, SCOPE_OPERATE},
+    {"DELETE", "/v1/domains/*/nics/*", h_nic_remove, SCOPE_OPERATE},
+    {"POST", "/v1/domains/*/pci", h_pci_assign, SCOPE_ADMIN},
+    {"DELETE", "/v1/domains/*/pci/*", h_pci_unassign, SCOPE_ADMIN},
+    {"GET", "/v1/domains/*/console", h_console_get, SCOPE_OPERATE},
+    {"GET", "/v1/domains/*/console/stream", h_console_stream, SCOPE_OPERATE},
+    {"GET", "/v1/jobs", h_jobs_list, SCOPE_READ},
+    {"GET", "/v1/jobs/*", h_job_get, SCOPE_READ},
+    {"GET", "/v1/events", h_events, SCOPE_READ},
+    {"GET", "/v1/tokens", h_tokens_list, SCOPE_ADMIN},
+    {"POST", "/v1/tokens", h_tokens_create, SCOPE_ADMIN},
+    {"DELETE", "/v1/tokens/*", h_token_delete, SCOPE_ADMIN},
 };
 
 /* Matches path against pattern, collecting the "*" segments into params. */
@@ -187,14 +187,14 @@ static void run_idempotent(struct api_call *c, const struct route *r, const char
 
 void api_handle(void *opaque, struct http_request *req, struct http_response *resp)
 {
-	struct api_call c = { .cd = opaque, .req = req, .resp = resp };
+	struct api_call c = {.cd = opaque, .req = req, .resp = resp};
 	const struct route *found = NULL;
 	char allow[64] = "", buf[512];
 	enum scope have;
 	bool bad, path_known = false;
 
 	for (unsigned i = 0; i < ARRAY_SIZE(routes); i++) {
-		const char *params[API_MAX_PARAMS] = { 0 };
+		const char *params[API_MAX_PARAMS] = {0};
 		char pbuf[512];
 		if (!match(routes[i].pattern, req->path, params, pbuf))
 			continue;
@@ -286,7 +286,7 @@ static int query_cb(void *arg, const char *key, const char *value)
 
 int api_query_only(struct api_call *c, const char *const allowed[])
 {
-	struct query_check q = { allowed, NULL };
+	struct query_check q = {allowed, NULL};
 
 	if (http_query_each(c->req, query_cb, &q)) {
 		char shown[48];
@@ -306,7 +306,8 @@ struct domain *api_domain(struct api_call *c)
 	struct domain *d = domain_find(c->cd, c->params[0]);
 
 	if (!d)
-		problem(c->resp, 404, "not-found", "Not found", NULL, "no domain with that id or name");
+		problem(c->resp, 404, "not-found", "Not found", NULL,
+			"no domain with that id or name");
 	return d;
 }
 

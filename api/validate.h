@@ -18,7 +18,7 @@ struct verr {
 };
 
 int verr_set(struct verr *e, const char *ptr, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* Parses a request body: one JSON object, no duplicate keys. */
 json_t *jv_parse_object(const char *body, size_t len, struct verr *e);

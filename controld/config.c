@@ -81,8 +81,7 @@ static int set_path(char *dst, size_t size, const char *v)
 	return 0;
 }
 
-int config_set(struct controld_config *c, const char *key, const char *v, char *err,
-	       size_t errlen)
+int config_set(struct controld_config *c, const char *key, const char *v, char *err, size_t errlen)
 {
 	unsigned u;
 	int rc = -EINVAL;
@@ -106,7 +105,7 @@ int config_set(struct controld_config *c, const char *key, const char *v, char *
 	else if (!strcmp(key, "max_connections"))
 		rc = parse_uint(v, 1, 100000, &c->max_connections);
 	else if (!strcmp(key, "log_level")) {
-		static const char *const lv[] = { "error", "warn", "info", "debug" };
+		static const char *const lv[] = {"error", "warn", "info", "debug"};
 		for (u = 0; u < ARRAY_SIZE(lv); u++)
 			if (!strcmp(v, lv[u])) {
 				c->log_level = (int)u;
@@ -133,8 +132,7 @@ static char *trim(char *s)
 	return s;
 }
 
-int config_parse(struct controld_config *c, const char *text, size_t len, char *err,
-		 size_t errlen)
+int config_parse(struct controld_config *c, const char *text, size_t len, char *err, size_t errlen)
 {
 	unsigned lineno = 0;
 	size_t pos = 0;

@@ -10,8 +10,8 @@
 #include <stddef.h>
 
 struct controld_config {
-	char unix_socket[108];	 /* "" disables the Unix listener */
-	char tcp_host[64];	 /* "" disables TCP */
+	char unix_socket[108]; /* "" disables the Unix listener */
+	char tcp_host[64];     /* "" disables TCP */
 	unsigned tcp_port;
 	char tls_cert[PATH_MAX]; /* both set: TCP speaks TLS */
 	char tls_key[PATH_MAX];
@@ -28,8 +28,7 @@ void config_defaults(struct controld_config *c);
 int config_set(struct controld_config *c, const char *key, const char *value, char *err,
 	       size_t errlen);
 /* Applies a whole config file held in memory; line numbers go into err. */
-int config_parse(struct controld_config *c, const char *text, size_t len, char *err,
-		 size_t errlen);
+int config_parse(struct controld_config *c, const char *text, size_t len, char *err, size_t errlen);
 int config_load_file(struct controld_config *c, const char *path, char *err, size_t errlen);
 
 #endif

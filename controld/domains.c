@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const state_names[] = { "stopped", "running", "paused", "shutting_down",
-					   "crashed" };
+static const char *const state_names[] = {"stopped", "running", "paused", "shutting_down",
+					  "crashed"};
 
 const char *dom_state_name(enum dom_state s)
 {
@@ -113,7 +113,8 @@ static int registry_insert(struct controld *cd, struct domain *d)
 		cd->doms.v = v;
 		cd->doms.cap = cap;
 	}
-	memmove(&cd->doms.v[i + 1], &cd->doms.v[i], (cd->doms.n - (unsigned)i) * sizeof(*cd->doms.v));
+	memmove(&cd->doms.v[i + 1], &cd->doms.v[i],
+		(cd->doms.n - (unsigned)i) * sizeof(*cd->doms.v));
 	cd->doms.v[i] = d;
 	cd->doms.n++;
 	return 0;
@@ -244,8 +245,9 @@ int domain_create(struct controld *cd, json_t *spec, struct domain **out)
 		snprintf(path, sizeof(path), "/vm/%s/name", d->id);
 		rc = rc ?: store_write_str(cd->store, t, path, "%s", dom_name(d));
 		snprintf(path, sizeof(path), "/vm/%s/image/ostype", d->id);
-		rc = rc ?: store_write_str(cd->store, t, path, "%s",
-					   spec_str(json_object_get(d->spec, "boot"), "type"));
+		rc = rc
+			 ?: store_write_str(cd->store, t, path, "%s",
+					    spec_str(json_object_get(d->spec, "boot"), "type"));
 		rc = cd->store->ops->txn_end(cd->store, t, rc != 0) ?: rc;
 		if (rc != -EAGAIN)
 			break;
@@ -297,12 +299,12 @@ static int write_device(struct controld *cd, uint32_t t, struct domain *d, const
 
 	snprintf(fe, sizeof(fe), "/local/domain/%d/device/%s/%u", d->domid, kind, devid);
 	snprintf(be, sizeof(be), "/local/domain/0/backend/%s/%d/%u", kind, d->domid, devid);
-#define W(base, leaf, ...)                                                   \
-	do {                                                                 \
-		snprintf(p, sizeof(p), "%s/%s", base, leaf);                  \
-		rc = store_write_str(cd->store, t, p, __VA_ARGS__);          \
-		if (rc)                                                      \
-			return rc;                                           \
+#define W(base, leaf, ...)                                                                         \
+	do {                                                                                       \
+		snprintf(p, sizeof(p), "%s/%s", base, leaf);                                       \
+		rc = store_write_str(cd->store, t, p, __VA_ARGS__);                                \
+		if (rc)                                                                            \
+			return rc;                                                                 \
 	} while (0)
 	W(fe, "backend", "%s", be);
 	W(fe, "backend-id", "0");
@@ -353,10 +355,10 @@ static int write_running_paths(struct controld *cd, struct domain *d)
 			return rc;
 		rc = store_write(cd->store, t, base, "", 0);
 		rc = rc ?: cd->store->ops->set_owner(cd->store, t, base, (uint32_t)d->domid);
-#define W(leaf, ...)                                                          \
-	do {                                                                  \
-		snprintf(p, sizeof(p), "%s/%s", base, leaf);                   \
-		rc = rc ?: store_write_str(cd->store, t, p, __VA_ARGS__);     \
+#define W(leaf, ...)                                                                               \
+	do {                                                                                       \
+		snprintf(p, sizeof(p), "%s/%s", base, leaf);                                       \
+		rc = rc ?: store_write_str(cd->store, t, p, __VA_ARGS__);                          \
 	} while (0)
 		W("name", "%s", dom_name(d));
 		W("domid", "%d", d->domid);
@@ -370,12 +372,10 @@ static int write_running_paths(struct controld *cd, struct domain *d)
 			W(leaf, "%s", c < online ? "online" : "offline");
 		}
 #undef W
-		json_array_foreach(json_object_get(spec, "disks"), i, dev)
-			rc = rc ?: write_device(cd, t, d, "vbd", dev,
-						(unsigned)device_devid("vbd", dev));
-		json_array_foreach(json_object_get(spec, "nics"), i, dev)
-			rc = rc ?: write_device(cd, t, d, "vif", dev,
-						(unsigned)device_devid("vif", dev));
+		json_array_foreach(json_object_get(spec, "disks"), i, dev) rc =
+		    rc ?: write_device(cd, t, d, "vbd", dev, (unsigned)device_devid("vbd", dev));
+		json_array_foreach(json_object_get(spec, "nics"), i, dev) rc =
+		    rc ?: write_device(cd, t, d, "vif", dev, (unsigned)device_devid("vif", dev));
 		rc = cd->store->ops->txn_end(cd->store, t, rc != 0) ?: rc;
 		if (rc != -EAGAIN)
 			break;
@@ -403,17 +403,18 @@ static int apply_vcpu_settings(struct controld *cd, struct domain *d)
 	json_t *pin;
 	int rc;
 
-	rc = cd->hv->ops->set_sched(cd->hv, (uint32_t)d->domid,
-				    (unsigned)spec_uint(sched, "weight"),
-				    (unsigned)spec_uint(sched, "cap"));
-	json_array_foreach(pins, i, pin) {
+	rc =
+	    cd->hv->ops->set_sched(cd->hv, (uint32_t)d->domid, (unsigned)spec_uint(sched, "weight"),
+				   (unsigned)spec_uint(sched, "cap"));
+	json_array_foreach(pins, i, pin)
+	{
 		uint64_t mask = 0;
 		size_t k;
 		json_t *cpu;
-		json_array_foreach(pin, k, cpu)
-			mask |= 1ull << json_integer_value(cpu);
-		rc = rc ?: cd->hv->ops->pin_vcpu(cd->hv, (uint32_t)d->domid, (unsigned)i,
-						 mask ? mask : ~0ull);
+		json_array_foreach(pin, k, cpu) mask |= 1ull << json_integer_value(cpu);
+		rc = rc
+			 ?: cd->hv->ops->pin_vcpu(cd->hv, (uint32_t)d->domid, (unsigned)i,
+						  mask ? mask : ~0ull);
 	}
 	return rc;
 }
@@ -422,15 +423,15 @@ int domain_start(struct controld *cd, struct domain *d)
 {
 	const json_t *boot = json_object_get(d->spec, "boot");
 	struct hv_domain_config cfg = {
-		.uuid = d->id,
-		.name = dom_name(d),
-		.max_vcpus = (unsigned)spec_uint(d->spec, "max_vcpus"),
-		.memory_mib = spec_uint(d->spec, "memory_mib"),
-		.hvm = !strcmp(spec_str(boot, "type"), "hvm"),
-		.kernel = spec_str(boot, "kernel"),
-		.cmdline = spec_str(boot, "cmdline"),
-		.initrd = spec_str(boot, "initrd"),
-		.firmware = spec_str(boot, "firmware"),
+	    .uuid = d->id,
+	    .name = dom_name(d),
+	    .max_vcpus = (unsigned)spec_uint(d->spec, "max_vcpus"),
+	    .memory_mib = spec_uint(d->spec, "memory_mib"),
+	    .hvm = !strcmp(spec_str(boot, "type"), "hvm"),
+	    .kernel = spec_str(boot, "kernel"),
+	    .cmdline = spec_str(boot, "cmdline"),
+	    .initrd = spec_str(boot, "initrd"),
+	    .firmware = spec_str(boot, "firmware"),
 	};
 	uint32_t domid;
 	size_t i;
@@ -444,11 +445,12 @@ int domain_start(struct controld *cd, struct domain *d)
 		return rc;
 	d->domid = (int)domid;
 	rc = cd->hv->ops->set_vcpus_online(cd->hv, domid, (unsigned)spec_uint(d->spec, "vcpus"));
-	rc = rc ?: cd->hv->ops->set_memory_target(cd->hv, domid,
-						  spec_uint(d->spec, "memory_target_mib") * 1024);
+	rc = rc
+		 ?: cd->hv->ops->set_memory_target(cd->hv, domid,
+						   spec_uint(d->spec, "memory_target_mib") * 1024);
 	rc = rc ?: apply_vcpu_settings(cd, d);
-	json_array_foreach(json_object_get(d->spec, "pci"), i, bdf)
-		rc = rc ?: cd->hv->ops->pci_assign(cd->hv, domid, json_string_value(bdf));
+	json_array_foreach(json_object_get(d->spec, "pci"), i, bdf) rc =
+	    rc ?: cd->hv->ops->pci_assign(cd->hv, domid, json_string_value(bdf));
 	rc = rc ?: write_running_paths(cd, d);
 	/* Recorded before it runs: a restart after this point finds and adopts it. */
 	d->console_len = d->console_head = 0;
@@ -537,8 +539,9 @@ int domain_apply_patch(struct controld *cd, struct domain *d, json_t *patch)
 			uint64_t kib = (uint64_t)json_integer_value(v) * 1024;
 			rc = cd->hv->ops->set_memory_target(cd->hv, (uint32_t)d->domid, kib);
 			snprintf(p, sizeof(p), "/local/domain/%d/memory/target", d->domid);
-			rc = rc ?: store_write_str(cd->store, STORE_NO_TXN, p, "%llu",
-						   (unsigned long long)kib);
+			rc = rc
+				 ?: store_write_str(cd->store, STORE_NO_TXN, p, "%llu",
+						    (unsigned long long)kib);
 			if (rc)
 				return rc;
 		}
@@ -561,12 +564,13 @@ static json_t *find_device(json_t *arr, const char *id, size_t *index)
 	size_t i;
 	json_t *dev;
 
-	json_array_foreach(arr, i, dev)
-		if (!strcmp(json_is_string(dev) ? json_string_value(dev) : spec_str(dev, "id"),
-			    id)) {
-			*index = i;
-			return dev;
-		}
+	json_array_foreach(arr, i, dev) if (!strcmp(json_is_string(dev) ? json_string_value(dev)
+									: spec_str(dev, "id"),
+						    id))
+	{
+		*index = i;
+		return dev;
+	}
 	return NULL;
 }
 
@@ -592,8 +596,7 @@ int domain_device_add(struct controld *cd, struct domain *d, const char *kind, j
 	return domain_commit(cd, d);
 }
 
-int domain_device_remove(struct controld *cd, struct domain *d, const char *kind,
-			 const char *id)
+int domain_device_remove(struct controld *cd, struct domain *d, const char *kind, const char *id)
 {
 	json_t *arr = json_object_get(d->spec, !strcmp(kind, "vbd") ? "disks" : "nics");
 	size_t idx;
@@ -658,7 +661,8 @@ void domain_console_append(struct controld *cd, struct domain *d, const char *da
 	for (size_t i = 0; i < len; i++) {
 		size_t tail = (d->console_head + d->console_len) % CONSOLE_RING_BYTES;
 		unsigned char c = (unsigned char)data[i];
-		d->console[tail] = (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t' ? (char)c : '?';
+		d->console[tail] =
+		    (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t' ? (char)c : '?';
 		if (d->console_len < CONSOLE_RING_BYTES)
 			d->console_len++;
 		else
@@ -670,7 +674,8 @@ void domain_console_append(struct controld *cd, struct domain *d, const char *da
 		return;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)data[i];
-		clean[i] = (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t' ? (char)c : '?';
+		clean[i] =
+		    (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t' ? (char)c : '?';
 	}
 	clean[len] = '\0';
 	events_emit(cd->events, EV_CONSOLE, "console.output", d->id,
@@ -701,7 +706,9 @@ static void on_guest_shutdown(struct controld *cd, struct domain *d, enum hv_shu
 		return;
 	}
 	log_info("domain %s (domid %d) %s", dom_name(d), d->domid,
-		 r == HV_SHUTDOWN_CRASH ? "crashed" : r == HV_SHUTDOWN_REBOOT ? "rebooted" : "powered off");
+		 r == HV_SHUTDOWN_CRASH	   ? "crashed"
+		 : r == HV_SHUTDOWN_REBOOT ? "rebooted"
+					   : "powered off");
 	domain_destroy(cd, d, r == HV_SHUTDOWN_CRASH ? DOM_CRASHED : DOM_STOPPED);
 	if (r == HV_SHUTDOWN_REBOOT)
 		domain_start(cd, d);
@@ -750,15 +757,15 @@ static int load_one(struct controld *cd, const char *id)
 		goto bad;
 	}
 	d->domid = json_is_integer(json_object_get(o, "domid"))
-			   ? (int)json_integer_value(json_object_get(o, "domid"))
-			   : -1;
+		       ? (int)json_integer_value(json_object_get(o, "domid"))
+		       : -1;
 	d->generation = (uint64_t)json_integer_value(json_object_get(o, "generation"));
 	str_copy(d->created_at, spec_str(o, "created_at"), sizeof(d->created_at));
 	str_copy(d->updated_at, spec_str(o, "updated_at"), sizeof(d->updated_at));
 	str_copy(d->job_id, spec_str(o, "job_id"), sizeof(d->job_id));
 	spec = json_deep_copy(o);
-	const char *const derived[] = { "id", "state", "domid", "generation", "created_at",
-					"updated_at", "job_id" };
+	const char *const derived[] = {"id",	     "state",	   "domid", "generation",
+				       "created_at", "updated_at", "job_id"};
 	for (unsigned k = 0; k < ARRAY_SIZE(derived); k++)
 		json_object_del(spec, derived[k]);
 	d->spec = spec;
@@ -814,8 +821,8 @@ int domains_load(struct controld *cd)
 {
 	char **names = NULL;
 	unsigned n = 0;
-	int rc = cd->store->ops->list(cd->store, STORE_NO_TXN, CONTROLD_ROOT "/domains", &names,
-				      &n);
+	int rc =
+	    cd->store->ops->list(cd->store, STORE_NO_TXN, CONTROLD_ROOT "/domains", &names, &n);
 
 	if (rc == -ENOENT)
 		return 0;

@@ -254,8 +254,9 @@ struct http_stream *events_subscribe(struct events *ev, const struct event_filte
 	if (last_id && last_id < events_last_id(ev)) {
 		uint64_t oldest = ev->next_id > EVENTS_RING ? ev->next_id - EVENTS_RING : 1;
 		if (last_id + 1 < oldest) {
-			static const char resync[] = "event: resync\ndata: {\"reason\":\"events were "
-						     "lost; fetch the resources again\"}\n\n";
+			static const char resync[] =
+			    "event: resync\ndata: {\"reason\":\"events were "
+			    "lost; fetch the resources again\"}\n\n";
 			sub_push(s, resync, sizeof(resync) - 1);
 			last_id = oldest - 1;
 		}

@@ -16,7 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-const double http_latency_buckets[8] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1.0, 1e300 };
+const double http_latency_buckets[8] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1.0, 1e300};
 
 struct listener {
 	struct http_server *srv;
@@ -127,7 +127,7 @@ static enum MHD_Result query_iter_cb(void *cls, enum MHD_ValueKind kind, const c
 int http_query_each(const struct http_request *req,
 		    int (*fn)(void *arg, const char *key, const char *value), void *arg)
 {
-	struct query_iter it = { fn, arg, 0 };
+	struct query_iter it = {fn, arg, 0};
 
 	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_iter_cb, &it);
 	return it.rc;
@@ -242,10 +242,9 @@ static enum MHD_Result queue_response(struct listener *l, struct MHD_Connection 
 static enum MHD_Result simple_error(struct listener *l, struct MHD_Connection *conn,
 				    struct req_ctx *ctx, int status, const char *title)
 {
-	struct http_response r = { 0 };
+	struct http_response r = {0};
 	char *body = NULL;
-	int n = asprintf(&body,
-			 "{\"type\":\"urn:keel:problem:%s\",\"title\":\"%s\",\"status\":%d}",
+	int n = asprintf(&body, "{\"type\":\"urn:keel:problem:%s\",\"title\":\"%s\",\"status\":%d}",
 			 status == 413 ? "payload-too-large" : "bad-request", title, status);
 
 	if (n < 0)
@@ -255,9 +254,8 @@ static enum MHD_Result simple_error(struct listener *l, struct MHD_Connection *c
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size,
-				  void **con_cls)
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
 {
 	struct listener *l = cls;
 	struct http_server *s = l->srv;
@@ -345,12 +343,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (s->request_log) {
 		char peer[64] = "unix";
 		const union MHD_ConnectionInfo *ci =
-			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		if (!l->is_unix && ci && ci->client_addr) {
 			const struct sockaddr *sa = ci->client_addr;
 			if (sa->sa_family == AF_INET)
-				inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, peer,
-					  sizeof(peer));
+				inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+					  peer, sizeof(peer));
 			else if (sa->sa_family == AF_INET6)
 				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
 					  peer, sizeof(peer));
@@ -395,7 +393,7 @@ static void on_poll(uv_poll_t *p, int status, int events)
 
 static int make_unix_socket(const char *path, char *err, size_t errlen)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd, rc;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
@@ -426,7 +424,7 @@ fail:
 static int make_tcp_socket(const char *host, unsigned port, unsigned *bound, char *err,
 			   size_t errlen)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
 	struct addrinfo *ai = NULL;
 	char portstr[8];
 	int fd = -1, rc, one = 1;
@@ -483,15 +481,16 @@ static int listener_start(struct http_server *s, struct listener *l, int fd, boo
 	if (tls)
 		flags |= MHD_USE_TLS;
 	l->d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, l, MHD_OPTION_LISTEN_SOCKET, fd,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, l, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)60, MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_HTTPS_MEM_KEY,
-		tls ? cfg->tls_key_pem : NULL, MHD_OPTION_HTTPS_MEM_CERT,
-		tls ? cfg->tls_cert_pem : NULL, MHD_OPTION_END);
+	    flags, 0, NULL, NULL, on_request, l, MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, l, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_HTTPS_MEM_KEY,
+	    tls ? cfg->tls_key_pem : NULL, MHD_OPTION_HTTPS_MEM_CERT,
+	    tls ? cfg->tls_cert_pem : NULL, MHD_OPTION_END);
 	if (!l->d) {
 		snprintf(err, errlen, "libmicrohttpd refused to start on the %s listener%s",
-			 is_unix ? "unix" : "tcp", tls ? " (check the TLS certificate and key)" : "");
+			 is_unix ? "unix" : "tcp",
+			 tls ? " (check the TLS certificate and key)" : "");
 		close(fd);
 		return -EINVAL;
 	}
@@ -610,7 +609,7 @@ static void on_drain_tick(uv_timer_t *t)
 
 	for (int i = 0; i < s->nlst; i++) {
 		const union MHD_DaemonInfo *info =
-			MHD_get_daemon_info(s->lst[i].d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		    MHD_get_daemon_info(s->lst[i].d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 		open += info ? info->num_connections : 0;
 	}
 	if (open && now_mono_ms() < s->drain_deadline)
@@ -621,8 +620,7 @@ static void on_drain_tick(uv_timer_t *t)
 	drain_finish(s);
 }
 
-void http_server_drain(struct http_server *s, unsigned timeout_ms, void (*done)(void *),
-		       void *arg)
+void http_server_drain(struct http_server *s, unsigned timeout_ms, void (*done)(void *), void *arg)
 {
 	if (s->draining)
 		return;

@@ -23,11 +23,11 @@ struct http_request {
 	const char *path; /* without the query string */
 	const char *body; /* NUL-terminated copy, body_len bytes */
 	size_t body_len;
-	bool is_unix;	    /* arrived on the local Unix socket */
+	bool is_unix;	     /* arrived on the local Unix socket */
 	char request_id[24]; /* also sent back as X-Request-Id */
-	void *conn;	    /* the MHD connection, for http_header/http_query */
-	int scope;	    /* filled in by the API layer's authentication */
-	char principal[48]; /* who: "unix" or the token id */
+	void *conn;	     /* the MHD connection, for http_header/http_query */
+	int scope;	     /* filled in by the API layer's authentication */
+	char principal[48];  /* who: "unix" or the token id */
 };
 
 /*
@@ -57,7 +57,7 @@ struct http_response {
 };
 
 void http_resp_header(struct http_response *r, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Takes ownership of body (malloc'd). */
 void http_resp_body(struct http_response *r, int status, const char *content_type, char *body,
 		    size_t len);
@@ -69,8 +69,7 @@ const char *http_query(const struct http_request *req, const char *name);
 int http_query_each(const struct http_request *req,
 		    int (*fn)(void *arg, const char *key, const char *value), void *arg);
 
-typedef void (*http_handler_fn)(void *opaque, struct http_request *req,
-				struct http_response *resp);
+typedef void (*http_handler_fn)(void *opaque, struct http_request *req, struct http_response *resp);
 
 struct http_listen {
 	const char *unix_path; /* NULL or "" for none */
@@ -84,7 +83,7 @@ struct http_listen {
 
 struct http_stats {
 	unsigned long long requests;
-	unsigned long long by_class[6]; /* 1xx..5xx */
+	unsigned long long by_class[6];	  /* 1xx..5xx */
 	unsigned long long latency_le[8]; /* cumulative histogram buckets, see http.c */
 	double latency_sum_s;
 	unsigned open_streams;
@@ -101,7 +100,6 @@ extern const double http_latency_buckets[8];
  * Stops accepting, ends streams, waits for requests in flight up to timeout_ms, then stops
  * and calls done. The server is freed after done returns.
  */
-void http_server_drain(struct http_server *s, unsigned timeout_ms, void (*done)(void *),
-		       void *arg);
+void http_server_drain(struct http_server *s, unsigned timeout_ms, void (*done)(void *), void *arg);
 
 #endif

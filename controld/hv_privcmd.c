@@ -95,19 +95,19 @@ static void pc_close(struct hv *hv)
 }
 
 static const struct hv_ops privcmd_ops = {
-	.host_info = pc_host_info,
-	.domain_create = pc_create,
-	.domain_destroy = pc_domid_op,
-	.domain_pause = pc_domid_op,
-	.domain_unpause = pc_domid_op,
-	.domain_info = pc_info,
-	.set_vcpus_online = pc_uint,
-	.set_sched = pc_sched,
-	.pin_vcpu = pc_pin,
-	.set_memory_target = pc_mem,
-	.pci_assign = pc_pci,
-	.pci_unassign = pc_pci,
-	.close = pc_close,
+    .host_info = pc_host_info,
+    .domain_create = pc_create,
+    .domain_destroy = pc_domid_op,
+    .domain_pause = pc_domid_op,
+    .domain_unpause = pc_domid_op,
+    .domain_info = pc_info,
+    .set_vcpus_online = pc_uint,
+    .set_sched = pc_sched,
+    .pin_vcpu = pc_pin,
+    .set_memory_target = pc_mem,
+    .pci_assign = pc_pci,
+    .pci_unassign = pc_pci,
+    .close = pc_close,
 };
 
 int hv_privcmd_open(uv_loop_t *loop, hv_event_fn fn, void *opaque, struct hv **out, char *err,

@@ -17,16 +17,17 @@
 #define JOBS_KEEP_FINISHED 1000
 #define SHUTDOWN_POLL_MS   100
 
-static const char *const job_state_names[] = { "running", "succeeded", "failed" };
+static const char *const job_state_names[] = {"running", "succeeded", "failed"};
 
 json_t *job_to_json(const struct job *j)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s}", "id", j->id, "kind", j->kind,
-			      "state", job_state_names[j->state], "progress", (int)j->progress,
-			      "message", j->message, "created_at", j->created_at, "updated_at",
-			      j->updated_at);
+	json_t *o =
+	    json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s}", "id", j->id, "kind", j->kind, "state",
+		      job_state_names[j->state], "progress", (int)j->progress, "message",
+		      j->message, "created_at", j->created_at, "updated_at", j->updated_at);
 
-	json_object_set_new(o, "domain_id", j->domain_id[0] ? json_string(j->domain_id) : json_null());
+	json_object_set_new(o, "domain_id",
+			    j->domain_id[0] ? json_string(j->domain_id) : json_null());
 	json_object_set_new(o, "error", j->error ? json_incref(j->error) : json_null());
 	if (j->deadline_wall_ms) {
 		char ts[32];
@@ -196,7 +197,8 @@ void shutdown_job_check(struct controld *cd, struct job *j)
 		return;
 	}
 	rc = cd->hv->ops->domain_info(cd->hv, (uint32_t)d->domid, &info);
-	gone = rc == -ESRCH || (!rc && (info.state == HV_DOM_SHUTDOWN || info.state == HV_DOM_DYING));
+	gone =
+	    rc == -ESRCH || (!rc && (info.state == HV_DOM_SHUTDOWN || info.state == HV_DOM_DYING));
 	if (!gone && now < j->deadline_wall_ms) {
 		uint64_t total = j->deadline_wall_ms - j->started_wall_ms + 1;
 		unsigned pct = (unsigned)(90 * (now - j->started_wall_ms) / total);
@@ -310,7 +312,7 @@ static int load_job(struct controld *cd, const char *id)
 	str_copy(j->id, id, sizeof(j->id));
 	str_copy(j->kind, spec_str(o, "kind"), sizeof(j->kind));
 	str_copy(j->domain_id, spec_str(o, "domain_id"), sizeof(j->domain_id));
-	j->state = !strcmp(st, "running") ? JOB_RUNNING
+	j->state = !strcmp(st, "running")     ? JOB_RUNNING
 		   : !strcmp(st, "succeeded") ? JOB_SUCCEEDED
 					      : JOB_FAILED;
 	j->progress = (unsigned)json_integer_value(json_object_get(o, "progress"));
@@ -353,13 +355,15 @@ int jobs_load(struct controld *cd)
 		if (d && d->state == DOM_SHUTTING_DOWN && !strcmp(d->job_id, j->id)) {
 			/* The deadline counts from now: the guest had no watchdog meanwhile. */
 			j->started_wall_ms = now_wall_ms();
-			j->deadline_wall_ms = j->started_wall_ms + cd->cfg.shutdown_timeout_s * 1000ull;
+			j->deadline_wall_ms =
+			    j->started_wall_ms + cd->cfg.shutdown_timeout_s * 1000ull;
 			shutdown_job_arm(cd, j);
 			log_info("resumed job %s (%s)", j->id, j->kind);
 		} else {
 			job_finish(cd, j, false, "controld restarted while the job ran",
-				   json_pack("{s:s, s:s, s:i}", "type", "urn:keel:problem:interrupted",
-					     "title", "Interrupted by a controld restart", "status", 500));
+				   json_pack("{s:s, s:s, s:i}", "type",
+					     "urn:keel:problem:interrupted", "title",
+					     "Interrupted by a controld restart", "status", 500));
 		}
 	}
 	return rc;

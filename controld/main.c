@@ -102,15 +102,15 @@ static int parse_args(int argc, char **argv, char *err, size_t errlen)
 {
 	enum { OPT_CERT = 256, OPT_KEY, OPT_SET, OPT_READY };
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "unix", required_argument, NULL, 's' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "tls-cert", required_argument, NULL, OPT_CERT },
-		{ "tls-key", required_argument, NULL, OPT_KEY },
-		{ "set", required_argument, NULL, OPT_SET },
-		{ "ready-file", required_argument, NULL, OPT_READY },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"config", required_argument, NULL, 'c'},
+	    {"unix", required_argument, NULL, 's'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"tls-cert", required_argument, NULL, OPT_CERT},
+	    {"tls-key", required_argument, NULL, OPT_KEY},
+	    {"set", required_argument, NULL, OPT_SET},
+	    {"ready-file", required_argument, NULL, OPT_READY},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *config = NULL;
 	int o;
@@ -238,13 +238,13 @@ int main(int argc, char **argv)
 	}
 	domains_reconcile(&cd);
 	l = (struct http_listen){
-		.unix_path = cd.cfg.unix_socket,
-		.tcp_host = cd.cfg.tcp_host,
-		.tcp_port = cd.cfg.tcp_port,
-		.tls_cert_pem = cert,
-		.tls_key_pem = key,
-		.max_connections = cd.cfg.max_connections,
-		.request_log = cd.cfg.request_log,
+	    .unix_path = cd.cfg.unix_socket,
+	    .tcp_host = cd.cfg.tcp_host,
+	    .tcp_port = cd.cfg.tcp_port,
+	    .tls_cert_pem = cert,
+	    .tls_key_pem = key,
+	    .max_connections = cd.cfg.max_connections,
+	    .request_log = cd.cfg.request_log,
 	};
 	rc = http_server_start(&cd.http, cd.loop, &l, api_handle, &cd, err, sizeof(err));
 	if (rc)
@@ -256,7 +256,9 @@ int main(int argc, char **argv)
 	log_info("serving: %u domains, %u tokens; unix %s; tcp %s:%u%s", cd.doms.n, cd.tokens.n,
 		 cd.cfg.unix_socket[0] ? cd.cfg.unix_socket : "off",
 		 cd.cfg.tcp_host[0] ? cd.cfg.tcp_host : "off", http_server_tcp_port(cd.http),
-		 cert ? " (TLS)" : cd.cfg.tcp_host[0] ? " (plain, loopback)" : "");
+		 cert		      ? " (TLS)"
+		 : cd.cfg.tcp_host[0] ? " (plain, loopback)"
+				      : "");
 	rc = write_ready_file();
 	if (rc)
 		log_warn("ready file %s: %s", ready_file, strerror(-rc));

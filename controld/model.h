@@ -36,12 +36,10 @@ int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned
 /* Applies a validated PATCH (vcpus, sched, pinning, memory_target_mib) to d. */
 int domain_apply_patch(struct controld *cd, struct domain *d, json_t *patch);
 int domain_device_add(struct controld *cd, struct domain *d, const char *kind, json_t *dev);
-int domain_device_remove(struct controld *cd, struct domain *d, const char *kind,
-			 const char *id);
+int domain_device_remove(struct controld *cd, struct domain *d, const char *kind, const char *id);
 int domain_pci_assign(struct controld *cd, struct domain *d, const char *bdf);
 int domain_pci_unassign(struct controld *cd, struct domain *d, const char *bdf);
-void domain_console_append(struct controld *cd, struct domain *d, const char *data,
-			   size_t len);
+void domain_console_append(struct controld *cd, struct domain *d, const char *data, size_t len);
 /* The console ring's contents, oldest first (malloc'd). */
 char *domain_console_text(const struct domain *d, size_t *len);
 int domains_load(struct controld *cd);

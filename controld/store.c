@@ -63,8 +63,7 @@ int store_write_blob(struct store *s, const char *path, const char *data, size_t
 	return rc;
 }
 
-static int blob_read_once(struct store *s, uint32_t t, const char *path, char **data,
-			  size_t *len)
+static int blob_read_once(struct store *s, uint32_t t, const char *path, char **data, size_t *len)
 {
 	char p[512], *v = NULL, *out = NULL, *end;
 	size_t total = 0;

@@ -22,8 +22,7 @@ struct store;
 struct store_ops {
 	/* *val is malloc'd and NUL-terminated. */
 	int (*read)(struct store *s, uint32_t txn, const char *path, char **val, size_t *len);
-	int (*write)(struct store *s, uint32_t txn, const char *path, const char *val,
-		     size_t len);
+	int (*write)(struct store *s, uint32_t txn, const char *path, const char *val, size_t len);
 	int (*rm)(struct store *s, uint32_t txn, const char *path);
 	/* *names is one malloc'd block (array then strings): free(*names) frees it all. */
 	int (*list)(struct store *s, uint32_t txn, const char *path, char ***names, unsigned *n);
@@ -46,13 +45,12 @@ static inline int store_read(struct store *s, uint32_t t, const char *p, char **
 {
 	return s->ops->read(s, t, p, v, l);
 }
-static inline int store_write(struct store *s, uint32_t t, const char *p, const char *v,
-			      size_t l)
+static inline int store_write(struct store *s, uint32_t t, const char *p, const char *v, size_t l)
 {
 	return s->ops->write(s, t, p, v, l);
 }
 int store_write_str(struct store *s, uint32_t t, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static inline int store_rm(struct store *s, uint32_t t, const char *p)
 {
 	return s->ops->rm(s, t, p);
@@ -68,7 +66,7 @@ int store_write_blob(struct store *s, const char *path, const char *data, size_t
 int store_read_blob(struct store *s, const char *path, char **data, size_t *len);
 
 /* The shipped backend. */
-int store_xs_open(uv_loop_t *loop, store_watch_fn fn, void *opaque, struct store **out,
-		  char *err, size_t errlen);
+int store_xs_open(uv_loop_t *loop, store_watch_fn fn, void *opaque, struct store **out, char *err,
+		  size_t errlen);
 
 #endif

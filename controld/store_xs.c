@@ -39,8 +39,7 @@ static int xs_op_read(struct store *s, uint32_t t, const char *path, char **val,
 	return 0;
 }
 
-static int xs_op_write(struct store *s, uint32_t t, const char *path, const char *val,
-		       size_t len)
+static int xs_op_write(struct store *s, uint32_t t, const char *path, const char *val, size_t len)
 {
 	errno = 0;
 	return xs_write(H(s), t, path, val, (unsigned)len) ? 0 : err_of();
@@ -88,7 +87,7 @@ static int xs_op_txn_end(struct store *s, uint32_t txn, bool abort)
 
 static int xs_op_set_owner(struct store *s, uint32_t t, const char *path, uint32_t domid)
 {
-	struct xs_permissions p = { .id = domid, .perms = XS_PERM_NONE };
+	struct xs_permissions p = {.id = domid, .perms = XS_PERM_NONE};
 
 	errno = 0;
 	return xs_set_permissions(H(s), t, path, &p, 1) ? 0 : err_of();
@@ -136,20 +135,20 @@ static void on_watch_fd(uv_poll_t *p, int status, int events)
 }
 
 static const struct store_ops xs_ops = {
-	.read = xs_op_read,
-	.write = xs_op_write,
-	.rm = xs_op_rm,
-	.list = xs_op_list,
-	.txn_start = xs_op_txn_start,
-	.txn_end = xs_op_txn_end,
-	.set_owner = xs_op_set_owner,
-	.watch = xs_op_watch,
-	.unwatch = xs_op_unwatch,
-	.close = xs_op_close,
+    .read = xs_op_read,
+    .write = xs_op_write,
+    .rm = xs_op_rm,
+    .list = xs_op_list,
+    .txn_start = xs_op_txn_start,
+    .txn_end = xs_op_txn_end,
+    .set_owner = xs_op_set_owner,
+    .watch = xs_op_watch,
+    .unwatch = xs_op_unwatch,
+    .close = xs_op_close,
 };
 
-int store_xs_open(uv_loop_t *loop, store_watch_fn fn, void *opaque, struct store **out,
-		  char *err, size_t errlen)
+int store_xs_open(uv_loop_t *loop, store_watch_fn fn, void *opaque, struct store **out, char *err,
+		  size_t errlen)
 {
 	struct store_xs *x = calloc(1, sizeof(*x));
 	const char *where = getenv("XENSTORED_PATH");

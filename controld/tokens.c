@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const scope_names[] = { "none", "read", "operate", "admin" };
+static const char *const scope_names[] = {"none", "read", "operate", "admin"};
 
 const char *scope_name(enum scope s)
 {
@@ -148,8 +148,7 @@ int tokens_load(struct controld *cd)
 {
 	char **names = NULL;
 	unsigned n = 0;
-	int rc = cd->store->ops->list(cd->store, STORE_NO_TXN, CONTROLD_ROOT "/tokens", &names,
-				      &n);
+	int rc = cd->store->ops->list(cd->store, STORE_NO_TXN, CONTROLD_ROOT "/tokens", &names, &n);
 
 	if (rc == -ENOENT)
 		return 0;

@@ -104,7 +104,7 @@ static int set_line(json_t *o, const char *key, char *v)
 		if (int_value(v, &n))
 			return -EINVAL;
 		return json_object_set_new(o,
-					   !strcmp(key, "memory")	     ? "memory_mib"
+					   !strcmp(key, "memory")	   ? "memory_mib"
 					   : !strcmp(key, "memory_target") ? "memory_target_mib"
 									   : key,
 					   json_integer(n));
@@ -128,8 +128,8 @@ static int set_line(json_t *o, const char *key, char *v)
 	if (!item)
 		return -EINVAL;
 	return json_array_append_new(list_of(o, !strcmp(key, "disk")  ? "disks"
-						 : !strcmp(key, "nic") ? "nics"
-								       : "pci"),
+						: !strcmp(key, "nic") ? "nics"
+								      : "pci"),
 				     item);
 }
 
@@ -145,7 +145,8 @@ json_t *domain_config_parse(const char *text, size_t len, char *err, size_t errl
 		json_error_t je;
 		o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 		if (!o || !json_is_object(o)) {
-			snprintf(err, errlen, "line %d: %s", je.line, o ? "not an object" : je.text);
+			snprintf(err, errlen, "line %d: %s", je.line,
+				 o ? "not an object" : je.text);
 			json_decref(o);
 			return NULL;
 		}

@@ -17,7 +17,7 @@
 
 enum exit_code {
 	EXIT_OK = 0,
-	EXIT_ERROR = 1,	     /* any other API error */
+	EXIT_ERROR = 1, /* any other API error */
 	EXIT_USAGE = 2,
 	EXIT_NOT_FOUND = 3,  /* 404 */
 	EXIT_CONFLICT = 4,   /* 409, 412: wrong state, name taken, changed meanwhile */
@@ -177,8 +177,8 @@ static int report_error(const struct reply *r)
 		fprintf(stderr, "keel: %s: %s%s%s%s\n",
 			json_string_value(json_object_get(p, "title")),
 			json_string_value(json_object_get(p, "detail"))
-				? json_string_value(json_object_get(p, "detail"))
-				: "",
+			    ? json_string_value(json_object_get(p, "detail"))
+			    : "",
 			field ? " (" : "", field ? field : "", field ? ")" : "");
 	} else {
 		fprintf(stderr, "keel: HTTP %ld\n", r->status);
@@ -262,10 +262,11 @@ static int cmd_list(int argc, char **argv)
 	/* Every page, following next_cursor. */
 	do {
 		json_t *page;
-		char *es = state ? escape_path(state) : NULL, *ep = prefix ? escape_path(prefix) : NULL;
+		char *es = state ? escape_path(state) : NULL,
+		     *ep = prefix ? escape_path(prefix) : NULL;
 		char *ec = cursor ? escape_path(cursor) : NULL;
-		snprintf(path, sizeof(path), "/v1/domains?limit=500%s%s%s%s%s%s", es ? "&state=" : "",
-			 es ? es : "", ep ? "&name_prefix=" : "", ep ? ep : "",
+		snprintf(path, sizeof(path), "/v1/domains?limit=500%s%s%s%s%s%s",
+			 es ? "&state=" : "", es ? es : "", ep ? "&name_prefix=" : "", ep ? ep : "",
 			 ec ? "&cursor=" : "", ec ? ec : "");
 		free(es);
 		free(ep);
@@ -288,13 +289,14 @@ static int cmd_list(int argc, char **argv)
 		} else {
 			printf("%-24s %-14s %6s %6s %9s  %s\n", "NAME", "STATE", "DOMID", "VCPUS",
 			       "MEM(MiB)", "ID");
-			json_array_foreach(all, i, d) {
+			json_array_foreach(all, i, d)
+			{
 				char domid[16] = "-";
 				if (json_is_integer(json_object_get(d, "domid")))
 					snprintf(domid, sizeof(domid), "%lld", num(d, "domid"));
 				printf("%-24s %-14s %6s %6lld %9lld  %s\n", str(d, "name"),
-				       str(d, "state"), domid, num(d, "vcpus"), num(d, "memory_mib"),
-				       str(d, "id"));
+				       str(d, "state"), domid, num(d, "vcpus"),
+				       num(d, "memory_mib"), str(d, "id"));
 			}
 		}
 	}
@@ -451,7 +453,8 @@ static int cmd_delete(const char *name)
 	struct reply r;
 	int rc;
 
-	if ((rc = domain_path(name, "", path, sizeof(path))) || (rc = call("DELETE", path, NULL, &r)))
+	if ((rc = domain_path(name, "", path, sizeof(path))) ||
+	    (rc = call("DELETE", path, NULL, &r)))
 		return rc;
 	rc = r.status >= 400 ? report_error(&r) : 0;
 	reply_free(&r);
@@ -516,7 +519,7 @@ static int cmd_console(int argc, char **argv)
 	reply_free(&r);
 	if (follow) {
 		struct curl_slist *hdrs;
-		struct console_stream cs = { { NULL, 0 } };
+		struct console_stream cs = {{NULL, 0}};
 		CURL *c;
 		strncat(path, "/stream", sizeof(path) - strlen(path) - 1);
 		c = new_handle(path, url, sizeof(url), &hdrs);
@@ -547,12 +550,12 @@ static int cmd_pci(int argc, char **argv)
 		if (opt.json)
 			print_json(json_object_get(out, "items"));
 		else {
-			printf("%-13s %-7s %-7s %-9s %-10s %s\n", "BDF", "VENDOR", "DEVICE", "CLASS",
-			       "DRIVER", "ASSIGNED TO");
+			printf("%-13s %-7s %-7s %-9s %-10s %s\n", "BDF", "VENDOR", "DEVICE",
+			       "CLASS", "DRIVER", "ASSIGNED TO");
 			json_array_foreach(json_object_get(out, "items"), i, d)
-				printf("%-13s %-7s %-7s %-9s %-10s %s\n", str(d, "bdf"),
-				       str(d, "vendor"), str(d, "device"), str(d, "class"),
-				       str(d, "driver"), str(d, "assigned_to"));
+			    printf("%-13s %-7s %-7s %-9s %-10s %s\n", str(d, "bdf"),
+				   str(d, "vendor"), str(d, "device"), str(d, "class"),
+				   str(d, "driver"), str(d, "assigned_to"));
 		}
 		json_decref(out);
 		return 0;
@@ -615,8 +618,8 @@ static int cmd_token(int argc, char **argv)
 			print_json(json_object_get(out, "items"));
 		else
 			json_array_foreach(json_object_get(out, "items"), i, t)
-				printf("%s  %-8s %-24s %s\n", str(t, "id"), str(t, "scope"),
-				       str(t, "name"), str(t, "created_at"));
+			    printf("%s  %-8s %-24s %s\n", str(t, "id"), str(t, "scope"),
+				   str(t, "name"), str(t, "created_at"));
 		json_decref(out);
 		return 0;
 	}
@@ -642,7 +645,8 @@ static void usage(FILE *f)
 		"  show DOMAIN                         one domain as JSON\n"
 		"  create FILE                         from a domain config file ('-': stdin)\n"
 		"  start|pause|unpause|destroy DOMAIN\n"
-		"  shutdown|reboot [-t SECONDS] [-n] DOMAIN   graceful; -n: print the job id, do not wait\n"
+		"  shutdown|reboot [-t SECONDS] [-n] DOMAIN   graceful; -n: print the job id, do "
+		"not wait\n"
 		"  delete DOMAIN\n"
 		"  console [-f] DOMAIN                 recent output; -f: then follow it live\n"
 		"  host                                CPUs, memory, hypervisor\n"
@@ -656,10 +660,10 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 'S' }, { "url", required_argument, NULL, 'U' },
-		{ "token", required_argument, NULL, 'T' },  { "json", no_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },	    { "insecure", no_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },	    { NULL, 0, NULL, 0 },
+	    {"socket", required_argument, NULL, 'S'}, {"url", required_argument, NULL, 'U'},
+	    {"token", required_argument, NULL, 'T'},  {"json", no_argument, NULL, 'j'},
+	    {"quiet", no_argument, NULL, 'q'},	      {"insecure", no_argument, NULL, 'k'},
+	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
 	};
 	const char *cmd;
 	int o, rc;

@@ -53,13 +53,12 @@ static void save(struct hv_double *h)
 		struct ddom *d = &h->doms[i];
 		if (d->used)
 			json_array_append_new(
-				arr, json_pack("{s:i, s:i, s:i, s:i, s:i, s:I, s:I, s:b, s:b}",
-					       "domid", (int)d->domid, "state", (int)d->state,
-					       "reason", (int)d->reason, "max_vcpus",
-					       (int)d->max_vcpus, "online", (int)d->online,
-					       "mem_mib", (json_int_t)d->mem_mib, "target_kib",
-					       (json_int_t)d->target_kib, "booted", d->booted,
-					       "ignore_shutdown", d->ignore_shutdown));
+			    arr, json_pack("{s:i, s:i, s:i, s:i, s:i, s:I, s:I, s:b, s:b}", "domid",
+					   (int)d->domid, "state", (int)d->state, "reason",
+					   (int)d->reason, "max_vcpus", (int)d->max_vcpus, "online",
+					   (int)d->online, "mem_mib", (json_int_t)d->mem_mib,
+					   "target_kib", (json_int_t)d->target_kib, "booted",
+					   d->booted, "ignore_shutdown", d->ignore_shutdown));
 	}
 	json_t *o = json_pack("{s:i, s:o}", "next_domid", (int)h->next_domid, "doms", arr);
 	f = fopen(h->state_file, "w");
@@ -78,13 +77,15 @@ static void load(struct hv_double *h)
 	if (!o)
 		return;
 	h->next_domid = (uint32_t)json_integer_value(json_object_get(o, "next_domid"));
-	json_array_foreach(json_object_get(o, "doms"), i, d) {
+	json_array_foreach(json_object_get(o, "doms"), i, d)
+	{
 		uint32_t id = (uint32_t)json_integer_value(json_object_get(d, "domid"));
 		struct ddom *x = &h->doms[id % MAX_DOMS];
 		x->used = true;
 		x->domid = id;
 		x->state = (enum hv_dom_state)json_integer_value(json_object_get(d, "state"));
-		x->reason = (enum hv_shutdown_reason)json_integer_value(json_object_get(d, "reason"));
+		x->reason =
+		    (enum hv_shutdown_reason)json_integer_value(json_object_get(d, "reason"));
 		x->max_vcpus = (unsigned)json_integer_value(json_object_get(d, "max_vcpus"));
 		x->online = (unsigned)json_integer_value(json_object_get(d, "online"));
 		x->mem_mib = (uint64_t)json_integer_value(json_object_get(d, "mem_mib"));
@@ -169,7 +170,7 @@ static int d_destroy(struct hv *hv, uint32_t domid)
 static void boot_messages(struct hv_double *h, struct ddom *d)
 {
 	char line[160];
-	struct hv_event ev = { .type = HV_EV_CONSOLE, .domid = d->domid };
+	struct hv_event ev = {.type = HV_EV_CONSOLE, .domid = d->domid};
 	int n = snprintf(line, sizeof(line),
 			 "Linux version 6.1.0 (keel test double guest %u)\n"
 			 "Booting paravirtualized kernel on Xen PVH\n"
@@ -283,26 +284,26 @@ static void d_close(struct hv *hv)
 }
 
 static const struct hv_ops double_ops = {
-	.host_info = d_host_info,
-	.domain_create = d_create,
-	.domain_destroy = d_destroy,
-	.domain_pause = d_pause,
-	.domain_unpause = d_unpause,
-	.domain_info = d_info,
-	.set_vcpus_online = d_vcpus,
-	.set_sched = d_sched,
-	.pin_vcpu = d_pin,
-	.set_memory_target = d_mem,
-	.pci_assign = d_pci,
-	.pci_unassign = d_pci,
-	.close = d_close,
+    .host_info = d_host_info,
+    .domain_create = d_create,
+    .domain_destroy = d_destroy,
+    .domain_pause = d_pause,
+    .domain_unpause = d_unpause,
+    .domain_info = d_info,
+    .set_vcpus_online = d_vcpus,
+    .set_sched = d_sched,
+    .pin_vcpu = d_pin,
+    .set_memory_target = d_mem,
+    .pci_assign = d_pci,
+    .pci_unassign = d_pci,
+    .close = d_close,
 };
 
 static void on_guest_acts(uv_timer_t *t)
 {
 	struct ddom *d = t->data;
 	struct hv_double *h = the_double;
-	struct hv_event ev = { .type = HV_EV_DOMAIN_SHUTDOWN };
+	struct hv_event ev = {.type = HV_EV_DOMAIN_SHUTDOWN};
 
 	if (!h || !d->used)
 		return;

@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (out) {
 		uint64_t v = (uint64_t)json_integer_value(json_object_get(out, "vcpus"));
 		uint64_t mx = (uint64_t)json_integer_value(json_object_get(out, "max_vcpus"));
-		if (v < 1 || v > mx || mx > DOM_MAX_VCPUS || !json_is_object(json_object_get(out, "boot")))
+		if (v < 1 || v > mx || mx > DOM_MAX_VCPUS ||
+		    !json_is_object(json_object_get(out, "boot")))
 			abort();
 		json_decref(out);
 	}

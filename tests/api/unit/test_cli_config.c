@@ -23,8 +23,8 @@ static void test_file(void **state)
 	assert_non_null(o);
 	assert_string_equal(json_string_value(json_object_get(o, "name")), "web1");
 	assert_int_equal(json_integer_value(json_object_get(o, "memory_mib")), 512);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "boot"), "cmdline")),
-			    "a=b c");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(o, "boot"), "cmdline")), "a=b c");
 	d = json_array_get(json_object_get(o, "disks"), 1);
 	assert_string_equal(json_string_value(json_object_get(d, "path")), "/img/b.iso");
 	assert_true(json_is_true(json_object_get(d, "readonly")));
@@ -59,8 +59,8 @@ static void test_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_file),
-		cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_file),
+	    cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

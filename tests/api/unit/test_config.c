@@ -23,9 +23,10 @@ static void test_settings(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(parse(&c, "# comment\n\nlisten = 127.0.0.1:8443\n"
-				   "tls_cert=/etc/keel/cert.pem\n  shutdown_timeout = 30  \n"
-				   "request_log = off\nlog_level = debug\n",
+	assert_int_equal(parse(&c,
+			       "# comment\n\nlisten = 127.0.0.1:8443\n"
+			       "tls_cert=/etc/keel/cert.pem\n  shutdown_timeout = 30  \n"
+			       "request_log = off\nlog_level = debug\n",
 			       err),
 			 0);
 	assert_string_equal(c.tcp_host, "127.0.0.1");
@@ -76,9 +77,9 @@ static void test_sample(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_settings),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_sample),
+	    cmocka_unit_test(test_settings),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_sample),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,15 +35,15 @@ static void test_create_defaults(void **state)
 	assert_int_equal(json_integer_value(json_object_get(s, "memory_target_mib")), 512);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "sched"), "weight")),
 			 256);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(s, "boot"), "cmdline")),
-			    "");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(s, "boot"), "cmdline")), "");
 	assert_int_equal(json_array_size(json_object_get(s, "disks")), 0);
 	json_decref(s);
 }
 
 static void expect_error(const char *body, const char *pointer)
 {
-	struct verr e = { "", "" };
+	struct verr e = {"", ""};
 	json_t *s = create(body, &e);
 
 	if (s)
@@ -65,7 +65,8 @@ static void test_create_errors(void **state)
 	expect_error("{\"name\":\"w\",\"vcpus\":true,\"memory_mib\":512," BOOT "}", "/vcpus");
 	expect_error("{\"name\":\"w\",\"vcpus\":-1,\"memory_mib\":512," BOOT "}", "/vcpus");
 	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":15," BOOT "}", "/memory_mib");
-	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64,\"memory_target_mib\":65," BOOT "}",
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64,\"memory_target_mib\":65," BOOT
+		     "}",
 		     "/memory_target_mib");
 	expect_error("{\"name\":\"-w\",\"vcpus\":1,\"memory_mib\":64," BOOT "}", "/name");
 	/* jansson refuses NUL escapes outright. */
@@ -77,21 +78,24 @@ static void test_create_errors(void **state)
 	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT
 		     ",\"disks\":[{\"id\":\"xvda\",\"path\":\"/a\",\"format\":\"vmdk\"}]}",
 		     "/disks/0/format");
-	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT ",\"disks\":{}}", "/disks");
-	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT ",\"nics\":[{\"id\":\"8\"}]}",
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT ",\"disks\":{}}",
+		     "/disks");
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT
+		     ",\"nics\":[{\"id\":\"8\"}]}",
 		     "/nics/0/id");
 	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT
 		     ",\"nics\":[{\"id\":\"0\",\"bridge\":\"a b\"}]}",
 		     "/nics/0/bridge");
-	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT ",\"pinning\":[[0],[1]]}",
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT
+		     ",\"pinning\":[[0],[1]]}",
 		     "/pinning");
 }
 
 static void test_patch(void **state)
 {
 	struct verr e;
-	json_t *spec = create("{\"name\":\"w\",\"vcpus\":2,\"max_vcpus\":4,\"memory_mib\":512," BOOT "}",
-			      &e);
+	json_t *spec =
+	    create("{\"name\":\"w\",\"vcpus\":2,\"max_vcpus\":4,\"memory_mib\":512," BOOT "}", &e);
 	json_t *p;
 
 	(void)state;
@@ -158,9 +162,9 @@ static void test_action_options(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_create_defaults), cmocka_unit_test(test_create_errors),
-		cmocka_unit_test(test_patch),		cmocka_unit_test(test_checks),
-		cmocka_unit_test(test_action_options),
+	    cmocka_unit_test(test_create_defaults), cmocka_unit_test(test_create_errors),
+	    cmocka_unit_test(test_patch),	    cmocka_unit_test(test_checks),
+	    cmocka_unit_test(test_action_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

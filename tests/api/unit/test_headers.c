@@ -11,8 +11,9 @@
 
 #include "../../../api/headers.h"
 
-#define TOK "keel_0123456789abcdef_" \
-	    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+#define TOK                                                                                        \
+	"keel_0123456789abcdef_"                                                                   \
+	"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 
 static void test_bearer(void **state)
 {
@@ -46,15 +47,17 @@ static void test_token(void **state)
 	assert_int_equal(strlen(secret), 64);
 	assert_int_equal(token_parse("keel_0123456789abcdef_00", id, secret), -EINVAL);
 	assert_int_equal(token_parse(TOK "0", id, secret), -EINVAL);
-	assert_int_equal(token_parse("keex_0123456789abcdef_"
-				     "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
-				     id, secret),
-			 -EINVAL);
+	assert_int_equal(
+	    token_parse("keex_0123456789abcdef_"
+			"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+			id, secret),
+	    -EINVAL);
 	/* Upper-case hex is not what controld issues. */
-	assert_int_equal(token_parse("keel_0123456789ABCDEF_"
-				     "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
-				     id, secret),
-			 -EINVAL);
+	assert_int_equal(
+	    token_parse("keel_0123456789ABCDEF_"
+			"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+			id, secret),
+	    -EINVAL);
 	assert_int_equal(token_parse("", id, secret), -EINVAL);
 }
 
@@ -120,9 +123,9 @@ static void test_uint_param(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bearer),	  cmocka_unit_test(test_token),
-		cmocka_unit_test(test_etag),	  cmocka_unit_test(test_idem_key),
-		cmocka_unit_test(test_uint_param),
+	    cmocka_unit_test(test_bearer),     cmocka_unit_test(test_token),
+	    cmocka_unit_test(test_etag),       cmocka_unit_test(test_idem_key),
+	    cmocka_unit_test(test_uint_param),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
