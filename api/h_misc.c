@@ -309,7 +309,7 @@ void h_events(struct api_call *c)
 		str_copy(f.domain_id, d->id, sizeof(f.domain_id));
 	}
 	if (watch) {
-		if (c->req->scope < SCOPE_ADMIN && !c->req->is_unix) {
+		if (c->req->scope < SCOPE_ADMIN) {
 			problem(c->resp, 403, "forbidden", "Insufficient scope", "watch",
 				"watching store paths needs a token with scope 'admin'");
 			return;

@@ -103,8 +103,9 @@ static enum scope authenticate(struct api_call *c, bool *bad)
 	enum scope s;
 
 	*bad = false;
-	if (c->req->is_unix) {
-		str_copy(c->req->principal, "unix", sizeof(c->req->principal));
+	/* Root on the local socket is the admin who bootstraps tokens; anyone else needs one. */
+	if (c->req->is_unix && c->req->peer_uid == 0) {
+		str_copy(c->req->principal, "unix:root", sizeof(c->req->principal));
 		return SCOPE_ADMIN;
 	}
 	if (!h)

@@ -94,7 +94,7 @@ struct idem_entry {
 	size_t body_len;
 	char location[128];
 	char etag[32];
-	uint64_t expires_mono;
+	uint64_t expires_wall;
 };
 
 struct idem {

@@ -253,6 +253,18 @@ static enum MHD_Result simple_error(struct listener *l, struct MHD_Connection *c
 	return queue_response(l, conn, ctx, &r);
 }
 
+static int peer_uid(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (!ci || getsockopt(ci->connect_fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
+		return -1;
+	return (int)cred.uid;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -309,6 +321,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	req.body = ctx->buf ? ctx->buf : "";
 	req.body_len = ctx->len;
 	req.is_unix = l->is_unix;
+	req.peer_uid = l->is_unix ? peer_uid(conn) : -1;
 	req.conn = conn;
 	memcpy(req.request_id, ctx->request_id, sizeof(req.request_id));
 	if (memchr(req.body, '\0', req.body_len))

@@ -24,6 +24,7 @@ struct http_request {
 	const char *body; /* NUL-terminated copy, body_len bytes */
 	size_t body_len;
 	bool is_unix;	     /* arrived on the local Unix socket */
+	int peer_uid;	     /* the Unix peer's uid (SO_PEERCRED); -1 on TCP or unknown */
 	char request_id[24]; /* also sent back as X-Request-Id */
 	void *conn;	     /* the MHD connection, for http_header/http_query */
 	int scope;	     /* filled in by the API layer's authentication */

@@ -232,6 +232,7 @@ int main(int argc, char **argv)
 	rc = tokens_load(&cd);
 	rc = rc ?: domains_load(&cd);
 	rc = rc ?: jobs_load(&cd);
+	rc = rc ?: idem_load(&cd);
 	if (rc) {
 		snprintf(err, sizeof(err), "loading state from the store: %s", strerror(-rc));
 		goto fail;

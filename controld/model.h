@@ -74,6 +74,7 @@ void sha256_hex(const void *data, size_t len, char out[65]);
 struct idem_entry *idem_find(struct controld *cd, const char *key_hash);
 void idem_put(struct controld *cd, const char *key_hash, const char *fingerprint, int status,
 	      const char *body, size_t body_len, const char *location, const char *etag);
+int idem_load(struct controld *cd);
 void idem_free(struct controld *cd);
 
 #endif

@@ -675,6 +675,9 @@ def t_restart(ctx):
     ctx.d.start()
     c.port = ctx.d.port
     ctx.admin.port = ctx.read.port = ctx.operate.port = ctx.d.port
+    # An Idempotency-Key's promise outlives the restart.
+    st, h, replay = c.req("POST", "/v1/domains", domain_body("idem1"), headers={"Idempotency-Key": "k-1"})
+    assert st == 201 and h.get("Idempotent-Replayed") == "true", (st, h)
     after = c.req("GET", "/v1/domains/keeper")[2]
     assert after["state"] == "running" and after["domid"] == before["domid"], (before, after)
     assert after["id"] == before["id"]
