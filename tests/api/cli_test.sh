@@ -83,6 +83,13 @@ check tcp-forbidden 5 "$keel" --url "http://127.0.0.1:$port" --token "$tok" dest
 check tcp-no-token 5 env -u KEEL_TOKEN "$keel" --url "http://127.0.0.1:$port" list
 check destroy-stopped 4 "$keel" destroy web1
 check delete 0 "$keel" delete web1
+# Only root is trusted on the Unix socket: anyone else who can reach it needs a token.
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+  chmod 755 "$work" && chmod 666 "$work/s.sock"
+  check unix-nonroot-needs-token 5 setpriv --reuid=65534 --regid=65534 --clear-groups "$keel" list
+  check unix-nonroot-with-token 0 setpriv --reuid=65534 --regid=65534 --clear-groups "$keel" --token "$tok" list
+  chmod 600 "$work/s.sock" && chmod 700 "$work"
+fi
 check unreachable 6 "$keel" --socket "$work/none.sock" list
 check usage 2 "$keel" frobnicate
 echo "$pass passed, $fail failed"

@@ -666,8 +666,13 @@ def t_restart(ctx):
     c.req("POST", "/v1/domains/slow/actions/start")
     st, _, job = c.req("POST", "/v1/domains/slow/actions/shutdown", {"timeout_s": 60})
     assert st == 202
+    # SIGTERM ends open event streams and exits well before the drain deadline.
+    stream = Sse(ctx.unix, "/v1/events")
+    t0 = time.time()
     rc = ctx.d.stop()
     assert rc == 0, f"controld exited {rc} on SIGTERM"
+    assert time.time() - t0 < 2.5, "draining waited for an event stream"
+    stream.close()
     if ctx.d.store:
         # The store restarts too: the state is in its database.
         assert ctx.d.store.stop() == 0
