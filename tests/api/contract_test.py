@@ -541,6 +541,26 @@ def t_lifecycle(ctx):
         s.close()
 
 
+def t_guest_events(ctx):
+    """Hypervisor events: a guest that crashes or powers itself off."""
+    c = ctx.admin
+    events = Sse(ctx.unix, "/v1/events?types=domain")
+    c.req("POST", "/v1/domains", domain_body("crashy", boot={"type": "pvh", "kernel": "/k", "cmdline": "test.crash"}))
+    c.req("POST", "/v1/domains", domain_body("halty", boot={"type": "pvh", "kernel": "/k", "cmdline": "test.halt"}))
+    assert c.req("POST", "/v1/domains/crashy/actions/start")[0] == 200
+    assert c.req("POST", "/v1/domains/halty/actions/start")[0] == 200
+    events.wait(lambda e: e["event"] == "domain.state" and e["json"]["name"] == "crashy" and e["json"]["to"] == "crashed")
+    events.wait(lambda e: e["event"] == "domain.state" and e["json"]["name"] == "halty"
+                and e["json"]["from"] == "running" and e["json"]["to"] == "stopped")
+    d = c.req("GET", "/v1/domains/crashy")[2]
+    assert d["state"] == "crashed" and d["domid"] is None
+    st, _, js = c.req("POST", "/v1/domains/crashy/actions/pause")
+    check_problem(st, js, 409)
+    assert c.req("DELETE", "/v1/domains/crashy")[0] == 204
+    assert c.req("DELETE", "/v1/domains/halty")[0] == 204
+    events.close()
+
+
 def t_pci(ctx):
     c = ctx.admin
     st, _, lst = c.req("GET", "/v1/host/pci")
@@ -752,7 +772,8 @@ def t_coverage(ctx):
     assert not missing, f"operations never exercised successfully: {missing}"
 
 
-TESTS = [t_health_and_auth, t_tokens, t_create_validation, t_list_get_patch, t_lifecycle, t_pci,
+TESTS = [t_health_and_auth, t_tokens, t_create_validation, t_list_get_patch, t_lifecycle,
+         t_guest_events, t_pci,
          t_jobs_events_metrics, t_idempotency, t_limits, t_restart, t_shipped_refuses, t_tls,
          t_coverage]
 

@@ -5,7 +5,8 @@
  * outlive a controld restart, as real domains do. Its guests behave like Linux guests:
  * they print a few console lines when first unpaused and, through a store watch, honour
  * control/shutdown ~50 ms after it is written, unless their cmdline has
- * "test.ignore_shutdown".
+ * "test.ignore_shutdown". With "test.crash" or "test.halt" in the cmdline a guest crashes
+ * or powers itself off ~50 ms after it first runs (hypervisor events controld must handle).
  */
 #include "../../../controld/hv_backend.h"
 
@@ -26,6 +27,7 @@ struct ddom {
 	uint64_t mem_mib, target_kib;
 	bool booted;
 	bool ignore_shutdown;
+	int on_boot; /* -1, or the hv_shutdown_reason the guest ends with on its own */
 	uv_timer_t timer;
 	bool timer_init;
 	enum hv_shutdown_reason pending;
@@ -142,6 +144,10 @@ static int d_create(struct hv *hv, const struct hv_domain_config *cfg, uint32_t 
 		d->mem_mib = cfg->memory_mib;
 		d->target_kib = cfg->memory_mib * 1024;
 		d->ignore_shutdown = cfg->cmdline && strstr(cfg->cmdline, "test.ignore_shutdown");
+		d->on_boot = !cfg->cmdline			    ? -1
+			     : strstr(cfg->cmdline, "test.crash") ? HV_SHUTDOWN_CRASH
+			     : strstr(cfg->cmdline, "test.halt")  ? HV_SHUTDOWN_POWEROFF
+								  : -1;
 		*domid = id;
 		save(h);
 		return 0;
@@ -182,6 +188,19 @@ static void boot_messages(struct hv_double *h, struct ddom *d)
 	h->base.event(h->base.event_opaque, &ev);
 }
 
+static void on_guest_acts(uv_timer_t *t);
+
+static void guest_acts_soon(struct hv_double *h, struct ddom *d, enum hv_shutdown_reason r)
+{
+	d->pending = r;
+	if (!d->timer_init) {
+		uv_timer_init(h->loop, &d->timer);
+		d->timer_init = true;
+	}
+	d->timer.data = d;
+	uv_timer_start(&d->timer, on_guest_acts, 50, 0);
+}
+
 static int d_pause(struct hv *hv, uint32_t domid)
 {
 	struct ddom *d = get(hv, domid);
@@ -204,6 +223,9 @@ static int d_unpause(struct hv *hv, uint32_t domid)
 	if (!d->booted) {
 		d->booted = true;
 		boot_messages((struct hv_double *)hv, d);
+		if (d->on_boot >= 0)
+			guest_acts_soon((struct hv_double *)hv, d,
+					(enum hv_shutdown_reason)d->on_boot);
 	}
 	save((struct hv_double *)hv);
 	return 0;
@@ -334,14 +356,9 @@ void backends_store_watch(const char *path, const char *token)
 		return;
 	if (!strcmp(val, "poweroff") || !strcmp(val, "reboot")) {
 		/* The guest acknowledges by clearing the node, then shuts down. */
-		d->pending = !strcmp(val, "reboot") ? HV_SHUTDOWN_REBOOT : HV_SHUTDOWN_POWEROFF;
 		h->store->ops->write(h->store, 0, path, "", 0);
-		if (!d->timer_init) {
-			uv_timer_init(h->loop, &d->timer);
-			d->timer_init = true;
-		}
-		d->timer.data = d;
-		uv_timer_start(&d->timer, on_guest_acts, 50, 0);
+		guest_acts_soon(h, d,
+				!strcmp(val, "reboot") ? HV_SHUTDOWN_REBOOT : HV_SHUTDOWN_POWEROFF);
 	}
 	free(val);
 }
