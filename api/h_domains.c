@@ -30,42 +30,6 @@ static void send_domain(struct api_call *c, struct domain *d, int status)
 }
 #define LIST_MAX 500
 
-static bool state_in(const char *list, enum dom_state st)
-{
-	const char *name = dom_state_name(st);
-	size_t n = strlen(name);
-
-	for (const char *p = list; *p;) {
-		size_t len = strcspn(p, ",");
-		if (len == n && !strncmp(p, name, n))
-			return true;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return false;
-}
-
-static int check_state_list(const char *list)
-{
-	enum dom_state st;
-	char one[32];
-
-	for (const char *p = list;;) {
-		size_t len = strcspn(p, ",");
-		if (!len || len >= sizeof(one))
-			return -EINVAL;
-		memcpy(one, p, len);
-		one[len] = '\0';
-		if (dom_state_parse(one, &st))
-			return -EINVAL;
-		p += len;
-		if (!*p)
-			return 0;
-		p++;
-	}
-}
-
 void h_domains_list(struct api_call *c)
 {
 	static const char *const allowed[] = {"state", "name_prefix", "limit", "cursor", NULL};
@@ -89,7 +53,12 @@ void h_domains_list(struct api_call *c)
 			"limit must be an integer from 1 to %d", LIST_MAX);
 		return;
 	}
-	if (state && check_state_list(state)) {
+	const char *states[5];
+	unsigned state_mask = 0;
+
+	for (unsigned k = 0; k < 5; k++)
+		states[k] = dom_state_name((enum dom_state)k);
+	if (state && parse_name_list(state, states, 5, &state_mask)) {
 		problem(c->resp, 400, "invalid-query", "Invalid query parameter", "state",
 			"state must be a comma-separated list of: stopped, running, paused, "
 			"shutting_down, crashed");
@@ -116,7 +85,7 @@ void h_domains_list(struct api_call *c)
 		size_t jl;
 		if (prefix && strncmp(name, prefix, plen))
 			continue;
-		if (state && !state_in(state, d->state))
+		if (state && !(state_mask & (1u << d->state)))
 			continue;
 		total++;
 		if (cursor && strcmp(name, cursor) <= 0)

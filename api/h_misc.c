@@ -244,43 +244,6 @@ void h_job_get(struct api_call *c)
 	resp_json(c->resp, 200, job_to_json(j));
 }
 
-static bool check_store_path(const char *s)
-{
-	if (s[0] != '/')
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || strchr("/_-@.", *s)))
-			return false;
-	return true;
-}
-
-static int parse_types(const char *s, unsigned *mask)
-{
-	static const struct {
-		const char *name;
-		unsigned bit;
-	} t[] = {
-	    {"domain", EV_DOMAIN}, {"job", EV_JOB}, {"store", EV_STORE}, {"console", EV_CONSOLE}};
-
-	*mask = 0;
-	for (const char *p = s;;) {
-		size_t len = strcspn(p, ",");
-		bool ok = false;
-		for (unsigned i = 0; i < ARRAY_SIZE(t); i++)
-			if (len == strlen(t[i].name) && !strncmp(p, t[i].name, len)) {
-				*mask |= t[i].bit;
-				ok = true;
-			}
-		if (!ok)
-			return -EINVAL;
-		p += len;
-		if (!*p)
-			return 0;
-		p++;
-	}
-}
-
 void h_events(struct api_call *c)
 {
 	static const char *const allowed[] = {"types", "domain", "watch", NULL};
@@ -295,7 +258,10 @@ void h_events(struct api_call *c)
 
 	if (api_query_only(c, allowed))
 		return;
-	if (types && parse_types(types, &f.type_mask)) {
+	/* The order of EV_* bits. */
+	static const char *const types_names[] = {"domain", "job", "store", "console"};
+
+	if (types && parse_name_list(types, types_names, 4, &f.type_mask)) {
 		problem(c->resp, 400, "invalid-query", "Invalid query parameter", "types",
 			"types is a comma-separated list of: domain, job, store, console");
 		return;
@@ -314,24 +280,7 @@ void h_events(struct api_call *c)
 				"watching store paths needs a token with scope 'admin'");
 			return;
 		}
-		for (const char *p = watch; *p && f.nwatch < EVENTS_MAX_WATCHES + 1;) {
-			size_t len = strcspn(p, ",");
-			if (f.nwatch == EVENTS_MAX_WATCHES || !len || len > 255) {
-				f.nwatch = EVENTS_MAX_WATCHES + 1;
-				break;
-			}
-			memcpy(f.watch[f.nwatch], p, len);
-			f.watch[f.nwatch][len] = '\0';
-			if (!check_store_path(f.watch[f.nwatch])) {
-				f.nwatch = EVENTS_MAX_WATCHES + 1;
-				break;
-			}
-			f.nwatch++;
-			p += len;
-			if (*p)
-				p++;
-		}
-		if (f.nwatch > EVENTS_MAX_WATCHES || !f.nwatch) {
+		if (parse_watch_list(watch, f.watch, EVENTS_MAX_WATCHES, &f.nwatch)) {
 			problem(
 			    c->resp, 400, "invalid-query", "Invalid query parameter", "watch",
 			    "watch is a comma-separated list of at most %d absolute store paths "

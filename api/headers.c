@@ -128,3 +128,53 @@ int parse_uint_param(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	*out = v;
 	return 0;
 }
+
+int parse_name_list(const char *s, const char *const names[], unsigned n, unsigned *mask)
+{
+	*mask = 0;
+	if (n > 32)
+		return -EINVAL;
+	for (const char *p = s;;) {
+		size_t len = strcspn(p, ",");
+		bool ok = false;
+
+		for (unsigned i = 0; i < n; i++)
+			if (len && len == strlen(names[i]) && !strncmp(p, names[i], len)) {
+				*mask |= 1u << i;
+				ok = true;
+			}
+		if (!ok)
+			return -EINVAL;
+		p += len;
+		if (!*p)
+			return 0;
+		p++; /* the comma: an item must follow */
+	}
+}
+
+static bool store_path_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '/' || c == '_' || c == '-' || c == '@' || c == '.';
+}
+
+int parse_watch_list(const char *s, char out[][WATCH_PATH_MAX], unsigned max, unsigned *n)
+{
+	*n = 0;
+	for (const char *p = s;;) {
+		size_t len = strcspn(p, ",");
+
+		if (*n == max || !len || len >= WATCH_PATH_MAX || p[0] != '/')
+			return -EINVAL;
+		for (size_t i = 0; i < len; i++)
+			if (!store_path_char(p[i]))
+				return -EINVAL;
+		memcpy(out[*n], p, len);
+		out[*n][len] = '\0';
+		(*n)++;
+		p += len;
+		if (!*p)
+			return 0;
+		p++;
+	}
+}

@@ -27,4 +27,13 @@ int idem_key_valid(const char *k);
 /* A decimal in [min, max], no sign, no spaces, no leading zeros beyond "0". */
 int parse_uint_param(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/*
+ * A comma-separated list of names from names[0..n-1] (n <= 32): bit i of *mask is set for
+ * names[i]. No empty items, no spaces, no unknown names.
+ */
+int parse_name_list(const char *s, const char *const names[], unsigned n, unsigned *mask);
+/* A comma-separated list of 1..max absolute store paths ([A-Za-z0-9/_@.-], < 256 bytes each). */
+#define WATCH_PATH_MAX 256
+int parse_watch_list(const char *s, char out[][WATCH_PATH_MAX], unsigned max, unsigned *n);
+
 #endif

@@ -22,7 +22,7 @@ struct event_filter {
 	unsigned type_mask; /* EV_* bits; 0 = all but console */
 	char domain_id[37]; /* "" = every domain */
 	unsigned nwatch;
-	char watch[EVENTS_MAX_WATCHES][256];
+	char watch[EVENTS_MAX_WATCHES][256]; /* WATCH_PATH_MAX */
 };
 
 enum {

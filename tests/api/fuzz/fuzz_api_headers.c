@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Fuzz target: the header and query parsers (Authorization, token, If-Match,
- * Idempotency-Key, numeric parameters). The first byte picks the parser; the rest is the
- * value as MHD hands it over (NUL-terminated).
+ * Idempotency-Key, numeric parameters, name lists, watch path lists). The first byte picks the
+ * parser; the rest is the value as MHD hands it over (NUL-terminated).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,7 +24,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
-	switch (data[0] % 5) {
+	static const char *const names[] = {"stopped", "running", "paused", "shutting_down",
+					    "crashed"};
+	char paths[4][WATCH_PATH_MAX];
+	unsigned mask, n;
+
+	switch (data[0] % 7) {
 	case 0:
 		if (!bearer_parse(s, &tok) && (tok < s || tok >= s + size))
 			abort();
@@ -40,9 +45,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!idem_key_valid(s) && strlen(s) > IDEM_KEY_MAX)
 			abort();
 		break;
-	default:
+	case 4:
 		if (!parse_uint_param(s, 1, 500, &v) && (v < 1 || v > 500))
 			abort();
+		break;
+	case 5:
+		if (!parse_name_list(s, names, 5, &mask) && (!mask || mask >= 1u << 5))
+			abort();
+		break;
+	default:
+		if (!parse_watch_list(s, paths, 4, &n)) {
+			if (!n || n > 4)
+				abort();
+			for (unsigned i = 0; i < n; i++)
+				if (paths[i][0] != '/' || strlen(paths[i]) >= WATCH_PATH_MAX)
+					abort();
+		}
 	}
 	free(s);
 	return 0;

@@ -120,12 +120,51 @@ static void test_uint_param(void **state)
 	assert_int_equal(parse_uint_param("99999999999999999999", 0, UINT64_MAX, &v), -EINVAL);
 }
 
+static void test_name_list(void **state)
+{
+	static const char *const names[] = {"domain", "job", "store", "console"};
+	unsigned m;
+
+	(void)state;
+	assert_int_equal(parse_name_list("job", names, 4, &m), 0);
+	assert_int_equal(m, 2);
+	assert_int_equal(parse_name_list("domain,console,domain", names, 4, &m), 0);
+	assert_int_equal(m, 9);
+	assert_int_equal(parse_name_list("", names, 4, &m), -EINVAL);
+	assert_int_equal(parse_name_list("job,", names, 4, &m), -EINVAL);
+	assert_int_equal(parse_name_list(",job", names, 4, &m), -EINVAL);
+	assert_int_equal(parse_name_list("jo", names, 4, &m), -EINVAL);
+	assert_int_equal(parse_name_list("jobs", names, 4, &m), -EINVAL);
+	assert_int_equal(parse_name_list("job, store", names, 4, &m), -EINVAL);
+}
+
+static void test_watch_list(void **state)
+{
+	char p[4][WATCH_PATH_MAX], big[300];
+	unsigned n;
+
+	(void)state;
+	assert_int_equal(parse_watch_list("/local/domain/1,/vm", p, 4, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(p[1], "/vm");
+	assert_int_equal(parse_watch_list("@releaseDomain", p, 4, &n), -EINVAL);
+	assert_int_equal(parse_watch_list("/a,/b,/c,/d,/e", p, 4, &n), -EINVAL);
+	assert_int_equal(parse_watch_list("/a,,/b", p, 4, &n), -EINVAL);
+	assert_int_equal(parse_watch_list("/a b", p, 4, &n), -EINVAL);
+	assert_int_equal(parse_watch_list("/a,", p, 4, &n), -EINVAL);
+	memset(big, 'a', sizeof(big));
+	big[0] = '/';
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(parse_watch_list(big, p, 4, &n), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_bearer),     cmocka_unit_test(test_token),
 	    cmocka_unit_test(test_etag),       cmocka_unit_test(test_idem_key),
-	    cmocka_unit_test(test_uint_param),
+	    cmocka_unit_test(test_uint_param), cmocka_unit_test(test_name_list),
+	    cmocka_unit_test(test_watch_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
