@@ -79,6 +79,8 @@ static void on_store_watch(void *opaque, const char *path, const char *token)
 		backends_store_watch(path, token);
 }
 
+static int exit_status;
+
 static void on_drained(void *arg)
 {
 	(void)arg;
@@ -96,6 +98,32 @@ static void on_signal(uv_signal_t *h, int signum)
 		 signum == SIGTERM ? "SIGTERM" : "SIGINT", cd.cfg.drain_timeout_s);
 	cd.draining = true;
 	http_server_drain(cd.http, cd.cfg.drain_timeout_s * 1000, on_drained, NULL);
+}
+
+/* Without its store controld can change nothing: exit, and let systemd restart it. */
+static uv_timer_t lost_timer;
+
+static void on_lost_timer(uv_timer_t *t)
+{
+	(void)t;
+	uv_close((uv_handle_t *)&lost_timer, NULL);
+	if (cd.draining)
+		return;
+	cd.draining = true;
+	http_server_drain(cd.http, 1000, on_drained, NULL);
+}
+
+static void on_store_lost(void *opaque)
+{
+	(void)opaque;
+	if (exit_status || !cd.http)
+		return; /* at startup the failing call itself stops the daemon */
+	log_error("lost the connection to keel-xenstored; exiting (state is in the store; a "
+		  "restarted controld reloads it)");
+	exit_status = 1;
+	/* Not from inside the request that noticed: drain on the next loop turn. */
+	uv_timer_init(cd.loop, &lost_timer);
+	uv_timer_start(&lost_timer, on_lost_timer, 0, 0);
 }
 
 static int parse_args(int argc, char **argv, char *err, size_t errlen)
@@ -223,6 +251,7 @@ int main(int argc, char **argv)
 	rc = backends_open_store(cd.loop, on_store_watch, &cd, &cd.store, err, sizeof(err));
 	if (rc)
 		goto fail;
+	cd.store->on_lost = on_store_lost;
 	backends_store_opened(cd.hv, cd.store);
 	cd.events = events_new(&cd);
 	if (!cd.events) {
@@ -279,7 +308,7 @@ int main(int argc, char **argv)
 	uv_loop_close(cd.loop);
 	free(cert);
 	free(key);
-	return 0;
+	return exit_status;
 fail:
 	log_error("not starting: %s", err);
 	free(cert);

@@ -39,6 +39,8 @@ struct store {
 	const struct store_ops *ops;
 	store_watch_fn on_watch;
 	void *watch_opaque;
+	/* Called once if the connection to the store is lost (set by the daemon). */
+	void (*on_lost)(void *opaque);
 };
 
 static inline int store_read(struct store *s, uint32_t t, const char *p, char **v, size_t *l)

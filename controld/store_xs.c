@@ -12,16 +12,28 @@ struct store_xs {
 	struct store base;
 	struct xs_handle *h;
 	uv_poll_t poll;
+	bool lost;
 };
+
+static struct store_xs *X;
 
 static struct xs_handle *H(struct store *s)
 {
 	return ((struct store_xs *)s)->h;
 }
 
+/* The errno of a failed call; a dead connection is reported once through on_lost. */
 static int err_of(void)
 {
-	return errno ? -errno : -EIO;
+	int rc = errno ? -errno : -EIO;
+
+	if ((rc == -EBADF || rc == -EPIPE || rc == -ECONNRESET || rc == -ENOTCONN) && X &&
+	    !X->lost) {
+		X->lost = true;
+		if (X->base.on_lost)
+			X->base.on_lost(X->base.watch_opaque);
+	}
+	return rc;
 }
 
 static int xs_op_read(struct store *s, uint32_t t, const char *path, char **val, size_t *len)
@@ -109,6 +121,8 @@ static void on_closed(uv_handle_t *h)
 {
 	struct store_xs *x = h->data;
 
+	if (X == x)
+		X = NULL;
 	xs_close(x->h);
 	free(x);
 }
@@ -166,6 +180,7 @@ int store_xs_open(uv_loop_t *loop, store_watch_fn fn, void *opaque, struct store
 		free(x);
 		return rc;
 	}
+	X = x;
 	x->base.ops = &xs_ops;
 	x->base.on_watch = fn;
 	x->base.watch_opaque = opaque;

@@ -761,6 +761,23 @@ def t_tls(ctx):
         assert d.stop() == 0
 
 
+def t_store_lost(ctx):
+    """Without its store controld answers 502 and exits 1 (systemd restarts it)."""
+    c = ctx.admin
+    ctx.d.store.proc.kill()
+    ctx.d.store.proc.wait()
+    ctx.d.store.log.close()
+    st, _, js = c.req("POST", "/v1/domains", domain_body("orphan"))
+    check_problem(st, js, 502)
+    assert ctx.d.proc.wait(timeout=10) == 1
+    ctx.d.log.close()
+    ctx.d.store.start()
+    ctx.d.start()
+    ctx.admin.port = ctx.read.port = ctx.operate.port = ctx.d.port
+    st, _, lst = c.req("GET", "/v1/domains?name_prefix=orphan")
+    assert st == 200 and lst["total"] == 0
+
+
 def t_coverage(ctx):
     ops = set()
     for tmpl, item in SPEC["paths"].items():
@@ -775,7 +792,7 @@ def t_coverage(ctx):
 TESTS = [t_health_and_auth, t_tokens, t_create_validation, t_list_get_patch, t_lifecycle,
          t_guest_events, t_pci,
          t_jobs_events_metrics, t_idempotency, t_limits, t_restart, t_shipped_refuses, t_tls,
-         t_coverage]
+         t_store_lost, t_coverage]
 
 
 class Ctx:
