@@ -67,6 +67,13 @@ check pause 0 "$keel" pause web1
 check unpause 0 "$keel" unpause web1
 check console 0 "$keel" console web1
 expect_out console-output "Linux version"
+# -f: the recent output, then live output; a restart prints the new boot (timeout ends it).
+( sleep 0.5; "$keel" -q destroy web1 && "$keel" -q start web1 ) &
+restarter=$!
+check console-follow 124 timeout 2 "$keel" console -f web1
+[ "$(grep -c 'Linux version' "$work/out")" -ge 2 ] && { pass=$((pass + 1)); echo "PASS console-follow-live"; } \
+  || { fail=$((fail + 1)); echo "FAIL console-follow-live"; cat "$work/out"; }
+wait "$restarter"
 check shutdown 0 "$keel" shutdown -t 5 web1
 expect_out shutdown-done "shut down"
 check show 0 "$keel" show web1

@@ -609,6 +609,12 @@ def t_jobs_events_metrics(ctx):
     s = Sse(ctx.unix, "/v1/events?domain=ev1", headers={"Last-Event-ID": first["id"]})
     s.wait(lambda e: e["event"] == "domain.updated" and e["json"]["vcpus"] == 1)
     s.close()
+    # A client that was away longer than the ring of 1024 events is told to resync.
+    for i in range(1030):
+        c.req("PATCH", "/v1/domains/ev1", {"memory_target_mib": 16 + i % 200})
+    s = Sse(ctx.unix, "/v1/events?domain=ev1", headers={"Last-Event-ID": first["id"]})
+    s.wait(lambda e: e["event"] == "resync")
+    s.close()
     for q, field in (("types=bogus", "types"), ("watch=relative", "watch"), ("watch=/a,/b,/c,/d,/e", "watch")):
         st, _, js = c.req("GET", "/v1/events?" + q)
         check_problem(st, js, 400, field)
