@@ -40,6 +40,8 @@ void h_domains_list(struct api_call *c)
 	uint64_t limit = LIST_DEFAULT;
 	size_t plen = prefix ? strlen(prefix) : 0;
 	unsigned total = 0, shown = 0;
+	const char *inm;
+	bool m;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -71,6 +73,15 @@ void h_domains_list(struct api_call *c)
 			"name_prefix and cursor are at most 63 printable characters");
 		return;
 	}
+	/* Any change to any domain changes the list's ETag: pollers get 304 until then. */
+	inm = http_header(c->req, "If-None-Match");
+	if (inm && !etag_match(inm, c->cd->doms.version, &m) && m) {
+		http_resp_header(c->resp, "ETag", "\"%llu\"",
+				 (unsigned long long)c->cd->doms.version);
+		http_resp_body(c->resp, 304, NULL, NULL, 0);
+		return;
+	}
+	http_resp_header(c->resp, "ETag", "\"%llu\"", (unsigned long long)c->cd->doms.version);
 	/* Sorted by name; the cursor is the last name of the previous page. Items are the
 	 * domains' cached JSON texts, joined: a page costs no JSON encoding. */
 	f = open_memstream(&text, &len);

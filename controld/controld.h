@@ -42,6 +42,8 @@ struct domain {
 struct domains {
 	struct domain **v; /* sorted by name */
 	unsigned n, cap;
+	/* Bumped on any change to any domain: the ETag of list responses. */
+	uint64_t version;
 };
 
 enum job_state { JOB_RUNNING, JOB_SUCCEEDED, JOB_FAILED };

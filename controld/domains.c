@@ -113,6 +113,7 @@ static int registry_insert(struct controld *cd, struct domain *d)
 		cd->doms.v = v;
 		cd->doms.cap = cap;
 	}
+	cd->doms.version++;
 	memmove(&cd->doms.v[i + 1], &cd->doms.v[i],
 		(cd->doms.n - (unsigned)i) * sizeof(*cd->doms.v));
 	cd->doms.v[i] = d;
@@ -124,6 +125,7 @@ static void registry_remove(struct controld *cd, struct domain *d)
 {
 	for (unsigned k = 0; k < cd->doms.n; k++)
 		if (cd->doms.v[k] == d) {
+			cd->doms.version++;
 			memmove(&cd->doms.v[k], &cd->doms.v[k + 1],
 				(cd->doms.n - k - 1) * sizeof(*cd->doms.v));
 			cd->doms.n--;
@@ -135,6 +137,12 @@ static void invalidate(struct domain *d)
 {
 	free(d->json);
 	d->json = NULL;
+}
+
+static void changed(struct controld *cd, struct domain *d)
+{
+	invalidate(d);
+	cd->doms.version++;
 }
 
 const char *domain_json_text(struct domain *d, size_t *len)
@@ -193,7 +201,7 @@ int domain_commit(struct controld *cd, struct domain *d)
 	char ts[32];
 	int rc;
 
-	invalidate(d);
+	changed(cd, d);
 	format_time(now_wall_ms(), ts);
 	memcpy(d->updated_at, ts, sizeof(ts));
 	d->generation++;
@@ -206,7 +214,7 @@ static void set_state(struct controld *cd, struct domain *d, enum dom_state st)
 {
 	enum dom_state old = d->state;
 
-	invalidate(d);
+	changed(cd, d);
 	d->state = st;
 	if (old != st)
 		events_emit(cd->events, EV_DOMAIN, "domain.state", d->id,

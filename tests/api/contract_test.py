@@ -414,6 +414,13 @@ def t_list_get_patch(ctx):
     assert seen == [f"page{i}" for i in range(5)], seen
     st, _, page = c.req("GET", "/v1/domains?state=running,paused&name_prefix=page")
     assert page["total"] == 0
+    # A dashboard polling the list gets 304 until some domain changes.
+    st, h, _ = c.req("GET", "/v1/domains?name_prefix=page")
+    st, _, _ = c.req("GET", "/v1/domains?name_prefix=page", headers={"If-None-Match": h["ETag"]})
+    assert st == 304
+    c.req("PATCH", "/v1/domains/page1", {"vcpus": 2})
+    st, h2, _ = c.req("GET", "/v1/domains?name_prefix=page", headers={"If-None-Match": h["ETag"]})
+    assert st == 200 and h2["ETag"] != h["ETag"]
     for q, field in (("limit=0", "limit"), ("limit=501", "limit"), ("limit=abc", "limit"),
                      ("state=flying", "state"), ("colour=red", "colour")):
         st, _, js = c.req("GET", "/v1/domains?" + q)
