@@ -86,6 +86,9 @@ static void malformed_requests(void **state)
 	assert_int_equal(h_err(h_call(c, XS_WATCH_EVENT, 0, "x", NULL)), ENOSYS);
 	assert_int_equal(h_err(h_call(c, XS_ERROR, 0, "x", NULL)), ENOSYS);
 	assert_int_equal(h_err(h_call(c, 0xffff, 0, "x", NULL)), ENOSYS);
+	/* Optional in the protocol, not offered. */
+	assert_int_equal(h_err(h_call(c, XS_GET_FEATURE, 0, NULL)), ENOSYS);
+	assert_int_equal(h_err(h_call(c, XS_SET_FEATURE, 0, "1", "1", NULL)), ENOSYS);
 	/* An unknown transaction id. */
 	assert_int_equal(h_err(h_call(c, XS_READ, 42, "/", NULL)), ENOENT);
 	/* The connection still works after all that. */

@@ -67,6 +67,17 @@ static void bad_end_and_nesting(void **state)
 	assert_int_equal(h_err(h_call(c, XS_TRANSACTION_END, t, "X", NULL)), EINVAL);
 	assert_int_equal(h_err(h_req(c, XS_TRANSACTION_END, t, "T", 1)), EINVAL);
 	assert_int_equal(h_err(h_call(c, XS_TRANSACTION_END, 0, "T", NULL)), ENOENT);
+	/* Transaction ids belong to their connection. */
+	{
+		struct h_client *other = h_client_new(*state, 0, true);
+
+		assert_int_equal(h_err(h_call(other, XS_READ, t, "/", NULL)), ENOENT);
+		assert_int_equal(h_txn_end(other, t, true), ENOENT);
+		h_client_free(other);
+	}
+	/* WATCH ignores tx_id (as in Xen): a watch is never transactional. */
+	assert_int_equal(h_err(h_call(c, XS_WATCH, t, "/wt", "tok", NULL)), 0);
+	assert_int_equal(h_err(h_call(c, XS_WATCH, 999, "/wt", "tok2", NULL)), 0);
 	/* No nested transactions. */
 	assert_int_equal(h_err(h_req(c, XS_TRANSACTION_START, t, "", 1)), EBUSY);
 	/* Still usable after the bad requests. */
