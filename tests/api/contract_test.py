@@ -568,6 +568,30 @@ def t_guest_events(ctx):
     events.close()
 
 
+def t_start_failures(ctx):
+    """A start the hypervisor refuses leaves the domain stopped and nothing behind."""
+    c = ctx.admin
+    watch = Sse(ctx.unix, "/v1/events?types=store&watch=/local/domain")
+    for name, cmdline, status in (("nomem", "test.nomem", 503), ("badunpause", "test.fail_unpause", 502)):
+        c.req("POST", "/v1/domains", domain_body(name, boot={"type": "pvh", "kernel": "/k", "cmdline": cmdline}))
+        gen = c.req("GET", f"/v1/domains/{name}")[2]
+        st, _, js = c.req("POST", f"/v1/domains/{name}/actions/start")
+        check_problem(st, js, status)
+        d = c.req("GET", f"/v1/domains/{name}")[2]
+        assert d["state"] == "stopped" and d["domid"] is None, d
+    # The second one got as far as its store paths (events read values late: they are gone)...
+    ev = watch.wait(lambda e: re.match(r"^/local/domain/\d+/name$", e["json"]["path"]))
+    domid = ev["json"]["path"].split("/")[3]
+    watch.close()
+    # ...and they were removed again: a watch's first event says the node does not exist.
+    probe = Sse(ctx.unix, f"/v1/events?types=store&watch=/local/domain/{domid}")
+    first = probe.wait(lambda e: e["event"] == "store.changed")
+    assert first["json"]["path"] == f"/local/domain/{domid}" and first["json"]["value"] is None, first
+    probe.close()
+    for name in ("nomem", "badunpause"):
+        assert c.req("DELETE", f"/v1/domains/{name}")[0] == 204
+
+
 def t_pci(ctx):
     c = ctx.admin
     st, _, lst = c.req("GET", "/v1/host/pci")
@@ -803,7 +827,7 @@ def t_coverage(ctx):
 
 
 TESTS = [t_health_and_auth, t_tokens, t_create_validation, t_list_get_patch, t_lifecycle,
-         t_guest_events, t_pci,
+         t_guest_events, t_start_failures, t_pci,
          t_jobs_events_metrics, t_idempotency, t_limits, t_restart, t_shipped_refuses, t_tls,
          t_store_lost, t_coverage]
 

@@ -7,6 +7,8 @@
  * control/shutdown ~50 ms after it is written, unless their cmdline has
  * "test.ignore_shutdown". With "test.crash" or "test.halt" in the cmdline a guest crashes
  * or powers itself off ~50 ms after it first runs (hypervisor events controld must handle).
+ * "test.nomem" makes domain_create fail with ENOMEM and "test.fail_unpause" makes the first
+ * unpause fail with EIO, so controld's error paths can be checked.
  */
 #include "../../../controld/hv_backend.h"
 
@@ -27,6 +29,7 @@ struct ddom {
 	uint64_t mem_mib, target_kib;
 	bool booted;
 	bool ignore_shutdown;
+	bool fail_unpause;
 	int on_boot; /* -1, or the hv_shutdown_reason the guest ends with on its own */
 	uv_timer_t timer;
 	bool timer_init;
@@ -125,6 +128,8 @@ static int d_create(struct hv *hv, const struct hv_domain_config *cfg, uint32_t 
 {
 	struct hv_double *h = (struct hv_double *)hv;
 
+	if (cfg->cmdline && strstr(cfg->cmdline, "test.nomem"))
+		return -ENOMEM;
 	for (unsigned tries = 0; tries < MAX_DOMS; tries++) {
 		uint32_t id = h->next_domid++;
 		struct ddom *d;
@@ -144,7 +149,8 @@ static int d_create(struct hv *hv, const struct hv_domain_config *cfg, uint32_t 
 		d->mem_mib = cfg->memory_mib;
 		d->target_kib = cfg->memory_mib * 1024;
 		d->ignore_shutdown = cfg->cmdline && strstr(cfg->cmdline, "test.ignore_shutdown");
-		d->on_boot = !cfg->cmdline			    ? -1
+		d->fail_unpause = cfg->cmdline && strstr(cfg->cmdline, "test.fail_unpause");
+		d->on_boot = !cfg->cmdline			  ? -1
 			     : strstr(cfg->cmdline, "test.crash") ? HV_SHUTDOWN_CRASH
 			     : strstr(cfg->cmdline, "test.halt")  ? HV_SHUTDOWN_POWEROFF
 								  : -1;
@@ -218,6 +224,8 @@ static int d_unpause(struct hv *hv, uint32_t domid)
 
 	if (!d)
 		return -ESRCH;
+	if (d->fail_unpause)
+		return -EIO;
 	if (d->state == HV_DOM_PAUSED)
 		d->state = HV_DOM_RUNNING;
 	if (!d->booted) {
