@@ -3,7 +3,7 @@
  * controld's one interface to the hypervisor: domain create/destroy/pause/unpause/info,
  * vCPU and memory operations, PCI assignment and hypervisor events. The shipped backend
  * (hv_privcmd.c) talks to Keel through /dev/xen/privcmd with libxencall; tests link a test
- * double from tests/controld/. Every call is short and runs on the loop thread; events
+ * double from tests/api/doubles/. Every call is short and runs on the loop thread; events
  * arrive through the callback given to the backend's open function, on the loop thread.
  * Errors are negative errno: -ESRCH for an unknown domain, -ENOSYS for an operation the
  * hypervisor does not offer.

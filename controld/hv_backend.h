@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * How controld obtains its hypervisor and store backends. The shipped daemon gets them
- * from backends.c (privcmd + libxenstore); the test daemon links tests/controld/backends_test.c
- * instead, which hands out the test double of the hypervisor.
+ * from backends.c (privcmd + libxenstore); the test daemon links tests/api/doubles/
+ * (hv_double.c, backends_test.c) instead, which hand out the test double of the hypervisor.
  */
 #ifndef KEEL_CONTROLD_HV_BACKEND_H
 #define KEEL_CONTROLD_HV_BACKEND_H
