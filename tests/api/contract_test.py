@@ -26,6 +26,7 @@ import yaml
 
 SPEC = None
 CALLS = []  # (method, template, status)
+REQUEST_IDS = []  # (X-Request-Id, method, path, status) of every Client request
 PASSED = []
 FAILED = []
 
@@ -113,6 +114,7 @@ class Client:
         text = r.read()
         hdrs = {k: v for k, v in r.getheaders()}
         c.close()
+        REQUEST_IDS.append((hdrs.get("X-Request-Id"), method, path.split("?")[0], r.status))
         validate_response(method, path, r.status, hdrs, text)
         js = None
         if text and "json" in (hdrs.get("Content-Type") or ""):
@@ -815,6 +817,22 @@ def t_store_lost(ctx):
     assert st == 200 and lst["total"] == 0
 
 
+def t_request_log(ctx):
+    """One log line per request: method, path, status, bytes, time, peer, who, request id."""
+    lines = open(os.path.join(ctx.work, "controld.log")).read().splitlines()
+    rx = re.compile(r"^keel-controld: info: (\S+) (\S+) (\d{3}) \d+ [\d.]+ms peer=\S+ who=\S+ id=(\S+)$")
+    seen = {}
+    for l in lines:
+        m = rx.match(l)
+        if m:
+            seen.setdefault(m.group(4), []).append((m.group(1), m.group(2), int(m.group(3))))
+    assert REQUEST_IDS
+    for rid, method, path, status in REQUEST_IDS:
+        assert rid and rid in seen, f"no log line for {method} {path} ({rid})"
+        assert (method, path, status) in seen[rid], (rid, seen[rid], method, path, status)
+        assert len([x for x in seen[rid] if x == (method, path, status)]) == 1
+
+
 def t_coverage(ctx):
     ops = set()
     for tmpl, item in SPEC["paths"].items():
@@ -829,7 +847,7 @@ def t_coverage(ctx):
 TESTS = [t_health_and_auth, t_tokens, t_create_validation, t_list_get_patch, t_lifecycle,
          t_guest_events, t_start_failures, t_pci,
          t_jobs_events_metrics, t_idempotency, t_limits, t_restart, t_shipped_refuses, t_tls,
-         t_store_lost, t_coverage]
+         t_store_lost, t_request_log, t_coverage]
 
 
 class Ctx:
