@@ -819,18 +819,24 @@ def t_store_lost(ctx):
 
 def t_request_log(ctx):
     """One log line per request: method, path, status, bytes, time, peer, who, request id."""
-    lines = open(os.path.join(ctx.work, "controld.log")).read().splitlines()
     rx = re.compile(r"^keel-controld: info: (\S+) (\S+) (\d{3}) \d+ [\d.]+ms peer=\S+ who=\S+ id=(\S+)$")
-    seen = {}
-    for l in lines:
-        m = rx.match(l)
-        if m:
-            seen.setdefault(m.group(4), []).append((m.group(1), m.group(2), int(m.group(3))))
     assert REQUEST_IDS
+    # A line is written when its response has gone out: the last ones may lag a little.
+    deadline = time.time() + 5
+    while True:
+        seen = {}
+        for l in open(os.path.join(ctx.work, "controld.log")).read().splitlines():
+            m = rx.match(l)
+            if m:
+                seen.setdefault(m.group(4), []).append((m.group(1), m.group(2), int(m.group(3))))
+        missing = [r for r in REQUEST_IDS if r[0] not in seen]
+        if not missing or time.time() > deadline:
+            break
+        time.sleep(0.1)
     for rid, method, path, status in REQUEST_IDS:
         assert rid and rid in seen, f"no log line for {method} {path} ({rid})"
-        assert (method, path, status) in seen[rid], (rid, seen[rid], method, path, status)
-        assert len([x for x in seen[rid] if x == (method, path, status)]) == 1
+        assert [x for x in seen[rid] if x == (method, path, status)] == [(method, path, status)], \
+            (rid, seen[rid], method, path, status)
 
 
 def t_coverage(ctx):
