@@ -26,10 +26,14 @@ PACKAGES=(
   wrk
   # the OpenAPI linter runs on Node
   nodejs npm
+  # the API contract test (python3, stdlib plus these)
+  python3-yaml python3-jsonschema openssl
 )
 
 missing=()
 for p in "${PACKAGES[@]}"; do
+  # NodeSource's nodejs bundles npm and conflicts with Debian's npm package.
+  if [ "$p" = npm ] && command -v npm >/dev/null; then continue; fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 

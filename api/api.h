@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The REST layer: routes each request of openapi.yaml to its handler after authentication
+ * (bearer tokens on TCP; the root-only Unix socket is trusted as admin), Content-Type and
+ * Idempotency-Key handling.
+ */
+#ifndef KEEL_API_API_H
+#define KEEL_API_API_H
+
+#include "../controld/controld.h"
+#include "../controld/http.h"
+
+#define API_MAX_PARAMS 3
+
+struct api_call {
+	struct controld *cd;
+	struct http_request *req;
+	struct http_response *resp;
+	const char *params[API_MAX_PARAMS]; /* the {..} path segments, in order */
+};
+
+/* The http_handler_fn controld's HTTP server calls; opaque is the struct controld. */
+void api_handle(void *opaque, struct http_request *req, struct http_response *resp);
+
+/* Handlers (one file per resource). */
+void h_health(struct api_call *c);
+void h_metrics(struct api_call *c);
+void h_host_get(struct api_call *c);
+void h_host_pci(struct api_call *c);
+void h_domains_list(struct api_call *c);
+void h_domains_create(struct api_call *c);
+void h_domain_get(struct api_call *c);
+void h_domain_patch(struct api_call *c);
+void h_domain_delete(struct api_call *c);
+void h_domain_action(struct api_call *c);
+void h_disk_add(struct api_call *c);
+void h_disk_remove(struct api_call *c);
+void h_nic_add(struct api_call *c);
+void h_nic_remove(struct api_call *c);
+void h_pci_assign(struct api_call *c);
+void h_pci_unassign(struct api_call *c);
+void h_console_get(struct api_call *c);
+void h_console_stream(struct api_call *c);
+void h_jobs_list(struct api_call *c);
+void h_job_get(struct api_call *c);
+void h_events(struct api_call *c);
+void h_tokens_list(struct api_call *c);
+void h_tokens_create(struct api_call *c);
+void h_token_delete(struct api_call *c);
+
+/* Helpers shared by handlers. */
+json_t *api_body_object(struct api_call *c); /* NULL: a 400 has been set */
+/* Rejects query parameters not in allowed (NULL-terminated). */
+int api_query_only(struct api_call *c, const char *const allowed[]);
+/* Looks up {id} (param 0); NULL: a 404 has been set. */
+struct domain *api_domain(struct api_call *c);
+/* Checks If-Match against the domain's ETag; false: a 412/400 has been set. */
+bool api_if_match(struct api_call *c, const struct domain *d);
+void api_etag(struct api_call *c, const struct domain *d);
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The domain resource's request bodies: checked member by member and normalised (defaults
+ * filled in) into the spec controld stores. Limits are in openapi.yaml too.
+ */
+#ifndef KEEL_API_DOMAIN_JSON_H
+#define KEEL_API_DOMAIN_JSON_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "validate.h"
+
+#define DOM_MAX_VCPUS	   64
+#define DOM_MIN_MEMORY_MIB 16
+#define DOM_MAX_MEMORY_MIB (1024u * 1024u)
+#define DOM_MAX_DISKS	   16
+#define DOM_MAX_NICS	   8
+#define DOM_MAX_PCI	   8
+#define HOST_MAX_CPUS	   64
+
+bool check_domain_name(const char *s);
+bool check_abs_path(const char *s);
+bool check_bdf(const char *s);
+bool check_mac(const char *s);
+
+/* POST /v1/domains: a new, normalised spec, or NULL with e set. */
+json_t *domain_spec_from_create(const json_t *in, struct verr *e);
+/* PATCH /v1/domains/{id}: checks the patch against the current spec. */
+int domain_patch_check(const json_t *patch, const json_t *spec, struct verr *e);
+/* One disk / NIC, normalised (ptr prefixes the JSON pointers in errors). */
+json_t *disk_from_json(const json_t *in, const char *ptr, struct verr *e);
+json_t *nic_from_json(const json_t *in, const char *ptr, struct verr *e);
+/* Action options: {"timeout_s": n} for shutdown and reboot; none for the others. */
+int action_options(const json_t *in, const char *action, unsigned default_timeout,
+		   unsigned *timeout_s, struct verr *e);
+
+#endif

@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: MIT
+/* /v1/domains: list, create, get, patch, delete, actions, disks, NICs, PCI, console. */
+#include "api.h"
+#include "domain_json.h"
+#include "headers.h"
+#include "problem.h"
+#include "../controld/events.h"
+#include "../controld/model.h"
+#include "../controld/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LIST_DEFAULT 100
+
+static void send_domain(struct api_call *c, struct domain *d, int status)
+{
+	size_t len;
+	const char *js = domain_json_text(d, &len);
+	char *body = js ? malloc(len + 1) : NULL;
+
+	if (!body) {
+		problem_errno(c->resp, -ENOMEM, "rendering the domain");
+		return;
+	}
+	memcpy(body, js, len + 1);
+	http_resp_body(c->resp, status, "application/json", body, len);
+}
+#define LIST_MAX 500
+
+void h_domains_list(struct api_call *c)
+{
+	static const char *const allowed[] = {"state", "name_prefix", "limit", "cursor", NULL};
+	const char *state = http_query(c->req, "state");
+	const char *prefix = http_query(c->req, "name_prefix");
+	const char *lim = http_query(c->req, "limit");
+	const char *cursor = http_query(c->req, "cursor");
+	uint64_t limit = LIST_DEFAULT;
+	size_t plen = prefix ? strlen(prefix) : 0;
+	unsigned total = 0, shown = 0;
+	const char *inm;
+	bool m;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	const char *last = NULL;
+	bool more = false;
+
+	if (api_query_only(c, allowed))
+		return;
+	if (lim && parse_uint_param(lim, 1, LIST_MAX, &limit)) {
+		problem(c->resp, 400, "invalid-query", "Invalid query parameter", "limit",
+			"limit must be an integer from 1 to %d", LIST_MAX);
+		return;
+	}
+	const char *states[5];
+	unsigned state_mask = 0;
+
+	for (unsigned k = 0; k < 5; k++)
+		states[k] = dom_state_name((enum dom_state)k);
+	if (state && parse_name_list(state, states, 5, &state_mask)) {
+		problem(c->resp, 400, "invalid-query", "Invalid query parameter", "state",
+			"state must be a comma-separated list of: stopped, running, paused, "
+			"shutting_down, crashed");
+		return;
+	}
+	if ((prefix && (plen > 63 || !check_printable(prefix))) ||
+	    (cursor && (strlen(cursor) > 63 || !*cursor || !check_printable(cursor)))) {
+		problem(c->resp, 400, "invalid-query", "Invalid query parameter",
+			prefix && plen > 63 ? "name_prefix" : "cursor",
+			"name_prefix and cursor are at most 63 printable characters");
+		return;
+	}
+	/* Any change to any domain changes the list's ETag: pollers get 304 until then. */
+	inm = http_header(c->req, "If-None-Match");
+	if (inm && !etag_match(inm, c->cd->doms.version, &m) && m) {
+		http_resp_header(c->resp, "ETag", "\"%llu\"",
+				 (unsigned long long)c->cd->doms.version);
+		http_resp_body(c->resp, 304, NULL, NULL, 0);
+		return;
+	}
+	http_resp_header(c->resp, "ETag", "\"%llu\"", (unsigned long long)c->cd->doms.version);
+	/* Sorted by name; the cursor is the last name of the previous page. Items are the
+	 * domains' cached JSON texts, joined: a page costs no JSON encoding. */
+	f = open_memstream(&text, &len);
+	if (!f) {
+		problem_errno(c->resp, -ENOMEM, "listing domains");
+		return;
+	}
+	fputs("{\"items\":[", f);
+	for (unsigned i = 0; i < c->cd->doms.n; i++) {
+		struct domain *d = c->cd->doms.v[i];
+		const char *name = spec_str(d->spec, "name"), *js;
+		size_t jl;
+		if (prefix && strncmp(name, prefix, plen))
+			continue;
+		if (state && !(state_mask & (1u << d->state)))
+			continue;
+		total++;
+		if (cursor && strcmp(name, cursor) <= 0)
+			continue;
+		if (shown == limit) {
+			more = true;
+			continue;
+		}
+		js = domain_json_text(d, &jl);
+		if (!js) {
+			fclose(f);
+			free(text);
+			problem_errno(c->resp, -ENOMEM, "listing domains");
+			return;
+		}
+		if (shown)
+			fputc(',', f);
+		fwrite(js, 1, jl, f);
+		last = name;
+		shown++;
+	}
+	fprintf(f, "],\"total\":%u,\"next_cursor\":", total);
+	if (more && last) {
+		/* Names are [A-Za-z0-9._-]: nothing to escape. */
+		fprintf(f, "\"%s\"}", last);
+	} else {
+		fputs("null}", f);
+	}
+	fclose(f);
+	http_resp_body(c->resp, 200, "application/json", text, len);
+}
+
+void h_domains_create(struct api_call *c)
+{
+	json_t *body = api_body_object(c), *spec;
+	struct domain *d;
+	struct verr e;
+	int rc;
+
+	if (!body)
+		return;
+	spec = domain_spec_from_create(body, &e);
+	json_decref(body);
+	if (!spec) {
+		problem(c->resp, 400, "invalid-body", "Invalid request body", e.pointer, "%s",
+			e.detail);
+		return;
+	}
+	rc = domain_create(c->cd, spec, &d);
+	if (rc == -EEXIST) {
+		problem(c->resp, 409, "name-conflict", "Name already in use", "/name",
+			"a domain named '%s' already exists", spec_str(spec, "name"));
+	} else if (rc) {
+		problem_errno(c->resp, rc, "creating the domain");
+	} else {
+		http_resp_header(c->resp, "Location", "/v1/domains/%s", d->id);
+		api_etag(c, d);
+		resp_json(c->resp, 201, domain_to_json(d));
+	}
+	json_decref(spec);
+}
+
+void h_domain_get(struct api_call *c)
+{
+	struct domain *d = api_domain(c);
+	const char *inm;
+	bool m;
+
+	if (!d)
+		return;
+	inm = http_header(c->req, "If-None-Match");
+	if (inm && !etag_match(inm, d->generation, &m) && m) {
+		api_etag(c, d);
+		http_resp_body(c->resp, 304, NULL, NULL, 0);
+		return;
+	}
+	api_etag(c, d);
+	send_domain(c, d, 200);
+}
+
+void h_domain_patch(struct api_call *c)
+{
+	struct domain *d = api_domain(c);
+	json_t *body;
+	struct verr e;
+	int rc;
+
+	if (!d || !api_if_match(c, d) || !(body = api_body_object(c)))
+		return;
+	if (domain_patch_check(body, d->spec, &e)) {
+		problem(c->resp, 400, "invalid-body", "Invalid request body", e.pointer, "%s",
+			e.detail);
+	} else if (d->state == DOM_SHUTTING_DOWN) {
+		problem_errno(c->resp, -EBUSY, "changing a domain that is shutting down");
+	} else if ((rc = domain_apply_patch(c->cd, d, body))) {
+		problem_errno(c->resp, rc, "changing the domain");
+	} else {
+		api_etag(c, d);
+		resp_json(c->resp, 200, domain_to_json(d));
+	}
+	json_decref(body);
+}
+
+void h_domain_delete(struct api_call *c)
+{
+	struct domain *d = api_domain(c);
+	int rc;
+
+	if (!d || !api_if_match(c, d))
+		return;
+	rc = domain_delete(c->cd, d);
+	if (rc == -EBUSY)
+		problem(c->resp, 409, "invalid-state", "Illegal in the current state", NULL,
+			"only a stopped or crashed domain can be deleted; destroy it first");
+	else if (rc)
+		problem_errno(c->resp, rc, "deleting the domain");
+	else
+		http_resp_body(c->resp, 204, NULL, NULL, 0);
+}
+
+static void respond_job(struct api_call *c, struct job *j)
+{
+	http_resp_header(c->resp, "Location", "/v1/jobs/%s", j->id);
+	resp_json(c->resp, j->state == JOB_RUNNING ? 202 : 200, job_to_json(j));
+}
+
+/* Quick actions run now; they still get a (finished) job so every action answers alike. */
+static void quick_action(struct api_call *c, struct domain *d, const char *action)
+{
+	char kind[32];
+	struct job *j;
+	int rc;
+
+	if (!strcmp(action, "start"))
+		rc = domain_start(c->cd, d);
+	else if (!strcmp(action, "pause"))
+		rc = domain_pause(c->cd, d);
+	else if (!strcmp(action, "unpause"))
+		rc = domain_unpause(c->cd, d);
+	else
+		rc = domain_destroy(c->cd, d, DOM_STOPPED);
+	if (rc == -EBUSY) {
+		problem(c->resp, 409, "invalid-state", "Illegal in the current state", NULL,
+			"cannot %s a domain that is %s", action, dom_state_name(d->state));
+		return;
+	}
+	if (rc) {
+		problem_errno(c->resp, rc, action);
+		return;
+	}
+	snprintf(kind, sizeof(kind), "domain.%s", action);
+	j = job_new(c->cd, kind, d);
+	if (!j) {
+		problem_errno(c->resp, -ENOMEM, action);
+		return;
+	}
+	job_finish(c->cd, j, true, "done", NULL);
+	respond_job(c, j);
+}
+
+void h_domain_action(struct api_call *c)
+{
+	static const char *const actions[] = {"start",	  "pause",  "unpause",
+					      "shutdown", "reboot", "destroy"};
+	const char *action = c->params[1];
+	struct domain *d;
+	json_t *body = NULL;
+	struct verr e;
+	unsigned timeout;
+	bool known = false;
+	struct job *j;
+	int rc;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(actions); i++)
+		known |= !strcmp(action, actions[i]);
+	if (!known) {
+		problem(c->resp, 404, "not-found", "Not found", NULL,
+			"unknown action; one of start, pause, unpause, shutdown, reboot, destroy");
+		return;
+	}
+	if (!(d = api_domain(c)) || !api_if_match(c, d))
+		return;
+	if (c->req->body_len && !(body = api_body_object(c)))
+		return;
+	rc = action_options(body, action, c->cd->cfg.shutdown_timeout_s, &timeout, &e);
+	json_decref(body);
+	if (rc) {
+		problem(c->resp, 400, "invalid-body", "Invalid request body", e.pointer, "%s",
+			e.detail);
+		return;
+	}
+	if (strcmp(action, "shutdown") && strcmp(action, "reboot")) {
+		quick_action(c, d, action);
+		return;
+	}
+	if (!strcmp(action, "reboot") && d->state != DOM_RUNNING)
+		rc = -EBUSY;
+	else
+		rc = domain_shutdown(c->cd, d, !strcmp(action, "reboot"), timeout, &j);
+	if (rc == -EBUSY) {
+		problem(c->resp, 409, "invalid-state", "Illegal in the current state", NULL,
+			"cannot %s a domain that is %s", action, dom_state_name(d->state));
+		return;
+	}
+	if (rc) {
+		problem_errno(c->resp, rc, action);
+		return;
+	}
+	respond_job(c, j);
+}
+
+static void device_add(struct api_call *c, const char *kind)
+{
+	struct domain *d = api_domain(c);
+	json_t *body, *dev;
+	struct verr e;
+	int rc;
+
+	if (!d || !api_if_match(c, d) || !(body = api_body_object(c)))
+		return;
+	dev = !strcmp(kind, "vbd") ? disk_from_json(body, "", &e) : nic_from_json(body, "", &e);
+	json_decref(body);
+	if (!dev) {
+		problem(c->resp, 400, "invalid-body", "Invalid request body", e.pointer, "%s",
+			e.detail);
+		return;
+	}
+	if (json_array_size(json_object_get(d->spec, !strcmp(kind, "vbd") ? "disks" : "nics")) >=
+	    (!strcmp(kind, "vbd") ? DOM_MAX_DISKS : DOM_MAX_NICS))
+		rc = -ENOSPC;
+	else if (d->state == DOM_SHUTTING_DOWN)
+		rc = -EBUSY;
+	else
+		rc = domain_device_add(c->cd, d, kind, dev);
+	if (rc == -EEXIST)
+		problem(c->resp, 409, "conflict", "Conflict", "/id", "device %s already exists",
+			spec_str(dev, "id"));
+	else if (rc == -ENOSPC)
+		problem(c->resp, 409, "conflict", "Conflict", NULL,
+			"the domain has the most devices of this kind it can have");
+	else if (rc)
+		problem_errno(c->resp, rc, "adding the device");
+	else {
+		http_resp_header(c->resp, "Location", "/v1/domains/%s/%s/%s", d->id,
+				 !strcmp(kind, "vbd") ? "disks" : "nics", spec_str(dev, "id"));
+		api_etag(c, d);
+		resp_json(c->resp, 201, domain_to_json(d));
+	}
+	json_decref(dev);
+}
+
+static void device_remove(struct api_call *c, const char *kind)
+{
+	struct domain *d = api_domain(c);
+	int rc;
+
+	if (!d || !api_if_match(c, d))
+		return;
+	rc = d->state == DOM_SHUTTING_DOWN ? -EBUSY
+					   : domain_device_remove(c->cd, d, kind, c->params[1]);
+	if (rc == -ENOENT)
+		problem(c->resp, 404, "not-found", "Not found", NULL,
+			"the domain has no such device");
+	else if (rc)
+		problem_errno(c->resp, rc, "removing the device");
+	else {
+		api_etag(c, d);
+		resp_json(c->resp, 200, domain_to_json(d));
+	}
+}
+
+void h_disk_add(struct api_call *c)
+{
+	device_add(c, "vbd");
+}
+
+void h_disk_remove(struct api_call *c)
+{
+	device_remove(c, "vbd");
+}
+
+void h_nic_add(struct api_call *c)
+{
+	device_add(c, "vif");
+}
+
+void h_nic_remove(struct api_call *c)
+{
+	device_remove(c, "vif");
+}
+
+void h_pci_assign(struct api_call *c)
+{
+	static const char *const allowed[] = {"bdf", NULL};
+	struct domain *d = api_domain(c);
+	const char *bdf = NULL;
+	json_t *body;
+	struct verr e;
+	int rc;
+
+	if (!d || !api_if_match(c, d) || !(body = api_body_object(c)))
+		return;
+	if (jv_only(body, "", allowed, &e) || jv_str(body, "bdf", "", true, 12, check_bdf,
+						     "a PCI address like 0000:03:00.0", &bdf, &e)) {
+		problem(c->resp, 400, "invalid-body", "Invalid request body", e.pointer, "%s",
+			e.detail);
+		json_decref(body);
+		return;
+	}
+	if (json_array_size(json_object_get(d->spec, "pci")) >= DOM_MAX_PCI)
+		rc = -ENOSPC;
+	else
+		rc = d->state == DOM_SHUTTING_DOWN ? -EBUSY : domain_pci_assign(c->cd, d, bdf);
+	if (rc == -EEXIST || rc == -ENOSPC)
+		problem(c->resp, 409, "conflict", "Conflict", "/bdf",
+			rc == -ENOSPC ? "the domain has the most PCI devices it can have"
+				      : "%s is already assigned to a domain",
+			bdf);
+	else if (rc)
+		problem_errno(c->resp, rc, "assigning the device");
+	else {
+		api_etag(c, d);
+		resp_json(c->resp, 200, domain_to_json(d));
+	}
+	json_decref(body);
+}
+
+void h_pci_unassign(struct api_call *c)
+{
+	struct domain *d = api_domain(c);
+	int rc;
+
+	if (!d || !api_if_match(c, d))
+		return;
+	rc = d->state == DOM_SHUTTING_DOWN ? -EBUSY : domain_pci_unassign(c->cd, d, c->params[1]);
+	if (rc == -ENOENT)
+		problem(c->resp, 404, "not-found", "Not found", NULL,
+			"that device is not assigned to this domain");
+	else if (rc)
+		problem_errno(c->resp, rc, "unassigning the device");
+	else {
+		api_etag(c, d);
+		resp_json(c->resp, 200, domain_to_json(d));
+	}
+}
+
+void h_console_get(struct api_call *c)
+{
+	struct domain *d = api_domain(c);
+	size_t len;
+	char *text;
+
+	if (!d)
+		return;
+	text = domain_console_text(d, &len);
+	if (!text) {
+		problem_errno(c->resp, -ENOMEM, "console");
+		return;
+	}
+	http_resp_body(c->resp, 200, "text/plain; charset=utf-8", text, len);
+}
+
+void h_console_stream(struct api_call *c)
+{
+	struct domain *d = api_domain(c);
+	struct event_filter f = {.type_mask = EV_CONSOLE};
+	struct http_stream *st;
+	int rc;
+
+	if (!d)
+		return;
+	str_copy(f.domain_id, d->id, sizeof(f.domain_id));
+	st = events_subscribe(c->cd->events, &f, 0, &rc);
+	if (!st) {
+		problem(c->resp, 503, "too-many-streams", "Too many event streams", NULL,
+			"try again later");
+		return;
+	}
+	c->resp->status = 200;
+	c->resp->content_type = "text/event-stream";
+	http_resp_header(c->resp, "Cache-Control", "no-cache");
+	c->resp->stream = st;
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+#include "domain_config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int int_value(const char *v, json_int_t *out)
+{
+	char *end;
+	long long n;
+
+	if (!isdigit((unsigned char)*v))
+		return -EINVAL;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno || *end || n > (1ll << 40))
+		return -EINVAL;
+	*out = n;
+	return 0;
+}
+
+static json_t *boot_of(json_t *o)
+{
+	json_t *b = json_object_get(o, "boot");
+
+	if (!b) {
+		b = json_object();
+		json_object_set_new(o, "boot", b);
+	}
+	return b;
+}
+
+static json_t *list_of(json_t *o, const char *key)
+{
+	json_t *a = json_object_get(o, key);
+
+	if (!a) {
+		a = json_array();
+		json_object_set_new(o, key, a);
+	}
+	return a;
+}
+
+/* "xvda:/path[:ro]" */
+static json_t *disk_of(char *v)
+{
+	char *path = strchr(v, ':'), *ro;
+
+	if (!path)
+		return NULL;
+	*path++ = '\0';
+	ro = strrchr(path, ':');
+	if (ro && !strcmp(ro, ":ro"))
+		*ro = '\0';
+	else
+		ro = NULL;
+	return json_pack("{s:s, s:s, s:b}", "id", v, "path", path, "readonly", ro != NULL);
+}
+
+/* "0[:bridge[:mac]]": the MAC has colons of its own, so split twice only. */
+static json_t *nic_of(char *v)
+{
+	char *bridge = strchr(v, ':'), *mac = NULL;
+	json_t *n;
+
+	if (bridge) {
+		*bridge++ = '\0';
+		mac = strchr(bridge, ':');
+		if (mac)
+			*mac++ = '\0';
+	}
+	n = json_pack("{s:s}", "id", v);
+	if (bridge && *bridge)
+		json_object_set_new(n, "bridge", json_string(bridge));
+	if (mac && *mac)
+		json_object_set_new(n, "mac", json_string(mac));
+	return n;
+}
+
+static int set_line(json_t *o, const char *key, char *v)
+{
+	json_int_t n;
+	json_t *item;
+
+	if (!strcmp(key, "name"))
+		return json_object_set_new(o, "name", json_string(v));
+	if (!strcmp(key, "vcpus") || !strcmp(key, "max_vcpus") || !strcmp(key, "memory") ||
+	    !strcmp(key, "memory_target")) {
+		if (int_value(v, &n))
+			return -EINVAL;
+		return json_object_set_new(o,
+					   !strcmp(key, "memory")	   ? "memory_mib"
+					   : !strcmp(key, "memory_target") ? "memory_target_mib"
+									   : key,
+					   json_integer(n));
+	}
+	if (!strcmp(key, "kernel") || !strcmp(key, "cmdline") || !strcmp(key, "initrd")) {
+		json_object_set_new(boot_of(o), "type", json_string("pvh"));
+		return json_object_set_new(boot_of(o), key, json_string(v));
+	}
+	if (!strcmp(key, "firmware")) {
+		json_object_set_new(boot_of(o), "type", json_string("hvm"));
+		return json_object_set_new(boot_of(o), "firmware", json_string(v));
+	}
+	if (!strcmp(key, "disk"))
+		item = disk_of(v);
+	else if (!strcmp(key, "nic"))
+		item = nic_of(v);
+	else if (!strcmp(key, "pci"))
+		item = json_string(v);
+	else
+		return -ENOENT;
+	if (!item)
+		return -EINVAL;
+	return json_array_append_new(list_of(o, !strcmp(key, "disk")  ? "disks"
+						: !strcmp(key, "nic") ? "nics"
+								      : "pci"),
+				     item);
+}
+
+json_t *domain_config_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+	json_t *o;
+	unsigned lineno = 0;
+	size_t pos = 0;
+
+	while (pos < len && isspace((unsigned char)text[pos]))
+		pos++;
+	if (pos < len && text[pos] == '{') {
+		json_error_t je;
+		o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+		if (!o || !json_is_object(o)) {
+			snprintf(err, errlen, "line %d: %s", je.line,
+				 o ? "not an object" : je.text);
+			json_decref(o);
+			return NULL;
+		}
+		return o;
+	}
+	o = json_object();
+	pos = 0;
+	while (pos < len) {
+		char line[2048], *s, *eq;
+		size_t n = 0;
+		int rc;
+
+		lineno++;
+		while (pos < len && text[pos] != '\n') {
+			if (n + 1 >= sizeof(line) || text[pos] == '\0') {
+				snprintf(err, errlen, "line %u: too long or contains NUL", lineno);
+				goto fail;
+			}
+			line[n++] = text[pos++];
+		}
+		pos++;
+		line[n] = '\0';
+		s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(err, errlen, "line %u: expected key = value", lineno);
+			goto fail;
+		}
+		*eq = '\0';
+		rc = set_line(o, trim(s), trim(eq + 1));
+		if (rc == -ENOENT) {
+			snprintf(err, errlen, "line %u: unknown key '%s'", lineno, trim(s));
+			goto fail;
+		}
+		if (rc) {
+			snprintf(err, errlen, "line %u: bad value for %s", lineno, trim(s));
+			goto fail;
+		}
+	}
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+#include "config.h"
+#include "log.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void config_defaults(struct controld_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	str_copy(c->unix_socket, "/run/keel/controld.sock", sizeof(c->unix_socket));
+	c->shutdown_timeout_s = 60;
+	c->drain_timeout_s = 10;
+	str_copy(c->pci_sysfs, "/sys/bus/pci/devices", sizeof(c->pci_sysfs));
+	c->request_log = 1;
+	c->log_level = LOG_LVL_INFO;
+	c->max_connections = 1024;
+}
+
+static int parse_uint(const char *v, unsigned min, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long n;
+
+	if (!isdigit((unsigned char)*v))
+		return -EINVAL;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || *end || n < min || n > max)
+		return -EINVAL;
+	*out = (unsigned)n;
+	return 0;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
+		*out = 1;
+	else if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "0"))
+		*out = 0;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* "host:port" or "[v6]:port"; an empty value turns TCP off. */
+static int parse_listen(struct controld_config *c, const char *v)
+{
+	const char *colon = strrchr(v, ':');
+	const char *host = v;
+	size_t hlen;
+
+	if (!*v) {
+		c->tcp_host[0] = '\0';
+		c->tcp_port = 0;
+		return 0;
+	}
+	if (!colon || parse_uint(colon + 1, 0, 65535, &c->tcp_port))
+		return -EINVAL;
+	hlen = (size_t)(colon - v);
+	if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']') {
+		host++;
+		hlen -= 2;
+	}
+	if (!hlen || hlen >= sizeof(c->tcp_host))
+		return -EINVAL;
+	memcpy(c->tcp_host, host, hlen);
+	c->tcp_host[hlen] = '\0';
+	return 0;
+}
+
+static int set_path(char *dst, size_t size, const char *v)
+{
+	if (strlen(v) >= size)
+		return -ENAMETOOLONG;
+	str_copy(dst, v, size);
+	return 0;
+}
+
+int config_set(struct controld_config *c, const char *key, const char *v, char *err, size_t errlen)
+{
+	unsigned u;
+	int rc = -EINVAL;
+
+	if (!strcmp(key, "unix_socket"))
+		rc = set_path(c->unix_socket, sizeof(c->unix_socket), v);
+	else if (!strcmp(key, "listen"))
+		rc = parse_listen(c, v);
+	else if (!strcmp(key, "tls_cert"))
+		rc = set_path(c->tls_cert, sizeof(c->tls_cert), v);
+	else if (!strcmp(key, "tls_key"))
+		rc = set_path(c->tls_key, sizeof(c->tls_key), v);
+	else if (!strcmp(key, "shutdown_timeout"))
+		rc = parse_uint(v, 0, 86400, &c->shutdown_timeout_s);
+	else if (!strcmp(key, "drain_timeout"))
+		rc = parse_uint(v, 0, 3600, &c->drain_timeout_s);
+	else if (!strcmp(key, "pci_sysfs"))
+		rc = set_path(c->pci_sysfs, sizeof(c->pci_sysfs), v);
+	else if (!strcmp(key, "request_log"))
+		rc = parse_bool(v, &c->request_log);
+	else if (!strcmp(key, "max_connections"))
+		rc = parse_uint(v, 1, 100000, &c->max_connections);
+	else if (!strcmp(key, "log_level")) {
+		static const char *const lv[] = {"error", "warn", "info", "debug"};
+		for (u = 0; u < ARRAY_SIZE(lv); u++)
+			if (!strcmp(v, lv[u])) {
+				c->log_level = (int)u;
+				rc = 0;
+			}
+	} else {
+		snprintf(err, errlen, "unknown setting '%s'", key);
+		return -EINVAL;
+	}
+	if (rc)
+		snprintf(err, errlen, "bad value '%s' for %s", v, key);
+	return rc ? -EINVAL : 0;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int config_parse(struct controld_config *c, const char *text, size_t len, char *err, size_t errlen)
+{
+	unsigned lineno = 0;
+	size_t pos = 0;
+
+	while (pos < len) {
+		char line[4096], msg[256];
+		size_t n = 0;
+		char *s, *eq;
+
+		lineno++;
+		while (pos < len && text[pos] != '\n') {
+			if (n + 1 >= sizeof(line) || text[pos] == '\0') {
+				snprintf(err, errlen, "line %u: too long or contains NUL", lineno);
+				return -EINVAL;
+			}
+			line[n++] = text[pos++];
+		}
+		pos++;
+		line[n] = '\0';
+		s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(err, errlen, "line %u: expected key = value", lineno);
+			return -EINVAL;
+		}
+		*eq = '\0';
+		if (config_set(c, trim(s), trim(eq + 1), msg, sizeof(msg))) {
+			snprintf(err, errlen, "line %u: %s", lineno, msg);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int config_load_file(struct controld_config *c, const char *path, char *err, size_t errlen)
+{
+	char buf[65536];
+	size_t len;
+	FILE *f = fopen(path, "r");
+	int rc;
+
+	if (!f) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+		return rc;
+	}
+	len = fread(buf, 1, sizeof(buf), f);
+	rc = ferror(f) || !feof(f) ? -EFBIG : 0;
+	fclose(f);
+	if (rc) {
+		snprintf(err, errlen, "%s: unreadable or larger than %zu bytes", path, sizeof(buf));
+		return rc;
+	}
+	rc = config_parse(c, buf, len, err, errlen);
+	if (rc) {
+		char tmp[512];
+		snprintf(tmp, sizeof(tmp), "%s: %s", path, err);
+		str_copy(err, tmp, errlen);
+	}
+	return rc;
+}

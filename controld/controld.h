@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The daemon's state: one instance, used only on the libuv loop thread. Domains, jobs and
+ * tokens are mirrored in memory for fast reads; every change is written through to
+ * keel-xenstored first, which is where the state lives (a restart reloads it from there).
+ */
+#ifndef KEEL_CONTROLD_CONTROLD_H
+#define KEEL_CONTROLD_CONTROLD_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "config.h"
+#include "hv.h"
+#include "store.h"
+
+#define CONTROLD_ROOT	   "/keel/controld"
+#define CONSOLE_RING_BYTES 16384
+
+enum dom_state { DOM_STOPPED, DOM_RUNNING, DOM_PAUSED, DOM_SHUTTING_DOWN, DOM_CRASHED };
+const char *dom_state_name(enum dom_state s);
+int dom_state_parse(const char *s, enum dom_state *out);
+
+struct domain {
+	char id[37];
+	int domid; /* -1 while stopped */
+	enum dom_state state;
+	uint64_t generation; /* the ETag: bumped on every change */
+	/* The validated, normalised configuration (see api/domain_json.c). */
+	json_t *spec;
+	char created_at[32], updated_at[32];
+	char job_id[37]; /* the job working on it, "" if none */
+	/* domain_to_json() rendered, kept until the next change: lists are hot. */
+	char *json;
+	size_t json_len;
+	char console[CONSOLE_RING_BYTES];
+	size_t console_len, console_head; /* ring: head = oldest byte */
+};
+
+struct domains {
+	struct domain **v; /* sorted by name */
+	unsigned n, cap;
+	/* Bumped on any change to any domain: the ETag of list responses. */
+	uint64_t version;
+};
+
+enum job_state { JOB_RUNNING, JOB_SUCCEEDED, JOB_FAILED };
+
+struct controld;
+struct job {
+	char id[37];
+	char kind[32]; /* e.g. "domain.shutdown" */
+	char domain_id[37];
+	enum job_state state;
+	unsigned progress; /* percent */
+	char message[160];
+	json_t *error; /* problem object when failed */
+	char created_at[32], updated_at[32];
+	uint64_t created_mono;
+	uint64_t started_wall_ms;
+	uint64_t deadline_wall_ms; /* shutdown: when to destroy */
+	int reboot;
+	uv_timer_t timer;
+	bool timer_live;
+	struct controld *cd;
+};
+
+struct jobs {
+	struct job **v; /* in creation order */
+	unsigned n, cap;
+};
+
+enum scope { SCOPE_NONE = 0, SCOPE_READ = 1, SCOPE_OPERATE = 2, SCOPE_ADMIN = 3 };
+const char *scope_name(enum scope s);
+
+struct token {
+	char id[17];
+	char name[64];
+	enum scope scope;
+	char hash[65]; /* hex SHA-256 of the secret */
+	char created_at[32];
+};
+
+struct tokens {
+	struct token *v;
+	unsigned n, cap;
+};
+
+struct idem_entry {
+	char key_hash[65];
+	char fingerprint[65];
+	int status;
+	char *body;
+	size_t body_len;
+	char location[128];
+	char etag[32];
+	uint64_t expires_wall;
+};
+
+struct idem {
+	struct idem_entry *v;
+	unsigned n, cap;
+};
+
+struct events;
+struct http_server;
+
+struct controld {
+	uv_loop_t *loop;
+	struct controld_config cfg;
+	struct store *store;
+	struct hv *hv;
+	struct http_server *http;
+	struct domains doms;
+	struct jobs jobs;
+	struct tokens tokens;
+	struct idem idem;
+	struct events *events;
+	uint64_t started_mono;
+	bool draining;
+};
+
+#endif

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Small helpers shared by controld's parts: time, randomness, identifiers. */
+#ifndef KEEL_CONTROLD_UTIL_H
+#define KEEL_CONTROLD_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Monotonic milliseconds, for durations and deadlines. */
+uint64_t now_mono_ms(void);
+/* Wall-clock milliseconds since the epoch, for timestamps shown to users. */
+uint64_t now_wall_ms(void);
+/* RFC 3339 UTC time with milliseconds, e.g. 2026-11-24T01:02:03.456Z (25 bytes with NUL). */
+void format_time(uint64_t wall_ms, char out[32]);
+
+/* Fills buf with n bytes from the kernel's CSPRNG. 0 or -errno. */
+int random_bytes(void *buf, size_t n);
+/* A random version-4 UUID in canonical form (37 bytes with NUL). */
+int uuid_new(char out[37]);
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void hex_encode(const uint8_t *in, size_t n, char *out);
+/* True when s is a canonical lower-case UUID. */
+int uuid_valid(const char *s);
+/* Copies at most size-1 bytes and always terminates; returns strlen(src). */
+size_t str_copy(char *dst, const char *src, size_t size);
+
+#endif

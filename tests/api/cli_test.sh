@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The keel CLI against the test daemon: commands, --json output and exit codes.
+# usage: cli_test.sh KEEL KEEL_CONTROLD_TEST KEEL_XENSTORED
+set -uo pipefail
+keel=$1 daemon=$2 xenstored=$3
+work=$(mktemp -d /tmp/keel-cli-test.XXXXXX)
+pass=0 fail=0
+cleanup() {
+  [ -n "${pid:-}" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [ -n "${xspid:-}" ] && kill -TERM "$xspid" 2>/dev/null && wait "$xspid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+check() { # name expected-exit command...
+  local name=$1 want=$2; shift 2
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  if [ "$got" = "$want" ]; then pass=$((pass + 1)); echo "PASS $name"
+  else fail=$((fail + 1)); echo "FAIL $name: exit $got, wanted $want"; cat "$work/out" "$work/err"; fi
+}
+expect_out() { # name pattern
+  if grep -q -- "$2" "$work/out"; then pass=$((pass + 1)); echo "PASS $1"
+  else fail=$((fail + 1)); echo "FAIL $1: no '$2' in output:"; cat "$work/out"; fi
+}
+
+mkdir -p "$work/sysfs/0000:03:00.0"
+echo 0x8086 >"$work/sysfs/0000:03:00.0/vendor"
+"$xenstored" --db "$work/xs.db" --socket "$work/xs.sock" 2>"$work/xs.log" &
+xspid=$!
+for _ in $(seq 100); do [ -S "$work/xs.sock" ] && break; sleep 0.05; done
+XENSTORED_PATH=$work/xs.sock KEEL_TEST_HV_STATE=$work/hv.json \
+  "$daemon" --unix "$work/s.sock" --listen 127.0.0.1:0 --ready-file "$work/ready" \
+  --set "pci_sysfs=$work/sysfs" --set shutdown_timeout=2 --set request_log=off 2>"$work/log" &
+pid=$!
+for _ in $(seq 100); do [ -s "$work/ready" ] && break; sleep 0.05; done
+port=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['tcp_port'])" "$work/ready")
+export KEEL_SOCKET=$work/s.sock
+
+cat >"$work/web1.conf" <<'CONF'
+# a small PVH guest
+name = web1
+vcpus = 2
+memory = 512
+kernel = /var/lib/keel/vmlinuz
+cmdline = console=hvc0
+disk = xvda:/var/lib/keel/web1.img
+disk = xvdb:/var/lib/keel/seed.iso:ro
+nic = 0:xenbr0
+CONF
+check create 0 "$keel" create "$work/web1.conf"
+expect_out create-says-created "created web1"
+check create-again 4 "$keel" create "$work/web1.conf"
+printf 'name = bad\nvcpus = two\n' >"$work/bad.conf"
+check create-bad-file 2 "$keel" create "$work/bad.conf"
+printf 'name = x\nvcpus = 99\nmemory = 64\nkernel = /k\n' >"$work/range.conf"
+check create-out-of-range 8 "$keel" create "$work/range.conf"
+check list 0 "$keel" list
+expect_out list-shows-web1 "web1 .*stopped"
+check start 0 "$keel" start web1
+check list-json 0 "$keel" --json list -s running
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[0]['name']=='web1' and d[0]['state']=='running'" "$work/out" \
+  && { pass=$((pass + 1)); echo "PASS list-json-parses"; } || { fail=$((fail + 1)); echo "FAIL list-json-parses"; }
+check start-again 4 "$keel" start web1
+check pause 0 "$keel" pause web1
+check unpause 0 "$keel" unpause web1
+check console 0 "$keel" console web1
+expect_out console-output "Linux version"
+# -f: the recent output, then live output; a restart prints the new boot (timeout ends it).
+( sleep 0.5; "$keel" -q destroy web1 && "$keel" -q start web1 ) &
+restarter=$!
+check console-follow 124 timeout 2 "$keel" console -f web1
+[ "$(grep -c 'Linux version' "$work/out")" -ge 2 ] && { pass=$((pass + 1)); echo "PASS console-follow-live"; } \
+  || { fail=$((fail + 1)); echo "FAIL console-follow-live"; cat "$work/out"; }
+wait "$restarter"
+check shutdown 0 "$keel" shutdown -t 5 web1
+expect_out shutdown-done "shut down"
+check show 0 "$keel" show web1
+expect_out show-stopped '"state": "stopped"'
+check missing 3 "$keel" start nosuch
+check pci-list 0 "$keel" pci list
+expect_out pci-listed "0000:03:00.0"
+check pci-assign 0 "$keel" pci assign web1 0000:03:00.0
+check pci-unassign 0 "$keel" pci unassign web1 0000:03:00.0
+check token-create 0 "$keel" token create ci -s read
+tok=$(cat "$work/out")
+check tcp-read 0 "$keel" --url "http://127.0.0.1:$port" --token "$tok" host
+check tcp-forbidden 5 "$keel" --url "http://127.0.0.1:$port" --token "$tok" destroy web1
+check tcp-no-token 5 env -u KEEL_TOKEN "$keel" --url "http://127.0.0.1:$port" list
+check destroy-stopped 4 "$keel" destroy web1
+check delete 0 "$keel" delete web1
+# Only root is trusted on the Unix socket: anyone else who can reach it needs a token.
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+  chmod 755 "$work" && chmod 666 "$work/s.sock"
+  check unix-nonroot-needs-token 5 setpriv --reuid=65534 --regid=65534 --clear-groups "$keel" list
+  check unix-nonroot-with-token 0 setpriv --reuid=65534 --regid=65534 --clear-groups "$keel" --token "$tok" list
+  chmod 600 "$work/s.sock" && chmod 700 "$work"
+fi
+check unreachable 6 "$keel" --socket "$work/none.sock" list
+check usage 2 "$keel" frobnicate
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

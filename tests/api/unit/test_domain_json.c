@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+/* Checking and normalising domain bodies: every error names its member. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../../api/domain_json.h"
+
+static json_t *create(const char *body, struct verr *e)
+{
+	json_t *in = jv_parse_object(body, strlen(body), e), *spec;
+
+	if (!in)
+		return NULL;
+	spec = domain_spec_from_create(in, e);
+	json_decref(in);
+	return spec;
+}
+
+#define BOOT "\"boot\":{\"type\":\"pvh\",\"kernel\":\"/k\"}"
+
+static void test_create_defaults(void **state)
+{
+	struct verr e;
+	json_t *s = create("{\"name\":\"web1\",\"vcpus\":2,\"memory_mib\":512," BOOT "}", &e);
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(json_integer_value(json_object_get(s, "max_vcpus")), 2);
+	assert_int_equal(json_integer_value(json_object_get(s, "memory_target_mib")), 512);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "sched"), "weight")),
+			 256);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(s, "boot"), "cmdline")), "");
+	assert_int_equal(json_array_size(json_object_get(s, "disks")), 0);
+	json_decref(s);
+}
+
+static void expect_error(const char *body, const char *pointer)
+{
+	struct verr e = {"", ""};
+	json_t *s = create(body, &e);
+
+	if (s)
+		fail_msg("accepted: %s", body);
+	if (strcmp(e.pointer, pointer))
+		fail_msg("%s: pointer %s, wanted %s (%s)", body, e.pointer, pointer, e.detail);
+	assert_true(strlen(e.detail) > 0);
+}
+
+static void test_create_errors(void **state)
+{
+	(void)state;
+	expect_error("", "");
+	expect_error("{", "");
+	expect_error("[]", "");
+	expect_error("{\"a\":1,\"a\":2}", "");
+	expect_error("{\"vcpus\":2,\"memory_mib\":512," BOOT "}", "/name");
+	expect_error("{\"name\":\"w\",\"vcpus\":2,\"memory_mib\":512," BOOT ",\"x\":1}", "/x");
+	expect_error("{\"name\":\"w\",\"vcpus\":true,\"memory_mib\":512," BOOT "}", "/vcpus");
+	expect_error("{\"name\":\"w\",\"vcpus\":-1,\"memory_mib\":512," BOOT "}", "/vcpus");
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":15," BOOT "}", "/memory_mib");
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64,\"memory_target_mib\":65," BOOT
+		     "}",
+		     "/memory_target_mib");
+	expect_error("{\"name\":\"-w\",\"vcpus\":1,\"memory_mib\":64," BOOT "}", "/name");
+	/* jansson refuses NUL escapes outright. */
+	expect_error("{\"name\":\"w\\u0000x\",\"vcpus\":1,\"memory_mib\":64," BOOT "}", "");
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64}", "/boot");
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64,\"boot\":{\"type\":\"hvm\","
+		     "\"firmware\":\"uefi\"}}",
+		     "/boot/firmware");
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT
+		     ",\"disks\":[{\"id\":\"xvda\",\"path\":\"/a\",\"format\":\"vmdk\"}]}",
+		     "/disks/0/format");
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT ",\"disks\":{}}",
+		     "/disks");
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT
+		     ",\"nics\":[{\"id\":\"8\"}]}",
+		     "/nics/0/id");
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT
+		     ",\"nics\":[{\"id\":\"0\",\"bridge\":\"a b\"}]}",
+		     "/nics/0/bridge");
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT
+		     ",\"pinning\":[[0],[1]]}",
+		     "/pinning");
+}
+
+static void test_patch(void **state)
+{
+	struct verr e;
+	json_t *spec =
+	    create("{\"name\":\"w\",\"vcpus\":2,\"max_vcpus\":4,\"memory_mib\":512," BOOT "}", &e);
+	json_t *p;
+
+	(void)state;
+	assert_non_null(spec);
+	p = json_pack("{s:i, s:{s:i}}", "vcpus", 4, "sched", "cap", 100);
+	assert_int_equal(domain_patch_check(p, spec, &e), 0);
+	json_decref(p);
+	p = json_pack("{s:i}", "vcpus", 5);
+	assert_int_equal(domain_patch_check(p, spec, &e), -EINVAL);
+	assert_string_equal(e.pointer, "/vcpus");
+	json_decref(p);
+	p = json_pack("{s:{s:i}}", "sched", "weight", 70000);
+	assert_int_equal(domain_patch_check(p, spec, &e), -EINVAL);
+	assert_string_equal(e.pointer, "/sched/weight");
+	json_decref(p);
+	p = json_object();
+	assert_int_equal(domain_patch_check(p, spec, &e), -EINVAL);
+	json_decref(p);
+	json_decref(spec);
+}
+
+static void test_checks(void **state)
+{
+	(void)state;
+	assert_true(check_bdf("0000:03:00.0"));
+	assert_true(check_bdf("ffff:ff:1f.7"));
+	assert_false(check_bdf("0000:03:20.0"));
+	assert_false(check_bdf("0000:03:00.8"));
+	assert_false(check_bdf("0000:3:00.0"));
+	assert_false(check_bdf("0000:0A:00.0"));
+	assert_true(check_mac("00:16:3e:00:00:01"));
+	assert_false(check_mac("01:16:3e:00:00:01"));
+	assert_false(check_mac("00:16:3E:00:00:01"));
+	assert_false(check_mac("00-16-3e-00-00-01"));
+	assert_true(check_abs_path("/var/lib/keel/a.img"));
+	assert_false(check_abs_path("var/a"));
+	assert_false(check_abs_path("/a/../b"));
+	assert_false(check_abs_path("/a/.."));
+	assert_false(check_abs_path("/a\nb"));
+	assert_true(check_domain_name("web-1.prod_a"));
+	assert_false(check_domain_name("0b3c1c52-5a39-4d67-9e7b-6a8a3e1f4f55"));
+	assert_false(check_domain_name(".hidden"));
+}
+
+static void test_action_options(void **state)
+{
+	struct verr e;
+	unsigned t;
+	json_t *o = json_pack("{s:i}", "timeout_s", 30);
+
+	(void)state;
+	assert_int_equal(action_options(NULL, "shutdown", 60, &t, &e), 0);
+	assert_int_equal(t, 60);
+	assert_int_equal(action_options(o, "shutdown", 60, &t, &e), 0);
+	assert_int_equal(t, 30);
+	assert_int_equal(action_options(o, "start", 60, &t, &e), -EINVAL);
+	assert_string_equal(e.pointer, "/timeout_s");
+	json_decref(o);
+	o = json_pack("{s:i}", "timeout_s", 3601);
+	assert_int_equal(action_options(o, "reboot", 60, &t, &e), -EINVAL);
+	json_decref(o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_create_defaults), cmocka_unit_test(test_create_errors),
+	    cmocka_unit_test(test_patch),	    cmocka_unit_test(test_checks),
+	    cmocka_unit_test(test_action_options),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
