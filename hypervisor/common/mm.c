@@ -4,9 +4,11 @@
 #include <keel/errno.h>
 #include <keel/printk.h>
 #include <keel/string.h>
+#include <arch/x86/paging.h>
 
-/* The boot page tables identity-map 4 GiB; memory above is not usable yet. */
-#define MM_LIMIT	(4ULL << 30)
+/* The boot page tables identity-map 4 GiB; RAM above is mapped here before it is used. */
+#define LOW_LIMIT	(4ULL << 30)
+#define MM_MAX		(1ULL << 46)	/* 64 TiB: beyond that, RAM is ignored */
 
 extern u8 __image_start[], __image_end[];
 static struct frame_pool pool;
@@ -15,12 +17,14 @@ int mm_init(const struct boot_info *bi, paddr_t mbi_pa, u32 mbi_size)
 {
 	int err;
 
+	u64 high_end = 0;
+
 	frame_pool_init(&pool);
 	for (u32 i = 0; i < bi->nr_mmap; i++) {
 		const struct boot_mmap_entry *m = &bi->mmap[i];
-		if (m->type != MMAP_RAM || m->addr >= MM_LIMIT)
+		if (m->type != MMAP_RAM || m->addr >= LOW_LIMIT)
 			continue;
-		u64 end = MIN(m->addr + m->len, MM_LIMIT);
+		u64 end = MIN(m->addr + m->len, LOW_LIMIT);
 		err = frame_pool_add(&pool, m->addr, end);
 		if (err)
 			return err;
@@ -35,6 +39,34 @@ int mm_init(const struct boot_info *bi, paddr_t mbi_pa, u32 mbi_size)
 	frame_pool_reserve(&pool, mbi_pa, mbi_pa + mbi_size);
 	for (u32 i = 0; i < bi->nr_modules; i++)
 		frame_pool_reserve(&pool, bi->modules[i].start, bi->modules[i].end);
+
+	/* RAM above 4 GiB: map it with tables from low memory, then offer it. */
+	for (u32 i = 0; i < bi->nr_mmap; i++) {
+		const struct boot_mmap_entry *m = &bi->mmap[i];
+		if (m->type == MMAP_RAM && m->addr + m->len > LOW_LIMIT)
+			high_end = MAX(high_end, MIN(m->addr + m->len, MM_MAX));
+	}
+	if (!high_end)
+		return 0;
+	err = paging_map_above_4g(high_end);
+	if (err)
+		return err;
+	/* Prove the new mapping: the last word of high RAM reads back what was written. */
+	volatile u64 *probe = phys_to_virt(ALIGN_DOWN(high_end, PAGE_SIZE) - sizeof(u64));
+	*probe = 0x6b65656c6d617021ULL;
+	if (*probe != 0x6b65656c6d617021ULL)
+		return -EIO;
+	for (u32 i = 0; i < bi->nr_mmap; i++) {
+		const struct boot_mmap_entry *m = &bi->mmap[i];
+		if (m->type != MMAP_RAM || m->addr + m->len <= LOW_LIMIT || m->addr >= MM_MAX)
+			continue;
+		err = frame_pool_add(&pool, MAX(m->addr, LOW_LIMIT), MIN(m->addr + m->len, MM_MAX));
+		if (err)
+			return err;
+	}
+	for (u32 i = 0; i < bi->nr_mmap; i++)
+		if (bi->mmap[i].type != MMAP_RAM && bi->mmap[i].addr + bi->mmap[i].len > LOW_LIMIT)
+			frame_pool_reserve(&pool, bi->mmap[i].addr, bi->mmap[i].addr + bi->mmap[i].len);
 	return 0;
 }
 
