@@ -22,6 +22,7 @@
 #include <keel/console_ring.h>
 #include <arch/x86/percpu.h>
 #include <arch/x86/smp.h>
+#include <arch/x86/xsave.h>
 #include <arch/x86/vmx_vcpu.h>
 #include <public/xen/start_info.h>
 
@@ -122,6 +123,7 @@ static void free_domain(struct domain *d)
 		sched_forget_vcpu(v);
 		vcpu_timers_stop(v);
 		vlapic_free(v);
+		xsave_vcpu_free(v);
 		vmx_vcpu_free(v);
 		pages_free(v, ALIGN_UP(sizeof(*v), PAGE_SIZE) / PAGE_SIZE);
 	}
@@ -250,7 +252,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 		v->fpu[1] = 0x03;
 		v->fpu[24] = 0x80;
 		v->fpu[25] = 0x1f;
-		if (vmx_vcpu_init(v) || vlapic_init(v)) {
+		if (vmx_vcpu_init(v) || vlapic_init(v) || xsave_vcpu_init(v)) {
 			*why = "cannot set up the vCPU's VMCS or local APIC";
 			goto fail;
 		}

@@ -21,6 +21,7 @@
 #include <arch/x86/apic.h>
 #include <arch/x86/percpu.h>
 #include <arch/x86/smp.h>
+#include <arch/x86/xsave.h>
 #include <keel/domain.h>
 #include <keel/mm.h>
 #include <keel/sched.h>
@@ -169,8 +170,9 @@ void kmain(u32 magic, u32 mbi_pa)
 	if (vmx_controls_init(&raw, &caps, &why))
 		boot_fail("VT-x controls unusable", why);
 
-	/* The FPU/SSE state is switched between vCPUs with FXSAVE. */
+	/* FPU/SIMD state is switched between vCPUs with XSAVE (or FXSAVE without it). */
 	write_cr4(read_cr4() | BIT(9) | BIT(10));
+	xsave_init_cpu();
 	tsc_calibrate();
 	pvclock_init(tsc_khz, boot_tsc, rtc_read_unix_time());
 	if (apic_init())

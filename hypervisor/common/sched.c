@@ -12,6 +12,7 @@
 #include <arch/x86/percpu.h>
 #include <arch/x86/vmx_vcpu.h>
 #include <arch/x86/smp.h>
+#include <arch/x86/xsave.h>
 #include <keel/spinlock.h>
 
 void msr_load_guest(struct vcpu *v);
@@ -150,11 +151,9 @@ static void fpu_switch(u32 cpu, struct vcpu *v)
 
 	if (old == v)
 		return;
-	if (old) {
-		asm volatile("fxsave64 %0" : "=m"(old->fpu));
+	if (old)
 		msr_save_guest(old);
-	}
-	asm volatile("fxrstor64 %0" ::"m"(v->fpu));
+	xsave_switch(old, v);
 	fpu_owner[cpu] = v;
 	msr_load_guest(v);
 }

@@ -6,6 +6,7 @@
 #include <arch/x86/vmexit.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/vmx_vcpu.h>
+#include <arch/x86/xsave.h>
 #include <keel/string.h>
 
 #define XEN_CPUID_BASE		0x40000000
@@ -50,23 +51,46 @@ static void filter(struct vcpu *v, u32 leaf, u32 sub, struct cpuid_regs *r)
 	case 1:
 		r->ebx = (r->ebx & 0x0000ffff) | (v->id << 24) | (v->dom->nr_vcpus << 16);
 		r->ecx &= ~(BIT(3) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | BIT(15) | BIT(18) |
-			    BIT(26) | BIT(27) | BIT(28) | BIT(12) | BIT(29));
+			    BIT(27));
+		/* XSAVE and what needs it, as far as Keel switches that state. */
+		if (!xsave_available())
+			r->ecx &= ~(BIT(26) | BIT(28) | BIT(12) | BIT(29));
+		else if (!(xsave_guest_mask() & XSTATE_AVX))
+			r->ecx &= ~(BIT(28) | BIT(12) | BIT(29));
+		if (vmread(GUEST_CR4) & BIT(18))
+			r->ecx |= BIT(27);	/* OSXSAVE mirrors the guest's CR4 */
 		r->ecx |= (u32)BIT(31);	/* running on a hypervisor */
 		r->edx &= ~(BIT(14) | BIT(22) | BIT(29));
 		break;
 	case 5:	/* MONITOR/MWAIT */
 	case 6:	/* thermal and power */
 	case 0xa: /* performance monitoring */
-	case 0xd: /* XSAVE: not offered yet */
 	case 0x1f:
 		memset(r, 0, sizeof(*r));
 		break;
+	case 0xd: {
+		u64 mask = xsave_guest_mask();
+		if (!mask || (sub >= 2 && !(mask & BIT(sub < 64 ? sub : 0)))) {
+			memset(r, 0, sizeof(*r));
+		} else if (sub == 0) {
+			/* EBX (size for the current XCR0) is the guest's: its XCR0 is loaded. */
+			r->eax = (u32)mask;
+			r->edx = (u32)(mask >> 32);
+			r->ecx = xsave_area_size();
+		} else if (sub == 1) {
+			r->eax &= BIT(0) | BIT(1) | BIT(2);	/* no XSAVES: no IA32_XSS */
+			r->ecx = r->edx = 0;
+		}
+		break;
+	}
 	case 7:
 		if (sub == 0) {
 			/* Keep plain ISA extensions; drop what needs state we do not switch. */
 			/* TSC_ADJUST (1) has no MSR here; PKU needs XSAVE state. */
-			r->ebx &= ~(BIT(1) | BIT(2) | BIT(5) | BIT(14) | BIT(16) | BIT(17) | BIT(21) |
+			r->ebx &= ~(BIT(1) | BIT(2) | BIT(14) | BIT(16) | BIT(17) | BIT(21) |
 				    BIT(25) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31));
+			if (!(xsave_guest_mask() & XSTATE_AVX))
+				r->ebx &= ~BIT(5);	/* AVX2 */
 			if (!(vmx_cpu2_ctls & CPU2_INVPCID))
 				r->ebx &= ~BIT(10);
 			r->ecx &= ~(BIT(1) | BIT(3) | BIT(4) | BIT(5) | BIT(11) | BIT(14) | BIT(16) |

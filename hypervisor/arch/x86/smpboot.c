@@ -12,6 +12,7 @@
 #include <arch/x86/traps.h>
 #include <arch/x86/vmcs.h>
 #include <arch/x86/vmx.h>
+#include <arch/x86/xsave.h>
 #include <keel/acpi.h>
 #include <keel/mm.h>
 #include <keel/printk.h>
@@ -54,6 +55,7 @@ static __noreturn void ap_start64(void)
 	percpu_init(id);
 	traps_load();
 	write_cr4(read_cr4() | BIT(9) | BIT(10));
+	xsave_init_cpu();
 	apic_init();
 	percpus[id].apic_id = apic_id();
 	vmx_read_raw(&raw);

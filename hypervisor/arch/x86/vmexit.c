@@ -189,6 +189,7 @@ static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_INVEPT] = handle_ud,
 	[EXIT_INVVPID] = handle_ud,
 	[EXIT_EPT_VIOLATION] = handle_ept_violation,
+	[EXIT_XSETBV] = handle_xsetbv,
 };
 
 enum exit_action vmexit_dispatch(struct vcpu *v, u32 reason)

@@ -76,6 +76,8 @@ struct vcpu {
 
 	u64 exits;
 	struct vlapic *vlapic;
+	u64 xcr0;			/* the guest's XCR0 (x87 only until it says otherwise) */
+	u8 *xsave_area;			/* its extended state while another vCPU runs */
 
 	/* Xen ABI state. */
 	struct vcpu_info *vcpu_info;	/* in shared_info, or registered elsewhere */

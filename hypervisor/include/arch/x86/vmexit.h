@@ -22,6 +22,7 @@ enum exit_action handle_wrmsr(struct vcpu *v, u64 qual);
 enum exit_action handle_io(struct vcpu *v, u64 qual);
 enum exit_action handle_cr_access(struct vcpu *v, u64 qual);
 enum exit_action handle_vmcall(struct vcpu *v, u64 qual);
+enum exit_action handle_xsetbv(struct vcpu *v, u64 qual);
 
 /* Advances the guest RIP past the exiting instruction. */
 void vmexit_skip_instruction(void);
