@@ -96,6 +96,15 @@ u32 domains_alive(void)
 	return n;
 }
 
+void domain_restore_ram_page(struct domain *d, u64 gpa)
+{
+	if (gpa < d->mem_size)
+		ept_map(&d->ept, gpa, d->ram_hpa + gpa, PAGE_SIZE, EPT_RWX, EPT_MT_WB);
+	else
+		ept_unmap(&d->ept, gpa, PAGE_SIZE);
+	vmx_flush_guest_tlb(d);
+}
+
 u32 domains_remaining(void)
 {
 	u32 n = 0;

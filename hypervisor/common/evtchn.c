@@ -42,19 +42,25 @@ static void notify(struct vcpu *v)
 		sched_wake(v);
 }
 
+/* The last steps of raising a pending, unmasked port: its vCPU's selector bit and upcall. */
+void evtchn_select(struct domain *d, u32 port)
+{
+	struct evtchn *e = &d->evtchn[port];
+	struct vcpu *v = d->vcpu[e->vcpu < d->nr_vcpus ? e->vcpu : 0];
+	struct vcpu_info *vi = v->vcpu_info;
+
+	if (!test_and_set(&vi->evtchn_pending_sel, port / 64)) {
+		__atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+		notify(v);
+	}
+}
+
 void evtchn_set_pending(struct domain *d, u32 port)
 {
 	struct shared_info *si = d->shared_info;
-	struct evtchn *e = &d->evtchn[port];
-	struct vcpu *v = d->vcpu[e->vcpu < d->nr_vcpus ? e->vcpu : 0];
 
-	if (!test_and_set(si->evtchn_pending, port) && !test(si->evtchn_mask, port)) {
-		struct vcpu_info *vi = v->vcpu_info;
-		if (!test_and_set(&vi->evtchn_pending_sel, port / 64)) {
-			__atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
-			notify(v);
-		}
-	}
+	if (!test_and_set(si->evtchn_pending, port) && !test(si->evtchn_mask, port))
+		evtchn_select(d, port);
 	/* A vCPU polling any port of this domain re-checks, masked or not. */
 	for (u32 i = 0; i < d->nr_vcpus; i++)
 		if (d->vcpu[i]->polling && d->vcpu[i]->state == VCPU_BLOCKED)

@@ -120,16 +120,6 @@ static void unpin(struct domain *granter, u32 ref, bool readonly, bool foreign)
 		domain_zombie_release(granter);
 }
 
-/* Puts back whatever the grantee had at gpa before a grant was mapped there. */
-static void restore_gpa(struct domain *d, u64 gpa)
-{
-	if (gpa < d->mem_size)
-		ept_map(&d->ept, gpa, d->ram_hpa + gpa, PAGE_SIZE, EPT_RWX, EPT_MT_WB);
-	else
-		ept_unmap(&d->ept, gpa, PAGE_SIZE);
-	vmx_flush_guest_tlb(d);
-}
-
 static int16_t map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
 {
 	struct domain *d = v->dom;
@@ -181,7 +171,7 @@ static int16_t unmap_one(struct vcpu *v, struct gnttab_unmap_grant_ref *op)
 	struct grant_map *m = &d->gnt_maps[op->handle];
 	if (op->host_addr && op->host_addr != m->gpa)
 		return GNTST_bad_virt_addr;
-	restore_gpa(d, m->gpa);
+	domain_restore_ram_page(d, m->gpa);
 	m->used = false;
 	unpin(m->granter, m->ref, m->readonly, m->granter != d);
 	return GNTST_okay;

@@ -233,15 +233,8 @@ static long op_unmask(struct vcpu *v, u64 arg)
 	__atomic_fetch_and(&si->evtchn_mask[a.port / 64], ~(1ULL << (a.port % 64)),
 			   __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&si->evtchn_pending[a.port / 64], __ATOMIC_SEQ_CST) &
-	    (1ULL << (a.port % 64))) {
-		struct vcpu *t = d->vcpu[e->vcpu < d->nr_vcpus ? e->vcpu : 0];
-		u64 m = 1ULL << (a.port / 64);
-		if (!(__atomic_fetch_or(&t->vcpu_info->evtchn_pending_sel, m, __ATOMIC_SEQ_CST) & m)) {
-			__atomic_store_n(&t->vcpu_info->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
-			if (t->state == VCPU_BLOCKED)
-				sched_wake(t);
-		}
-	}
+	    (1ULL << (a.port % 64)))
+		evtchn_select(d, a.port);
 	return 0;
 }
 

@@ -8,17 +8,6 @@
 #include <public/xen/memory.h>
 #include <arch/x86/vmx_vcpu.h>
 
-/* Puts RAM back where a special page was (so the guest loses no memory). */
-static void restore_ram(struct domain *d, u64 gfn)
-{
-	u64 gpa = gfn << PAGE_SHIFT;
-
-	if (gpa < d->mem_size)
-		ept_map(&d->ept, gpa, d->ram_hpa + gpa, PAGE_SIZE, EPT_RWX, EPT_MT_WB);
-	else
-		ept_unmap(&d->ept, gpa, PAGE_SIZE);
-}
-
 static long add_to_physmap(struct vcpu *v, u64 arg)
 {
 	struct xen_add_to_physmap x;
@@ -35,7 +24,7 @@ static long add_to_physmap(struct vcpu *v, u64 arg)
 		if (x.idx != 0)
 			return -EINVAL;
 		if (d->shared_info_gfn != GFN_NONE)
-			restore_ram(d, d->shared_info_gfn);
+			domain_restore_ram_page(d, d->shared_info_gfn << PAGE_SHIFT);
 		if (ept_map(&d->ept, x.gpfn << PAGE_SHIFT, virt_to_phys(d->shared_info), PAGE_SIZE,
 			    EPT_RWX, EPT_MT_WB))
 			return -ENOMEM;
@@ -51,7 +40,7 @@ static long add_to_physmap(struct vcpu *v, u64 arg)
 			return -EINVAL;
 		u32 idx = (u32)x.idx;
 		if (d->gnt_frame_gfn[idx] != GFN_NONE)
-			restore_ram(d, d->gnt_frame_gfn[idx]);
+			domain_restore_ram_page(d, d->gnt_frame_gfn[idx] << PAGE_SHIFT);
 		if (ept_map(&d->ept, x.gpfn << PAGE_SHIFT, virt_to_phys(f), PAGE_SIZE, EPT_RWX,
 			    EPT_MT_WB))
 			return -ENOMEM;

@@ -182,6 +182,9 @@ void domains_resolve_peers(void);
 /* Appends guest console output; flushed per line with the domain's name as prefix. */
 void domain_console_write(struct domain *d, const char *s, size_t len);
 
+/* Puts the domain's own RAM back at gpa (or nothing, beyond RAM) after a special page. */
+void domain_restore_ram_page(struct domain *d, u64 gpa);
+
 /* Host pointer for [gpa, gpa+len) of the domain's RAM, or NULL outside it. */
 u8 *domain_gpa_ptr(struct domain *d, u64 gpa, u64 len);
 

@@ -37,6 +37,8 @@ void evtchn_domain_destroy(struct domain *d);
 
 /* Marks port pending and notifies its vCPU, as REFERENCE.md section 5 says. */
 void evtchn_set_pending(struct domain *d, u32 port);
+/* For a port already pending and now unmasked: sets the selector bit, raises the upcall. */
+void evtchn_select(struct domain *d, u32 port);
 /* Raises a per-vCPU virtual IRQ (VIRQ_TIMER...) if the guest bound it. */
 void evtchn_send_virq(struct vcpu *v, u32 virq);
 
