@@ -66,11 +66,13 @@ void h_domains_list(struct api_call *c)
 			"shutting_down, crashed");
 		return;
 	}
-	if ((prefix && (plen > 63 || !check_printable(prefix))) ||
+	bool bad_prefix = prefix && (plen > 63 || !check_printable(prefix));
+	if (bad_prefix ||
 	    (cursor && (strlen(cursor) > 63 || !*cursor || !check_printable(cursor)))) {
 		problem(c->resp, 400, "invalid-query", "Invalid query parameter",
-			prefix && plen > 63 ? "name_prefix" : "cursor",
-			"name_prefix and cursor are at most 63 printable characters");
+			bad_prefix ? "name_prefix" : "cursor", "%s",
+			bad_prefix ? "name_prefix is at most 63 printable characters"
+				   : "cursor is 1 to 63 printable characters (a next_cursor)");
 		return;
 	}
 	/* Any change to any domain changes the list's ETag: pollers get 304 until then. */

@@ -152,10 +152,11 @@ int parse_name_list(const char *s, const char *const names[], unsigned n, unsign
 	}
 }
 
+/* The characters of a xenstore path (Xen's docs/misc/xenstore.txt): no '.', so no "..". */
 static bool store_path_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '/' || c == '_' || c == '-' || c == '@' || c == '.';
+	       c == '/' || c == '_' || c == '-' || c == '@';
 }
 
 int parse_watch_list(const char *s, char out[][WATCH_PATH_MAX], unsigned max, unsigned *n)
@@ -166,8 +167,13 @@ int parse_watch_list(const char *s, char out[][WATCH_PATH_MAX], unsigned max, un
 
 		if (*n == max || !len || len >= WATCH_PATH_MAX || p[0] != '/')
 			return -EINVAL;
+		/* The store refuses empty components: "//" and a trailing '/' (but "/" is valid).
+		 */
+		if (len > 1 && p[len - 1] == '/')
+			return -EINVAL;
 		for (size_t i = 0; i < len; i++)
-			if (!store_path_char(p[i]))
+			if (!store_path_char(p[i]) ||
+			    (p[i] == '/' && i + 1 < len && p[i + 1] == '/'))
 				return -EINVAL;
 		memcpy(out[*n], p, len);
 		out[*n][len] = '\0';

@@ -19,6 +19,8 @@ void config_defaults(struct controld_config *c)
 	c->request_log = 1;
 	c->log_level = LOG_LVL_INFO;
 	c->max_connections = 1024;
+	c->max_connections_per_client = 64;
+	c->request_timeout_s = 10;
 }
 
 static int parse_uint(const char *v, unsigned min, unsigned max, unsigned *out)
@@ -104,6 +106,10 @@ int config_set(struct controld_config *c, const char *key, const char *v, char *
 		rc = parse_bool(v, &c->request_log);
 	else if (!strcmp(key, "max_connections"))
 		rc = parse_uint(v, 1, 100000, &c->max_connections);
+	else if (!strcmp(key, "max_connections_per_client"))
+		rc = parse_uint(v, 1, 100000, &c->max_connections_per_client);
+	else if (!strcmp(key, "request_timeout"))
+		rc = parse_uint(v, 1, 3600, &c->request_timeout_s);
 	else if (!strcmp(key, "log_level")) {
 		static const char *const lv[] = {"error", "warn", "info", "debug"};
 		for (u = 0; u < ARRAY_SIZE(lv); u++)

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: MIT
 #include "http.h"
+#include "http_target.h"
 #include "log.h"
 #include "util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -18,14 +21,30 @@
 
 const double http_latency_buckets[8] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1.0, 1e300};
 
+/* The Unix socket's own connection slots and file descriptors, kept free of TCP clients. */
+#define HTTP_UNIX_CONNECTIONS 64
+#define HTTP_FD_RESERVE	      (HTTP_UNIX_CONNECTIONS + 64)
+
+/* One per accepted connection (MHD's socket context). */
+struct conn_state {
+	struct listener *l;
+	uint64_t deadline_ms; /* the whole next request must have arrived by then; 0: none */
+	int fd;
+	bool refused;	     /* answered before parsing: closed at the next sweep */
+	struct req_ctx *ctx; /* the request begun on it, until MHD reports it completed */
+	struct conn_state *next, *prev;
+};
+
 struct listener {
 	struct http_server *srv;
 	struct MHD_Daemon *d;
 	uv_poll_t poll;
 	uv_timer_t timer;
 	bool is_unix;
-	bool closed_fd;
+	bool tls;
+	bool kicked; /* a run is due (set by listener_kick, cleared when MHD runs) */
 	int fd;
+	struct conn_state *conns;
 };
 
 /* Ties a stream to its connection; owned by the MHD response (freed with it). */
@@ -58,12 +77,17 @@ struct http_server {
 	unsigned long long next_id;
 	char id_prefix[8];
 	unsigned inflight; /* requests begun and not completed (streams included) */
+	unsigned request_timeout_ms;
+	uv_timer_t sweep_timer; /* closes connections past their request deadline */
 };
 
 struct req_ctx {
 	char *buf;
 	size_t len;
+	bool begun;    /* the handler has seen the request head */
+	bool answered; /* refused before MHD parsed the target; the connection closes */
 	bool too_big;
+	enum http_target_verdict target;
 	uint64_t start_ms;
 	int status;
 	size_t sent;
@@ -190,12 +214,31 @@ static void next_request_id(struct http_server *s, char out[24])
 	snprintf(out, 24, "%s-%llx", s->id_prefix, ++s->next_id);
 }
 
+static int conn_fd(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+	return ci ? ci->connect_fd : -1;
+}
+
+static struct conn_state *conn_state_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
 static enum MHD_Result queue_response(struct listener *l, struct MHD_Connection *conn,
 				      struct req_ctx *ctx, struct http_response *r)
 {
 	struct MHD_Response *mr;
 	enum MHD_Result ret;
+	struct conn_state *cs = conn_state_of(conn);
 
+	if (cs)
+		cs->deadline_ms = 0;
 	if (r->stream) {
 		struct stream_glue *g = calloc(1, sizeof(*g));
 		if (!g) {
@@ -240,18 +283,124 @@ static enum MHD_Result queue_response(struct listener *l, struct MHD_Connection 
 	return ret;
 }
 
+/* The problem+json body of a refusal made before routing (detail has no quotes). */
+static int refusal_body(char *buf, size_t size, int status, const char *detail)
+{
+	const char *type = status == 413   ? "payload-too-large"
+			   : status == 414 ? "uri-too-long"
+					   : "bad-request";
+	const char *title = status == 413   ? "Request body too large"
+			    : status == 414 ? "Request target too long"
+					    : "Bad request";
+
+	return snprintf(buf, size,
+			"{\"type\":\"urn:keel:problem:%s\",\"title\":\"%s\",\"status\":%d,"
+			"\"detail\":\"%s\"}",
+			type, title, status, detail);
+}
+
 static enum MHD_Result simple_error(struct listener *l, struct MHD_Connection *conn,
-				    struct req_ctx *ctx, int status, const char *title)
+				    struct req_ctx *ctx, int status, const char *detail)
 {
 	struct http_response r = {0};
-	char *body = NULL;
-	int n = asprintf(&body, "{\"type\":\"urn:keel:problem:%s\",\"title\":\"%s\",\"status\":%d}",
-			 status == 413 ? "payload-too-large" : "bad-request", title, status);
+	char *body = malloc(512);
+	int n = body ? refusal_body(body, 512, status, detail) : -1;
 
-	if (n < 0)
+	if (n < 0 || n >= 512) {
+		free(body);
 		return MHD_NO;
+	}
 	http_resp_body(&r, status, "application/problem+json", body, (size_t)n);
 	return queue_response(l, conn, ctx, &r);
+}
+
+/*
+ * Answers a target that libmicrohttpd must not parse: it stores every query parameter in
+ * the connection's memory pool and, when that runs out, closes the connection without a
+ * response. The response is written before MHD parses anything, then the write side is
+ * shut so that nothing MHD sends afterwards reaches the client.
+ */
+static void refuse_unparsed(struct listener *l, struct MHD_Connection *conn, struct req_ctx *ctx)
+{
+	char body[512], msg[1024];
+	int status = http_target_status(ctx->target);
+	int fd = conn_fd(conn), blen, n;
+	ssize_t sent = -1;
+
+	blen = refusal_body(body, sizeof(body), status, http_target_reason(ctx->target));
+	n = snprintf(msg, sizeof(msg),
+		     "HTTP/1.1 %d %s\r\nContent-Type: application/problem+json\r\n"
+		     "Content-Length: %d\r\nX-Request-Id: %s\r\nConnection: close\r\n\r\n%s",
+		     status, status == 414 ? "URI Too Long" : "Bad Request", blen, ctx->request_id,
+		     body);
+	if (l->tls) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+		if (ci && ci->tls_session)
+			sent = gnutls_record_send(ci->tls_session, msg, (size_t)n);
+	} else if (fd >= 0) {
+		sent = send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	}
+	if (fd >= 0)
+		shutdown(fd, SHUT_WR);
+	ctx->answered = true;
+	ctx->status = status;
+	ctx->sent = sent > 0 ? (size_t)blen : 0;
+}
+
+/* The raw target, as the client sent it: the request's log line shows it, not a decoding. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct listener *l = cls;
+	struct http_server *s = l->srv;
+	struct req_ctx *ctx = calloc(1, sizeof(*ctx));
+	struct conn_state *cs = conn_state_of(conn);
+	size_t n;
+
+	if (!ctx)
+		return NULL;
+	s->inflight++;
+	ctx->start_ms = now_mono_ms();
+	next_request_id(s, ctx->request_id);
+	str_copy(ctx->method, "-", sizeof(ctx->method));
+	str_copy(ctx->principal, "-", sizeof(ctx->principal));
+	n = strcspn(uri, "?");
+	if (n >= sizeof(ctx->path))
+		n = sizeof(ctx->path) - 1;
+	for (size_t i = 0; i < n; i++)
+		ctx->path[i] = (uri[i] > 0x20 && uri[i] < 0x7f) ? uri[i] : '?';
+	ctx->target = http_target_check(uri);
+	if (cs)
+		cs->ctx = ctx;
+	if (ctx->target == HTTP_TARGET_TOO_LONG || ctx->target == HTTP_TARGET_TOO_MANY_PARAMS) {
+		refuse_unparsed(l, conn, ctx);
+		if (cs) {
+			cs->refused = true;
+			cs->deadline_ms = now_mono_ms();
+		}
+	}
+	return ctx;
+}
+
+static enum MHD_Result header_check_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+				       const char *value)
+{
+	bool *bad = cls;
+
+	(void)kind;
+	if (!http_field_value_ok(key) || (value && !http_field_value_ok(value))) {
+		*bad = true;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+static bool headers_ok(struct MHD_Connection *conn)
+{
+	bool bad = false;
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, header_check_cb, &bad);
+	return !bad;
 }
 
 static int peer_uid(struct MHD_Connection *conn)
@@ -278,22 +427,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	enum MHD_Result ret;
 
 	(void)version;
-	if (!ctx) {
+	(void)s;
+	if (!ctx)
+		return MHD_NO; /* out of memory when the request line arrived */
+	if (!ctx->begun) {
 		const char *cl;
 
-		ctx = calloc(1, sizeof(*ctx));
-		if (!ctx)
-			return MHD_NO;
-		*con_cls = ctx;
-		s->inflight++;
-		ctx->start_ms = now_mono_ms();
-		next_request_id(s, ctx->request_id);
+		ctx->begun = true;
 		str_copy(ctx->method, method, sizeof(ctx->method));
-		str_copy(ctx->path, url, sizeof(ctx->path));
+		if (ctx->answered)
+			return MHD_NO; /* refused already; close */
+		if (ctx->target != HTTP_TARGET_OK)
+			return simple_error(l, conn, ctx, http_target_status(ctx->target),
+					    http_target_reason(ctx->target));
+		if (!headers_ok(conn))
+			return simple_error(l, conn, ctx, 400,
+					    "a header field contains a control character");
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY) {
 			ctx->too_big = true;
-			return simple_error(l, conn, ctx, 413, "Request body too large");
+			return simple_error(l, conn, ctx, 413, "the limit is 1 MiB");
 		}
 		return MHD_YES;
 	}
@@ -314,7 +467,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (ctx->too_big)
-		return simple_error(l, conn, ctx, 413, "Request body too large");
+		return simple_error(l, conn, ctx, 413, "the limit is 1 MiB");
 
 	memset(&req, 0, sizeof(req));
 	memset(&resp, 0, sizeof(resp));
@@ -327,26 +480,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	req.conn = conn;
 	memcpy(req.request_id, ctx->request_id, sizeof(req.request_id));
 	if (memchr(req.body, '\0', req.body_len))
-		return simple_error(l, conn, ctx, 400, "Request body contains a NUL byte");
+		return simple_error(l, conn, ctx, 400, "the request body contains a NUL byte");
 	s->fn(s->opaque, &req, &resp);
 	str_copy(ctx->principal, req.principal[0] ? req.principal : "-", sizeof(ctx->principal));
 	ret = queue_response(l, conn, ctx, &resp);
 	return ret;
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+/* Counts and logs a request that is over, answered or not, and frees it. */
+static void request_finish(struct listener *l, struct MHD_Connection *conn, struct req_ctx *ctx)
 {
-	struct listener *l = cls;
 	struct http_server *s = l->srv;
-	struct req_ctx *ctx = *con_cls;
 	double secs;
 	unsigned cls_idx;
 
-	(void)toe;
-	if (!ctx)
-		return;
-	*con_cls = NULL;
 	s->inflight--;
 	secs = (double)(now_mono_ms() - ctx->start_ms) / 1000.0;
 	s->stats.requests++;
@@ -369,7 +516,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
 					  peer, sizeof(peer));
 		}
-		log_info("%s %s %d %zu %.1fms peer=%s who=%s id=%s", ctx->method, ctx->path,
+		log_info("%s %s %03d %zu %.1fms peer=%s who=%s id=%s", ctx->method, ctx->path,
 			 ctx->status, ctx->sent, secs * 1000.0, peer, ctx->principal,
 			 ctx->request_id);
 	}
@@ -377,17 +524,46 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(ctx);
 }
 
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct listener *l = cls;
+	struct req_ctx *ctx = *con_cls;
+	struct conn_state *cs = conn_state_of(conn);
+
+	(void)toe;
+	if (cs) {
+		cs->deadline_ms = now_mono_ms() + l->srv->request_timeout_ms;
+		cs->ctx = NULL;
+	}
+	if (!ctx)
+		return;
+	*con_cls = NULL;
+	request_finish(l, conn, ctx);
+}
+
 /* --- the MHD daemon on the uv loop --- */
 
+/*
+ * MHD_get_timeout does not count connections resumed while MHD_run was running (a stream
+ * woken by a request on this listener): only the next MHD_run moves them to its ready
+ * list. Its answer must not replace a kick made during the run, or a resumed stream waits
+ * for the next timeout of any other connection (an idle one: a minute).
+ */
 static void listener_run(struct listener *l)
 {
 	MHD_UNSIGNED_LONG_LONG t;
 
 	if (!l->d)
 		return;
+	l->kicked = false;
 	MHD_run(l->d);
+	if (l->kicked)
+		return;
 	if (MHD_get_timeout(l->d, &t) == MHD_YES)
 		uv_timer_start(&l->timer, on_timer, t, 0);
+	else
+		uv_timer_stop(&l->timer);
 }
 
 static void on_timer(uv_timer_t *t)
@@ -397,7 +573,76 @@ static void on_timer(uv_timer_t *t)
 
 static void listener_kick(struct listener *l)
 {
+	l->kicked = true;
 	uv_timer_start(&l->timer, on_timer, 0, 0);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct listener *l = cls;
+	struct conn_state *cs = *socket_context;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		cs = calloc(1, sizeof(*cs));
+		if (!cs)
+			return; /* this connection just has no deadline */
+		cs->l = l;
+		cs->fd = conn_fd(conn);
+		cs->deadline_ms = now_mono_ms() + l->srv->request_timeout_ms;
+		cs->next = l->conns;
+		if (cs->next)
+			cs->next->prev = cs;
+		l->conns = cs;
+		*socket_context = cs;
+	} else if (cs) {
+		/* MHD drops a request whose query overflowed its pool without reporting it. */
+		if (cs->ctx)
+			request_finish(l, conn, cs->ctx);
+		if (cs->prev)
+			cs->prev->next = cs->next;
+		else
+			l->conns = cs->next;
+		if (cs->next)
+			cs->next->prev = cs->prev;
+		free(cs);
+		*socket_context = NULL;
+	}
+}
+
+/*
+ * A request must arrive whole within request_timeout of the connection or of the previous
+ * response: MHD's own timeout restarts with every byte, so a client sending a header line
+ * every few seconds would keep its slot for ever. Late connections are shut down (MHD then
+ * sees the end of the stream and closes them).
+ */
+static void on_sweep(uv_timer_t *t)
+{
+	struct http_server *s = t->data;
+	uint64_t now = now_mono_ms();
+	unsigned late = 0;
+
+	for (int i = 0; i < s->nlst; i++) {
+		struct listener *l = &s->lst[i];
+		bool shut = false;
+
+		if (!l->d)
+			continue;
+		for (struct conn_state *cs = l->conns; cs; cs = cs->next) {
+			if (!cs->deadline_ms || now < cs->deadline_ms || cs->fd < 0)
+				continue;
+			cs->deadline_ms = 0;
+			shutdown(cs->fd, SHUT_RDWR);
+			late += !cs->refused;
+			shut = true;
+		}
+		if (shut)
+			listener_kick(l);
+	}
+	if (late)
+		log_info("closed %u connection%s that sent no whole request within "
+			 "request_timeout (%u s)",
+			 late, late == 1 ? "" : "s", s->request_timeout_ms / 1000);
 }
 
 static void on_poll(uv_poll_t *p, int status, int events)
@@ -481,11 +726,15 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	(void)cls;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	msg[strcspn(msg, "\n")] = '\0';
-	log_debug("microhttpd: %s", msg);
+	/* Requests MHD refuses itself (a head larger than its memory pool) get a line too. */
+	if (!strncmp(msg, "Error processing request", 24))
+		log_info("microhttpd: %s", msg);
+	else
+		log_debug("microhttpd: %s", msg);
 }
 
 static int listener_start(struct http_server *s, struct listener *l, int fd, bool is_unix,
-			  const struct http_listen *cfg, char *err, size_t errlen)
+			  const struct http_listen *cfg, unsigned limit, char *err, size_t errlen)
 {
 	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	const union MHD_DaemonInfo *info;
@@ -493,15 +742,18 @@ static int listener_start(struct http_server *s, struct listener *l, int fd, boo
 
 	l->srv = s;
 	l->is_unix = is_unix;
+	l->tls = tls;
 	l->fd = fd;
 	if (tls)
 		flags |= MHD_USE_TLS;
+	/* Unix callers all share one "address": only TCP clients are counted per address. */
 	l->d = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, l, MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, l, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_HTTPS_MEM_KEY,
-	    tls ? cfg->tls_key_pem : NULL, MHD_OPTION_HTTPS_MEM_CERT,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, l, MHD_OPTION_NOTIFY_CONNECTION,
+	    on_connection, l, MHD_OPTION_URI_LOG_CALLBACK, on_uri, l, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    is_unix ? 0u : cfg->max_per_client, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+	    MHD_OPTION_HTTPS_MEM_KEY, tls ? cfg->tls_key_pem : NULL, MHD_OPTION_HTTPS_MEM_CERT,
 	    tls ? cfg->tls_cert_pem : NULL, MHD_OPTION_END);
 	if (!l->d) {
 		snprintf(err, errlen, "libmicrohttpd refused to start on the %s listener%s",
@@ -521,6 +773,33 @@ static int listener_start(struct http_server *s, struct listener *l, int fd, boo
 	return 0;
 }
 
+/*
+ * TCP clients may hold at most the descriptors left after the Unix listener's slots and
+ * the daemon's own files: the admin's socket must answer while TCP is full.
+ */
+static unsigned tcp_connection_limit(unsigned wanted)
+{
+	struct rlimit rl;
+	unsigned avail;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return wanted;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1000000)
+		return wanted;
+	avail = rl.rlim_cur > HTTP_FD_RESERVE + 16 ? (unsigned)rl.rlim_cur - HTTP_FD_RESERVE : 16;
+	if (avail >= wanted)
+		return wanted;
+	log_warn("max_connections %u lowered to %u: the file descriptor limit is %llu and %u "
+		 "are kept for the Unix socket and the daemon",
+		 wanted, avail, (unsigned long long)rl.rlim_cur, HTTP_FD_RESERVE);
+	return avail;
+}
+
 int http_server_start(struct http_server **out, uv_loop_t *loop, const struct http_listen *cfg,
 		      http_handler_fn fn, void *opaque, char *err, size_t errlen)
 {
@@ -534,6 +813,7 @@ int http_server_start(struct http_server **out, uv_loop_t *loop, const struct ht
 	s->fn = fn;
 	s->opaque = opaque;
 	s->request_log = cfg->request_log;
+	s->request_timeout_ms = (cfg->request_timeout_s ? cfg->request_timeout_s : 10) * 1000;
 	random_bytes(rnd, sizeof(rnd));
 	hex_encode(rnd, sizeof(rnd), s->id_prefix);
 	uv_timer_init(loop, &s->drain_timer);
@@ -545,7 +825,8 @@ int http_server_start(struct http_server **out, uv_loop_t *loop, const struct ht
 			goto fail;
 		}
 		str_copy(s->unix_path, cfg->unix_path, sizeof(s->unix_path));
-		rc = listener_start(s, &s->lst[s->nlst], fd, true, cfg, err, errlen);
+		rc = listener_start(s, &s->lst[s->nlst], fd, true, cfg, HTTP_UNIX_CONNECTIONS, err,
+				    errlen);
 		if (rc)
 			goto fail;
 		s->nlst++;
@@ -556,7 +837,8 @@ int http_server_start(struct http_server **out, uv_loop_t *loop, const struct ht
 			rc = fd;
 			goto fail;
 		}
-		rc = listener_start(s, &s->lst[s->nlst], fd, false, cfg, err, errlen);
+		rc = listener_start(s, &s->lst[s->nlst], fd, false, cfg,
+				    tcp_connection_limit(cfg->max_connections), err, errlen);
 		if (rc)
 			goto fail;
 		s->nlst++;
@@ -566,6 +848,11 @@ int http_server_start(struct http_server **out, uv_loop_t *loop, const struct ht
 		rc = -EINVAL;
 		goto fail;
 	}
+	uv_timer_init(loop, &s->sweep_timer);
+	s->sweep_timer.data = s;
+	uv_timer_start(&s->sweep_timer, on_sweep, 250, 250);
+	uv_unref((uv_handle_t *)&s->sweep_timer);
+	s->handles_open++;
 	*out = s;
 	return 0;
 fail:
@@ -616,6 +903,7 @@ static void drain_finish(struct http_server *s)
 		uv_close((uv_handle_t *)&l->timer, on_listener_handle_closed);
 	}
 	uv_close((uv_handle_t *)&s->drain_timer, on_drain_timer_closed);
+	uv_close((uv_handle_t *)&s->sweep_timer, on_drain_timer_closed);
 }
 
 static void on_drain_tick(uv_timer_t *t)

@@ -78,7 +78,9 @@ struct http_listen {
 	unsigned tcp_port;
 	const char *tls_cert_pem; /* contents, not paths; NULL for plain TCP */
 	const char *tls_key_pem;
-	unsigned max_connections;
+	unsigned max_connections;   /* TCP; lowered to fit the file descriptor limit */
+	unsigned max_per_client;    /* TCP connections per client address (0: no limit) */
+	unsigned request_timeout_s; /* a whole request must arrive within this (0: 10 s) */
 	bool request_log;
 };
 

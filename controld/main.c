@@ -274,6 +274,8 @@ int main(int argc, char **argv)
 	    .tls_cert_pem = cert,
 	    .tls_key_pem = key,
 	    .max_connections = cd.cfg.max_connections,
+	    .max_per_client = cd.cfg.max_connections_per_client,
+	    .request_timeout_s = cd.cfg.request_timeout_s,
 	    .request_log = cd.cfg.request_log,
 	};
 	rc = http_server_start(&cd.http, cd.loop, &l, api_handle, &cd, err, sizeof(err));

@@ -28,6 +28,8 @@ PACKAGES=(
   nodejs npm
   # the API contract test (python3, stdlib plus these)
   python3-yaml python3-jsonschema openssl
+  # the property-based API test (tests/api/stateful_test.py)
+  python3-hypothesis
 )
 
 missing=()

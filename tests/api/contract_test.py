@@ -860,6 +860,22 @@ class Ctx:
     pass
 
 
+def run_tests(tests, ctx, only=None):
+    """Runs each test (those whose name contains only), recording PASS/FAIL."""
+    for t in tests:
+        if only and only not in t.__name__:
+            continue
+        t0 = time.time()
+        try:
+            t(ctx)
+            PASSED.append(t.__name__)
+            print(f"PASS {t.__name__} ({time.time() - t0:.1f} s)")
+        except Exception:
+            FAILED.append(t.__name__)
+            print(f"FAIL {t.__name__}")
+            traceback.print_exc()
+
+
 def main():
     global SPEC, TEMPLATES
     ap = argparse.ArgumentParser()
@@ -891,15 +907,7 @@ def main():
         ctx.read = Client(port=ctx.d.port, token=toks["read"])
         ctx.operate = Client(port=ctx.d.port, token=toks["operate"])
         ctx.admin = Client(port=ctx.d.port, token=toks["admin"])
-        for t in TESTS:
-            try:
-                t(ctx)
-                PASSED.append(t.__name__)
-                print(f"PASS {t.__name__}")
-            except Exception:
-                FAILED.append(t.__name__)
-                print(f"FAIL {t.__name__}")
-                traceback.print_exc()
+        run_tests(TESTS, ctx)
         rc = ctx.d.stop()
         if rc != 0:
             FAILED.append("clean_exit")

@@ -152,6 +152,15 @@ static void test_watch_list(void **state)
 	assert_int_equal(parse_watch_list("/a,,/b", p, 4, &n), -EINVAL);
 	assert_int_equal(parse_watch_list("/a b", p, 4, &n), -EINVAL);
 	assert_int_equal(parse_watch_list("/a,", p, 4, &n), -EINVAL);
+	/* What the store refuses is the client's error here, not the store's (issue 16). */
+	assert_int_equal(parse_watch_list("/local/../keel", p, 4, &n), -EINVAL);
+	assert_int_equal(parse_watch_list("/local/./x", p, 4, &n), -EINVAL);
+	assert_int_equal(parse_watch_list("//", p, 4, &n), -EINVAL);
+	assert_int_equal(parse_watch_list("/local//domain", p, 4, &n), -EINVAL);
+	assert_int_equal(parse_watch_list("/local/", p, 4, &n), -EINVAL);
+	assert_int_equal(parse_watch_list("/vm,/local/", p, 4, &n), -EINVAL);
+	assert_int_equal(parse_watch_list("/", p, 4, &n), 0);
+	assert_int_equal(parse_watch_list("/local/domain/0/backend@x", p, 4, &n), 0);
 	memset(big, 'a', sizeof(big));
 	big[0] = '/';
 	big[sizeof(big) - 1] = '\0';
