@@ -284,7 +284,7 @@ void h_events(struct api_call *c)
 			problem(
 			    c->resp, 400, "invalid-query", "Invalid query parameter", "watch",
 			    "watch is a comma-separated list of at most %d absolute store paths "
-			    "(letters, digits, / _ - @; no empty components)",
+			    "(letters, digits, / _ - @; no empty components, none twice)",
 			    EVENTS_MAX_WATCHES);
 			return;
 		}

@@ -177,6 +177,10 @@ int parse_watch_list(const char *s, char out[][WATCH_PATH_MAX], unsigned max, un
 				return -EINVAL;
 		memcpy(out[*n], p, len);
 		out[*n][len] = '\0';
+		/* The store refuses a second watch of a path under the same token. */
+		for (unsigned k = 0; k < *n; k++)
+			if (!strcmp(out[k], out[*n]))
+				return -EINVAL;
 		(*n)++;
 		p += len;
 		if (!*p)

@@ -34,7 +34,7 @@ int parse_uint_param(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int parse_name_list(const char *s, const char *const names[], unsigned n, unsigned *mask);
 /*
  * A comma-separated list of 1..max absolute store paths as the store accepts them:
- * [A-Za-z0-9/_@-], < 256 bytes, no empty component ("//", a trailing '/').
+ * [A-Za-z0-9/_@-], < 256 bytes, no empty component ("//", a trailing '/'), no path twice.
  */
 #define WATCH_PATH_MAX 256
 int parse_watch_list(const char *s, char out[][WATCH_PATH_MAX], unsigned max, unsigned *n);

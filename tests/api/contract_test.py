@@ -685,15 +685,21 @@ def t_idempotency(ctx):
     assert lst["total"] == 1
 
 
-def raw_request(ctx, text):
-    s = socket.create_connection(("127.0.0.1", ctx.d.port), timeout=5)
-    s.sendall(text)
+def read_head(s):
+    """Reads from socket s until the end of a response head (or EOF); returns all bytes read."""
     data = b""
     while b"\r\n\r\n" not in data:
-        chunk = s.recv(4096)
+        chunk = s.recv(65536)
         if not chunk:
             break
         data += chunk
+    return data
+
+
+def raw_request(ctx, text):
+    s = socket.create_connection(("127.0.0.1", ctx.d.port), timeout=5)
+    s.sendall(text)
+    data = read_head(s)
     s.close()
     return int(data.split()[1]), data
 

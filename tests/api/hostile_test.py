@@ -194,7 +194,8 @@ def tls_create(ctx, name):
 
 def t_watch_paths(ctx):
     """Item 3: an invalid watch path is the client's error (400 naming watch), not 502."""
-    for w in ("/local/../keel", "//", "/local/", "/local//domain", "/local/./x", "/a.b", "@nope"):
+    for w in ("/local/../keel", "//", "/local/", "/local//domain", "/local/./x", "/a.b", "@nope",
+              "/,/", "/vm,/keel,/vm"):
         st, _, js = ctx.admin.req("GET", "/v1/events?watch=" + w)
         ct.check_problem(st, js, 400, "watch")
     # A valid watch is accepted.

@@ -160,6 +160,8 @@ static void test_watch_list(void **state)
 	assert_int_equal(parse_watch_list("/local/", p, 4, &n), -EINVAL);
 	assert_int_equal(parse_watch_list("/vm,/local/", p, 4, &n), -EINVAL);
 	assert_int_equal(parse_watch_list("/", p, 4, &n), 0);
+	assert_int_equal(parse_watch_list("/,/", p, 4, &n), -EINVAL);
+	assert_int_equal(parse_watch_list("/vm,/keel,/vm", p, 4, &n), -EINVAL);
 	assert_int_equal(parse_watch_list("/local/domain/0/backend@x", p, 4, &n), 0);
 	memset(big, 'a', sizeof(big));
 	big[0] = '/';
