@@ -34,6 +34,55 @@ static int int_value(const char *v, json_int_t *out)
 	return 0;
 }
 
+/*
+ * A memory size: N with an optional binary suffix K, M or G (as the hypervisor's mem=
+ * module option takes them), a bare N meaning MiB. In whole MiB, into *mib.
+ */
+static int size_value(const char *v, json_int_t *mib)
+{
+	char *end;
+	unsigned long long n;
+	unsigned shift_kib;
+
+	if (!isdigit((unsigned char)*v))
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno)
+		return -ERANGE;
+	switch (*end) {
+	case '\0':
+		shift_kib = 10; /* MiB */
+		break;
+	case 'k':
+	case 'K':
+		shift_kib = 0;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift_kib = 10;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift_kib = 20;
+		end++;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (*end)
+		return -EINVAL;
+	if (n > (1ull << 40) >> shift_kib)
+		return -ERANGE;
+	n <<= shift_kib; /* KiB */
+	if (n % 1024)
+		return -EDOM;
+	*mib = (json_int_t)(n / 1024);
+	return 0;
+}
+
 static json_t *boot_of(json_t *o)
 {
 	json_t *b = json_object_get(o, "boot");
@@ -92,22 +141,31 @@ static json_t *nic_of(char *v)
 	return n;
 }
 
-static int set_line(json_t *o, const char *key, char *v)
+/* Applies one line; on a bad value, *why says what a good one looks like. */
+static int set_line(json_t *o, const char *key, char *v, const char **why)
 {
 	json_int_t n;
 	json_t *item;
+	int rc;
 
 	if (!strcmp(key, "name"))
 		return json_object_set_new(o, "name", json_string(v));
-	if (!strcmp(key, "vcpus") || !strcmp(key, "max_vcpus") || !strcmp(key, "memory") ||
-	    !strcmp(key, "memory_target")) {
+	if (!strcmp(key, "vcpus") || !strcmp(key, "max_vcpus")) {
+		*why = "a whole number";
 		if (int_value(v, &n))
 			return -EINVAL;
-		return json_object_set_new(o,
-					   !strcmp(key, "memory")	   ? "memory_mib"
-					   : !strcmp(key, "memory_target") ? "memory_target_mib"
-									   : key,
-					   json_integer(n));
+		return json_object_set_new(o, key, json_integer(n));
+	}
+	if (!strcmp(key, "memory") || !strcmp(key, "memory_target")) {
+		rc = size_value(v, &n);
+		*why = rc == -EDOM ? "a whole number of MiB"
+		       : rc ? "a size: N[K|M|G] (binary units; a bare N is MiB), e.g. 512M or 2G"
+			    : NULL;
+		if (rc)
+			return -EINVAL;
+		return json_object_set_new(
+		    o, !strcmp(key, "memory") ? "memory_mib" : "memory_target_mib",
+		    json_integer(n));
 	}
 	if (!strcmp(key, "kernel") || !strcmp(key, "cmdline") || !strcmp(key, "initrd")) {
 		json_object_set_new(boot_of(o), "type", json_string("pvh"));
@@ -117,9 +175,10 @@ static int set_line(json_t *o, const char *key, char *v)
 		json_object_set_new(boot_of(o), "type", json_string("hvm"));
 		return json_object_set_new(boot_of(o), "firmware", json_string(v));
 	}
-	if (!strcmp(key, "disk"))
+	if (!strcmp(key, "disk")) {
+		*why = "ID:PATH[:ro], e.g. xvda:/var/lib/keel/web1.img";
 		item = disk_of(v);
-	else if (!strcmp(key, "nic"))
+	} else if (!strcmp(key, "nic"))
 		item = nic_of(v);
 	else if (!strcmp(key, "pci"))
 		item = json_string(v);
@@ -156,6 +215,7 @@ json_t *domain_config_parse(const char *text, size_t len, char *err, size_t errl
 	pos = 0;
 	while (pos < len) {
 		char line[2048], *s, *eq;
+		const char *why = NULL;
 		size_t n = 0;
 		int rc;
 
@@ -178,13 +238,18 @@ json_t *domain_config_parse(const char *text, size_t len, char *err, size_t errl
 			goto fail;
 		}
 		*eq = '\0';
-		rc = set_line(o, trim(s), trim(eq + 1));
+		rc = set_line(o, trim(s), trim(eq + 1), &why);
 		if (rc == -ENOENT) {
-			snprintf(err, errlen, "line %u: unknown key '%s'", lineno, trim(s));
+			snprintf(
+			    err, errlen,
+			    "line %u: unknown key '%s' (keys: name, vcpus, max_vcpus, memory, "
+			    "memory_target, kernel, cmdline, initrd, firmware, disk, nic, pci)",
+			    lineno, trim(s));
 			goto fail;
 		}
 		if (rc) {
-			snprintf(err, errlen, "line %u: bad value for %s", lineno, trim(s));
+			snprintf(err, errlen, "line %u: %s = %.40s: want %s", lineno, trim(s),
+				 trim(eq + 1), why ? why : "a value");
 			goto fail;
 		}
 	}

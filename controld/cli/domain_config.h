@@ -5,7 +5,7 @@
  *
  *   name = web1
  *   vcpus = 2            max_vcpus = 4 (optional)
- *   memory = 1024        (MiB)
+ *   memory = 1G          (N[K|M|G], binary units; a bare N is MiB)   memory_target = 512M
  *   kernel = /var/lib/keel/vmlinuz      cmdline = console=hvc0    initrd = /path
  *   firmware = seabios   (instead of kernel: an HVM guest)
  *   disk = xvda:/var/lib/keel/web1.img[:ro]       (repeatable)
@@ -13,7 +13,8 @@
  *   pci = 0000:03:00.0                            (repeatable)
  *
  * A file starting with '{' is taken as the JSON body itself. The server checks values;
- * this parser checks the file's shape and says which line is wrong.
+ * this parser checks the file's shape and says which line is wrong and what it wants.
+ * The format is documented for users in controld/README.md.
  */
 #ifndef KEEL_CLI_DOMAIN_CONFIG_H
 #define KEEL_CLI_DOMAIN_CONFIG_H

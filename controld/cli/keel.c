@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,23 @@ static struct {
 	bool json;
 	bool quiet;
 	bool insecure;
+	bool explained; /* a usage error already said what is wrong: no usage text */
 } opt;
+
+/* A usage error with its reason, instead of the whole usage text. */
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("keel: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (keel --help lists the commands)\n", stderr);
+	opt.explained = true;
+	return EXIT_USAGE;
+}
 
 struct buf {
 	char *p;
@@ -337,22 +354,16 @@ static int cmd_create(const char *file)
 	json_t *body, *d;
 	int rc;
 
-	if (!f) {
-		fprintf(stderr, "keel: %s: %s\n", file, strerror(errno));
-		return EXIT_USAGE;
-	}
+	if (!f)
+		return usage_error("%s: %s", file, strerror(errno));
 	len = fread(buf, 1, sizeof(buf), f);
 	if (f != stdin)
 		fclose(f);
-	if (len == sizeof(buf)) {
-		fprintf(stderr, "keel: %s: larger than %zu bytes\n", file, sizeof(buf));
-		return EXIT_USAGE;
-	}
+	if (len == sizeof(buf))
+		return usage_error("%s: larger than %zu bytes", file, sizeof(buf));
 	body = domain_config_parse(buf, len, err, sizeof(err));
-	if (!body) {
-		fprintf(stderr, "keel: %s: %s\n", file, err);
-		return EXIT_USAGE;
-	}
+	if (!body)
+		return usage_error("%s: %s", file, err);
 	rc = call_json("POST", "/v1/domains", body, &d);
 	json_decref(body);
 	if (rc)
@@ -741,7 +752,7 @@ int main(int argc, char **argv)
 		json_decref(h);
 	} else
 		rc = EXIT_USAGE;
-	if (rc == EXIT_USAGE)
+	if (rc == EXIT_USAGE && !opt.explained)
 		usage(stderr);
 	curl_global_cleanup();
 	return rc;

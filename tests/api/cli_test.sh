@@ -54,6 +54,13 @@ expect_out create-says-created "created web1"
 check create-again 4 "$keel" create "$work/web1.conf"
 printf 'name = bad\nvcpus = two\n' >"$work/bad.conf"
 check create-bad-file 2 "$keel" create "$work/bad.conf"
+# The error names the line and what it wants, without the whole usage text (issue 16).
+if grep -q "line 2: vcpus = two: want a whole number" "$work/err" && ! grep -q "usage:" "$work/err"
+then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL create-bad-file-says-why"; cat "$work/err"; fi
+# Sizes take the hypervisor's suffixes (mem=64M).
+printf 'name = sized\nvcpus = 1\nmemory = 1G\nmemory_target = 512M\nkernel = /k\n' >"$work/sized.conf"
+check create-size-suffix 0 "$keel" --json create "$work/sized.conf"
+expect_out create-size-is-mib '"memory_mib": 1024'
 printf 'name = x\nvcpus = 99\nmemory = 64\nkernel = /k\n' >"$work/range.conf"
 check create-out-of-range 8 "$keel" create "$work/range.conf"
 check list 0 "$keel" list

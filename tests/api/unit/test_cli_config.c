@@ -49,6 +49,7 @@ static void test_errors(void **state)
 	assert_non_null(strstr(err, "unknown key"));
 	o = domain_config_parse("disk = nocolon\n", 15, err, sizeof(err));
 	assert_null(o);
+	assert_non_null(strstr(err, "ID:PATH"));
 	o = domain_config_parse("{\"name\":1", 9, err, sizeof(err));
 	assert_null(o);
 	o = domain_config_parse(" {\"name\":\"j\"}", 13, err, sizeof(err));
@@ -56,11 +57,41 @@ static void test_errors(void **state)
 	json_decref(o);
 }
 
+static json_int_t memory_of(const char *line, char *err)
+{
+	json_t *o = domain_config_parse(line, strlen(line), err, 128);
+	json_int_t v = o ? json_integer_value(json_object_get(o, "memory_mib")) : -1;
+
+	json_decref(o);
+	return v;
+}
+
+/* Sizes as the hypervisor's mem= takes them (issue 16: "memory = 512M" was refused). */
+static void test_memory_sizes(void **state)
+{
+	char err[128];
+
+	(void)state;
+	assert_int_equal(memory_of("memory = 512\n", err), 512);
+	assert_int_equal(memory_of("memory = 512M\n", err), 512);
+	assert_int_equal(memory_of("memory = 512m\n", err), 512);
+	assert_int_equal(memory_of("memory = 2G\n", err), 2048);
+	assert_int_equal(memory_of("memory = 262144K\n", err), 256);
+	assert_int_equal(memory_of("memory = 1000K\n", err), -1);
+	assert_non_null(strstr(err, "whole number of MiB"));
+	assert_int_equal(memory_of("memory = 512MB\n", err), -1);
+	assert_non_null(strstr(err, "line 1: memory = 512MB: want a size"));
+	assert_int_equal(memory_of("memory = -1\n", err), -1);
+	assert_int_equal(memory_of("memory = 99999999999999999999G\n", err), -1);
+	assert_int_equal(memory_of("memory = 2000000G\n", err), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_file),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_memory_sizes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
