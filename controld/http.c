@@ -662,6 +662,14 @@ static int make_unix_socket(const char *path, char *err, size_t errlen)
 		return -ENAMETOOLONG;
 	}
 	str_copy(sa.sun_path, path, sizeof(sa.sun_path));
+	/* Outside systemd (no RuntimeDirectory) /run/keel may not exist yet: make it root's. */
+	char *slash = strrchr(sa.sun_path, '/');
+	if (slash && slash != sa.sun_path) {
+		*slash = '\0';
+		if (mkdir(sa.sun_path, 0700) && errno != EEXIST)
+			log_warn("creating %s: %s", sa.sun_path, strerror(errno));
+		*slash = '/';
+	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		goto fail;
