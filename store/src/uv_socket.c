@@ -39,9 +39,12 @@ static void client_close(struct sock_client *cl)
 	if (cl->conn)
 		cl->conn->dead = true;
 	/* Off the dirty list: nothing more will be written. */
-	for (struct sock_client **pp = &cl->l->dirty; *pp; pp = &(*pp)->next_dirty) {
+	for (struct sock_client **pp = &cl->l->dirty, *prev = NULL; *pp;
+	     prev = *pp, pp = &(*pp)->next_dirty) {
 		if (*pp == cl) {
 			*pp = cl->next_dirty;
+			if (cl->l->dirty_tail == cl)
+				cl->l->dirty_tail = prev;
 			break;
 		}
 	}
@@ -49,13 +52,24 @@ static void client_close(struct sock_client *cl)
 	uv_close((uv_handle_t *)&cl->pipe, client_closed);
 }
 
+/*
+ * Connections are flushed in the order they got something to send: a write's watch events
+ * (fired during its commit) go out before its acknowledgement, so once a writer has its
+ * reply every watcher has been sent its event, and no connection waits behind later ones.
+ */
 static void mark_dirty(struct sock_client *cl)
 {
+	struct xs_uv_listener *l = cl->l;
+
 	if (cl->dirty || cl->closing)
 		return;
 	cl->dirty = true;
-	cl->next_dirty = cl->l->dirty;
-	cl->l->dirty = cl;
+	cl->next_dirty = NULL;
+	if (l->dirty_tail)
+		l->dirty_tail->next_dirty = cl;
+	else
+		l->dirty = cl;
+	l->dirty_tail = cl;
 }
 
 static void flush_client(struct sock_client *cl);
@@ -116,6 +130,8 @@ static void flush_all(uv_check_t *h)
 		struct sock_client *cl = l->dirty;
 
 		l->dirty = cl->next_dirty;
+		if (!l->dirty)
+			l->dirty_tail = NULL;
 		cl->dirty = false;
 		flush_client(cl);
 	}

@@ -13,7 +13,7 @@ struct xs_uv_listener {
 	uv_pipe_t pipe;
 	uv_check_t flusher; /* writes out what the loop iteration queued */
 	struct xs_server *srv;
-	struct sock_client *dirty; /* clients with output waiting */
+	struct sock_client *dirty, *dirty_tail; /* clients with output waiting, oldest first */
 	unsigned int nclients;
 };
 

@@ -82,6 +82,80 @@ static void persists_across_reopen(void **state)
 	h_env_fini(&e);
 }
 
+static void get_value(struct xs_db *db, const char *path, const char *want, uint64_t gen)
+{
+	struct xs_node *n = NULL;
+
+	assert_int_equal(xs_db_get(db, path, &n), 0);
+	assert_int_equal(n->vlen, strlen(want));
+	assert_memory_equal(n->value, want, n->vlen);
+	assert_int_equal(n->gen, gen);
+	xs_node_free(n);
+}
+
+/* The node cache in front of SQLite stays what the database says (issue 16, item 7). */
+static void cache_follows_the_database(void **state)
+{
+	struct xs_perm perm = {.domid = 0, .flags = XS_PERM_NONE};
+	struct xs_node *root, *a, *n = NULL;
+	struct xs_db *db;
+	char err[256];
+
+	(void)state;
+	reset();
+	assert_int_equal(xs_db_open(file, XS_DB_SYNC_NORMAL, &db, err, sizeof(err)), 0);
+	root = xs_node_new("/c", "", 0, &perm, 1, 1);
+	a = xs_node_new("/c/a", "one", 3, &perm, 1, 2);
+	assert_int_equal(xs_db_put(db, root), 0);
+	assert_int_equal(xs_db_put(db, a), 0);
+	get_value(db, "/c/a", "one", 2);
+	get_value(db, "/c/a", "one", 2); /* now from the cache */
+
+	/* A rolled-back write is forgotten. */
+	assert_int_equal(xs_db_begin(db), 0);
+	assert_int_equal(xs_node_set_value(a, "two", 3), 0);
+	assert_int_equal(xs_db_put(db, a), 0);
+	get_value(db, "/c/a", "two", 2);
+	xs_db_rollback(db);
+	get_value(db, "/c/a", "one", 2);
+
+	/* A committed one is seen; so is a new generation. */
+	assert_int_equal(xs_db_begin(db), 0);
+	assert_int_equal(xs_db_put(db, a), 0);
+	assert_int_equal(xs_db_commit(db), 0);
+	get_value(db, "/c/a", "two", 2);
+	assert_int_equal(xs_db_touch(db, "/c/a", 9), 0);
+	get_value(db, "/c/a", "two", 9);
+
+	/* A removed subtree is gone, cached or not. */
+	assert_int_equal(xs_db_rm_subtree(db, "/c", NULL, NULL), 0);
+	assert_int_equal(xs_db_get(db, "/c/a", &n), -ENOENT);
+	assert_int_equal(xs_db_exists(db, "/c"), -ENOENT);
+
+	/* More nodes than the cache holds: every one still reads back right. */
+	assert_int_equal(xs_db_put(db, root), 0);
+	for (int i = 0; i < 20000; i++) {
+		char path[32], val[16];
+		struct xs_node *x;
+
+		snprintf(path, sizeof(path), "/c/n%d", i);
+		snprintf(val, sizeof(val), "v%d", i);
+		x = xs_node_new(path, val, strlen(val), &perm, 1, 3);
+		assert_int_equal(xs_db_put(db, x), 0);
+		xs_node_free(x);
+	}
+	for (int i = 0; i < 20000; i += 997) {
+		char path[32], val[16];
+
+		snprintf(path, sizeof(path), "/c/n%d", i);
+		snprintf(val, sizeof(val), "v%d", i);
+		get_value(db, path, val, 3);
+	}
+	xs_node_free(root);
+	xs_node_free(a);
+	xs_db_close(db);
+}
+
 static int open_err(char *err, size_t errsz)
 {
 	struct xs_db *db;
@@ -199,6 +273,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(persists_across_reopen),
+	    cmocka_unit_test(cache_follows_the_database),
 	    cmocka_unit_test(rejects_non_sqlite_file),
 	    cmocka_unit_test(rejects_other_sqlite_database),
 	    cmocka_unit_test(rejects_corrupt_pages),
