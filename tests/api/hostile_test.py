@@ -137,9 +137,9 @@ def t_sse_idle_neighbours(ctx):
         else:
             st, d = tls_create(ctx, n)
         assert st == 201, d
-        ev = stream.wait(lambda e: e.get("event") == "domain.created" and n in e.get("data", ""), 3)
+        ev = stream.wait(lambda e: e.get("event") == "domain.created" and n in e.get("data", ""), 5)
         took = time.time() - t0
-        assert ev, f"{name}: no domain.created within 3 s with idle neighbours"
+        assert ev, f"{name}: no domain.created within 5 s with idle neighbours"
         print(f"  {name}: event after {took * 1000:.0f} ms with 3 idle neighbours")
         for s in idle:
             s.close()
@@ -313,7 +313,7 @@ def t_slowloris(ctx):
     def served(what):
         t0 = time.time()
         st, _ = raw(d.port, get(b"/healthz"))
-        assert st == 200 and time.time() - t0 < 1, (what, st, time.time() - t0)
+        assert st == 200 and time.time() - t0 < 3, (what, st, time.time() - t0)
     try:
         # 5 addresses try 30 connections each; each gets at most 20 (per-client cap),
         # and a client from another address is served at once.
@@ -325,7 +325,7 @@ def t_slowloris(ctx):
         unix = ct.Client(unix=d.sock)
         t0 = time.time()
         st, _, _ = unix.req("GET", "/v1/host")
-        assert st == 200 and time.time() - t0 < 1, st
+        assert st == 200 and time.time() - t0 < 3, st
         # After request_timeout the slow ones are gone, although each keeps sending (those
         # waiting in the listen backlog are accepted then, and timed from there).
         time.sleep(4.5)
