@@ -427,7 +427,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	enum MHD_Result ret;
 
 	(void)version;
-	(void)s;
 	if (!ctx)
 		return MHD_NO; /* out of memory when the request line arrived */
 	if (!ctx->begun) {
