@@ -647,25 +647,54 @@ static int cmd_token(int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+/* Each command's synopsis, for the full usage and for a usage error of that command. */
+static const struct {
+	const char *name, *synopsis;
+} commands[] = {
+    {"list", "list [-s STATES] [-p NAME_PREFIX]   domains (all pages)"},
+    {"show", "show DOMAIN                         one domain as JSON"},
+    {"create", "create FILE                         from a domain config file ('-': stdin)"},
+    {"start", "start|pause|unpause|destroy DOMAIN"},
+    {"pause", "start|pause|unpause|destroy DOMAIN"},
+    {"unpause", "start|pause|unpause|destroy DOMAIN"},
+    {"destroy", "start|pause|unpause|destroy DOMAIN"},
+    {"shutdown", "shutdown|reboot [-t SECONDS] [-n] DOMAIN   graceful; -n: print the job id, "
+		 "do not wait"},
+    {"reboot", "shutdown|reboot [-t SECONDS] [-n] DOMAIN   graceful; -n: print the job id, "
+	       "do not wait"},
+    {"delete", "delete DOMAIN"},
+    {"console", "console [-f] DOMAIN                 recent output; -f: then follow it live"},
+    {"host", "host                                CPUs, memory, hypervisor"},
+    {"pci", "pci list | pci assign DOMAIN BDF | pci unassign DOMAIN BDF"},
+    {"token", "token create NAME [-s read|operate|admin] | token list | token delete ID"},
+};
+
 static void usage(FILE *f)
 {
+	const char *last = "";
+
+	fprintf(f, "usage: keel [--socket PATH | --url URL] [--token TOKEN] [--json] [-q] COMMAND\n"
+		   "commands:\n");
+	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i].synopsis, last))
+			fprintf(f, "  %s\n", commands[i].synopsis);
+		last = commands[i].synopsis;
+	}
 	fprintf(f,
-		"usage: keel [--socket PATH | --url URL] [--token TOKEN] [--json] [-q] COMMAND\n"
-		"commands:\n"
-		"  list [-s STATES] [-p NAME_PREFIX]   domains (all pages)\n"
-		"  show DOMAIN                         one domain as JSON\n"
-		"  create FILE                         from a domain config file ('-': stdin)\n"
-		"  start|pause|unpause|destroy DOMAIN\n"
-		"  shutdown|reboot [-t SECONDS] [-n] DOMAIN   graceful; -n: print the job id, do "
-		"not wait\n"
-		"  delete DOMAIN\n"
-		"  console [-f] DOMAIN                 recent output; -f: then follow it live\n"
-		"  host                                CPUs, memory, hypervisor\n"
-		"  pci list | pci assign DOMAIN BDF | pci unassign DOMAIN BDF\n"
-		"  token create NAME [-s read|operate|admin] | token list | token delete ID\n"
 		"environment: KEEL_SOCKET (default /run/keel/controld.sock), KEEL_URL, KEEL_TOKEN\n"
 		"exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 conflict (state, name, ETag),\n"
 		"  5 not authorised, 6 controld unreachable, 7 job failed, 8 invalid request\n");
+}
+
+/* A usage error of one command: its synopsis, not the whole text. */
+static void command_usage(const char *cmd)
+{
+	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, cmd)) {
+			fprintf(stderr, "usage: keel %s\n", commands[i].synopsis);
+			return;
+		}
+	fprintf(stderr, "keel: unknown command '%s' (keel --help lists the commands)\n", cmd);
 }
 
 int main(int argc, char **argv)
@@ -753,7 +782,7 @@ int main(int argc, char **argv)
 	} else
 		rc = EXIT_USAGE;
 	if (rc == EXIT_USAGE && !opt.explained)
-		usage(stderr);
+		command_usage(cmd);
 	curl_global_cleanup();
 	return rc;
 }

@@ -57,6 +57,13 @@ check create-bad-file 2 "$keel" create "$work/bad.conf"
 # The error names the line and what it wants, without the whole usage text (issue 16).
 if grep -q "line 2: vcpus = two: want a whole number" "$work/err" && ! grep -q "usage:" "$work/err"
 then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL create-bad-file-says-why"; cat "$work/err"; fi
+# A usage error shows the command's synopsis, not the whole usage text.
+check unknown-command 2 "$keel" bogus
+if grep -q "unknown command 'bogus'" "$work/err" && ! grep -q "commands:" "$work/err"
+then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL unknown-command-says-why"; cat "$work/err"; fi
+check start-without-domain 2 "$keel" start
+if grep -qx "usage: keel start|pause|unpause|destroy DOMAIN" "$work/err"
+then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL start-usage-line"; cat "$work/err"; fi
 # Sizes take the hypervisor's suffixes (mem=64M).
 printf 'name = sized\nvcpus = 1\nmemory = 1G\nmemory_target = 512M\nkernel = /k\n' >"$work/sized.conf"
 check create-size-suffix 0 "$keel" --json create "$work/sized.conf"
