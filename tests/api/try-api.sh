@@ -5,11 +5,13 @@
 # double of the test suite: domains are simulated, nothing runs) from the build tree, in a
 # scratch directory, and prints curl examples. Nothing is installed; Ctrl-C stops both.
 #   tests/api/try-api.sh [PORT]       (after deploy/build.sh; PORT default 8080, loopback only)
+# KEEL_BUILD names another build directory (default build/).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 port=${1:-8080}
-xenstored=$root/build/bin/keel-xenstored
-controld=$root/build/tests/bin/keel-controld-test
+build=${KEEL_BUILD:-$root/build}
+xenstored=$build/bin/keel-xenstored
+controld=$build/tests/bin/keel-controld-test
 for p in "$xenstored" "$controld"; do
   [ -x "$p" ] || { echo "try-api: $p is missing; run deploy/build.sh first" >&2; exit 1; }
 done
@@ -46,7 +48,7 @@ An admin token:                      $token
        http://127.0.0.1:$port/v1/domains
   curl -X POST -H "Authorization: Bearer $token" http://127.0.0.1:$port/v1/domains/web1/actions/start
   curl -N -H "Authorization: Bearer $token" http://127.0.0.1:$port/v1/events
-  KEEL_SOCKET=$work/controld.sock $root/build/bin/keel list
+  KEEL_SOCKET=$work/controld.sock $build/bin/keel list
 
 Log: $work/controld.log. Ctrl-C stops both daemons and removes $work.
 MSG
