@@ -68,8 +68,14 @@ def at_most(schema):
 
 
 def within_bounds(obj, schema):
-    # A member's bound defaults to the member it is bounded by (max_vcpus to vcpus, ...).
-    return all(obj[k] <= obj.get(b, obj[k]) for k, b in at_most(schema).items() if k in obj)
+    """x-keel-at-most holds; an absent bound takes its default (x-keel-default-from)."""
+    defaults = merged(schema).get("x-keel-default-from", {})
+
+    def value(k):
+        if k not in obj:
+            return value(defaults[k]) if k in defaults else None
+        return len(obj[k]) if isinstance(obj[k], list) else obj[k]
+    return all(value(b) is None or value(k) <= value(b) for k, b in at_most(schema).items() if k in obj)
 
 
 def strategy(schema):
@@ -103,8 +109,10 @@ def strategy(schema):
             base = st.text(st.characters(blacklist_categories=("Cs",)), min_size=lo, max_size=hi)
         return base.filter(lambda v: lo <= len(v) <= hi and len(v.encode()) <= 4 * hi)
     if t == "array":
+        key = s.get("x-keel-unique-by")
+        unique = (lambda v: v[key]) if key else (lambda v: json.dumps(v)) if s.get("uniqueItems") else None
         return st.lists(strategy(s.get("items", {})), min_size=s.get("minItems", 0),
-                        max_size=min(s.get("maxItems", 3), 3))
+                        max_size=min(s.get("maxItems", 3), 3), unique_by=unique)
     if t == "object" or "properties" in s:
         props = s.get("properties", {})
         req = set(s.get("required", []))
@@ -177,6 +185,8 @@ class Api(RuleBasedStateMachine):
             elif data.draw(st.booleans()) or p.get("required"):
                 v = data.draw(strategy(sch))
                 if p["in"] == "query":
+                    # style form, explode false: an array is one comma-separated value.
+                    v = ",".join(map(str, v)) if isinstance(v, list) else v
                     query.append((p["name"], str(v).lower() if isinstance(v, bool) else str(v)))
                 elif p["in"] == "header":
                     headers[p["name"]] = str(v)
