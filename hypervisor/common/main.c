@@ -5,6 +5,9 @@
  * Command line (GRUB's multiboot2 line):
  *   selftest=vmx   print one "Test result:" line for the boot test and power
  *                  off the emulator (Bochs port 0x8900, QEMU isa-debug-exit)
+ *   selftest=stray-irq  interrupts on unused and exception vectors (see
+ *                  arch/x86/stray_irq_test.c)
+ *   idle=SECONDS   in self-test mode, idle that long after the last domain
  */
 #include <keel/bootinfo.h>
 #include <keel/cmdline.h>
@@ -12,10 +15,12 @@
 #include <keel/emu.h>
 #include <keel/errno.h>
 #include <keel/printk.h>
+#include <keel/string.h>
 #include <keel/version.h>
 #include <arch/x86/boot_defs.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/traps.h>
+#include <arch/x86/legacy_irq.h>
 #include <arch/x86/vmx.h>
 #include <arch/x86/vmx_vcpu.h>
 #include <arch/x86/apic.h>
@@ -139,6 +144,7 @@ void kmain(u32 magic, u32 mbi_pa)
 	serial_init(0x3f8);
 	percpu_init(0);
 	traps_init();
+	legacy_irq_own();
 	printk("\nKeel hypervisor %s starting\n", KEEL_VERSION);
 
 	if (magic != MB2_BOOTLOADER_MAGIC)
@@ -148,9 +154,12 @@ void kmain(u32 magic, u32 mbi_pa)
 	if (mb2_parse(mbi, total <= (1u << 20) ? total : 0, mbi_pa, &boot_info, &why))
 		boot_fail("bad multiboot2 information", why);
 	print_boot_info(&boot_info);
-	char test[32];
+	char test[32] = "", idle[8] = "";
+	u64 idle_s = 0;
+	if (cmdline_get(boot_info.cmdline, "idle", idle, sizeof(idle)) > 0)
+		parse_u64(idle, &idle_s);
 	if (cmdline_get(boot_info.cmdline, "selftest", test, sizeof(test)) > 0)
-		selftest_init(test);
+		selftest_init(test, idle_s > 3600 ? 3600 : (u32)idle_s);
 	if (mm_init(&boot_info, mbi_pa, total))
 		boot_fail("memory", "cannot build the frame pool");
 	printk("keel: %lu MiB free for domains\n", mm_free_bytes() >> 20);
@@ -187,6 +196,8 @@ void kmain(u32 magic, u32 mbi_pa)
 	u32 cpus = smp_boot_aps(boot_info.acpi_rsdp, max ? (u32)max : 1);
 	printk("keel: %u pCPU(s) online\n", cpus);
 
+	if (!strcmp(test, "stray-irq"))
+		stray_irq_selftest();
 	if (!boot_info.nr_modules) {
 		if (selftest_active()) {
 			printk("Test result: PASS %s\n", test);

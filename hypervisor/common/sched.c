@@ -3,6 +3,7 @@
 #include <keel/sched.h>
 #include <keel/printk.h>
 #include <keel/selftest.h>
+#include <arch/x86/legacy_irq.h>
 #include <keel/timer.h>
 #include <keel/vlapic.h>
 #include <keel/pvclock.h>
@@ -213,6 +214,10 @@ static void run_vcpu(struct percpu *pc, struct vcpu *v, u64 now)
 
 enum exit_action sched_host_interrupt(struct vcpu *v, u8 vector)
 {
+	if (vector != HOST_TIMER_VECTOR && vector != HOST_IPI_VECTOR) {
+		stray_irq(vector);
+		return resched[this_cpu()->id] ? EXIT_RESCHED : EXIT_RESUME;
+	}
 	apic_eoi();
 	if (vector != HOST_TIMER_VECTOR)
 		return resched[this_cpu()->id] ? EXIT_RESCHED : EXIT_RESUME;
@@ -288,7 +293,9 @@ __noreturn void sched_run(void)
 			continue;
 		}
 		if (!domains_remaining() && pc->id == 0) {
-			selftest_finish();
+			u64 until = selftest_finish(now);
+			if (until && (!wake_at || until < wake_at))
+				wake_at = until;
 			if (!said_idle)
 				printk("keel: no domains are running; idle\n");
 			said_idle = true;

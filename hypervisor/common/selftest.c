@@ -5,14 +5,18 @@
 #include <keel/printk.h>
 #include <keel/string.h>
 #include <arch/x86/cpu.h>
+#include <keel/timer.h>
 
 static char test_name[32];
 static u32 ended, failed;
 static char first_failure[96];
+static u32 idle_seconds;
+static u64 idle_until;
 
-void selftest_init(const char *name)
+void selftest_init(const char *name, u32 idle)
 {
 	strlcpy(test_name, name, sizeof(test_name));
+	idle_seconds = idle;
 }
 
 bool selftest_active(void)
@@ -63,10 +67,18 @@ void selftest_domain_ended(struct domain *d)
 		note_failure(d, "ended without reporting PASS");
 }
 
-void selftest_finish(void)
+u64 selftest_finish(u64 now)
 {
 	if (!selftest_active())
-		return;
+		return 0;
+	if (idle_seconds && !idle_until) {
+		idle_until = now + (u64)idle_seconds * tsc_khz * 1000;
+		printk("keel: self-test: idle for %u s after the last domain\n", idle_seconds);
+	}
+	if (now < idle_until)
+		return idle_until;
+	if (idle_seconds)
+		printk("keel: self-test: idle period over\n");
 	if (!ended)
 		selftest_fail_now("no domain ran");
 	if (failed)

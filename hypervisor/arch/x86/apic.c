@@ -16,6 +16,9 @@
 #define X2APIC_ID		0x802
 #define X2APIC_EOI		0x80b
 #define X2APIC_SVR		0x80f
+#define X2APIC_ISR0		0x810
+#define X2APIC_LVT_LINT0	0x835
+#define X2APIC_SELF_IPI		0x83f
 #define X2APIC_LVT_TIMER	0x832
 #define X2APIC_TIMER_INIT	0x838
 #define X2APIC_TIMER_CUR	0x839
@@ -71,6 +74,8 @@ int apic_init(void)
 	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_EN);
 	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_EN | APIC_BASE_EXTD);
 	wrmsr(X2APIC_SVR, 0x100 | HOST_SPURIOUS_VECTOR);
+	/* The BIOS may leave LINT0 in ExtINT mode (virtual wire to the 8259): Keel takes none. */
+	apic_lint0_set(APIC_LVT_MASKED);
 	if (deadline_mode) {
 		wrmsr(X2APIC_LVT_TIMER, LVT_TSC_DEADLINE | HOST_TIMER_VECTOR);
 		return 0;
@@ -117,4 +122,21 @@ u32 apic_id(void)
 bool apic_tsc_deadline_mode(void)
 {
 	return deadline_mode;
+}
+
+bool apic_isr_test(u32 vector)
+{
+	if (vector > 0xff)
+		return false;
+	return rdmsr(X2APIC_ISR0 + (vector >> 5)) & BIT(vector & 31);
+}
+
+void apic_self_ipi(u8 vector)
+{
+	wrmsr(X2APIC_SELF_IPI, vector);
+}
+
+void apic_lint0_set(u32 lvt)
+{
+	wrmsr(X2APIC_LVT_LINT0, lvt);
 }
