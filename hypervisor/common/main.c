@@ -92,42 +92,69 @@ static __noreturn void boot_fail(const char *what, const char *why)
 	cpu_halt_forever();
 }
 
-/* Each GRUB module is a PVH kernel; its command line holds the domain's settings. */
+/* A module Keel cannot use costs only itself (and its domain): say why, go on. */
+static void refuse_module(u32 i, const char *name, const char *why, struct domain *d)
+{
+	printk("keel: module %u (%s) refused: %s\n", i, name, why);
+	if (d)
+		domain_destroy(d);
+}
+
+/* "initrd-for=NAME": the ramdisk of an earlier domain. */
+static void load_initrd_module(u32 i, const struct boot_module *m, const char *owner)
+{
+	struct domain *d = domain_by_name(owner);
+	const char *why;
+
+	if (!d) {
+		refuse_module(i, owner, "initrd for a domain that does not exist", NULL);
+		return;
+	}
+	if (domain_add_initrd(d, phys_to_virt(m->start), m->end - m->start, &why)) {
+		refuse_module(i, owner, why, NULL);
+		return;
+	}
+	printk("keel: domain %u (%s): initrd of %lu KiB\n", d->id, d->name,
+	       (m->end - m->start) >> 10);
+}
+
+static void load_kernel_module(u32 i, const struct boot_module *m)
+{
+	struct domain_config cfg;
+	const char *why;
+	struct domain *d;
+
+	if (domain_config_parse(m->cmdline, &cfg, &why)) {
+		refuse_module(i, "?", why, NULL);
+		return;
+	}
+	d = domain_create(&cfg, &why);
+	if (!d) {
+		refuse_module(i, cfg.name, why, NULL);
+		return;
+	}
+	if (domain_load_pvh(d, phys_to_virt(m->start), m->end - m->start, &why)) {
+		refuse_module(i, cfg.name, why, d);
+		return;
+	}
+	printk("keel: domain %u (%s): %lu MiB, %u vCPU(s), weight %u, cap %u%%\n", d->id, d->name,
+	       d->mem_size >> 20, d->nr_vcpus, d->weight, d->cap);
+	for (u32 v = 0; v < d->nr_vcpus; v++)
+		printk("keel: domain %u (%s) vcpu %u on pCPU %u\n", d->id, d->name, v,
+		       d->vcpu[v]->pcpu);
+}
+
+/* Each GRUB module is a PVH kernel or an initrd; its command line holds the settings. */
 static void start_boot_domains(const struct boot_info *bi)
 {
 	for (u32 i = 0; i < bi->nr_modules; i++) {
 		const struct boot_module *m = &bi->modules[i];
-		struct domain_config cfg;
-		const char *why;
-		struct domain *d;
 		char owner[DOMAIN_NAME_MAX];
 
-		/* "initrd-for=NAME": this module is the ramdisk of an earlier domain. */
-		if (cmdline_get(m->cmdline, "initrd-for", owner, sizeof(owner)) > 0) {
-			d = domain_by_name(owner);
-			if (!d)
-				boot_fail("initrd for an unknown domain", owner);
-			if (domain_add_initrd(d, phys_to_virt(m->start), m->end - m->start, &why))
-				boot_fail("cannot load an initrd", why);
-			printk("keel: domain %u (%s): initrd of %lu KiB\n", d->id, d->name,
-			       (m->end - m->start) >> 10);
-			continue;
-		}
-
-		if (domain_config_parse(m->cmdline, &cfg, &why))
-			boot_fail("bad module command line", why);
-		d = domain_create(&cfg, &why);
-		if (!d)
-			boot_fail("cannot create a domain", why);
-		if (domain_load_pvh(d, phys_to_virt(m->start), m->end - m->start, &why)) {
-			printk("keel: module %u (%s): %s\n", i, cfg.name, why);
-			boot_fail("cannot load a PVH kernel", why);
-		}
-		printk("keel: domain %u (%s): %lu MiB, %u vCPU(s), weight %u, cap %u%%\n", d->id,
-		       d->name, d->mem_size >> 20, d->nr_vcpus, d->weight, d->cap);
-		for (u32 v = 0; v < d->nr_vcpus; v++)
-			printk("keel: domain %u (%s) vcpu %u on pCPU %u\n", d->id, d->name, v,
-			       d->vcpu[v]->pcpu);
+		if (cmdline_get(m->cmdline, "initrd-for", owner, sizeof(owner)) > 0)
+			load_initrd_module(i, m, owner);
+		else
+			load_kernel_module(i, m);
 	}
 	domains_resolve_peers();
 	for (u16 id = 0; id < MAX_DOMAINS; id++)
