@@ -36,6 +36,18 @@ void evtchn_domain_destroy(struct domain *d)
 	d->evtchn = NULL;
 }
 
+/*
+ * A port that is freed or handed out again starts with its pending bit clear,
+ * as in Xen: otherwise a stale event from its previous use fires on the new
+ * binding (Linux's CPU hotplug rebinds IPIs and then hits a BUG on it).
+ */
+void evtchn_clear_pending(struct domain *d, u32 port)
+{
+	if (d->shared_info && port < EVTCHN_MAX_PORTS)
+		__atomic_fetch_and(&d->shared_info->evtchn_pending[port / 64],
+				   ~(1ULL << (port % 64)), __ATOMIC_SEQ_CST);
+}
+
 static void notify(struct vcpu *v)
 {
 	if (v->state == VCPU_BLOCKED)

@@ -20,6 +20,7 @@ static int alloc_port(struct domain *d, u32 *out)
 	for (u32 p = 1; p < EVTCHN_MAX_PORTS; p++) {
 		if (d->evtchn[p].state == ECS_FREE) {
 			memset(&d->evtchn[p], 0, sizeof(d->evtchn[p]));
+			evtchn_clear_pending(d, p);
 			*out = p;
 			return 0;
 		}
@@ -73,6 +74,7 @@ void evtchn_close_port(struct domain *d, u32 port)
 		break;
 	}
 	memset(e, 0, sizeof(*e));
+	evtchn_clear_pending(d, port);
 }
 
 static long op_alloc_unbound(struct vcpu *v, u64 arg)

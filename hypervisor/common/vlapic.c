@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Virtual local APIC (Intel SDM vol. 3, chapter 10 "APIC"), x2APIC register
- * interface at MSRs 0x800-0x8ff. The timer ticks at the TSC rate divided by
- * the divide configuration.
+ * Virtual local APIC (Intel SDM vol. 3, chapter 10 "APIC"): the x2APIC
+ * register interface at MSRs 0x800-0x8ff and the xAPIC one as MMIO at the
+ * APIC base (vlapic_mmio_*). As on Xen, a vCPU starts in xAPIC mode and the
+ * guest switches to x2APIC through IA32_APIC_BASE. The timer ticks at the TSC
+ * rate divided by the divide configuration.
  */
 #include <keel/vlapic.h>
 #include <keel/errno.h>
@@ -26,12 +28,14 @@
 #define R_PPR		0x0a
 #define R_EOI		0x0b
 #define R_LDR		0x0d
+#define R_DFR		0x0e	/* xAPIC only */
 #define R_SVR		0x0f
 #define R_ISR0		0x10
 #define R_TMR0		0x18
 #define R_IRR0		0x20
 #define R_ESR		0x28
 #define R_ICR		0x30
+#define R_ICR_HIGH	0x31	/* xAPIC only: the destination in bits 31:24 */
 #define R_LVT0		0x32	/* timer; thermal, PMC, LINT0, LINT1, error follow */
 #define R_TMICT		0x38
 #define R_TMCCT		0x39
@@ -133,11 +137,14 @@ static void reset(struct vlapic *l)
 	struct vcpu *v = l->v;
 
 	timer_stop(&l->timer);
-	l->apic_base = APIC_DEFAULT | APIC_BASE_EN | APIC_BASE_EXTD | (v->id ? 0 : APIC_BASE_BSP);
+	l->apic_base = APIC_DEFAULT | APIC_BASE_EN | (v->id ? 0 : APIC_BASE_BSP);
 	l->tpr = 0;
 	l->svr = 0xff;
 	l->esr = 0;
-	l->ldr = ((v->id >> 4) << 16) | (1u << (v->id & 15));
+	l->ldr = 0;
+	l->dfr = 0xffffffff;
+	l->icr_high = 0;
+	l->icr_low = 0;
 	for (int i = 0; i < 6; i++)
 		l->lvt[i] = LVT_MASK;
 	memset(l->irr, 0, sizeof(l->irr));
@@ -228,18 +235,35 @@ static void deliver_ipi(struct vcpu *target, u32 icr)
 	}
 }
 
-static bool matches(struct vcpu *t, u32 dest, bool logical)
+static bool x2apic_mode(const struct vlapic *l)
 {
-	if (!logical)
-		return dest == 0xffffffff || dest == t->id;
-	/* x2APIC logical: cluster in bits 31:16, member bitmap in 15:0. */
+	return l->apic_base & APIC_BASE_EXTD;
+}
+
+/* The x2APIC logical id the hardware derives from the x2APIC id (not writable). */
+static u32 x2apic_ldr(u32 id)
+{
+	return ((id >> 4) << 16) | (1u << (id & 15));
+}
+
+static bool matches(struct vcpu *t, u32 dest, bool logical, bool x2)
+{
 	u32 ldr = t->vlapic->ldr;
-	return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
+
+	if (!logical)
+		return dest == (x2 ? 0xffffffff : 0xff) || dest == t->id;
+	if (x2) /* cluster in bits 31:16, member bitmap in 15:0 */
+		return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
+	if ((t->vlapic->dfr >> 28) == 0xf) /* xAPIC flat: 8-bit mask */
+		return dest & (ldr >> 24);
+	/* xAPIC cluster: cluster in bits 7:4, member bitmap in 3:0. */
+	return ((dest >> 4) == (ldr >> 28) || (dest >> 4) == 0xf) && (dest & (ldr >> 24) & 0xf);
 }
 
 static void send_ipi(struct vcpu *v, u64 icr)
 {
 	struct domain *d = v->dom;
+	bool x2 = x2apic_mode(v->vlapic);
 	u32 lo = (u32)icr, dest = (u32)(icr >> 32);
 
 	for (u32 i = 0; i < d->nr_vcpus; i++) {
@@ -249,29 +273,38 @@ static void send_ipi(struct vcpu *v, u64 icr)
 		case 1: hit = t == v; break;
 		case 2: hit = true; break;
 		case 3: hit = t != v; break;
-		default: hit = matches(t, dest, lo & ICR_LOGICAL); break;
+		default: hit = matches(t, dest, lo & ICR_LOGICAL, x2); break;
 		}
 		if (hit)
 			deliver_ipi(t, lo);
 	}
 }
 
-int vlapic_msr_read(struct vcpu *v, u32 msr, u64 *val)
+/* Register r (the x2APIC MSR index - 0x800, or the xAPIC offset / 16) in either mode. */
+static int reg_read(struct vcpu *v, u32 r, u64 *val)
 {
 	struct vlapic *l = v->vlapic;
-	u32 r = REG(msr);
+	bool x2 = x2apic_mode(l);
 
-	if (!(l->apic_base & APIC_BASE_EXTD))
-		return -EINVAL;
 	switch (r) {
-	case R_ID: *val = v->id; break;
+	case R_ID: *val = x2 ? v->id : v->id << 24; break;
+	case R_DFR:
+		if (x2)
+			return -EINVAL;
+		*val = l->dfr;
+		break;
+	case R_ICR_HIGH:
+		if (x2)
+			return -EINVAL;
+		*val = l->icr_high;
+		break;
 	case R_VERSION: *val = 0x50014; break;
 	case R_TPR: *val = l->tpr; break;
 	case R_PPR: *val = ppr(l); break;
 	case R_LDR: *val = l->ldr; break;
 	case R_SVR: *val = l->svr; break;
 	case R_ESR: *val = l->esr; break;
-	case R_ICR: *val = 0; break;
+	case R_ICR: *val = x2 ? 0 : l->icr_low; break;	/* delivery is instant: never busy */
 	case R_TMICT: *val = l->timer_initial; break;
 	case R_TMCCT: *val = current_count(l); break;
 	case R_TDCR: *val = l->timer_divide; break;
@@ -290,21 +323,32 @@ int vlapic_msr_read(struct vcpu *v, u32 msr, u64 *val)
 	return 0;
 }
 
-int vlapic_msr_write(struct vcpu *v, u32 msr, u64 val)
+static int reg_write(struct vcpu *v, u32 r, u64 val)
 {
 	struct vlapic *l = v->vlapic;
-	u32 r = REG(msr);
+	bool x2 = x2apic_mode(l);
 
-	if (!(l->apic_base & APIC_BASE_EXTD))
-		return -EINVAL;
-	if (r != R_ICR && (val >> 32))
-		return -EINVAL;
 	switch (r) {
 	case R_TPR:
 		l->tpr = (u32)val & 0xff;
 		break;
+	case R_LDR:
+		if (x2)
+			return -EINVAL;	/* read-only in x2APIC mode */
+		l->ldr = (u32)val & 0xff000000;
+		break;
+	case R_DFR:
+		if (x2)
+			return -EINVAL;
+		l->dfr = (u32)val | 0x0fffffff;
+		break;
+	case R_ICR_HIGH:
+		if (x2)
+			return -EINVAL;
+		l->icr_high = (u32)val & 0xff000000;
+		break;
 	case R_EOI: {
-		if (val)
+		if (val && x2)
 			return -EINVAL;
 		int isr = vlapic_highest_bit(l->isr);
 		if (isr >= 0)
@@ -321,6 +365,10 @@ int vlapic_msr_write(struct vcpu *v, u32 msr, u64 val)
 		l->esr = 0;
 		break;
 	case R_ICR:
+		if (!x2) {
+			l->icr_low = (u32)val & ~(u32)BIT(12);
+			val = ((u64)(l->icr_high >> 24) << 32) | (u32)val;
+		}
 		send_ipi(v, val);
 		break;
 	case R_TMICT:
@@ -331,6 +379,8 @@ int vlapic_msr_write(struct vcpu *v, u32 msr, u64 val)
 		l->timer_divide = (u32)val & 0xb;
 		break;
 	case R_SELF_IPI:
+		if (!x2)
+			return -EINVAL;
 		vlapic_set_irq(v, (u8)val);
 		break;
 	default:
@@ -354,6 +404,54 @@ int vlapic_msr_write(struct vcpu *v, u32 msr, u64 val)
 	return 0;
 }
 
+int vlapic_msr_read(struct vcpu *v, u32 msr, u64 *val)
+{
+	if (!x2apic_mode(v->vlapic))
+		return -EINVAL;
+	return reg_read(v, REG(msr), val);
+}
+
+int vlapic_msr_write(struct vcpu *v, u32 msr, u64 val)
+{
+	u32 r = REG(msr);
+
+	if (!x2apic_mode(v->vlapic) || (r != R_ICR && (val >> 32)))
+		return -EINVAL;
+	return reg_write(v, r, val);
+}
+
+bool vlapic_mmio_claims(struct vcpu *v, u64 gpa)
+{
+	struct vlapic *l = v->vlapic;
+
+	return (l->apic_base & APIC_BASE_EN) && !x2apic_mode(l) &&
+	       (gpa & ~0xfffULL) == (l->apic_base & ~0xfffULL);
+}
+
+/*
+ * xAPIC registers are 32 bits at 16-byte strides. Reads of any part of one
+ * return those bytes; reserved registers and bytes 4-15 read as zero. Only
+ * aligned 32-bit writes reach a register; others are dropped.
+ */
+u64 vlapic_mmio_read(struct vcpu *v, u64 gpa, u32 size)
+{
+	u32 off = (u32)(gpa & 0xfff), byte = off & 0xf;
+	u64 val = 0;
+
+	if (byte + size > 4 || reg_read(v, off >> 4, &val))
+		return 0;
+	return (val >> (8 * byte)) & (size >= 4 ? 0xffffffffULL : (1ULL << (8 * size)) - 1);
+}
+
+void vlapic_mmio_write(struct vcpu *v, u64 gpa, u32 size, u64 val)
+{
+	u32 off = (u32)(gpa & 0xfff);
+
+	if (size != 4 || (off & 0xf))
+		return;
+	reg_write(v, off >> 4, (u32)val);
+}
+
 u64 vlapic_base(struct vcpu *v)
 {
 	return v->vlapic->apic_base;
@@ -364,10 +462,12 @@ int vlapic_set_base(struct vcpu *v, u64 val)
 	struct vlapic *l = v->vlapic;
 	u64 allowed = APIC_DEFAULT | APIC_BASE_BSP | APIC_BASE_EXTD | APIC_BASE_EN;
 
-	/* Only x2APIC is emulated: the guest may keep it, or disable the APIC entirely. */
+	/* The base stays at its default; x2APIC may not go straight back to xAPIC (SDM 10.12.5). */
 	if (val & ~allowed || (val & ~0xfffULL) != APIC_DEFAULT)
 		return -EINVAL;
-	if ((val & APIC_BASE_EN) && !(val & APIC_BASE_EXTD))
+	if ((val & APIC_BASE_EXTD) && !(val & APIC_BASE_EN))
+		return -EINVAL;
+	if ((l->apic_base & APIC_BASE_EXTD) && (val & APIC_BASE_EN) && !(val & APIC_BASE_EXTD))
 		return -EINVAL;
 	if ((val & APIC_BASE_BSP) != (l->apic_base & APIC_BASE_BSP))
 		return -EINVAL;
@@ -376,6 +476,8 @@ int vlapic_set_base(struct vcpu *v, u64 val)
 		l->apic_base = val;
 		return 0;
 	}
+	if ((val & APIC_BASE_EXTD) && !x2apic_mode(l))
+		l->ldr = x2apic_ldr(v->id);	/* entering x2APIC mode */
 	l->apic_base = val;
 	return 0;
 }

@@ -77,6 +77,12 @@ SEEDS = {
     'multiboot2': {'full': multiboot2()},
     'acpi': {'two-cpus': acpi()},
     'elf_pvh': {'minimal': elf_pvh(), 'elf32': elf32_pvh()},
+    'insn_decode': {
+        'mov-load': bytes([0x8b, 0x07]),
+        'rex-imm': bytes([0x41, 0xc7, 0x80, 0, 3, 0, 0, 0x78, 0x56, 0x34, 0x12]),
+        'movzx-sib': bytes([0x44, 0x0f, 0xb7, 0x4c, 0xca, 0x04]),
+        'moffs': bytes([0x48, 0xa1, 0xf0, 0, 0xd0, 0xfe, 0, 0, 0, 0]),
+    },
     'domain_config': {
         'full': b'name=web mem=64M vcpus=2 weight=512 cap=50 pin=0,1 peer=db expect=pass '
                 b'-- console=hvc0',

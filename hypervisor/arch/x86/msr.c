@@ -22,6 +22,9 @@
 #define MSR_MCG_CAP		0x179
 #define MSR_MCG_STATUS		0x17a
 #define MSR_MISC_ENABLE		0x1a0
+#define MSR_DEBUGCTL		0x1d9
+#define DEBUGCTL_LBR		BIT(0)
+#define DEBUGCTL_BTF		BIT(1)
 #define MSR_PAT			0x277
 #define MSR_MTRR_DEF_TYPE	0x2ff
 #define MSR_TSC_DEADLINE	0x6e0
@@ -90,6 +93,9 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 		return true;
 	case MSR_PAT:
 		*val = vmread(GUEST_IA32_PAT);
+		return true;
+	case MSR_DEBUGCTL:
+		*val = vmread(GUEST_IA32_DEBUGCTL);	/* 0 until the guest sets LBR/BTF */
 		return true;
 	case MSR_EFER:
 		*val = v->efer;
@@ -170,6 +176,12 @@ static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 		return true;
 	case MSR_EFER:
 		return write_efer(v, val);
+	case MSR_DEBUGCTL:
+		/* As Xen: LBR and BTF (loaded on VM entry), every other bit #GP. */
+		if (val & ~(DEBUGCTL_LBR | DEBUGCTL_BTF))
+			return gp(v);
+		vmwrite(GUEST_IA32_DEBUGCTL, val);
+		return true;
 	case MSR_SYSENTER_CS:
 		vmwrite(GUEST_SYSENTER_CS, val);
 		return true;

@@ -26,7 +26,12 @@ static const char *const exit_names[EXIT_REASON_MAX] = {
 
 void vmexit_skip_instruction(void)
 {
-	vmwrite(GUEST_RIP, vmread(GUEST_RIP) + vmread(VM_EXIT_INSTRUCTION_LEN));
+	vmexit_advance_rip((u32)vmread(VM_EXIT_INSTRUCTION_LEN));
+}
+
+void vmexit_advance_rip(u32 len)
+{
+	vmwrite(GUEST_RIP, vmread(GUEST_RIP) + len);
 	/* Stepping over an instruction ends any STI / MOV SS interrupt shadow. */
 	u64 intr = vmread(GUEST_INTERRUPTIBILITY_INFO);
 	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS))
@@ -136,15 +141,6 @@ static enum exit_action handle_invalid_state(struct vcpu *v, u64 qual)
 {
 	(void)qual;
 	return vmexit_crash(v, "VM entry failed: invalid guest state");
-}
-
-static enum exit_action handle_ept_violation(struct vcpu *v, u64 qual)
-{
-	u64 gpa = vmread(GUEST_PHYSICAL_ADDRESS);
-
-	printk("keel: d%u: access to unmapped guest-physical %lx (%s%s%s)\n", v->dom->id, gpa,
-	       qual & 1 ? "read" : "", qual & 2 ? "write" : "", qual & 4 ? "fetch" : "");
-	return vmexit_crash(v, "EPT violation");
 }
 
 static enum exit_action handle_preemption_timer(struct vcpu *v, u64 qual)

@@ -131,6 +131,7 @@ struct domain {
 	u64 console_gpa;		/* the console ring Keel serves, 0 = none */
 	u32 console_port;
 	bool killed;			/* destroyed by the toolstack */
+	bool said_unclaimed_mmio;	/* the console has one line about it */
 	char peer[DOMAIN_NAME_MAX];	/* "peer=NAME": told the peer's domid at boot */
 
 	u32 shutdown_reason;
