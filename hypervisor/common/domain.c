@@ -144,6 +144,7 @@ static void free_domain(struct domain *d)
 	gnttab_domain_free(d);
 	if (d->ept.pml4)
 		ept_destroy(&d->ept);
+	balloon_domain_free(d);
 	if (d->foreign_pins) {
 		/* Others still map some of its RAM: keep that (and the id) until they let go. */
 		printk("keel: domain %u (%s): RAM kept while %u foreign mapping(s) remain\n", d->id,
@@ -212,6 +213,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	d->weight = cfg->weight;
 	d->cap = cfg->cap;
 	d->mem_size = cfg->mem_size;
+	d->tot_pages = cfg->mem_size >> PAGE_SHIFT;
 
 	/* Contiguous, 2 MiB aligned: EPT maps it with large pages. */
 	if (mm_alloc_range(d->mem_size, 2ULL << 20, &d->ram_hpa)) {
@@ -300,13 +302,17 @@ int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **
 	si->version = 1;
 	si->flags = 0;
 	si->nr_modules = 0;
-	mm[0] = (struct hvm_memmap_table_entry){ 0, START_INFO_GPA, XEN_HVM_MEMMAP_TYPE_RAM, 0 };
-	mm[1] = (struct hvm_memmap_table_entry){ START_INFO_GPA, RESERVED_END - START_INFO_GPA,
-						 XEN_HVM_MEMMAP_TYPE_RESERVED, 0 };
-	mm[2] = (struct hvm_memmap_table_entry){ RESERVED_END, d->mem_size - RESERVED_END,
-						 XEN_HVM_MEMMAP_TYPE_RAM, 0 };
+	d->memmap[0] = (struct domain_memmap_entry){ 0, START_INFO_GPA, XEN_HVM_MEMMAP_TYPE_RAM };
+	d->memmap[1] = (struct domain_memmap_entry){ START_INFO_GPA, RESERVED_END - START_INFO_GPA,
+						     XEN_HVM_MEMMAP_TYPE_RESERVED };
+	d->memmap[2] = (struct domain_memmap_entry){ RESERVED_END, d->mem_size - RESERVED_END,
+						     XEN_HVM_MEMMAP_TYPE_RAM };
+	d->memmap_entries = 3;
+	for (u32 i = 0; i < d->memmap_entries; i++)
+		mm[i] = (struct hvm_memmap_table_entry){ d->memmap[i].addr, d->memmap[i].size,
+							 d->memmap[i].type, 0 };
 	si->memmap_paddr = MEMMAP_GPA;
-	si->memmap_entries = 3;
+	si->memmap_entries = d->memmap_entries;
 	if (acpi_build_tables(domain_gpa_ptr(d, ACPI_GPA, ACPI_TABLES_SIZE), ACPI_GPA,
 			      d->nr_vcpus)) {
 		*why = "cannot build the ACPI tables";

@@ -303,6 +303,32 @@ static long op_bind_vcpu(struct vcpu *v, u64 arg)
 	return 0;
 }
 
+/*
+ * EVTCHNOP_init_control (struct evtchn_init_control, 24 bytes: control_gfn
+ * @0, offset @8, vcpu @12, link_bits @16 OUT): the FIFO ABI. Keel offers only
+ * the 2-level ABI, but checks the arguments first as Xen does, so a guest
+ * sees the same error for a bad request; a good one gets -ENOSYS and Linux
+ * falls back to 2-level.
+ */
+#define FIFO_CONTROL_BLOCK_SIZE 72	/* ready, reserved, head[16] */
+
+static long op_init_control(struct vcpu *v, u64 arg)
+{
+	struct {
+		u64 control_gfn;
+		u32 offset, vcpu;
+		u8 link_bits, pad[7];
+	} a;
+
+	if (copy_from_guest(v, &a, arg, sizeof(a)))
+		return -EFAULT;
+	if (a.vcpu >= v->dom->nr_vcpus)
+		return -ENOENT;
+	if (a.offset > PAGE_SIZE - FIFO_CONTROL_BLOCK_SIZE || (a.offset & 7))
+		return -EINVAL;
+	return -ENOSYS;
+}
+
 long evtchn_op(struct vcpu *v, u32 cmd, u64 arg)
 {
 	switch (cmd) {
@@ -315,6 +341,7 @@ long evtchn_op(struct vcpu *v, u32 cmd, u64 arg)
 	case EVTCHNOP_unmask: return op_unmask(v, arg);
 	case EVTCHNOP_status: return op_status(v, arg);
 	case EVTCHNOP_bind_vcpu: return op_bind_vcpu(v, arg);
+	case EVTCHNOP_init_control: return op_init_control(v, arg);
 	default:
 		return -ENOSYS;	/* includes the FIFO ABI: Linux then uses 2-level */
 	}

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
-/* memory_op: add_to_physmap for the shared-info page (grant frames come with grant tables). */
+/*
+ * memory_op: add_to_physmap for the shared-info page and grant frames; the
+ * reservation sub-ops are in hc_reservation.c.
+ */
 #include <keel/hypercall.h>
 #include <keel/errno.h>
 #include <keel/guest_mem.h>
 #include <keel/mm.h>
 #include <keel/grant_table.h>
 #include <public/xen/memory.h>
+#include <public/xen/memory_reservation.h>
 #include <arch/x86/vmx_vcpu.h>
 
 static long add_to_physmap(struct vcpu *v, u64 arg)
@@ -55,10 +59,13 @@ static long add_to_physmap(struct vcpu *v, u64 arg)
 
 long do_memory_op(struct vcpu *v, const struct hypercall_args *a)
 {
-	switch (a->a1 & 0xff) {	/* bits above 8 carry a continuation start */
+	u32 cmd = (u32)a->a1 & MEMOP_CMD_MASK;	/* the bits above: a continuation's start */
+	u64 start = a->a1 >> MEMOP_EXTENT_SHIFT;
+
+	switch (cmd) {
 	case XENMEM_add_to_physmap:
 		return add_to_physmap(v, a->a2);
 	default:
-		return -ENOSYS;
+		return memory_reservation_op(v, cmd, start, a->a2);
 	}
 }

@@ -70,6 +70,7 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *t, u64 arg)
 	}
 	t->vcpu_info = vi;
 	pvclock_update(&vi->time);
+	vcpu_time_area_publish(t);
 	vi->evtchn_upcall_pending = 1;
 	vi->evtchn_pending_sel = ~0ULL;
 	return 0;
@@ -89,10 +90,24 @@ static long do_vcpu_op_on(struct vcpu *v, struct vcpu *t, u32 cmd, u64 arg)
 			return 0;
 		}
 		/* Resolved once: the area must stay mapped where it is (kernel memory). */
-		if (runstate_resolve(v, gva, &gpa))
+		if (runstate_resolve(v, gva, sizeof(t->runstate), &gpa))
 			return -EFAULT;
 		t->runstate_gpa = gpa;
 		runstate_publish(t);
+		return 0;
+	}
+	case VCPUOP_register_vcpu_time_memory_area: {
+		u64 gva, gpa;
+		if (copy_from_guest(v, &gva, arg, sizeof(gva)))
+			return -EFAULT;
+		if (!gva) {
+			t->time_area_gpa = 0;
+			return 0;
+		}
+		if (runstate_resolve(v, gva, sizeof(struct vcpu_time_info), &gpa))
+			return -EFAULT;
+		t->time_area_gpa = gpa;
+		vcpu_time_area_publish(t);
 		return 0;
 	}
 	case VCPUOP_get_runstate_info:

@@ -10,7 +10,24 @@
 #include <arch/x86/vmexit.h>
 #include <arch/x86/vmx_vcpu.h>
 
+/* vm_assist(cmd, type): an HVM/PVH guest may switch on the runstate update flag only. */
+static long do_vm_assist(struct vcpu *v, const struct hypercall_args *a)
+{
+	u64 type = a->a2;
+
+	if (a->a1 != VMASST_CMD_enable && a->a1 != VMASST_CMD_disable)
+		return -ENOSYS;
+	if (type != VMASST_TYPE_runstate_update_flag)
+		return -EINVAL;
+	if (a->a1 == VMASST_CMD_enable)
+		v->dom->vm_assist |= 1u << type;
+	else
+		v->dom->vm_assist &= ~(1u << type);
+	return 0;
+}
+
 static const hypercall_fn table[__HYPERVISOR_NR] = {
+	[__HYPERVISOR_vm_assist] = do_vm_assist,
 	[__HYPERVISOR_console_io] = do_console_io,
 	[__HYPERVISOR_xen_version] = do_xen_version,
 	[__HYPERVISOR_sched_op] = do_sched_op,

@@ -180,6 +180,7 @@ static void run_vcpu(struct percpu *pc, struct vcpu *v, u64 now)
 	v->run_start = now;
 	runstate_change(v, RUNSTATE_running);
 	pvclock_update(&v->vcpu_info->time);
+	vcpu_time_area_publish(v);
 
 	for (;;) {
 		vlapic_inject_pending(v);

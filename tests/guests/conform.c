@@ -11,9 +11,14 @@
  *  - event channels: a closed and re-allocated port does not carry its old
  *    pending bit into the new binding.
  *  - CPUID: features without an emulation are not advertised.
+ *  - hypercall sub-ops with good and bad arguments: xen_version, vm_assist,
+ *    EVTCHNOP_init_control, the vCPU time area, and ballooning out and back in
+ *    through decrease_reservation / populate_physmap.
  */
 #include "guest.h"
 #include "xen.h"
+#include <public/xen/memory_reservation.h>
+#include <public/xen/vcpu.h>
 
 const char test_name[] = "conform";
 
@@ -203,9 +208,137 @@ static void check_cpuid(void)
 	CHECK_EQ(r[0] | r[1] | r[2] | r[3], 0);
 }
 
+static void check_xen_version(void)
+{
+	char buf[1024];
+	uint32_t fi[2];
+	uint64_t virt;
+
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_version, 0), (4 << 16) | 17);
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_compile_info, buf), 0);
+	CHECK(buf[0] != 0);	/* a compiler name */
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_capabilities, buf), 0);
+	CHECK(buf[0] == 'h' && buf[1] == 'v' && buf[2] == 'm');
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_changeset, buf), 0);
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_platform_parameters, &virt), 0);
+	CHECK_EQ(virt, 0xffff800000000000ULL);
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_pagesize, 0), 4096);
+	fi[0] = 0;
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_get_features, fi), 0);
+	CHECK(fi[1] & (1u << XENFEAT_auto_translated_physmap));
+	fi[0] = 1;
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_get_features, fi), -22);
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_guest_handle, buf), 0);
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_commandline, buf), -1);
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_build_id, buf), -1);
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, 11, buf), -38);
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_compile_info, 0x7ff0000000ULL), -14);
+}
+
+static void check_vm_assist_and_init_control(void)
+{
+	struct {
+		uint64_t gfn;
+		uint32_t offset, vcpu;
+		uint8_t link_bits, pad[7];
+	} ic = { 0x100, 0, 0, 0, { 0 } };
+
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_vm_assist, VMASST_CMD_enable,
+			    VMASST_TYPE_runstate_update_flag), 0);
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_vm_assist, VMASST_CMD_enable, 2), -22);
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_vm_assist, 7, VMASST_TYPE_runstate_update_flag), -38);
+	ic.offset = 4;
+	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, &ic), -22);	/* not 8-byte aligned */
+	ic.offset = 4090;
+	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, &ic), -22);	/* crosses the page */
+	ic.offset = 0;
+	ic.vcpu = 9;
+	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, &ic), -2);	/* no such vCPU */
+	ic.vcpu = 0;
+	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, &ic), -38);	/* FIFO not offered */
+	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, (void *)0x7ff0000000ULL), -14);
+}
+
+static struct vcpu_time_info time_area __attribute__((aligned(64)));
+
+static void check_time_area(void)
+{
+	uint64_t gva = (uint64_t)&time_area;
+
+	CHECK_EQ(HYPERCALL3(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_time_memory_area, 0, &gva),
+		 0);
+	CHECK_EQ(time_area.version & 1, 0);
+	CHECK(time_area.tsc_to_system_mul != 0);
+	uint64_t bad = 0x7ff0000000ULL;
+	CHECK_EQ(HYPERCALL3(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_time_memory_area, 0, &bad),
+		 -14);
+}
+
+#define BALLOON_PAGES 16
+static uint8_t balloon[BALLOON_PAGES][4096] __attribute__((aligned(4096)));
+
+static long reservation(unsigned cmd, uint64_t *gfns, uint64_t n, uint32_t order, uint16_t dom)
+{
+	struct xen_memory_reservation r = {
+		.extent_start = (uint64_t)gfns, .nr_extents = n, .extent_order = order, .domid = dom,
+	};
+	return HYPERCALL2(__HYPERVISOR_memory_op, cmd, &r);
+}
+
+static void check_balloon(void)
+{
+	uint16_t self = DOMID_SELF;
+	uint64_t gfns[BALLOON_PAGES];
+	long max = HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_maximum_reservation, &self);
+
+	CHECK_EQ(max, 16 << 8);	/* 16 MiB */
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_current_reservation, &self), max);
+	for (int i = 0; i < BALLOON_PAGES; i++) {
+		gfns[i] = (uint64_t)balloon[i] >> 12;
+		balloon[i][0] = 0x5a;
+	}
+	CHECK_EQ(reservation(XENMEM_decrease_reservation, gfns, BALLOON_PAGES, 0, DOMID_SELF),
+		 BALLOON_PAGES);
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_current_reservation, &self),
+		 max - BALLOON_PAGES);
+	CHECK_EQ(*(volatile uint8_t *)balloon[3], 0xff);	/* given back: nothing there */
+	/* The same page twice, another domain, a bigger order: refused. */
+	CHECK_EQ(reservation(XENMEM_decrease_reservation, gfns, 1, 0, DOMID_SELF), 0);
+	CHECK_EQ(reservation(XENMEM_decrease_reservation, gfns, 1, 0, 7), -1);
+	CHECK_EQ(reservation(XENMEM_populate_physmap, gfns, 1, 1, DOMID_SELF), 0);
+	uint64_t beyond = 0x100000;	/* 4 GiB: outside its RAM */
+	CHECK_EQ(reservation(XENMEM_populate_physmap, &beyond, 1, 0, DOMID_SELF), 0);
+	CHECK_EQ(reservation(XENMEM_populate_physmap, (uint64_t *)0x7ff0000000ULL, 1, 0,
+			     DOMID_SELF), -14);
+	/* Back in, in two calls, the second one a continuation from extent 8. */
+	CHECK_EQ(reservation(XENMEM_populate_physmap, gfns, 8, 0, DOMID_SELF), 8);
+	struct xen_memory_reservation r = {
+		.extent_start = (uint64_t)gfns, .nr_extents = BALLOON_PAGES, .domid = DOMID_SELF,
+	};
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_memory_op,
+			    XENMEM_populate_physmap | (8 << MEMOP_EXTENT_SHIFT), &r),
+		 BALLOON_PAGES);
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_current_reservation, &self), max);
+	for (int i = 0; i < BALLOON_PAGES; i++)
+		CHECK_EQ(*(volatile uint8_t *)balloon[i], 0);	/* fresh, zeroed pages */
+	balloon[5][100] = 7;
+	CHECK_EQ(balloon[5][100], 7);
+
+	struct e820_entry map[8];
+	struct xen_memory_map mm = { .nr_entries = 8, .buffer = (uint64_t)map };
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_memory_map, &mm), 0);
+	CHECK_EQ(mm.nr_entries, 3);
+	CHECK_EQ(map[2].addr + map[2].size, 16 << 20);
+	CHECK_EQ(map[2].type, 1);
+}
+
 bool test_main(const struct hvm_start_info *si)
 {
 	(void)si;
+	check_xen_version();
+	check_vm_assist_and_init_control();
+	check_time_area();
+	check_balloon();
 	check_msrs();
 	check_unbacked_mmio();
 	check_apic();

@@ -91,6 +91,7 @@ struct vcpu {
 	struct timer poll_timeout;
 	struct vcpu_runstate_info runstate;
 	u64 runstate_gpa;		/* 0: not registered */
+	u64 time_area_gpa;		/* VCPUOP_register_vcpu_time_memory_area; 0: none */
 	u8 fpu[512] __aligned(64);	/* FXSAVE image across vCPU switches */
 };
 
@@ -108,6 +109,14 @@ struct domain {
 
 	u64 mem_size;
 	paddr_t ram_hpa;		/* guest RAM: [ram_hpa, ram_hpa + mem_size) at GPA 0 */
+	u64 tot_pages;			/* RAM pages backed now (less what it ballooned out) */
+	u64 *ballooned;			/* bitmap of GFNs given back; NULL until the first */
+	u32 vm_assist;			/* VMASST types enabled (bit = type) */
+	u32 memmap_entries;		/* the memory map it was given (XENMEM_memory_map) */
+	struct domain_memmap_entry {
+		u64 addr, size;
+		u32 type;
+	} memmap[4];
 	struct ept ept;
 
 	u32 nr_vcpus;

@@ -22,6 +22,10 @@ long do_vcpu_op(struct vcpu *v, const struct hypercall_args *a);
 long do_set_timer_op(struct vcpu *v, const struct hypercall_args *a);
 long do_hvm_op(struct vcpu *v, const struct hypercall_args *a);
 long do_memory_op(struct vcpu *v, const struct hypercall_args *a);
+/* memory_op's reservation sub-ops and memory map (hc_reservation.c); start = continuation. */
+long memory_reservation_op(struct vcpu *v, u32 cmd, u64 start, u64 arg);
+/* Frees the domain's ballooned-page bitmap. */
+void balloon_domain_free(struct domain *d);
 long do_event_channel_op(struct vcpu *v, const struct hypercall_args *a);
 long do_keel_domctl(struct vcpu *v, const struct hypercall_args *a);
 
