@@ -5,7 +5,7 @@ Linux machine, no Xen, and checks from the serial log and from the host side (th
 QEMU's port forward to eth0) that: /init ran; the modules that need no hypervisor loaded
 and Xen's refused with ENODEV; DHCP configured eth0; keel-xenstored serves Debian's
 xenstore tools; the admin token is in the store as a hash only; keel-controld refused to
-start, saying that /dev/xen/privcmd is missing. Usage: boot_qemu.py BUILD_DIR
+start, saying that /dev/xen/privcmd is missing; the keel CLI runs. Usage: boot_qemu.py BUILD_DIR
 """
 import hashlib
 import ipaddress
@@ -147,6 +147,11 @@ def check_status(status, serial, lines, port):
                     (tid, hashlib.sha256(secret.encode()).hexdigest()), listing, re.M),
           "xenstore-ls in dom0 shows the token record with the secret's SHA-256")
     check(secret not in listing, "the token's secret is not in the store")
+
+    cli = fetch(port, "keel-cli") or ""
+    check("cannot reach controld at /run/keel/controld.sock" in cli and
+          cli.rstrip().endswith("exit 6"),
+          "the keel CLI runs in dom0 and exits 6 with no controld (%r)" % cli[-80:])
 
     check(CONTROLD_REFUSAL in serial, "keel-controld said it needs /dev/xen/privcmd")
     check("controld exited 1" in lines, "keel-controld exited with status 1")
