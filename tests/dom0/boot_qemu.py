@@ -153,6 +153,10 @@ def check_status(status, serial, lines, port):
           cli.rstrip().endswith("exit 6"),
           "the keel CLI runs in dom0 and exits 6 with no controld (%r)" % cli[-80:])
 
+    uptime = [x.split()[1] for x in lines if x.startswith("uptime ")]
+    check(len(uptime) == 1 and re.fullmatch(r"\d+\.\d+", uptime[0]) is not None,
+          "init reported the kernel's uptime at ready (%s s)" % uptime)
+
     check(CONTROLD_REFUSAL in serial, "keel-controld said it needs /dev/xen/privcmd")
     check("controld exited 1" in lines, "keel-controld exited with status 1")
 
