@@ -147,6 +147,9 @@ def check_status(status, serial, lines, port):
                     (tid, hashlib.sha256(secret.encode()).hexdigest()), listing, re.M),
           "xenstore-ls in dom0 shows the token record with the secret's SHA-256")
     check(secret not in listing, "the token's secret is not in the store")
+    check(re.search(r'^/local/domain/0/name = "Domain-0"$', listing, re.M) and
+          re.search(r'^/local/domain/0/domid = "0"$', listing, re.M),
+          "xenstore-ls in dom0 shows /local/domain/0 with its name and domid")
 
     cli = fetch(port, "keel-cli") or ""
     check("cannot reach controld at /run/keel/controld.sock" in cli and
