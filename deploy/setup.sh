@@ -20,8 +20,8 @@ PACKAGES=(
   xenstore-utils xen-utils-4.17
   # Xen itself, for the side-by-side exit-path benchmark
   xen-hypervisor-4.17-amd64
-  # the Debian-kernel guest: busybox for its initramfs
-  busybox-static
+  # the Debian-kernel guest and dom0 images: busybox, depmod (kmod)
+  busybox-static kmod
   # load generation for the benchmarks
   wrk
   # the OpenAPI linter runs on Node
