@@ -285,14 +285,42 @@ static u8 *map_for_elf(void *ctx, u64 gpa, u64 len)
 	return domain_gpa_ptr(d, gpa, len);
 }
 
+/*
+ * Where the kernel goes: where it was linked if that lies in the domain's RAM
+ * clear of Keel's pages, else, for a kernel with the PHYS32_RELOC note, the
+ * lowest place its constraints allow (as Xen places a relocatable PVH kernel).
+ */
+static int place_kernel(struct domain *d, struct elf_pvh_info *info, s64 *delta,
+			const char **why)
+{
+	*delta = 0;
+	bool fits = info->hi <= d->mem_size && (info->lo >= RESERVED_END || info->hi <= START_INFO_GPA);
+	if (fits)
+		return 0;
+	if (elf_pvh_place(info, RESERVED_END, d->mem_size - 1, delta)) {
+		*why = info->reloc ? "the relocatable kernel fits nowhere in the domain's memory" :
+				     "ELF segment does not fit in the domain's memory";
+		return -ENOMEM;
+	}
+	info->entry = (u32)((s64)info->entry + *delta);
+	info->lo = (u64)((s64)info->lo + *delta);
+	info->hi = (u64)((s64)info->hi + *delta);
+	printk("keel: domain %u (%s): kernel relocated by %ld bytes to %lx\n", d->id, d->name,
+	       (long)*delta, info->lo);
+	return 0;
+}
+
 int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **why)
 {
 	struct elf_pvh_info info;
+	s64 delta;
 	int err = elf_pvh_inspect(image, len, &info, why);
 
 	if (err)
 		return err;
-	err = elf_pvh_load(image, len, map_for_elf, d, why);
+	if ((err = place_kernel(d, &info, &delta, why)))
+		return err;
+	err = elf_pvh_load(image, len, delta, map_for_elf, d, why);
 	if (err)
 		return err;
 

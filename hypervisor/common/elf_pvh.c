@@ -22,12 +22,12 @@
 struct elf_layout {
 	u32 ehdr_size, phdr_size;
 	u32 e_phoff, e_phentsize, e_phnum;	/* in the ELF header */
-	u32 p_offset, p_paddr, p_filesz, p_memsz;	/* in a program header */
+	u32 p_offset, p_paddr, p_filesz, p_memsz, p_align;	/* in a program header */
 	bool wide;	/* 64-bit fields */
 };
 
-static const struct elf_layout ELF64 = { 64, 56, 32, 54, 56, 8, 24, 32, 40, true };
-static const struct elf_layout ELF32 = { 52, 32, 28, 42, 44, 4, 12, 16, 20, false };
+static const struct elf_layout ELF64 = { 64, 56, 32, 54, 56, 8, 24, 32, 40, 48, true };
+static const struct elf_layout ELF32 = { 52, 32, 28, 42, 44, 4, 12, 16, 20, 28, false };
 
 static u16 rd16(const u8 *p) { u16 v; memcpy(&v, p, 2); return v; }
 static u32 rd32(const u8 *p) { u32 v; memcpy(&v, p, 4); return v; }
@@ -35,7 +35,7 @@ static u64 rd64(const u8 *p) { u64 v; memcpy(&v, p, 8); return v; }
 
 struct phdr {
 	u32 type;
-	u64 offset, paddr, filesz, memsz;
+	u64 offset, paddr, filesz, memsz, align;
 };
 
 static u64 rd_word(const struct elf_layout *l, const u8 *p)
@@ -53,6 +53,7 @@ static void read_phdr(const struct elf_layout *l, const u8 *img, u64 phoff, u32 
 	ph->paddr = rd_word(l, p + l->p_paddr);
 	ph->filesz = rd_word(l, p + l->p_filesz);
 	ph->memsz = rd_word(l, p + l->p_memsz);
+	ph->align = rd_word(l, p + l->p_align);
 }
 
 static int check_header(const u8 *img, size_t len, const struct elf_layout **layout, u64 *phoff,
@@ -87,9 +88,28 @@ static int check_header(const u8 *img, size_t len, const struct elf_layout **lay
 	return 0;
 }
 
-/* Scans one PT_NOTE segment for Xen's PHYS32_ENTRY note. */
-static int scan_notes(const u8 *n, u64 size, u32 *entry, bool *found, const char **why)
+/* PHYS32_RELOC: up to three u32s, each optional (the note may be shorter). */
+static int read_reloc(const u8 *desc, u32 descsz, struct elf_pvh_info *info, const char **why)
 {
+	if (descsz % 4 || descsz > 12) {
+		*why = "PHYS32_RELOC note has a bad size";
+		return -EINVAL;
+	}
+	info->reloc = true;
+	if (descsz >= 4)
+		info->reloc_align = rd32(desc);
+	if (descsz >= 8)
+		info->reloc_min = rd32(desc + 4);
+	if (descsz >= 12)
+		info->reloc_max = rd32(desc + 8);
+	return 0;
+}
+
+/* Scans one PT_NOTE segment for Xen's PHYS32_ENTRY and PHYS32_RELOC notes. */
+static int scan_notes(const u8 *n, u64 size, struct elf_pvh_info *info, bool *found,
+		      const char **why)
+{
+	u32 *entry = &info->entry;
 	u64 off = 0;
 
 	while (size - off >= 12) {
@@ -101,8 +121,12 @@ static int scan_notes(const u8 *n, u64 size, u32 *entry, bool *found, const char
 			*why = "ELF note runs past its segment";
 			return -EINVAL;
 		}
-		if (namesz == 4 && !memcmp(n + name_off, "Xen", 4) &&
-		    type == XEN_ELFNOTE_PHYS32_ENTRY) {
+		bool xen = namesz == 4 && !memcmp(n + name_off, "Xen", 4);
+		if (xen && type == XEN_ELFNOTE_PHYS32_RELOC) {
+			int err = read_reloc(n + desc_off, descsz, info, why);
+			if (err)
+				return err;
+		} else if (xen && type == XEN_ELFNOTE_PHYS32_ENTRY) {
 			u64 e;
 			if (descsz == 4)
 				e = rd32(n + desc_off);
@@ -139,6 +163,8 @@ int elf_pvh_inspect(const u8 *img, size_t len, struct elf_pvh_info *info, const 
 		return err;
 
 	info->lo = UINT64_MAX;
+	info->reloc_max = 0xffffffff;
+	u64 max_align = 0;
 	for (u32 i = 0; i < phnum; i++) {
 		struct phdr ph;
 		read_phdr(l, img, phoff, i, &ph);
@@ -149,7 +175,7 @@ int elf_pvh_inspect(const u8 *img, size_t len, struct elf_pvh_info *info, const 
 			return -EINVAL;
 		}
 		if (ph.type == PT_NOTE) {
-			err = scan_notes(img + ph.offset, ph.filesz, &info->entry, &found, why);
+			err = scan_notes(img + ph.offset, ph.filesz, info, &found, why);
 			if (err)
 				return err;
 			continue;
@@ -163,6 +189,14 @@ int elf_pvh_inspect(const u8 *img, size_t len, struct elf_pvh_info *info, const 
 		info->nr_load++;
 		info->lo = MIN(info->lo, ph.paddr);
 		info->hi = MAX(info->hi, ph.paddr + ph.memsz);
+		max_align = MAX(max_align, ph.align);
+	}
+	if (info->reloc && !info->reloc_align)
+		info->reloc_align = max_align >= 0x1000 && max_align <= (1ULL << 31) ?
+					    (u32)max_align : 0x200000;
+	if (info->reloc && (info->reloc_align & (info->reloc_align - 1))) {
+		*why = "PHYS32_RELOC alignment is not a power of two";
+		return -EINVAL;
 	}
 	if (!info->nr_load) {
 		*why = "ELF image has nothing to load";
@@ -179,7 +213,22 @@ int elf_pvh_inspect(const u8 *img, size_t len, struct elf_pvh_info *info, const 
 	return 0;
 }
 
-int elf_pvh_load(const u8 *img, size_t len, elf_gpa_map_fn map, void *ctx, const char **why)
+int elf_pvh_place(const struct elf_pvh_info *info, u64 floor, u64 ceiling, s64 *delta)
+{
+	u64 size = info->hi - info->lo;
+	u64 align = info->reloc_align ? info->reloc_align : 0x200000;
+	u64 start = ALIGN_UP(MAX(floor, (u64)info->reloc_min), align);
+	u64 last = MIN(ceiling, (u64)info->reloc_max);
+
+	if (!info->reloc || !size || start < floor || start + size - 1 > last ||
+	    start + size < start)
+		return -ENOSPC;
+	*delta = (s64)(start - info->lo);
+	return 0;
+}
+
+int elf_pvh_load(const u8 *img, size_t len, s64 delta, elf_gpa_map_fn map, void *ctx,
+		 const char **why)
 {
 	struct elf_pvh_info info;
 	const struct elf_layout *l;
@@ -195,7 +244,7 @@ int elf_pvh_load(const u8 *img, size_t len, elf_gpa_map_fn map, void *ctx, const
 		read_phdr(l, img, phoff, i, &ph);
 		if (ph.type != PT_LOAD || !ph.memsz)
 			continue;
-		u8 *dst = map(ctx, ph.paddr, ph.memsz);
+		u8 *dst = map(ctx, ph.paddr + (u64)delta, ph.memsz);
 		if (!dst) {
 			*why = "ELF segment does not fit in the domain's memory";
 			return -ENOMEM;

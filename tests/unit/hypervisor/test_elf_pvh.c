@@ -93,7 +93,7 @@ static void loads(void **state)
 	assert_int_equal(info.entry, 0x10040);
 	assert_true(info.lo == 0x10000 && info.hi == 0x10200);
 	memset(guest, 0xcc, sizeof(guest));
-	assert_int_equal(elf_pvh_load(img, sizeof(img), map, NULL, &why), 0);
+	assert_int_equal(elf_pvh_load(img, sizeof(img), 0, map, NULL, &why), 0);
 	assert_int_equal(guest[0x10000], 0xab);
 	assert_int_equal(guest[0x100ff], 0xab);
 	assert_int_equal(guest[0x10100], 0);	/* bss zeroed */
@@ -118,7 +118,7 @@ static void loads_elf32(void **state)
 		assert_int_equal(info.lo, 0x10000);
 		assert_int_equal(info.hi, 0x10200);
 		memset(guest, 0xcc, sizeof(guest));
-		assert_int_equal(elf_pvh_load(img, sizeof(img), map, NULL, &why), 0);
+		assert_int_equal(elf_pvh_load(img, sizeof(img), 0, map, NULL, &why), 0);
 		assert_int_equal(guest[0x100ff], 0xab);
 		assert_int_equal(guest[0x10100], 0);
 		assert_int_equal(guest[0x10200], 0xcc);
@@ -190,6 +190,69 @@ static void rejects(void **state)
 	assert_int_equal(elf_pvh_inspect(img, 10, &info, &why), -EINVAL);
 }
 
+/* build() plus a PHYS32_RELOC note after the entry note, with descsz bytes of constraints. */
+static void add_reloc(u32 descsz, u32 align, u32 min, u32 max)
+{
+	w32(0x2018, 4);
+	w32(0x201c, descsz);
+	w32(0x2020, 19);
+	memcpy(img + 0x2024, "Xen", 4);
+	w32(0x2028, align);
+	w32(0x202c, min);
+	w32(0x2030, max);
+	w64(120 + 32, 24 + 16 + descsz);	/* PT_NOTE filesz covers both notes */
+}
+
+static void relocates_as_the_note_allows(void **state)
+{
+	(void)state;
+	struct elf_pvh_info info;
+	const char *why;
+	s64 delta;
+
+	build(8, 0x10040);
+	assert_int_equal(elf_pvh_inspect(img, sizeof(img), &info, &why), 0);
+	assert_false(info.reloc);
+	assert_int_equal(elf_pvh_place(&info, 0x5000, 0x1ffff, &delta), -ENOSPC);
+
+	build(8, 0x10040);
+	add_reloc(12, 0x8000, 0x18000, 0x1ffff);
+	assert_int_equal(elf_pvh_inspect(img, sizeof(img), &info, &why), 0);
+	assert_true(info.reloc);
+	assert_int_equal(info.reloc_align, 0x8000);
+	assert_int_equal(info.reloc_min, 0x18000);
+	assert_int_equal(elf_pvh_place(&info, 0x5000, 0x1ffff, &delta), 0);
+	assert_int_equal(delta, 0x8000);	/* to 0x18000, the lowest allowed */
+	memset(guest, 0xcc, sizeof(guest));
+	assert_int_equal(elf_pvh_load(img, sizeof(img), delta, map, NULL, &why), 0);
+	assert_int_equal(guest[0x18000], 0xab);
+	assert_int_equal(guest[0x10000], 0xcc);	/* nothing at the linked address */
+	/* Its own maximum or the domain's ceiling can leave no room. */
+	assert_int_equal(elf_pvh_place(&info, 0x5000, 0x180ff, &delta), -ENOSPC);
+	build(8, 0x10040);
+	add_reloc(12, 0x8000, 0x18000, 0x18100);
+	assert_int_equal(elf_pvh_inspect(img, sizeof(img), &info, &why), 0);
+	assert_int_equal(elf_pvh_place(&info, 0x5000, 0x1ffff, &delta), -ENOSPC);
+
+	/* A short note keeps the defaults: alignment from p_align (0 here: 2 MiB). */
+	build(8, 0x10040);
+	add_reloc(0, 0, 0, 0);
+	assert_int_equal(elf_pvh_inspect(img, sizeof(img), &info, &why), 0);
+	assert_int_equal(info.reloc_align, 0x200000);
+	assert_int_equal(info.reloc_max, 0xffffffff);
+	assert_int_equal(elf_pvh_place(&info, 0x5000, 0x3fffff, &delta), 0);
+	assert_int_equal(delta, 0x200000 - 0x10000);
+
+	/* Bad notes. */
+	build(8, 0x10040);
+	add_reloc(6, 0, 0, 0);
+	assert_int_not_equal(elf_pvh_inspect(img, sizeof(img), &info, &why), 0);
+	build(8, 0x10040);
+	add_reloc(4, 0x3000, 0, 0);
+	assert_int_not_equal(elf_pvh_inspect(img, sizeof(img), &info, &why), 0);
+	assert_non_null(strstr(why, "power of two"));
+}
+
 static void load_out_of_guest_memory(void **state)
 {
 	(void)state;
@@ -198,7 +261,7 @@ static void load_out_of_guest_memory(void **state)
 	build(8, 0x1ff40);
 	w64(64 + 24, 0x1ff00);
 	w64(64 + 40, 0x200);
-	assert_int_equal(elf_pvh_load(img, sizeof(img), map, NULL, &why), -ENOMEM);
+	assert_int_equal(elf_pvh_load(img, sizeof(img), 0, map, NULL, &why), -ENOMEM);
 	assert_non_null(strstr(why, "does not fit"));
 }
 
@@ -210,6 +273,7 @@ int main(void)
 		cmocka_unit_test(loads_elf32),
 		cmocka_unit_test(rejects_elf32),
 		cmocka_unit_test(load_out_of_guest_memory),
+		cmocka_unit_test(relocates_as_the_note_allows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
