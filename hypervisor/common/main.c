@@ -27,6 +27,7 @@
 #include <arch/x86/percpu.h>
 #include <arch/x86/smp.h>
 #include <arch/x86/xsave.h>
+#include <arch/x86/spec_ctrl.h>
 #include <keel/domain.h>
 #include <keel/mm.h>
 #include <keel/sched.h>
@@ -209,6 +210,7 @@ void kmain(u32 magic, u32 mbi_pa)
 	/* FPU/SIMD state is switched between vCPUs with XSAVE (or FXSAVE without it). */
 	write_cr4(read_cr4() | BIT(9) | BIT(10));
 	xsave_init_cpu();
+	spec_ctrl_init();
 	tsc_calibrate();
 	pvclock_init(tsc_khz, boot_tsc, rtc_read_unix_time());
 	if (apic_init())

@@ -39,10 +39,10 @@ struct cpuid_rule {
 /* Leaf 7.0 ECX: PREFETCHWT1 GFNI VAES VPCLMULQDQ RDPID MOVDIRI MOVDIR64B. Not: AVX-512 parts,
  * UMIP, PKU/OSPKE, WAITPKG, TME, LA57, SGX_LC. */
 #define L7_ECX	(BIT(0) | BIT(8) | BIT(9) | BIT(10) | BIT(22) | BIT(27) | BIT(28))
-/* Leaf 7.0 EDX: FSRM, MD_CLEAR (VERW clears buffers in a guest as on the host). Not: the
- * speculation-control MSRs (SPEC_CTRL, ARCH_CAPABILITIES, FLUSH_CMD), which are not
- * virtualised. */
-#define L7_EDX	(BIT(4) | BIT(10))
+/* Leaf 7.0 EDX: FSRM, MD_CLEAR (VERW clears buffers in a guest as on the host), and
+ * IBRS/IBPB, STIBP, SSBD when SPEC_CTRL is virtualised (spec_ctrl.h). Not: ARCH_CAPABILITIES
+ * and L1D_FLUSH (their MSRs are not offered). */
+#define L7_EDX	(BIT(4) | BIT(10) | BIT(26) | BIT(27) | BIT(31))
 
 static const struct cpuid_rule rules[] = {
 	{ 0x0, ANY_SUB, { ALL, ALL, ALL, ALL } },	/* max leaf, vendor */
@@ -128,6 +128,13 @@ void cpuid_policy_apply(u32 leaf, u32 sub, const struct cpuid_host_caps *caps,
 			r->ebx &= ~BIT(10);
 		if (!caps->rdtscp)
 			r->ecx &= ~BIT(22);			/* RDPID */
+		/* IBRS/IBPB (26), STIBP (27), SSBD (31): only as far as SPEC_CTRL is virtualised. */
+		if (!(caps->spec_ctrl_bits & BIT(0)))
+			r->edx &= ~(u32)(BIT(26) | BIT(27) | BIT(31));
+		if (!(caps->spec_ctrl_bits & BIT(1)))
+			r->edx &= ~(u32)BIT(27);
+		if (!(caps->spec_ctrl_bits & BIT(2)))
+			r->edx &= ~(u32)BIT(31);
 		break;
 	case 0xd:
 		xsave_leaf(sub, caps, r);

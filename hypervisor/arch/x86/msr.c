@@ -10,6 +10,7 @@
 #include <arch/x86/cpu.h>
 #include <keel/hypercall.h>
 #include <keel/vlapic.h>
+#include <arch/x86/spec_ctrl.h>
 
 #define MSR_TSC			0x010
 #define MSR_APIC_BASE		0x01b
@@ -67,6 +68,8 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 {
 	if (msr >= 0x800 && msr <= 0x8ff)
 		return vlapic_msr_read(v, msr, val) ? gp(v) : true;
+	if (msr == MSR_SPEC_CTRL)
+		return spec_ctrl_msr_read(v, msr, val) ? gp(v) : true;
 	switch (msr) {
 	case MSR_TSC:
 		*val = rdtsc();
@@ -151,6 +154,8 @@ static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 {
 	if (msr >= 0x800 && msr <= 0x8ff)
 		return vlapic_msr_write(v, msr, val) ? gp(v) : true;
+	if (msr == MSR_SPEC_CTRL || msr == MSR_PRED_CMD)
+		return spec_ctrl_msr_write(v, msr, val) ? gp(v) : true;
 	switch (msr) {
 	case XEN_HYPERCALL_PAGE_MSR:
 		return hypercall_page_install(v, val) ? gp(v) : true;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* VMCS set-up for a vCPU (Intel SDM vol. 3, chapter 25, "VM-entry checks"). */
 #include <arch/x86/vmx_vcpu.h>
+#include <arch/x86/spec_ctrl.h>
+#include <arch/x86/percpu.h>
 #include <arch/x86/vmx_regs.h>
 #include <arch/x86/boot_defs.h>
 #include <arch/x86/cpu.h>
@@ -334,7 +336,15 @@ void vmx_flush_guest_tlb(struct domain *d)
 
 int vmx_vcpu_enter(struct vcpu *v)
 {
+	struct percpu *pc = this_cpu();
+
+	if (pc->last_domid != v->dom->id) {
+		spec_ctrl_domain_switch(pc->last_domid, v->dom->id);
+		pc->last_domid = v->dom->id;
+	}
+	spec_ctrl_enter_guest(v);
 	int r = vmx_enter(&v->regs, v->launched);
+	spec_ctrl_exit_guest(v);
 
 	if (!r)
 		v->launched = true;

@@ -92,6 +92,7 @@ struct vcpu {
 	struct vcpu_runstate_info runstate;
 	u64 runstate_gpa;		/* 0: not registered */
 	u64 time_area_gpa;		/* VCPUOP_register_vcpu_time_memory_area; 0: none */
+	u64 spec_ctrl;			/* the guest's IA32_SPEC_CTRL (when virtualised) */
 	u8 fpu[512] __aligned(64);	/* FXSAVE image across vCPU switches */
 };
 

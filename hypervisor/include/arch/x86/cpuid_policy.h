@@ -19,6 +19,7 @@ struct cpuid_host_caps {
 	u32 xsave_size;		/* bytes of a save area for all of them */
 	bool rdtscp;		/* RDTSCP/RDPID allowed in VMX non-root */
 	bool invpcid;		/* INVPCID allowed in VMX non-root */
+	u64 spec_ctrl_bits;	/* SPEC_CTRL bits virtualised (IBRS, STIBP, SSBD); 0: none */
 };
 
 /* Per-vCPU inputs: the vCPU's id and count, and its CR4.OSXSAVE. */

@@ -32,6 +32,7 @@ struct percpu {
 	u64 timer_deadline;	/* TSC of the next host timer event, 0 = none */
 	u64 idle_ticks;
 	bool online;		/* in VMX root operation, running the scheduler */
+	u32 last_domid;		/* whose vCPU ran here last (IBPB on a change) */
 	u8 ist_stack[IST_STACK_SIZE] __aligned(16);
 };
 
