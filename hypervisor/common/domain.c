@@ -207,7 +207,6 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	d->state = DOM_PAUSED;
 	strlcpy(d->name, cfg->name, sizeof(d->name));
 	strlcpy(d->cmdline, cfg->cmdline, sizeof(d->cmdline));
-	strlcpy(d->expect, cfg->expect, sizeof(d->expect));
 	strlcpy(d->peer, cfg->peer, sizeof(d->peer));
 	d->privileged = cfg->privileged;
 	d->weight = cfg->weight;
@@ -379,17 +378,30 @@ int domain_pause(struct domain *d)
 	return 0;
 }
 
+/*
+ * The one way a live domain ends (shutdown, crash, destroyed by the
+ * toolstack): its last console line out, its state set, its vCPUs stopped.
+ * The caller says why on the console first. False if it was not alive.
+ */
+static bool domain_end(struct domain *d, enum domain_state state, u32 reason)
+{
+	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
+		return false;
+	domain_console_write(d, "\n", d->con_len ? 1 : 0);
+	d->state = state;
+	d->shutdown_reason = reason;
+	stop_vcpus(d);
+	return true;
+}
+
 int domain_kill(struct domain *d, struct domain *by)
 {
 	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
 		return -EINVAL;
-	domain_console_write(d, "\n", d->con_len ? 1 : 0);
-	d->state = DOM_SHUTDOWN;
-	d->shutdown_reason = SHUTDOWN_poweroff;
 	d->killed = true;
+	domain_end(d, DOM_SHUTDOWN, SHUTDOWN_poweroff);
 	printk("keel: domain %u (%s) destroyed by domain %u (%s)\n", d->id, d->name, by->id,
 	       by->name);
-	stop_vcpus(d);
 	return 0;
 }
 
@@ -453,24 +465,15 @@ static const char *shutdown_name(u32 reason)
 
 void domain_shutdown(struct domain *d, u32 reason)
 {
-	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
-		return;
-	domain_console_write(d, "\n", d->con_len ? 1 : 0);
-	d->shutdown_reason = reason;
-	d->state = reason == SHUTDOWN_crash ? DOM_CRASHED : DOM_SHUTDOWN;
-	printk("keel: domain %u (%s) shut down: %s\n", d->id, d->name, shutdown_name(reason));
-	stop_vcpus(d);
+	if (domain_end(d, reason == SHUTDOWN_crash ? DOM_CRASHED : DOM_SHUTDOWN, reason))
+		printk("keel: domain %u (%s) shut down: %s\n", d->id, d->name,
+		       shutdown_name(reason));
 }
 
 void domain_crash(struct domain *d, const char *why)
 {
-	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
-		return;
-	domain_console_write(d, "\n", d->con_len ? 1 : 0);
-	d->state = DOM_CRASHED;
-	d->shutdown_reason = SHUTDOWN_crash;
-	printk("keel: domain %u (%s) destroyed after a crash: %s\n", d->id, d->name, why);
-	stop_vcpus(d);
+	if (domain_end(d, DOM_CRASHED, SHUTDOWN_crash))
+		printk("keel: domain %u (%s) destroyed after a crash: %s\n", d->id, d->name, why);
 }
 
 void domain_destroy(struct domain *d)
@@ -511,14 +514,19 @@ void domains_reap(void)
 	}
 }
 
+static console_observer_fn console_observer;
+
+void domain_set_console_observer(console_observer_fn fn)
+{
+	console_observer = fn;
+}
+
 static void console_flush_line(struct domain *d)
 {
 	d->con_line[d->con_len] = '\0';
 	printk("(%s) %s\n", d->name, d->con_line);
-	if (!strncmp(d->con_line, "Test result: PASS", 17))
-		d->test_passed = true;
-	else if (!strncmp(d->con_line, "Test result: FAIL", 17))
-		d->test_failed = true;
+	if (console_observer)
+		console_observer(d, d->con_line);
 	d->con_len = 0;
 }
 

@@ -138,6 +138,7 @@ static void load_kernel_module(u32 i, const struct boot_module *m)
 		refuse_module(i, cfg.name, why, d);
 		return;
 	}
+	selftest_domain_created(d, cfg.expect);
 	printk("keel: domain %u (%s): %lu MiB, %u vCPU(s), weight %u, cap %u%%\n", d->id, d->name,
 	       d->mem_size >> 20, d->nr_vcpus, d->weight, d->cap);
 	for (u32 v = 0; v < d->nr_vcpus; v++)
@@ -228,6 +229,9 @@ void kmain(u32 magic, u32 mbi_pa)
 	if (!strcmp(test, "stray-irq"))
 		stray_irq_selftest();
 	if (!boot_info.nr_modules) {
+		/* Only the boot tests pass without a domain; any other test needed one. */
+		if (selftest_active() && strncmp(test, "boot-", 5) && strcmp(test, "stray-irq"))
+			selftest_fail_now("no domain to run");
 		if (selftest_active()) {
 			printk("Test result: PASS %s\n", test);
 			emu_poweroff();

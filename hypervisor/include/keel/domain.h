@@ -105,8 +105,6 @@ struct domain {
 	u32 cap;			/* percent of one pCPU, 0 = none */
 	u64 cap_period_start;		/* TSC */
 	u64 cap_used;			/* ticks run in this period */
-	char expect[16];		/* self-test: "pass" (default) or "crash" */
-	bool test_passed, test_failed;	/* saw "Test result: PASS/FAIL" on its console */
 
 	u64 mem_size;
 	paddr_t ram_hpa;		/* guest RAM: [ram_hpa, ram_hpa + mem_size) at GPA 0 */
@@ -178,6 +176,10 @@ int domain_kill(struct domain *d, struct domain *by);
 void domain_shutdown(struct domain *d, u32 reason);
 void domain_crash(struct domain *d, const char *why);
 void domain_destroy(struct domain *d);
+
+/* Sees every complete console line of every domain (the self-test's verdicts). */
+typedef void (*console_observer_fn)(struct domain *d, const char *line);
+void domain_set_console_observer(console_observer_fn fn);
 struct domain *domain_by_id(u16 id);
 u32 domains_alive(void);
 /* Domains not yet reaped (running, paused or ended), zombies aside. */

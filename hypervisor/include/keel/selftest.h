@@ -15,6 +15,8 @@
 
 void selftest_init(const char *name, u32 idle_seconds);
 bool selftest_active(void);
+/* A boot-time domain and the outcome its module line expects (pass, crash, reboot, destroyed). */
+void selftest_domain_created(struct domain *d, const char *expect);
 /* Records how a domain ended, before it is freed. */
 void selftest_domain_ended(struct domain *d);
 /*
