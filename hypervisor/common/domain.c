@@ -43,7 +43,6 @@
 static struct domain *domains[MAX_DOMAINS];
 static u32 next_pcpu;	/* round-robin placement of unpinned vCPUs */
 
-void sched_forget_vcpu(struct vcpu *v);
 static void stop_vcpus(struct domain *d);
 
 static void *ept_alloc(void *ctx, u64 *pa)
@@ -99,9 +98,9 @@ u32 domains_alive(void)
 void domain_restore_ram_page(struct domain *d, u64 gpa)
 {
 	if (gpa < d->mem_size)
-		ept_map(&d->ept, gpa, d->ram_hpa + gpa, PAGE_SIZE, EPT_RWX, EPT_MT_WB);
+		ept_map(&d->arch.ept, gpa, d->ram_hpa + gpa, PAGE_SIZE, EPT_RWX, EPT_MT_WB);
 	else
-		ept_unmap(&d->ept, gpa, PAGE_SIZE);
+		ept_unmap(&d->arch.ept, gpa, PAGE_SIZE);
 	vmx_flush_guest_tlb(d);
 }
 
@@ -129,7 +128,7 @@ static void free_domain(struct domain *d)
 		if (!v)
 			continue;
 		sched_remove(v);
-		sched_forget_vcpu(v);
+		arch_vcpu_forget(v);
 		vcpu_timers_stop(v);
 		vlapic_free(v);
 		xsave_vcpu_free(v);
@@ -142,8 +141,8 @@ static void free_domain(struct domain *d)
 	d->shared_info = NULL;
 	gnttab_release_mappings(d);
 	gnttab_domain_free(d);
-	if (d->ept.pml4)
-		ept_destroy(&d->ept);
+	if (d->arch.ept.pml4)
+		ept_destroy(&d->arch.ept);
 	balloon_domain_free(d);
 	if (d->foreign_pins) {
 		/* Others still map some of its RAM: keep that (and the id) until they let go. */
@@ -221,8 +220,8 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 		goto fail;
 	}
 	memset(phys_to_virt(d->ram_hpa), 0, d->mem_size);
-	if (ept_init(&d->ept, &hv_ept_ops) ||
-	    ept_map(&d->ept, 0, d->ram_hpa, d->mem_size, EPT_RWX, EPT_MT_WB)) {
+	if (ept_init(&d->arch.ept, &hv_ept_ops) ||
+	    ept_map(&d->arch.ept, 0, d->ram_hpa, d->mem_size, EPT_RWX, EPT_MT_WB)) {
 		*why = "out of memory for the domain's EPT";
 		goto fail;
 	}
@@ -258,10 +257,10 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 		pvclock_update(&v->vcpu_info->time);
 		vcpu_timers_init(v);
 		/* x87 and SSE as after reset: FCW 0x37f, MXCSR 0x1f80. */
-		v->fpu[0] = 0x7f;
-		v->fpu[1] = 0x03;
-		v->fpu[24] = 0x80;
-		v->fpu[25] = 0x1f;
+		v->arch.fpu[0] = 0x7f;
+		v->arch.fpu[1] = 0x03;
+		v->arch.fpu[24] = 0x80;
+		v->arch.fpu[25] = 0x1f;
 		if (vmx_vcpu_init(v) || vlapic_init(v) || xsave_vcpu_init(v)) {
 			*why = "cannot set up the vCPU's VMCS or local APIC";
 			goto fail;
@@ -489,9 +488,9 @@ static bool vmcs_released(struct domain *d)
 
 	for (u32 i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
-		if (v->vmcs_active && v->host_cpu == (s32)this_cpu()->id)
+		if (v->arch.vmcs_active && v->arch.host_cpu == (s32)this_cpu()->id)
 			vmx_vcpu_release(v);
-		if (v->vmcs_active)
+		if (v->arch.vmcs_active)
 			all = false;
 	}
 	return all;

@@ -11,7 +11,7 @@ void *guest_phys_page(struct domain *d, u64 gpa, bool write)
 {
 	u64 hpa, perms;
 
-	if (ept_translate(&d->ept, gpa & ~(PAGE_SIZE - 1), &hpa, &perms))
+	if (ept_translate(&d->arch.ept, gpa & ~(PAGE_SIZE - 1), &hpa, &perms))
 		return NULL;
 	if (!(perms & EPT_R) || (write && !(perms & EPT_W)))
 		return NULL;
@@ -32,7 +32,7 @@ int guest_linear_to_phys(struct vcpu *v, u64 gva, bool write, u64 *gpa)
 		.cr0 = vmread(GUEST_CR0),
 		.cr3 = vmread(GUEST_CR3),
 		.cr4 = vmread(GUEST_CR4),
-		.efer = v->efer,
+		.efer = v->arch.efer,
 		.read_phys = read_phys,
 		.ctx = v,
 	};

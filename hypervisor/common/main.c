@@ -209,7 +209,7 @@ void kmain(u32 magic, u32 mbi_pa)
 		boot_fail("VT-x controls unusable", why);
 
 	/* FPU/SIMD state is switched between vCPUs with XSAVE (or FXSAVE without it). */
-	write_cr4(read_cr4() | BIT(9) | BIT(10));
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	xsave_init_cpu();
 	spec_ctrl_init();
 	tsc_calibrate();

@@ -4,6 +4,8 @@
  * topology leaf, and Xen's leaves at 0x40000000-0x40000004 (Xen's
  * xen/include/public/arch-x86/cpuid.h).
  */
+#include <arch/x86/vmcs.h>
+#include <arch/x86/boot_defs.h>
 #include <arch/x86/vmexit.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/vmx_vcpu.h>
@@ -81,7 +83,7 @@ static void filter(struct vcpu *v, u32 leaf, u32 sub, struct cpuid_regs *r)
 	const struct cpuid_vcpu vc = {
 		.id = v->id,
 		.nr_vcpus = v->dom->nr_vcpus,
-		.osxsave = vmread(GUEST_CR4) & BIT(18),
+		.osxsave = vmread(GUEST_CR4) & CR4_OSXSAVE,
 	};
 
 	cpuid_policy_apply(leaf, sub, &caps, &vc, r);

@@ -4,6 +4,8 @@
  * console, the ACPI sleep registers power it off, the reset ports reboot it;
  * every other port reads as all-ones and ignores writes.
  */
+#include <arch/x86/vmcs.h>
+#include <arch/x86/boot_defs.h>
 #include <arch/x86/vmexit.h>
 #include <keel/guest_mem.h>
 #include <keel/acpi_build.h>
@@ -51,7 +53,7 @@ enum exit_action handle_io(struct vcpu *v, u64 qual)
 		 */
 		u64 count = IO_REP(qual) ? v->regs.rcx : 1;
 		u64 rflags = vmread(GUEST_RFLAGS);
-		s64 step = (rflags & BIT(10)) ? -(s64)size : (s64)size;
+		s64 step = (rflags & RFLAGS_DF) ? -(s64)size : (s64)size;
 		for (; count; count--) {
 			if (IO_IN(qual)) {
 				u64 ones = ~0ULL;

@@ -7,6 +7,8 @@
  * size. An instruction fetch from such an address, an access Keel cannot
  * decode, or a write to a read-only mapping still crashes the domain.
  */
+#include <arch/x86/vmcs.h>
+#include <arch/x86/boot_defs.h>
 #include <arch/x86/vmexit.h>
 #include <arch/x86/insn_decode.h>
 #include <keel/guest_mem.h>
@@ -25,7 +27,7 @@ static u32 code_mode(struct vcpu *v)
 {
 	u64 ar = vmread(GUEST_CS_AR);
 
-	if ((v->efer & BIT(10)) && (ar & CS_AR_L))	/* EFER.LMA and a 64-bit segment */
+	if ((v->arch.efer & EFER_LMA) && (ar & CS_AR_L))	/* EFER.LMA and a 64-bit segment */
 		return 64;
 	return (ar & CS_AR_DB) ? 32 : 16;
 }

@@ -4,6 +4,7 @@
  * emulated or passed to the VMCS; anything else raises #GP, as on a CPU that
  * lacks the MSR.
  */
+#include <arch/x86/vmcs.h>
 #include <arch/x86/vmexit.h>
 #include <arch/x86/vmx_vcpu.h>
 #include <arch/x86/boot_defs.h>
@@ -38,8 +39,6 @@
 #define MSR_KERNEL_GS_BASE	0xc0000102
 #define MSR_TSC_AUX		0xc0000103
 
-#define EFER_SCE		BIT(0)
-#define EFER_LMA		BIT(10)
 #define EFER_VALID		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
 static bool gp(struct vcpu *v)
@@ -54,12 +53,12 @@ static bool write_efer(struct vcpu *v, u64 val)
 	if (val & ~EFER_VALID)
 		return gp(v);
 	bool paging = vmread(GUEST_CR0) & CR0_PG;
-	if (paging && ((val ^ v->efer) & EFER_LME))
+	if (paging && ((val ^ v->arch.efer) & EFER_LME))
 		return gp(v);	/* LME may not change while paging is on */
 	val &= ~EFER_LMA;
 	if (paging && (val & EFER_LME))
 		val |= EFER_LMA;
-	v->efer = val;
+	v->arch.efer = val;
 	vmwrite(GUEST_IA32_EFER, val);
 	return true;
 }
@@ -101,7 +100,7 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 		*val = vmread(GUEST_IA32_DEBUGCTL);	/* 0 until the guest sets LBR/BTF */
 		return true;
 	case MSR_EFER:
-		*val = v->efer;
+		*val = v->arch.efer;
 		return true;
 	case MSR_SYSENTER_CS:
 		*val = vmread(GUEST_SYSENTER_CS);
@@ -119,23 +118,23 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 		*val = vmread(GUEST_GS_BASE);
 		return true;
 	case MSR_STAR:
-		*val = v->msr_star;
+		*val = v->arch.msr_star;
 		return true;
 	case MSR_LSTAR:
-		*val = v->msr_lstar;
+		*val = v->arch.msr_lstar;
 		return true;
 	case MSR_CSTAR:
-		*val = v->msr_cstar;
+		*val = v->arch.msr_cstar;
 		return true;
 	case MSR_SFMASK:
-		*val = v->msr_sfmask;
+		*val = v->arch.msr_sfmask;
 		return true;
 	case MSR_KERNEL_GS_BASE:
 		/* Live in hardware: the guest's SWAPGS changes it without an exit. */
 		*val = rdmsr(MSR_KERNEL_GS_BASE);
 		return true;
 	case MSR_TSC_AUX:
-		*val = v->msr_tsc_aux;
+		*val = v->arch.msr_tsc_aux;
 		return true;
 	case MSR_TSC_DEADLINE:
 		*val = vlapic_tsc_deadline(v);
@@ -209,20 +208,20 @@ static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 			return true;
 		}
 		if (msr == MSR_LSTAR)
-			v->msr_lstar = val;
+			v->arch.msr_lstar = val;
 		else if (msr == MSR_CSTAR)
-			v->msr_cstar = val;
+			v->arch.msr_cstar = val;
 		else
-			v->msr_kernel_gs_base = val;
+			v->arch.msr_kernel_gs_base = val;
 		break;
 	case MSR_STAR:
-		v->msr_star = val;
+		v->arch.msr_star = val;
 		break;
 	case MSR_SFMASK:
-		v->msr_sfmask = val & 0xffffffff;
+		v->arch.msr_sfmask = val & 0xffffffff;
 		break;
 	case MSR_TSC_AUX:
-		v->msr_tsc_aux = val & 0xffffffff;
+		v->arch.msr_tsc_aux = val & 0xffffffff;
 		break;
 	default:
 		return gp(v);	/* includes the MTRRs: MTRRCAP says there are none */
@@ -258,17 +257,17 @@ enum exit_action handle_wrmsr(struct vcpu *v, u64 qual)
 /* Switching a vCPU out: keep what SWAPGS may have changed behind our back. */
 void msr_save_guest(struct vcpu *v)
 {
-	v->msr_kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	v->arch.msr_kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 }
 
 /* Called when switching vCPUs on a pCPU: the guest MSRs that live in hardware. */
 void msr_load_guest(struct vcpu *v)
 {
-	wrmsr(MSR_STAR, v->msr_star);
-	wrmsr(MSR_LSTAR, v->msr_lstar);
-	wrmsr(MSR_CSTAR, v->msr_cstar);
-	wrmsr(MSR_SFMASK, v->msr_sfmask);
-	wrmsr(MSR_KERNEL_GS_BASE, v->msr_kernel_gs_base);
+	wrmsr(MSR_STAR, v->arch.msr_star);
+	wrmsr(MSR_LSTAR, v->arch.msr_lstar);
+	wrmsr(MSR_CSTAR, v->arch.msr_cstar);
+	wrmsr(MSR_SFMASK, v->arch.msr_sfmask);
+	wrmsr(MSR_KERNEL_GS_BASE, v->arch.msr_kernel_gs_base);
 	if (vmx_cpu2_ctls & CPU2_RDTSCP)
-		wrmsr(MSR_TSC_AUX, v->msr_tsc_aux);
+		wrmsr(MSR_TSC_AUX, v->arch.msr_tsc_aux);
 }

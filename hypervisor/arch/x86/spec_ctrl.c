@@ -32,8 +32,8 @@ void spec_ctrl_init(void)
 
 void spec_ctrl_enter_guest(struct vcpu *v)
 {
-	if (spec_policy.guest_spec_ctrl && v->spec_ctrl)
-		wrmsr(MSR_SPEC_CTRL, v->spec_ctrl);
+	if (spec_policy.guest_spec_ctrl && v->arch.spec_ctrl)
+		wrmsr(MSR_SPEC_CTRL, v->arch.spec_ctrl);
 	if (spec_policy.l1d_flush_on_entry)
 		wrmsr(MSR_FLUSH_CMD, FLUSH_CMD_L1D);
 	else if (spec_policy.verw_on_entry) {
@@ -45,7 +45,7 @@ void spec_ctrl_enter_guest(struct vcpu *v)
 void spec_ctrl_exit_guest(struct vcpu *v)
 {
 	/* The guest's value changes only through its (trapped) writes: nothing to read back. */
-	if (spec_policy.guest_spec_ctrl && v->spec_ctrl)
+	if (spec_policy.guest_spec_ctrl && v->arch.spec_ctrl)
 		wrmsr(MSR_SPEC_CTRL, 0);
 }
 
@@ -59,7 +59,7 @@ int spec_ctrl_msr_read(struct vcpu *v, u32 msr, u64 *val)
 {
 	if (msr != MSR_SPEC_CTRL || !spec_policy.guest_spec_ctrl)
 		return -EINVAL;
-	*val = v->spec_ctrl;
+	*val = v->arch.spec_ctrl;
 	return 0;
 }
 
@@ -76,6 +76,6 @@ int spec_ctrl_msr_write(struct vcpu *v, u32 msr, u64 val)
 	}
 	if (msr != MSR_SPEC_CTRL || (val & ~spec_policy.guest_spec_ctrl_bits))
 		return -EINVAL;
-	v->spec_ctrl = val;
+	v->arch.spec_ctrl = val;
 	return 0;
 }

@@ -4,8 +4,7 @@
 #define KEEL_DOMAIN_H
 
 #include <keel/types.h>
-#include <arch/x86/ept.h>
-#include <arch/x86/vmcs.h>
+#include <keel/arch.h>
 #include <keel/timer.h>
 #include <public/xen/hypercall.h>
 #include <public/xen/event_channel.h>
@@ -56,16 +55,7 @@ struct vcpu {
 	u32 pcpu;			/* the physical CPU it is queued on */
 	u32 affinity;			/* bitmap of allowed pCPUs */
 
-	u8 *vmcs;
-	u64 vmcs_pa;
-	bool launched;
-	s32 host_cpu;			/* whose host state the VMCS holds; -1 none */
-	bool vmcs_active;		/* loaded on host_cpu: VMCLEAR there before freeing */
-	u16 vpid;
-	u64 efer;			/* the guest's view, kept in step with GUEST_IA32_EFER */
-
-	/* Guest MSRs that live in hardware while the vCPU runs. */
-	u64 msr_star, msr_lstar, msr_cstar, msr_sfmask, msr_kernel_gs_base, msr_tsc_aux;
+	struct arch_vcpu arch;		/* VT-x state: arch/x86 only */
 
 	/* Scheduling (weighted fair: virtual runtime in weight-scaled ticks). */
 	u64 vruntime;
@@ -75,9 +65,6 @@ struct vcpu {
 	bool on_rq;
 
 	u64 exits;
-	struct vlapic *vlapic;
-	u64 xcr0;			/* the guest's XCR0 (x87 only until it says otherwise) */
-	u8 *xsave_area;			/* its extended state while another vCPU runs */
 
 	/* Xen ABI state. */
 	struct vcpu_info *vcpu_info;	/* in shared_info, or registered elsewhere */
@@ -92,8 +79,6 @@ struct vcpu {
 	struct vcpu_runstate_info runstate;
 	u64 runstate_gpa;		/* 0: not registered */
 	u64 time_area_gpa;		/* VCPUOP_register_vcpu_time_memory_area; 0: none */
-	u64 spec_ctrl;			/* the guest's IA32_SPEC_CTRL (when virtualised) */
-	u8 fpu[512] __aligned(64);	/* FXSAVE image across vCPU switches */
 };
 
 struct domain {
@@ -116,7 +101,7 @@ struct domain {
 		u64 addr, size;
 		u32 type;
 	} memmap[4];
-	struct ept ept;
+	struct arch_domain arch;	/* EPT: arch/x86 only */
 
 	u32 nr_vcpus;
 	struct vcpu *vcpu[MAX_VCPUS];

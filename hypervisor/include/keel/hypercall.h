@@ -15,6 +15,9 @@ struct hypercall_args {
  */
 typedef long (*hypercall_fn)(struct vcpu *v, const struct hypercall_args *a);
 
+/* Runs hypercall nr for v (counted per domain); -ENOSYS for one Keel does not have. */
+long hypercall_dispatch(struct vcpu *v, u64 nr, const struct hypercall_args *a);
+
 long do_console_io(struct vcpu *v, const struct hypercall_args *a);
 long do_xen_version(struct vcpu *v, const struct hypercall_args *a);
 long do_sched_op(struct vcpu *v, const struct hypercall_args *a);

@@ -4,12 +4,8 @@
 #define KEEL_ARCH_X86_VMEXIT_H
 
 #include <keel/domain.h>
-
-/* What the run loop does after a handler. */
-enum exit_action {
-	EXIT_RESUME = 0,	/* re-enter the same vCPU */
-	EXIT_RESCHED = 1,	/* the vCPU blocked, yielded or its domain ended */
-};
+#include <keel/sched.h>
+#include <arch/x86/vmcs.h>
 
 typedef enum exit_action (*exit_handler_t)(struct vcpu *v, u64 qual);
 

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* VMCALL -> hypercall table (REFERENCE.md section 2 for the convention). */
+/*
+ * The hypercall table: Xen's numbers (xen/include/public/xen.h) to handlers;
+ * the hypercall page a guest installs; per-domain counts. The VMCALL exit
+ * that brings arguments here is arch/x86/vmcall.c.
+ */
 #include <keel/hypercall.h>
 #include <keel/grant_table.h>
 #include <public/keel/domctl.h>
@@ -7,8 +11,6 @@
 #include <keel/guest_mem.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
-#include <arch/x86/vmexit.h>
-#include <arch/x86/vmx_vcpu.h>
 
 /* vm_assist(cmd, type): an HVM/PVH guest may switch on the runstate update flag only. */
 static long do_vm_assist(struct vcpu *v, const struct hypercall_args *a)
@@ -50,39 +52,15 @@ static const char *const names[__HYPERVISOR_NR] = {
 	[__HYPERVISOR_keel_domctl] = "keel_domctl",
 };
 
-enum exit_action handle_vmcall(struct vcpu *v, u64 qual)
+long hypercall_dispatch(struct vcpu *v, u64 nr, const struct hypercall_args *a)
 {
-	(void)qual;
-	u64 nr = v->regs.rax;
-	long ret;
-
-	vmexit_skip_instruction();
-	/* Xen refuses hypercalls from guest user mode. */
-	if (vmx_guest_cpl() != 0) {
-		v->regs.rax = (u64)-EPERM;
-		return EXIT_RESUME;
-	}
 	if (nr >= __HYPERVISOR_NR || !table[nr]) {
 		if (nr < __HYPERVISOR_NR)
 			v->dom->hypercalls[nr]++;
-		v->regs.rax = (u64)-ENOSYS;
-		return EXIT_RESUME;
+		return -ENOSYS;
 	}
 	v->dom->hypercalls[nr]++;
-	/* 32-bit guests pass arguments in EBX, ECX, EDX, ESI, EDI. */
-	struct hypercall_args a;
-	if (v->efer & BIT(10)) {
-		a = (struct hypercall_args){ v->regs.rdi, v->regs.rsi, v->regs.rdx, v->regs.r10,
-					     v->regs.r8 };
-	} else {
-		a = (struct hypercall_args){ (u32)v->regs.rbx, (u32)v->regs.rcx, (u32)v->regs.rdx,
-					     (u32)v->regs.rsi, (u32)v->regs.rdi };
-	}
-	ret = table[nr](v, &a);
-	v->regs.rax = (u64)ret;
-	if (v->state != VCPU_RUNNABLE || v->dom->state != DOM_RUNNING)
-		return EXIT_RESCHED;
-	return EXIT_RESUME;
+	return table[nr](v, a);
 }
 
 int hypercall_page_install(struct vcpu *v, u64 gpa)

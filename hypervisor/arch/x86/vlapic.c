@@ -6,6 +6,8 @@
  * guest switches to x2APIC through IA32_APIC_BASE. The timer ticks at the TSC
  * rate divided by the divide configuration.
  */
+#include <arch/x86/vmcs.h>
+#include <arch/x86/boot_defs.h>
 #include <keel/vlapic.h>
 #include <keel/errno.h>
 #include <keel/evtchn.h>
@@ -165,29 +167,29 @@ int vlapic_init(struct vcpu *v)
 	l->v = v;
 	l->sipi_vector = -1;
 	timer_init(&l->timer, timer_fired, v->pcpu);
-	v->vlapic = l;
+	v->arch.vlapic = l;
 	reset(l);
 	return 0;
 }
 
 void vlapic_stop(struct vcpu *v)
 {
-	if (v->vlapic)
-		timer_stop(&v->vlapic->timer);
+	if (v->arch.vlapic)
+		timer_stop(&v->arch.vlapic->timer);
 }
 
 void vlapic_free(struct vcpu *v)
 {
-	if (!v->vlapic)
+	if (!v->arch.vlapic)
 		return;
-	timer_stop(&v->vlapic->timer);
-	pages_free(v->vlapic, 1);
-	v->vlapic = NULL;
+	timer_stop(&v->arch.vlapic->timer);
+	pages_free(v->arch.vlapic, 1);
+	v->arch.vlapic = NULL;
 }
 
 void vlapic_set_irq(struct vcpu *v, u8 vector)
 {
-	struct vlapic *l = v->vlapic;
+	struct vlapic *l = v->arch.vlapic;
 
 	if (vector < 16) {
 		l->esr |= BIT(6);	/* received illegal vector */
@@ -200,7 +202,7 @@ void vlapic_set_irq(struct vcpu *v, u8 vector)
 
 static void deliver_ipi(struct vcpu *target, u32 icr)
 {
-	struct vlapic *l = target->vlapic;
+	struct vlapic *l = target->arch.vlapic;
 
 	switch (ICR_MODE(icr)) {
 	case MODE_FIXED:
@@ -223,7 +225,7 @@ static void deliver_ipi(struct vcpu *target, u32 icr)
 	case MODE_SIPI:
 		if (!l->init_pending && target->state != VCPU_OFFLINE)
 			break;	/* SIPI without INIT is ignored, as on hardware */
-		if (target->launched && !l->init_pending)
+		if (target->arch.launched && !l->init_pending)
 			break;
 		l->sipi_vector = (u8)icr;
 		l->init_pending = false;
@@ -248,13 +250,13 @@ static u32 x2apic_ldr(u32 id)
 
 static bool matches(struct vcpu *t, u32 dest, bool logical, bool x2)
 {
-	u32 ldr = t->vlapic->ldr;
+	u32 ldr = t->arch.vlapic->ldr;
 
 	if (!logical)
 		return dest == (x2 ? 0xffffffff : 0xff) || dest == t->id;
 	if (x2) /* cluster in bits 31:16, member bitmap in 15:0 */
 		return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
-	if ((t->vlapic->dfr >> 28) == 0xf) /* xAPIC flat: 8-bit mask */
+	if ((t->arch.vlapic->dfr >> 28) == 0xf) /* xAPIC flat: 8-bit mask */
 		return dest & (ldr >> 24);
 	/* xAPIC cluster: cluster in bits 7:4, member bitmap in 3:0. */
 	return ((dest >> 4) == (ldr >> 28) || (dest >> 4) == 0xf) && (dest & (ldr >> 24) & 0xf);
@@ -263,7 +265,7 @@ static bool matches(struct vcpu *t, u32 dest, bool logical, bool x2)
 static void send_ipi(struct vcpu *v, u64 icr)
 {
 	struct domain *d = v->dom;
-	bool x2 = x2apic_mode(v->vlapic);
+	bool x2 = x2apic_mode(v->arch.vlapic);
 	u32 lo = (u32)icr, dest = (u32)(icr >> 32);
 
 	for (u32 i = 0; i < d->nr_vcpus; i++) {
@@ -283,7 +285,7 @@ static void send_ipi(struct vcpu *v, u64 icr)
 /* Register r (the x2APIC MSR index - 0x800, or the xAPIC offset / 16) in either mode. */
 static int reg_read(struct vcpu *v, u32 r, u64 *val)
 {
-	struct vlapic *l = v->vlapic;
+	struct vlapic *l = v->arch.vlapic;
 	bool x2 = x2apic_mode(l);
 
 	switch (r) {
@@ -325,7 +327,7 @@ static int reg_read(struct vcpu *v, u32 r, u64 *val)
 
 static int reg_write(struct vcpu *v, u32 r, u64 val)
 {
-	struct vlapic *l = v->vlapic;
+	struct vlapic *l = v->arch.vlapic;
 	bool x2 = x2apic_mode(l);
 
 	switch (r) {
@@ -406,7 +408,7 @@ static int reg_write(struct vcpu *v, u32 r, u64 val)
 
 int vlapic_msr_read(struct vcpu *v, u32 msr, u64 *val)
 {
-	if (!x2apic_mode(v->vlapic))
+	if (!x2apic_mode(v->arch.vlapic))
 		return -EINVAL;
 	return reg_read(v, REG(msr), val);
 }
@@ -415,14 +417,14 @@ int vlapic_msr_write(struct vcpu *v, u32 msr, u64 val)
 {
 	u32 r = REG(msr);
 
-	if (!x2apic_mode(v->vlapic) || (r != R_ICR && (val >> 32)))
+	if (!x2apic_mode(v->arch.vlapic) || (r != R_ICR && (val >> 32)))
 		return -EINVAL;
 	return reg_write(v, r, val);
 }
 
 bool vlapic_mmio_claims(struct vcpu *v, u64 gpa)
 {
-	struct vlapic *l = v->vlapic;
+	struct vlapic *l = v->arch.vlapic;
 
 	return (l->apic_base & APIC_BASE_EN) && !x2apic_mode(l) &&
 	       (gpa & ~0xfffULL) == (l->apic_base & ~0xfffULL);
@@ -454,12 +456,12 @@ void vlapic_mmio_write(struct vcpu *v, u64 gpa, u32 size, u64 val)
 
 u64 vlapic_base(struct vcpu *v)
 {
-	return v->vlapic->apic_base;
+	return v->arch.vlapic->apic_base;
 }
 
 int vlapic_set_base(struct vcpu *v, u64 val)
 {
-	struct vlapic *l = v->vlapic;
+	struct vlapic *l = v->arch.vlapic;
 	u64 allowed = APIC_DEFAULT | APIC_BASE_BSP | APIC_BASE_EXTD | APIC_BASE_EN;
 
 	/* The base stays at its default; x2APIC may not go straight back to xAPIC (SDM 10.12.5). */
@@ -484,12 +486,12 @@ int vlapic_set_base(struct vcpu *v, u64 val)
 
 u64 vlapic_tsc_deadline(struct vcpu *v)
 {
-	return v->vlapic->tsc_deadline;
+	return v->arch.vlapic->tsc_deadline;
 }
 
 void vlapic_set_tsc_deadline(struct vcpu *v, u64 val)
 {
-	struct vlapic *l = v->vlapic;
+	struct vlapic *l = v->arch.vlapic;
 
 	if (LVT_TIMER_MODE(l->lvt[0]) != TIMER_DEADLINE)
 		return;	/* ignored outside TSC-deadline mode */
@@ -501,12 +503,12 @@ void vlapic_set_tsc_deadline(struct vcpu *v, u64 val)
 
 u32 vlapic_tpr(struct vcpu *v)
 {
-	return v->vlapic->tpr;
+	return v->arch.vlapic->tpr;
 }
 
 void vlapic_set_tpr(struct vcpu *v, u32 tpr)
 {
-	v->vlapic->tpr = tpr & 0xff;
+	v->arch.vlapic->tpr = tpr & 0xff;
 }
 
 static int deliverable_vector(struct vlapic *l)
@@ -521,7 +523,7 @@ static int deliverable_vector(struct vlapic *l)
 
 bool vlapic_has_pending(struct vcpu *v)
 {
-	struct vlapic *l = v->vlapic;
+	struct vlapic *l = v->arch.vlapic;
 
 	return l->nmi_pending || deliverable_vector(l) >= 0 || evtchn_upcall_pending(v);
 }
@@ -537,7 +539,7 @@ static void request_window(bool on)
 
 void vlapic_inject_pending(struct vcpu *v)
 {
-	struct vlapic *l = v->vlapic;
+	struct vlapic *l = v->arch.vlapic;
 
 	vlapic_apply_init_sipi(v);
 	if (vmread(VM_ENTRY_INTR_INFO) & INTR_INFO_VALID)
@@ -548,7 +550,7 @@ void vlapic_inject_pending(struct vcpu *v)
 		vmwrite(VM_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | 2);
 		return;
 	}
-	bool can = (vmread(GUEST_RFLAGS) & BIT(9)) &&
+	bool can = (vmread(GUEST_RFLAGS) & RFLAGS_IF) &&
 		   !(intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS));
 	int vec = deliverable_vector(l);
 	int upcall = evtchn_upcall_vector(v);
@@ -574,7 +576,7 @@ void vlapic_inject_pending(struct vcpu *v)
 /* Real mode at vector << 12, as a SIPI starts an AP. */
 void vlapic_apply_init_sipi(struct vcpu *v)
 {
-	struct vlapic *l = v->vlapic;
+	struct vlapic *l = v->arch.vlapic;
 
 	if (l->sipi_vector < 0)
 		return;

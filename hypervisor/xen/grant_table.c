@@ -149,7 +149,7 @@ static int16_t map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
 	else
 		a->pins_rw++;
 	u8 *page = granted_page(g, frame);
-	if (!page || ept_map(&d->ept, op->host_addr, virt_to_phys(page), PAGE_SIZE,
+	if (!page || ept_map(&d->arch.ept, op->host_addr, virt_to_phys(page), PAGE_SIZE,
 			     ro ? (EPT_R | EPT_X) : EPT_RWX, EPT_MT_WB)) {
 		unpin(g, op->ref, ro, false);
 		return page ? GNTST_no_device_space : GNTST_bad_page;

@@ -29,7 +29,7 @@ static long add_to_physmap(struct vcpu *v, u64 arg)
 			return -EINVAL;
 		if (d->shared_info_gfn != GFN_NONE)
 			domain_restore_ram_page(d, d->shared_info_gfn << PAGE_SHIFT);
-		if (ept_map(&d->ept, x.gpfn << PAGE_SHIFT, virt_to_phys(d->shared_info), PAGE_SIZE,
+		if (ept_map(&d->arch.ept, x.gpfn << PAGE_SHIFT, virt_to_phys(d->shared_info), PAGE_SIZE,
 			    EPT_RWX, EPT_MT_WB))
 			return -ENOMEM;
 		d->shared_info_gfn = x.gpfn;
@@ -45,7 +45,7 @@ static long add_to_physmap(struct vcpu *v, u64 arg)
 		u32 idx = (u32)x.idx;
 		if (d->gnt_frame_gfn[idx] != GFN_NONE)
 			domain_restore_ram_page(d, d->gnt_frame_gfn[idx] << PAGE_SHIFT);
-		if (ept_map(&d->ept, x.gpfn << PAGE_SHIFT, virt_to_phys(f), PAGE_SIZE, EPT_RWX,
+		if (ept_map(&d->arch.ept, x.gpfn << PAGE_SHIFT, virt_to_phys(f), PAGE_SIZE, EPT_RWX,
 			    EPT_MT_WB))
 			return -ENOMEM;
 		d->gnt_frame_gfn[idx] = x.gpfn;

@@ -63,7 +63,7 @@ static int release_page(struct domain *d, u64 gfn)
 {
 	if (!releasable(d, gfn) || balloon_map(d))
 		return -EINVAL;
-	if (ept_unmap(&d->ept, gfn << PAGE_SHIFT, PAGE_SIZE))
+	if (ept_unmap(&d->arch.ept, gfn << PAGE_SHIFT, PAGE_SIZE))
 		return -ENOMEM;
 	d->ballooned[gfn / 64] |= 1ULL << (gfn % 64);
 	d->tot_pages--;
@@ -75,7 +75,7 @@ static int populate_page(struct domain *d, u64 gfn)
 	if (gfn >= ram_pages(d) || !is_ballooned(d, gfn))
 		return -EINVAL;	/* beyond its RAM, or already backed */
 	memset(phys_to_virt(d->ram_hpa + (gfn << PAGE_SHIFT)), 0, PAGE_SIZE);
-	if (ept_map(&d->ept, gfn << PAGE_SHIFT, d->ram_hpa + (gfn << PAGE_SHIFT), PAGE_SIZE,
+	if (ept_map(&d->arch.ept, gfn << PAGE_SHIFT, d->ram_hpa + (gfn << PAGE_SHIFT), PAGE_SIZE,
 		    EPT_RWX, EPT_MT_WB))
 		return -ENOMEM;
 	d->ballooned[gfn / 64] &= ~(1ULL << (gfn % 64));
