@@ -209,14 +209,12 @@ static int pinning_check(const json_t *in, uint64_t max_vcpus, struct verr *e)
 	if (json_array_size(in) > max_vcpus)
 		return verr_set(e, "", "pinning", "has more entries than max_vcpus (%llu)",
 				(unsigned long long)max_vcpus);
-	json_array_foreach(in, i, row)
-	{
+	json_array_foreach(in, i, row) {
 		snprintf(ptr, sizeof(ptr), "/pinning/%zu", i);
 		if (!json_is_array(row) || json_array_size(row) > HOST_MAX_CPUS)
 			return verr_set(e, ptr, NULL, "must be an array of at most %d CPU numbers",
 					HOST_MAX_CPUS);
-		json_array_foreach(row, k, cpu)
-		{
+		json_array_foreach(row, k, cpu) {
 			if (!json_is_integer(cpu) || json_integer_value(cpu) < 0 ||
 			    json_integer_value(cpu) >= HOST_MAX_CPUS) {
 				snprintf(ptr, sizeof(ptr), "/pinning/%zu/%zu", i, k);
@@ -242,8 +240,7 @@ static json_t *device_list(const json_t *in, const char *key, size_t max,
 		json_decref(out);
 		return verr_set(e, "", key, "must be an array of at most %zu items", max), NULL;
 	}
-	json_array_foreach(in, i, item)
-	{
+	json_array_foreach(in, i, item) {
 		json_t *d;
 		snprintf(ptr, sizeof(ptr), "/%s/%zu", key, i);
 		d = one(item, ptr, e);
@@ -279,8 +276,7 @@ static json_t *pci_list(const json_t *in, struct verr *e)
 				DOM_MAX_PCI),
 		       NULL;
 	}
-	json_array_foreach(in, i, item)
-	{
+	json_array_foreach(in, i, item) {
 		snprintf(ptr, sizeof(ptr), "/pci/%zu", i);
 		if (!json_is_string(item) || !check_bdf(json_string_value(item))) {
 			json_decref(out);

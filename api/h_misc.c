@@ -116,9 +116,9 @@ static const char *pci_owner(struct controld *cd, const char *bdf)
 	for (unsigned i = 0; i < cd->doms.n; i++) {
 		size_t k;
 		json_t *v;
-		json_array_foreach(json_object_get(cd->doms.v[i]->spec, "pci"), k,
-				   v) if (!strcmp(json_string_value(v), bdf)) return cd->doms.v[i]
-		    ->id;
+		json_array_foreach(json_object_get(cd->doms.v[i]->spec, "pci"), k, v)
+			if (!strcmp(json_string_value(v), bdf))
+				return cd->doms.v[i]->id;
 	}
 	return NULL;
 }

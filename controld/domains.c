@@ -380,10 +380,14 @@ static int write_running_paths(struct controld *cd, struct domain *d)
 			W(leaf, "%s", c < online ? "online" : "offline");
 		}
 #undef W
-		json_array_foreach(json_object_get(spec, "disks"), i, dev) rc =
-		    rc ?: write_device(cd, t, d, "vbd", dev, (unsigned)device_devid("vbd", dev));
-		json_array_foreach(json_object_get(spec, "nics"), i, dev) rc =
-		    rc ?: write_device(cd, t, d, "vif", dev, (unsigned)device_devid("vif", dev));
+		json_array_foreach(json_object_get(spec, "disks"), i, dev)
+			rc = rc
+				 ?: write_device(cd, t, d, "vbd", dev,
+						 (unsigned)device_devid("vbd", dev));
+		json_array_foreach(json_object_get(spec, "nics"), i, dev)
+			rc = rc
+				 ?: write_device(cd, t, d, "vif", dev,
+						 (unsigned)device_devid("vif", dev));
 		rc = cd->store->ops->txn_end(cd->store, t, rc != 0) ?: rc;
 		if (rc != -EAGAIN)
 			break;
@@ -414,12 +418,12 @@ static int apply_vcpu_settings(struct controld *cd, struct domain *d)
 	rc =
 	    cd->hv->ops->set_sched(cd->hv, (uint32_t)d->domid, (unsigned)spec_uint(sched, "weight"),
 				   (unsigned)spec_uint(sched, "cap"));
-	json_array_foreach(pins, i, pin)
-	{
+	json_array_foreach(pins, i, pin) {
 		uint64_t mask = 0;
 		size_t k;
 		json_t *cpu;
-		json_array_foreach(pin, k, cpu) mask |= 1ull << json_integer_value(cpu);
+		json_array_foreach(pin, k, cpu)
+			mask |= 1ull << json_integer_value(cpu);
 		rc = rc
 			 ?: cd->hv->ops->pin_vcpu(cd->hv, (uint32_t)d->domid, (unsigned)i,
 						  mask ? mask : ~0ull);
@@ -457,8 +461,8 @@ int domain_start(struct controld *cd, struct domain *d)
 		 ?: cd->hv->ops->set_memory_target(cd->hv, domid,
 						   spec_uint(d->spec, "memory_target_mib") * 1024);
 	rc = rc ?: apply_vcpu_settings(cd, d);
-	json_array_foreach(json_object_get(d->spec, "pci"), i, bdf) rc =
-	    rc ?: cd->hv->ops->pci_assign(cd->hv, domid, json_string_value(bdf));
+	json_array_foreach(json_object_get(d->spec, "pci"), i, bdf)
+		rc = rc ?: cd->hv->ops->pci_assign(cd->hv, domid, json_string_value(bdf));
 	rc = rc ?: write_running_paths(cd, d);
 	/* Recorded before it runs: a restart after this point finds and adopts it. */
 	d->console_len = d->console_head = 0;
@@ -572,13 +576,12 @@ static json_t *find_device(json_t *arr, const char *id, size_t *index)
 	size_t i;
 	json_t *dev;
 
-	json_array_foreach(arr, i, dev) if (!strcmp(json_is_string(dev) ? json_string_value(dev)
-									: spec_str(dev, "id"),
-						    id))
-	{
-		*index = i;
-		return dev;
-	}
+	json_array_foreach(arr, i, dev)
+		if (!strcmp(json_is_string(dev) ? json_string_value(dev) : spec_str(dev, "id"),
+			    id)) {
+			*index = i;
+			return dev;
+		}
 	return NULL;
 }
 

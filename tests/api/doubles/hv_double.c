@@ -82,8 +82,7 @@ static void load(struct hv_double *h)
 	if (!o)
 		return;
 	h->next_domid = (uint32_t)json_integer_value(json_object_get(o, "next_domid"));
-	json_array_foreach(json_object_get(o, "doms"), i, d)
-	{
+	json_array_foreach(json_object_get(o, "doms"), i, d) {
 		uint32_t id = (uint32_t)json_integer_value(json_object_get(d, "domid"));
 		struct ddom *x = &h->doms[id % MAX_DOMS];
 		x->used = true;
