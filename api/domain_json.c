@@ -182,23 +182,29 @@ static json_t *boot_from_json(const json_t *in, struct verr *e)
 	return json_pack("{s:s, s:s}", "type", type, "firmware", fw);
 }
 
-static int sched_check(const json_t *in, const char *ptr, json_t *out, struct verr *e)
+/* {"weight", "cap"}: each one present is checked into *weight / *cap and flagged in has. */
+static int sched_parse(const json_t *in, unsigned *weight, unsigned *cap, bool has[2],
+		       struct verr *e)
 {
 	static const char *const allowed[] = {"weight", "cap", NULL};
-	uint64_t w = (uint64_t)json_integer_value(json_object_get(out, "weight"));
-	uint64_t c = (uint64_t)json_integer_value(json_object_get(out, "cap"));
+	uint64_t w = *weight, c = *cap;
 
 	if (!json_is_object(in))
-		return verr_set(e, ptr, NULL, "must be an object");
-	if (jv_only(in, ptr, allowed, e) || jv_uint(in, "weight", ptr, false, 1, 65535, &w, e) ||
-	    jv_uint(in, "cap", ptr, false, 0, 100 * DOM_MAX_VCPUS, &c, e))
+		return verr_set(e, "/sched", NULL, "must be an object");
+	if (jv_only(in, "/sched", allowed, e) ||
+	    jv_uint(in, "weight", "/sched", false, 1, DOM_SCHED_MAX_WEIGHT, &w, e) ||
+	    jv_uint(in, "cap", "/sched", false, 0, 100 * DOM_MAX_VCPUS, &c, e))
 		return -EINVAL;
-	json_object_set_new(out, "weight", json_integer((json_int_t)w));
-	json_object_set_new(out, "cap", json_integer((json_int_t)c));
+	has[0] = json_object_get(in, "weight") != NULL;
+	has[1] = json_object_get(in, "cap") != NULL;
+	*weight = (unsigned)w;
+	*cap = (unsigned)c;
 	return 0;
 }
 
-static int pinning_check(const json_t *in, uint64_t max_vcpus, struct verr *e)
+/* One list of CPU numbers per vCPU; into pins (when given) in the order written. */
+static int pinning_parse(const json_t *in, uint64_t max_vcpus, struct vcpu_pin *pins,
+			 unsigned *npins, struct verr *e)
 {
 	size_t i, k;
 	json_t *row, *cpu;
@@ -221,8 +227,14 @@ static int pinning_check(const json_t *in, uint64_t max_vcpus, struct verr *e)
 				return verr_set(e, ptr, NULL, "must be a CPU number from 0 to %d",
 						HOST_MAX_CPUS - 1);
 			}
+			if (pins)
+				pins[i].cpu[k] = (uint8_t)json_integer_value(cpu);
 		}
+		if (pins)
+			pins[i].n = (unsigned)json_array_size(row);
 	}
+	if (npins)
+		*npins = (unsigned)json_array_size(in);
 	return 0;
 }
 
@@ -297,7 +309,8 @@ json_t *domain_spec_from_create(const json_t *in, struct verr *e)
 	const char *name = NULL;
 	uint64_t vcpus = 0, maxv = 0, mem = 0, target = 0;
 	json_t *spec = NULL, *boot = NULL, *disks = NULL, *nics = NULL, *pci = NULL, *pin;
-	json_t *sched = json_pack("{s:i, s:i}", "weight", 256, "cap", 0);
+	unsigned weight = 256, cap = 0;
+	bool has[2];
 
 	if (jv_only(in, "", allowed, e) ||
 	    jv_str(
@@ -314,10 +327,10 @@ json_t *domain_spec_from_create(const json_t *in, struct verr *e)
 	if (jv_uint(in, "memory_target_mib", "", false, DOM_MIN_MEMORY_MIB, mem, &target, e))
 		goto fail;
 	if (json_object_get(in, "sched") &&
-	    sched_check(json_object_get(in, "sched"), "/sched", sched, e))
+	    sched_parse(json_object_get(in, "sched"), &weight, &cap, has, e))
 		goto fail;
 	if (json_object_get(in, "pinning") &&
-	    pinning_check(json_object_get(in, "pinning"), maxv, e))
+	    pinning_parse(json_object_get(in, "pinning"), maxv, NULL, NULL, e))
 		goto fail;
 	boot = boot_from_json(json_object_get(in, "boot"), e);
 	if (!boot)
@@ -336,11 +349,11 @@ json_t *domain_spec_from_create(const json_t *in, struct verr *e)
 					     : json_array();
 	spec = json_pack("{s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "name", name,
 			 "vcpus", (json_int_t)vcpus, "max_vcpus", (json_int_t)maxv, "memory_mib",
-			 (json_int_t)mem, "memory_target_mib", (json_int_t)target, "sched", sched,
-			 "pinning", pin, "boot", boot, "disks", disks, "nics", nics, "pci", pci);
+			 (json_int_t)mem, "memory_target_mib", (json_int_t)target, "sched",
+			 json_pack("{s:i, s:i}", "weight", (int)weight, "cap", (int)cap), "pinning",
+			 pin, "boot", boot, "disks", disks, "nics", nics, "pci", pci);
 	return spec;
 fail:
-	json_decref(sched);
 	json_decref(boot);
 	json_decref(disks);
 	json_decref(nics);
@@ -348,31 +361,38 @@ fail:
 	return NULL;
 }
 
-int domain_patch_check(const json_t *patch, const json_t *spec, struct verr *e)
+int domain_patch_from_json(const json_t *in, unsigned max_vcpus, uint64_t memory_mib,
+			   struct dom_patch *out, struct verr *e)
 {
 	static const char *const allowed[] = {"vcpus", "memory_target_mib", "sched", "pinning",
 					      NULL};
-	uint64_t maxv = (uint64_t)json_integer_value(json_object_get(spec, "max_vcpus"));
-	uint64_t mem = (uint64_t)json_integer_value(json_object_get(spec, "memory_mib"));
+	const json_t *sched = json_object_get(in, "sched");
+	const json_t *pinning = json_object_get(in, "pinning");
 	uint64_t v;
-	json_t *sched;
 
-	if (jv_only(patch, "", allowed, e) || jv_uint(patch, "vcpus", "", false, 1, maxv, &v, e) ||
-	    jv_uint(patch, "memory_target_mib", "", false, DOM_MIN_MEMORY_MIB, mem, &v, e))
+	memset(out, 0, sizeof(*out));
+	if (jv_only(in, "", allowed, e))
 		return -EINVAL;
-	if (json_object_get(patch, "sched")) {
-		int rc;
-		sched = json_deep_copy(json_object_get(spec, "sched"));
-		rc = sched_check(json_object_get(patch, "sched"), "/sched", sched, e);
-		json_decref(sched);
-		if (rc)
-			return rc;
-	}
-	if (json_object_get(patch, "pinning") &&
-	    pinning_check(json_object_get(patch, "pinning"), maxv, e))
-		return -EINVAL;
-	if (!json_object_size(patch))
+	if (!json_object_size(in))
 		return verr_set(e, "", NULL, "nothing to change");
+	out->has_vcpus = json_object_get(in, "vcpus") != NULL;
+	if (jv_uint(in, "vcpus", "", false, 1, max_vcpus, &v, e))
+		return -EINVAL;
+	out->vcpus = (unsigned)v;
+	out->has_memory_target = json_object_get(in, "memory_target_mib") != NULL;
+	if (jv_uint(in, "memory_target_mib", "", false, DOM_MIN_MEMORY_MIB, memory_mib,
+		    &out->memory_target_mib, e))
+		return -EINVAL;
+	if (sched) {
+		bool has[2];
+		if (sched_parse(sched, &out->weight, &out->cap, has, e))
+			return -EINVAL;
+		out->has_weight = has[0];
+		out->has_cap = has[1];
+	}
+	out->has_pinning = pinning != NULL;
+	if (pinning && pinning_parse(pinning, max_vcpus, out->pins, &out->npins, e))
+		return -EINVAL;
 	return 0;
 }
 

@@ -30,6 +30,27 @@ static void send_domain(struct api_call *c, struct domain *d, int status)
 }
 #define LIST_MAX 500
 
+struct page {
+	FILE *f;
+	unsigned shown;
+	const char *last;
+};
+
+static int page_item(void *arg, struct domain *d)
+{
+	struct page *p = arg;
+	size_t len;
+	const char *js = domain_json_text(d, &len);
+
+	if (!js)
+		return -ENOMEM;
+	if (p->shown++)
+		fputc(',', p->f);
+	fwrite(js, 1, len, p->f);
+	p->last = domain_name(d);
+	return 0;
+}
+
 void h_domains_list(struct api_call *c)
 {
 	static const char *const allowed[] = {"state", "name_prefix", "limit", "cursor", NULL};
@@ -37,16 +58,15 @@ void h_domains_list(struct api_call *c)
 	const char *prefix = http_query(c->req, "name_prefix");
 	const char *lim = http_query(c->req, "limit");
 	const char *cursor = http_query(c->req, "cursor");
-	uint64_t limit = LIST_DEFAULT;
+	uint64_t limit = LIST_DEFAULT, version;
 	size_t plen = prefix ? strlen(prefix) : 0;
-	unsigned total = 0, shown = 0;
+	struct domain_query q = {.name_prefix = prefix, .after_name = cursor};
+	struct page page = {0};
+	unsigned total = 0;
 	const char *inm;
-	bool m;
+	bool m, more = false;
 	char *text = NULL;
 	size_t len = 0;
-	FILE *f;
-	const char *last = NULL;
-	bool more = false;
 
 	if (api_query_only(c, allowed))
 		return;
@@ -55,12 +75,11 @@ void h_domains_list(struct api_call *c)
 			"limit must be an integer from 1 to %d", LIST_MAX);
 		return;
 	}
-	const char *states[5];
-	unsigned state_mask = 0;
+	const char *states[DOM_NR_STATES];
 
-	for (unsigned k = 0; k < 5; k++)
+	for (unsigned k = 0; k < DOM_NR_STATES; k++)
 		states[k] = dom_state_name((enum dom_state)k);
-	if (state && parse_name_list(state, states, 5, &state_mask)) {
+	if (state && parse_name_list(state, states, DOM_NR_STATES, &q.state_mask)) {
 		problem(c->resp, 400, "invalid-query", "Invalid query parameter", "state",
 			"state must be a comma-separated list of: stopped, running, paused, "
 			"shutting_down, crashed");
@@ -75,57 +94,34 @@ void h_domains_list(struct api_call *c)
 	}
 	/* Any change to any domain changes the list's ETag: pollers get 304 until then. */
 	inm = http_header(c->req, "If-None-Match");
-	if (inm && !etag_match(inm, c->cd->doms.version, &m) && m) {
-		http_resp_header(c->resp, "ETag", "\"%llu\"",
-				 (unsigned long long)c->cd->doms.version);
+	version = domains_version(c->cd);
+	http_resp_header(c->resp, "ETag", "\"%llu\"", (unsigned long long)version);
+	if (inm && !etag_match(inm, version, &m) && m) {
 		http_resp_body(c->resp, 304, NULL, NULL, 0);
 		return;
 	}
-	http_resp_header(c->resp, "ETag", "\"%llu\"", (unsigned long long)c->cd->doms.version);
 	/* Sorted by name; the cursor is the last name of the previous page. Items are the
 	 * domains' cached JSON texts, joined: a page costs no JSON encoding. */
-	f = open_memstream(&text, &len);
-	if (!f) {
+	page.f = open_memstream(&text, &len);
+	if (!page.f) {
 		problem_errno(c->resp, -ENOMEM, "listing domains");
 		return;
 	}
-	fputs("{\"items\":[", f);
-	for (unsigned i = 0; i < c->cd->doms.n; i++) {
-		struct domain *d = c->cd->doms.v[i];
-		const char *name = spec_str(d->spec, "name"), *js;
-		size_t jl;
-		if (prefix && strncmp(name, prefix, plen))
-			continue;
-		if (state && !(state_mask & (1u << d->state)))
-			continue;
-		total++;
-		if (cursor && strcmp(name, cursor) <= 0)
-			continue;
-		if (shown == limit) {
-			more = true;
-			continue;
-		}
-		js = domain_json_text(d, &jl);
-		if (!js) {
-			fclose(f);
-			free(text);
-			problem_errno(c->resp, -ENOMEM, "listing domains");
-			return;
-		}
-		if (shown)
-			fputc(',', f);
-		fwrite(js, 1, jl, f);
-		last = name;
-		shown++;
+	fputs("{\"items\":[", page.f);
+	q.limit = (unsigned)limit;
+	if (domains_page(c->cd, &q, page_item, &page, &total, &more)) {
+		fclose(page.f);
+		free(text);
+		problem_errno(c->resp, -ENOMEM, "listing domains");
+		return;
 	}
-	fprintf(f, "],\"total\":%u,\"next_cursor\":", total);
-	if (more && last) {
-		/* Names are [A-Za-z0-9._-]: nothing to escape. */
-		fprintf(f, "\"%s\"}", last);
-	} else {
-		fputs("null}", f);
-	}
-	fclose(f);
+	fprintf(page.f, "],\"total\":%u,\"next_cursor\":", total);
+	/* Names are [A-Za-z0-9._-]: nothing to escape. */
+	if (more && page.last)
+		fprintf(page.f, "\"%s\"}", page.last);
+	else
+		fputs("null}", page.f);
+	fclose(page.f);
 	http_resp_body(c->resp, 200, "application/json", text, len);
 }
 
@@ -180,18 +176,19 @@ void h_domain_get(struct api_call *c)
 void h_domain_patch(struct api_call *c)
 {
 	struct domain *d = api_domain(c);
+	struct dom_patch patch;
 	json_t *body;
 	struct verr e;
 	int rc;
 
 	if (!d || !api_if_match(c, d) || !(body = api_body_object(c)))
 		return;
-	if (domain_patch_check(body, d->spec, &e)) {
+	if (domain_patch_from_json(body, domain_max_vcpus(d), domain_memory_mib(d), &patch, &e)) {
 		problem(c->resp, 400, "invalid-body", "Invalid request body", e.pointer, "%s",
 			e.detail);
-	} else if (d->state == DOM_SHUTTING_DOWN) {
+	} else if ((rc = domain_apply_patch(c->cd, d, &patch)) == -EBUSY) {
 		problem_errno(c->resp, -EBUSY, "changing a domain that is shutting down");
-	} else if ((rc = domain_apply_patch(c->cd, d, body))) {
+	} else if (rc) {
 		problem_errno(c->resp, rc, "changing the domain");
 	} else {
 		api_etag(c, d);
@@ -292,10 +289,7 @@ void h_domain_action(struct api_call *c)
 		quick_action(c, d, action);
 		return;
 	}
-	if (!strcmp(action, "reboot") && d->state != DOM_RUNNING)
-		rc = -EBUSY;
-	else
-		rc = domain_shutdown(c->cd, d, !strcmp(action, "reboot"), timeout, &j);
+	rc = domain_shutdown(c->cd, d, !strcmp(action, "reboot"), timeout, &j);
 	if (rc == -EBUSY) {
 		problem(c->resp, 409, "invalid-state", "Illegal in the current state", NULL,
 			"cannot %s a domain that is %s", action, dom_state_name(d->state));
@@ -324,13 +318,7 @@ static void device_add(struct api_call *c, const char *kind)
 			e.detail);
 		return;
 	}
-	if (json_array_size(json_object_get(d->spec, !strcmp(kind, "vbd") ? "disks" : "nics")) >=
-	    (!strcmp(kind, "vbd") ? DOM_MAX_DISKS : DOM_MAX_NICS))
-		rc = -ENOSPC;
-	else if (d->state == DOM_SHUTTING_DOWN)
-		rc = -EBUSY;
-	else
-		rc = domain_device_add(c->cd, d, kind, dev);
+	rc = domain_device_add(c->cd, d, kind, dev);
 	if (rc == -EEXIST)
 		problem(c->resp, 409, "conflict", "Conflict", "/id", "device %s already exists",
 			spec_str(dev, "id"));
@@ -355,8 +343,7 @@ static void device_remove(struct api_call *c, const char *kind)
 
 	if (!d || !api_if_match(c, d))
 		return;
-	rc = d->state == DOM_SHUTTING_DOWN ? -EBUSY
-					   : domain_device_remove(c->cd, d, kind, c->params[1]);
+	rc = domain_device_remove(c->cd, d, kind, c->params[1]);
 	if (rc == -ENOENT)
 		problem(c->resp, 404, "not-found", "Not found", NULL,
 			"the domain has no such device");
@@ -406,10 +393,7 @@ void h_pci_assign(struct api_call *c)
 		json_decref(body);
 		return;
 	}
-	if (json_array_size(json_object_get(d->spec, "pci")) >= DOM_MAX_PCI)
-		rc = -ENOSPC;
-	else
-		rc = d->state == DOM_SHUTTING_DOWN ? -EBUSY : domain_pci_assign(c->cd, d, bdf);
+	rc = domain_pci_assign(c->cd, d, bdf);
 	if (rc == -EEXIST || rc == -ENOSPC)
 		problem(c->resp, 409, "conflict", "Conflict", "/bdf",
 			rc == -ENOSPC ? "the domain has the most PCI devices it can have"
@@ -431,7 +415,7 @@ void h_pci_unassign(struct api_call *c)
 
 	if (!d || !api_if_match(c, d))
 		return;
-	rc = d->state == DOM_SHUTTING_DOWN ? -EBUSY : domain_pci_unassign(c->cd, d, c->params[1]);
+	rc = domain_pci_unassign(c->cd, d, c->params[1]);
 	if (rc == -ENOENT)
 		problem(c->resp, 404, "not-found", "Not found", NULL,
 			"that device is not assigned to this domain");

@@ -1,18 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * Domains: the in-memory registry (sorted by name), its write-through to the store, the
- * Xen-tool paths of running domains, and the lifecycle transitions.
+ * queries the API asks, and the changes of configuration (PATCH, devices, PCI) with their
+ * rules. Lifecycle transitions are in lifecycle.c, the Xen-tool paths in running_paths.c.
  *
  * Store layout:
  *   /keel/controld/domains/<uuid>  the domain as JSON (spec, state, domid, generation)
  *   /vm/<uuid>/{uuid,name,image/ostype}
- *   /local/domain/<domid>/ name, domid, vm, memory/{static-max,target},
- *       cpu/<n>/availability, control/shutdown, device/{vbd,vif}/<devid>/...  while it runs
- *   /local/domain/0/backend/{vbd,vif}/<domid>/<devid>/...  the backends' halves
  */
 #include "events.h"
 #include "log.h"
-#include "model.h"
+#include "model_internal.h"
 #include "util.h"
 
 #include <errno.h>
@@ -50,7 +48,7 @@ uint64_t spec_uint(const json_t *spec, const char *key)
 	return (uint64_t)json_integer_value(json_object_get(spec, key));
 }
 
-static const char *dom_name(const struct domain *d)
+const char *domain_name(const struct domain *d)
 {
 	return spec_str(d->spec, "name");
 }
@@ -61,7 +59,7 @@ static int name_index(struct controld *cd, const char *name, bool *found)
 
 	while (lo < hi) {
 		unsigned mid = (lo + hi) / 2;
-		int c = strcmp(dom_name(cd->doms.v[mid]), name);
+		int c = strcmp(domain_name(cd->doms.v[mid]), name);
 		if (c == 0) {
 			*found = true;
 			return (int)mid;
@@ -101,7 +99,7 @@ struct domain *domain_by_domid(struct controld *cd, int domid)
 static int registry_insert(struct controld *cd, struct domain *d)
 {
 	bool found;
-	int i = name_index(cd, dom_name(d), &found);
+	int i = name_index(cd, domain_name(d), &found);
 
 	if (found)
 		return -EEXIST;
@@ -210,7 +208,7 @@ int domain_commit(struct controld *cd, struct domain *d)
 	return rc;
 }
 
-static void set_state(struct controld *cd, struct domain *d, enum dom_state st)
+void domain_set_state(struct controld *cd, struct domain *d, enum dom_state st)
 {
 	enum dom_state old = d->state;
 
@@ -218,16 +216,30 @@ static void set_state(struct controld *cd, struct domain *d, enum dom_state st)
 	d->state = st;
 	if (old != st)
 		events_emit(cd->events, EV_DOMAIN, "domain.state", d->id,
-			    json_pack("{s:s, s:s, s:s, s:s}", "id", d->id, "name", dom_name(d),
+			    json_pack("{s:s, s:s, s:s, s:s}", "id", d->id, "name", domain_name(d),
 				      "from", dom_state_name(old), "to", dom_state_name(st)));
+}
+
+static int vm_paths_txn(struct store *s, uint32_t t, void *arg)
+{
+	const struct domain *d = arg;
+	char path[128];
+	int rc;
+
+	snprintf(path, sizeof(path), "/vm/%s/uuid", d->id);
+	rc = store_write_str(s, t, path, "%s", d->id);
+	snprintf(path, sizeof(path), "/vm/%s/name", d->id);
+	rc = rc ?: store_write_str(s, t, path, "%s", domain_name(d));
+	snprintf(path, sizeof(path), "/vm/%s/image/ostype", d->id);
+	return rc
+		   ?: store_write_str(s, t, path, "%s",
+				      spec_str(json_object_get(d->spec, "boot"), "type"));
 }
 
 int domain_create(struct controld *cd, json_t *spec, struct domain **out)
 {
 	struct domain *d = calloc(1, sizeof(*d));
-	char path[128];
 	int rc;
-	uint32_t t;
 
 	if (!d)
 		return -ENOMEM;
@@ -244,22 +256,7 @@ int domain_create(struct controld *cd, json_t *spec, struct domain **out)
 	if (rc)
 		goto fail;
 	/* /vm/<uuid> is what Xen tools look for; our record says everything else. */
-	for (int tries = 0; tries < 5; tries++) {
-		rc = cd->store->ops->txn_start(cd->store, &t);
-		if (rc)
-			break;
-		snprintf(path, sizeof(path), "/vm/%s/uuid", d->id);
-		rc = store_write_str(cd->store, t, path, "%s", d->id);
-		snprintf(path, sizeof(path), "/vm/%s/name", d->id);
-		rc = rc ?: store_write_str(cd->store, t, path, "%s", dom_name(d));
-		snprintf(path, sizeof(path), "/vm/%s/image/ostype", d->id);
-		rc = rc
-			 ?: store_write_str(cd->store, t, path, "%s",
-					    spec_str(json_object_get(d->spec, "boot"), "type"));
-		rc = cd->store->ops->txn_end(cd->store, t, rc != 0) ?: rc;
-		if (rc != -EAGAIN)
-			break;
-	}
+	rc = store_txn_run(cd->store, vm_paths_txn, d);
 	rc = rc ?: persist(cd, d);
 	if (rc) {
 		registry_remove(cd, d);
@@ -288,126 +285,12 @@ int domain_delete(struct controld *cd, struct domain *d)
 	store_rm(cd->store, STORE_NO_TXN, path);
 	registry_remove(cd, d);
 	events_emit(cd->events, EV_DOMAIN, "domain.deleted", d->id,
-		    json_pack("{s:s, s:s}", "id", d->id, "name", dom_name(d)));
+		    json_pack("{s:s, s:s}", "id", d->id, "name", domain_name(d)));
 	domain_free(d);
 	return 0;
 }
 
-/* Linux's xvd major is 202; each disk gets 16 minors. */
-static unsigned vbd_devid(const char *vdev)
-{
-	return 202u * 256u + (unsigned)(vdev[3] - 'a') * 16u;
-}
-
-static int write_device(struct controld *cd, uint32_t t, struct domain *d, const char *kind,
-			const json_t *dev, unsigned devid)
-{
-	char fe[160], be[160], p[256];
-	int rc;
-
-	snprintf(fe, sizeof(fe), "/local/domain/%d/device/%s/%u", d->domid, kind, devid);
-	snprintf(be, sizeof(be), "/local/domain/0/backend/%s/%d/%u", kind, d->domid, devid);
-#define W(base, leaf, ...)                                                                         \
-	do {                                                                                       \
-		snprintf(p, sizeof(p), "%s/%s", base, leaf);                                       \
-		rc = store_write_str(cd->store, t, p, __VA_ARGS__);                                \
-		if (rc)                                                                            \
-			return rc;                                                                 \
-	} while (0)
-	W(fe, "backend", "%s", be);
-	W(fe, "backend-id", "0");
-	W(fe, "state", "1");
-	W(be, "frontend", "%s", fe);
-	W(be, "frontend-id", "%d", d->domid);
-	W(be, "online", "1");
-	W(be, "state", "1");
-	if (!strcmp(kind, "vbd")) {
-		W(fe, "virtual-device", "%u", devid);
-		W(be, "params", "%s", spec_str(dev, "path"));
-		W(be, "type", "%s", "phy");
-		W(be, "mode", "%s", json_is_true(json_object_get(dev, "readonly")) ? "r" : "w");
-		W(be, "dev", "%s", spec_str(dev, "id"));
-	} else {
-		W(fe, "mac", "%s", spec_str(dev, "mac"));
-		W(be, "mac", "%s", spec_str(dev, "mac"));
-		W(be, "bridge", "%s", spec_str(dev, "bridge"));
-	}
-#undef W
-	return 0;
-}
-
-static int device_devid(const char *kind, const json_t *dev)
-{
-	const char *id = spec_str(dev, "id");
-
-	return !strcmp(kind, "vbd") ? (int)vbd_devid(id) : atoi(id);
-}
-
-static int write_running_paths(struct controld *cd, struct domain *d)
-{
-	char base[64], p[160];
-	const json_t *spec = d->spec;
-	uint64_t max_kib = spec_uint(spec, "memory_mib") * 1024;
-	uint64_t tgt_kib = spec_uint(spec, "memory_target_mib") * 1024;
-	unsigned maxv = (unsigned)spec_uint(spec, "max_vcpus");
-	unsigned online = (unsigned)spec_uint(spec, "vcpus");
-	size_t i;
-	json_t *dev;
-	uint32_t t;
-	int rc;
-
-	snprintf(base, sizeof(base), "/local/domain/%d", d->domid);
-	for (int tries = 0; tries < 5; tries++) {
-		rc = cd->store->ops->txn_start(cd->store, &t);
-		if (rc)
-			return rc;
-		rc = store_write(cd->store, t, base, "", 0);
-		rc = rc ?: cd->store->ops->set_owner(cd->store, t, base, (uint32_t)d->domid);
-#define W(leaf, ...)                                                                               \
-	do {                                                                                       \
-		snprintf(p, sizeof(p), "%s/%s", base, leaf);                                       \
-		rc = rc ?: store_write_str(cd->store, t, p, __VA_ARGS__);                          \
-	} while (0)
-		W("name", "%s", dom_name(d));
-		W("domid", "%d", d->domid);
-		W("vm", "/vm/%s", d->id);
-		W("memory/static-max", "%llu", (unsigned long long)max_kib);
-		W("memory/target", "%llu", (unsigned long long)tgt_kib);
-		W("control/shutdown", "%s", "");
-		for (unsigned c = 0; c < maxv; c++) {
-			char leaf[48];
-			snprintf(leaf, sizeof(leaf), "cpu/%u/availability", c);
-			W(leaf, "%s", c < online ? "online" : "offline");
-		}
-#undef W
-		json_array_foreach(json_object_get(spec, "disks"), i, dev)
-			rc = rc
-				 ?: write_device(cd, t, d, "vbd", dev,
-						 (unsigned)device_devid("vbd", dev));
-		json_array_foreach(json_object_get(spec, "nics"), i, dev)
-			rc = rc
-				 ?: write_device(cd, t, d, "vif", dev,
-						 (unsigned)device_devid("vif", dev));
-		rc = cd->store->ops->txn_end(cd->store, t, rc != 0) ?: rc;
-		if (rc != -EAGAIN)
-			break;
-	}
-	return rc;
-}
-
-static void remove_running_paths(struct controld *cd, int domid)
-{
-	char p[96];
-
-	snprintf(p, sizeof(p), "/local/domain/%d", domid);
-	store_rm(cd->store, STORE_NO_TXN, p);
-	snprintf(p, sizeof(p), "/local/domain/0/backend/vbd/%d", domid);
-	store_rm(cd->store, STORE_NO_TXN, p);
-	snprintf(p, sizeof(p), "/local/domain/0/backend/vif/%d", domid);
-	store_rm(cd->store, STORE_NO_TXN, p);
-}
-
-static int apply_vcpu_settings(struct controld *cd, struct domain *d)
+int domain_push_vcpu_settings(struct controld *cd, struct domain *d)
 {
 	const json_t *sched = json_object_get(d->spec, "sched");
 	json_t *pins = json_object_get(d->spec, "pinning");
@@ -431,144 +314,97 @@ static int apply_vcpu_settings(struct controld *cd, struct domain *d)
 	return rc;
 }
 
-int domain_start(struct controld *cd, struct domain *d)
+/* The patch's fields into the spec. */
+static void patch_spec(json_t *spec, const struct dom_patch *p)
 {
-	const json_t *boot = json_object_get(d->spec, "boot");
-	struct hv_domain_config cfg = {
-	    .uuid = d->id,
-	    .name = dom_name(d),
-	    .max_vcpus = (unsigned)spec_uint(d->spec, "max_vcpus"),
-	    .memory_mib = spec_uint(d->spec, "memory_mib"),
-	    .hvm = !strcmp(spec_str(boot, "type"), "hvm"),
-	    .kernel = spec_str(boot, "kernel"),
-	    .cmdline = spec_str(boot, "cmdline"),
-	    .initrd = spec_str(boot, "initrd"),
-	    .firmware = spec_str(boot, "firmware"),
-	};
-	uint32_t domid;
-	size_t i;
-	json_t *bdf;
+	json_t *sched = json_object_get(spec, "sched");
+
+	if (p->has_vcpus)
+		json_object_set_new(spec, "vcpus", json_integer(p->vcpus));
+	if (p->has_memory_target)
+		json_object_set_new(spec, "memory_target_mib",
+				    json_integer((json_int_t)p->memory_target_mib));
+	if (p->has_weight)
+		json_object_set_new(sched, "weight", json_integer(p->weight));
+	if (p->has_cap)
+		json_object_set_new(sched, "cap", json_integer(p->cap));
+	if (p->has_pinning) {
+		json_t *pins = json_array();
+		for (unsigned v = 0; v < p->npins; v++) {
+			json_t *row = json_array();
+			for (unsigned k = 0; k < p->pins[v].n; k++)
+				json_array_append_new(row, json_integer(p->pins[v].cpu[k]));
+			json_array_append_new(pins, row);
+		}
+		json_object_set_new(spec, "pinning", pins);
+	}
+}
+
+struct patch_paths {
+	const struct domain *d;
+	const struct dom_patch *p;
+};
+
+static int patch_paths_txn(struct store *s, uint32_t t, void *arg)
+{
+	const struct patch_paths *a = arg;
+	int rc = 0;
+
+	if (a->p->has_vcpus)
+		rc = running_vcpus_write(s, t, a->d);
+	if (a->p->has_memory_target)
+		rc = rc ?: running_memory_write(s, t, a->d);
+	return rc;
+}
+
+/* The spec's values of the fields p names, to the hypervisor and the running paths. */
+static int push_running(struct controld *cd, struct domain *d, const struct dom_patch *p)
+{
+	struct patch_paths a = {d, p};
+	uint32_t domid = (uint32_t)d->domid;
+	int rc = 0;
+
+	if (p->has_vcpus)
+		rc = cd->hv->ops->set_vcpus_online(cd->hv, domid,
+						   (unsigned)spec_uint(d->spec, "vcpus"));
+	if (p->has_memory_target)
+		rc = rc
+			 ?: cd->hv->ops->set_memory_target(
+				cd->hv, domid, spec_uint(d->spec, "memory_target_mib") * 1024);
+	if (p->has_weight || p->has_cap || p->has_pinning)
+		rc = rc ?: domain_push_vcpu_settings(cd, d);
+	return rc ?: store_txn_run(cd->store, patch_paths_txn, &a);
+}
+
+int domain_apply_patch(struct controld *cd, struct domain *d, const struct dom_patch *p)
+{
+	json_t *old;
 	int rc;
 
-	if (d->state != DOM_STOPPED && d->state != DOM_CRASHED)
+	if (d->state == DOM_SHUTTING_DOWN)
 		return -EBUSY;
-	rc = cd->hv->ops->domain_create(cd->hv, &cfg, &domid);
-	if (rc)
-		return rc;
-	d->domid = (int)domid;
-	rc = cd->hv->ops->set_vcpus_online(cd->hv, domid, (unsigned)spec_uint(d->spec, "vcpus"));
-	rc = rc
-		 ?: cd->hv->ops->set_memory_target(cd->hv, domid,
-						   spec_uint(d->spec, "memory_target_mib") * 1024);
-	rc = rc ?: apply_vcpu_settings(cd, d);
-	json_array_foreach(json_object_get(d->spec, "pci"), i, bdf)
-		rc = rc ?: cd->hv->ops->pci_assign(cd->hv, domid, json_string_value(bdf));
-	rc = rc ?: write_running_paths(cd, d);
-	/* Recorded before it runs: a restart after this point finds and adopts it. */
-	d->console_len = d->console_head = 0;
-	set_state(cd, d, DOM_PAUSED);
+	if ((p->has_vcpus && p->vcpus > spec_uint(d->spec, "max_vcpus")) ||
+	    (p->has_memory_target && p->memory_target_mib > spec_uint(d->spec, "memory_mib")) ||
+	    (p->has_pinning && p->npins > spec_uint(d->spec, "max_vcpus")))
+		return -EINVAL;
+	old = json_deep_copy(d->spec);
+	if (!old)
+		return -ENOMEM;
+	patch_spec(d->spec, p);
+	rc = d->domid >= 0 ? push_running(cd, d, p) : 0;
 	rc = rc ?: domain_commit(cd, d);
-	rc = rc ?: cd->hv->ops->domain_unpause(cd->hv, domid);
 	if (rc) {
-		cd->hv->ops->domain_destroy(cd->hv, domid);
-		remove_running_paths(cd, d->domid);
-		d->domid = -1;
-		set_state(cd, d, DOM_STOPPED);
+		/* All or nothing: what reached the hypervisor and the store goes back. */
+		json_decref(d->spec);
+		d->spec = old;
+		if (d->domid >= 0 && push_running(cd, d, p))
+			log_error("domain %s: rolling back a failed change failed too",
+				  domain_name(d));
 		domain_commit(cd, d);
 		return rc;
 	}
-	set_state(cd, d, DOM_RUNNING);
-	return domain_commit(cd, d);
-}
-
-int domain_pause(struct controld *cd, struct domain *d)
-{
-	int rc;
-
-	if (d->state != DOM_RUNNING)
-		return -EBUSY;
-	rc = cd->hv->ops->domain_pause(cd->hv, (uint32_t)d->domid);
-	if (rc)
-		return rc;
-	set_state(cd, d, DOM_PAUSED);
-	return domain_commit(cd, d);
-}
-
-int domain_unpause(struct controld *cd, struct domain *d)
-{
-	int rc;
-
-	if (d->state != DOM_PAUSED)
-		return -EBUSY;
-	rc = cd->hv->ops->domain_unpause(cd->hv, (uint32_t)d->domid);
-	if (rc)
-		return rc;
-	set_state(cd, d, DOM_RUNNING);
-	return domain_commit(cd, d);
-}
-
-int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after)
-{
-	int rc;
-
-	if (d->state == DOM_STOPPED || d->domid < 0)
-		return d->state == DOM_CRASHED ? 0 : -EBUSY;
-	rc = cd->hv->ops->domain_destroy(cd->hv, (uint32_t)d->domid);
-	if (rc && rc != -ESRCH)
-		return rc;
-	remove_running_paths(cd, d->domid);
-	d->domid = -1;
-	set_state(cd, d, after);
-	return domain_commit(cd, d);
-}
-
-int domain_apply_patch(struct controld *cd, struct domain *d, json_t *patch)
-{
-	bool running = d->domid >= 0;
-	json_t *v;
-	int rc = 0;
-
-	if ((v = json_object_get(patch, "vcpus"))) {
-		if (running) {
-			rc = cd->hv->ops->set_vcpus_online(cd->hv, (uint32_t)d->domid,
-							   (unsigned)json_integer_value(v));
-			for (unsigned c = 0; !rc && c < spec_uint(d->spec, "max_vcpus"); c++) {
-				char p[96];
-				snprintf(p, sizeof(p), "/local/domain/%d/cpu/%u/availability",
-					 d->domid, c);
-				rc = store_write_str(cd->store, STORE_NO_TXN, p, "%s",
-						     c < json_integer_value(v) ? "online"
-									       : "offline");
-			}
-			if (rc)
-				return rc;
-		}
-		json_object_set(d->spec, "vcpus", v);
-	}
-	if ((v = json_object_get(patch, "memory_target_mib"))) {
-		if (running) {
-			char p[96];
-			uint64_t kib = (uint64_t)json_integer_value(v) * 1024;
-			rc = cd->hv->ops->set_memory_target(cd->hv, (uint32_t)d->domid, kib);
-			snprintf(p, sizeof(p), "/local/domain/%d/memory/target", d->domid);
-			rc = rc
-				 ?: store_write_str(cd->store, STORE_NO_TXN, p, "%llu",
-						    (unsigned long long)kib);
-			if (rc)
-				return rc;
-		}
-		json_object_set(d->spec, "memory_target_mib", v);
-	}
-	if ((v = json_object_get(patch, "sched")))
-		json_object_update(json_object_get(d->spec, "sched"), v);
-	if ((v = json_object_get(patch, "pinning")))
-		json_object_set(d->spec, "pinning", v);
-	if (running && (json_object_get(patch, "sched") || json_object_get(patch, "pinning"))) {
-		rc = apply_vcpu_settings(cd, d);
-		if (rc)
-			return rc;
-	}
-	return domain_commit(cd, d);
+	json_decref(old);
+	return 0;
 }
 
 static json_t *find_device(json_t *arr, const char *id, size_t *index)
@@ -585,21 +421,37 @@ static json_t *find_device(json_t *arr, const char *id, size_t *index)
 	return NULL;
 }
 
+struct device_txn {
+	struct controld *cd;
+	const struct domain *d;
+	const char *kind;
+	const json_t *dev;
+};
+
+static int device_txn(struct store *s, uint32_t t, void *arg)
+{
+	const struct device_txn *a = arg;
+
+	(void)s;
+	return running_device_write(a->cd, t, a->d, a->kind, a->dev,
+				    (unsigned)device_devid(a->kind, a->dev));
+}
+
 int domain_device_add(struct controld *cd, struct domain *d, const char *kind, json_t *dev)
 {
 	json_t *arr = json_object_get(d->spec, !strcmp(kind, "vbd") ? "disks" : "nics");
+	struct device_txn a = {cd, d, kind, dev};
 	size_t idx;
 	int rc;
 
+	if (json_array_size(arr) >= (!strcmp(kind, "vbd") ? DOM_MAX_DISKS : DOM_MAX_NICS))
+		return -ENOSPC;
+	if (d->state == DOM_SHUTTING_DOWN)
+		return -EBUSY;
 	if (find_device(arr, spec_str(dev, "id"), &idx))
 		return -EEXIST;
 	if (d->domid >= 0) {
-		uint32_t t;
-		rc = cd->store->ops->txn_start(cd->store, &t);
-		if (rc)
-			return rc;
-		rc = write_device(cd, t, d, kind, dev, (unsigned)device_devid(kind, dev));
-		rc = cd->store->ops->txn_end(cd->store, t, rc != 0) ?: rc;
+		rc = store_txn_run(cd->store, device_txn, &a);
 		if (rc)
 			return rc;
 	}
@@ -613,6 +465,8 @@ int domain_device_remove(struct controld *cd, struct domain *d, const char *kind
 	size_t idx;
 	json_t *dev = find_device(arr, id, &idx);
 
+	if (d->state == DOM_SHUTTING_DOWN)
+		return -EBUSY;
 	if (!dev)
 		return -ENOENT;
 	if (d->domid >= 0) {
@@ -632,15 +486,15 @@ int domain_device_remove(struct controld *cd, struct domain *d, const char *kind
 int domain_pci_assign(struct controld *cd, struct domain *d, const char *bdf)
 {
 	json_t *arr = json_object_get(d->spec, "pci");
-	size_t idx;
 	int rc;
 
-	if (find_device(arr, bdf, &idx))
-		return -EEXIST;
+	if (json_array_size(arr) >= DOM_MAX_PCI)
+		return -ENOSPC;
+	if (d->state == DOM_SHUTTING_DOWN)
+		return -EBUSY;
 	/* One owner per device. */
-	for (unsigned k = 0; k < cd->doms.n; k++)
-		if (find_device(json_object_get(cd->doms.v[k]->spec, "pci"), bdf, &idx))
-			return -EEXIST;
+	if (domain_pci_owner(cd, bdf))
+		return -EEXIST;
 	if (d->domid >= 0) {
 		rc = cd->hv->ops->pci_assign(cd->hv, (uint32_t)d->domid, bdf);
 		if (rc)
@@ -656,6 +510,8 @@ int domain_pci_unassign(struct controld *cd, struct domain *d, const char *bdf)
 	size_t idx;
 	int rc;
 
+	if (d->state == DOM_SHUTTING_DOWN)
+		return -EBUSY;
 	if (!find_device(arr, bdf, &idx))
 		return -ENOENT;
 	if (d->domid >= 0) {
@@ -707,35 +563,69 @@ char *domain_console_text(const struct domain *d, size_t *len)
 	return out;
 }
 
-/* A guest that shut itself down (or crashed) without being asked. */
-static void on_guest_shutdown(struct controld *cd, struct domain *d, enum hv_shutdown_reason r)
-{
-	struct job *j = d->job_id[0] ? job_find(cd, d->job_id) : NULL;
+/* --- queries --- */
 
-	if (j && j->state == JOB_RUNNING) {
-		shutdown_job_check(cd, j);
-		return;
-	}
-	log_info("domain %s (domid %d) %s", dom_name(d), d->domid,
-		 r == HV_SHUTDOWN_CRASH	   ? "crashed"
-		 : r == HV_SHUTDOWN_REBOOT ? "rebooted"
-					   : "powered off");
-	domain_destroy(cd, d, r == HV_SHUTDOWN_CRASH ? DOM_CRASHED : DOM_STOPPED);
-	if (r == HV_SHUTDOWN_REBOOT)
-		domain_start(cd, d);
+uint64_t domains_version(const struct controld *cd)
+{
+	return cd->doms.version;
 }
 
-void model_on_hv_event(void *opaque, const struct hv_event *ev)
+int domains_page(struct controld *cd, const struct domain_query *q, domain_visit_fn fn, void *arg,
+		 unsigned *total, bool *more)
 {
-	struct controld *cd = opaque;
-	struct domain *d = domain_by_domid(cd, (int)ev->domid);
+	size_t plen = q->name_prefix ? strlen(q->name_prefix) : 0;
+	unsigned shown = 0;
+	int rc;
 
-	if (!d)
-		return;
-	if (ev->type == HV_EV_CONSOLE)
-		domain_console_append(cd, d, ev->data, ev->len);
-	else if (ev->type == HV_EV_DOMAIN_SHUTDOWN)
-		on_guest_shutdown(cd, d, ev->reason);
+	*total = 0;
+	*more = false;
+	for (unsigned i = 0; i < cd->doms.n; i++) {
+		struct domain *d = cd->doms.v[i];
+		const char *name = domain_name(d);
+		if (plen && strncmp(name, q->name_prefix, plen))
+			continue;
+		if (q->state_mask && !(q->state_mask & (1u << d->state)))
+			continue;
+		++*total;
+		if (q->after_name && strcmp(name, q->after_name) <= 0)
+			continue;
+		if (shown == q->limit) {
+			*more = true;
+			continue;
+		}
+		rc = fn(arg, d);
+		if (rc)
+			return rc;
+		shown++;
+	}
+	return 0;
+}
+
+void domains_count_by_state(const struct controld *cd, unsigned out[DOM_NR_STATES])
+{
+	memset(out, 0, DOM_NR_STATES * sizeof(*out));
+	for (unsigned i = 0; i < cd->doms.n; i++)
+		out[cd->doms.v[i]->state]++;
+}
+
+const struct domain *domain_pci_owner(const struct controld *cd, const char *bdf)
+{
+	size_t idx;
+
+	for (unsigned i = 0; i < cd->doms.n; i++)
+		if (find_device(json_object_get(cd->doms.v[i]->spec, "pci"), bdf, &idx))
+			return cd->doms.v[i];
+	return NULL;
+}
+
+unsigned domain_max_vcpus(const struct domain *d)
+{
+	return (unsigned)spec_uint(d->spec, "max_vcpus");
+}
+
+uint64_t domain_memory_mib(const struct domain *d)
+{
+	return spec_uint(d->spec, "memory_mib");
 }
 
 static int load_one(struct controld *cd, const char *id)
@@ -793,41 +683,6 @@ bad:
 	return 0;
 }
 
-/* A running domain recorded in the store keeps running: adopt it as the hypervisor has it. */
-static void reconcile(struct controld *cd, struct domain *d)
-{
-	struct hv_domain_info info;
-	int rc;
-
-	if (d->domid < 0) {
-		if (d->state != DOM_CRASHED)
-			d->state = DOM_STOPPED;
-		return;
-	}
-	rc = cd->hv->ops->domain_info(cd->hv, (uint32_t)d->domid, &info);
-	if (rc == -ESRCH) {
-		log_warn("domain %s: domid %d is gone; marking it stopped", dom_name(d), d->domid);
-		remove_running_paths(cd, d->domid);
-		d->domid = -1;
-		d->state = DOM_STOPPED;
-		domain_commit(cd, d);
-		return;
-	}
-	if (rc)
-		return;
-	if (info.state == HV_DOM_SHUTDOWN) {
-		on_guest_shutdown(cd, d, info.reason);
-		return;
-	}
-	if (d->state != DOM_SHUTTING_DOWN) {
-		enum dom_state st = info.state == HV_DOM_PAUSED ? DOM_PAUSED : DOM_RUNNING;
-		if (st != d->state) {
-			d->state = st;
-			domain_commit(cd, d);
-		}
-	}
-}
-
 int domains_load(struct controld *cd)
 {
 	char **names = NULL;
@@ -843,12 +698,6 @@ int domains_load(struct controld *cd)
 		rc = load_one(cd, names[i]);
 	free(names);
 	return rc;
-}
-
-void domains_reconcile(struct controld *cd)
-{
-	for (unsigned i = 0; i < cd->doms.n; i++)
-		reconcile(cd, cd->doms.v[i]);
 }
 
 void domains_free(struct controld *cd)

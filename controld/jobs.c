@@ -2,11 +2,12 @@
 /*
  * Jobs: the 202 side of the API. A job records an operation that may take long (graceful
  * shutdown, reboot, start), its progress and its outcome; it lives in the store at
- * /keel/controld/jobs/<id> so a restarted controld resumes or reports it.
+ * /keel/controld/jobs/<id> so a restarted controld resumes or reports it (lifecycle.c
+ * decides which). This file keeps the records; what a job does is in lifecycle.c.
  */
 #include "events.h"
 #include "log.h"
-#include "model.h"
+#include "model_internal.h"
 #include "util.h"
 
 #include <errno.h>
@@ -15,9 +16,50 @@
 #include <string.h>
 
 #define JOBS_KEEP_FINISHED 1000
-#define SHUTDOWN_POLL_MS   100
 
 static const char *const job_state_names[] = {"running", "succeeded", "failed"};
+
+const char *job_state_name(enum job_state s)
+{
+	return job_state_names[s];
+}
+
+int jobs_page(struct controld *cd, const struct job_query *q, job_visit_fn fn, void *arg,
+	      bool *more)
+{
+	bool started = !q->after_id;
+	unsigned shown = 0;
+	int rc;
+
+	*more = false;
+	for (unsigned i = cd->jobs.n; i-- > 0;) {
+		const struct job *j = cd->jobs.v[i];
+		if (!started) {
+			started = !strcmp(j->id, q->after_id);
+			continue;
+		}
+		if (q->domain_id && strcmp(j->domain_id, q->domain_id))
+			continue;
+		if (q->state_mask && !(q->state_mask & (1u << j->state)))
+			continue;
+		if (shown == q->limit) {
+			*more = true;
+			break;
+		}
+		rc = fn(arg, j);
+		if (rc)
+			return rc;
+		shown++;
+	}
+	return 0;
+}
+
+void jobs_count_by_state(const struct controld *cd, unsigned out[JOB_NR_STATES])
+{
+	memset(out, 0, JOB_NR_STATES * sizeof(*out));
+	for (unsigned i = 0; i < cd->jobs.n; i++)
+		out[cd->jobs.v[i]->state]++;
+}
 
 json_t *job_to_json(const struct job *j)
 {
@@ -39,7 +81,7 @@ json_t *job_to_json(const struct job *j)
 	return o;
 }
 
-static void job_persist(struct controld *cd, const struct job *j)
+void job_persist(struct controld *cd, const struct job *j)
 {
 	char path[128];
 	json_t *o = job_to_json(j);
@@ -172,112 +214,6 @@ struct job *job_find(struct controld *cd, const char *id)
 	return NULL;
 }
 
-/* --- graceful shutdown and reboot --- */
-
-static void shutdown_tick(uv_timer_t *t)
-{
-	struct job *j = t->data;
-
-	shutdown_job_check(j->cd, j);
-}
-
-void shutdown_job_check(struct controld *cd, struct job *j)
-{
-	struct domain *d = domain_find(cd, j->domain_id);
-	struct hv_domain_info info;
-	uint64_t now = now_wall_ms();
-	bool gone, forced = false;
-	int rc;
-
-	if (j->state != JOB_RUNNING)
-		return;
-	if (!d || d->state != DOM_SHUTTING_DOWN) {
-		/* Destroyed or deleted under us: nothing left to wait for. */
-		job_finish(cd, j, true, "the domain stopped by other means", NULL);
-		return;
-	}
-	rc = cd->hv->ops->domain_info(cd->hv, (uint32_t)d->domid, &info);
-	gone =
-	    rc == -ESRCH || (!rc && (info.state == HV_DOM_SHUTDOWN || info.state == HV_DOM_DYING));
-	if (!gone && now < j->deadline_wall_ms) {
-		uint64_t total = j->deadline_wall_ms - j->started_wall_ms + 1;
-		unsigned pct = (unsigned)(90 * (now - j->started_wall_ms) / total);
-		job_progress(cd, j, pct > 90 ? 90 : pct, "waiting for the guest to shut down");
-		return;
-	}
-	if (!gone)
-		forced = true;
-	rc = domain_destroy(cd, d, DOM_STOPPED);
-	if (rc) {
-		job_finish(cd, j, false, "destroying the domain failed",
-			   json_pack("{s:s, s:s, s:i, s:s}", "type", "urn:keel:problem:hypervisor",
-				     "title", "Hypervisor operation failed", "status", 502,
-				     "detail", strerror(-rc)));
-		return;
-	}
-	if (j->reboot) {
-		rc = domain_start(cd, d);
-		if (rc) {
-			job_finish(cd, j, false, "restarting the domain failed",
-				   json_pack("{s:s, s:s, s:i, s:s}", "type",
-					     "urn:keel:problem:hypervisor", "title",
-					     "Hypervisor operation failed", "status", 502, "detail",
-					     strerror(-rc)));
-			return;
-		}
-	}
-	job_finish(cd, j, true,
-		   forced ? (j->reboot ? "guest did not shut down in time: destroyed and restarted"
-				       : "guest did not shut down in time: destroyed")
-			  : (j->reboot ? "rebooted" : "shut down"),
-		   NULL);
-}
-
-static void shutdown_job_arm(struct controld *cd, struct job *j)
-{
-	uv_timer_init(cd->loop, &j->timer);
-	j->timer.data = j;
-	j->timer_live = true;
-	uv_timer_start(&j->timer, shutdown_tick, SHUTDOWN_POLL_MS, SHUTDOWN_POLL_MS);
-}
-
-int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned timeout_s,
-		    struct job **out)
-{
-	char path[96];
-	struct job *j;
-	int rc;
-
-	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
-		return -EBUSY;
-	snprintf(path, sizeof(path), "/local/domain/%d/control/shutdown", d->domid);
-	rc = store_write_str(cd->store, STORE_NO_TXN, path, "%s", reboot ? "reboot" : "poweroff");
-	if (rc)
-		return rc;
-	/* A paused guest cannot see the request. */
-	if (d->state == DOM_PAUSED) {
-		rc = cd->hv->ops->domain_unpause(cd->hv, (uint32_t)d->domid);
-		if (rc)
-			return rc;
-	}
-	j = job_new(cd, reboot ? "domain.reboot" : "domain.shutdown", d);
-	if (!j)
-		return -ENOMEM;
-	j->reboot = reboot;
-	j->started_wall_ms = now_wall_ms();
-	j->deadline_wall_ms = j->started_wall_ms + (uint64_t)timeout_s * 1000;
-	job_persist(cd, j);
-	str_copy(d->job_id, j->id, sizeof(d->job_id));
-	events_emit(cd->events, EV_DOMAIN, "domain.state", d->id,
-		    json_pack("{s:s, s:s, s:s}", "id", d->id, "from", dom_state_name(d->state),
-			      "to", "shutting_down"));
-	d->state = DOM_SHUTTING_DOWN;
-	rc = domain_commit(cd, d);
-	shutdown_job_arm(cd, j);
-	*out = j;
-	return rc;
-}
-
 /* --- restart --- */
 
 static int load_job(struct controld *cd, const char *id)
@@ -346,26 +282,6 @@ int jobs_load(struct controld *cd)
 	free(names);
 	if (cd->jobs.n)
 		qsort(cd->jobs.v, cd->jobs.n, sizeof(*cd->jobs.v), job_cmp);
-	/* Resume the shutdowns that were waiting; anything else cannot be resumed. */
-	for (unsigned i = 0; !rc && i < cd->jobs.n; i++) {
-		struct job *j = cd->jobs.v[i];
-		struct domain *d = domain_find(cd, j->domain_id);
-		if (j->state != JOB_RUNNING)
-			continue;
-		if (d && d->state == DOM_SHUTTING_DOWN && !strcmp(d->job_id, j->id)) {
-			/* The deadline counts from now: the guest had no watchdog meanwhile. */
-			j->started_wall_ms = now_wall_ms();
-			j->deadline_wall_ms =
-			    j->started_wall_ms + cd->cfg.shutdown_timeout_s * 1000ull;
-			shutdown_job_arm(cd, j);
-			log_info("resumed job %s (%s)", j->id, j->kind);
-		} else {
-			job_finish(cd, j, false, "controld restarted while the job ran",
-				   json_pack("{s:s, s:s, s:i}", "type",
-					     "urn:keel:problem:interrupted", "title",
-					     "Interrupted by a controld restart", "status", 500));
-		}
-	}
 	return rc;
 }
 

@@ -266,7 +266,7 @@ int main(int argc, char **argv)
 		snprintf(err, sizeof(err), "loading state from the store: %s", strerror(-rc));
 		goto fail;
 	}
-	domains_reconcile(&cd);
+	lifecycle_resume(&cd);
 	l = (struct http_listen){
 	    .unix_path = cd.cfg.unix_socket,
 	    .tcp_host = cd.cfg.tcp_host,

@@ -10,6 +10,7 @@
 #define KEEL_CONTROLD_MODEL_H
 
 #include "controld.h"
+#include "spec.h"
 
 /* Spec accessors (the spec is validated, so fields exist with the right type). */
 const char *spec_str(const json_t *spec, const char *key);
@@ -33,8 +34,13 @@ int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after);
 /* Graceful: writes control/shutdown and starts a job that destroys after the timeout. */
 int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned timeout_s,
 		    struct job **job);
-/* Applies a validated PATCH (vcpus, sched, pinning, memory_target_mib) to d. */
-int domain_apply_patch(struct controld *cd, struct domain *d, json_t *patch);
+/*
+ * Applies a PATCH to d, all or nothing: when the hypervisor or the store fails part way,
+ * what was changed is changed back. -EBUSY while shutting down, -EINVAL beyond d's limits.
+ */
+int domain_apply_patch(struct controld *cd, struct domain *d, const struct dom_patch *p);
+/* Devices and PCI: -ENOSPC at the limit of their kind, -EBUSY while shutting down, -EEXIST
+ * for an id (or a PCI device, on any domain) already there. */
 int domain_device_add(struct controld *cd, struct domain *d, const char *kind, json_t *dev);
 int domain_device_remove(struct controld *cd, struct domain *d, const char *kind, const char *id);
 int domain_pci_assign(struct controld *cd, struct domain *d, const char *bdf);
@@ -43,10 +49,35 @@ void domain_console_append(struct controld *cd, struct domain *d, const char *da
 /* The console ring's contents, oldest first (malloc'd). */
 char *domain_console_text(const struct domain *d, size_t *len);
 int domains_load(struct controld *cd);
-/* After jobs_load: adopts running domains as the hypervisor reports them. */
-void domains_reconcile(struct controld *cd);
+/*
+ * After loading domains and jobs: resumes the graceful shutdowns that were waiting, fails
+ * other jobs that were running, and adopts running domains as the hypervisor reports them.
+ */
+void lifecycle_resume(struct controld *cd);
 void domains_free(struct controld *cd);
 void model_on_hv_event(void *opaque, const struct hv_event *ev);
+
+/* Domain queries */
+#define DOM_NR_STATES (DOM_CRASHED + 1)
+struct domain_query {
+	const char *name_prefix; /* NULL: any */
+	unsigned state_mask;	 /* bit (1 << state); 0: any */
+	const char *after_name;	 /* the cursor: names after this one; NULL from the start */
+	unsigned limit;
+};
+typedef int (*domain_visit_fn)(void *arg, struct domain *d);
+/* Visits up to q->limit matching domains in name order; *total counts every match (cursor
+ * aside), *more says whether matches follow the page. Stops at fn's first error. */
+int domains_page(struct controld *cd, const struct domain_query *q, domain_visit_fn fn, void *arg,
+		 unsigned *total, bool *more);
+/* Bumped on any change to any domain: the ETag of list responses. */
+uint64_t domains_version(const struct controld *cd);
+void domains_count_by_state(const struct controld *cd, unsigned out[DOM_NR_STATES]);
+/* The domain a PCI device is assigned to, or NULL. */
+const struct domain *domain_pci_owner(const struct controld *cd, const char *bdf);
+const char *domain_name(const struct domain *d);
+unsigned domain_max_vcpus(const struct domain *d);
+uint64_t domain_memory_mib(const struct domain *d);
 
 /* Jobs */
 struct job *job_new(struct controld *cd, const char *kind, const struct domain *d);
@@ -56,9 +87,20 @@ void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg, js
 struct job *job_find(struct controld *cd, const char *id);
 json_t *job_to_json(const struct job *j);
 int jobs_load(struct controld *cd);
+#define JOB_NR_STATES (JOB_FAILED + 1)
+const char *job_state_name(enum job_state s);
+struct job_query {
+	const char *domain_id; /* NULL: any */
+	unsigned state_mask;   /* bit (1 << state); 0: any */
+	const char *after_id;  /* the cursor: jobs older than this one; NULL from the newest */
+	unsigned limit;
+};
+typedef int (*job_visit_fn)(void *arg, const struct job *j);
+/* Visits up to q->limit matching jobs, newest first; *more: matches follow the page. */
+int jobs_page(struct controld *cd, const struct job_query *q, job_visit_fn fn, void *arg,
+	      bool *more);
+void jobs_count_by_state(const struct controld *cd, unsigned out[JOB_NR_STATES]);
 void jobs_free(struct controld *cd);
-/* Shutdown jobs: called by the job's timer and on hypervisor events. */
-void shutdown_job_check(struct controld *cd, struct job *j);
 
 /* Tokens: the secret is shown once, only its SHA-256 is kept. */
 int token_create(struct controld *cd, const char *name, enum scope scope, struct token **out,
@@ -68,6 +110,10 @@ int token_delete(struct controld *cd, const char *id);
 enum scope token_check(struct controld *cd, const char *presented, const struct token **who);
 json_t *token_to_json(const struct token *t);
 int tokens_load(struct controld *cd);
+typedef int (*token_visit_fn)(void *arg, const struct token *t);
+int tokens_each(struct controld *cd, token_visit_fn fn, void *arg);
+/* "read", "operate", "admin" → the scope; SCOPE_NONE for anything else. */
+enum scope scope_parse(const char *s);
 void sha256_hex(const void *data, size_t len, char out[65]);
 
 /* Idempotency-Key records */

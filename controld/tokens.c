@@ -5,8 +5,8 @@
  */
 #include "log.h"
 #include "model.h"
+#include "token_text.h"
 #include "util.h"
-#include "../api/headers.h"
 
 #include <errno.h>
 #include <gnutls/crypto.h>
@@ -28,6 +28,24 @@ void sha256_hex(const void *data, size_t len, char out[65])
 
 	gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, d);
 	hex_encode(d, sizeof(d), out);
+}
+
+enum scope scope_parse(const char *s)
+{
+	for (unsigned i = SCOPE_READ; i <= SCOPE_ADMIN; i++)
+		if (!strcmp(s, scope_names[i]))
+			return (enum scope)i;
+	return SCOPE_NONE;
+}
+
+int tokens_each(struct controld *cd, token_visit_fn fn, void *arg)
+{
+	int rc;
+
+	for (unsigned i = 0; i < cd->tokens.n; i++)
+		if ((rc = fn(arg, &cd->tokens.v[i])))
+			return rc;
+	return 0;
 }
 
 json_t *token_to_json(const struct token *t)
@@ -177,10 +195,7 @@ int tokens_load(struct controld *cd)
 		str_copy(t->name, spec_str(o, "name"), sizeof(t->name));
 		str_copy(t->hash, hash, sizeof(t->hash));
 		str_copy(t->created_at, spec_str(o, "created_at"), sizeof(t->created_at));
-		t->scope = !strcmp(scope, "admin")     ? SCOPE_ADMIN
-			   : !strcmp(scope, "operate") ? SCOPE_OPERATE
-			   : !strcmp(scope, "read")    ? SCOPE_READ
-						       : SCOPE_NONE;
+		t->scope = scope_parse(scope);
 		json_decref(o);
 	}
 	free(names);

@@ -91,30 +91,58 @@ static void test_create_errors(void **state)
 		     "/pinning");
 }
 
+/* A PATCH body into a typed patch, checked against max_vcpus 4 and memory_mib 512. */
 static void test_patch(void **state)
 {
+	struct dom_patch patch;
 	struct verr e;
-	json_t *spec =
-	    create("{\"name\":\"w\",\"vcpus\":2,\"max_vcpus\":4,\"memory_mib\":512," BOOT "}", &e);
 	json_t *p;
 
 	(void)state;
-	assert_non_null(spec);
-	p = json_pack("{s:i, s:{s:i}}", "vcpus", 4, "sched", "cap", 100);
-	assert_int_equal(domain_patch_check(p, spec, &e), 0);
+	p = json_pack("{s:i, s:{s:i}, s:[[i, i], []]}", "vcpus", 4, "sched", "cap", 100, "pinning",
+		      3, 1);
+	assert_int_equal(domain_patch_from_json(p, 4, 512, &patch, &e), 0);
+	assert_true(patch.has_vcpus);
+	assert_int_equal(patch.vcpus, 4);
+	assert_false(patch.has_memory_target);
+	assert_false(patch.has_weight);
+	assert_true(patch.has_cap);
+	assert_int_equal(patch.cap, 100);
+	assert_true(patch.has_pinning);
+	assert_int_equal(patch.npins, 2);
+	assert_int_equal(patch.pins[0].n, 2);
+	assert_int_equal(patch.pins[0].cpu[0], 3);
+	assert_int_equal(patch.pins[0].cpu[1], 1);
+	assert_int_equal(patch.pins[1].n, 0);
+	json_decref(p);
+	p = json_pack("{s:i}", "memory_target_mib", 512);
+	assert_int_equal(domain_patch_from_json(p, 4, 512, &patch, &e), 0);
+	assert_true(patch.has_memory_target);
+	assert_int_equal(patch.memory_target_mib, 512);
+	assert_false(patch.has_vcpus);
 	json_decref(p);
 	p = json_pack("{s:i}", "vcpus", 5);
-	assert_int_equal(domain_patch_check(p, spec, &e), -EINVAL);
+	assert_int_equal(domain_patch_from_json(p, 4, 512, &patch, &e), -EINVAL);
 	assert_string_equal(e.pointer, "/vcpus");
 	json_decref(p);
+	p = json_pack("{s:i}", "memory_target_mib", 513);
+	assert_int_equal(domain_patch_from_json(p, 4, 512, &patch, &e), -EINVAL);
+	assert_string_equal(e.pointer, "/memory_target_mib");
+	json_decref(p);
 	p = json_pack("{s:{s:i}}", "sched", "weight", 70000);
-	assert_int_equal(domain_patch_check(p, spec, &e), -EINVAL);
+	assert_int_equal(domain_patch_from_json(p, 4, 512, &patch, &e), -EINVAL);
 	assert_string_equal(e.pointer, "/sched/weight");
 	json_decref(p);
-	p = json_object();
-	assert_int_equal(domain_patch_check(p, spec, &e), -EINVAL);
+	p = json_pack("{s:[[],[],[],[],[]]}", "pinning");
+	assert_int_equal(domain_patch_from_json(p, 4, 512, &patch, &e), -EINVAL);
+	assert_string_equal(e.pointer, "/pinning");
 	json_decref(p);
-	json_decref(spec);
+	p = json_pack("{s:i}", "name", 1);
+	assert_int_equal(domain_patch_from_json(p, 4, 512, &patch, &e), -EINVAL);
+	json_decref(p);
+	p = json_object();
+	assert_int_equal(domain_patch_from_json(p, 4, 512, &patch, &e), -EINVAL);
+	json_decref(p);
 }
 
 static void test_checks(void **state)
