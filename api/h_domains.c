@@ -15,6 +15,7 @@
 
 #define LIST_DEFAULT 100
 
+/* The domain's representation (its cached record text) with its ETag. */
 static void send_domain(struct api_call *c, struct domain *d, int status)
 {
 	size_t len;
@@ -26,6 +27,7 @@ static void send_domain(struct api_call *c, struct domain *d, int status)
 		return;
 	}
 	memcpy(body, js, len + 1);
+	api_etag(c, d);
 	http_resp_body(c->resp, status, "application/json", body, len);
 }
 #define LIST_MAX 500
@@ -127,32 +129,35 @@ void h_domains_list(struct api_call *c)
 
 void h_domains_create(struct api_call *c)
 {
-	json_t *body = api_body_object(c), *spec;
+	json_t *body = api_body_object(c);
+	struct dom_spec *spec = malloc(sizeof(*spec));
 	struct domain *d;
 	struct verr e;
 	int rc;
 
-	if (!body)
-		return;
-	spec = domain_spec_from_create(body, &e);
-	json_decref(body);
-	if (!spec) {
+	if (!body || !spec) {
+		if (body)
+			problem_errno(c->resp, -ENOMEM, "creating the domain");
+		goto out;
+	}
+	if (domain_spec_from_json(body, spec, &e)) {
 		problem(c->resp, 400, "invalid-body", "Invalid request body", e.pointer, "%s",
 			e.detail);
-		return;
+		goto out;
 	}
 	rc = domain_create(c->cd, spec, &d);
 	if (rc == -EEXIST) {
 		problem(c->resp, 409, "name-conflict", "Name already in use", "/name",
-			"a domain named '%s' already exists", spec_str(spec, "name"));
+			"a domain named '%s' already exists", spec->name);
 	} else if (rc) {
 		problem_errno(c->resp, rc, "creating the domain");
 	} else {
 		http_resp_header(c->resp, "Location", "/v1/domains/%s", d->id);
-		api_etag(c, d);
-		resp_json(c->resp, 201, domain_to_json(d));
+		send_domain(c, d, 201);
 	}
-	json_decref(spec);
+out:
+	json_decref(body);
+	free(spec);
 }
 
 void h_domain_get(struct api_call *c)
@@ -169,7 +174,6 @@ void h_domain_get(struct api_call *c)
 		http_resp_body(c->resp, 304, NULL, NULL, 0);
 		return;
 	}
-	api_etag(c, d);
 	send_domain(c, d, 200);
 }
 
@@ -183,7 +187,7 @@ void h_domain_patch(struct api_call *c)
 
 	if (!d || !api_if_match(c, d) || !(body = api_body_object(c)))
 		return;
-	if (domain_patch_from_json(body, domain_max_vcpus(d), domain_memory_mib(d), &patch, &e)) {
+	if (domain_patch_from_json(body, d->spec.max_vcpus, d->spec.memory_mib, &patch, &e)) {
 		problem(c->resp, 400, "invalid-body", "Invalid request body", e.pointer, "%s",
 			e.detail);
 	} else if ((rc = domain_apply_patch(c->cd, d, &patch)) == -EBUSY) {
@@ -191,8 +195,7 @@ void h_domain_patch(struct api_call *c)
 	} else if (rc) {
 		problem_errno(c->resp, rc, "changing the domain");
 	} else {
-		api_etag(c, d);
-		resp_json(c->resp, 200, domain_to_json(d));
+		send_domain(c, d, 200);
 	}
 	json_decref(body);
 }
@@ -305,23 +308,26 @@ void h_domain_action(struct api_call *c)
 static void device_add(struct api_call *c, const char *kind)
 {
 	struct domain *d = api_domain(c);
-	json_t *body, *dev;
+	bool vbd = !strcmp(kind, "vbd");
+	struct dom_disk disk;
+	struct dom_nic nic;
+	json_t *body;
 	struct verr e;
 	int rc;
 
 	if (!d || !api_if_match(c, d) || !(body = api_body_object(c)))
 		return;
-	dev = !strcmp(kind, "vbd") ? disk_from_json(body, "", &e) : nic_from_json(body, "", &e);
+	rc = vbd ? disk_from_json(body, "", &disk, &e) : nic_from_json(body, "", &nic, &e);
 	json_decref(body);
-	if (!dev) {
+	if (rc) {
 		problem(c->resp, 400, "invalid-body", "Invalid request body", e.pointer, "%s",
 			e.detail);
 		return;
 	}
-	rc = domain_device_add(c->cd, d, kind, dev);
+	rc = vbd ? domain_disk_add(c->cd, d, &disk) : domain_nic_add(c->cd, d, &nic);
 	if (rc == -EEXIST)
 		problem(c->resp, 409, "conflict", "Conflict", "/id", "device %s already exists",
-			spec_str(dev, "id"));
+			vbd ? disk.id : nic.id);
 	else if (rc == -ENOSPC)
 		problem(c->resp, 409, "conflict", "Conflict", NULL,
 			"the domain has the most devices of this kind it can have");
@@ -329,11 +335,9 @@ static void device_add(struct api_call *c, const char *kind)
 		problem_errno(c->resp, rc, "adding the device");
 	else {
 		http_resp_header(c->resp, "Location", "/v1/domains/%s/%s/%s", d->id,
-				 !strcmp(kind, "vbd") ? "disks" : "nics", spec_str(dev, "id"));
-		api_etag(c, d);
-		resp_json(c->resp, 201, domain_to_json(d));
+				 vbd ? "disks" : "nics", vbd ? disk.id : nic.id);
+		send_domain(c, d, 201);
 	}
-	json_decref(dev);
 }
 
 static void device_remove(struct api_call *c, const char *kind)
@@ -350,8 +354,7 @@ static void device_remove(struct api_call *c, const char *kind)
 	else if (rc)
 		problem_errno(c->resp, rc, "removing the device");
 	else {
-		api_etag(c, d);
-		resp_json(c->resp, 200, domain_to_json(d));
+		send_domain(c, d, 200);
 	}
 }
 
@@ -402,8 +405,7 @@ void h_pci_assign(struct api_call *c)
 	else if (rc)
 		problem_errno(c->resp, rc, "assigning the device");
 	else {
-		api_etag(c, d);
-		resp_json(c->resp, 200, domain_to_json(d));
+		send_domain(c, d, 200);
 	}
 	json_decref(body);
 }
@@ -422,8 +424,7 @@ void h_pci_unassign(struct api_call *c)
 	else if (rc)
 		problem_errno(c->resp, rc, "unassigning the device");
 	else {
-		api_etag(c, d);
-		resp_json(c->resp, 200, domain_to_json(d));
+		send_domain(c, d, 200);
 	}
 }
 

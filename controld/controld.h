@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "hv.h"
+#include "spec.h"
 #include "store.h"
 
 #define CONTROLD_ROOT	   "/keel/controld"
@@ -29,10 +30,10 @@ struct domain {
 	enum dom_state state;
 	uint64_t generation; /* the ETag: bumped on every change */
 	/* The validated, normalised configuration (see api/domain_json.c). */
-	json_t *spec;
+	struct dom_spec spec;
 	char created_at[32], updated_at[32];
 	char job_id[37]; /* the job working on it, "" if none */
-	/* domain_to_json() rendered, kept until the next change: lists are hot. */
+	/* Its record (domain_record.c) as text, kept until the next change: lists are hot. */
 	char *json;
 	size_t json_len;
 	char console[CONSOLE_RING_BYTES];

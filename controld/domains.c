@@ -8,6 +8,7 @@
  *   /keel/controld/domains/<uuid>  the domain as JSON (spec, state, domid, generation)
  *   /vm/<uuid>/{uuid,name,image/ostype}
  */
+#include "domain_record.h"
 #include "events.h"
 #include "log.h"
 #include "model_internal.h"
@@ -18,39 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const state_names[] = {"stopped", "running", "paused", "shutting_down",
-					  "crashed"};
-
-const char *dom_state_name(enum dom_state s)
-{
-	return state_names[s];
-}
-
-int dom_state_parse(const char *s, enum dom_state *out)
-{
-	for (unsigned i = 0; i < ARRAY_SIZE(state_names); i++)
-		if (!strcmp(s, state_names[i])) {
-			*out = (enum dom_state)i;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-const char *spec_str(const json_t *spec, const char *key)
-{
-	const char *v = json_string_value(json_object_get(spec, key));
-
-	return v ? v : "";
-}
-
-uint64_t spec_uint(const json_t *spec, const char *key)
-{
-	return (uint64_t)json_integer_value(json_object_get(spec, key));
-}
-
 const char *domain_name(const struct domain *d)
 {
-	return spec_str(d->spec, "name");
+	return d->spec.name;
 }
 
 static int name_index(struct controld *cd, const char *name, bool *found)
@@ -160,22 +131,7 @@ const char *domain_json_text(struct domain *d, size_t *len)
 static void domain_free(struct domain *d)
 {
 	invalidate(d);
-	json_decref(d->spec);
 	free(d);
-}
-
-json_t *domain_to_json(const struct domain *d)
-{
-	json_t *o = json_deep_copy(d->spec);
-
-	json_object_set_new(o, "id", json_string(d->id));
-	json_object_set_new(o, "state", json_string(dom_state_name(d->state)));
-	json_object_set_new(o, "domid", d->domid >= 0 ? json_integer(d->domid) : json_null());
-	json_object_set_new(o, "generation", json_integer((json_int_t)d->generation));
-	json_object_set_new(o, "created_at", json_string(d->created_at));
-	json_object_set_new(o, "updated_at", json_string(d->updated_at));
-	json_object_set_new(o, "job_id", d->job_id[0] ? json_string(d->job_id) : json_null());
-	return o;
 }
 
 static int persist(struct controld *cd, struct domain *d)
@@ -231,19 +187,17 @@ static int vm_paths_txn(struct store *s, uint32_t t, void *arg)
 	snprintf(path, sizeof(path), "/vm/%s/name", d->id);
 	rc = rc ?: store_write_str(s, t, path, "%s", domain_name(d));
 	snprintf(path, sizeof(path), "/vm/%s/image/ostype", d->id);
-	return rc
-		   ?: store_write_str(s, t, path, "%s",
-				      spec_str(json_object_get(d->spec, "boot"), "type"));
+	return rc ?: store_write_str(s, t, path, "%s", dom_boot_type_name(d->spec.boot.type));
 }
 
-int domain_create(struct controld *cd, json_t *spec, struct domain **out)
+int domain_create(struct controld *cd, const struct dom_spec *spec, struct domain **out)
 {
 	struct domain *d = calloc(1, sizeof(*d));
 	int rc;
 
 	if (!d)
 		return -ENOMEM;
-	d->spec = json_incref(spec);
+	d->spec = *spec;
 	d->domid = -1;
 	d->state = DOM_STOPPED;
 	rc = uuid_new(d->id);
@@ -292,51 +246,33 @@ int domain_delete(struct controld *cd, struct domain *d)
 
 int domain_push_vcpu_settings(struct controld *cd, struct domain *d)
 {
-	const json_t *sched = json_object_get(d->spec, "sched");
-	json_t *pins = json_object_get(d->spec, "pinning");
-	size_t i;
-	json_t *pin;
-	int rc;
+	const struct dom_spec *sp = &d->spec;
+	uint32_t domid = (uint32_t)d->domid;
+	int rc = cd->hv->ops->set_sched(cd->hv, domid, sp->weight, sp->cap);
 
-	rc =
-	    cd->hv->ops->set_sched(cd->hv, (uint32_t)d->domid, (unsigned)spec_uint(sched, "weight"),
-				   (unsigned)spec_uint(sched, "cap"));
-	json_array_foreach(pins, i, pin) {
+	for (unsigned v = 0; !rc && v < sp->npins; v++) {
 		uint64_t mask = 0;
-		size_t k;
-		json_t *cpu;
-		json_array_foreach(pin, k, cpu)
-			mask |= 1ull << json_integer_value(cpu);
-		rc = rc
-			 ?: cd->hv->ops->pin_vcpu(cd->hv, (uint32_t)d->domid, (unsigned)i,
-						  mask ? mask : ~0ull);
+		for (unsigned k = 0; k < sp->pins[v].n; k++)
+			mask |= 1ull << sp->pins[v].cpu[k];
+		rc = cd->hv->ops->pin_vcpu(cd->hv, domid, v, mask ? mask : ~0ull);
 	}
 	return rc;
 }
 
 /* The patch's fields into the spec. */
-static void patch_spec(json_t *spec, const struct dom_patch *p)
+static void patch_spec(struct dom_spec *sp, const struct dom_patch *p)
 {
-	json_t *sched = json_object_get(spec, "sched");
-
 	if (p->has_vcpus)
-		json_object_set_new(spec, "vcpus", json_integer(p->vcpus));
+		sp->vcpus = p->vcpus;
 	if (p->has_memory_target)
-		json_object_set_new(spec, "memory_target_mib",
-				    json_integer((json_int_t)p->memory_target_mib));
+		sp->memory_target_mib = p->memory_target_mib;
 	if (p->has_weight)
-		json_object_set_new(sched, "weight", json_integer(p->weight));
+		sp->weight = p->weight;
 	if (p->has_cap)
-		json_object_set_new(sched, "cap", json_integer(p->cap));
+		sp->cap = p->cap;
 	if (p->has_pinning) {
-		json_t *pins = json_array();
-		for (unsigned v = 0; v < p->npins; v++) {
-			json_t *row = json_array();
-			for (unsigned k = 0; k < p->pins[v].n; k++)
-				json_array_append_new(row, json_integer(p->pins[v].cpu[k]));
-			json_array_append_new(pins, row);
-		}
-		json_object_set_new(spec, "pinning", pins);
+		sp->npins = p->npins;
+		memcpy(sp->pins, p->pins, sizeof(sp->pins));
 	}
 }
 
@@ -365,12 +301,11 @@ static int push_running(struct controld *cd, struct domain *d, const struct dom_
 	int rc = 0;
 
 	if (p->has_vcpus)
-		rc = cd->hv->ops->set_vcpus_online(cd->hv, domid,
-						   (unsigned)spec_uint(d->spec, "vcpus"));
+		rc = cd->hv->ops->set_vcpus_online(cd->hv, domid, d->spec.vcpus);
 	if (p->has_memory_target)
 		rc = rc
-			 ?: cd->hv->ops->set_memory_target(
-				cd->hv, domid, spec_uint(d->spec, "memory_target_mib") * 1024);
+			 ?: cd->hv->ops->set_memory_target(cd->hv, domid,
+							   d->spec.memory_target_mib * 1024);
 	if (p->has_weight || p->has_cap || p->has_pinning)
 		rc = rc ?: domain_push_vcpu_settings(cd, d);
 	return rc ?: store_txn_run(cd->store, patch_paths_txn, &a);
@@ -378,54 +313,63 @@ static int push_running(struct controld *cd, struct domain *d, const struct dom_
 
 int domain_apply_patch(struct controld *cd, struct domain *d, const struct dom_patch *p)
 {
-	json_t *old;
+	struct dom_spec *old;
 	int rc;
 
 	if (d->state == DOM_SHUTTING_DOWN)
 		return -EBUSY;
-	if ((p->has_vcpus && p->vcpus > spec_uint(d->spec, "max_vcpus")) ||
-	    (p->has_memory_target && p->memory_target_mib > spec_uint(d->spec, "memory_mib")) ||
-	    (p->has_pinning && p->npins > spec_uint(d->spec, "max_vcpus")))
+	if ((p->has_vcpus && p->vcpus > d->spec.max_vcpus) ||
+	    (p->has_memory_target && p->memory_target_mib > d->spec.memory_mib) ||
+	    (p->has_pinning && p->npins > d->spec.max_vcpus))
 		return -EINVAL;
-	old = json_deep_copy(d->spec);
+	old = malloc(sizeof(*old));
 	if (!old)
 		return -ENOMEM;
-	patch_spec(d->spec, p);
+	*old = d->spec;
+	patch_spec(&d->spec, p);
 	rc = d->domid >= 0 ? push_running(cd, d, p) : 0;
 	rc = rc ?: domain_commit(cd, d);
 	if (rc) {
 		/* All or nothing: what reached the hypervisor and the store goes back. */
-		json_decref(d->spec);
-		d->spec = old;
+		d->spec = *old;
 		if (d->domid >= 0 && push_running(cd, d, p))
 			log_error("domain %s: rolling back a failed change failed too",
 				  domain_name(d));
 		domain_commit(cd, d);
-		return rc;
 	}
-	json_decref(old);
-	return 0;
+	free(old);
+	return rc;
 }
 
-static json_t *find_device(json_t *arr, const char *id, size_t *index)
+static int disk_index(const struct dom_spec *sp, const char *id)
 {
-	size_t i;
-	json_t *dev;
+	for (unsigned i = 0; i < sp->ndisks; i++)
+		if (!strcmp(sp->disks[i].id, id))
+			return (int)i;
+	return -1;
+}
 
-	json_array_foreach(arr, i, dev)
-		if (!strcmp(json_is_string(dev) ? json_string_value(dev) : spec_str(dev, "id"),
-			    id)) {
-			*index = i;
-			return dev;
-		}
-	return NULL;
+static int nic_index(const struct dom_spec *sp, const char *id)
+{
+	for (unsigned i = 0; i < sp->nnics; i++)
+		if (!strcmp(sp->nics[i].id, id))
+			return (int)i;
+	return -1;
+}
+
+static int pci_index(const struct dom_spec *sp, const char *bdf)
+{
+	for (unsigned i = 0; i < sp->npci; i++)
+		if (!strcmp(sp->pci[i], bdf))
+			return (int)i;
+	return -1;
 }
 
 struct device_txn {
 	struct controld *cd;
 	const struct domain *d;
 	const char *kind;
-	const json_t *dev;
+	unsigned index;
 };
 
 static int device_txn(struct store *s, uint32_t t, void *arg)
@@ -433,93 +377,122 @@ static int device_txn(struct store *s, uint32_t t, void *arg)
 	const struct device_txn *a = arg;
 
 	(void)s;
-	return running_device_write(a->cd, t, a->d, a->kind, a->dev,
-				    (unsigned)device_devid(a->kind, a->dev));
+	return running_device_write(a->cd, t, a->d, a->kind, a->index);
 }
 
-int domain_device_add(struct controld *cd, struct domain *d, const char *kind, json_t *dev)
+/* The device just appended as index of its kind: its paths when running, then the record. */
+static int device_added(struct controld *cd, struct domain *d, const char *kind, unsigned index,
+			unsigned *count)
 {
-	json_t *arr = json_object_get(d->spec, !strcmp(kind, "vbd") ? "disks" : "nics");
-	struct device_txn a = {cd, d, kind, dev};
-	size_t idx;
-	int rc;
+	struct device_txn a = {cd, d, kind, index};
+	int rc = d->domid >= 0 ? store_txn_run(cd->store, device_txn, &a) : 0;
 
-	if (json_array_size(arr) >= (!strcmp(kind, "vbd") ? DOM_MAX_DISKS : DOM_MAX_NICS))
-		return -ENOSPC;
-	if (d->state == DOM_SHUTTING_DOWN)
-		return -EBUSY;
-	if (find_device(arr, spec_str(dev, "id"), &idx))
-		return -EEXIST;
-	if (d->domid >= 0) {
-		rc = store_txn_run(cd->store, device_txn, &a);
-		if (rc)
-			return rc;
+	if (rc) {
+		--*count;
+		return rc;
 	}
-	json_array_append(arr, dev);
 	return domain_commit(cd, d);
+}
+
+static int device_guard(const struct domain *d, unsigned count, unsigned max)
+{
+	if (count >= max)
+		return -ENOSPC;
+	return d->state == DOM_SHUTTING_DOWN ? -EBUSY : 0;
+}
+
+int domain_disk_add(struct controld *cd, struct domain *d, const struct dom_disk *disk)
+{
+	struct dom_spec *sp = &d->spec;
+	int rc = device_guard(d, sp->ndisks, DOM_MAX_DISKS);
+
+	if (rc)
+		return rc;
+	if (disk_index(sp, disk->id) >= 0)
+		return -EEXIST;
+	sp->disks[sp->ndisks++] = *disk;
+	return device_added(cd, d, "vbd", sp->ndisks - 1, &sp->ndisks);
+}
+
+int domain_nic_add(struct controld *cd, struct domain *d, const struct dom_nic *nic)
+{
+	struct dom_spec *sp = &d->spec;
+	int rc = device_guard(d, sp->nnics, DOM_MAX_NICS);
+
+	if (rc)
+		return rc;
+	if (nic_index(sp, nic->id) >= 0)
+		return -EEXIST;
+	sp->nics[sp->nnics++] = *nic;
+	return device_added(cd, d, "vif", sp->nnics - 1, &sp->nnics);
 }
 
 int domain_device_remove(struct controld *cd, struct domain *d, const char *kind, const char *id)
 {
-	json_t *arr = json_object_get(d->spec, !strcmp(kind, "vbd") ? "disks" : "nics");
-	size_t idx;
-	json_t *dev = find_device(arr, id, &idx);
+	struct dom_spec *sp = &d->spec;
+	bool vbd = !strcmp(kind, "vbd");
+	int i = vbd ? disk_index(sp, id) : nic_index(sp, id);
 
 	if (d->state == DOM_SHUTTING_DOWN)
 		return -EBUSY;
-	if (!dev)
+	if (i < 0)
 		return -ENOENT;
 	if (d->domid >= 0) {
 		/* Ask the frontend to close (XenbusStateClosing); the backend tears down. */
 		char p[160];
 		int rc;
-		snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%d/%d/state", kind, d->domid,
-			 device_devid(kind, dev));
+		snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%d/%u/state", kind, d->domid,
+			 device_devid(d, kind, (unsigned)i));
 		rc = store_write_str(cd->store, STORE_NO_TXN, p, "5");
 		if (rc)
 			return rc;
 	}
-	json_array_remove(arr, idx);
+	if (vbd)
+		memmove(&sp->disks[i], &sp->disks[i + 1],
+			(sp->ndisks-- - (unsigned)i - 1) * sizeof(sp->disks[0]));
+	else
+		memmove(&sp->nics[i], &sp->nics[i + 1],
+			(sp->nnics-- - (unsigned)i - 1) * sizeof(sp->nics[0]));
 	return domain_commit(cd, d);
 }
 
 int domain_pci_assign(struct controld *cd, struct domain *d, const char *bdf)
 {
-	json_t *arr = json_object_get(d->spec, "pci");
-	int rc;
+	struct dom_spec *sp = &d->spec;
+	int rc = device_guard(d, sp->npci, DOM_MAX_PCI);
 
-	if (json_array_size(arr) >= DOM_MAX_PCI)
-		return -ENOSPC;
-	if (d->state == DOM_SHUTTING_DOWN)
-		return -EBUSY;
+	if (rc)
+		return rc;
 	/* One owner per device. */
 	if (domain_pci_owner(cd, bdf))
 		return -EEXIST;
+	if (strlen(bdf) != DOM_BDF_LEN)
+		return -EINVAL;
 	if (d->domid >= 0) {
 		rc = cd->hv->ops->pci_assign(cd->hv, (uint32_t)d->domid, bdf);
 		if (rc)
 			return rc;
 	}
-	json_array_append_new(arr, json_string(bdf));
+	memcpy(sp->pci[sp->npci++], bdf, DOM_BDF_LEN + 1);
 	return domain_commit(cd, d);
 }
 
 int domain_pci_unassign(struct controld *cd, struct domain *d, const char *bdf)
 {
-	json_t *arr = json_object_get(d->spec, "pci");
-	size_t idx;
+	struct dom_spec *sp = &d->spec;
+	int i = pci_index(sp, bdf);
 	int rc;
 
 	if (d->state == DOM_SHUTTING_DOWN)
 		return -EBUSY;
-	if (!find_device(arr, bdf, &idx))
+	if (i < 0)
 		return -ENOENT;
 	if (d->domid >= 0) {
 		rc = cd->hv->ops->pci_unassign(cd->hv, (uint32_t)d->domid, bdf);
 		if (rc)
 			return rc;
 	}
-	json_array_remove(arr, idx);
+	memmove(sp->pci[i], sp->pci[i + 1], (sp->npci-- - (unsigned)i - 1) * sizeof(sp->pci[0]));
 	return domain_commit(cd, d);
 }
 
@@ -610,77 +583,42 @@ void domains_count_by_state(const struct controld *cd, unsigned out[DOM_NR_STATE
 
 const struct domain *domain_pci_owner(const struct controld *cd, const char *bdf)
 {
-	size_t idx;
-
 	for (unsigned i = 0; i < cd->doms.n; i++)
-		if (find_device(json_object_get(cd->doms.v[i]->spec, "pci"), bdf, &idx))
+		if (pci_index(&cd->doms.v[i]->spec, bdf) >= 0)
 			return cd->doms.v[i];
 	return NULL;
-}
-
-unsigned domain_max_vcpus(const struct domain *d)
-{
-	return (unsigned)spec_uint(d->spec, "max_vcpus");
-}
-
-uint64_t domain_memory_mib(const struct domain *d)
-{
-	return spec_uint(d->spec, "memory_mib");
 }
 
 static int load_one(struct controld *cd, const char *id)
 {
 	char path[128], *val = NULL;
 	size_t len;
-	json_t *o, *spec;
-	json_error_t jerr;
+	json_t *o;
 	struct domain *d;
-	const char *st;
 	int rc;
 
 	snprintf(path, sizeof(path), CONTROLD_ROOT "/domains/%s", id);
 	rc = store_read_blob(cd->store, path, &val, &len);
 	if (rc == -ENOMEM)
 		return rc;
-	o = rc ? NULL : json_loadb(val, len, 0, &jerr);
+	o = rc ? NULL : json_loadb(val, len, 0, NULL);
 	free(val);
-	if (!o || !uuid_valid(id))
-		goto bad;
 	d = calloc(1, sizeof(*d));
 	if (!d) {
 		json_decref(o);
 		return -ENOMEM;
 	}
-	str_copy(d->id, id, sizeof(d->id));
-	st = json_string_value(json_object_get(o, "state"));
-	if (!st || dom_state_parse(st, &d->state)) {
+	rc = o && uuid_valid(id) ? domain_from_json(o, d) : -EINVAL;
+	json_decref(o);
+	if (rc || strcmp(d->id, id)) {
 		free(d);
-		goto bad;
+		log_error("store: %s is not a domain record; left alone", path);
+		return 0;
 	}
-	d->domid = json_is_integer(json_object_get(o, "domid"))
-		       ? (int)json_integer_value(json_object_get(o, "domid"))
-		       : -1;
-	d->generation = (uint64_t)json_integer_value(json_object_get(o, "generation"));
-	str_copy(d->created_at, spec_str(o, "created_at"), sizeof(d->created_at));
-	str_copy(d->updated_at, spec_str(o, "updated_at"), sizeof(d->updated_at));
-	str_copy(d->job_id, spec_str(o, "job_id"), sizeof(d->job_id));
-	spec = json_deep_copy(o);
-	const char *const derived[] = {"id",	     "state",	   "domid", "generation",
-				       "created_at", "updated_at", "job_id"};
-	for (unsigned k = 0; k < ARRAY_SIZE(derived); k++)
-		json_object_del(spec, derived[k]);
-	d->spec = spec;
-	json_decref(o);
 	rc = registry_insert(cd, d);
-	if (rc) {
+	if (rc)
 		domain_free(d);
-		return rc;
-	}
-	return 0;
-bad:
-	json_decref(o);
-	log_error("store: %s is not a domain record; left alone", path);
-	return 0;
+	return rc;
 }
 
 int domains_load(struct controld *cd)

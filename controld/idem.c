@@ -6,7 +6,7 @@
  * through to /keel/controld/idempotency/<key hash> so a restart keeps the promise.
  */
 #include "log.h"
-#include "model.h"
+#include "model_internal.h"
 #include "util.h"
 
 #include <errno.h>
@@ -140,7 +140,7 @@ int idem_load(struct controld *cd)
 			idem_put(cd, names[i], fp,
 				 (int)json_integer_value(json_object_get(o, "status")), body,
 				 json_string_length(json_object_get(o, "body")),
-				 spec_str(o, "location"), spec_str(o, "etag"));
+				 rec_str(o, "location"), rec_str(o, "etag"));
 			cd->idem.v[cd->idem.n - 1].expires_wall =
 			    (uint64_t)json_integer_value(json_object_get(o, "expires"));
 		} else {

@@ -246,15 +246,15 @@ static int load_job(struct controld *cd, const char *id)
 	j->cd = cd;
 	j->timer.data = j;
 	str_copy(j->id, id, sizeof(j->id));
-	str_copy(j->kind, spec_str(o, "kind"), sizeof(j->kind));
-	str_copy(j->domain_id, spec_str(o, "domain_id"), sizeof(j->domain_id));
+	str_copy(j->kind, rec_str(o, "kind"), sizeof(j->kind));
+	str_copy(j->domain_id, rec_str(o, "domain_id"), sizeof(j->domain_id));
 	j->state = !strcmp(st, "running")     ? JOB_RUNNING
 		   : !strcmp(st, "succeeded") ? JOB_SUCCEEDED
 					      : JOB_FAILED;
 	j->progress = (unsigned)json_integer_value(json_object_get(o, "progress"));
-	str_copy(j->message, spec_str(o, "message"), sizeof(j->message));
-	str_copy(j->created_at, spec_str(o, "created_at"), sizeof(j->created_at));
-	str_copy(j->updated_at, spec_str(o, "updated_at"), sizeof(j->updated_at));
+	str_copy(j->message, rec_str(o, "message"), sizeof(j->message));
+	str_copy(j->created_at, rec_str(o, "created_at"), sizeof(j->created_at));
+	str_copy(j->updated_at, rec_str(o, "updated_at"), sizeof(j->updated_at));
 	j->reboot = json_is_true(json_object_get(o, "reboot"));
 	if (json_is_object(json_object_get(o, "error")))
 		j->error = json_incref(json_object_get(o, "error"));

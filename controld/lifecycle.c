@@ -26,21 +26,20 @@ static void shutdown_job_check(struct controld *cd, struct job *j);
 
 int domain_start(struct controld *cd, struct domain *d)
 {
-	const json_t *boot = json_object_get(d->spec, "boot");
+	const struct dom_spec *sp = &d->spec;
+	bool hvm = sp->boot.type == BOOT_HVM;
 	struct hv_domain_config cfg = {
 	    .uuid = d->id,
-	    .name = domain_name(d),
-	    .max_vcpus = (unsigned)spec_uint(d->spec, "max_vcpus"),
-	    .memory_mib = spec_uint(d->spec, "memory_mib"),
-	    .hvm = !strcmp(spec_str(boot, "type"), "hvm"),
-	    .kernel = spec_str(boot, "kernel"),
-	    .cmdline = spec_str(boot, "cmdline"),
-	    .initrd = spec_str(boot, "initrd"),
-	    .firmware = spec_str(boot, "firmware"),
+	    .name = sp->name,
+	    .max_vcpus = sp->max_vcpus,
+	    .memory_mib = sp->memory_mib,
+	    .hvm = hvm,
+	    .kernel = sp->boot.kernel,
+	    .cmdline = sp->boot.cmdline,
+	    .initrd = sp->boot.initrd,
+	    .firmware = hvm ? dom_firmware_name(sp->boot.firmware) : "",
 	};
 	uint32_t domid;
-	size_t i;
-	json_t *bdf;
 	int rc;
 
 	if (d->state != DOM_STOPPED && d->state != DOM_CRASHED)
@@ -49,13 +48,11 @@ int domain_start(struct controld *cd, struct domain *d)
 	if (rc)
 		return rc;
 	d->domid = (int)domid;
-	rc = cd->hv->ops->set_vcpus_online(cd->hv, domid, (unsigned)spec_uint(d->spec, "vcpus"));
-	rc = rc
-		 ?: cd->hv->ops->set_memory_target(cd->hv, domid,
-						   spec_uint(d->spec, "memory_target_mib") * 1024);
+	rc = cd->hv->ops->set_vcpus_online(cd->hv, domid, sp->vcpus);
+	rc = rc ?: cd->hv->ops->set_memory_target(cd->hv, domid, sp->memory_target_mib * 1024);
 	rc = rc ?: domain_push_vcpu_settings(cd, d);
-	json_array_foreach(json_object_get(d->spec, "pci"), i, bdf)
-		rc = rc ?: cd->hv->ops->pci_assign(cd->hv, domid, json_string_value(bdf));
+	for (unsigned i = 0; i < sp->npci; i++)
+		rc = rc ?: cd->hv->ops->pci_assign(cd->hv, domid, sp->pci[i]);
 	rc = rc ?: running_paths_write(cd, d);
 	/* Recorded before it runs: a restart after this point finds and adopts it. */
 	d->console_len = d->console_head = 0;

@@ -12,19 +12,13 @@
 #include "controld.h"
 #include "spec.h"
 
-/* Spec accessors (the spec is validated, so fields exist with the right type). */
-const char *spec_str(const json_t *spec, const char *key);
-uint64_t spec_uint(const json_t *spec, const char *key);
-
 /* Domains */
 struct domain *domain_find(struct controld *cd, const char *id_or_name);
 struct domain *domain_by_domid(struct controld *cd, int domid);
-/* Takes a reference to spec. */
-int domain_create(struct controld *cd, json_t *spec, struct domain **out);
+int domain_create(struct controld *cd, const struct dom_spec *spec, struct domain **out);
 int domain_delete(struct controld *cd, struct domain *d);
 /* Writes d to the store after a change of spec or state, bumps the generation, emits. */
 int domain_commit(struct controld *cd, struct domain *d);
-json_t *domain_to_json(const struct domain *d);
 /* The same as compact JSON text, cached until the domain changes; NULL when out of memory. */
 const char *domain_json_text(struct domain *d, size_t *len);
 int domain_start(struct controld *cd, struct domain *d);
@@ -41,7 +35,8 @@ int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned
 int domain_apply_patch(struct controld *cd, struct domain *d, const struct dom_patch *p);
 /* Devices and PCI: -ENOSPC at the limit of their kind, -EBUSY while shutting down, -EEXIST
  * for an id (or a PCI device, on any domain) already there. */
-int domain_device_add(struct controld *cd, struct domain *d, const char *kind, json_t *dev);
+int domain_disk_add(struct controld *cd, struct domain *d, const struct dom_disk *disk);
+int domain_nic_add(struct controld *cd, struct domain *d, const struct dom_nic *nic);
 int domain_device_remove(struct controld *cd, struct domain *d, const char *kind, const char *id);
 int domain_pci_assign(struct controld *cd, struct domain *d, const char *bdf);
 int domain_pci_unassign(struct controld *cd, struct domain *d, const char *bdf);
@@ -76,8 +71,6 @@ void domains_count_by_state(const struct controld *cd, unsigned out[DOM_NR_STATE
 /* The domain a PCI device is assigned to, or NULL. */
 const struct domain *domain_pci_owner(const struct controld *cd, const char *bdf);
 const char *domain_name(const struct domain *d);
-unsigned domain_max_vcpus(const struct domain *d);
-uint64_t domain_memory_mib(const struct domain *d);
 
 /* Jobs */
 struct job *job_new(struct controld *cd, const char *kind, const struct domain *d);

@@ -19,9 +19,18 @@ void running_paths_remove(struct controld *cd, int domid);
 /* Within transaction t: cpu/<n>/availability from the spec's vcpus; memory/target. */
 int running_vcpus_write(struct store *s, uint32_t t, const struct domain *d);
 int running_memory_write(struct store *s, uint32_t t, const struct domain *d);
+/* Device index of kind ("vbd": disks, "vif": NICs) of d's spec, within transaction t. */
 int running_device_write(struct controld *cd, uint32_t t, const struct domain *d, const char *kind,
-			 const json_t *dev, unsigned devid);
-int device_devid(const char *kind, const json_t *dev);
+			 unsigned index);
+unsigned device_devid(const struct domain *d, const char *kind, unsigned index);
+
+/* A string member of a record read back from the store, "" when missing. */
+static inline const char *rec_str(const json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v ? v : "";
+}
 
 /* jobs.c */
 void job_persist(struct controld *cd, const struct job *j);

@@ -4,7 +4,7 @@
  * stored (/keel/controld/tokens/<id>); the secret is shown once, when the token is made.
  */
 #include "log.h"
-#include "model.h"
+#include "model_internal.h"
 #include "token_text.h"
 #include "util.h"
 
@@ -192,9 +192,9 @@ int tokens_load(struct controld *cd)
 			continue;
 		}
 		str_copy(t->id, names[i], sizeof(t->id));
-		str_copy(t->name, spec_str(o, "name"), sizeof(t->name));
+		str_copy(t->name, rec_str(o, "name"), sizeof(t->name));
 		str_copy(t->hash, hash, sizeof(t->hash));
-		str_copy(t->created_at, spec_str(o, "created_at"), sizeof(t->created_at));
+		str_copy(t->created_at, rec_str(o, "created_at"), sizeof(t->created_at));
 		t->scope = scope_parse(scope);
 		json_decref(o);
 	}

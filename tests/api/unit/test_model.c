@@ -194,19 +194,19 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	json_t *spec =
-	    json_pack("{s:s, s:i, s:i, s:i, s:i, s:{s:i, s:i}, s:[], s:{s:s, s:s}, "
-		      "s:[], s:[], s:[]}",
-		      "name", "web1", "vcpus", 2, "max_vcpus", 4, "memory_mib", 512,
-		      "memory_target_mib", 512, "sched", "weight", 256, "cap", 0, "pinning", "boot",
-		      "type", "pvh", "kernel", "/k", "disks", "nics", "pci");
+	struct dom_spec spec = {.name = "web1",
+				.vcpus = 2,
+				.max_vcpus = 4,
+				.memory_mib = 512,
+				.memory_target_mib = 512,
+				.weight = 256,
+				.boot = {.type = BOOT_PVH, .kernel = "/k"}};
 
 	f->store.s.ops = &mem_ops;
 	f->hv.hv.ops = &rec_ops;
 	f->cd.store = &f->store.s;
 	f->cd.hv = &f->hv.hv;
-	assert_int_equal(domain_create(&f->cd, spec, &f->d), 0);
-	json_decref(spec);
+	assert_int_equal(domain_create(&f->cd, &spec, &f->d), 0);
 	*state = f;
 	return 0;
 }
@@ -233,7 +233,6 @@ static void test_create_and_query(void **state)
 	assert_ptr_equal(domain_find(&f->cd, "web1"), f->d);
 	assert_ptr_equal(domain_find(&f->cd, f->d->id), f->d);
 	assert_string_equal(domain_name(f->d), "web1");
-	assert_int_equal(domain_max_vcpus(f->d), 4);
 	domains_count_by_state(&f->cd, by_state);
 	assert_int_equal(by_state[DOM_STOPPED], 1);
 	assert_int_equal(by_state[DOM_RUNNING], 0);
@@ -274,8 +273,8 @@ static void test_patch_rolls_back(void **state)
 	/* The hypervisor got the new values, then the old ones back. */
 	assert_int_equal(f->hv.vcpus_online, 2);
 	assert_int_equal(f->hv.target_kib, 512 * 1024);
-	assert_int_equal(json_integer_value(json_object_get(f->d->spec, "vcpus")), 2);
-	assert_int_equal(json_integer_value(json_object_get(f->d->spec, "memory_target_mib")), 512);
+	assert_int_equal(f->d->spec.vcpus, 2);
+	assert_int_equal(f->d->spec.memory_target_mib, 512);
 	assert_string_equal(mem_get(&f->store, "/local/domain/7/cpu/3/availability"), "offline");
 }
 
