@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "collection.h"
 #include "config.h"
 #include "hv.h"
 #include "spec.h"
@@ -41,8 +42,7 @@ struct domain {
 };
 
 struct domains {
-	struct domain **v; /* sorted by name */
-	unsigned n, cap;
+	struct collection items; /* struct domain *, sorted by name */
 	/* Bumped on any change to any domain: the ETag of list responses. */
 	uint64_t version;
 };
@@ -69,8 +69,7 @@ struct job {
 };
 
 struct jobs {
-	struct job **v; /* in creation order */
-	unsigned n, cap;
+	struct collection items; /* struct job *, in creation order */
 };
 
 enum scope { SCOPE_NONE = 0, SCOPE_READ = 1, SCOPE_OPERATE = 2, SCOPE_ADMIN = 3 };
@@ -85,8 +84,7 @@ struct token {
 };
 
 struct tokens {
-	struct token *v;
-	unsigned n, cap;
+	struct collection items; /* struct token * */
 };
 
 struct idem_entry {
@@ -101,8 +99,7 @@ struct idem_entry {
 };
 
 struct idem {
-	struct idem_entry *v;
-	unsigned n, cap;
+	struct collection items; /* struct idem_entry *, oldest first */
 };
 
 struct events;

@@ -26,11 +26,11 @@ const char *domain_name(const struct domain *d)
 
 static int name_index(struct controld *cd, const char *name, bool *found)
 {
-	unsigned lo = 0, hi = cd->doms.n;
+	unsigned lo = 0, hi = cd->doms.items.n;
 
 	while (lo < hi) {
 		unsigned mid = (lo + hi) / 2;
-		int c = strcmp(domain_name(cd->doms.v[mid]), name);
+		int c = strcmp(domain_name(dom_at(cd, mid)), name);
 		if (c == 0) {
 			*found = true;
 			return (int)mid;
@@ -50,20 +50,20 @@ struct domain *domain_find(struct controld *cd, const char *key)
 	int i;
 
 	if (uuid_valid(key)) {
-		for (unsigned k = 0; k < cd->doms.n; k++)
-			if (!strcmp(cd->doms.v[k]->id, key))
-				return cd->doms.v[k];
+		for (unsigned k = 0; k < cd->doms.items.n; k++)
+			if (!strcmp(dom_at(cd, k)->id, key))
+				return dom_at(cd, k);
 		return NULL;
 	}
 	i = name_index(cd, key, &found);
-	return found ? cd->doms.v[i] : NULL;
+	return found ? dom_at(cd, i) : NULL;
 }
 
 struct domain *domain_by_domid(struct controld *cd, int domid)
 {
-	for (unsigned k = 0; k < cd->doms.n; k++)
-		if (cd->doms.v[k]->domid == domid)
-			return cd->doms.v[k];
+	for (unsigned k = 0; k < cd->doms.items.n; k++)
+		if (dom_at(cd, k)->domid == domid)
+			return dom_at(cd, k);
 	return NULL;
 }
 
@@ -74,32 +74,18 @@ static int registry_insert(struct controld *cd, struct domain *d)
 
 	if (found)
 		return -EEXIST;
-	if (cd->doms.n == cd->doms.cap) {
-		unsigned cap = cd->doms.cap ? cd->doms.cap * 2 : 64;
-		struct domain **v = realloc(cd->doms.v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		cd->doms.v = v;
-		cd->doms.cap = cap;
-	}
 	cd->doms.version++;
-	memmove(&cd->doms.v[i + 1], &cd->doms.v[i],
-		(cd->doms.n - (unsigned)i) * sizeof(*cd->doms.v));
-	cd->doms.v[i] = d;
-	cd->doms.n++;
-	return 0;
+	return collection_insert(&cd->doms.items, (unsigned)i, d);
 }
 
 static void registry_remove(struct controld *cd, struct domain *d)
 {
-	for (unsigned k = 0; k < cd->doms.n; k++)
-		if (cd->doms.v[k] == d) {
-			cd->doms.version++;
-			memmove(&cd->doms.v[k], &cd->doms.v[k + 1],
-				(cd->doms.n - k - 1) * sizeof(*cd->doms.v));
-			cd->doms.n--;
-			return;
-		}
+	int i = collection_index(&cd->doms.items, d);
+
+	if (i >= 0) {
+		cd->doms.version++;
+		collection_remove(&cd->doms.items, (unsigned)i);
+	}
 }
 
 static void invalidate(struct domain *d)
@@ -128,26 +114,23 @@ const char *domain_json_text(struct domain *d, size_t *len)
 	return d->json;
 }
 
-static void domain_free(struct domain *d)
+/* A collection's free_item. */
+static void domain_free(void *item)
 {
+	struct domain *d = item;
+
 	invalidate(d);
 	free(d);
 }
 
+#define DOMAINS_DIR CONTROLD_ROOT "/domains"
+
 static int persist(struct controld *cd, struct domain *d)
 {
-	char path[128];
 	size_t len;
-	const char *s = domain_json_text(d, &len);
-	int rc;
+	const char *text = domain_json_text(d, &len);
 
-	if (!s)
-		return -ENOMEM;
-	snprintf(path, sizeof(path), CONTROLD_ROOT "/domains/%s", d->id);
-	rc = store_write_blob(cd->store, path, s, len);
-	if (rc)
-		log_error("store: writing %s: %s", path, strerror(-rc));
-	return rc;
+	return text ? record_save(cd->store, DOMAINS_DIR, d->id, text, true) : -ENOMEM;
 }
 
 int domain_commit(struct controld *cd, struct domain *d)
@@ -231,8 +214,7 @@ int domain_delete(struct controld *cd, struct domain *d)
 
 	if (d->state != DOM_STOPPED && d->state != DOM_CRASHED)
 		return -EBUSY;
-	snprintf(path, sizeof(path), CONTROLD_ROOT "/domains/%s", d->id);
-	rc = store_rm(cd->store, STORE_NO_TXN, path);
+	rc = record_forget(cd->store, DOMAINS_DIR, d->id);
 	if (rc)
 		return rc;
 	snprintf(path, sizeof(path), "/vm/%s", d->id);
@@ -552,8 +534,8 @@ int domains_page(struct controld *cd, const struct domain_query *q, domain_visit
 
 	*total = 0;
 	*more = false;
-	for (unsigned i = 0; i < cd->doms.n; i++) {
-		struct domain *d = cd->doms.v[i];
+	for (unsigned i = 0; i < cd->doms.items.n; i++) {
+		struct domain *d = dom_at(cd, i);
 		const char *name = domain_name(d);
 		if (plen && strncmp(name, q->name_prefix, plen))
 			continue;
@@ -577,33 +559,25 @@ int domains_page(struct controld *cd, const struct domain_query *q, domain_visit
 void domains_count_by_state(const struct controld *cd, unsigned out[DOM_NR_STATES])
 {
 	memset(out, 0, DOM_NR_STATES * sizeof(*out));
-	for (unsigned i = 0; i < cd->doms.n; i++)
-		out[cd->doms.v[i]->state]++;
+	for (unsigned i = 0; i < cd->doms.items.n; i++)
+		out[dom_at(cd, i)->state]++;
 }
 
 const struct domain *domain_pci_owner(const struct controld *cd, const char *bdf)
 {
-	for (unsigned i = 0; i < cd->doms.n; i++)
-		if (pci_index(&cd->doms.v[i]->spec, bdf) >= 0)
-			return cd->doms.v[i];
+	for (unsigned i = 0; i < cd->doms.items.n; i++)
+		if (pci_index(&dom_at(cd, i)->spec, bdf) >= 0)
+			return dom_at(cd, i);
 	return NULL;
 }
 
-static int load_one(struct controld *cd, const char *id)
+static int load_one(void *arg, const char *id, const char *text, size_t len)
 {
-	char path[128], *val = NULL;
-	size_t len;
-	json_t *o;
-	struct domain *d;
+	struct controld *cd = arg;
+	json_t *o = json_loadb(text, len, 0, NULL);
+	struct domain *d = calloc(1, sizeof(*d));
 	int rc;
 
-	snprintf(path, sizeof(path), CONTROLD_ROOT "/domains/%s", id);
-	rc = store_read_blob(cd->store, path, &val, &len);
-	if (rc == -ENOMEM)
-		return rc;
-	o = rc ? NULL : json_loadb(val, len, 0, NULL);
-	free(val);
-	d = calloc(1, sizeof(*d));
 	if (!d) {
 		json_decref(o);
 		return -ENOMEM;
@@ -612,7 +586,7 @@ static int load_one(struct controld *cd, const char *id)
 	json_decref(o);
 	if (rc || strcmp(d->id, id)) {
 		free(d);
-		log_error("store: %s is not a domain record; left alone", path);
+		log_error("store: " DOMAINS_DIR "/%s is not a domain record; left alone", id);
 		return 0;
 	}
 	rc = registry_insert(cd, d);
@@ -623,26 +597,10 @@ static int load_one(struct controld *cd, const char *id)
 
 int domains_load(struct controld *cd)
 {
-	char **names = NULL;
-	unsigned n = 0;
-	int rc =
-	    cd->store->ops->list(cd->store, STORE_NO_TXN, CONTROLD_ROOT "/domains", &names, &n);
-
-	if (rc == -ENOENT)
-		return 0;
-	if (rc)
-		return rc;
-	for (unsigned i = 0; i < n && !rc; i++)
-		rc = load_one(cd, names[i]);
-	free(names);
-	return rc;
+	return records_load(cd->store, DOMAINS_DIR, true, load_one, cd);
 }
 
 void domains_free(struct controld *cd)
 {
-	for (unsigned i = 0; i < cd->doms.n; i++)
-		domain_free(cd->doms.v[i]);
-	free(cd->doms.v);
-	cd->doms.v = NULL;
-	cd->doms.n = cd->doms.cap = 0;
+	collection_clear(&cd->doms.items, domain_free);
 }

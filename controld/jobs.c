@@ -32,8 +32,8 @@ int jobs_page(struct controld *cd, const struct job_query *q, job_visit_fn fn, v
 	int rc;
 
 	*more = false;
-	for (unsigned i = cd->jobs.n; i-- > 0;) {
-		const struct job *j = cd->jobs.v[i];
+	for (unsigned i = cd->jobs.items.n; i-- > 0;) {
+		const struct job *j = job_at(cd, i);
 		if (!started) {
 			started = !strcmp(j->id, q->after_id);
 			continue;
@@ -57,8 +57,8 @@ int jobs_page(struct controld *cd, const struct job_query *q, job_visit_fn fn, v
 void jobs_count_by_state(const struct controld *cd, unsigned out[JOB_NR_STATES])
 {
 	memset(out, 0, JOB_NR_STATES * sizeof(*out));
-	for (unsigned i = 0; i < cd->jobs.n; i++)
-		out[cd->jobs.v[i]->state]++;
+	for (unsigned i = 0; i < cd->jobs.items.n; i++)
+		out[job_at(cd, i)->state]++;
 }
 
 json_t *job_to_json(const struct job *j)
@@ -81,21 +81,17 @@ json_t *job_to_json(const struct job *j)
 	return o;
 }
 
+#define JOBS_DIR CONTROLD_ROOT "/jobs"
+
 void job_persist(struct controld *cd, const struct job *j)
 {
-	char path[128];
 	json_t *o = job_to_json(j);
-	char *s = json_dumps(o, JSON_COMPACT);
-	int rc;
+	char *text = json_dumps(o, JSON_COMPACT);
 
 	json_decref(o);
-	if (!s)
-		return;
-	snprintf(path, sizeof(path), CONTROLD_ROOT "/jobs/%s", j->id);
-	rc = store_write_blob(cd->store, path, s, strlen(s));
-	if (rc)
-		log_error("store: writing %s: %s", path, strerror(-rc));
-	free(s);
+	if (text)
+		record_save(cd->store, JOBS_DIR, j->id, text, true);
+	free(text);
 }
 
 static void job_closed(uv_handle_t *h)
@@ -119,43 +115,26 @@ static void jobs_trim(struct controld *cd)
 {
 	unsigned finished = 0;
 
-	for (unsigned i = 0; i < cd->jobs.n; i++)
-		finished += cd->jobs.v[i]->state != JOB_RUNNING;
-	for (unsigned i = 0; i < cd->jobs.n && finished > JOBS_KEEP_FINISHED;) {
-		struct job *j = cd->jobs.v[i];
-		char path[128];
+	for (unsigned i = 0; i < cd->jobs.items.n; i++)
+		finished += job_at(cd, i)->state != JOB_RUNNING;
+	for (unsigned i = 0; i < cd->jobs.items.n && finished > JOBS_KEEP_FINISHED;) {
+		struct job *j = job_at(cd, i);
 		if (j->state == JOB_RUNNING) {
 			i++;
 			continue;
 		}
-		snprintf(path, sizeof(path), CONTROLD_ROOT "/jobs/%s", j->id);
-		store_rm(cd->store, STORE_NO_TXN, path);
-		memmove(&cd->jobs.v[i], &cd->jobs.v[i + 1], (cd->jobs.n - i - 1) * sizeof(j));
-		cd->jobs.n--;
+		record_forget(cd->store, JOBS_DIR, j->id);
+		collection_remove(&cd->jobs.items, i);
 		finished--;
 		job_release(j);
 	}
-}
-
-static int jobs_append(struct controld *cd, struct job *j)
-{
-	if (cd->jobs.n == cd->jobs.cap) {
-		unsigned cap = cd->jobs.cap ? cd->jobs.cap * 2 : 64;
-		struct job **v = realloc(cd->jobs.v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		cd->jobs.v = v;
-		cd->jobs.cap = cap;
-	}
-	cd->jobs.v[cd->jobs.n++] = j;
-	return 0;
 }
 
 struct job *job_new(struct controld *cd, const char *kind, const struct domain *d)
 {
 	struct job *j = calloc(1, sizeof(*j));
 
-	if (!j || uuid_new(j->id) || jobs_append(cd, j)) {
+	if (!j || uuid_new(j->id) || collection_append(&cd->jobs.items, j)) {
 		free(j);
 		return NULL;
 	}
@@ -208,37 +187,28 @@ void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg, js
 
 struct job *job_find(struct controld *cd, const char *id)
 {
-	for (unsigned i = cd->jobs.n; i-- > 0;)
-		if (!strcmp(cd->jobs.v[i]->id, id))
-			return cd->jobs.v[i];
+	for (unsigned i = cd->jobs.items.n; i-- > 0;)
+		if (!strcmp(job_at(cd, i)->id, id))
+			return job_at(cd, i);
 	return NULL;
 }
 
 /* --- restart --- */
 
-static int load_job(struct controld *cd, const char *id)
+static int load_job(void *arg, const char *id, const char *text, size_t len)
 {
-	char path[128], *val = NULL;
-	size_t len;
-	json_t *o;
+	struct controld *cd = arg;
+	json_t *o = json_loadb(text, len, 0, NULL);
+	const char *st = json_string_value(json_object_get(o, "state"));
 	struct job *j;
-	const char *st;
-	int rc;
 
-	snprintf(path, sizeof(path), CONTROLD_ROOT "/jobs/%s", id);
-	rc = store_read_blob(cd->store, path, &val, &len);
-	if (rc)
-		return rc == -ENOENT ? 0 : rc;
-	o = json_loadb(val, len, 0, NULL);
-	free(val);
-	st = json_string_value(json_object_get(o, "state"));
 	if (!o || !st || !uuid_valid(id)) {
-		log_error("store: %s is not a job record; left alone", path);
+		log_error("store: " JOBS_DIR "/%s is not a job record; left alone", id);
 		json_decref(o);
 		return 0;
 	}
 	j = calloc(1, sizeof(*j));
-	if (!j || jobs_append(cd, j)) {
+	if (!j || collection_append(&cd->jobs.items, j)) {
 		free(j);
 		json_decref(o);
 		return -ENOMEM;
@@ -269,27 +239,20 @@ static int job_cmp(const void *a, const void *b)
 
 int jobs_load(struct controld *cd)
 {
-	char **names = NULL;
-	unsigned n = 0;
-	int rc = cd->store->ops->list(cd->store, STORE_NO_TXN, CONTROLD_ROOT "/jobs", &names, &n);
+	int rc = records_load(cd->store, JOBS_DIR, true, load_job, cd);
 
-	if (rc == -ENOENT)
-		return 0;
-	if (rc)
-		return rc;
-	for (unsigned i = 0; i < n && !rc; i++)
-		rc = load_job(cd, names[i]);
-	free(names);
-	if (cd->jobs.n)
-		qsort(cd->jobs.v, cd->jobs.n, sizeof(*cd->jobs.v), job_cmp);
+	if (cd->jobs.items.n)
+		qsort(cd->jobs.items.v, cd->jobs.items.n, sizeof(*cd->jobs.items.v), job_cmp);
 	return rc;
+}
+
+/* A collection's free_item. */
+static void job_free(void *item)
+{
+	job_release(item);
 }
 
 void jobs_free(struct controld *cd)
 {
-	for (unsigned i = 0; i < cd->jobs.n; i++)
-		job_release(cd->jobs.v[i]);
-	free(cd->jobs.v);
-	cd->jobs.v = NULL;
-	cd->jobs.n = cd->jobs.cap = 0;
+	collection_clear(&cd->jobs.items, job_free);
 }

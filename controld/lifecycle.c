@@ -182,8 +182,8 @@ static void reconcile(struct controld *cd, struct domain *d)
 void lifecycle_resume(struct controld *cd)
 {
 	/* Resume the shutdowns that were waiting; anything else cannot be resumed. */
-	for (unsigned i = 0; i < cd->jobs.n; i++) {
-		struct job *j = cd->jobs.v[i];
+	for (unsigned i = 0; i < cd->jobs.items.n; i++) {
+		struct job *j = job_at(cd, i);
 		struct domain *d = domain_find(cd, j->domain_id);
 		if (j->state != JOB_RUNNING)
 			continue;
@@ -201,8 +201,8 @@ void lifecycle_resume(struct controld *cd)
 					     "Interrupted by a controld restart", "status", 500));
 		}
 	}
-	for (unsigned i = 0; i < cd->doms.n; i++)
-		reconcile(cd, cd->doms.v[i]);
+	for (unsigned i = 0; i < cd->doms.items.n; i++)
+		reconcile(cd, dom_at(cd, i));
 }
 
 static void shutdown_tick(uv_timer_t *t)

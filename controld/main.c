@@ -283,8 +283,8 @@ int main(int argc, char **argv)
 	uv_signal_init(cd.loop, &sig_int);
 	uv_signal_start(&sig_term, on_signal, SIGTERM);
 	uv_signal_start(&sig_int, on_signal, SIGINT);
-	log_info("serving: %u domains, %u tokens; unix %s; tcp %s:%u%s", cd.doms.n, cd.tokens.n,
-		 cd.cfg.unix_socket[0] ? cd.cfg.unix_socket : "off",
+	log_info("serving: %u domains, %u tokens; unix %s; tcp %s:%u%s", cd.doms.items.n,
+		 cd.tokens.items.n, cd.cfg.unix_socket[0] ? cd.cfg.unix_socket : "off",
 		 cd.cfg.tcp_host[0] ? cd.cfg.tcp_host : "off", http_server_tcp_port(cd.http),
 		 cert		      ? " (TLS)"
 		 : cd.cfg.tcp_host[0] ? " (plain, loopback)"
@@ -301,7 +301,7 @@ int main(int argc, char **argv)
 	events_free(cd.events);
 	domains_free(&cd);
 	idem_free(&cd);
-	free(cd.tokens.v);
+	tokens_free(&cd);
 	cd.hv->ops->close(cd.hv);
 	cd.store->ops->close(cd.store);
 	uv_run(cd.loop, UV_RUN_DEFAULT);

@@ -103,6 +103,7 @@ int token_delete(struct controld *cd, const char *id);
 enum scope token_check(struct controld *cd, const char *presented, const struct token **who);
 json_t *token_to_json(const struct token *t);
 int tokens_load(struct controld *cd);
+void tokens_free(struct controld *cd);
 typedef int (*token_visit_fn)(void *arg, const struct token *t);
 int tokens_each(struct controld *cd, token_visit_fn fn, void *arg);
 /* "read", "operate", "admin" → the scope; SCOPE_NONE for anything else. */

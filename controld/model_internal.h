@@ -24,6 +24,27 @@ int running_device_write(struct controld *cd, uint32_t t, const struct domain *d
 			 unsigned index);
 unsigned device_devid(const struct domain *d, const char *kind, unsigned index);
 
+/* The collections' items, typed. */
+static inline struct domain *dom_at(const struct controld *cd, unsigned i)
+{
+	return cd->doms.items.v[i];
+}
+
+static inline struct job *job_at(const struct controld *cd, unsigned i)
+{
+	return cd->jobs.items.v[i];
+}
+
+static inline struct token *token_at(const struct controld *cd, unsigned i)
+{
+	return cd->tokens.items.v[i];
+}
+
+static inline struct idem_entry *idem_at(const struct controld *cd, unsigned i)
+{
+	return cd->idem.items.v[i];
+}
+
 /* A string member of a record read back from the store, "" when missing. */
 static inline const char *rec_str(const json_t *o, const char *key)
 {
