@@ -217,62 +217,18 @@ void h_domain_delete(struct api_call *c)
 		http_resp_body(c->resp, 204, NULL, NULL, 0);
 }
 
-static void respond_job(struct api_call *c, struct job *j)
-{
-	http_resp_header(c->resp, "Location", "/v1/jobs/%s", j->id);
-	resp_json(c->resp, j->state == JOB_RUNNING ? 202 : 200, job_to_json(j));
-}
-
-/* Quick actions run now; they still get a (finished) job so every action answers alike. */
-static void quick_action(struct api_call *c, struct domain *d, const char *action)
-{
-	char kind[32];
-	struct job *j;
-	int rc;
-
-	if (!strcmp(action, "start"))
-		rc = domain_start(c->cd, d);
-	else if (!strcmp(action, "pause"))
-		rc = domain_pause(c->cd, d);
-	else if (!strcmp(action, "unpause"))
-		rc = domain_unpause(c->cd, d);
-	else
-		rc = domain_destroy(c->cd, d, DOM_STOPPED);
-	if (rc == -EBUSY) {
-		problem(c->resp, 409, "invalid-state", "Illegal in the current state", NULL,
-			"cannot %s a domain that is %s", action, dom_state_name(d->state));
-		return;
-	}
-	if (rc) {
-		problem_errno(c->resp, rc, action);
-		return;
-	}
-	snprintf(kind, sizeof(kind), "domain.%s", action);
-	j = job_new(c->cd, kind, d);
-	if (!j) {
-		problem_errno(c->resp, -ENOMEM, action);
-		return;
-	}
-	job_finish(c->cd, j, true, "done", NULL);
-	respond_job(c, j);
-}
-
 void h_domain_action(struct api_call *c)
 {
-	static const char *const actions[] = {"start",	  "pause",  "unpause",
-					      "shutdown", "reboot", "destroy"};
 	const char *action = c->params[1];
+	enum dom_action act;
 	struct domain *d;
 	json_t *body = NULL;
 	struct verr e;
 	unsigned timeout;
-	bool known = false;
 	struct job *j;
 	int rc;
 
-	for (unsigned i = 0; i < ARRAY_SIZE(actions); i++)
-		known |= !strcmp(action, actions[i]);
-	if (!known) {
+	if (dom_action_parse(action, &act)) {
 		problem(c->resp, 404, "not-found", "Not found", NULL,
 			"unknown action; one of start, pause, unpause, shutdown, reboot, destroy");
 		return;
@@ -288,11 +244,7 @@ void h_domain_action(struct api_call *c)
 			e.detail);
 		return;
 	}
-	if (strcmp(action, "shutdown") && strcmp(action, "reboot")) {
-		quick_action(c, d, action);
-		return;
-	}
-	rc = domain_shutdown(c->cd, d, !strcmp(action, "reboot"), timeout, &j);
+	rc = domain_act(c->cd, d, act, timeout, &j);
 	if (rc == -EBUSY) {
 		problem(c->resp, 409, "invalid-state", "Illegal in the current state", NULL,
 			"cannot %s a domain that is %s", action, dom_state_name(d->state));
@@ -302,7 +254,8 @@ void h_domain_action(struct api_call *c)
 		problem_errno(c->resp, rc, action);
 		return;
 	}
-	respond_job(c, j);
+	http_resp_header(c->resp, "Location", "/v1/jobs/%s", j->id);
+	resp_json(c->resp, j->state == JOB_RUNNING ? 202 : 200, job_to_json(j));
 }
 
 static void device_add(struct api_call *c, const char *kind)

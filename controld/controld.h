@@ -49,6 +49,14 @@ struct domains {
 
 enum job_state { JOB_RUNNING, JOB_SUCCEEDED, JOB_FAILED };
 
+/* Why a job failed, as an RFC 9457 problem (type is a URN, status an HTTP status). */
+struct job_problem {
+	char type[48];
+	char title[64];
+	int status;
+	char detail[128]; /* "" when there is nothing to add */
+};
+
 struct controld;
 struct job {
 	char id[37];
@@ -57,7 +65,8 @@ struct job {
 	enum job_state state;
 	unsigned progress; /* percent */
 	char message[160];
-	json_t *error; /* problem object when failed */
+	bool has_error;
+	struct job_problem error; /* when failed */
 	char created_at[32], updated_at[32];
 	uint64_t created_mono;
 	uint64_t started_wall_ms;

@@ -134,7 +134,7 @@ static int get_uint(const json_t *o, const char *key, uint64_t max, uint64_t *ou
 
 static int get_unsigned(const json_t *o, const char *key, unsigned max, unsigned *out)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	int rc = get_uint(o, key, max, &v);
 
 	*out = (unsigned)v;
@@ -189,7 +189,7 @@ static int devices_from_record(const json_t *o, struct dom_spec *s)
 
 	for (unsigned i = 0; !rc && i < s->ndisks; i++) {
 		const json_t *v = json_array_get(json_object_get(o, "disks"), i);
-		unsigned fmt;
+		unsigned fmt = 0;
 		struct dom_disk *dk = &s->disks[i];
 		rc = get_str(v, "id", dk->id, sizeof(dk->id), true)
 			 ?: get_str(v, "path", dk->path, sizeof(dk->path), true)

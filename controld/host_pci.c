@@ -57,7 +57,9 @@ static void read_driver(const char *dir, const char *name, char *out, size_t siz
 	l = readlink(link, target, sizeof(target) - 1);
 	target[l > 0 ? l : 0] = '\0';
 	base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
-	snprintf(out, size, "%s", is_printable(base) ? base : "");
+	if (strlen(base) >= size || !is_printable(base))
+		base = "";
+	memcpy(out, base, strlen(base) + 1);
 }
 
 static int bdf_cmp(const void *a, const void *b)

@@ -61,6 +61,24 @@ void jobs_count_by_state(const struct controld *cd, unsigned out[JOB_NR_STATES])
 		out[job_at(cd, i)->state]++;
 }
 
+static json_t *problem_to_json(const struct job_problem *p)
+{
+	json_t *o =
+	    json_pack("{s:s, s:s, s:i}", "type", p->type, "title", p->title, "status", p->status);
+
+	if (p->detail[0])
+		json_object_set_new(o, "detail", json_string(p->detail));
+	return o;
+}
+
+static void problem_from_json(const json_t *o, struct job_problem *p)
+{
+	str_copy(p->type, rec_str(o, "type"), sizeof(p->type));
+	str_copy(p->title, rec_str(o, "title"), sizeof(p->title));
+	p->status = (int)json_integer_value(json_object_get(o, "status"));
+	str_copy(p->detail, rec_str(o, "detail"), sizeof(p->detail));
+}
+
 json_t *job_to_json(const struct job *j)
 {
 	json_t *o =
@@ -70,7 +88,7 @@ json_t *job_to_json(const struct job *j)
 
 	json_object_set_new(o, "domain_id",
 			    j->domain_id[0] ? json_string(j->domain_id) : json_null());
-	json_object_set_new(o, "error", j->error ? json_incref(j->error) : json_null());
+	json_object_set_new(o, "error", j->has_error ? problem_to_json(&j->error) : json_null());
 	if (j->deadline_wall_ms) {
 		char ts[32];
 		format_time(j->deadline_wall_ms, ts);
@@ -98,7 +116,6 @@ static void job_closed(uv_handle_t *h)
 {
 	struct job *j = h->data;
 
-	json_decref(j->error);
 	free(j);
 }
 
@@ -164,7 +181,8 @@ void job_progress(struct controld *cd, struct job *j, unsigned pct, const char *
 	events_emit(cd->events, EV_JOB, "job.progress", j->domain_id, job_to_json(j));
 }
 
-void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg, json_t *error)
+void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg,
+		const struct job_problem *error)
 {
 	struct domain *d = j->domain_id[0] ? domain_find(cd, j->domain_id) : NULL;
 
@@ -173,7 +191,9 @@ void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg, js
 	j->state = ok ? JOB_SUCCEEDED : JOB_FAILED;
 	if (ok)
 		j->progress = 100;
-	j->error = error;
+	j->has_error = error != NULL;
+	if (error)
+		j->error = *error;
 	str_copy(j->message, msg, sizeof(j->message));
 	format_time(now_wall_ms(), j->updated_at);
 	job_persist(cd, j);
@@ -226,8 +246,9 @@ static int load_job(void *arg, const char *id, const char *text, size_t len)
 	str_copy(j->created_at, rec_str(o, "created_at"), sizeof(j->created_at));
 	str_copy(j->updated_at, rec_str(o, "updated_at"), sizeof(j->updated_at));
 	j->reboot = json_is_true(json_object_get(o, "reboot"));
-	if (json_is_object(json_object_get(o, "error")))
-		j->error = json_incref(json_object_get(o, "error"));
+	j->has_error = json_is_object(json_object_get(o, "error"));
+	if (j->has_error)
+		problem_from_json(json_object_get(o, "error"), &j->error);
 	json_decref(o);
 	return 0;
 }

@@ -196,13 +196,22 @@ void lifecycle_resume(struct controld *cd)
 			log_info("resumed job %s (%s)", j->id, j->kind);
 		} else {
 			job_finish(cd, j, false, "controld restarted while the job ran",
-				   json_pack("{s:s, s:s, s:i}", "type",
-					     "urn:keel:problem:interrupted", "title",
-					     "Interrupted by a controld restart", "status", 500));
+				   &(struct job_problem){"urn:keel:problem:interrupted",
+							 "Interrupted by a controld restart", 500,
+							 ""});
 		}
 	}
 	for (unsigned i = 0; i < cd->doms.items.n; i++)
 		reconcile(cd, dom_at(cd, i));
+}
+
+static void job_fail_hv(struct controld *cd, struct job *j, const char *msg, int rc)
+{
+	struct job_problem p = {"urn:keel:problem:hypervisor", "Hypervisor operation failed", 502,
+				""};
+
+	str_copy(p.detail, strerror(-rc), sizeof(p.detail));
+	job_finish(cd, j, false, msg, &p);
 }
 
 static void shutdown_tick(uv_timer_t *t)
@@ -240,20 +249,13 @@ static void shutdown_job_check(struct controld *cd, struct job *j)
 		forced = true;
 	rc = domain_destroy(cd, d, DOM_STOPPED);
 	if (rc) {
-		job_finish(cd, j, false, "destroying the domain failed",
-			   json_pack("{s:s, s:s, s:i, s:s}", "type", "urn:keel:problem:hypervisor",
-				     "title", "Hypervisor operation failed", "status", 502,
-				     "detail", strerror(-rc)));
+		job_fail_hv(cd, j, "destroying the domain failed", rc);
 		return;
 	}
 	if (j->reboot) {
 		rc = domain_start(cd, d);
 		if (rc) {
-			job_finish(cd, j, false, "restarting the domain failed",
-				   json_pack("{s:s, s:s, s:i, s:s}", "type",
-					     "urn:keel:problem:hypervisor", "title",
-					     "Hypervisor operation failed", "status", 502, "detail",
-					     strerror(-rc)));
+			job_fail_hv(cd, j, "restarting the domain failed", rc);
 			return;
 		}
 	}
@@ -308,4 +310,56 @@ int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned
 	shutdown_job_arm(cd, j);
 	*out = j;
 	return rc;
+}
+
+static const char *const action_names[] = {"start",    "pause",	 "unpause",
+					   "shutdown", "reboot", "destroy"};
+
+const char *dom_action_name(enum dom_action a)
+{
+	return action_names[a];
+}
+
+int dom_action_parse(const char *s, enum dom_action *out)
+{
+	for (unsigned i = 0; i < DOM_NR_ACTIONS; i++)
+		if (!strcmp(s, action_names[i])) {
+			*out = (enum dom_action)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int domain_act(struct controld *cd, struct domain *d, enum dom_action a, unsigned timeout_s,
+	       struct job **job)
+{
+	char kind[32];
+	int rc;
+
+	switch (a) {
+	case ACT_SHUTDOWN:
+	case ACT_REBOOT:
+		return domain_shutdown(cd, d, a == ACT_REBOOT, timeout_s, job);
+	case ACT_START:
+		rc = domain_start(cd, d);
+		break;
+	case ACT_PAUSE:
+		rc = domain_pause(cd, d);
+		break;
+	case ACT_UNPAUSE:
+		rc = domain_unpause(cd, d);
+		break;
+	default:
+		rc = domain_destroy(cd, d, DOM_STOPPED);
+		break;
+	}
+	if (rc)
+		return rc;
+	/* Quick actions are done already; they still get a (finished) job to answer alike. */
+	snprintf(kind, sizeof(kind), "domain.%s", dom_action_name(a));
+	*job = job_new(cd, kind, d);
+	if (!*job)
+		return -ENOMEM;
+	job_finish(cd, *job, true, "done", NULL);
+	return 0;
 }

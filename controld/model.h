@@ -25,6 +25,17 @@ int domain_start(struct controld *cd, struct domain *d);
 int domain_pause(struct controld *cd, struct domain *d);
 int domain_unpause(struct controld *cd, struct domain *d);
 int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after);
+enum dom_action { ACT_START, ACT_PAUSE, ACT_UNPAUSE, ACT_SHUTDOWN, ACT_REBOOT, ACT_DESTROY };
+#define DOM_NR_ACTIONS (ACT_DESTROY + 1)
+const char *dom_action_name(enum dom_action a);
+int dom_action_parse(const char *s, enum dom_action *out);
+/*
+ * Runs an action of the API. Every action answers with a job: finished for the quick ones,
+ * running for shutdown and reboot (destroyed after timeout_s). -EBUSY when illegal in the
+ * domain's state.
+ */
+int domain_act(struct controld *cd, struct domain *d, enum dom_action a, unsigned timeout_s,
+	       struct job **job);
 /* Graceful: writes control/shutdown and starts a job that destroys after the timeout. */
 int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned timeout_s,
 		    struct job **job);
@@ -75,8 +86,9 @@ const char *domain_name(const struct domain *d);
 /* Jobs */
 struct job *job_new(struct controld *cd, const char *kind, const struct domain *d);
 void job_progress(struct controld *cd, struct job *j, unsigned pct, const char *msg);
-/* Takes a reference to error (a problem object) when failing. */
-void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg, json_t *error);
+/* error: why it failed (NULL when it did not, or when there is no more to say). */
+void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg,
+		const struct job_problem *error);
 struct job *job_find(struct controld *cd, const char *id);
 json_t *job_to_json(const struct job *j);
 int jobs_load(struct controld *cd);

@@ -115,6 +115,8 @@ static const char *mem_get(struct mem_store *m, const char *path)
 /* --- the hypervisor double: one domain, its settings recorded --- */
 struct rec_hv {
 	struct hv hv;
+	int fail_unpause; /* negative errno unpause returns while set */
+	bool destroyed;
 	unsigned vcpus_online;
 	uint64_t target_kib;
 	unsigned assigned;
@@ -135,6 +137,19 @@ static int h_create(struct hv *hv, const struct hv_domain_config *cfg, uint32_t 
 static int h_ok(struct hv *hv, uint32_t domid)
 {
 	(void)hv, (void)domid;
+	return 0;
+}
+
+static int h_unpause(struct hv *hv, uint32_t domid)
+{
+	(void)domid;
+	return rec(hv)->fail_unpause;
+}
+
+static int h_destroy(struct hv *hv, uint32_t domid)
+{
+	(void)domid;
+	rec(hv)->destroyed = true;
 	return 0;
 }
 
@@ -173,9 +188,9 @@ static int h_pci(struct hv *hv, uint32_t domid, const char *bdf)
 
 static const struct hv_ops rec_ops = {
     .domain_create = h_create,
-    .domain_destroy = h_ok,
+    .domain_destroy = h_destroy,
     .domain_pause = h_ok,
-    .domain_unpause = h_ok,
+    .domain_unpause = h_unpause,
     .set_vcpus_online = h_vcpus,
     .set_sched = h_sched,
     .pin_vcpu = h_pin,
@@ -303,6 +318,54 @@ static void test_rules(void **state)
 	f->d->state = DOM_STOPPED;
 }
 
+static void test_start_rolls_back(void **state)
+{
+	struct fixture *f = *state;
+	struct job *j = NULL;
+
+	f->hv.fail_unpause = -EIO;
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), -EIO);
+	assert_null(j);
+	assert_true(f->hv.destroyed);
+	assert_int_equal(f->d->state, DOM_STOPPED);
+	assert_int_equal(f->d->domid, -1);
+	f->hv.fail_unpause = 0;
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), 0);
+	assert_int_equal(f->d->state, DOM_RUNNING);
+	assert_int_equal(f->d->domid, 7);
+	/* A quick action answers with a finished job. */
+	assert_non_null(j);
+	assert_int_equal(j->state, JOB_SUCCEEDED);
+	assert_string_equal(j->kind, "domain.start");
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), -EBUSY);
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_PAUSE, 0, &j), 0);
+	assert_int_equal(f->d->state, DOM_PAUSED);
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_REBOOT, 5, &j), -EBUSY);
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_DESTROY, 0, &j), 0);
+	assert_int_equal(f->d->state, DOM_STOPPED);
+	jobs_free(&f->cd);
+}
+
+static void test_guest_crash(void **state)
+{
+	struct fixture *f = *state;
+	struct hv_event ev = {
+	    .type = HV_EV_DOMAIN_SHUTDOWN, .domid = 7, .reason = HV_SHUTDOWN_CRASH};
+
+	assert_int_equal(domain_start(&f->cd, f->d), 0);
+	model_on_hv_event(&f->cd, &ev);
+	assert_int_equal(f->d->state, DOM_CRASHED);
+	assert_int_equal(f->d->domid, -1);
+	/* Console output of an unknown domain is dropped; of a known one it is kept. */
+	assert_int_equal(domain_start(&f->cd, f->d), 0);
+	ev = (struct hv_event){.type = HV_EV_CONSOLE, .domid = 7, .data = "hi\x01", .len = 3};
+	model_on_hv_event(&f->cd, &ev);
+	ev.domid = 8;
+	model_on_hv_event(&f->cd, &ev);
+	assert_int_equal(f->d->console_len, 3);
+	assert_memory_equal(f->d->console, "hi?", 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +373,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_patch_running, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_patch_rolls_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_start_rolls_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_guest_crash, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
