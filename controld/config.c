@@ -120,18 +120,6 @@ int config_set(struct controld_config *c, const char *key, const char *v, char *
 	return rc ? -EINVAL : 0;
 }
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 int config_parse(struct controld_config *c, const char *text, size_t len, char *err, size_t errlen)
 {
 	unsigned lineno = 0;
@@ -152,7 +140,7 @@ int config_parse(struct controld_config *c, const char *text, size_t len, char *
 		}
 		pos++;
 		line[n] = '\0';
-		s = trim(line);
+		s = str_trim(line);
 		if (!*s || *s == '#')
 			continue;
 		eq = strchr(s, '=');
@@ -161,7 +149,7 @@ int config_parse(struct controld_config *c, const char *text, size_t len, char *
 			return -EINVAL;
 		}
 		*eq = '\0';
-		if (config_set(c, trim(s), trim(eq + 1), msg, sizeof(msg))) {
+		if (config_set(c, str_trim(s), str_trim(eq + 1), msg, sizeof(msg))) {
 			snprintf(err, errlen, "line %u: %s", lineno, msg);
 			return -EINVAL;
 		}

@@ -25,5 +25,7 @@ void hex_encode(const uint8_t *in, size_t n, char *out);
 int uuid_valid(const char *s);
 /* Copies at most size-1 bytes and always terminates; returns strlen(src). */
 size_t str_copy(char *dst, const char *src, size_t size);
+/* s without leading and trailing white space (the end is cut in place). */
+char *str_trim(char *s);
 
 #endif

@@ -1,23 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "domain_config.h"
+#include "../util.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
 
 static int int_value(const char *v, json_int_t *out)
 {
@@ -169,7 +158,7 @@ json_t *domain_config_parse(const char *text, size_t len, char *err, size_t errl
 		}
 		pos++;
 		line[n] = '\0';
-		s = trim(line);
+		s = str_trim(line);
 		if (!*s || *s == '#')
 			continue;
 		eq = strchr(s, '=');
@@ -178,13 +167,13 @@ json_t *domain_config_parse(const char *text, size_t len, char *err, size_t errl
 			goto fail;
 		}
 		*eq = '\0';
-		rc = set_line(o, trim(s), trim(eq + 1));
+		rc = set_line(o, str_trim(s), str_trim(eq + 1));
 		if (rc == -ENOENT) {
-			snprintf(err, errlen, "line %u: unknown key '%s'", lineno, trim(s));
+			snprintf(err, errlen, "line %u: unknown key '%s'", lineno, str_trim(s));
 			goto fail;
 		}
 		if (rc) {
-			snprintf(err, errlen, "line %u: bad value for %s", lineno, trim(s));
+			snprintf(err, errlen, "line %u: bad value for %s", lineno, str_trim(s));
 			goto fail;
 		}
 	}
