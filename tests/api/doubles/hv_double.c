@@ -49,11 +49,12 @@ static struct hv_double *the_double;
 
 static void save(struct hv_double *h)
 {
-	json_t *arr = json_array();
+	json_t *arr;
 	FILE *f;
 
 	if (!h->state_file[0])
 		return;
+	arr = json_array();
 	for (unsigned i = 0; i < MAX_DOMS; i++) {
 		struct ddom *d = &h->doms[i];
 		if (d->used)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * controld's model without daemons: an in-memory store behind store.h and a recording
- * hypervisor double, both defined here. Checks the rules the model owns and that a PATCH is
- * all or nothing.
+ * controld's model without daemons: an in-memory store behind store.h (defined here) and
+ * the hypervisor test double (../doubles/hv_double.c) on a libuv loop of its own. Checks
+ * the queries and rules the model owns, that a start or a PATCH is all or nothing, and the
+ * lifecycle: actions, graceful shutdown and reboot jobs, a guest that crashes.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "../../../controld/hv_backend.h"
 #include "../../../controld/model.h"
 
 /* --- the in-memory store: a flat list of (path, value); fail_writes makes writes fail --- */
@@ -112,103 +114,15 @@ static const char *mem_get(struct mem_store *m, const char *path)
 	return i < 0 ? NULL : m->val[i];
 }
 
-/* --- the hypervisor double: one domain, its settings recorded --- */
-struct rec_hv {
-	struct hv hv;
-	int fail_unpause; /* negative errno unpause returns while set */
-	bool destroyed;
-	unsigned vcpus_online;
-	uint64_t target_kib;
-	unsigned assigned;
-};
-
-static struct rec_hv *rec(struct hv *hv)
-{
-	return (struct rec_hv *)hv;
-}
-
-static int h_create(struct hv *hv, const struct hv_domain_config *cfg, uint32_t *domid)
-{
-	(void)hv, (void)cfg;
-	*domid = 7;
-	return 0;
-}
-
-static int h_ok(struct hv *hv, uint32_t domid)
-{
-	(void)hv, (void)domid;
-	return 0;
-}
-
-static int h_unpause(struct hv *hv, uint32_t domid)
-{
-	(void)domid;
-	return rec(hv)->fail_unpause;
-}
-
-static int h_destroy(struct hv *hv, uint32_t domid)
-{
-	(void)domid;
-	rec(hv)->destroyed = true;
-	return 0;
-}
-
-static int h_vcpus(struct hv *hv, uint32_t domid, unsigned n)
-{
-	(void)domid;
-	rec(hv)->vcpus_online = n;
-	return 0;
-}
-
-static int h_sched(struct hv *hv, uint32_t domid, unsigned w, unsigned c)
-{
-	(void)hv, (void)domid, (void)w, (void)c;
-	return 0;
-}
-
-static int h_pin(struct hv *hv, uint32_t domid, unsigned vcpu, uint64_t mask)
-{
-	(void)hv, (void)domid, (void)vcpu, (void)mask;
-	return 0;
-}
-
-static int h_mem(struct hv *hv, uint32_t domid, uint64_t kib)
-{
-	(void)domid;
-	rec(hv)->target_kib = kib;
-	return 0;
-}
-
-static int h_pci(struct hv *hv, uint32_t domid, const char *bdf)
-{
-	(void)domid, (void)bdf;
-	rec(hv)->assigned++;
-	return 0;
-}
-
-static const struct hv_ops rec_ops = {
-    .domain_create = h_create,
-    .domain_destroy = h_destroy,
-    .domain_pause = h_ok,
-    .domain_unpause = h_unpause,
-    .set_vcpus_online = h_vcpus,
-    .set_sched = h_sched,
-    .pin_vcpu = h_pin,
-    .set_memory_target = h_mem,
-    .pci_assign = h_pci,
-    .pci_unassign = h_pci,
-};
-
 struct fixture {
 	struct controld cd;
 	struct mem_store store;
-	struct rec_hv hv;
+	uv_loop_t loop;
 	struct domain *d;
 };
 
-static int setup(void **state)
+static struct dom_spec spec_with(const char *cmdline)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
 	struct dom_spec spec = {.name = "web1",
 				.vcpus = 2,
 				.max_vcpus = 4,
@@ -217,12 +131,31 @@ static int setup(void **state)
 				.weight = 256,
 				.boot = {.type = BOOT_PVH, .kernel = "/k"}};
 
+	snprintf(spec.boot.cmdline, sizeof(spec.boot.cmdline), "%s", cmdline);
+	return spec;
+}
+
+static struct fixture *fixture_new(const char *cmdline)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct dom_spec spec = spec_with(cmdline);
+	char err[128];
+
+	assert_non_null(f);
+	assert_int_equal(uv_loop_init(&f->loop), 0);
 	f->store.s.ops = &mem_ops;
-	f->hv.hv.ops = &rec_ops;
+	f->cd.loop = &f->loop;
 	f->cd.store = &f->store.s;
-	f->cd.hv = &f->hv.hv;
+	f->cd.cfg.shutdown_timeout_s = 1;
+	assert_int_equal(
+	    backends_open_hv(&f->loop, model_on_hv_event, &f->cd, &f->cd.hv, err, sizeof(err)), 0);
 	assert_int_equal(domain_create(&f->cd, &spec, &f->d), 0);
-	*state = f;
+	return f;
+}
+
+static int setup(void **state)
+{
+	*state = fixture_new("");
 	return 0;
 }
 
@@ -230,13 +163,34 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	jobs_free(&f->cd);
 	domains_free(&f->cd);
+	f->cd.hv->ops->close(f->cd.hv);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&f->loop), 0);
 	for (unsigned i = 0; i < f->store.n; i++) {
 		free(f->store.path[i]);
 		free(f->store.val[i]);
 	}
 	free(f);
 	return 0;
+}
+
+/* The hypervisor's view of d. */
+static struct hv_domain_info hv_info(struct fixture *f, int domid)
+{
+	struct hv_domain_info info;
+
+	assert_int_equal(f->cd.hv->ops->domain_info(f->cd.hv, (uint32_t)domid, &info), 0);
+	return info;
+}
+
+static const char *domain_path(struct fixture *f, const char *leaf)
+{
+	static char path[128];
+
+	snprintf(path, sizeof(path), "/local/domain/%d/%s", f->d->domid, leaf);
+	return mem_get(&f->store, path);
 }
 
 static void test_create_and_query(void **state)
@@ -266,12 +220,13 @@ static void test_patch_running(void **state)
 
 	assert_int_equal(domain_start(&f->cd, f->d), 0);
 	assert_int_equal(f->d->state, DOM_RUNNING);
-	assert_int_equal(f->hv.vcpus_online, 2);
+	assert_int_equal(hv_info(f, f->d->domid).online_vcpus, 2);
+	assert_string_equal(domain_path(f, "name"), "web1");
 	gen = f->d->generation;
 	assert_int_equal(domain_apply_patch(&f->cd, f->d, &p), 0);
-	assert_int_equal(f->hv.vcpus_online, 3);
-	assert_string_equal(mem_get(&f->store, "/local/domain/7/cpu/2/availability"), "online");
-	assert_string_equal(mem_get(&f->store, "/local/domain/7/cpu/3/availability"), "offline");
+	assert_int_equal(hv_info(f, f->d->domid).online_vcpus, 3);
+	assert_string_equal(domain_path(f, "cpu/2/availability"), "online");
+	assert_string_equal(domain_path(f, "cpu/3/availability"), "offline");
 	assert_int_equal(f->d->generation, gen + 1);
 }
 
@@ -286,11 +241,11 @@ static void test_patch_rolls_back(void **state)
 	assert_int_equal(domain_apply_patch(&f->cd, f->d, &p), -EIO);
 	f->store.fail_writes = 0;
 	/* The hypervisor got the new values, then the old ones back. */
-	assert_int_equal(f->hv.vcpus_online, 2);
-	assert_int_equal(f->hv.target_kib, 512 * 1024);
+	assert_int_equal(hv_info(f, f->d->domid).online_vcpus, 2);
+	assert_int_equal(hv_info(f, f->d->domid).memory_kib, 512 * 1024);
 	assert_int_equal(f->d->spec.vcpus, 2);
 	assert_int_equal(f->d->spec.memory_target_mib, 512);
-	assert_string_equal(mem_get(&f->store, "/local/domain/7/cpu/3/availability"), "offline");
+	assert_string_equal(domain_path(f, "cpu/3/availability"), "offline");
 }
 
 static void test_rules(void **state)
@@ -321,49 +276,79 @@ static void test_rules(void **state)
 static void test_start_rolls_back(void **state)
 {
 	struct fixture *f = *state;
+	struct hv_domain_info info;
 	struct job *j = NULL;
+	struct dom_spec spec = spec_with("test.fail_unpause");
+	struct domain *d;
 
-	f->hv.fail_unpause = -EIO;
-	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), -EIO);
+	assert_int_equal(domain_create(&f->cd, &spec, &d), -EEXIST);
+	snprintf(spec.name, sizeof(spec.name), "flaky");
+	assert_int_equal(domain_create(&f->cd, &spec, &d), 0);
+	assert_int_equal(domain_act(&f->cd, d, ACT_START, 0, &j), -EIO);
 	assert_null(j);
-	assert_true(f->hv.destroyed);
-	assert_int_equal(f->d->state, DOM_STOPPED);
-	assert_int_equal(f->d->domid, -1);
-	f->hv.fail_unpause = 0;
+	/* The hypervisor's domain is gone again (the double's first domid is 1). */
+	assert_int_equal(f->cd.hv->ops->domain_info(f->cd.hv, 1, &info), -ESRCH);
+	assert_int_equal(d->state, DOM_STOPPED);
+	assert_int_equal(d->domid, -1);
+	/* A quick action answers with a finished job; illegal ones are refused. */
 	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), 0);
 	assert_int_equal(f->d->state, DOM_RUNNING);
-	assert_int_equal(f->d->domid, 7);
-	/* A quick action answers with a finished job. */
 	assert_non_null(j);
 	assert_int_equal(j->state, JOB_SUCCEEDED);
 	assert_string_equal(j->kind, "domain.start");
 	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), -EBUSY);
 	assert_int_equal(domain_act(&f->cd, f->d, ACT_PAUSE, 0, &j), 0);
-	assert_int_equal(f->d->state, DOM_PAUSED);
+	assert_int_equal(hv_info(f, f->d->domid).state, HV_DOM_PAUSED);
 	assert_int_equal(domain_act(&f->cd, f->d, ACT_REBOOT, 5, &j), -EBUSY);
 	assert_int_equal(domain_act(&f->cd, f->d, ACT_DESTROY, 0, &j), 0);
 	assert_int_equal(f->d->state, DOM_STOPPED);
-	jobs_free(&f->cd);
+}
+
+/* A guest that ignores the request is destroyed at the deadline; a reboot starts it again. */
+static void test_graceful_shutdown_and_reboot(void **state)
+{
+	struct fixture *f = *state;
+	struct job *j;
+	int first;
+
+	assert_int_equal(domain_start(&f->cd, f->d), 0);
+	first = f->d->domid;
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_REBOOT, 0, &j), 0);
+	assert_int_equal(j->state, JOB_RUNNING);
+	assert_int_equal(f->d->state, DOM_SHUTTING_DOWN);
+	assert_string_equal(domain_path(f, "control/shutdown"), "reboot");
+	/* No changes while it shuts down. */
+	assert_int_equal(domain_pci_assign(&f->cd, f->d, "0000:03:00.0"), -EBUSY);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	assert_int_equal(j->state, JOB_SUCCEEDED);
+	assert_string_equal(j->message, "guest did not shut down in time: destroyed and restarted");
+	assert_int_equal(f->d->state, DOM_RUNNING);
+	assert_int_not_equal(f->d->domid, first);
+	assert_string_equal(f->d->job_id, "");
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_SHUTDOWN, 0, &j), 0);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	assert_string_equal(j->message, "guest did not shut down in time: destroyed");
+	assert_int_equal(f->d->state, DOM_STOPPED);
 }
 
 static void test_guest_crash(void **state)
 {
 	struct fixture *f = *state;
-	struct hv_event ev = {
-	    .type = HV_EV_DOMAIN_SHUTDOWN, .domid = 7, .reason = HV_SHUTDOWN_CRASH};
+	struct dom_spec spec = spec_with("test.crash");
+	struct domain *d;
 
-	assert_int_equal(domain_start(&f->cd, f->d), 0);
-	model_on_hv_event(&f->cd, &ev);
-	assert_int_equal(f->d->state, DOM_CRASHED);
-	assert_int_equal(f->d->domid, -1);
-	/* Console output of an unknown domain is dropped; of a known one it is kept. */
-	assert_int_equal(domain_start(&f->cd, f->d), 0);
-	ev = (struct hv_event){.type = HV_EV_CONSOLE, .domid = 7, .data = "hi\x01", .len = 3};
-	model_on_hv_event(&f->cd, &ev);
-	ev.domid = 8;
-	model_on_hv_event(&f->cd, &ev);
-	assert_int_equal(f->d->console_len, 3);
-	assert_memory_equal(f->d->console, "hi?", 3);
+	snprintf(spec.name, sizeof(spec.name), "crashy");
+	assert_int_equal(domain_create(&f->cd, &spec, &d), 0);
+	assert_int_equal(domain_start(&f->cd, d), 0);
+	/* The double's guest printed its boot lines to the console ring. */
+	assert_in_range(d->console_len, 20, CONSOLE_RING_BYTES);
+	assert_memory_equal(d->console, "Linux version", 13);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	assert_int_equal(d->state, DOM_CRASHED);
+	assert_int_equal(d->domid, -1);
+	/* A crashed domain may be deleted. */
+	assert_int_equal(domain_delete(&f->cd, d), 0);
+	assert_null(domain_find(&f->cd, "crashy"));
 }
 
 int main(void)
@@ -374,6 +359,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_patch_rolls_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_start_rolls_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_graceful_shutdown_and_reboot, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_guest_crash, setup, teardown),
 	};
 
