@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Domain, job and token operations on the daemon's state. They check and change state,
- * write it through to the store and the hypervisor, and emit events; the HTTP layer in
- * api/ maps their results to responses. Errors are negative errno:
+ * controld's model as api/ sees it: domain, job and token operations and queries on the
+ * daemon's state, in C types (spec.h). They check the rules and change state, write it
+ * through to the store and the hypervisor, and emit events; api/ maps their results to
+ * responses. Errors are negative errno:
  * -ENOENT not found, -EEXIST name taken, -EBUSY illegal in the current state,
  * -ENOSYS not offered by the hypervisor, anything else: the store or hypervisor failed.
  */
@@ -14,17 +15,11 @@
 
 /* Domains */
 struct domain *domain_find(struct controld *cd, const char *id_or_name);
-struct domain *domain_by_domid(struct controld *cd, int domid);
 int domain_create(struct controld *cd, const struct dom_spec *spec, struct domain **out);
 int domain_delete(struct controld *cd, struct domain *d);
-/* Writes d to the store after a change of spec or state, bumps the generation, emits. */
-int domain_commit(struct controld *cd, struct domain *d);
-/* The same as compact JSON text, cached until the domain changes; NULL when out of memory. */
+/* Its record (domain_record.c, the API representation) as compact JSON text, cached until
+ * the domain changes; NULL when out of memory. */
 const char *domain_json_text(struct domain *d, size_t *len);
-int domain_start(struct controld *cd, struct domain *d);
-int domain_pause(struct controld *cd, struct domain *d);
-int domain_unpause(struct controld *cd, struct domain *d);
-int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after);
 enum dom_action { ACT_START, ACT_PAUSE, ACT_UNPAUSE, ACT_SHUTDOWN, ACT_REBOOT, ACT_DESTROY };
 #define DOM_NR_ACTIONS (ACT_DESTROY + 1)
 const char *dom_action_name(enum dom_action a);
@@ -36,9 +31,6 @@ int dom_action_parse(const char *s, enum dom_action *out);
  */
 int domain_act(struct controld *cd, struct domain *d, enum dom_action a, unsigned timeout_s,
 	       struct job **job);
-/* Graceful: writes control/shutdown and starts a job that destroys after the timeout. */
-int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned timeout_s,
-		    struct job **job);
 /*
  * Applies a PATCH to d, all or nothing: when the hypervisor or the store fails part way,
  * what was changed is changed back. -EBUSY while shutting down, -EINVAL beyond d's limits.
@@ -51,7 +43,6 @@ int domain_nic_add(struct controld *cd, struct domain *d, const struct dom_nic *
 int domain_device_remove(struct controld *cd, struct domain *d, const char *kind, const char *id);
 int domain_pci_assign(struct controld *cd, struct domain *d, const char *bdf);
 int domain_pci_unassign(struct controld *cd, struct domain *d, const char *bdf);
-void domain_console_append(struct controld *cd, struct domain *d, const char *data, size_t len);
 /* The console ring's contents, oldest first (malloc'd). */
 char *domain_console_text(const struct domain *d, size_t *len);
 int domains_load(struct controld *cd);
@@ -84,11 +75,6 @@ const struct domain *domain_pci_owner(const struct controld *cd, const char *bdf
 const char *domain_name(const struct domain *d);
 
 /* Jobs */
-struct job *job_new(struct controld *cd, const char *kind, const struct domain *d);
-void job_progress(struct controld *cd, struct job *j, unsigned pct, const char *msg);
-/* error: why it failed (NULL when it did not, or when there is no more to say). */
-void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg,
-		const struct job_problem *error);
 struct job *job_find(struct controld *cd, const char *id);
 json_t *job_to_json(const struct job *j);
 int jobs_load(struct controld *cd);

@@ -1,12 +1,34 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the model's own files share (domains.c, lifecycle.c, running_paths.c, jobs.c); not
- * for api/, which sees model.h only.
+ * What the model's own files share (domains.c, lifecycle.c, running_paths.c, jobs.c, ...)
+ * and its unit test; not for api/, which sees model.h only.
  */
 #ifndef KEEL_CONTROLD_MODEL_INTERNAL_H
 #define KEEL_CONTROLD_MODEL_INTERNAL_H
 
 #include "model.h"
+
+struct domain *domain_by_domid(struct controld *cd, int domid);
+/* Writes d to the store after a change of spec or state, bumps the generation, emits. */
+int domain_commit(struct controld *cd, struct domain *d);
+void domain_console_append(struct controld *cd, struct domain *d, const char *data, size_t len);
+
+/* lifecycle.c: the transitions domain_act and guest events are made of. */
+int domain_start(struct controld *cd, struct domain *d);
+int domain_pause(struct controld *cd, struct domain *d);
+int domain_unpause(struct controld *cd, struct domain *d);
+int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after);
+/* Graceful: writes control/shutdown and starts a job that destroys after the timeout. */
+int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned timeout_s,
+		    struct job **job);
+
+/* jobs.c */
+struct job *job_new(struct controld *cd, const char *kind, const struct domain *d);
+void job_progress(struct controld *cd, struct job *j, unsigned pct, const char *msg);
+/* error: why it failed (NULL when it did not, or when there is no more to say). */
+void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg,
+		const struct job_problem *error);
+void job_persist(struct controld *cd, const struct job *j);
 
 /* Records a state change (emits domain.state); the caller commits. */
 void domain_set_state(struct controld *cd, struct domain *d, enum dom_state st);
@@ -52,8 +74,5 @@ static inline const char *rec_str(const json_t *o, const char *key)
 
 	return v ? v : "";
 }
-
-/* jobs.c */
-void job_persist(struct controld *cd, const struct job *j);
 
 #endif

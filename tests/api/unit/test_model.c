@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "../../../controld/hv_backend.h"
-#include "../../../controld/model.h"
+#include "../../../controld/model_internal.h"
 
 /* --- the in-memory store: a flat list of (path, value); fail_writes makes writes fail --- */
 #define MEM_NODES 512
