@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define DOMAINS_DIR CONTROLD_ROOT "/domains"
+
 const char *domain_name(const struct domain *d)
 {
 	return d->spec.name;
@@ -122,8 +124,6 @@ static void domain_free(void *item)
 	invalidate(d);
 	free(d);
 }
-
-#define DOMAINS_DIR CONTROLD_ROOT "/domains"
 
 static int persist(struct controld *cd, struct domain *d)
 {
