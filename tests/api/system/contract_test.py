@@ -632,7 +632,8 @@ def t_jobs_events_metrics(ctx):
     assert page2["items"][0]["id"] != page["items"][0]["id"]
     st, _, f = c.req("GET", "/v1/jobs?state=failed")
     assert all(j["state"] == "failed" for j in f["items"])
-    for q, field in (("state=weird", "state"), ("domain_id=xyz", "domain_id"), ("limit=0", "limit")):
+    for q, field in (("state=weird", "state"), ("state=running,failed", "state"),
+                     ("domain_id=xyz", "domain_id"), ("limit=0", "limit")):
         st, _, js = c.req("GET", "/v1/jobs?" + q)
         check_problem(st, js, 400, field)
     st, _, js = c.req("GET", "/v1/jobs/00000000-0000-4000-8000-000000000000")
