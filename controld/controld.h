@@ -35,8 +35,8 @@ struct domain {
 	char created_at[32], updated_at[32];
 	char job_id[37]; /* the job working on it, "" if none */
 	/* Its record (domain_record.c) as text, kept until the next change: lists are hot. */
-	char *json;
-	size_t json_len;
+	char *record_text;
+	size_t record_len;
 	char console[CONSOLE_RING_BYTES];
 	size_t console_len, console_head; /* ring: head = oldest byte */
 };

@@ -268,3 +268,21 @@ int domain_from_json(const json_t *o, struct domain *d)
 		 ?: pins_from_record(o, s) ?: devices_from_record(o, s);
 	return rc;
 }
+
+char *domain_record_text(const struct domain *d)
+{
+	json_t *o = domain_to_json(d);
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	return text;
+}
+
+int domain_from_text(const char *text, size_t len, struct domain *d)
+{
+	json_t *o = json_loadb(text, len, 0, NULL);
+	int rc = o ? domain_from_json(o, d) : -EINVAL;
+
+	json_decref(o);
+	return rc;
+}

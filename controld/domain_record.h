@@ -17,5 +17,8 @@ json_t *domain_to_json(const struct domain *d);
  * job, spec). Bounds are checked: a record that does not fit is -EINVAL, d then undefined.
  */
 int domain_from_json(const json_t *o, struct domain *d);
+/* The same as compact text (malloc'd; NULL when out of memory), and back. */
+char *domain_record_text(const struct domain *d);
+int domain_from_text(const char *text, size_t len, struct domain *d);
 
 #endif

@@ -9,7 +9,6 @@
  *   /vm/<uuid>/{uuid,name,image/ostype}
  */
 #include "domain_record.h"
-#include "events.h"
 #include "log.h"
 #include "model_internal.h"
 #include "util.h"
@@ -92,8 +91,8 @@ static void registry_remove(struct controld *cd, struct domain *d)
 
 static void invalidate(struct domain *d)
 {
-	free(d->json);
-	d->json = NULL;
+	free(d->record_text);
+	d->record_text = NULL;
 }
 
 static void changed(struct controld *cd, struct domain *d)
@@ -104,16 +103,14 @@ static void changed(struct controld *cd, struct domain *d)
 
 const char *domain_json_text(struct domain *d, size_t *len)
 {
-	if (!d->json) {
-		json_t *o = domain_to_json(d);
-		d->json = json_dumps(o, JSON_COMPACT);
-		json_decref(o);
-		if (!d->json)
+	if (!d->record_text) {
+		d->record_text = domain_record_text(d);
+		if (!d->record_text)
 			return NULL;
-		d->json_len = strlen(d->json);
+		d->record_len = strlen(d->record_text);
 	}
-	*len = d->json_len;
-	return d->json;
+	*len = d->record_len;
+	return d->record_text;
 }
 
 /* A collection's free_item. */
@@ -143,7 +140,7 @@ int domain_commit(struct controld *cd, struct domain *d)
 	memcpy(d->updated_at, ts, sizeof(ts));
 	d->generation++;
 	rc = persist(cd, d);
-	events_emit(cd->events, EV_DOMAIN, "domain.updated", d->id, domain_to_json(d));
+	domain_emit(cd, "domain.updated", d);
 	return rc;
 }
 
@@ -154,9 +151,7 @@ void domain_set_state(struct controld *cd, struct domain *d, enum dom_state st)
 	changed(cd, d);
 	d->state = st;
 	if (old != st)
-		events_emit(cd->events, EV_DOMAIN, "domain.state", d->id,
-			    json_pack("{s:s, s:s, s:s, s:s}", "id", d->id, "name", domain_name(d),
-				      "from", dom_state_name(old), "to", dom_state_name(st)));
+		domain_emit_state(cd, d, old, st);
 }
 
 static int vm_paths_txn(struct store *s, uint32_t t, void *arg)
@@ -199,7 +194,7 @@ int domain_create(struct controld *cd, const struct dom_spec *spec, struct domai
 		registry_remove(cd, d);
 		goto fail;
 	}
-	events_emit(cd->events, EV_DOMAIN, "domain.created", d->id, domain_to_json(d));
+	domain_emit(cd, "domain.created", d);
 	*out = d;
 	return 0;
 fail:
@@ -220,8 +215,7 @@ int domain_delete(struct controld *cd, struct domain *d)
 	snprintf(path, sizeof(path), "/vm/%s", d->id);
 	store_rm(cd->store, STORE_NO_TXN, path);
 	registry_remove(cd, d);
-	events_emit(cd->events, EV_DOMAIN, "domain.deleted", d->id,
-		    json_pack("{s:s, s:s}", "id", d->id, "name", domain_name(d)));
+	domain_emit_deleted(cd, d);
 	domain_free(d);
 	return 0;
 }
@@ -500,8 +494,7 @@ void domain_console_append(struct controld *cd, struct domain *d, const char *da
 		    (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t' ? (char)c : '?';
 	}
 	clean[len] = '\0';
-	events_emit(cd->events, EV_CONSOLE, "console.output", d->id,
-		    json_pack("{s:s, s:s}", "id", d->id, "data", clean));
+	domain_emit_console(cd, d, clean);
 	free(clean);
 }
 
@@ -574,16 +567,12 @@ const struct domain *domain_pci_owner(const struct controld *cd, const char *bdf
 static int load_one(void *arg, const char *id, const char *text, size_t len)
 {
 	struct controld *cd = arg;
-	json_t *o = json_loadb(text, len, 0, NULL);
 	struct domain *d = calloc(1, sizeof(*d));
 	int rc;
 
-	if (!d) {
-		json_decref(o);
+	if (!d)
 		return -ENOMEM;
-	}
-	rc = o && uuid_valid(id) ? domain_from_json(o, d) : -EINVAL;
-	json_decref(o);
+	rc = uuid_valid(id) ? domain_from_text(text, len, d) : -EINVAL;
 	if (rc || strcmp(d->id, id)) {
 		free(d);
 		log_error("store: " DOMAINS_DIR "/%s is not a domain record; left alone", id);

@@ -8,7 +8,6 @@
  *   running/paused --shutdown--> shutting_down --(guest gone or deadline)--> stopped
  *   any but stopped --destroy--> stopped; a guest crash --> crashed
  */
-#include "events.h"
 #include "log.h"
 #include "model_internal.h"
 #include "util.h"
@@ -302,9 +301,7 @@ int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned
 	j->deadline_wall_ms = j->started_wall_ms + (uint64_t)timeout_s * 1000;
 	job_persist(cd, j);
 	str_copy(d->job_id, j->id, sizeof(d->job_id));
-	events_emit(cd->events, EV_DOMAIN, "domain.state", d->id,
-		    json_pack("{s:s, s:s, s:s}", "id", d->id, "from", dom_state_name(d->state),
-			      "to", "shutting_down"));
+	domain_emit_state(cd, d, d->state, DOM_SHUTTING_DOWN);
 	d->state = DOM_SHUTTING_DOWN;
 	rc = domain_commit(cd, d);
 	shutdown_job_arm(cd, j);

@@ -13,6 +13,13 @@ struct domain *domain_by_domid(struct controld *cd, int domid);
 int domain_commit(struct controld *cd, struct domain *d);
 void domain_console_append(struct controld *cd, struct domain *d, const char *data, size_t len);
 
+/* domain_events.c: what a domain's changes emit. */
+void domain_emit(struct controld *cd, const char *type, const struct domain *d);
+void domain_emit_state(struct controld *cd, const struct domain *d, enum dom_state from,
+		       enum dom_state to);
+void domain_emit_deleted(struct controld *cd, const struct domain *d);
+void domain_emit_console(struct controld *cd, const struct domain *d, const char *text);
+
 /* lifecycle.c: the transitions domain_act and guest events are made of. */
 int domain_start(struct controld *cd, struct domain *d);
 int domain_pause(struct controld *cd, struct domain *d);
