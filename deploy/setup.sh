@@ -8,7 +8,7 @@ set -euo pipefail
 PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config git python3
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
   # userspace libraries
   libcmocka-dev libuv1-dev libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
   libcurl4-openssl-dev libgnutls28-dev libxen-dev

@@ -73,7 +73,7 @@ static void guest_send(struct fake_guest *g, uint32_t type, uint32_t req_id, con
 	xs_hdr_encode(&h, msg);
 	memcpy(msg + XS_HDR_SIZE, p, len);
 	for (uint32_t i = 0; i < XS_HDR_SIZE + len; i++) {
-		assert_true(g->page.req_prod - g->page.req_cons < XS_RING_SIZE);
+		assert_in_range(g->page.req_prod - g->page.req_cons, 0, XS_RING_SIZE - 1);
 		g->page.req[g->page.req_prod & (XS_RING_SIZE - 1)] = (char)msg[i];
 		g->page.req_prod++;
 	}
@@ -282,9 +282,9 @@ static void ring_outstanding_limit(void **state)
 		guest_send(g, XS_GET_DOMAIN_PATH, (uint32_t)i, "5\0", 2);
 	xs_ring_event(&g->ring);
 	before = g->page.req_cons;
-	assert_true(g->page.req_prod != g->page.req_cons);
+	assert_int_not_equal(g->page.req_prod, g->page.req_cons);
 	/* Taken: what filled the response ring, plus the quota's worth queued behind it. */
-	assert_true(g->ring.conn->out_msgs == 2);
+	assert_int_equal(g->ring.conn->out_msgs, 2);
 	xs_ring_event(&g->ring);
 	assert_int_equal(g->page.req_cons, before);
 	/* Once it reads, the server catches up, in order. */
