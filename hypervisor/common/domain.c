@@ -4,6 +4,7 @@
  * A domain's end (shutdown or crash) stops its vCPUs at once; the scheduler
  * loop reaps it afterwards, outside any of its vCPUs' VM exits.
  */
+#include <keel/arch.h>
 #include <keel/domain.h>
 #include <keel/elf_pvh.h>
 #include <keel/errno.h>
@@ -20,10 +21,6 @@
 #include <keel/runstate.h>
 #include <keel/acpi_build.h>
 #include <keel/console_ring.h>
-#include <arch/x86/percpu.h>
-#include <arch/x86/smp.h>
-#include <arch/x86/xsave.h>
-#include <arch/x86/vmx_vcpu.h>
 #include <public/xen/start_info.h>
 
 /*
@@ -44,31 +41,6 @@ static struct domain *domains[MAX_DOMAINS];
 static u32 next_pcpu;	/* round-robin placement of unpinned vCPUs */
 
 static void stop_vcpus(struct domain *d);
-
-static void *ept_alloc(void *ctx, u64 *pa)
-{
-	(void)ctx;
-	void *p = pages_alloc(1);
-
-	if (p)
-		*pa = virt_to_phys(p);
-	return p;
-}
-
-static void ept_free(void *ctx, void *t, u64 pa)
-{
-	(void)ctx;
-	(void)pa;
-	pages_free(t, 1);
-}
-
-static void *ept_p2v(void *ctx, u64 pa)
-{
-	(void)ctx;
-	return phys_to_virt(pa);
-}
-
-static const struct ept_ops hv_ept_ops = { ept_alloc, ept_free, ept_p2v, NULL };
 
 struct domain *domain_by_id(u16 id)
 {
@@ -98,10 +70,10 @@ u32 domains_alive(void)
 void domain_restore_ram_page(struct domain *d, u64 gpa)
 {
 	if (gpa < d->mem_size)
-		ept_map(&d->arch.ept, gpa, d->ram_hpa + gpa, PAGE_SIZE, EPT_RWX, EPT_MT_WB);
+		arch_p2m_map(d, gpa, d->ram_hpa + gpa, PAGE_SIZE, P2M_RW);
 	else
-		ept_unmap(&d->arch.ept, gpa, PAGE_SIZE);
-	vmx_flush_guest_tlb(d);
+		arch_p2m_unmap(d, gpa, PAGE_SIZE);
+	arch_p2m_flush(d);
 }
 
 u32 domains_remaining(void)
@@ -130,9 +102,7 @@ static void free_domain(struct domain *d)
 		sched_remove(v);
 		arch_vcpu_forget(v);
 		vcpu_timers_stop(v);
-		vlapic_free(v);
-		xsave_vcpu_free(v);
-		vmx_vcpu_free(v);
+		arch_vcpu_free(v);
 		pages_free(v, ALIGN_UP(sizeof(*v), PAGE_SIZE) / PAGE_SIZE);
 	}
 	evtchn_domain_destroy(d);
@@ -141,8 +111,7 @@ static void free_domain(struct domain *d)
 	d->shared_info = NULL;
 	gnttab_release_mappings(d);
 	gnttab_domain_free(d);
-	if (d->arch.ept.pml4)
-		ept_destroy(&d->arch.ept);
+	arch_p2m_destroy(d);
 	balloon_domain_free(d);
 	if (d->foreign_pins) {
 		/* Others still map some of its RAM: keep that (and the id) until they let go. */
@@ -220,9 +189,8 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 		goto fail;
 	}
 	memset(phys_to_virt(d->ram_hpa), 0, d->mem_size);
-	if (ept_init(&d->arch.ept, &hv_ept_ops) ||
-	    ept_map(&d->arch.ept, 0, d->ram_hpa, d->mem_size, EPT_RWX, EPT_MT_WB)) {
-		*why = "out of memory for the domain's EPT";
+	if (arch_p2m_init(d) || arch_p2m_map(d, 0, d->ram_hpa, d->mem_size, P2M_RW)) {
+		*why = "out of memory for the domain's physical map";
 		goto fail;
 	}
 
@@ -256,16 +224,10 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 		v->vcpu_info = &d->shared_info->vcpu_info[i % XEN_LEGACY_MAX_VCPUS];
 		pvclock_update(&v->vcpu_info->time);
 		vcpu_timers_init(v);
-		/* x87 and SSE as after reset: FCW 0x37f, MXCSR 0x1f80. */
-		v->arch.fpu[0] = 0x7f;
-		v->arch.fpu[1] = 0x03;
-		v->arch.fpu[24] = 0x80;
-		v->arch.fpu[25] = 0x1f;
-		if (vmx_vcpu_init(v) || vlapic_init(v) || xsave_vcpu_init(v)) {
+		if (arch_vcpu_init(v)) {
 			*why = "cannot set up the vCPU's VMCS or local APIC";
 			goto fail;
 		}
-		vmx_vcpu_release(v);
 	}
 	return d;
 fail:
@@ -358,10 +320,8 @@ int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **
 	}
 
 	struct vcpu *v0 = d->vcpu[0];
-	vmx_vcpu_set_pvh_entry(v0, info.entry, START_INFO_GPA);
+	arch_vcpu_set_entry(v0, info.entry, START_INFO_GPA);
 	v0->state = VCPU_RUNNABLE;
-	/* Inactive again, so whichever pCPU the vCPU runs on can load it. */
-	vmx_vcpu_release(v0);
 	return 0;
 }
 
@@ -442,7 +402,7 @@ static void stop_vcpus(struct domain *d)
 	for (u32 i = 0; i < d->nr_vcpus; i++) {
 		d->vcpu[i]->state = VCPU_OFFLINE;
 		sched_remove(d->vcpu[i]);
-		vlapic_stop(d->vcpu[i]);
+		arch_vcpu_stop(d->vcpu[i]);
 		vcpu_timers_stop(d->vcpu[i]);
 		/* A pCPU running it now leaves the guest at once. */
 		smp_kick(d->vcpu[i]->pcpu);
@@ -489,7 +449,7 @@ static bool vmcs_released(struct domain *d)
 	for (u32 i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
 		if (v->arch.vmcs_active && v->arch.host_cpu == (s32)this_cpu()->id)
-			vmx_vcpu_release(v);
+			arch_vcpu_release(v);
 		if (v->arch.vmcs_active)
 			all = false;
 	}

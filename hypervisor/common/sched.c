@@ -7,9 +7,6 @@
 #include <keel/timer.h>
 #include <keel/pvclock.h>
 #include <keel/runstate.h>
-#include <arch/x86/cpu.h>
-#include <arch/x86/percpu.h>
-#include <arch/x86/smp.h>
 #include <keel/spinlock.h>
 
 spinlock_t hv_lock = SPINLOCK_INIT;

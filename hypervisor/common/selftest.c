@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Self-test verdicts: see selftest.h. */
+#include <keel/arch.h>
 #include <keel/selftest.h>
 #include <keel/emu.h>
 #include <keel/printk.h>
 #include <keel/string.h>
-#include <arch/x86/cpu.h>
 #include <keel/timer.h>
 
 static char test_name[32];

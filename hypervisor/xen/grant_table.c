@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* Grant tables v1: see grant_table.h; layouts in public/xen/grant_table.h. */
+#include <keel/arch.h>
 #include <keel/grant_table.h>
 #include <keel/errno.h>
 #include <keel/guest_mem.h>
 #include <keel/hypercall.h>
 #include <keel/mm.h>
 #include <keel/string.h>
-#include <arch/x86/vmx_vcpu.h>
 #include <public/xen/memory.h>
 
 #define ACTIVE_PAGES	(ALIGN_UP(GNT_MAX_ENTRIES * sizeof(struct grant_active), PAGE_SIZE) / PAGE_SIZE)
@@ -149,12 +149,12 @@ static int16_t map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
 	else
 		a->pins_rw++;
 	u8 *page = granted_page(g, frame);
-	if (!page || ept_map(&d->arch.ept, op->host_addr, virt_to_phys(page), PAGE_SIZE,
-			     ro ? (EPT_R | EPT_X) : EPT_RWX, EPT_MT_WB)) {
+	if (!page || arch_p2m_map(d, op->host_addr, virt_to_phys(page), PAGE_SIZE,
+				  ro ? P2M_RO : P2M_RW)) {
 		unpin(g, op->ref, ro, false);
 		return page ? GNTST_no_device_space : GNTST_bad_page;
 	}
-	vmx_flush_guest_tlb(d);
+	arch_p2m_flush(d);
 	d->gnt_maps[slot] = (struct grant_map){ g, op->host_addr, op->ref, true, ro };
 	if (g != d)
 		g->foreign_pins++;

@@ -3,6 +3,7 @@
  * memory_op: add_to_physmap for the shared-info page and grant frames; the
  * reservation sub-ops are in hc_reservation.c.
  */
+#include <keel/arch.h>
 #include <keel/hypercall.h>
 #include <keel/errno.h>
 #include <keel/guest_mem.h>
@@ -10,7 +11,6 @@
 #include <keel/grant_table.h>
 #include <public/xen/memory.h>
 #include <public/xen/memory_reservation.h>
-#include <arch/x86/vmx_vcpu.h>
 
 static long add_to_physmap(struct vcpu *v, u64 arg)
 {
@@ -29,11 +29,11 @@ static long add_to_physmap(struct vcpu *v, u64 arg)
 			return -EINVAL;
 		if (d->shared_info_gfn != GFN_NONE)
 			domain_restore_ram_page(d, d->shared_info_gfn << PAGE_SHIFT);
-		if (ept_map(&d->arch.ept, x.gpfn << PAGE_SHIFT, virt_to_phys(d->shared_info), PAGE_SIZE,
-			    EPT_RWX, EPT_MT_WB))
+		if (arch_p2m_map(d, x.gpfn << PAGE_SHIFT, virt_to_phys(d->shared_info), PAGE_SIZE,
+				 P2M_RW))
 			return -ENOMEM;
 		d->shared_info_gfn = x.gpfn;
-		vmx_flush_guest_tlb(d);
+		arch_p2m_flush(d);
 		return 0;
 	case XENMAPSPACE_grant_table: {
 		/* v1 has no status frames. */
@@ -45,11 +45,10 @@ static long add_to_physmap(struct vcpu *v, u64 arg)
 		u32 idx = (u32)x.idx;
 		if (d->gnt_frame_gfn[idx] != GFN_NONE)
 			domain_restore_ram_page(d, d->gnt_frame_gfn[idx] << PAGE_SHIFT);
-		if (ept_map(&d->arch.ept, x.gpfn << PAGE_SHIFT, virt_to_phys(f), PAGE_SIZE, EPT_RWX,
-			    EPT_MT_WB))
+		if (arch_p2m_map(d, x.gpfn << PAGE_SHIFT, virt_to_phys(f), PAGE_SIZE, P2M_RW))
 			return -ENOMEM;
 		d->gnt_frame_gfn[idx] = x.gpfn;
-		vmx_flush_guest_tlb(d);
+		arch_p2m_flush(d);
 		return 0;
 	}
 	default:

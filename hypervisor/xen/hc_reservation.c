@@ -9,6 +9,7 @@
  * within the domain's RAM are taken; Xen's answer to the rest is the count of
  * extents done so far.
  */
+#include <keel/arch.h>
 #include <keel/hypercall.h>
 #include <keel/errno.h>
 #include <keel/guest_mem.h>
@@ -17,7 +18,6 @@
 #include <public/xen/memory.h>
 #include <public/xen/memory_reservation.h>
 #include <public/xen/start_info.h>
-#include <arch/x86/vmx_vcpu.h>
 
 static u64 ram_pages(const struct domain *d)
 {
@@ -63,7 +63,7 @@ static int release_page(struct domain *d, u64 gfn)
 {
 	if (!releasable(d, gfn) || balloon_map(d))
 		return -EINVAL;
-	if (ept_unmap(&d->arch.ept, gfn << PAGE_SHIFT, PAGE_SIZE))
+	if (arch_p2m_unmap(d, gfn << PAGE_SHIFT, PAGE_SIZE))
 		return -ENOMEM;
 	d->ballooned[gfn / 64] |= 1ULL << (gfn % 64);
 	d->tot_pages--;
@@ -75,8 +75,8 @@ static int populate_page(struct domain *d, u64 gfn)
 	if (gfn >= ram_pages(d) || !is_ballooned(d, gfn))
 		return -EINVAL;	/* beyond its RAM, or already backed */
 	memset(phys_to_virt(d->ram_hpa + (gfn << PAGE_SHIFT)), 0, PAGE_SIZE);
-	if (ept_map(&d->arch.ept, gfn << PAGE_SHIFT, d->ram_hpa + (gfn << PAGE_SHIFT), PAGE_SIZE,
-		    EPT_RWX, EPT_MT_WB))
+	if (arch_p2m_map(d, gfn << PAGE_SHIFT, d->ram_hpa + (gfn << PAGE_SHIFT), PAGE_SIZE,
+			 P2M_RW))
 		return -ENOMEM;
 	d->ballooned[gfn / 64] &= ~(1ULL << (gfn % 64));
 	d->tot_pages++;
@@ -109,7 +109,7 @@ static long reservation(struct vcpu *v, u32 cmd, u64 start, u64 arg)
 			break;
 	}
 	if (done != start && cmd == XENMEM_decrease_reservation)
-		vmx_flush_guest_tlb(d);
+		arch_p2m_flush(d);
 	return (long)done;
 }
 

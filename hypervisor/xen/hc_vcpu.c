@@ -3,6 +3,7 @@
  * vcpu_op and set_timer_op: vcpu_info placement, the runstate area, and the
  * PV timers (single-shot and periodic), which raise VIRQ_TIMER.
  */
+#include <keel/arch.h>
 #include <keel/hypercall.h>
 #include <keel/errno.h>
 #include <keel/evtchn.h>
@@ -10,7 +11,6 @@
 #include <keel/pvclock.h>
 #include <keel/runstate.h>
 #include <keel/string.h>
-#include <arch/x86/cpu.h>
 
 #define SET_TIMER_FAR_NS	(1ULL << 50)
 #define SET_TIMER_FALLBACK_NS	100000000ULL	/* 100 ms */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* PV clock and wallclock: see pvclock.h. */
+#include <keel/arch.h>
 #include <keel/pvclock.h>
 #include <keel/timer.h>
-#include <arch/x86/cpu.h>
 
 static struct pvclock_scale scale;
 static u64 clock_boot_tsc;

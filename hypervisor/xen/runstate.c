@@ -4,8 +4,6 @@
 #include <keel/guest_mem.h>
 #include <keel/errno.h>
 #include <public/xen/hypercall.h>
-#include <arch/x86/guest_walk.h>
-#include <arch/x86/vmcs.h>
 
 void runstate_publish(struct vcpu *v)
 {

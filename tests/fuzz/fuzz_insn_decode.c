@@ -8,7 +8,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const u32 modes[] = { 16, 32, 64 };
+	static const u32 modes[] = {16, 32, 64};
 	struct mmio_insn in;
 
 	for (unsigned i = 0; i < 3; i++) {

@@ -5,6 +5,7 @@
  * exit dispatch.
  */
 #include <keel/arch.h>
+#include <keel/errno.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/vlapic.h>
@@ -14,6 +15,38 @@
 #include <arch/x86/vmexit.h>
 #include <arch/x86/vmx_vcpu.h>
 #include <arch/x86/xsave.h>
+
+int arch_vcpu_init(struct vcpu *v)
+{
+	/* x87 and SSE as after reset: FCW 0x37f, MXCSR 0x1f80. */
+	v->arch.fpu[0] = 0x7f;
+	v->arch.fpu[1] = 0x03;
+	v->arch.fpu[24] = 0x80;
+	v->arch.fpu[25] = 0x1f;
+	if (vmx_vcpu_init(v) || vlapic_init(v) || xsave_vcpu_init(v))
+		return -ENOMEM;
+	/* Inactive again, so whichever pCPU the vCPU runs on can load it. */
+	vmx_vcpu_release(v);
+	return 0;
+}
+
+void arch_vcpu_set_entry(struct vcpu *v, u32 entry, u32 start_info)
+{
+	vmx_vcpu_set_pvh_entry(v, entry, start_info);
+	vmx_vcpu_release(v);
+}
+
+void arch_vcpu_stop(struct vcpu *v)
+{
+	vlapic_stop(v);
+}
+
+void arch_vcpu_free(struct vcpu *v)
+{
+	vlapic_free(v);
+	xsave_vcpu_free(v);
+	vmx_vcpu_free(v);
+}
 
 void msr_load_guest(struct vcpu *v);
 void msr_save_guest(struct vcpu *v);
