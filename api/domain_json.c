@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -108,97 +109,121 @@ static bool check_boot_type(const char *s)
 	return !strcmp(s, "pvh") || !strcmp(s, "hvm");
 }
 
-json_t *disk_from_json(const json_t *in, const char *ptr, struct verr *e)
+/* s has been checked to fit (jv_str's max) */
+static void copy(char *dst, size_t size, const char *s)
+{
+	snprintf(dst, size, "%s", s);
+}
+
+int disk_from_json(const json_t *in, const char *ptr, struct dom_disk *out, struct verr *e)
 {
 	static const char *const allowed[] = {"id", "path", "format", "readonly", NULL};
 	const char *id = NULL, *path = NULL, *format = "raw";
 	bool ro = false;
 
 	if (!json_is_object(in))
-		return verr_set(e, ptr, NULL, "must be an object"), NULL;
+		return verr_set(e, ptr, NULL, "must be an object");
 	if (jv_only(in, ptr, allowed, e) ||
 	    jv_str(in, "id", ptr, true, 4, check_vdev, "xvda to xvdz", &id, e) ||
-	    jv_str(in, "path", ptr, true, 255, check_abs_path, "an absolute path", &path, e) ||
+	    jv_str(in, "path", ptr, true, DOM_PATH_MAX, check_abs_path, "an absolute path", &path,
+		   e) ||
 	    jv_str(in, "format", ptr, false, 8, check_format, "raw or qcow2", &format, e) ||
 	    jv_bool(in, "readonly", ptr, &ro, e))
-		return NULL;
-	return json_pack("{s:s, s:s, s:s, s:b}", "id", id, "path", path, "format", format,
-			 "readonly", ro);
+		return -EINVAL;
+	copy(out->id, sizeof(out->id), id);
+	copy(out->path, sizeof(out->path), path);
+	out->format = !strcmp(format, "qcow2") ? DISK_QCOW2 : DISK_RAW;
+	out->readonly = ro;
+	return 0;
 }
 
-json_t *nic_from_json(const json_t *in, const char *ptr, struct verr *e)
+int nic_from_json(const json_t *in, const char *ptr, struct dom_nic *out, struct verr *e)
 {
 	static const char *const allowed[] = {"id", "mac", "bridge", NULL};
 	const char *id = NULL, *mac = NULL, *bridge = "xenbr0";
-	char gen[18];
 
 	if (!json_is_object(in))
-		return verr_set(e, ptr, NULL, "must be an object"), NULL;
+		return verr_set(e, ptr, NULL, "must be an object");
 	if (jv_only(in, ptr, allowed, e) ||
 	    jv_str(in, "id", ptr, true, 1, check_nic_id, "\"0\" to \"7\"", &id, e) ||
 	    jv_str(in, "mac", ptr, false, 17, check_mac,
 		   "a unicast MAC address in lower-case hex, aa:bb:cc:dd:ee:ff", &mac, e) ||
-	    jv_str(in, "bridge", ptr, false, 15, check_bridge,
+	    jv_str(in, "bridge", ptr, false, DOM_BRIDGE_MAX, check_bridge,
 		   "a bridge name (letters, digits, '-', '_', '.')", &bridge, e))
-		return NULL;
-	if (!mac) {
+		return -EINVAL;
+	copy(out->id, sizeof(out->id), id);
+	copy(out->bridge, sizeof(out->bridge), bridge);
+	if (mac) {
+		copy(out->mac, sizeof(out->mac), mac);
+	} else {
 		/* Xen's OUI, as Xen tools do. */
 		unsigned char r[3] = {0};
 		if (getrandom(r, sizeof(r), 0) != sizeof(r))
-			return verr_set(e, ptr, "mac", "could not generate a MAC address"), NULL;
-		snprintf(gen, sizeof(gen), "00:16:3e:%02x:%02x:%02x", r[0] & 0x7f, r[1], r[2]);
-		mac = gen;
+			return verr_set(e, ptr, "mac", "could not generate a MAC address");
+		snprintf(out->mac, sizeof(out->mac), "00:16:3e:%02x:%02x:%02x", r[0] & 0x7f, r[1],
+			 r[2]);
 	}
-	return json_pack("{s:s, s:s, s:s}", "id", id, "mac", mac, "bridge", bridge);
+	return 0;
 }
 
-static json_t *boot_from_json(const json_t *in, struct verr *e)
+static int boot_from_json(const json_t *in, struct dom_boot *out, struct verr *e)
 {
 	static const char *const pvh[] = {"type", "kernel", "cmdline", "initrd", NULL};
 	static const char *const hvm[] = {"type", "firmware", NULL};
 	const char *type = NULL, *kernel = NULL, *cmdline = "", *initrd = "", *fw = "seabios";
 
 	if (!in)
-		return verr_set(e, "", "boot", "required"), NULL;
+		return verr_set(e, "", "boot", "required");
 	if (!json_is_object(in))
-		return verr_set(e, "", "boot", "must be an object"), NULL;
+		return verr_set(e, "", "boot", "must be an object");
 	if (jv_str(in, "type", "/boot", true, 3, check_boot_type, "pvh or hvm", &type, e))
-		return NULL;
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
 	if (!strcmp(type, "pvh")) {
 		if (jv_only(in, "/boot", pvh, e) ||
-		    jv_str(in, "kernel", "/boot", true, 255, check_abs_path, "an absolute path",
-			   &kernel, e) ||
-		    jv_str(in, "cmdline", "/boot", false, 1024, NULL, "printable text", &cmdline,
-			   e) ||
-		    jv_str(in, "initrd", "/boot", false, 255, check_abs_path, "an absolute path",
-			   &initrd, e))
-			return NULL;
-		return json_pack("{s:s, s:s, s:s, s:s}", "type", type, "kernel", kernel, "cmdline",
-				 cmdline, "initrd", initrd);
+		    jv_str(in, "kernel", "/boot", true, DOM_PATH_MAX, check_abs_path,
+			   "an absolute path", &kernel, e) ||
+		    jv_str(in, "cmdline", "/boot", false, DOM_CMDLINE_MAX, NULL, "printable text",
+			   &cmdline, e) ||
+		    jv_str(in, "initrd", "/boot", false, DOM_PATH_MAX, check_abs_path,
+			   "an absolute path", &initrd, e))
+			return -EINVAL;
+		out->type = BOOT_PVH;
+		copy(out->kernel, sizeof(out->kernel), kernel);
+		copy(out->cmdline, sizeof(out->cmdline), cmdline);
+		copy(out->initrd, sizeof(out->initrd), initrd);
+		return 0;
 	}
 	if (jv_only(in, "/boot", hvm, e) ||
 	    jv_str(in, "firmware", "/boot", false, 8, check_firmware, "seabios or ovmf", &fw, e))
-		return NULL;
-	return json_pack("{s:s, s:s}", "type", type, "firmware", fw);
-}
-
-static int sched_check(const json_t *in, const char *ptr, json_t *out, struct verr *e)
-{
-	static const char *const allowed[] = {"weight", "cap", NULL};
-	uint64_t w = (uint64_t)json_integer_value(json_object_get(out, "weight"));
-	uint64_t c = (uint64_t)json_integer_value(json_object_get(out, "cap"));
-
-	if (!json_is_object(in))
-		return verr_set(e, ptr, NULL, "must be an object");
-	if (jv_only(in, ptr, allowed, e) || jv_uint(in, "weight", ptr, false, 1, 65535, &w, e) ||
-	    jv_uint(in, "cap", ptr, false, 0, 100 * DOM_MAX_VCPUS, &c, e))
 		return -EINVAL;
-	json_object_set_new(out, "weight", json_integer((json_int_t)w));
-	json_object_set_new(out, "cap", json_integer((json_int_t)c));
+	out->type = BOOT_HVM;
+	out->firmware = !strcmp(fw, "ovmf") ? FW_OVMF : FW_SEABIOS;
 	return 0;
 }
 
-static int pinning_check(const json_t *in, uint64_t max_vcpus, struct verr *e)
+static int sched_parse(const json_t *in, unsigned *weight, unsigned *cap, bool has[2],
+		       struct verr *e)
+{
+	static const char *const allowed[] = {"weight", "cap", NULL};
+	uint64_t w = *weight, c = *cap;
+
+	if (!json_is_object(in))
+		return verr_set(e, "/sched", NULL, "must be an object");
+	if (jv_only(in, "/sched", allowed, e) ||
+	    jv_uint(in, "weight", "/sched", false, 1, DOM_SCHED_MAX_WEIGHT, &w, e) ||
+	    jv_uint(in, "cap", "/sched", false, 0, 100 * DOM_MAX_VCPUS, &c, e))
+		return -EINVAL;
+	has[0] = json_object_get(in, "weight") != NULL;
+	has[1] = json_object_get(in, "cap") != NULL;
+	*weight = (unsigned)w;
+	*cap = (unsigned)c;
+	return 0;
+}
+
+/* One list of CPU numbers per vCPU; into pins (when given) in the order written. */
+static int pinning_parse(const json_t *in, uint64_t max_vcpus, struct vcpu_pin *pins,
+			 unsigned *npins, struct verr *e)
 {
 	size_t i, k;
 	json_t *row, *cpu;
@@ -209,90 +234,104 @@ static int pinning_check(const json_t *in, uint64_t max_vcpus, struct verr *e)
 	if (json_array_size(in) > max_vcpus)
 		return verr_set(e, "", "pinning", "has more entries than max_vcpus (%llu)",
 				(unsigned long long)max_vcpus);
-	json_array_foreach(in, i, row)
-	{
+	json_array_foreach(in, i, row) {
 		snprintf(ptr, sizeof(ptr), "/pinning/%zu", i);
 		if (!json_is_array(row) || json_array_size(row) > HOST_MAX_CPUS)
 			return verr_set(e, ptr, NULL, "must be an array of at most %d CPU numbers",
 					HOST_MAX_CPUS);
-		json_array_foreach(row, k, cpu)
-		{
+		json_array_foreach(row, k, cpu) {
 			if (!json_is_integer(cpu) || json_integer_value(cpu) < 0 ||
 			    json_integer_value(cpu) >= HOST_MAX_CPUS) {
 				snprintf(ptr, sizeof(ptr), "/pinning/%zu/%zu", i, k);
 				return verr_set(e, ptr, NULL, "must be a CPU number from 0 to %d",
 						HOST_MAX_CPUS - 1);
 			}
+			if (pins)
+				pins[i].cpu[k] = (uint8_t)json_integer_value(cpu);
 		}
+		if (pins)
+			pins[i].n = (unsigned)json_array_size(row);
+	}
+	if (npins)
+		*npins = (unsigned)json_array_size(in);
+	return 0;
+}
+
+/* An optional array of at most max items at /key: its length, or -EINVAL with e set. */
+static int array_member(const json_t *in, const char *key, size_t max, struct verr *e)
+{
+	const json_t *a = json_object_get(in, key);
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > max)
+		return verr_set(e, "", key, "must be an array of at most %zu items", max);
+	return (int)json_array_size(a);
+}
+
+/* devices_from_json compares ids at the start of each item. */
+_Static_assert(offsetof(struct dom_disk, id) == 0 && offsetof(struct dom_nic, id) == 0,
+	       "devices start with their id");
+
+static int disk_item(const json_t *in, const char *ptr, void *out, struct verr *e)
+{
+	return disk_from_json(in, ptr, out, e);
+}
+
+static int nic_item(const json_t *in, const char *ptr, void *out, struct verr *e)
+{
+	return nic_from_json(in, ptr, out, e);
+}
+
+/*
+ * The optional array of devices at /key (at most max) into items, each of size bytes, by
+ * one(). Disks and NICs both start with their id, which must be unique.
+ */
+static int devices_from_json(const json_t *in, const char *key, unsigned max, void *items,
+			     size_t size,
+			     int (*one)(const json_t *, const char *, void *, struct verr *),
+			     unsigned *n, struct verr *e)
+{
+	int count = array_member(in, key, max, e);
+	char ptr[64], *base = items;
+
+	*n = 0;
+	for (int i = 0; i < count; i++) {
+		snprintf(ptr, sizeof(ptr), "/%s/%d", key, i);
+		if (one(json_array_get(json_object_get(in, key), (size_t)i), ptr,
+			base + (size_t)i * size, e))
+			return -EINVAL;
+		for (int k = 0; k < i; k++)
+			if (!strcmp(base + (size_t)k * size, base + (size_t)i * size))
+				return verr_set(e, ptr, "id", "duplicate id");
+		*n = (unsigned)i + 1;
+	}
+	return count < 0 ? count : 0;
+}
+
+static int pci_from_json(const json_t *in, struct dom_spec *out, struct verr *e)
+{
+	const json_t *a = json_object_get(in, "pci");
+	char ptr[32];
+	size_t i;
+	json_t *item;
+
+	out->npci = 0;
+	if (!a)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > DOM_MAX_PCI)
+		return verr_set(e, "", "pci", "must be an array of at most %d addresses",
+				DOM_MAX_PCI);
+	json_array_foreach(a, i, item) {
+		snprintf(ptr, sizeof(ptr), "/pci/%zu", i);
+		if (!json_is_string(item) || !check_bdf(json_string_value(item)))
+			return verr_set(e, ptr, NULL, "must be a PCI address like 0000:03:00.0");
+		copy(out->pci[out->npci++], sizeof(out->pci[0]), json_string_value(item));
 	}
 	return 0;
 }
 
-static json_t *device_list(const json_t *in, const char *key, size_t max,
-			   json_t *(*one)(const json_t *, const char *, struct verr *),
-			   struct verr *e)
-{
-	json_t *out = json_array(), *item;
-	size_t i;
-	char ptr[64];
-
-	if (!in)
-		return out;
-	if (!json_is_array(in) || json_array_size(in) > max) {
-		json_decref(out);
-		return verr_set(e, "", key, "must be an array of at most %zu items", max), NULL;
-	}
-	json_array_foreach(in, i, item)
-	{
-		json_t *d;
-		snprintf(ptr, sizeof(ptr), "/%s/%zu", key, i);
-		d = one(item, ptr, e);
-		if (!d)
-			goto fail;
-		for (size_t k = 0; k < json_array_size(out); k++)
-			if (!strcmp(
-				json_string_value(json_object_get(json_array_get(out, k), "id")),
-				json_string_value(json_object_get(d, "id")))) {
-				json_decref(d);
-				verr_set(e, ptr, "id", "duplicate id");
-				goto fail;
-			}
-		json_array_append_new(out, d);
-	}
-	return out;
-fail:
-	json_decref(out);
-	return NULL;
-}
-
-static json_t *pci_list(const json_t *in, struct verr *e)
-{
-	json_t *out = json_array(), *item;
-	size_t i;
-	char ptr[32];
-
-	if (!in)
-		return out;
-	if (!json_is_array(in) || json_array_size(in) > DOM_MAX_PCI) {
-		json_decref(out);
-		return verr_set(e, "", "pci", "must be an array of at most %d addresses",
-				DOM_MAX_PCI),
-		       NULL;
-	}
-	json_array_foreach(in, i, item)
-	{
-		snprintf(ptr, sizeof(ptr), "/pci/%zu", i);
-		if (!json_is_string(item) || !check_bdf(json_string_value(item))) {
-			json_decref(out);
-			return verr_set(e, ptr, NULL, "must be a PCI address like 0000:03:00.0"),
-			       NULL;
-		}
-		json_array_append(out, item);
-	}
-	return out;
-}
-
-json_t *domain_spec_from_create(const json_t *in, struct verr *e)
+int domain_spec_from_json(const json_t *in, struct dom_spec *out, struct verr *e)
 {
 	static const char *const allowed[] = {
 	    "name",  "vcpus",	"max_vcpus", "memory_mib", "memory_target_mib",
@@ -300,83 +339,75 @@ json_t *domain_spec_from_create(const json_t *in, struct verr *e)
 	    "pci",   NULL};
 	const char *name = NULL;
 	uint64_t vcpus = 0, maxv = 0, mem = 0, target = 0;
-	json_t *spec = NULL, *boot = NULL, *disks = NULL, *nics = NULL, *pci = NULL, *pin;
-	json_t *sched = json_pack("{s:i, s:i}", "weight", 256, "cap", 0);
+	bool has[2];
 
+	memset(out, 0, sizeof(*out));
 	if (jv_only(in, "", allowed, e) ||
 	    jv_str(
-		in, "name", "", true, 63, check_domain_name,
+		in, "name", "", true, DOM_NAME_MAX, check_domain_name,
 		"letters, digits, '-', '_', '.', starting with a letter or digit, and not a UUID",
 		&name, e) ||
 	    jv_uint(in, "vcpus", "", true, 1, DOM_MAX_VCPUS, &vcpus, e))
-		goto fail;
+		return -EINVAL;
 	maxv = vcpus;
 	if (jv_uint(in, "max_vcpus", "", false, vcpus, DOM_MAX_VCPUS, &maxv, e) ||
 	    jv_uint(in, "memory_mib", "", true, DOM_MIN_MEMORY_MIB, DOM_MAX_MEMORY_MIB, &mem, e))
-		goto fail;
+		return -EINVAL;
 	target = mem;
 	if (jv_uint(in, "memory_target_mib", "", false, DOM_MIN_MEMORY_MIB, mem, &target, e))
-		goto fail;
-	if (json_object_get(in, "sched") &&
-	    sched_check(json_object_get(in, "sched"), "/sched", sched, e))
-		goto fail;
-	if (json_object_get(in, "pinning") &&
-	    pinning_check(json_object_get(in, "pinning"), maxv, e))
-		goto fail;
-	boot = boot_from_json(json_object_get(in, "boot"), e);
-	if (!boot)
-		goto fail;
-	disks =
-	    device_list(json_object_get(in, "disks"), "disks", DOM_MAX_DISKS, disk_from_json, e);
-	if (!disks)
-		goto fail;
-	nics = device_list(json_object_get(in, "nics"), "nics", DOM_MAX_NICS, nic_from_json, e);
-	if (!nics)
-		goto fail;
-	pci = pci_list(json_object_get(in, "pci"), e);
-	if (!pci)
-		goto fail;
-	pin = json_object_get(in, "pinning") ? json_deep_copy(json_object_get(in, "pinning"))
-					     : json_array();
-	spec = json_pack("{s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "name", name,
-			 "vcpus", (json_int_t)vcpus, "max_vcpus", (json_int_t)maxv, "memory_mib",
-			 (json_int_t)mem, "memory_target_mib", (json_int_t)target, "sched", sched,
-			 "pinning", pin, "boot", boot, "disks", disks, "nics", nics, "pci", pci);
-	return spec;
-fail:
-	json_decref(sched);
-	json_decref(boot);
-	json_decref(disks);
-	json_decref(nics);
-	json_decref(pci);
-	return NULL;
+		return -EINVAL;
+	copy(out->name, sizeof(out->name), name);
+	out->vcpus = (unsigned)vcpus;
+	out->max_vcpus = (unsigned)maxv;
+	out->memory_mib = mem;
+	out->memory_target_mib = target;
+	out->weight = 256;
+	if ((json_object_get(in, "sched") &&
+	     sched_parse(json_object_get(in, "sched"), &out->weight, &out->cap, has, e)) ||
+	    (json_object_get(in, "pinning") &&
+	     pinning_parse(json_object_get(in, "pinning"), maxv, out->pins, &out->npins, e)) ||
+	    boot_from_json(json_object_get(in, "boot"), &out->boot, e) ||
+	    devices_from_json(in, "disks", DOM_MAX_DISKS, out->disks, sizeof(out->disks[0]),
+			      disk_item, &out->ndisks, e) ||
+	    devices_from_json(in, "nics", DOM_MAX_NICS, out->nics, sizeof(out->nics[0]), nic_item,
+			      &out->nnics, e) ||
+	    pci_from_json(in, out, e))
+		return -EINVAL;
+	return 0;
 }
 
-int domain_patch_check(const json_t *patch, const json_t *spec, struct verr *e)
+int domain_patch_from_json(const json_t *in, unsigned max_vcpus, uint64_t memory_mib,
+			   struct dom_patch *out, struct verr *e)
 {
 	static const char *const allowed[] = {"vcpus", "memory_target_mib", "sched", "pinning",
 					      NULL};
-	uint64_t maxv = (uint64_t)json_integer_value(json_object_get(spec, "max_vcpus"));
-	uint64_t mem = (uint64_t)json_integer_value(json_object_get(spec, "memory_mib"));
+	const json_t *sched = json_object_get(in, "sched");
+	const json_t *pinning = json_object_get(in, "pinning");
 	uint64_t v;
-	json_t *sched;
 
-	if (jv_only(patch, "", allowed, e) || jv_uint(patch, "vcpus", "", false, 1, maxv, &v, e) ||
-	    jv_uint(patch, "memory_target_mib", "", false, DOM_MIN_MEMORY_MIB, mem, &v, e))
+	memset(out, 0, sizeof(*out));
+	if (jv_only(in, "", allowed, e))
 		return -EINVAL;
-	if (json_object_get(patch, "sched")) {
-		int rc;
-		sched = json_deep_copy(json_object_get(spec, "sched"));
-		rc = sched_check(json_object_get(patch, "sched"), "/sched", sched, e);
-		json_decref(sched);
-		if (rc)
-			return rc;
-	}
-	if (json_object_get(patch, "pinning") &&
-	    pinning_check(json_object_get(patch, "pinning"), maxv, e))
-		return -EINVAL;
-	if (!json_object_size(patch))
+	if (!json_object_size(in))
 		return verr_set(e, "", NULL, "nothing to change");
+	out->has_vcpus = json_object_get(in, "vcpus") != NULL;
+	if (jv_uint(in, "vcpus", "", false, 1, max_vcpus, &v, e))
+		return -EINVAL;
+	out->vcpus = (unsigned)v;
+	out->has_memory_target = json_object_get(in, "memory_target_mib") != NULL;
+	if (jv_uint(in, "memory_target_mib", "", false, DOM_MIN_MEMORY_MIB, memory_mib,
+		    &out->memory_target_mib, e))
+		return -EINVAL;
+	if (sched) {
+		bool has[2];
+		if (sched_parse(sched, &out->weight, &out->cap, has, e))
+			return -EINVAL;
+		out->has_weight = has[0];
+		out->has_cap = has[1];
+	}
+	out->has_pinning = pinning != NULL;
+	if (pinning && pinning_parse(pinning, max_vcpus, out->pins, &out->npins, e))
+		return -EINVAL;
 	return 0;
 }
 

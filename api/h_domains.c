@@ -15,6 +15,7 @@
 
 #define LIST_DEFAULT 100
 
+/* The domain's representation (its cached record text) with its ETag. */
 static void send_domain(struct api_call *c, struct domain *d, int status)
 {
 	size_t len;
@@ -26,9 +27,31 @@ static void send_domain(struct api_call *c, struct domain *d, int status)
 		return;
 	}
 	memcpy(body, js, len + 1);
+	api_etag(c, d);
 	http_resp_body(c->resp, status, "application/json", body, len);
 }
 #define LIST_MAX 500
+
+struct page {
+	FILE *f;
+	unsigned shown;
+	const char *last;
+};
+
+static int page_item(void *arg, struct domain *d)
+{
+	struct page *p = arg;
+	size_t len;
+	const char *js = domain_json_text(d, &len);
+
+	if (!js)
+		return -ENOMEM;
+	if (p->shown++)
+		fputc(',', p->f);
+	fwrite(js, 1, len, p->f);
+	p->last = domain_name(d);
+	return 0;
+}
 
 void h_domains_list(struct api_call *c)
 {
@@ -37,16 +60,15 @@ void h_domains_list(struct api_call *c)
 	const char *prefix = http_query(c->req, "name_prefix");
 	const char *lim = http_query(c->req, "limit");
 	const char *cursor = http_query(c->req, "cursor");
-	uint64_t limit = LIST_DEFAULT;
+	uint64_t limit = LIST_DEFAULT, version;
 	size_t plen = prefix ? strlen(prefix) : 0;
-	unsigned total = 0, shown = 0;
+	struct domain_query q = {.name_prefix = prefix, .after_name = cursor};
+	struct page page = {0};
+	unsigned total = 0;
 	const char *inm;
-	bool m;
+	bool m, more = false;
 	char *text = NULL;
 	size_t len = 0;
-	FILE *f;
-	const char *last = NULL;
-	bool more = false;
 
 	if (api_query_only(c, allowed))
 		return;
@@ -55,12 +77,11 @@ void h_domains_list(struct api_call *c)
 			"limit must be an integer from 1 to %d", LIST_MAX);
 		return;
 	}
-	const char *states[5];
-	unsigned state_mask = 0;
+	const char *states[DOM_NR_STATES];
 
-	for (unsigned k = 0; k < 5; k++)
+	for (unsigned k = 0; k < DOM_NR_STATES; k++)
 		states[k] = dom_state_name((enum dom_state)k);
-	if (state && parse_name_list(state, states, 5, &state_mask)) {
+	if (state && parse_name_list(state, states, DOM_NR_STATES, &q.state_mask)) {
 		problem(c->resp, 400, "invalid-query", "Invalid query parameter", "state",
 			"state must be a comma-separated list of: stopped, running, paused, "
 			"shutting_down, crashed");
@@ -77,88 +98,68 @@ void h_domains_list(struct api_call *c)
 	}
 	/* Any change to any domain changes the list's ETag: pollers get 304 until then. */
 	inm = http_header(c->req, "If-None-Match");
-	if (inm && !etag_match(inm, c->cd->doms.version, &m) && m) {
-		http_resp_header(c->resp, "ETag", "\"%llu\"",
-				 (unsigned long long)c->cd->doms.version);
+	version = domains_version(c->cd);
+	http_resp_header(c->resp, "ETag", "\"%llu\"", (unsigned long long)version);
+	if (inm && !etag_match(inm, version, &m) && m) {
 		http_resp_body(c->resp, 304, NULL, NULL, 0);
 		return;
 	}
-	http_resp_header(c->resp, "ETag", "\"%llu\"", (unsigned long long)c->cd->doms.version);
 	/* Sorted by name; the cursor is the last name of the previous page. Items are the
 	 * domains' cached JSON texts, joined: a page costs no JSON encoding. */
-	f = open_memstream(&text, &len);
-	if (!f) {
+	page.f = open_memstream(&text, &len);
+	if (!page.f) {
 		problem_errno(c->resp, -ENOMEM, "listing domains");
 		return;
 	}
-	fputs("{\"items\":[", f);
-	for (unsigned i = 0; i < c->cd->doms.n; i++) {
-		struct domain *d = c->cd->doms.v[i];
-		const char *name = spec_str(d->spec, "name"), *js;
-		size_t jl;
-		if (prefix && strncmp(name, prefix, plen))
-			continue;
-		if (state && !(state_mask & (1u << d->state)))
-			continue;
-		total++;
-		if (cursor && strcmp(name, cursor) <= 0)
-			continue;
-		if (shown == limit) {
-			more = true;
-			continue;
-		}
-		js = domain_json_text(d, &jl);
-		if (!js) {
-			fclose(f);
-			free(text);
-			problem_errno(c->resp, -ENOMEM, "listing domains");
-			return;
-		}
-		if (shown)
-			fputc(',', f);
-		fwrite(js, 1, jl, f);
-		last = name;
-		shown++;
+	fputs("{\"items\":[", page.f);
+	q.limit = (unsigned)limit;
+	if (domains_page(c->cd, &q, page_item, &page, &total, &more)) {
+		fclose(page.f);
+		free(text);
+		problem_errno(c->resp, -ENOMEM, "listing domains");
+		return;
 	}
-	fprintf(f, "],\"total\":%u,\"next_cursor\":", total);
-	if (more && last) {
-		/* Names are [A-Za-z0-9._-]: nothing to escape. */
-		fprintf(f, "\"%s\"}", last);
-	} else {
-		fputs("null}", f);
-	}
-	fclose(f);
+	fprintf(page.f, "],\"total\":%u,\"next_cursor\":", total);
+	/* Names are [A-Za-z0-9._-]: nothing to escape. */
+	if (more && page.last)
+		fprintf(page.f, "\"%s\"}", page.last);
+	else
+		fputs("null}", page.f);
+	fclose(page.f);
 	http_resp_body(c->resp, 200, "application/json", text, len);
 }
 
 void h_domains_create(struct api_call *c)
 {
-	json_t *body = api_body_object(c), *spec;
+	json_t *body = api_body_object(c);
+	struct dom_spec *spec = malloc(sizeof(*spec));
 	struct domain *d;
 	struct verr e;
 	int rc;
 
-	if (!body)
-		return;
-	spec = domain_spec_from_create(body, &e);
-	json_decref(body);
-	if (!spec) {
+	if (!body || !spec) {
+		if (body)
+			problem_errno(c->resp, -ENOMEM, "creating the domain");
+		goto out;
+	}
+	if (domain_spec_from_json(body, spec, &e)) {
 		problem(c->resp, 400, "invalid-body", "Invalid request body", e.pointer, "%s",
 			e.detail);
-		return;
+		goto out;
 	}
 	rc = domain_create(c->cd, spec, &d);
 	if (rc == -EEXIST) {
 		problem(c->resp, 409, "name-conflict", "Name already in use", "/name",
-			"a domain named '%s' already exists", spec_str(spec, "name"));
+			"a domain named '%s' already exists", spec->name);
 	} else if (rc) {
 		problem_errno(c->resp, rc, "creating the domain");
 	} else {
 		http_resp_header(c->resp, "Location", "/v1/domains/%s", d->id);
-		api_etag(c, d);
-		resp_json(c->resp, 201, domain_to_json(d));
+		send_domain(c, d, 201);
 	}
-	json_decref(spec);
+out:
+	json_decref(body);
+	free(spec);
 }
 
 void h_domain_get(struct api_call *c)
@@ -175,29 +176,28 @@ void h_domain_get(struct api_call *c)
 		http_resp_body(c->resp, 304, NULL, NULL, 0);
 		return;
 	}
-	api_etag(c, d);
 	send_domain(c, d, 200);
 }
 
 void h_domain_patch(struct api_call *c)
 {
 	struct domain *d = api_domain(c);
+	struct dom_patch patch;
 	json_t *body;
 	struct verr e;
 	int rc;
 
 	if (!d || !api_if_match(c, d) || !(body = api_body_object(c)))
 		return;
-	if (domain_patch_check(body, d->spec, &e)) {
+	if (domain_patch_from_json(body, d->spec.max_vcpus, d->spec.memory_mib, &patch, &e)) {
 		problem(c->resp, 400, "invalid-body", "Invalid request body", e.pointer, "%s",
 			e.detail);
-	} else if (d->state == DOM_SHUTTING_DOWN) {
+	} else if ((rc = domain_apply_patch(c->cd, d, &patch)) == -EBUSY) {
 		problem_errno(c->resp, -EBUSY, "changing a domain that is shutting down");
-	} else if ((rc = domain_apply_patch(c->cd, d, body))) {
+	} else if (rc) {
 		problem_errno(c->resp, rc, "changing the domain");
 	} else {
-		api_etag(c, d);
-		resp_json(c->resp, 200, domain_to_json(d));
+		send_domain(c, d, 200);
 	}
 	json_decref(body);
 }
@@ -219,62 +219,18 @@ void h_domain_delete(struct api_call *c)
 		http_resp_body(c->resp, 204, NULL, NULL, 0);
 }
 
-static void respond_job(struct api_call *c, struct job *j)
-{
-	http_resp_header(c->resp, "Location", "/v1/jobs/%s", j->id);
-	resp_json(c->resp, j->state == JOB_RUNNING ? 202 : 200, job_to_json(j));
-}
-
-/* Quick actions run now; they still get a (finished) job so every action answers alike. */
-static void quick_action(struct api_call *c, struct domain *d, const char *action)
-{
-	char kind[32];
-	struct job *j;
-	int rc;
-
-	if (!strcmp(action, "start"))
-		rc = domain_start(c->cd, d);
-	else if (!strcmp(action, "pause"))
-		rc = domain_pause(c->cd, d);
-	else if (!strcmp(action, "unpause"))
-		rc = domain_unpause(c->cd, d);
-	else
-		rc = domain_destroy(c->cd, d, DOM_STOPPED);
-	if (rc == -EBUSY) {
-		problem(c->resp, 409, "invalid-state", "Illegal in the current state", NULL,
-			"cannot %s a domain that is %s", action, dom_state_name(d->state));
-		return;
-	}
-	if (rc) {
-		problem_errno(c->resp, rc, action);
-		return;
-	}
-	snprintf(kind, sizeof(kind), "domain.%s", action);
-	j = job_new(c->cd, kind, d);
-	if (!j) {
-		problem_errno(c->resp, -ENOMEM, action);
-		return;
-	}
-	job_finish(c->cd, j, true, "done", NULL);
-	respond_job(c, j);
-}
-
 void h_domain_action(struct api_call *c)
 {
-	static const char *const actions[] = {"start",	  "pause",  "unpause",
-					      "shutdown", "reboot", "destroy"};
 	const char *action = c->params[1];
+	enum dom_action act;
 	struct domain *d;
 	json_t *body = NULL;
 	struct verr e;
 	unsigned timeout;
-	bool known = false;
 	struct job *j;
 	int rc;
 
-	for (unsigned i = 0; i < ARRAY_SIZE(actions); i++)
-		known |= !strcmp(action, actions[i]);
-	if (!known) {
+	if (dom_action_parse(action, &act)) {
 		problem(c->resp, 404, "not-found", "Not found", NULL,
 			"unknown action; one of start, pause, unpause, shutdown, reboot, destroy");
 		return;
@@ -290,14 +246,7 @@ void h_domain_action(struct api_call *c)
 			e.detail);
 		return;
 	}
-	if (strcmp(action, "shutdown") && strcmp(action, "reboot")) {
-		quick_action(c, d, action);
-		return;
-	}
-	if (!strcmp(action, "reboot") && d->state != DOM_RUNNING)
-		rc = -EBUSY;
-	else
-		rc = domain_shutdown(c->cd, d, !strcmp(action, "reboot"), timeout, &j);
+	rc = domain_act(c->cd, d, act, timeout, &j);
 	if (rc == -EBUSY) {
 		problem(c->resp, 409, "invalid-state", "Illegal in the current state", NULL,
 			"cannot %s a domain that is %s", action, dom_state_name(d->state));
@@ -307,35 +256,33 @@ void h_domain_action(struct api_call *c)
 		problem_errno(c->resp, rc, action);
 		return;
 	}
-	respond_job(c, j);
+	http_resp_header(c->resp, "Location", "/v1/jobs/%s", j->id);
+	resp_json(c->resp, j->state == JOB_RUNNING ? 202 : 200, job_to_json(j));
 }
 
 static void device_add(struct api_call *c, const char *kind)
 {
 	struct domain *d = api_domain(c);
-	json_t *body, *dev;
+	bool vbd = !strcmp(kind, "vbd");
+	struct dom_disk disk;
+	struct dom_nic nic;
+	json_t *body;
 	struct verr e;
 	int rc;
 
 	if (!d || !api_if_match(c, d) || !(body = api_body_object(c)))
 		return;
-	dev = !strcmp(kind, "vbd") ? disk_from_json(body, "", &e) : nic_from_json(body, "", &e);
+	rc = vbd ? disk_from_json(body, "", &disk, &e) : nic_from_json(body, "", &nic, &e);
 	json_decref(body);
-	if (!dev) {
+	if (rc) {
 		problem(c->resp, 400, "invalid-body", "Invalid request body", e.pointer, "%s",
 			e.detail);
 		return;
 	}
-	if (json_array_size(json_object_get(d->spec, !strcmp(kind, "vbd") ? "disks" : "nics")) >=
-	    (!strcmp(kind, "vbd") ? DOM_MAX_DISKS : DOM_MAX_NICS))
-		rc = -ENOSPC;
-	else if (d->state == DOM_SHUTTING_DOWN)
-		rc = -EBUSY;
-	else
-		rc = domain_device_add(c->cd, d, kind, dev);
+	rc = vbd ? domain_disk_add(c->cd, d, &disk) : domain_nic_add(c->cd, d, &nic);
 	if (rc == -EEXIST)
 		problem(c->resp, 409, "conflict", "Conflict", "/id", "device %s already exists",
-			spec_str(dev, "id"));
+			vbd ? disk.id : nic.id);
 	else if (rc == -ENOSPC)
 		problem(c->resp, 409, "conflict", "Conflict", NULL,
 			"the domain has the most devices of this kind it can have");
@@ -343,11 +290,9 @@ static void device_add(struct api_call *c, const char *kind)
 		problem_errno(c->resp, rc, "adding the device");
 	else {
 		http_resp_header(c->resp, "Location", "/v1/domains/%s/%s/%s", d->id,
-				 !strcmp(kind, "vbd") ? "disks" : "nics", spec_str(dev, "id"));
-		api_etag(c, d);
-		resp_json(c->resp, 201, domain_to_json(d));
+				 vbd ? "disks" : "nics", vbd ? disk.id : nic.id);
+		send_domain(c, d, 201);
 	}
-	json_decref(dev);
 }
 
 static void device_remove(struct api_call *c, const char *kind)
@@ -357,16 +302,14 @@ static void device_remove(struct api_call *c, const char *kind)
 
 	if (!d || !api_if_match(c, d))
 		return;
-	rc = d->state == DOM_SHUTTING_DOWN ? -EBUSY
-					   : domain_device_remove(c->cd, d, kind, c->params[1]);
+	rc = domain_device_remove(c->cd, d, kind, c->params[1]);
 	if (rc == -ENOENT)
 		problem(c->resp, 404, "not-found", "Not found", NULL,
 			"the domain has no such device");
 	else if (rc)
 		problem_errno(c->resp, rc, "removing the device");
 	else {
-		api_etag(c, d);
-		resp_json(c->resp, 200, domain_to_json(d));
+		send_domain(c, d, 200);
 	}
 }
 
@@ -408,10 +351,7 @@ void h_pci_assign(struct api_call *c)
 		json_decref(body);
 		return;
 	}
-	if (json_array_size(json_object_get(d->spec, "pci")) >= DOM_MAX_PCI)
-		rc = -ENOSPC;
-	else
-		rc = d->state == DOM_SHUTTING_DOWN ? -EBUSY : domain_pci_assign(c->cd, d, bdf);
+	rc = domain_pci_assign(c->cd, d, bdf);
 	if (rc == -EEXIST || rc == -ENOSPC)
 		problem(c->resp, 409, "conflict", "Conflict", "/bdf",
 			rc == -ENOSPC ? "the domain has the most PCI devices it can have"
@@ -420,8 +360,7 @@ void h_pci_assign(struct api_call *c)
 	else if (rc)
 		problem_errno(c->resp, rc, "assigning the device");
 	else {
-		api_etag(c, d);
-		resp_json(c->resp, 200, domain_to_json(d));
+		send_domain(c, d, 200);
 	}
 	json_decref(body);
 }
@@ -433,15 +372,14 @@ void h_pci_unassign(struct api_call *c)
 
 	if (!d || !api_if_match(c, d))
 		return;
-	rc = d->state == DOM_SHUTTING_DOWN ? -EBUSY : domain_pci_unassign(c->cd, d, c->params[1]);
+	rc = domain_pci_unassign(c->cd, d, c->params[1]);
 	if (rc == -ENOENT)
 		problem(c->resp, 404, "not-found", "Not found", NULL,
 			"that device is not assigned to this domain");
 	else if (rc)
 		problem_errno(c->resp, rc, "unassigning the device");
 	else {
-		api_etag(c, d);
-		resp_json(c->resp, 200, domain_to_json(d));
+		send_domain(c, d, 200);
 	}
 }
 

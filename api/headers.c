@@ -5,14 +5,6 @@
 #include <string.h>
 #include <strings.h>
 
-static bool is_hex(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return true;
-}
-
 int bearer_parse(const char *h, const char **token)
 {
 	size_t n;
@@ -28,21 +20,6 @@ int bearer_parse(const char *h, const char **token)
 	if (!n || n > 200 || memchr(h, ' ', n) || memchr(h, '\t', n))
 		return -EINVAL;
 	*token = h;
-	return 0;
-}
-
-int token_parse(const char *tok, char id[17], char secret[65])
-{
-	size_t n = strcspn(tok, " ");
-
-	if (n != 5 + 16 + 1 + 64 || strncmp(tok, "keel_", 5) || tok[21] != '_')
-		return -EINVAL;
-	if (!is_hex(tok + 5, 16) || !is_hex(tok + 22, 64))
-		return -EINVAL;
-	memcpy(id, tok + 5, 16);
-	id[16] = '\0';
-	memcpy(secret, tok + 22, 64);
-	secret[64] = '\0';
 	return 0;
 }
 

@@ -15,8 +15,6 @@
 
 /* "Bearer <token>" (scheme case-insensitive, one or more spaces): *token points into h. */
 int bearer_parse(const char *h, const char **token);
-/* "keel_<16 hex>_<64 hex>" into id and secret. */
-int token_parse(const char *tok, char id[17], char secret[65]);
 /*
  * Does an If-Match / If-None-Match value match the entity tag "<generation>"? The value is
  * "*" or a comma-separated list of (optionally weak) quoted tags. -EINVAL when malformed.

@@ -43,8 +43,7 @@ int jv_only(const json_t *obj, const char *ptr, const char *const allowed[], str
 	const char *key;
 	json_t *v;
 
-	json_object_foreach((json_t *)obj, key, v)
-	{
+	json_object_foreach((json_t *)obj, key, v) {
 		bool ok = false;
 		for (unsigned i = 0; allowed[i]; i++)
 			if (!strcmp(key, allowed[i]))

@@ -1,5 +1,8 @@
-# Test helpers. Labels: unit (host tests, cmocka, ASan+UBSan when KEEL_SANITIZE),
-# emu (boots on an emulated host through tests/harness/keel-emu), fuzz.
+# Test helpers. Labels say what a test is: unit (in-process host tests, cmocka, ASan+UBSan
+# when KEEL_SANITIZE; a fuzz target's corpus replay too), system (starts daemons), lint,
+# emu (boots on an emulated host through tests/harness/keel-emu), fuzz (libFuzzer runs).
+# A directory that sets KEEL_TEST_PART (store, api, ...) adds it as a second label, so
+# `ctest -L store` runs one component's tests.
 pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
 
 set(KEEL_EMU ${CMAKE_SOURCE_DIR}/tests/harness/keel-emu)
@@ -15,7 +18,8 @@ function(keel_unit_test name)
   target_include_directories(${name} PRIVATE ${T_INCLUDES})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/bin)
   add_test(NAME ${name} COMMAND ${name})
-  set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT 120)
+  set(labels unit ${KEEL_TEST_PART})
+  set_tests_properties(${name} PROPERTIES LABELS "${labels}" TIMEOUT 120)
 endfunction()
 
 # keel_emu_test(NAME DESC file [TIMEOUT seconds] [DEPENDS targets...])
@@ -45,6 +49,9 @@ set(KEEL_FUZZ_SECONDS 20 CACHE STRING "How long each fuzz target runs in the fuz
 function(keel_fuzz_target name)
   cmake_parse_arguments(T "" "CORPUS" "SOURCES;LIBS;INCLUDES" ${ARGN})
   set_property(GLOBAL PROPERTY KEEL_HAS_FUZZ_TARGETS TRUE)
+  # The entry point's prototype (-Wmissing-prototypes): tests/fuzz/fuzz_target.h.
+  set_property(SOURCE ${T_SOURCES} APPEND PROPERTY
+    COMPILE_OPTIONS -include ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_target.h)
   if(KEEL_FUZZ)
     add_executable(${name} ${T_SOURCES})
     target_link_libraries(${name} PRIVATE keel_user_flags ${T_LIBS})
@@ -57,7 +64,8 @@ function(keel_fuzz_target name)
     add_test(NAME ${name}
       COMMAND ${name} -max_total_time=${KEEL_FUZZ_SECONDS} -timeout=10 -rss_limit_mb=2048
               ${work} ${T_CORPUS})
-    set_tests_properties(${name} PROPERTIES LABELS fuzz TIMEOUT 600)
+    set(labels fuzz ${KEEL_TEST_PART})
+    set_tests_properties(${name} PROPERTIES LABELS "${labels}" TIMEOUT 600)
   else()
     add_executable(${name}_replay ${T_SOURCES} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c)
     target_link_libraries(${name}_replay PRIVATE keel_user_flags ${T_LIBS})
@@ -65,6 +73,7 @@ function(keel_fuzz_target name)
     set_target_properties(${name}_replay PROPERTIES
       RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/bin)
     add_test(NAME ${name}_replay COMMAND ${name}_replay ${T_CORPUS})
-    set_tests_properties(${name}_replay PROPERTIES LABELS unit TIMEOUT 120)
+    set(labels unit ${KEEL_TEST_PART})
+    set_tests_properties(${name}_replay PROPERTIES LABELS "${labels}" TIMEOUT 120)
   endif()
 endfunction()

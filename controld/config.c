@@ -126,53 +126,20 @@ int config_set(struct controld_config *c, const char *key, const char *v, char *
 	return rc ? -EINVAL : 0;
 }
 
-static char *trim(char *s)
+static int config_line(void *arg, unsigned lineno, char *key, char *value, char *err, size_t errlen)
 {
-	char *e;
+	char msg[256];
 
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
+	if (config_set(arg, key, value, msg, sizeof(msg))) {
+		snprintf(err, errlen, "line %u: %s", lineno, msg);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int config_parse(struct controld_config *c, const char *text, size_t len, char *err, size_t errlen)
 {
-	unsigned lineno = 0;
-	size_t pos = 0;
-
-	while (pos < len) {
-		char line[4096], msg[256];
-		size_t n = 0;
-		char *s, *eq;
-
-		lineno++;
-		while (pos < len && text[pos] != '\n') {
-			if (n + 1 >= sizeof(line) || text[pos] == '\0') {
-				snprintf(err, errlen, "line %u: too long or contains NUL", lineno);
-				return -EINVAL;
-			}
-			line[n++] = text[pos++];
-		}
-		pos++;
-		line[n] = '\0';
-		s = trim(line);
-		if (!*s || *s == '#')
-			continue;
-		eq = strchr(s, '=');
-		if (!eq) {
-			snprintf(err, errlen, "line %u: expected key = value", lineno);
-			return -EINVAL;
-		}
-		*eq = '\0';
-		if (config_set(c, trim(s), trim(eq + 1), msg, sizeof(msg))) {
-			snprintf(err, errlen, "line %u: %s", lineno, msg);
-			return -EINVAL;
-		}
-	}
-	return 0;
+	return parse_kv_lines(text, len, config_line, c, err, errlen);
 }
 
 int config_load_file(struct controld_config *c, const char *path, char *err, size_t errlen)

@@ -12,8 +12,10 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "collection.h"
 #include "config.h"
 #include "hv.h"
+#include "spec.h"
 #include "store.h"
 
 #define CONTROLD_ROOT	   "/keel/controld"
@@ -29,24 +31,31 @@ struct domain {
 	enum dom_state state;
 	uint64_t generation; /* the ETag: bumped on every change */
 	/* The validated, normalised configuration (see api/domain_json.c). */
-	json_t *spec;
+	struct dom_spec spec;
 	char created_at[32], updated_at[32];
 	char job_id[37]; /* the job working on it, "" if none */
-	/* domain_to_json() rendered, kept until the next change: lists are hot. */
-	char *json;
-	size_t json_len;
+	/* Its record (domain_record.c) as text, kept until the next change: lists are hot. */
+	char *record_text;
+	size_t record_len;
 	char console[CONSOLE_RING_BYTES];
 	size_t console_len, console_head; /* ring: head = oldest byte */
 };
 
 struct domains {
-	struct domain **v; /* sorted by name */
-	unsigned n, cap;
+	struct collection items; /* struct domain *, sorted by name */
 	/* Bumped on any change to any domain: the ETag of list responses. */
 	uint64_t version;
 };
 
 enum job_state { JOB_RUNNING, JOB_SUCCEEDED, JOB_FAILED };
+
+/* Why a job failed, as an RFC 9457 problem (type is a URN, status an HTTP status). */
+struct job_problem {
+	char type[48];
+	char title[64];
+	int status;
+	char detail[128]; /* "" when there is nothing to add */
+};
 
 struct controld;
 struct job {
@@ -56,7 +65,8 @@ struct job {
 	enum job_state state;
 	unsigned progress; /* percent */
 	char message[160];
-	json_t *error; /* problem object when failed */
+	bool has_error;
+	struct job_problem error; /* when failed */
 	char created_at[32], updated_at[32];
 	uint64_t created_mono;
 	uint64_t started_wall_ms;
@@ -68,8 +78,7 @@ struct job {
 };
 
 struct jobs {
-	struct job **v; /* in creation order */
-	unsigned n, cap;
+	struct collection items; /* struct job *, in creation order */
 };
 
 enum scope { SCOPE_NONE = 0, SCOPE_READ = 1, SCOPE_OPERATE = 2, SCOPE_ADMIN = 3 };
@@ -84,8 +93,7 @@ struct token {
 };
 
 struct tokens {
-	struct token *v;
-	unsigned n, cap;
+	struct collection items; /* struct token * */
 };
 
 struct idem_entry {
@@ -100,8 +108,7 @@ struct idem_entry {
 };
 
 struct idem {
-	struct idem_entry *v;
-	unsigned n, cap;
+	struct collection items; /* struct idem_entry *, oldest first */
 };
 
 struct events;

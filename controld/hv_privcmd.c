@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The shipped hypervisor backend: Keel through /dev/xen/privcmd with Debian's libxencall.
- * Until Keel's domain-control ABI (hypervisor/include/public/keel/domctl.h) exists, it
- * only proves that a hypervisor answers (the xen_version hypercall, which Keel's Xen
+ * Until it issues Keel's domain-control hypercall (hypervisor/include/public/keel/domctl.h),
+ * it only proves that a hypervisor answers (the xen_version hypercall, which Keel's Xen
  * guest ABI subset provides) and returns -ENOSYS for domain operations.
  */
 #include "hv_backend.h"
@@ -28,7 +28,7 @@ static int pc_host_info(struct hv *hv, struct hv_host_info *out)
 	struct hv_privcmd *p = (struct hv_privcmd *)hv;
 	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
 
-	/* Until the domctl ABI lands, dom0's own view of the machine. */
+	/* Until the domctl calls are issued here, dom0's own view of the machine. */
 	memset(out, 0, sizeof(*out));
 	out->nr_cpus = (unsigned)sysconf(_SC_NPROCESSORS_CONF);
 	out->total_mib = (uint64_t)pages * (uint64_t)psz >> 20;

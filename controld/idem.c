@@ -6,7 +6,7 @@
  * through to /keel/controld/idempotency/<key hash> so a restart keeps the promise.
  */
 #include "log.h"
-#include "model.h"
+#include "model_internal.h"
 #include "util.h"
 
 #include <errno.h>
@@ -17,87 +17,70 @@
 #define IDEM_TTL_MS	 (24ull * 3600 * 1000)
 #define IDEM_MAX_ENTRIES 10000
 
-static void entry_free(struct idem_entry *e)
+#define IDEM_DIR CONTROLD_ROOT "/idempotency"
+
+/* A collection's free_item. */
+static void entry_free(void *item)
 {
+	struct idem_entry *e = item;
+
 	free(e->body);
+	free(e);
 }
 
-static void entry_forget(struct controld *cd, struct idem_entry *e)
+static void entry_forget(struct controld *cd, unsigned i)
 {
-	char path[128];
+	struct idem_entry *e = collection_remove(&cd->idem.items, i);
 
-	snprintf(path, sizeof(path), CONTROLD_ROOT "/idempotency/%s", e->key_hash);
-	store_rm(cd->store, STORE_NO_TXN, path);
+	record_forget(cd->store, IDEM_DIR, e->key_hash);
 	entry_free(e);
 }
 
 static void expire(struct controld *cd)
 {
 	uint64_t now = now_wall_ms();
-	unsigned w = 0;
 
-	for (unsigned r = 0; r < cd->idem.n; r++) {
-		if (cd->idem.v[r].expires_wall <= now) {
-			entry_forget(cd, &cd->idem.v[r]);
-			continue;
-		}
-		cd->idem.v[w++] = cd->idem.v[r];
-	}
-	cd->idem.n = w;
+	for (unsigned i = 0; i < cd->idem.items.n;)
+		if (idem_at(cd, i)->expires_wall <= now)
+			entry_forget(cd, i);
+		else
+			i++;
 }
 
 struct idem_entry *idem_find(struct controld *cd, const char *key_hash)
 {
 	expire(cd);
-	for (unsigned i = 0; i < cd->idem.n; i++)
-		if (!strcmp(cd->idem.v[i].key_hash, key_hash))
-			return &cd->idem.v[i];
+	for (unsigned i = 0; i < cd->idem.items.n; i++)
+		if (!strcmp(idem_at(cd, i)->key_hash, key_hash))
+			return idem_at(cd, i);
 	return NULL;
 }
 
 static void persist(struct controld *cd, const struct idem_entry *e)
 {
-	char path[128], *text;
 	json_t *o = json_pack("{s:s, s:i, s:s%, s:s, s:s, s:I}", "fingerprint", e->fingerprint,
 			      "status", e->status, "body", e->body, e->body_len, "location",
 			      e->location, "etag", e->etag, "expires", (json_int_t)e->expires_wall);
-	int rc;
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 
-	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
-	if (!text)
-		return;
-	snprintf(path, sizeof(path), CONTROLD_ROOT "/idempotency/%s", e->key_hash);
-	rc = store_write_blob(cd->store, path, text, strlen(text));
-	if (rc)
-		log_error("store: writing %s: %s", path, strerror(-rc));
+	if (text)
+		record_save(cd->store, IDEM_DIR, e->key_hash, text, true);
 	free(text);
 }
 
-void idem_put(struct controld *cd, const char *key_hash, const char *fingerprint, int status,
-	      const char *body, size_t body_len, const char *location, const char *etag)
+/* A new record at the end (the newest), making room by forgetting the oldest when full. */
+static struct idem_entry *entry_add(struct controld *cd, const char *key_hash,
+				    const char *fingerprint, int status, const char *body,
+				    size_t body_len, const char *location, const char *etag,
+				    uint64_t expires_wall)
 {
-	struct idem_entry *e;
+	struct idem_entry *e = calloc(1, sizeof(*e));
 
-	if (cd->idem.n == IDEM_MAX_ENTRIES) {
-		/* Full: the oldest record goes first. */
-		entry_forget(cd, &cd->idem.v[0]);
-		memmove(&cd->idem.v[0], &cd->idem.v[1], (cd->idem.n - 1) * sizeof(*e));
-		cd->idem.n--;
+	if (!e || !(e->body = malloc(body_len + 1))) {
+		free(e);
+		return NULL;
 	}
-	if (cd->idem.n == cd->idem.cap) {
-		unsigned cap = cd->idem.cap ? cd->idem.cap * 2 : 64;
-		struct idem_entry *v = realloc(cd->idem.v, cap * sizeof(*v));
-		if (!v)
-			return;
-		cd->idem.v = v;
-		cd->idem.cap = cap;
-	}
-	e = &cd->idem.v[cd->idem.n];
-	memset(e, 0, sizeof(*e));
-	e->body = malloc(body_len + 1);
-	if (!e->body)
-		return;
 	memcpy(e->body, body, body_len);
 	e->body[body_len] = '\0';
 	e->body_len = body_len;
@@ -106,57 +89,55 @@ void idem_put(struct controld *cd, const char *key_hash, const char *fingerprint
 	str_copy(e->location, location ? location : "", sizeof(e->location));
 	str_copy(e->etag, etag ? etag : "", sizeof(e->etag));
 	e->status = status;
-	e->expires_wall = now_wall_ms() + IDEM_TTL_MS;
-	cd->idem.n++;
-	persist(cd, e);
+	e->expires_wall = expires_wall;
+	if (cd->idem.items.n == IDEM_MAX_ENTRIES)
+		entry_forget(cd, 0);
+	if (collection_append(&cd->idem.items, e)) {
+		entry_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void idem_put(struct controld *cd, const char *key_hash, const char *fingerprint, int status,
+	      const char *body, size_t body_len, const char *location, const char *etag)
+{
+	struct idem_entry *e = entry_add(cd, key_hash, fingerprint, status, body, body_len,
+					 location, etag, now_wall_ms() + IDEM_TTL_MS);
+
+	if (e)
+		persist(cd, e);
+}
+
+static int load_entry(void *arg, const char *key_hash, const char *text, size_t len)
+{
+	struct controld *cd = arg;
+	json_t *o = json_loadb(text, len, 0, NULL);
+	const char *fp = json_string_value(json_object_get(o, "fingerprint"));
+	const json_t *body = json_object_get(o, "body");
+	uint64_t expires = (uint64_t)json_integer_value(json_object_get(o, "expires"));
+	int rc = 0;
+
+	if (strlen(key_hash) == 64 && fp && json_is_string(body) && expires > now_wall_ms()) {
+		if (!entry_add(cd, key_hash, fp,
+			       (int)json_integer_value(json_object_get(o, "status")),
+			       json_string_value(body), json_string_length(body),
+			       rec_str(o, "location"), rec_str(o, "etag"), expires))
+			rc = -ENOMEM;
+	} else {
+		/* Expired or unusable: its promise is over. */
+		record_forget(cd->store, IDEM_DIR, key_hash);
+	}
+	json_decref(o);
+	return rc;
 }
 
 int idem_load(struct controld *cd)
 {
-	char **names = NULL;
-	unsigned n = 0;
-	int rc =
-	    cd->store->ops->list(cd->store, STORE_NO_TXN, CONTROLD_ROOT "/idempotency", &names, &n);
-
-	if (rc == -ENOENT)
-		return 0;
-	if (rc)
-		return rc;
-	for (unsigned i = 0; i < n; i++) {
-		char path[128], *val = NULL;
-		size_t len;
-		json_t *o;
-		const char *fp, *body;
-
-		snprintf(path, sizeof(path), CONTROLD_ROOT "/idempotency/%s", names[i]);
-		if (strlen(names[i]) != 64 || store_read_blob(cd->store, path, &val, &len))
-			continue;
-		o = json_loadb(val, len, 0, NULL);
-		free(val);
-		fp = json_string_value(json_object_get(o, "fingerprint"));
-		body = json_string_value(json_object_get(o, "body"));
-		if (fp && body &&
-		    (uint64_t)json_integer_value(json_object_get(o, "expires")) > now_wall_ms()) {
-			idem_put(cd, names[i], fp,
-				 (int)json_integer_value(json_object_get(o, "status")), body,
-				 json_string_length(json_object_get(o, "body")),
-				 spec_str(o, "location"), spec_str(o, "etag"));
-			cd->idem.v[cd->idem.n - 1].expires_wall =
-			    (uint64_t)json_integer_value(json_object_get(o, "expires"));
-		} else {
-			store_rm(cd->store, STORE_NO_TXN, path);
-		}
-		json_decref(o);
-	}
-	free(names);
-	return 0;
+	return records_load(cd->store, IDEM_DIR, true, load_entry, cd);
 }
 
 void idem_free(struct controld *cd)
 {
-	for (unsigned i = 0; i < cd->idem.n; i++)
-		entry_free(&cd->idem.v[i]);
-	free(cd->idem.v);
-	cd->idem.v = NULL;
-	cd->idem.n = cd->idem.cap = 0;
+	collection_clear(&cd->idem.items, entry_free);
 }

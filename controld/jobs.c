@@ -2,11 +2,12 @@
 /*
  * Jobs: the 202 side of the API. A job records an operation that may take long (graceful
  * shutdown, reboot, start), its progress and its outcome; it lives in the store at
- * /keel/controld/jobs/<id> so a restarted controld resumes or reports it.
+ * /keel/controld/jobs/<id> so a restarted controld resumes or reports it (lifecycle.c
+ * decides which). This file keeps the records; what a job does is in lifecycle.c.
  */
 #include "events.h"
 #include "log.h"
-#include "model.h"
+#include "model_internal.h"
 #include "util.h"
 
 #include <errno.h>
@@ -15,9 +16,68 @@
 #include <string.h>
 
 #define JOBS_KEEP_FINISHED 1000
-#define SHUTDOWN_POLL_MS   100
 
 static const char *const job_state_names[] = {"running", "succeeded", "failed"};
+
+const char *job_state_name(enum job_state s)
+{
+	return job_state_names[s];
+}
+
+int jobs_page(struct controld *cd, const struct job_query *q, job_visit_fn fn, void *arg,
+	      bool *more)
+{
+	bool started = !q->after_id;
+	unsigned shown = 0;
+	int rc;
+
+	*more = false;
+	for (unsigned i = cd->jobs.items.n; i-- > 0;) {
+		const struct job *j = job_at(cd, i);
+		if (!started) {
+			started = !strcmp(j->id, q->after_id);
+			continue;
+		}
+		if (q->domain_id && strcmp(j->domain_id, q->domain_id))
+			continue;
+		if (q->state_mask && !(q->state_mask & (1u << j->state)))
+			continue;
+		if (shown == q->limit) {
+			*more = true;
+			break;
+		}
+		rc = fn(arg, j);
+		if (rc)
+			return rc;
+		shown++;
+	}
+	return 0;
+}
+
+void jobs_count_by_state(const struct controld *cd, unsigned out[JOB_NR_STATES])
+{
+	memset(out, 0, JOB_NR_STATES * sizeof(*out));
+	for (unsigned i = 0; i < cd->jobs.items.n; i++)
+		out[job_at(cd, i)->state]++;
+}
+
+static json_t *problem_to_json(const struct job_problem *p)
+{
+	json_t *o =
+	    json_pack("{s:s, s:s, s:i}", "type", p->type, "title", p->title, "status", p->status);
+
+	if (p->detail[0])
+		json_object_set_new(o, "detail", json_string(p->detail));
+	return o;
+}
+
+static void problem_from_json(const json_t *o, struct job_problem *p)
+{
+	str_copy(p->type, rec_str(o, "type"), sizeof(p->type));
+	str_copy(p->title, rec_str(o, "title"), sizeof(p->title));
+	p->status = (int)json_integer_value(json_object_get(o, "status"));
+	str_copy(p->detail, rec_str(o, "detail"), sizeof(p->detail));
+}
 
 json_t *job_to_json(const struct job *j)
 {
@@ -28,7 +88,7 @@ json_t *job_to_json(const struct job *j)
 
 	json_object_set_new(o, "domain_id",
 			    j->domain_id[0] ? json_string(j->domain_id) : json_null());
-	json_object_set_new(o, "error", j->error ? json_incref(j->error) : json_null());
+	json_object_set_new(o, "error", j->has_error ? problem_to_json(&j->error) : json_null());
 	if (j->deadline_wall_ms) {
 		char ts[32];
 		format_time(j->deadline_wall_ms, ts);
@@ -39,28 +99,23 @@ json_t *job_to_json(const struct job *j)
 	return o;
 }
 
-static void job_persist(struct controld *cd, const struct job *j)
+#define JOBS_DIR CONTROLD_ROOT "/jobs"
+
+void job_persist(struct controld *cd, const struct job *j)
 {
-	char path[128];
 	json_t *o = job_to_json(j);
-	char *s = json_dumps(o, JSON_COMPACT);
-	int rc;
+	char *text = json_dumps(o, JSON_COMPACT);
 
 	json_decref(o);
-	if (!s)
-		return;
-	snprintf(path, sizeof(path), CONTROLD_ROOT "/jobs/%s", j->id);
-	rc = store_write_blob(cd->store, path, s, strlen(s));
-	if (rc)
-		log_error("store: writing %s: %s", path, strerror(-rc));
-	free(s);
+	if (text)
+		record_save(cd->store, JOBS_DIR, j->id, text, true);
+	free(text);
 }
 
 static void job_closed(uv_handle_t *h)
 {
 	struct job *j = h->data;
 
-	json_decref(j->error);
 	free(j);
 }
 
@@ -77,43 +132,26 @@ static void jobs_trim(struct controld *cd)
 {
 	unsigned finished = 0;
 
-	for (unsigned i = 0; i < cd->jobs.n; i++)
-		finished += cd->jobs.v[i]->state != JOB_RUNNING;
-	for (unsigned i = 0; i < cd->jobs.n && finished > JOBS_KEEP_FINISHED;) {
-		struct job *j = cd->jobs.v[i];
-		char path[128];
+	for (unsigned i = 0; i < cd->jobs.items.n; i++)
+		finished += job_at(cd, i)->state != JOB_RUNNING;
+	for (unsigned i = 0; i < cd->jobs.items.n && finished > JOBS_KEEP_FINISHED;) {
+		struct job *j = job_at(cd, i);
 		if (j->state == JOB_RUNNING) {
 			i++;
 			continue;
 		}
-		snprintf(path, sizeof(path), CONTROLD_ROOT "/jobs/%s", j->id);
-		store_rm(cd->store, STORE_NO_TXN, path);
-		memmove(&cd->jobs.v[i], &cd->jobs.v[i + 1], (cd->jobs.n - i - 1) * sizeof(j));
-		cd->jobs.n--;
+		record_forget(cd->store, JOBS_DIR, j->id);
+		collection_remove(&cd->jobs.items, i);
 		finished--;
 		job_release(j);
 	}
-}
-
-static int jobs_append(struct controld *cd, struct job *j)
-{
-	if (cd->jobs.n == cd->jobs.cap) {
-		unsigned cap = cd->jobs.cap ? cd->jobs.cap * 2 : 64;
-		struct job **v = realloc(cd->jobs.v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		cd->jobs.v = v;
-		cd->jobs.cap = cap;
-	}
-	cd->jobs.v[cd->jobs.n++] = j;
-	return 0;
 }
 
 struct job *job_new(struct controld *cd, const char *kind, const struct domain *d)
 {
 	struct job *j = calloc(1, sizeof(*j));
 
-	if (!j || uuid_new(j->id) || jobs_append(cd, j)) {
+	if (!j || uuid_new(j->id) || collection_append(&cd->jobs.items, j)) {
 		free(j);
 		return NULL;
 	}
@@ -143,7 +181,8 @@ void job_progress(struct controld *cd, struct job *j, unsigned pct, const char *
 	events_emit(cd->events, EV_JOB, "job.progress", j->domain_id, job_to_json(j));
 }
 
-void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg, json_t *error)
+void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg,
+		const struct job_problem *error)
 {
 	struct domain *d = j->domain_id[0] ? domain_find(cd, j->domain_id) : NULL;
 
@@ -152,7 +191,9 @@ void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg, js
 	j->state = ok ? JOB_SUCCEEDED : JOB_FAILED;
 	if (ok)
 		j->progress = 100;
-	j->error = error;
+	j->has_error = error != NULL;
+	if (error)
+		j->error = *error;
 	str_copy(j->message, msg, sizeof(j->message));
 	format_time(now_wall_ms(), j->updated_at);
 	job_persist(cd, j);
@@ -166,143 +207,28 @@ void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg, js
 
 struct job *job_find(struct controld *cd, const char *id)
 {
-	for (unsigned i = cd->jobs.n; i-- > 0;)
-		if (!strcmp(cd->jobs.v[i]->id, id))
-			return cd->jobs.v[i];
+	for (unsigned i = cd->jobs.items.n; i-- > 0;)
+		if (!strcmp(job_at(cd, i)->id, id))
+			return job_at(cd, i);
 	return NULL;
-}
-
-/* --- graceful shutdown and reboot --- */
-
-static void shutdown_tick(uv_timer_t *t)
-{
-	struct job *j = t->data;
-
-	shutdown_job_check(j->cd, j);
-}
-
-void shutdown_job_check(struct controld *cd, struct job *j)
-{
-	struct domain *d = domain_find(cd, j->domain_id);
-	struct hv_domain_info info;
-	uint64_t now = now_wall_ms();
-	bool gone, forced = false;
-	int rc;
-
-	if (j->state != JOB_RUNNING)
-		return;
-	if (!d || d->state != DOM_SHUTTING_DOWN) {
-		/* Destroyed or deleted under us: nothing left to wait for. */
-		job_finish(cd, j, true, "the domain stopped by other means", NULL);
-		return;
-	}
-	rc = cd->hv->ops->domain_info(cd->hv, (uint32_t)d->domid, &info);
-	gone =
-	    rc == -ESRCH || (!rc && (info.state == HV_DOM_SHUTDOWN || info.state == HV_DOM_DYING));
-	if (!gone && now < j->deadline_wall_ms) {
-		uint64_t total = j->deadline_wall_ms - j->started_wall_ms + 1;
-		unsigned pct = (unsigned)(90 * (now - j->started_wall_ms) / total);
-		job_progress(cd, j, pct > 90 ? 90 : pct, "waiting for the guest to shut down");
-		return;
-	}
-	if (!gone)
-		forced = true;
-	rc = domain_destroy(cd, d, DOM_STOPPED);
-	if (rc) {
-		job_finish(cd, j, false, "destroying the domain failed",
-			   json_pack("{s:s, s:s, s:i, s:s}", "type", "urn:keel:problem:hypervisor",
-				     "title", "Hypervisor operation failed", "status", 502,
-				     "detail", strerror(-rc)));
-		return;
-	}
-	if (j->reboot) {
-		rc = domain_start(cd, d);
-		if (rc) {
-			job_finish(cd, j, false, "restarting the domain failed",
-				   json_pack("{s:s, s:s, s:i, s:s}", "type",
-					     "urn:keel:problem:hypervisor", "title",
-					     "Hypervisor operation failed", "status", 502, "detail",
-					     strerror(-rc)));
-			return;
-		}
-	}
-	job_finish(cd, j, true,
-		   forced ? (j->reboot ? "guest did not shut down in time: destroyed and restarted"
-				       : "guest did not shut down in time: destroyed")
-			  : (j->reboot ? "rebooted" : "shut down"),
-		   NULL);
-}
-
-static void shutdown_job_arm(struct controld *cd, struct job *j)
-{
-	uv_timer_init(cd->loop, &j->timer);
-	j->timer.data = j;
-	j->timer_live = true;
-	uv_timer_start(&j->timer, shutdown_tick, SHUTDOWN_POLL_MS, SHUTDOWN_POLL_MS);
-}
-
-int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned timeout_s,
-		    struct job **out)
-{
-	char path[96];
-	struct job *j;
-	int rc;
-
-	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
-		return -EBUSY;
-	snprintf(path, sizeof(path), "/local/domain/%d/control/shutdown", d->domid);
-	rc = store_write_str(cd->store, STORE_NO_TXN, path, "%s", reboot ? "reboot" : "poweroff");
-	if (rc)
-		return rc;
-	/* A paused guest cannot see the request. */
-	if (d->state == DOM_PAUSED) {
-		rc = cd->hv->ops->domain_unpause(cd->hv, (uint32_t)d->domid);
-		if (rc)
-			return rc;
-	}
-	j = job_new(cd, reboot ? "domain.reboot" : "domain.shutdown", d);
-	if (!j)
-		return -ENOMEM;
-	j->reboot = reboot;
-	j->started_wall_ms = now_wall_ms();
-	j->deadline_wall_ms = j->started_wall_ms + (uint64_t)timeout_s * 1000;
-	job_persist(cd, j);
-	str_copy(d->job_id, j->id, sizeof(d->job_id));
-	events_emit(cd->events, EV_DOMAIN, "domain.state", d->id,
-		    json_pack("{s:s, s:s, s:s}", "id", d->id, "from", dom_state_name(d->state),
-			      "to", "shutting_down"));
-	d->state = DOM_SHUTTING_DOWN;
-	rc = domain_commit(cd, d);
-	shutdown_job_arm(cd, j);
-	*out = j;
-	return rc;
 }
 
 /* --- restart --- */
 
-static int load_job(struct controld *cd, const char *id)
+static int load_job(void *arg, const char *id, const char *text, size_t len)
 {
-	char path[128], *val = NULL;
-	size_t len;
-	json_t *o;
+	struct controld *cd = arg;
+	json_t *o = json_loadb(text, len, 0, NULL);
+	const char *st = json_string_value(json_object_get(o, "state"));
 	struct job *j;
-	const char *st;
-	int rc;
 
-	snprintf(path, sizeof(path), CONTROLD_ROOT "/jobs/%s", id);
-	rc = store_read_blob(cd->store, path, &val, &len);
-	if (rc)
-		return rc == -ENOENT ? 0 : rc;
-	o = json_loadb(val, len, 0, NULL);
-	free(val);
-	st = json_string_value(json_object_get(o, "state"));
 	if (!o || !st || !uuid_valid(id)) {
-		log_error("store: %s is not a job record; left alone", path);
+		log_error("store: " JOBS_DIR "/%s is not a job record; left alone", id);
 		json_decref(o);
 		return 0;
 	}
 	j = calloc(1, sizeof(*j));
-	if (!j || jobs_append(cd, j)) {
+	if (!j || collection_append(&cd->jobs.items, j)) {
 		free(j);
 		json_decref(o);
 		return -ENOMEM;
@@ -310,18 +236,19 @@ static int load_job(struct controld *cd, const char *id)
 	j->cd = cd;
 	j->timer.data = j;
 	str_copy(j->id, id, sizeof(j->id));
-	str_copy(j->kind, spec_str(o, "kind"), sizeof(j->kind));
-	str_copy(j->domain_id, spec_str(o, "domain_id"), sizeof(j->domain_id));
+	str_copy(j->kind, rec_str(o, "kind"), sizeof(j->kind));
+	str_copy(j->domain_id, rec_str(o, "domain_id"), sizeof(j->domain_id));
 	j->state = !strcmp(st, "running")     ? JOB_RUNNING
 		   : !strcmp(st, "succeeded") ? JOB_SUCCEEDED
 					      : JOB_FAILED;
 	j->progress = (unsigned)json_integer_value(json_object_get(o, "progress"));
-	str_copy(j->message, spec_str(o, "message"), sizeof(j->message));
-	str_copy(j->created_at, spec_str(o, "created_at"), sizeof(j->created_at));
-	str_copy(j->updated_at, spec_str(o, "updated_at"), sizeof(j->updated_at));
+	str_copy(j->message, rec_str(o, "message"), sizeof(j->message));
+	str_copy(j->created_at, rec_str(o, "created_at"), sizeof(j->created_at));
+	str_copy(j->updated_at, rec_str(o, "updated_at"), sizeof(j->updated_at));
 	j->reboot = json_is_true(json_object_get(o, "reboot"));
-	if (json_is_object(json_object_get(o, "error")))
-		j->error = json_incref(json_object_get(o, "error"));
+	j->has_error = json_is_object(json_object_get(o, "error"));
+	if (j->has_error)
+		problem_from_json(json_object_get(o, "error"), &j->error);
 	json_decref(o);
 	return 0;
 }
@@ -333,47 +260,20 @@ static int job_cmp(const void *a, const void *b)
 
 int jobs_load(struct controld *cd)
 {
-	char **names = NULL;
-	unsigned n = 0;
-	int rc = cd->store->ops->list(cd->store, STORE_NO_TXN, CONTROLD_ROOT "/jobs", &names, &n);
+	int rc = records_load(cd->store, JOBS_DIR, true, load_job, cd);
 
-	if (rc == -ENOENT)
-		return 0;
-	if (rc)
-		return rc;
-	for (unsigned i = 0; i < n && !rc; i++)
-		rc = load_job(cd, names[i]);
-	free(names);
-	if (cd->jobs.n)
-		qsort(cd->jobs.v, cd->jobs.n, sizeof(*cd->jobs.v), job_cmp);
-	/* Resume the shutdowns that were waiting; anything else cannot be resumed. */
-	for (unsigned i = 0; !rc && i < cd->jobs.n; i++) {
-		struct job *j = cd->jobs.v[i];
-		struct domain *d = domain_find(cd, j->domain_id);
-		if (j->state != JOB_RUNNING)
-			continue;
-		if (d && d->state == DOM_SHUTTING_DOWN && !strcmp(d->job_id, j->id)) {
-			/* The deadline counts from now: the guest had no watchdog meanwhile. */
-			j->started_wall_ms = now_wall_ms();
-			j->deadline_wall_ms =
-			    j->started_wall_ms + cd->cfg.shutdown_timeout_s * 1000ull;
-			shutdown_job_arm(cd, j);
-			log_info("resumed job %s (%s)", j->id, j->kind);
-		} else {
-			job_finish(cd, j, false, "controld restarted while the job ran",
-				   json_pack("{s:s, s:s, s:i}", "type",
-					     "urn:keel:problem:interrupted", "title",
-					     "Interrupted by a controld restart", "status", 500));
-		}
-	}
+	if (cd->jobs.items.n)
+		qsort(cd->jobs.items.v, cd->jobs.items.n, sizeof(*cd->jobs.items.v), job_cmp);
 	return rc;
+}
+
+/* A collection's free_item. */
+static void job_free(void *item)
+{
+	job_release(item);
 }
 
 void jobs_free(struct controld *cd)
 {
-	for (unsigned i = 0; i < cd->jobs.n; i++)
-		job_release(cd->jobs.v[i]);
-	free(cd->jobs.v);
-	cd->jobs.v = NULL;
-	cd->jobs.n = cd->jobs.cap = 0;
+	collection_clear(&cd->jobs.items, job_free);
 }

@@ -126,75 +126,47 @@ static void on_store_lost(void *opaque)
 	uv_timer_start(&lost_timer, on_lost_timer, 0, 0);
 }
 
-static int parse_args(int argc, char **argv, char *err, size_t errlen)
-{
-	enum { OPT_CERT = 256, OPT_KEY, OPT_SET, OPT_READY };
-	static const struct option opts[] = {
-	    {"config", required_argument, NULL, 'c'},
-	    {"unix", required_argument, NULL, 's'},
-	    {"listen", required_argument, NULL, 'l'},
-	    {"tls-cert", required_argument, NULL, OPT_CERT},
-	    {"tls-key", required_argument, NULL, OPT_KEY},
-	    {"set", required_argument, NULL, OPT_SET},
-	    {"ready-file", required_argument, NULL, OPT_READY},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *config = NULL;
-	int o;
+enum { OPT_CERT = 256, OPT_KEY, OPT_SET, OPT_READY };
 
-	/* The config file first, whatever the order of the flags: flags override it. */
-	for (int i = 1; i < argc - 1; i++)
-		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config"))
-			config = argv[i + 1];
-	if (config || !access(DEFAULT_CONFIG, R_OK)) {
-		if (config_load_file(&cd.cfg, config ? config : DEFAULT_CONFIG, err, errlen))
+/* One command-line flag onto the configuration (flags override the file). */
+static int apply_flag(int o, char *arg, char *err, size_t errlen)
+{
+	char *eq;
+
+	switch (o) {
+	case 'c':
+		return 0;
+	case 's':
+		return config_set(&cd.cfg, "unix_socket", arg, err, errlen);
+	case 'l':
+		return config_set(&cd.cfg, "listen", arg, err, errlen);
+	case OPT_CERT:
+		return config_set(&cd.cfg, "tls_cert", arg, err, errlen);
+	case OPT_KEY:
+		return config_set(&cd.cfg, "tls_key", arg, err, errlen);
+	case OPT_SET:
+		eq = strchr(arg, '=');
+		if (!eq) {
+			snprintf(err, errlen, "--set wants KEY=VALUE, got '%s'", arg);
 			return -EINVAL;
-	}
-	while ((o = getopt_long(argc, argv, "c:s:l:h", opts, NULL)) != -1) {
-		char *eq, *arg = optarg;
-		int rc = 0;
-		switch (o) {
-		case 'c':
-			break;
-		case 's':
-			rc = config_set(&cd.cfg, "unix_socket", arg, err, errlen);
-			break;
-		case 'l':
-			rc = config_set(&cd.cfg, "listen", arg, err, errlen);
-			break;
-		case OPT_CERT:
-			rc = config_set(&cd.cfg, "tls_cert", arg, err, errlen);
-			break;
-		case OPT_KEY:
-			rc = config_set(&cd.cfg, "tls_key", arg, err, errlen);
-			break;
-		case OPT_SET:
-			eq = strchr(arg, '=');
-			if (!eq) {
-				snprintf(err, errlen, "--set wants KEY=VALUE, got '%s'", arg);
-				return -EINVAL;
-			}
-			*eq = '\0';
-			rc = config_set(&cd.cfg, arg, eq + 1, err, errlen);
-			break;
-		case OPT_READY:
-			ready_file = arg;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			usage(stderr);
-			exit(2);
 		}
-		if (rc)
-			return rc;
+		*eq = '\0';
+		return config_set(&cd.cfg, arg, eq + 1, err, errlen);
+	case OPT_READY:
+		ready_file = arg;
+		return 0;
+	case 'h':
+		usage(stdout);
+		exit(0);
+	default:
+		usage(stderr);
+		exit(2);
 	}
-	if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
-		return -EINVAL;
-	}
+}
+
+/* What no single setting can check: TLS in pairs, no plain HTTP off loopback. */
+static int check_config(char *err, size_t errlen)
+{
 	if (!!cd.cfg.tls_cert[0] != !!cd.cfg.tls_key[0]) {
 		snprintf(err, errlen, "TLS needs both tls_cert and tls_key");
 		return -EINVAL;
@@ -207,6 +179,40 @@ static int parse_args(int argc, char **argv, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int parse_args(int argc, char **argv, char *err, size_t errlen)
+{
+	static const struct option opts[] = {
+	    {"config", required_argument, NULL, 'c'},
+	    {"unix", required_argument, NULL, 's'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"tls-cert", required_argument, NULL, OPT_CERT},
+	    {"tls-key", required_argument, NULL, OPT_KEY},
+	    {"set", required_argument, NULL, OPT_SET},
+	    {"ready-file", required_argument, NULL, OPT_READY},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *config = NULL;
+	int o, rc;
+
+	/* The config file first, whatever the order of the flags: flags override it. */
+	for (int i = 1; i < argc - 1; i++)
+		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config"))
+			config = argv[i + 1];
+	if (config || !access(DEFAULT_CONFIG, R_OK)) {
+		if (config_load_file(&cd.cfg, config ? config : DEFAULT_CONFIG, err, errlen))
+			return -EINVAL;
+	}
+	while ((o = getopt_long(argc, argv, "c:s:l:h", opts, NULL)) != -1)
+		if ((rc = apply_flag(o, optarg, err, errlen)))
+			return rc;
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+		return -EINVAL;
+	}
+	return check_config(err, errlen);
 }
 
 static int write_ready_file(void)
@@ -223,12 +229,86 @@ static int write_ready_file(void)
 	return fclose(f) ? -errno : 0;
 }
 
+/* The hypervisor, then the store, then the state kept in it. */
+static int open_model(char *err, size_t errlen)
+{
+	int rc = backends_open_hv(cd.loop, model_on_hv_event, &cd, &cd.hv, err, errlen);
+
+	rc = rc ?: backends_open_store(cd.loop, on_store_watch, &cd, &cd.store, err, errlen);
+	if (rc)
+		return rc;
+	cd.store->on_lost = on_store_lost;
+	backends_store_opened(cd.hv, cd.store);
+	cd.events = events_new(&cd);
+	if (!cd.events) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = tokens_load(&cd);
+	rc = rc ?: domains_load(&cd);
+	rc = rc ?: jobs_load(&cd);
+	rc = rc ?: idem_load(&cd);
+	if (rc) {
+		snprintf(err, errlen, "loading state from the store: %s", strerror(-rc));
+		return rc;
+	}
+	lifecycle_resume(&cd);
+	return 0;
+}
+
+static int start_serving(char *cert, char *key, char *err, size_t errlen)
+{
+	struct http_listen l = {
+	    .unix_path = cd.cfg.unix_socket,
+	    .tcp_host = cd.cfg.tcp_host,
+	    .tcp_port = cd.cfg.tcp_port,
+	    .tls_cert_pem = cert,
+	    .tls_key_pem = key,
+	    .max_connections = cd.cfg.max_connections,
+	    .max_per_client = cd.cfg.max_connections_per_client,
+	    .request_timeout_s = cd.cfg.request_timeout_s,
+	    .request_log = cd.cfg.request_log,
+	};
+	int rc = http_server_start(&cd.http, cd.loop, &l, api_handle, &cd, err, errlen);
+
+	if (rc)
+		return rc;
+	uv_signal_init(cd.loop, &sig_term);
+	uv_signal_init(cd.loop, &sig_int);
+	uv_signal_start(&sig_term, on_signal, SIGTERM);
+	uv_signal_start(&sig_int, on_signal, SIGINT);
+	log_info("serving: %u domains, %u tokens; unix %s; tcp %s:%u%s", cd.doms.items.n,
+		 cd.tokens.items.n, cd.cfg.unix_socket[0] ? cd.cfg.unix_socket : "off",
+		 cd.cfg.tcp_host[0] ? cd.cfg.tcp_host : "off", http_server_tcp_port(cd.http),
+		 cert		      ? " (TLS)"
+		 : cd.cfg.tcp_host[0] ? " (plain, loopback)"
+				      : "");
+	rc = write_ready_file();
+	if (rc)
+		log_warn("ready file %s: %s", ready_file, strerror(-rc));
+	return 0;
+}
+
+/* Drained: release everything, letting the loop run the close callbacks. */
+static void close_all(void)
+{
+	uv_close((uv_handle_t *)&sig_term, NULL);
+	uv_close((uv_handle_t *)&sig_int, NULL);
+	jobs_free(&cd);
+	events_free(cd.events);
+	domains_free(&cd);
+	idem_free(&cd);
+	tokens_free(&cd);
+	cd.hv->ops->close(cd.hv);
+	cd.store->ops->close(cd.store);
+	uv_run(cd.loop, UV_RUN_DEFAULT);
+	uv_loop_close(cd.loop);
+}
+
 int main(int argc, char **argv)
 {
 	char err[1024] = "";
 	char *cert = NULL, *key = NULL;
-	struct http_listen l;
-	int rc;
 
 	config_defaults(&cd.cfg);
 	if (parse_args(argc, argv, err, sizeof(err))) {
@@ -245,69 +325,10 @@ int main(int argc, char **argv)
 		if (!key)
 			goto fail;
 	}
-	rc = backends_open_hv(cd.loop, model_on_hv_event, &cd, &cd.hv, err, sizeof(err));
-	if (rc)
+	if (open_model(err, sizeof(err)) || start_serving(cert, key, err, sizeof(err)))
 		goto fail;
-	rc = backends_open_store(cd.loop, on_store_watch, &cd, &cd.store, err, sizeof(err));
-	if (rc)
-		goto fail;
-	cd.store->on_lost = on_store_lost;
-	backends_store_opened(cd.hv, cd.store);
-	cd.events = events_new(&cd);
-	if (!cd.events) {
-		snprintf(err, sizeof(err), "out of memory");
-		goto fail;
-	}
-	rc = tokens_load(&cd);
-	rc = rc ?: domains_load(&cd);
-	rc = rc ?: jobs_load(&cd);
-	rc = rc ?: idem_load(&cd);
-	if (rc) {
-		snprintf(err, sizeof(err), "loading state from the store: %s", strerror(-rc));
-		goto fail;
-	}
-	domains_reconcile(&cd);
-	l = (struct http_listen){
-	    .unix_path = cd.cfg.unix_socket,
-	    .tcp_host = cd.cfg.tcp_host,
-	    .tcp_port = cd.cfg.tcp_port,
-	    .tls_cert_pem = cert,
-	    .tls_key_pem = key,
-	    .max_connections = cd.cfg.max_connections,
-	    .max_per_client = cd.cfg.max_connections_per_client,
-	    .request_timeout_s = cd.cfg.request_timeout_s,
-	    .request_log = cd.cfg.request_log,
-	};
-	rc = http_server_start(&cd.http, cd.loop, &l, api_handle, &cd, err, sizeof(err));
-	if (rc)
-		goto fail;
-	uv_signal_init(cd.loop, &sig_term);
-	uv_signal_init(cd.loop, &sig_int);
-	uv_signal_start(&sig_term, on_signal, SIGTERM);
-	uv_signal_start(&sig_int, on_signal, SIGINT);
-	log_info("serving: %u domains, %u tokens; unix %s; tcp %s:%u%s", cd.doms.n, cd.tokens.n,
-		 cd.cfg.unix_socket[0] ? cd.cfg.unix_socket : "off",
-		 cd.cfg.tcp_host[0] ? cd.cfg.tcp_host : "off", http_server_tcp_port(cd.http),
-		 cert		      ? " (TLS)"
-		 : cd.cfg.tcp_host[0] ? " (plain, loopback)"
-				      : "");
-	rc = write_ready_file();
-	if (rc)
-		log_warn("ready file %s: %s", ready_file, strerror(-rc));
 	uv_run(cd.loop, UV_RUN_DEFAULT);
-
-	/* Drained: release everything, letting the loop run the close callbacks. */
-	uv_close((uv_handle_t *)&sig_term, NULL);
-	uv_close((uv_handle_t *)&sig_int, NULL);
-	jobs_free(&cd);
-	events_free(cd.events);
-	domains_free(&cd);
-	idem_free(&cd);
-	free(cd.tokens.v);
-	cd.hv->ops->close(cd.hv);
-	cd.store->ops->close(cd.store);
-	uv_run(cd.loop, UV_RUN_DEFAULT);
-	uv_loop_close(cd.loop);
+	close_all();
 	free(cert);
 	free(key);
 	return exit_status;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Domain, job and token operations on the daemon's state. They check and change state,
- * write it through to the store and the hypervisor, and emit events; the HTTP layer in
- * api/ maps their results to responses. Errors are negative errno:
+ * controld's model as api/ sees it: domain, job and token operations and queries on the
+ * daemon's state, in C types (spec.h). They check the rules and change state, write it
+ * through to the store and the hypervisor, and emit events; api/ maps their results to
+ * responses. Errors are negative errno:
  * -ENOENT not found, -EEXIST name taken, -EBUSY illegal in the current state,
  * -ENOSYS not offered by the hypervisor, anything else: the store or hypervisor failed.
  */
@@ -10,55 +11,87 @@
 #define KEEL_CONTROLD_MODEL_H
 
 #include "controld.h"
-
-/* Spec accessors (the spec is validated, so fields exist with the right type). */
-const char *spec_str(const json_t *spec, const char *key);
-uint64_t spec_uint(const json_t *spec, const char *key);
+#include "spec.h"
 
 /* Domains */
 struct domain *domain_find(struct controld *cd, const char *id_or_name);
-struct domain *domain_by_domid(struct controld *cd, int domid);
-/* Takes a reference to spec. */
-int domain_create(struct controld *cd, json_t *spec, struct domain **out);
+int domain_create(struct controld *cd, const struct dom_spec *spec, struct domain **out);
 int domain_delete(struct controld *cd, struct domain *d);
-/* Writes d to the store after a change of spec or state, bumps the generation, emits. */
-int domain_commit(struct controld *cd, struct domain *d);
-json_t *domain_to_json(const struct domain *d);
-/* The same as compact JSON text, cached until the domain changes; NULL when out of memory. */
+/* Its record (domain_record.c, the API representation) as compact JSON text, cached until
+ * the domain changes; NULL when out of memory. */
 const char *domain_json_text(struct domain *d, size_t *len);
-int domain_start(struct controld *cd, struct domain *d);
-int domain_pause(struct controld *cd, struct domain *d);
-int domain_unpause(struct controld *cd, struct domain *d);
-int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after);
-/* Graceful: writes control/shutdown and starts a job that destroys after the timeout. */
-int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned timeout_s,
-		    struct job **job);
-/* Applies a validated PATCH (vcpus, sched, pinning, memory_target_mib) to d. */
-int domain_apply_patch(struct controld *cd, struct domain *d, json_t *patch);
-int domain_device_add(struct controld *cd, struct domain *d, const char *kind, json_t *dev);
+enum dom_action { ACT_START, ACT_PAUSE, ACT_UNPAUSE, ACT_SHUTDOWN, ACT_REBOOT, ACT_DESTROY };
+#define DOM_NR_ACTIONS (ACT_DESTROY + 1)
+const char *dom_action_name(enum dom_action a);
+int dom_action_parse(const char *s, enum dom_action *out);
+/*
+ * Runs an action of the API. Every action answers with a job: finished for the quick ones,
+ * running for shutdown and reboot (destroyed after timeout_s). -EBUSY when illegal in the
+ * domain's state.
+ */
+int domain_act(struct controld *cd, struct domain *d, enum dom_action a, unsigned timeout_s,
+	       struct job **job);
+/*
+ * Applies a PATCH to d, all or nothing: when the hypervisor or the store fails part way,
+ * what was changed is changed back. -EBUSY while shutting down, -EINVAL beyond d's limits.
+ */
+int domain_apply_patch(struct controld *cd, struct domain *d, const struct dom_patch *p);
+/* Devices and PCI: -ENOSPC at the limit of their kind, -EBUSY while shutting down, -EEXIST
+ * for an id (or a PCI device, on any domain) already there. */
+int domain_disk_add(struct controld *cd, struct domain *d, const struct dom_disk *disk);
+int domain_nic_add(struct controld *cd, struct domain *d, const struct dom_nic *nic);
 int domain_device_remove(struct controld *cd, struct domain *d, const char *kind, const char *id);
 int domain_pci_assign(struct controld *cd, struct domain *d, const char *bdf);
 int domain_pci_unassign(struct controld *cd, struct domain *d, const char *bdf);
-void domain_console_append(struct controld *cd, struct domain *d, const char *data, size_t len);
 /* The console ring's contents, oldest first (malloc'd). */
 char *domain_console_text(const struct domain *d, size_t *len);
 int domains_load(struct controld *cd);
-/* After jobs_load: adopts running domains as the hypervisor reports them. */
-void domains_reconcile(struct controld *cd);
+/*
+ * After loading domains and jobs: resumes the graceful shutdowns that were waiting, fails
+ * other jobs that were running, and adopts running domains as the hypervisor reports them.
+ */
+void lifecycle_resume(struct controld *cd);
 void domains_free(struct controld *cd);
 void model_on_hv_event(void *opaque, const struct hv_event *ev);
 
+/* Domain queries */
+#define DOM_NR_STATES (DOM_CRASHED + 1)
+struct domain_query {
+	const char *name_prefix; /* NULL: any */
+	unsigned state_mask;	 /* bit (1 << state); 0: any */
+	const char *after_name;	 /* the cursor: names after this one; NULL from the start */
+	unsigned limit;
+};
+typedef int (*domain_visit_fn)(void *arg, struct domain *d);
+/* Visits up to q->limit matching domains in name order; *total counts every match (cursor
+ * aside), *more says whether matches follow the page. Stops at fn's first error. */
+int domains_page(struct controld *cd, const struct domain_query *q, domain_visit_fn fn, void *arg,
+		 unsigned *total, bool *more);
+/* Bumped on any change to any domain: the ETag of list responses. */
+uint64_t domains_version(const struct controld *cd);
+void domains_count_by_state(const struct controld *cd, unsigned out[DOM_NR_STATES]);
+/* The domain a PCI device is assigned to, or NULL. */
+const struct domain *domain_pci_owner(const struct controld *cd, const char *bdf);
+const char *domain_name(const struct domain *d);
+
 /* Jobs */
-struct job *job_new(struct controld *cd, const char *kind, const struct domain *d);
-void job_progress(struct controld *cd, struct job *j, unsigned pct, const char *msg);
-/* Takes a reference to error (a problem object) when failing. */
-void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg, json_t *error);
 struct job *job_find(struct controld *cd, const char *id);
 json_t *job_to_json(const struct job *j);
 int jobs_load(struct controld *cd);
+#define JOB_NR_STATES (JOB_FAILED + 1)
+const char *job_state_name(enum job_state s);
+struct job_query {
+	const char *domain_id; /* NULL: any */
+	unsigned state_mask;   /* bit (1 << state); 0: any */
+	const char *after_id;  /* the cursor: jobs older than this one; NULL from the newest */
+	unsigned limit;
+};
+typedef int (*job_visit_fn)(void *arg, const struct job *j);
+/* Visits up to q->limit matching jobs, newest first; *more: matches follow the page. */
+int jobs_page(struct controld *cd, const struct job_query *q, job_visit_fn fn, void *arg,
+	      bool *more);
+void jobs_count_by_state(const struct controld *cd, unsigned out[JOB_NR_STATES]);
 void jobs_free(struct controld *cd);
-/* Shutdown jobs: called by the job's timer and on hypervisor events. */
-void shutdown_job_check(struct controld *cd, struct job *j);
 
 /* Tokens: the secret is shown once, only its SHA-256 is kept. */
 int token_create(struct controld *cd, const char *name, enum scope scope, struct token **out,
@@ -68,6 +101,11 @@ int token_delete(struct controld *cd, const char *id);
 enum scope token_check(struct controld *cd, const char *presented, const struct token **who);
 json_t *token_to_json(const struct token *t);
 int tokens_load(struct controld *cd);
+void tokens_free(struct controld *cd);
+typedef int (*token_visit_fn)(void *arg, const struct token *t);
+int tokens_each(struct controld *cd, token_visit_fn fn, void *arg);
+/* "read", "operate", "admin" → the scope; SCOPE_NONE for anything else. */
+enum scope scope_parse(const char *s);
 void sha256_hex(const void *data, size_t len, char out[65]);
 
 /* Idempotency-Key records */

@@ -48,19 +48,38 @@ static int blob_write_once(struct store *s, uint32_t t, const char *path, const 
 	return rc ?: store_write_str(s, t, path, "%u", n);
 }
 
-int store_write_blob(struct store *s, const char *path, const char *data, size_t len)
+int store_txn_run(struct store *s, store_txn_fn fn, void *arg)
 {
 	int rc = -EAGAIN;
 
-	for (int tries = 0; tries < 8 && rc == -EAGAIN; tries++) {
+	for (int tries = 0; tries < STORE_TXN_TRIES && rc == -EAGAIN; tries++) {
 		uint32_t t;
 		rc = s->ops->txn_start(s, &t);
 		if (rc)
 			return rc;
-		rc = blob_write_once(s, t, path, data, len);
+		rc = fn(s, t, arg);
 		rc = s->ops->txn_end(s, t, rc != 0) ?: rc;
 	}
 	return rc;
+}
+
+struct blob {
+	const char *path, *data;
+	size_t len;
+};
+
+static int blob_write_txn(struct store *s, uint32_t t, void *arg)
+{
+	const struct blob *b = arg;
+
+	return blob_write_once(s, t, b->path, b->data, b->len);
+}
+
+int store_write_blob(struct store *s, const char *path, const char *data, size_t len)
+{
+	struct blob b = {path, data, len};
+
+	return store_txn_run(s, blob_write_txn, &b);
 }
 
 static int blob_read_once(struct store *s, uint32_t t, const char *path, char **data, size_t *len)
@@ -107,7 +126,7 @@ int store_read_blob(struct store *s, const char *path, char **data, size_t *len)
 {
 	int rc = -EAGAIN;
 
-	for (int tries = 0; tries < 8 && rc == -EAGAIN; tries++) {
+	for (int tries = 0; tries < STORE_TXN_TRIES && rc == -EAGAIN; tries++) {
 		uint32_t t;
 		int end;
 		rc = s->ops->txn_start(s, &t);

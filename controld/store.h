@@ -59,6 +59,14 @@ static inline int store_rm(struct store *s, uint32_t t, const char *p)
 }
 
 /*
+ * Runs fn(s, txn, arg) in a transaction: all its writes land or none do. Run again when the
+ * transaction lost a race (-EAGAIN), up to STORE_TXN_TRIES times; fn's error aborts it.
+ */
+#define STORE_TXN_TRIES 8
+typedef int (*store_txn_fn)(struct store *s, uint32_t txn, void *arg);
+int store_txn_run(struct store *s, store_txn_fn fn, void *arg);
+
+/*
  * Records larger than one xenstore message (4096 bytes of payload) are kept as a blob:
  * the node holds the number of chunks, its children 0..n-1 the bytes, written and read
  * in one transaction. *data is malloc'd and NUL-terminated.

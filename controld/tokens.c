@@ -4,9 +4,9 @@
  * stored (/keel/controld/tokens/<id>); the secret is shown once, when the token is made.
  */
 #include "log.h"
-#include "model.h"
+#include "model_internal.h"
+#include "token_text.h"
 #include "util.h"
-#include "../api/headers.h"
 
 #include <errno.h>
 #include <gnutls/crypto.h>
@@ -30,50 +30,66 @@ void sha256_hex(const void *data, size_t len, char out[65])
 	hex_encode(d, sizeof(d), out);
 }
 
+enum scope scope_parse(const char *s)
+{
+	for (unsigned i = SCOPE_READ; i <= SCOPE_ADMIN; i++)
+		if (!strcmp(s, scope_names[i]))
+			return (enum scope)i;
+	return SCOPE_NONE;
+}
+
+int tokens_each(struct controld *cd, token_visit_fn fn, void *arg)
+{
+	int rc;
+
+	for (unsigned i = 0; i < cd->tokens.items.n; i++)
+		if ((rc = fn(arg, token_at(cd, i))))
+			return rc;
+	return 0;
+}
+
 json_t *token_to_json(const struct token *t)
 {
 	return json_pack("{s:s, s:s, s:s, s:s}", "id", t->id, "name", t->name, "scope",
 			 scope_name(t->scope), "created_at", t->created_at);
 }
 
+#define TOKENS_DIR CONTROLD_ROOT "/tokens"
+
+/* Token records are small: one node each. */
 static int persist(struct controld *cd, const struct token *t)
 {
-	char path[96];
 	json_t *o = token_to_json(t);
-	char *s;
+	char *text;
 	int rc;
 
 	json_object_set_new(o, "hash", json_string(t->hash));
-	s = json_dumps(o, JSON_COMPACT);
+	text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
-	if (!s)
+	if (!text)
 		return -ENOMEM;
-	snprintf(path, sizeof(path), CONTROLD_ROOT "/tokens/%s", t->id);
-	rc = store_write(cd->store, STORE_NO_TXN, path, s, strlen(s));
-	free(s);
+	rc = record_save(cd->store, TOKENS_DIR, t->id, text, false);
+	free(text);
 	return rc;
 }
 
-static struct token *find(struct controld *cd, const char *id)
+static int find(struct controld *cd, const char *id)
 {
-	for (unsigned i = 0; i < cd->tokens.n; i++)
-		if (!strcmp(cd->tokens.v[i].id, id))
-			return &cd->tokens.v[i];
-	return NULL;
+	for (unsigned i = 0; i < cd->tokens.items.n; i++)
+		if (!strcmp(token_at(cd, i)->id, id))
+			return (int)i;
+	return -1;
 }
 
 static struct token *append(struct controld *cd)
 {
-	if (cd->tokens.n == cd->tokens.cap) {
-		unsigned cap = cd->tokens.cap ? cd->tokens.cap * 2 : 16;
-		struct token *v = realloc(cd->tokens.v, cap * sizeof(*v));
-		if (!v)
-			return NULL;
-		cd->tokens.v = v;
-		cd->tokens.cap = cap;
+	struct token *t = calloc(1, sizeof(*t));
+
+	if (t && collection_append(&cd->tokens.items, t)) {
+		free(t);
+		return NULL;
 	}
-	memset(&cd->tokens.v[cd->tokens.n], 0, sizeof(struct token));
-	return &cd->tokens.v[cd->tokens.n++];
+	return t;
 }
 
 int token_create(struct controld *cd, const char *name, enum scope scope, struct token **out,
@@ -99,7 +115,7 @@ int token_create(struct controld *cd, const char *name, enum scope scope, struct
 	format_time(now_wall_ms(), t->created_at);
 	rc = persist(cd, t);
 	if (rc) {
-		cd->tokens.n--;
+		free(collection_remove(&cd->tokens.items, cd->tokens.items.n - 1));
 		return rc;
 	}
 	snprintf(secret_out, 128, "keel_%s_%s", t->id, sechex);
@@ -109,17 +125,15 @@ int token_create(struct controld *cd, const char *name, enum scope scope, struct
 
 int token_delete(struct controld *cd, const char *id)
 {
-	struct token *t = find(cd, id);
-	char path[96];
+	int i = find(cd, id);
 	int rc;
 
-	if (!t)
+	if (i < 0)
 		return -ENOENT;
-	snprintf(path, sizeof(path), CONTROLD_ROOT "/tokens/%s", id);
-	rc = store_rm(cd->store, STORE_NO_TXN, path);
+	rc = record_forget(cd->store, TOKENS_DIR, id);
 	if (rc)
 		return rc;
-	*t = cd->tokens.v[--cd->tokens.n];
+	free(collection_remove(&cd->tokens.items, (unsigned)i));
 	return 0;
 }
 
@@ -128,12 +142,14 @@ enum scope token_check(struct controld *cd, const char *presented, const struct 
 	char id[17], secret[65], h[65];
 	const struct token *t;
 	unsigned diff = 0;
+	int i;
 
 	if (token_parse(presented, id, secret))
 		return SCOPE_NONE;
-	t = find(cd, id);
-	if (!t)
+	i = find(cd, id);
+	if (i < 0)
 		return SCOPE_NONE;
+	t = token_at(cd, (unsigned)i);
 	sha256_hex(secret, 64, h);
 	/* Constant time, so timing does not reveal how much of a guess matched. */
 	for (int i = 0; i < 64; i++)
@@ -144,45 +160,39 @@ enum scope token_check(struct controld *cd, const char *presented, const struct 
 	return t->scope;
 }
 
+static int load_token(void *arg, const char *id, const char *text, size_t len)
+{
+	struct controld *cd = arg;
+	json_t *o = json_loadb(text, len, 0, NULL);
+	const char *scope = json_string_value(json_object_get(o, "scope"));
+	const char *hash = json_string_value(json_object_get(o, "hash"));
+	struct token *t;
+
+	if (strlen(id) != TOKEN_ID_HEX || !scope || !hash || strlen(hash) != 64) {
+		log_error("store: " TOKENS_DIR "/%s is not a token record; ignored", id);
+		json_decref(o);
+		return 0;
+	}
+	t = append(cd);
+	if (!t) {
+		json_decref(o);
+		return -ENOMEM;
+	}
+	str_copy(t->id, id, sizeof(t->id));
+	str_copy(t->name, rec_str(o, "name"), sizeof(t->name));
+	str_copy(t->hash, hash, sizeof(t->hash));
+	str_copy(t->created_at, rec_str(o, "created_at"), sizeof(t->created_at));
+	t->scope = scope_parse(scope);
+	json_decref(o);
+	return 0;
+}
+
 int tokens_load(struct controld *cd)
 {
-	char **names = NULL;
-	unsigned n = 0;
-	int rc = cd->store->ops->list(cd->store, STORE_NO_TXN, CONTROLD_ROOT "/tokens", &names, &n);
+	return records_load(cd->store, TOKENS_DIR, false, load_token, cd);
+}
 
-	if (rc == -ENOENT)
-		return 0;
-	if (rc)
-		return rc;
-	for (unsigned i = 0; i < n; i++) {
-		char path[96], *val = NULL;
-		size_t len;
-		json_t *o;
-		struct token *t;
-		const char *scope, *hash;
-
-		snprintf(path, sizeof(path), CONTROLD_ROOT "/tokens/%s", names[i]);
-		if (strlen(names[i]) != 16 || store_read(cd->store, STORE_NO_TXN, path, &val, &len))
-			continue;
-		o = json_loadb(val, len, 0, NULL);
-		free(val);
-		scope = json_string_value(json_object_get(o, "scope"));
-		hash = json_string_value(json_object_get(o, "hash"));
-		if (!scope || !hash || strlen(hash) != 64 || !(t = append(cd))) {
-			log_error("store: %s is not a token record; ignored", path);
-			json_decref(o);
-			continue;
-		}
-		str_copy(t->id, names[i], sizeof(t->id));
-		str_copy(t->name, spec_str(o, "name"), sizeof(t->name));
-		str_copy(t->hash, hash, sizeof(t->hash));
-		str_copy(t->created_at, spec_str(o, "created_at"), sizeof(t->created_at));
-		t->scope = !strcmp(scope, "admin")     ? SCOPE_ADMIN
-			   : !strcmp(scope, "operate") ? SCOPE_OPERATE
-			   : !strcmp(scope, "read")    ? SCOPE_READ
-						       : SCOPE_NONE;
-		json_decref(o);
-	}
-	free(names);
-	return 0;
+void tokens_free(struct controld *cd)
+{
+	collection_clear(&cd->tokens.items, free);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -104,4 +105,52 @@ size_t str_copy(char *dst, const char *src, size_t size)
 		dst[n] = '\0';
 	}
 	return len;
+}
+
+char *str_trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int parse_kv_lines(const char *text, size_t len, kv_line_fn fn, void *arg, char *err, size_t errlen)
+{
+	unsigned lineno = 0;
+	size_t pos = 0;
+	int rc;
+
+	while (pos < len) {
+		char line[KV_LINE_MAX], *s, *eq;
+		size_t n = 0;
+
+		lineno++;
+		while (pos < len && text[pos] != '\n') {
+			if (n + 1 >= sizeof(line) || text[pos] == '\0') {
+				snprintf(err, errlen, "line %u: too long or contains NUL", lineno);
+				return -EINVAL;
+			}
+			line[n++] = text[pos++];
+		}
+		pos++;
+		line[n] = '\0';
+		s = str_trim(line);
+		if (!*s || *s == '#')
+			continue;
+		eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(err, errlen, "line %u: expected key = value", lineno);
+			return -EINVAL;
+		}
+		*eq = '\0';
+		rc = fn(arg, lineno, str_trim(s), str_trim(eq + 1), err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }

@@ -25,5 +25,18 @@ void hex_encode(const uint8_t *in, size_t n, char *out);
 int uuid_valid(const char *s);
 /* Copies at most size-1 bytes and always terminates; returns strlen(src). */
 size_t str_copy(char *dst, const char *src, size_t size);
+/* s without leading and trailing white space (the end is cut in place). */
+char *str_trim(char *s);
+
+/*
+ * Config text of "key = value" lines (blank lines and # comments skipped, a line at most
+ * KV_LINE_MAX - 1 bytes, no NUL): fn gets each line's trimmed key and value and sets err
+ * when it refuses one. 0, fn's nonzero result, or -EINVAL (err set) for a malformed line.
+ */
+#define KV_LINE_MAX 4096
+typedef int (*kv_line_fn)(void *arg, unsigned lineno, char *key, char *value, char *err,
+			  size_t errlen);
+int parse_kv_lines(const char *text, size_t len, kv_line_fn fn, void *arg, char *err,
+		   size_t errlen);
 
 #endif

@@ -8,7 +8,7 @@ set -euo pipefail
 PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config git python3
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
   # userspace libraries
   libcmocka-dev libuv1-dev libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
   libcurl4-openssl-dev libgnutls28-dev libxen-dev
@@ -20,15 +20,15 @@ PACKAGES=(
   xenstore-utils xen-utils-4.17
   # Xen itself, for the side-by-side exit-path benchmark
   xen-hypervisor-4.17-amd64
-  # the Debian-kernel guest: busybox for its initramfs
-  busybox-static
+  # the Debian-kernel guest and dom0 images: busybox, depmod (kmod)
+  busybox-static kmod
   # load generation for the benchmarks
   wrk
   # the OpenAPI linter runs on Node
   nodejs npm
   # the API contract test (python3, stdlib plus these)
   python3-yaml python3-jsonschema openssl
-  # the property-based API test (tests/api/stateful_test.py)
+  # the property-based API test (tests/api/system/stateful_test.py)
   python3-hypothesis
 )
 

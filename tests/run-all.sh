@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Builds with sanitizers and runs every test: unit (host, cmocka, ASan+UBSan) and
-# emu (emulated hosts). Arguments go to ctest, e.g. -L unit or -R emu_boot_vmx.
+# Builds with sanitizers and runs every test: unit (host, cmocka, ASan+UBSan), system
+# (daemons), lint, fuzz and emu (emulated hosts). Arguments go to ctest, e.g. -L unit,
+# -L store or -R emu_boot_vmx.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/build.sh -DKEEL_SANITIZE=ON

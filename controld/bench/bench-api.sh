@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-10}
 here=controld/bench
-cmake -S . -B build-bench -G Ninja -DKEEL_SANITIZE=OFF >/dev/null
+cmake -S . -B build-bench -G Ninja -DKEEL_SANITIZE=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
 ninja -C build-bench keel-controld-test keel-xenstored >/dev/null
 work=$(mktemp -d /tmp/keel-bench.XXXXXX)
 cleanup() {

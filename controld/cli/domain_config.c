@@ -1,23 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "domain_config.h"
+#include "../util.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
 
 static int int_value(const char *v, json_int_t *out)
 {
@@ -192,10 +181,25 @@ static int set_line(json_t *o, const char *key, char *v, const char **why)
 				     item);
 }
 
+static int domain_line(void *arg, unsigned lineno, char *key, char *value, char *err, size_t errlen)
+{
+	const char *why = NULL;
+	int rc = set_line(arg, key, value, &why);
+
+	if (rc == -ENOENT)
+		snprintf(err, errlen,
+			 "line %u: unknown key '%s' (keys: name, vcpus, max_vcpus, memory, "
+			 "memory_target, kernel, cmdline, initrd, firmware, disk, nic, pci)",
+			 lineno, key);
+	else if (rc)
+		snprintf(err, errlen, "line %u: %s = %.40s: want %s", lineno, key, value,
+			 why ? why : "a value");
+	return rc ? -EINVAL : 0;
+}
+
 json_t *domain_config_parse(const char *text, size_t len, char *err, size_t errlen)
 {
 	json_t *o;
-	unsigned lineno = 0;
 	size_t pos = 0;
 
 	while (pos < len && isspace((unsigned char)text[pos]))
@@ -212,47 +216,8 @@ json_t *domain_config_parse(const char *text, size_t len, char *err, size_t errl
 		return o;
 	}
 	o = json_object();
-	pos = 0;
-	while (pos < len) {
-		char line[2048], *s, *eq;
-		const char *why = NULL;
-		size_t n = 0;
-		int rc;
-
-		lineno++;
-		while (pos < len && text[pos] != '\n') {
-			if (n + 1 >= sizeof(line) || text[pos] == '\0') {
-				snprintf(err, errlen, "line %u: too long or contains NUL", lineno);
-				goto fail;
-			}
-			line[n++] = text[pos++];
-		}
-		pos++;
-		line[n] = '\0';
-		s = trim(line);
-		if (!*s || *s == '#')
-			continue;
-		eq = strchr(s, '=');
-		if (!eq) {
-			snprintf(err, errlen, "line %u: expected key = value", lineno);
-			goto fail;
-		}
-		*eq = '\0';
-		rc = set_line(o, trim(s), trim(eq + 1), &why);
-		if (rc == -ENOENT) {
-			snprintf(
-			    err, errlen,
-			    "line %u: unknown key '%s' (keys: name, vcpus, max_vcpus, memory, "
-			    "memory_target, kernel, cmdline, initrd, firmware, disk, nic, pci)",
-			    lineno, trim(s));
-			goto fail;
-		}
-		if (rc) {
-			snprintf(err, errlen, "line %u: %s = %.40s: want %s", lineno, trim(s),
-				 trim(eq + 1), why ? why : "a value");
-			goto fail;
-		}
-	}
+	if (parse_kv_lines(text, len, domain_line, o, err, errlen))
+		goto fail;
 	return o;
 fail:
 	json_decref(o);

@@ -306,8 +306,7 @@ static int cmd_list(int argc, char **argv)
 		} else {
 			printf("%-24s %-14s %6s %6s %9s  %s\n", "NAME", "STATE", "DOMID", "VCPUS",
 			       "MEM(MiB)", "ID");
-			json_array_foreach(all, i, d)
-			{
+			json_array_foreach(all, i, d) {
 				char domid[16] = "-";
 				if (json_is_integer(json_object_get(d, "domid")))
 					snprintf(domid, sizeof(domid), "%lld", num(d, "domid"));
@@ -564,9 +563,9 @@ static int cmd_pci(int argc, char **argv)
 			printf("%-13s %-7s %-7s %-9s %-10s %s\n", "BDF", "VENDOR", "DEVICE",
 			       "CLASS", "DRIVER", "ASSIGNED TO");
 			json_array_foreach(json_object_get(out, "items"), i, d)
-			    printf("%-13s %-7s %-7s %-9s %-10s %s\n", str(d, "bdf"),
-				   str(d, "vendor"), str(d, "device"), str(d, "class"),
-				   str(d, "driver"), str(d, "assigned_to"));
+				printf("%-13s %-7s %-7s %-9s %-10s %s\n", str(d, "bdf"),
+				       str(d, "vendor"), str(d, "device"), str(d, "class"),
+				       str(d, "driver"), str(d, "assigned_to"));
 		}
 		json_decref(out);
 		return 0;
@@ -629,8 +628,8 @@ static int cmd_token(int argc, char **argv)
 			print_json(json_object_get(out, "items"));
 		else
 			json_array_foreach(json_object_get(out, "items"), i, t)
-			    printf("%s  %-8s %-24s %s\n", str(t, "id"), str(t, "scope"),
-				   str(t, "name"), str(t, "created_at"));
+				printf("%s  %-8s %-24s %s\n", str(t, "id"), str(t, "scope"),
+				       str(t, "name"), str(t, "created_at"));
 		json_decref(out);
 		return 0;
 	}

@@ -53,9 +53,12 @@ int acpi_build_tables(u8 *buf, u64 gpa, u32 nr_vcpus)
 		return -EINVAL;
 	memset(buf, 0, ACPI_TABLES_SIZE);
 
-	/* DSDT: no AML; nothing for the guest to find in it. */
+	/* DSDT: Name (_S5, Package (4) { 5, 5, 0, 0 }), the S5 sleep type for the FADT's register. */
+	static const u8 s5[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04,
+				 0x0a, ACPI_SLP_TYP_S5, 0x0a, ACPI_SLP_TYP_S5, 0x00, 0x00 };
 	u8 *dsdt = buf + DSDT_OFF;
-	header(dsdt, "DSDT", 36, 2);
+	memcpy(dsdt + 36, s5, sizeof(s5));
+	header(dsdt, "DSDT", 36 + sizeof(s5), 2);
 
 	u8 *madt = buf + MADT_OFF;
 	put32(madt + 36, 0xfee00000);		/* local APIC address */
@@ -81,6 +84,15 @@ int acpi_build_tables(u8 *buf, u64 gpa, u32 nr_vcpus)
 	put64(fadt + 120, 0xcf9);
 	fadt[128] = 6;
 	fadt[131] = 4;					/* minor version: 6.4 */
+	/* Sleep control and status registers: system I/O, 8 bits, byte access. */
+	fadt[244] = 1;
+	fadt[245] = 8;
+	fadt[247] = 1;
+	put64(fadt + 248, ACPI_SLEEP_CONTROL_PORT);
+	fadt[256] = 1;
+	fadt[257] = 8;
+	fadt[259] = 1;
+	put64(fadt + 260, ACPI_SLEEP_STATUS_PORT);
 	put64(fadt + 140, gpa + DSDT_OFF);		/* X_DSDT */
 	memcpy(fadt + 268, "KEEL\0\0\0\0", 8);		/* hypervisor vendor identity */
 	header(fadt, "FACP", FADT_LEN, 6);

@@ -4,6 +4,7 @@
  * A domain's end (shutdown or crash) stops its vCPUs at once; the scheduler
  * loop reaps it afterwards, outside any of its vCPUs' VM exits.
  */
+#include <keel/arch.h>
 #include <keel/domain.h>
 #include <keel/elf_pvh.h>
 #include <keel/errno.h>
@@ -20,10 +21,6 @@
 #include <keel/runstate.h>
 #include <keel/acpi_build.h>
 #include <keel/console_ring.h>
-#include <arch/x86/percpu.h>
-#include <arch/x86/smp.h>
-#include <arch/x86/xsave.h>
-#include <arch/x86/vmx_vcpu.h>
 #include <public/xen/start_info.h>
 
 /*
@@ -43,33 +40,7 @@
 static struct domain *domains[MAX_DOMAINS];
 static u32 next_pcpu;	/* round-robin placement of unpinned vCPUs */
 
-void sched_forget_vcpu(struct vcpu *v);
 static void stop_vcpus(struct domain *d);
-
-static void *ept_alloc(void *ctx, u64 *pa)
-{
-	(void)ctx;
-	void *p = pages_alloc(1);
-
-	if (p)
-		*pa = virt_to_phys(p);
-	return p;
-}
-
-static void ept_free(void *ctx, void *t, u64 pa)
-{
-	(void)ctx;
-	(void)pa;
-	pages_free(t, 1);
-}
-
-static void *ept_p2v(void *ctx, u64 pa)
-{
-	(void)ctx;
-	return phys_to_virt(pa);
-}
-
-static const struct ept_ops hv_ept_ops = { ept_alloc, ept_free, ept_p2v, NULL };
 
 struct domain *domain_by_id(u16 id)
 {
@@ -99,10 +70,10 @@ u32 domains_alive(void)
 void domain_restore_ram_page(struct domain *d, u64 gpa)
 {
 	if (gpa < d->mem_size)
-		ept_map(&d->ept, gpa, d->ram_hpa + gpa, PAGE_SIZE, EPT_RWX, EPT_MT_WB);
+		arch_p2m_map(d, gpa, d->ram_hpa + gpa, PAGE_SIZE, P2M_RW);
 	else
-		ept_unmap(&d->ept, gpa, PAGE_SIZE);
-	vmx_flush_guest_tlb(d);
+		arch_p2m_unmap(d, gpa, PAGE_SIZE);
+	arch_p2m_flush(d);
 }
 
 u32 domains_remaining(void)
@@ -129,11 +100,9 @@ static void free_domain(struct domain *d)
 		if (!v)
 			continue;
 		sched_remove(v);
-		sched_forget_vcpu(v);
+		arch_vcpu_forget(v);
 		vcpu_timers_stop(v);
-		vlapic_free(v);
-		xsave_vcpu_free(v);
-		vmx_vcpu_free(v);
+		arch_vcpu_free(v);
 		pages_free(v, ALIGN_UP(sizeof(*v), PAGE_SIZE) / PAGE_SIZE);
 	}
 	evtchn_domain_destroy(d);
@@ -142,8 +111,8 @@ static void free_domain(struct domain *d)
 	d->shared_info = NULL;
 	gnttab_release_mappings(d);
 	gnttab_domain_free(d);
-	if (d->ept.pml4)
-		ept_destroy(&d->ept);
+	arch_p2m_destroy(d);
+	balloon_domain_free(d);
 	if (d->foreign_pins) {
 		/* Others still map some of its RAM: keep that (and the id) until they let go. */
 		printk("keel: domain %u (%s): RAM kept while %u foreign mapping(s) remain\n", d->id,
@@ -206,12 +175,12 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	d->state = DOM_PAUSED;
 	strlcpy(d->name, cfg->name, sizeof(d->name));
 	strlcpy(d->cmdline, cfg->cmdline, sizeof(d->cmdline));
-	strlcpy(d->expect, cfg->expect, sizeof(d->expect));
 	strlcpy(d->peer, cfg->peer, sizeof(d->peer));
 	d->privileged = cfg->privileged;
 	d->weight = cfg->weight;
 	d->cap = cfg->cap;
 	d->mem_size = cfg->mem_size;
+	d->tot_pages = cfg->mem_size >> PAGE_SHIFT;
 
 	/* Contiguous, 2 MiB aligned: EPT maps it with large pages. */
 	if (mm_alloc_range(d->mem_size, 2ULL << 20, &d->ram_hpa)) {
@@ -220,9 +189,8 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 		goto fail;
 	}
 	memset(phys_to_virt(d->ram_hpa), 0, d->mem_size);
-	if (ept_init(&d->ept, &hv_ept_ops) ||
-	    ept_map(&d->ept, 0, d->ram_hpa, d->mem_size, EPT_RWX, EPT_MT_WB)) {
-		*why = "out of memory for the domain's EPT";
+	if (arch_p2m_init(d) || arch_p2m_map(d, 0, d->ram_hpa, d->mem_size, P2M_RW)) {
+		*why = "out of memory for the domain's physical map";
 		goto fail;
 	}
 
@@ -256,16 +224,10 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 		v->vcpu_info = &d->shared_info->vcpu_info[i % XEN_LEGACY_MAX_VCPUS];
 		pvclock_update(&v->vcpu_info->time);
 		vcpu_timers_init(v);
-		/* x87 and SSE as after reset: FCW 0x37f, MXCSR 0x1f80. */
-		v->fpu[0] = 0x7f;
-		v->fpu[1] = 0x03;
-		v->fpu[24] = 0x80;
-		v->fpu[25] = 0x1f;
-		if (vmx_vcpu_init(v) || vlapic_init(v) || xsave_vcpu_init(v)) {
+		if (arch_vcpu_init(v)) {
 			*why = "cannot set up the vCPU's VMCS or local APIC";
 			goto fail;
 		}
-		vmx_vcpu_release(v);
 	}
 	return d;
 fail:
@@ -283,14 +245,42 @@ static u8 *map_for_elf(void *ctx, u64 gpa, u64 len)
 	return domain_gpa_ptr(d, gpa, len);
 }
 
+/*
+ * Where the kernel goes: where it was linked if that lies in the domain's RAM
+ * clear of Keel's pages, else, for a kernel with the PHYS32_RELOC note, the
+ * lowest place its constraints allow (as Xen places a relocatable PVH kernel).
+ */
+static int place_kernel(struct domain *d, struct elf_pvh_info *info, s64 *delta,
+			const char **why)
+{
+	*delta = 0;
+	bool fits = info->hi <= d->mem_size && (info->lo >= RESERVED_END || info->hi <= START_INFO_GPA);
+	if (fits)
+		return 0;
+	if (elf_pvh_place(info, RESERVED_END, d->mem_size - 1, delta)) {
+		*why = info->reloc ? "the relocatable kernel fits nowhere in the domain's memory" :
+				     "ELF segment does not fit in the domain's memory";
+		return -ENOMEM;
+	}
+	info->entry = (u32)((s64)info->entry + *delta);
+	info->lo = (u64)((s64)info->lo + *delta);
+	info->hi = (u64)((s64)info->hi + *delta);
+	printk("keel: domain %u (%s): kernel relocated by %ld bytes to %lx\n", d->id, d->name,
+	       (long)*delta, info->lo);
+	return 0;
+}
+
 int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **why)
 {
 	struct elf_pvh_info info;
+	s64 delta;
 	int err = elf_pvh_inspect(image, len, &info, why);
 
 	if (err)
 		return err;
-	err = elf_pvh_load(image, len, map_for_elf, d, why);
+	if ((err = place_kernel(d, &info, &delta, why)))
+		return err;
+	err = elf_pvh_load(image, len, delta, map_for_elf, d, why);
 	if (err)
 		return err;
 
@@ -300,13 +290,17 @@ int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **
 	si->version = 1;
 	si->flags = 0;
 	si->nr_modules = 0;
-	mm[0] = (struct hvm_memmap_table_entry){ 0, START_INFO_GPA, XEN_HVM_MEMMAP_TYPE_RAM, 0 };
-	mm[1] = (struct hvm_memmap_table_entry){ START_INFO_GPA, RESERVED_END - START_INFO_GPA,
-						 XEN_HVM_MEMMAP_TYPE_RESERVED, 0 };
-	mm[2] = (struct hvm_memmap_table_entry){ RESERVED_END, d->mem_size - RESERVED_END,
-						 XEN_HVM_MEMMAP_TYPE_RAM, 0 };
+	d->memmap[0] = (struct domain_memmap_entry){ 0, START_INFO_GPA, XEN_HVM_MEMMAP_TYPE_RAM };
+	d->memmap[1] = (struct domain_memmap_entry){ START_INFO_GPA, RESERVED_END - START_INFO_GPA,
+						     XEN_HVM_MEMMAP_TYPE_RESERVED };
+	d->memmap[2] = (struct domain_memmap_entry){ RESERVED_END, d->mem_size - RESERVED_END,
+						     XEN_HVM_MEMMAP_TYPE_RAM };
+	d->memmap_entries = 3;
+	for (u32 i = 0; i < d->memmap_entries; i++)
+		mm[i] = (struct hvm_memmap_table_entry){ d->memmap[i].addr, d->memmap[i].size,
+							 d->memmap[i].type, 0 };
 	si->memmap_paddr = MEMMAP_GPA;
-	si->memmap_entries = 3;
+	si->memmap_entries = d->memmap_entries;
 	if (acpi_build_tables(domain_gpa_ptr(d, ACPI_GPA, ACPI_TABLES_SIZE), ACPI_GPA,
 			      d->nr_vcpus)) {
 		*why = "cannot build the ACPI tables";
@@ -326,10 +320,8 @@ int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **
 	}
 
 	struct vcpu *v0 = d->vcpu[0];
-	vmx_vcpu_set_pvh_entry(v0, info.entry, START_INFO_GPA);
+	arch_vcpu_set_entry(v0, info.entry, START_INFO_GPA);
 	v0->state = VCPU_RUNNABLE;
-	/* Inactive again, so whichever pCPU the vCPU runs on can load it. */
-	vmx_vcpu_release(v0);
 	return 0;
 }
 
@@ -345,17 +337,30 @@ int domain_pause(struct domain *d)
 	return 0;
 }
 
+/*
+ * The one way a live domain ends (shutdown, crash, destroyed by the
+ * toolstack): its last console line out, its state set, its vCPUs stopped.
+ * The caller says why on the console first. False if it was not alive.
+ */
+static bool domain_end(struct domain *d, enum domain_state state, u32 reason)
+{
+	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
+		return false;
+	domain_console_write(d, "\n", d->con_len ? 1 : 0);
+	d->state = state;
+	d->shutdown_reason = reason;
+	stop_vcpus(d);
+	return true;
+}
+
 int domain_kill(struct domain *d, struct domain *by)
 {
 	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
 		return -EINVAL;
-	domain_console_write(d, "\n", d->con_len ? 1 : 0);
-	d->state = DOM_SHUTDOWN;
-	d->shutdown_reason = SHUTDOWN_poweroff;
 	d->killed = true;
+	domain_end(d, DOM_SHUTDOWN, SHUTDOWN_poweroff);
 	printk("keel: domain %u (%s) destroyed by domain %u (%s)\n", d->id, d->name, by->id,
 	       by->name);
-	stop_vcpus(d);
 	return 0;
 }
 
@@ -397,7 +402,7 @@ static void stop_vcpus(struct domain *d)
 	for (u32 i = 0; i < d->nr_vcpus; i++) {
 		d->vcpu[i]->state = VCPU_OFFLINE;
 		sched_remove(d->vcpu[i]);
-		vlapic_stop(d->vcpu[i]);
+		arch_vcpu_stop(d->vcpu[i]);
 		vcpu_timers_stop(d->vcpu[i]);
 		/* A pCPU running it now leaves the guest at once. */
 		smp_kick(d->vcpu[i]->pcpu);
@@ -419,24 +424,15 @@ static const char *shutdown_name(u32 reason)
 
 void domain_shutdown(struct domain *d, u32 reason)
 {
-	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
-		return;
-	domain_console_write(d, "\n", d->con_len ? 1 : 0);
-	d->shutdown_reason = reason;
-	d->state = reason == SHUTDOWN_crash ? DOM_CRASHED : DOM_SHUTDOWN;
-	printk("keel: domain %u (%s) shut down: %s\n", d->id, d->name, shutdown_name(reason));
-	stop_vcpus(d);
+	if (domain_end(d, reason == SHUTDOWN_crash ? DOM_CRASHED : DOM_SHUTDOWN, reason))
+		printk("keel: domain %u (%s) shut down: %s\n", d->id, d->name,
+		       shutdown_name(reason));
 }
 
 void domain_crash(struct domain *d, const char *why)
 {
-	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
-		return;
-	domain_console_write(d, "\n", d->con_len ? 1 : 0);
-	d->state = DOM_CRASHED;
-	d->shutdown_reason = SHUTDOWN_crash;
-	printk("keel: domain %u (%s) destroyed after a crash: %s\n", d->id, d->name, why);
-	stop_vcpus(d);
+	if (domain_end(d, DOM_CRASHED, SHUTDOWN_crash))
+		printk("keel: domain %u (%s) destroyed after a crash: %s\n", d->id, d->name, why);
 }
 
 void domain_destroy(struct domain *d)
@@ -452,9 +448,9 @@ static bool vmcs_released(struct domain *d)
 
 	for (u32 i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
-		if (v->vmcs_active && v->host_cpu == (s32)this_cpu()->id)
-			vmx_vcpu_release(v);
-		if (v->vmcs_active)
+		if (v->arch.vmcs_active && v->arch.host_cpu == (s32)this_cpu()->id)
+			arch_vcpu_release(v);
+		if (v->arch.vmcs_active)
 			all = false;
 	}
 	return all;
@@ -477,14 +473,19 @@ void domains_reap(void)
 	}
 }
 
+static console_observer_fn console_observer;
+
+void domain_set_console_observer(console_observer_fn fn)
+{
+	console_observer = fn;
+}
+
 static void console_flush_line(struct domain *d)
 {
 	d->con_line[d->con_len] = '\0';
 	printk("(%s) %s\n", d->name, d->con_line);
-	if (!strncmp(d->con_line, "Test result: PASS", 17))
-		d->test_passed = true;
-	else if (!strncmp(d->con_line, "Test result: FAIL", 17))
-		d->test_failed = true;
+	if (console_observer)
+		console_observer(d, d->con_line);
 	d->con_len = 0;
 }
 

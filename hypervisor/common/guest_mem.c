@@ -1,43 +1,21 @@
 // SPDX-License-Identifier: MIT
 /* Guest memory access for hypercalls and emulation: see guest_mem.h. */
+#include <keel/arch.h>
 #include <keel/guest_mem.h>
 #include <keel/errno.h>
 #include <keel/mm.h>
 #include <keel/string.h>
-#include <arch/x86/guest_walk.h>
-#include <arch/x86/vmcs.h>
 
 void *guest_phys_page(struct domain *d, u64 gpa, bool write)
 {
-	u64 hpa, perms;
+	u64 hpa;
+	bool readable, writable;
 
-	if (ept_translate(&d->ept, gpa & ~(PAGE_SIZE - 1), &hpa, &perms))
+	if (arch_p2m_translate(d, gpa & ~(PAGE_SIZE - 1), &hpa, &readable, &writable))
 		return NULL;
-	if (!(perms & EPT_R) || (write && !(perms & EPT_W)))
+	if (!readable || (write && !writable))
 		return NULL;
 	return phys_to_virt(hpa);
-}
-
-static int read_phys(void *ctx, u64 gpa, void *out, u32 size)
-{
-	struct vcpu *v = ctx;
-
-	return copy_from_guest_phys(v, out, gpa, size);
-}
-
-/* Walks guest-linear -> guest-physical with the vCPU's current paging state. */
-int guest_linear_to_phys(struct vcpu *v, u64 gva, bool write, u64 *gpa)
-{
-	struct guest_paging g = {
-		.cr0 = vmread(GUEST_CR0),
-		.cr3 = vmread(GUEST_CR3),
-		.cr4 = vmread(GUEST_CR4),
-		.efer = v->efer,
-		.read_phys = read_phys,
-		.ctx = v,
-	};
-
-	return guest_walk(&g, gva, write, gpa);
 }
 
 static int copy_phys(struct domain *d, u64 gpa, void *buf, u64 len, bool to_guest)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* The hypervisor console: formatted lines to the serial port. */
+#include <keel/arch.h>
 #include <keel/printk.h>
 #include <keel/console.h>
-#include <arch/x86/cpu.h>
 #include <keel/spinlock.h>
 
 /* Lines from different pCPUs do not interleave. */

@@ -3,26 +3,16 @@
 #include <keel/sched.h>
 #include <keel/printk.h>
 #include <keel/selftest.h>
+#include <keel/arch.h>
 #include <keel/timer.h>
-#include <keel/vlapic.h>
 #include <keel/pvclock.h>
 #include <keel/runstate.h>
-#include <arch/x86/apic.h>
-#include <arch/x86/cpu.h>
-#include <arch/x86/percpu.h>
-#include <arch/x86/vmx_vcpu.h>
-#include <arch/x86/smp.h>
-#include <arch/x86/xsave.h>
 #include <keel/spinlock.h>
-
-void msr_load_guest(struct vcpu *v);
-void msr_save_guest(struct vcpu *v);
 
 spinlock_t hv_lock = SPINLOCK_INIT;
 static volatile bool resched[MAX_PCPUS];
 static u64 slice_end[MAX_PCPUS];
 static u64 slice_ticks, period_ticks;
-static struct vcpu *fpu_owner[MAX_PCPUS];
 
 void sched_init(void)
 {
@@ -141,28 +131,7 @@ static u64 next_deadline(u32 cpu, u64 extra)
 
 static void arm_host_timer(u32 cpu, u64 extra)
 {
-	apic_timer_arm(next_deadline(cpu, extra));
-}
-
-/* The FPU/SSE state belongs to one vCPU at a time; the hypervisor never touches it. */
-static void fpu_switch(u32 cpu, struct vcpu *v)
-{
-	struct vcpu *old = fpu_owner[cpu];
-
-	if (old == v)
-		return;
-	if (old)
-		msr_save_guest(old);
-	xsave_switch(old, v);
-	fpu_owner[cpu] = v;
-	msr_load_guest(v);
-}
-
-void sched_forget_vcpu(struct vcpu *v)
-{
-	for (u32 i = 0; i < MAX_PCPUS; i++)
-		if (fpu_owner[i] == v)
-			fpu_owner[i] = NULL;
+	arch_timer_arm(next_deadline(cpu, extra));
 }
 
 static void run_vcpu(struct percpu *pc, struct vcpu *v, u64 now)
@@ -173,27 +142,20 @@ static void run_vcpu(struct percpu *pc, struct vcpu *v, u64 now)
 
 	slice_end[cpu] = now + MIN(slice_ticks, budget);
 	resched[cpu] = false;
-	vmx_vcpu_load(v);
-	fpu_switch(cpu, v);
+	arch_vcpu_switch_in(cpu, v);
 	arm_host_timer(cpu, 0);
 	v->run_start = now;
 	runstate_change(v, RUNSTATE_running);
 	pvclock_update(&v->vcpu_info->time);
+	vcpu_time_area_publish(v);
 
 	for (;;) {
-		vlapic_inject_pending(v);
-		vmx_set_preemption_deadline(next_deadline(cpu, 0), rdtsc());
+		arch_vcpu_prepare_entry(v, next_deadline(cpu, 0));
 		spin_unlock(&hv_lock);
-		int failed = vmx_vcpu_enter(v);
+		int failed = arch_vcpu_enter(v);
 		smp_service_requests();
 		spin_lock(&hv_lock);
-		if (failed) {
-			printk("keel: VM entry failed: VM-instruction error %lu\n",
-			       vmread(VM_INSTRUCTION_ERROR));
-			vmexit_crash(v, "VM entry failed");
-			break;
-		}
-		enum exit_action act = vmexit_dispatch(v, (u32)vmread(VM_EXIT_REASON));
+		enum exit_action act = arch_vcpu_handle_exit(v, failed);
 		if (act == EXIT_RESCHED || resched[cpu] || d->state != DOM_RUNNING ||
 		    v->state != VCPU_RUNNABLE)
 			break;
@@ -208,15 +170,13 @@ static void run_vcpu(struct percpu *pc, struct vcpu *v, u64 now)
 			   v->state == VCPU_BLOCKED ? RUNSTATE_blocked : RUNSTATE_offline);
 	/* A dead domain's VMCS is cleared here, on the pCPU that ran it, so it can be freed. */
 	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
-		vmx_vcpu_release(v);
+		arch_vcpu_release(v);
 }
 
-enum exit_action sched_host_interrupt(struct vcpu *v, u8 vector)
+enum exit_action sched_host_ipi(struct vcpu *v)
 {
-	apic_eoi();
-	if (vector != HOST_TIMER_VECTOR)
-		return resched[this_cpu()->id] ? EXIT_RESCHED : EXIT_RESUME;
-	return sched_tick(v);
+	(void)v;
+	return resched[this_cpu()->id] ? EXIT_RESCHED : EXIT_RESUME;
 }
 
 enum exit_action sched_tick(struct vcpu *v)
@@ -235,7 +195,7 @@ enum exit_action sched_tick(struct vcpu *v)
 
 enum exit_action sched_block(struct vcpu *v)
 {
-	if (vlapic_has_pending(v))
+	if (arch_vcpu_interrupt_pending(v))
 		return EXIT_RESUME;
 	v->state = VCPU_BLOCKED;
 	sched_remove(v);
@@ -288,7 +248,9 @@ __noreturn void sched_run(void)
 			continue;
 		}
 		if (!domains_remaining() && pc->id == 0) {
-			selftest_finish();
+			u64 until = selftest_finish(now);
+			if (until && (!wake_at || until < wake_at))
+				wake_at = until;
 			if (!said_idle)
 				printk("keel: no domains are running; idle\n");
 			said_idle = true;

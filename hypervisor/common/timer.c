@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Sorted per-pCPU lists of one-shot timers. */
+#include <keel/arch.h>
 #include <keel/timer.h>
-#include <arch/x86/cpu.h>
-#include <arch/x86/percpu.h>
 
 static struct timer *heads[MAX_PCPUS];
 u64 tsc_khz = 1000000;

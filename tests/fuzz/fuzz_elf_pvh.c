@@ -28,7 +28,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (elf_pvh_inspect(copy, size, &info, &why) == 0 &&
 	    (info.entry < info.lo || info.entry >= info.hi))
 		abort();
-	elf_pvh_load(copy, size, map, NULL, &why);
+	elf_pvh_load(copy, size, 0, map, NULL, &why);
+	if (info.reloc) {
+		s64 delta;
+		if (elf_pvh_place(&info, 0x5000, sizeof(guest) - 1, &delta) == 0)
+			elf_pvh_load(copy, size, delta, map, NULL, &why);
+	}
 	free(copy);
 	return 0;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Fuzz target: the multiboot2 decoder must reject or decode any block without reading outside it. */
+/* Fuzz target: the multiboot2 decoder must reject or decode any block without reading outside it.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -61,10 +61,28 @@ def elf_pvh():
     return bytes(img)
 
 
+def elf32_pvh():
+    """The same image as an elf32-x86-64 container (phdrs at 52, 32 bytes each)."""
+    img = bytearray(0x2100)
+    img[0:4] = b'\x7fELF'
+    img[4], img[5], img[6] = 1, 1, 1
+    struct.pack_into('<HHIIIIIHHHHHH', img, 16, 2, 62, 1, 0x10040, 52, 0, 0, 52, 32, 2, 0, 0, 0)
+    struct.pack_into('<IIIIIIII', img, 52, 1, 0x1000, 0x10000, 0x10000, 0x100, 0x200, 7, 0x1000)
+    struct.pack_into('<IIIIIIII', img, 84, 4, 0x2000, 0, 0, 20, 20, 4, 4)
+    struct.pack_into('<III4sI', img, 0x2000, 4, 4, 18, b'Xen\0', 0x10040)
+    return bytes(img)
+
+
 SEEDS = {
     'multiboot2': {'full': multiboot2()},
     'acpi': {'two-cpus': acpi()},
-    'elf_pvh': {'minimal': elf_pvh()},
+    'elf_pvh': {'minimal': elf_pvh(), 'elf32': elf32_pvh()},
+    'insn_decode': {
+        'mov-load': bytes([0x8b, 0x07]),
+        'rex-imm': bytes([0x41, 0xc7, 0x80, 0, 3, 0, 0, 0x78, 0x56, 0x34, 0x12]),
+        'movzx-sib': bytes([0x44, 0x0f, 0xb7, 0x4c, 0xca, 0x04]),
+        'moffs': bytes([0x48, 0xa1, 0xf0, 0, 0xd0, 0xfe, 0, 0, 0, 0]),
+    },
     'domain_config': {
         'full': b'name=web mem=64M vcpus=2 weight=512 cap=50 pin=0,1 peer=db expect=pass '
                 b'-- console=hvc0',

@@ -2,9 +2,10 @@
 /*
  * A guest that dies on purpose after delay=TICKS, as mode= says: "triple"
  * (no IDT, then a fault: triple fault), "invd" (an instruction whose exit
- * Keel does not handle) or "outside" (a write beyond its RAM, where the
- * hypervisor's or another domain's memory might be). Keel must crash only
- * this domain, with a dump.
+ * Keel does not handle) or "outside" (a jump beyond its RAM, where the
+ * hypervisor's or another domain's memory might be: reads there only see
+ * all ones, but code cannot run). Keel must crash only this domain, with a
+ * dump.
  */
 #include "guest.h"
 
@@ -22,8 +23,8 @@ bool test_main(const struct hvm_start_info *si)
 		asm volatile("invd");
 	} else if (cmdline_has(cmd, "mode", "outside")) {
 		/* Guest-physical memory beyond our RAM: not mapped for us, whoever owns it. */
-		volatile uint64_t *p = (volatile uint64_t *)(64ULL << 20);
-		*p = 0x6b65656c;
+		void (*outside)(void) = (void (*)(void))(64ULL << 20);
+		outside();
 	} else {
 		struct {
 			uint16_t limit;

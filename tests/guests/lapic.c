@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The virtual local APIC in x2APIC mode: registers, the timer in one-shot,
+ * The virtual local APIC in x2APIC mode (the guest switches from xAPIC): registers, the timer in one-shot,
  * periodic and TSC-deadline modes, self-IPIs, TPR masking, HLT wake-up, and
  * #GP for what x2APIC forbids.
  */
@@ -63,8 +63,11 @@ bool test_main(const struct hvm_start_info *si)
 	cpuid(1, 0, r);
 	CHECK(r[2] & (1 << 21));	/* x2APIC */
 	uint64_t base = rdmsr(APIC_BASE);
-	CHECK(base & (1 << 10));	/* already in x2APIC mode */
+	CHECK(!(base & (1 << 10)));	/* xAPIC mode at reset, as on Xen */
+	CHECK(base & (1 << 11));	/* enabled */
 	CHECK(base & (1 << 8));		/* BSP */
+	x2apic_enable();
+	CHECK(rdmsr(APIC_BASE) & (1 << 10));
 	CHECK_EQ(base & ~0xfffULL, 0xfee00000);
 	CHECK_EQ(rdmsr(X2(ID)), 0);
 	CHECK_EQ(rdmsr(X2(VERSION)) & 0xff, 0x14);

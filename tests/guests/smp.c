@@ -35,6 +35,7 @@ static void ap_main(void)
 	uint32_t r[4];
 
 	guest_load_idt();
+	x2apic_enable();
 	wrmsr(0x80f, 0x1ff);	/* enable this vCPU's APIC */
 	ap_apic_id = (uint32_t)rdmsr(0x802);
 	cpuid(1, 0, r);
@@ -58,6 +59,7 @@ bool test_main(const struct hvm_start_info *si)
 	(void)si;
 	set_irq_handler(VEC_TO_AP, on_ap_ipi);
 	set_irq_handler(VEC_TO_BSP, on_bsp_ipi);
+	x2apic_enable();
 	wrmsr(0x80f, 0x1ff);
 
 	uint8_t *dst = (uint8_t *)AP_TRAMPOLINE;

@@ -16,6 +16,9 @@
 #define X2APIC_ID		0x802
 #define X2APIC_EOI		0x80b
 #define X2APIC_SVR		0x80f
+#define X2APIC_ISR0		0x810
+#define X2APIC_LVT_LINT0	0x835
+#define X2APIC_SELF_IPI		0x83f
 #define X2APIC_LVT_TIMER	0x832
 #define X2APIC_TIMER_INIT	0x838
 #define X2APIC_TIMER_CUR	0x839
@@ -31,10 +34,16 @@ extern u64 boot_tsc;
 static bool deadline_mode;
 static u64 apic_ticks_per_ms;
 
-/* Waits CALIBRATE_MS on PIT channel 2 (mode 0, gate on, speaker off). */
+/*
+ * PIT ticks in CALIBRATE_MS, rounded: 11932 for 10 ms. (Rounding PIT_HZ / 1000
+ * down first gave 11930, a 166 ppm short interval that made guest time fast.)
+ */
+#define PIT_COUNT	((PIT_HZ * CALIBRATE_MS + 500) / 1000)
+
+/* Waits PIT_COUNT ticks on PIT channel 2 (mode 0, gate on, speaker off). */
 static void pit_wait_start(void)
 {
-	u16 count = PIT_HZ / 1000 * CALIBRATE_MS;
+	u16 count = PIT_COUNT;
 
 	outb(0x61, (inb(0x61) & ~0x02) | 0x01);
 	outb(0x43, 0xb0);
@@ -54,7 +63,8 @@ void tsc_calibrate(void)
 	u64 t0 = rdtsc();
 	pit_wait_end();
 	u64 t1 = rdtsc();
-	tsc_khz = (t1 - t0) / CALIBRATE_MS;
+	/* The interval was PIT_COUNT / PIT_HZ seconds exactly. */
+	tsc_khz = (t1 - t0) * PIT_HZ / (PIT_COUNT * 1000ULL);
 	if (!tsc_khz)
 		tsc_khz = 1;
 	boot_tsc = t0;
@@ -71,6 +81,8 @@ int apic_init(void)
 	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_EN);
 	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_EN | APIC_BASE_EXTD);
 	wrmsr(X2APIC_SVR, 0x100 | HOST_SPURIOUS_VECTOR);
+	/* The BIOS may leave LINT0 in ExtINT mode (virtual wire to the 8259): Keel takes none. */
+	apic_lint0_set(APIC_LVT_MASKED);
 	if (deadline_mode) {
 		wrmsr(X2APIC_LVT_TIMER, LVT_TSC_DEADLINE | HOST_TIMER_VECTOR);
 		return 0;
@@ -82,7 +94,7 @@ int apic_init(void)
 	wrmsr(X2APIC_TIMER_INIT, 0xffffffff);
 	pit_wait_end();
 	u64 left = rdmsr(X2APIC_TIMER_CUR);
-	apic_ticks_per_ms = (0xffffffffULL - left) / CALIBRATE_MS;
+	apic_ticks_per_ms = (0xffffffffULL - left) * PIT_HZ / (PIT_COUNT * 1000ULL);
 	wrmsr(X2APIC_TIMER_INIT, 0);
 	wrmsr(X2APIC_LVT_TIMER, HOST_TIMER_VECTOR);
 	return 0;
@@ -117,4 +129,21 @@ u32 apic_id(void)
 bool apic_tsc_deadline_mode(void)
 {
 	return deadline_mode;
+}
+
+bool apic_isr_test(u32 vector)
+{
+	if (vector > 0xff)
+		return false;
+	return rdmsr(X2APIC_ISR0 + (vector >> 5)) & BIT(vector & 31);
+}
+
+void apic_self_ipi(u8 vector)
+{
+	wrmsr(X2APIC_SELF_IPI, vector);
+}
+
+void apic_lint0_set(u32 lvt)
+{
+	wrmsr(X2APIC_LVT_LINT0, lvt);
 }

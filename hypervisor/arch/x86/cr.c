@@ -5,6 +5,7 @@
  * sees its own value through the read shadow, the hardware gets a legal one.
  * CR8 is the virtual local APIC's TPR.
  */
+#include <arch/x86/vmcs.h>
 #include <arch/x86/vmexit.h>
 #include <arch/x86/vmx_vcpu.h>
 #include <arch/x86/boot_defs.h>
@@ -12,8 +13,6 @@
 #include <keel/guest_mem.h>
 #include <keel/vlapic.h>
 
-#define EFER_LMA	BIT(10)
-#define CR4_PSE		BIT(4)
 
 static bool inject_gp(struct vcpu *v)
 {
@@ -43,19 +42,19 @@ static bool guest_write_cr0(struct vcpu *v, u64 val)
 	if (val >> 32 || ((val & CR0_PG) && !(val & CR0_PE)) ||
 	    ((val & BIT(29)) && !(val & BIT(30))))	/* NW without CD */
 		return inject_gp(v);
-	if ((val & CR0_PG) && !(old & CR0_PG) && (v->efer & EFER_LME)) {
+	if ((val & CR0_PG) && !(old & CR0_PG) && (v->arch.efer & EFER_LME)) {
 		/* Entering long mode: needs PAE; LMA follows. */
 		if (!(cr4 & CR4_PAE))
 			return inject_gp(v);
-		v->efer |= EFER_LMA;
-		vmwrite(GUEST_IA32_EFER, v->efer);
+		v->arch.efer |= EFER_LMA;
+		vmwrite(GUEST_IA32_EFER, v->arch.efer);
 		vmwrite(VM_ENTRY_CONTROLS, vmread(VM_ENTRY_CONTROLS) | ENTRY_IA32E_MODE);
-	} else if (!(val & CR0_PG) && (old & CR0_PG) && (v->efer & EFER_LMA)) {
-		v->efer &= ~EFER_LMA;
-		vmwrite(GUEST_IA32_EFER, v->efer);
+	} else if (!(val & CR0_PG) && (old & CR0_PG) && (v->arch.efer & EFER_LMA)) {
+		v->arch.efer &= ~EFER_LMA;
+		vmwrite(GUEST_IA32_EFER, v->arch.efer);
 		vmwrite(VM_ENTRY_CONTROLS, vmread(VM_ENTRY_CONTROLS) & ~ENTRY_IA32E_MODE);
 	}
-	if ((val & CR0_PG) && (cr4 & CR4_PAE) && !(v->efer & EFER_LME) &&
+	if ((val & CR0_PG) && (cr4 & CR4_PAE) && !(v->arch.efer & EFER_LME) &&
 	    !load_pdptes(v, vmread(GUEST_CR3)))
 		return inject_gp(v);
 
@@ -74,14 +73,14 @@ static bool guest_write_cr4(struct vcpu *v, u64 val)
 	/* Bits VMX requires are shadowed; bits it forbids (incl. VMXE) are refused. */
 	if (val & CR4_VMXE || val >> 32)
 		return inject_gp(v);
-	if ((v->efer & EFER_LMA) && !(val & CR4_PAE))
+	if ((v->arch.efer & EFER_LMA) && !(val & CR4_PAE))
 		return inject_gp(v);
 	u64 hw = (val & ~shadow_mask) | (vmread(GUEST_CR4) & shadow_mask);
 	if ((val & shadow_mask & ~hw) != 0)
 		return inject_gp(v);	/* a bit the CPU cannot have set while in VMX */
 	vmwrite(CR4_READ_SHADOW, val & shadow_mask);
 	vmwrite(GUEST_CR4, hw);
-	if ((vmread(GUEST_CR0) & CR0_PG) && (val & CR4_PAE) && !(v->efer & EFER_LME))
+	if ((vmread(GUEST_CR0) & CR0_PG) && (val & CR4_PAE) && !(v->arch.efer & EFER_LME))
 		load_pdptes(v, vmread(GUEST_CR3));
 	return true;
 }

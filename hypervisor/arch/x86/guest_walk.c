@@ -8,8 +8,6 @@
 #define PT_W		BIT(1)
 #define PT_PS		BIT(7)
 #define ADDR_52		0x000ffffffffff000ULL
-#define CR4_PSE		BIT(4)
-#define EFER_LMA	BIT(10)
 
 static int rd(const struct guest_paging *g, u64 gpa, u64 *v, u32 size)
 {

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * Port I/O exits. A PVH guest has no emulated devices: port 0xE9 is its debug
- * console; every other port reads as all-ones and ignores writes.
+ * console, the ACPI sleep registers power it off, the reset ports reboot it;
+ * every other port reads as all-ones and ignores writes.
  */
+#include <arch/x86/vmcs.h>
+#include <arch/x86/boot_defs.h>
 #include <arch/x86/vmexit.h>
 #include <keel/guest_mem.h>
+#include <keel/acpi_build.h>
 
 #define DEBUG_CONSOLE_PORT	0xe9
 
@@ -26,7 +30,10 @@
 static void port_out(struct vcpu *v, u16 port, u32 size, u64 val)
 {
 	(void)size;
-	if (port == DEBUG_CONSOLE_PORT) {
+	if (port == ACPI_SLEEP_CONTROL_PORT && (val & ACPI_SLP_EN) &&
+	    ACPI_SLP_TYP(val) == ACPI_SLP_TYP_S5) {
+		domain_shutdown(v->dom, SHUTDOWN_poweroff);	/* ACPI S5: soft off */
+	} else if (port == DEBUG_CONSOLE_PORT) {
 		char c = (char)val;
 		domain_console_write(v->dom, &c, 1);
 	} else if ((port == RESET_PORT && (val & 4)) || (port == KBC_PORT && (u8)val == KBC_RESET)) {
@@ -46,7 +53,7 @@ enum exit_action handle_io(struct vcpu *v, u64 qual)
 		 */
 		u64 count = IO_REP(qual) ? v->regs.rcx : 1;
 		u64 rflags = vmread(GUEST_RFLAGS);
-		s64 step = (rflags & BIT(10)) ? -(s64)size : (s64)size;
+		s64 step = (rflags & RFLAGS_DF) ? -(s64)size : (s64)size;
 		for (; count; count--) {
 			if (IO_IN(qual)) {
 				u64 ones = ~0ULL;
@@ -63,6 +70,8 @@ enum exit_action handle_io(struct vcpu *v, u64 qual)
 			if (IO_REP(qual))
 				v->regs.rcx--;
 		}
+	} else if (IO_IN(qual) && port == ACPI_SLEEP_STATUS_PORT) {
+		v->regs.rax &= ~0xffULL;	/* WAK_STS clear: still awake */
 	} else if (IO_IN(qual)) {
 		if (size == 4)
 			v->regs.rax = 0xffffffff;

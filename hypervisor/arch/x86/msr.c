@@ -4,12 +4,14 @@
  * emulated or passed to the VMCS; anything else raises #GP, as on a CPU that
  * lacks the MSR.
  */
+#include <arch/x86/vmcs.h>
 #include <arch/x86/vmexit.h>
 #include <arch/x86/vmx_vcpu.h>
 #include <arch/x86/boot_defs.h>
 #include <arch/x86/cpu.h>
 #include <keel/hypercall.h>
 #include <keel/vlapic.h>
+#include <arch/x86/spec_ctrl.h>
 
 #define MSR_TSC			0x010
 #define MSR_APIC_BASE		0x01b
@@ -22,6 +24,9 @@
 #define MSR_MCG_CAP		0x179
 #define MSR_MCG_STATUS		0x17a
 #define MSR_MISC_ENABLE		0x1a0
+#define MSR_DEBUGCTL		0x1d9
+#define DEBUGCTL_LBR		BIT(0)
+#define DEBUGCTL_BTF		BIT(1)
 #define MSR_PAT			0x277
 #define MSR_MTRR_DEF_TYPE	0x2ff
 #define MSR_TSC_DEADLINE	0x6e0
@@ -34,8 +39,6 @@
 #define MSR_KERNEL_GS_BASE	0xc0000102
 #define MSR_TSC_AUX		0xc0000103
 
-#define EFER_SCE		BIT(0)
-#define EFER_LMA		BIT(10)
 #define EFER_VALID		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
 static bool gp(struct vcpu *v)
@@ -50,12 +53,12 @@ static bool write_efer(struct vcpu *v, u64 val)
 	if (val & ~EFER_VALID)
 		return gp(v);
 	bool paging = vmread(GUEST_CR0) & CR0_PG;
-	if (paging && ((val ^ v->efer) & EFER_LME))
+	if (paging && ((val ^ v->arch.efer) & EFER_LME))
 		return gp(v);	/* LME may not change while paging is on */
 	val &= ~EFER_LMA;
 	if (paging && (val & EFER_LME))
 		val |= EFER_LMA;
-	v->efer = val;
+	v->arch.efer = val;
 	vmwrite(GUEST_IA32_EFER, val);
 	return true;
 }
@@ -64,6 +67,8 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 {
 	if (msr >= 0x800 && msr <= 0x8ff)
 		return vlapic_msr_read(v, msr, val) ? gp(v) : true;
+	if (msr == MSR_SPEC_CTRL)
+		return spec_ctrl_msr_read(v, msr, val) ? gp(v) : true;
 	switch (msr) {
 	case MSR_TSC:
 		*val = rdtsc();
@@ -91,8 +96,11 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_PAT:
 		*val = vmread(GUEST_IA32_PAT);
 		return true;
+	case MSR_DEBUGCTL:
+		*val = vmread(GUEST_IA32_DEBUGCTL);	/* 0 until the guest sets LBR/BTF */
+		return true;
 	case MSR_EFER:
-		*val = v->efer;
+		*val = v->arch.efer;
 		return true;
 	case MSR_SYSENTER_CS:
 		*val = vmread(GUEST_SYSENTER_CS);
@@ -110,23 +118,23 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 		*val = vmread(GUEST_GS_BASE);
 		return true;
 	case MSR_STAR:
-		*val = v->msr_star;
+		*val = v->arch.msr_star;
 		return true;
 	case MSR_LSTAR:
-		*val = v->msr_lstar;
+		*val = v->arch.msr_lstar;
 		return true;
 	case MSR_CSTAR:
-		*val = v->msr_cstar;
+		*val = v->arch.msr_cstar;
 		return true;
 	case MSR_SFMASK:
-		*val = v->msr_sfmask;
+		*val = v->arch.msr_sfmask;
 		return true;
 	case MSR_KERNEL_GS_BASE:
 		/* Live in hardware: the guest's SWAPGS changes it without an exit. */
 		*val = rdmsr(MSR_KERNEL_GS_BASE);
 		return true;
 	case MSR_TSC_AUX:
-		*val = v->msr_tsc_aux;
+		*val = v->arch.msr_tsc_aux;
 		return true;
 	case MSR_TSC_DEADLINE:
 		*val = vlapic_tsc_deadline(v);
@@ -145,6 +153,8 @@ static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 {
 	if (msr >= 0x800 && msr <= 0x8ff)
 		return vlapic_msr_write(v, msr, val) ? gp(v) : true;
+	if (msr == MSR_SPEC_CTRL || msr == MSR_PRED_CMD)
+		return spec_ctrl_msr_write(v, msr, val) ? gp(v) : true;
 	switch (msr) {
 	case XEN_HYPERCALL_PAGE_MSR:
 		return hypercall_page_install(v, val) ? gp(v) : true;
@@ -170,6 +180,12 @@ static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 		return true;
 	case MSR_EFER:
 		return write_efer(v, val);
+	case MSR_DEBUGCTL:
+		/* As Xen: LBR and BTF (loaded on VM entry), every other bit #GP. */
+		if (val & ~(DEBUGCTL_LBR | DEBUGCTL_BTF))
+			return gp(v);
+		vmwrite(GUEST_IA32_DEBUGCTL, val);
+		return true;
 	case MSR_SYSENTER_CS:
 		vmwrite(GUEST_SYSENTER_CS, val);
 		return true;
@@ -192,20 +208,20 @@ static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 			return true;
 		}
 		if (msr == MSR_LSTAR)
-			v->msr_lstar = val;
+			v->arch.msr_lstar = val;
 		else if (msr == MSR_CSTAR)
-			v->msr_cstar = val;
+			v->arch.msr_cstar = val;
 		else
-			v->msr_kernel_gs_base = val;
+			v->arch.msr_kernel_gs_base = val;
 		break;
 	case MSR_STAR:
-		v->msr_star = val;
+		v->arch.msr_star = val;
 		break;
 	case MSR_SFMASK:
-		v->msr_sfmask = val & 0xffffffff;
+		v->arch.msr_sfmask = val & 0xffffffff;
 		break;
 	case MSR_TSC_AUX:
-		v->msr_tsc_aux = val & 0xffffffff;
+		v->arch.msr_tsc_aux = val & 0xffffffff;
 		break;
 	default:
 		return gp(v);	/* includes the MTRRs: MTRRCAP says there are none */
@@ -241,17 +257,17 @@ enum exit_action handle_wrmsr(struct vcpu *v, u64 qual)
 /* Switching a vCPU out: keep what SWAPGS may have changed behind our back. */
 void msr_save_guest(struct vcpu *v)
 {
-	v->msr_kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	v->arch.msr_kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 }
 
 /* Called when switching vCPUs on a pCPU: the guest MSRs that live in hardware. */
 void msr_load_guest(struct vcpu *v)
 {
-	wrmsr(MSR_STAR, v->msr_star);
-	wrmsr(MSR_LSTAR, v->msr_lstar);
-	wrmsr(MSR_CSTAR, v->msr_cstar);
-	wrmsr(MSR_SFMASK, v->msr_sfmask);
-	wrmsr(MSR_KERNEL_GS_BASE, v->msr_kernel_gs_base);
+	wrmsr(MSR_STAR, v->arch.msr_star);
+	wrmsr(MSR_LSTAR, v->arch.msr_lstar);
+	wrmsr(MSR_CSTAR, v->arch.msr_cstar);
+	wrmsr(MSR_SFMASK, v->arch.msr_sfmask);
+	wrmsr(MSR_KERNEL_GS_BASE, v->arch.msr_kernel_gs_base);
 	if (vmx_cpu2_ctls & CPU2_RDTSCP)
-		wrmsr(MSR_TSC_AUX, v->msr_tsc_aux);
+		wrmsr(MSR_TSC_AUX, v->arch.msr_tsc_aux);
 }

@@ -24,6 +24,8 @@ void percpu_init(u32 id)
 		     ((limit >> 16) << 48) | (((tss >> 24) & 0xff) << 56);
 	pc->gdt[5] = tss >> 32;
 	pc->tss.iomap_base = sizeof(pc->tss);
+	/* 16-byte aligned top: the error-code check in exception_stubs.inc relies on it. */
+	pc->tss.ist[0] = (u64)(uintptr_t)(pc->ist_stack + IST_STACK_SIZE);
 
 	struct {
 		u16 limit;

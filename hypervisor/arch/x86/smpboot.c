@@ -54,7 +54,7 @@ static __noreturn void ap_start64(void)
 
 	percpu_init(id);
 	traps_load();
-	write_cr4(read_cr4() | BIT(9) | BIT(10));
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	xsave_init_cpu();
 	apic_init();
 	percpus[id].apic_id = apic_id();

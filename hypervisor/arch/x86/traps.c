@@ -9,6 +9,7 @@
 #include <arch/x86/smp.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/boot_defs.h>
+#include <arch/x86/legacy_irq.h>
 #include <keel/printk.h>
 
 struct idt_entry {
@@ -23,7 +24,21 @@ struct idt_entry {
 
 static struct idt_entry idt[256] __aligned(16);
 extern const u64 isr_table[32];
-extern void isr_host_irq(void), isr_spurious(void);
+extern void isr_host_irq(void), isr_spurious(void), isr_stray_base(void);
+
+#define STRAY_STUB_SIZE		16
+#define EXTERNAL_ON_EXCEPTION	256	/* exception_stubs.inc: vector + 256, no error code */
+
+/* Vectors whose exceptions push an error code: entered on IST1 (see exception_stubs.inc). */
+static const u64 ERROR_CODE_VECTORS = BIT(8) | BIT(10) | BIT(11) | BIT(12) | BIT(13) | BIT(14) |
+				      BIT(17) | BIT(21) | BIT(29) | BIT(30);
+/*
+ * Vectors an Intel CPU never raises in Keel's root mode (9: coprocessor overrun
+ * is pre-486; 15, 22-27, 31 reserved; 20 #VE needs EPT in the host; 28 is
+ * AMD's): whatever arrives there is an interrupt.
+ */
+static const u64 NEVER_RAISED = BIT(9) | BIT(15) | BIT(20) | BIT(22) | BIT(23) | BIT(24) |
+				BIT(25) | BIT(26) | BIT(27) | BIT(28) | BIT(31);
 
 static const char *const names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -39,6 +54,7 @@ static void set_gate(u32 vec, u64 a)
 	idt[vec] = (struct idt_entry){
 		.off_lo = (u16)a,
 		.sel = GDT_CS64,
+		.ist = (vec < 32 && (ERROR_CODE_VECTORS & BIT(vec))) ? 1 : 0,
 		.type = 0x8e,	/* present, DPL 0, 64-bit interrupt gate */
 		.off_mid = (u16)(a >> 16),
 		.off_hi = (u32)(a >> 32),
@@ -66,14 +82,56 @@ void traps_init(void)
 {
 	for (int i = 0; i < 32; i++)
 		set_gate(i, isr_table[i]);
+	for (u32 v = 32; v < 256; v++)
+		set_gate(v, (u64)(uintptr_t)isr_stray_base + STRAY_STUB_SIZE * (v - 32));
 	set_gate(HOST_TIMER_VECTOR, (u64)(uintptr_t)isr_host_irq);
 	set_gate(HOST_IPI_VECTOR, (u64)(uintptr_t)isr_host_irq);
 	set_gate(HOST_SPURIOUS_VECTOR, (u64)(uintptr_t)isr_spurious);
 	traps_load();
 }
 
+static u64 stray_total;
+static u64 stray_seen[4];	/* one line per vector, the first time */
+
+void stray_irq(u64 vector)
+{
+	if (apic_isr_test((u32)vector))
+		apic_eoi();
+	stray_total++;
+	if (vector < 256 && !(stray_seen[vector >> 6] & (1ULL << (vector & 63)))) {
+		stray_seen[vector >> 6] |= 1ULL << (vector & 63);
+		printk("keel: stray interrupt on vector %lu ignored\n", vector);
+	}
+}
+
+u64 stray_irq_count(void)
+{
+	return stray_total;
+}
+
+/*
+ * An external interrupt that arrived on an exception vector: the stub said so
+ * (no error code where one belongs), the vector is one the CPU never raises
+ * here, or the local APIC has it in service.
+ */
+static bool is_external(struct trap_frame *f)
+{
+	if (f->vector >= EXTERNAL_ON_EXCEPTION) {
+		f->vector -= EXTERNAL_ON_EXCEPTION;
+		return true;
+	}
+	if (NEVER_RAISED & BIT(f->vector))
+		return true;
+	return f->vector >= 16 && !(ERROR_CODE_VECTORS & BIT(f->vector)) &&
+	       f->vector != 18 && apic_isr_test((u32)f->vector);
+}
+
 void trap_handler(struct trap_frame *f)
 {
+	if (is_external(f)) {
+		stray_irq(f->vector);
+		return;
+	}
 	const char *name = f->vector < 32 && names[f->vector] ? names[f->vector] : "exception";
 
 	printk("keel: hypervisor exception %lu (%s), error code 0x%lx\n", f->vector, name,

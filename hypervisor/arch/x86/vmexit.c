@@ -3,7 +3,11 @@
  * The VM-exit dispatch table. Exits nobody handles crash the domain that
  * caused them (with a register dump), never the hypervisor.
  */
+#include <arch/x86/vmcs.h>
+#include <arch/x86/boot_defs.h>
 #include <arch/x86/vmexit.h>
+#include <arch/x86/apic.h>
+#include <arch/x86/legacy_irq.h>
 #include <arch/x86/vmx_vcpu.h>
 #include <arch/x86/cpu.h>
 #include <keel/printk.h>
@@ -26,7 +30,12 @@ static const char *const exit_names[EXIT_REASON_MAX] = {
 
 void vmexit_skip_instruction(void)
 {
-	vmwrite(GUEST_RIP, vmread(GUEST_RIP) + vmread(VM_EXIT_INSTRUCTION_LEN));
+	vmexit_advance_rip((u32)vmread(VM_EXIT_INSTRUCTION_LEN));
+}
+
+void vmexit_advance_rip(u32 len)
+{
+	vmwrite(GUEST_RIP, vmread(GUEST_RIP) + len);
 	/* Stepping over an instruction ends any STI / MOV SS interrupt shadow. */
 	u64 intr = vmread(GUEST_INTERRUPTIBILITY_INFO);
 	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS))
@@ -98,16 +107,22 @@ static enum exit_action handle_triple_fault(struct vcpu *v, u64 qual)
 static enum exit_action handle_external_interrupt(struct vcpu *v, u64 qual)
 {
 	(void)qual;
-	u32 info = (u32)vmread(VM_EXIT_INTR_INFO);
+	u8 vector = (u8)vmread(VM_EXIT_INTR_INFO);
 
-	return sched_host_interrupt(v, info & 0xff);
+	/* Acknowledged on exit: Keel's timer and IPI, or a stray one (EOI'd if in service). */
+	if (vector != HOST_TIMER_VECTOR && vector != HOST_IPI_VECTOR) {
+		stray_irq(vector);
+		return sched_host_ipi(v);
+	}
+	apic_eoi();
+	return vector == HOST_TIMER_VECTOR ? sched_tick(v) : sched_host_ipi(v);
 }
 
 static enum exit_action handle_hlt(struct vcpu *v, u64 qual)
 {
 	(void)qual;
 	vmexit_skip_instruction();
-	return sched_vcpu_halt(v, vmread(GUEST_RFLAGS) & BIT(9));
+	return sched_vcpu_halt(v, vmread(GUEST_RFLAGS) & RFLAGS_IF);
 }
 
 static enum exit_action handle_exception(struct vcpu *v, u64 qual)
@@ -136,15 +151,6 @@ static enum exit_action handle_invalid_state(struct vcpu *v, u64 qual)
 {
 	(void)qual;
 	return vmexit_crash(v, "VM entry failed: invalid guest state");
-}
-
-static enum exit_action handle_ept_violation(struct vcpu *v, u64 qual)
-{
-	u64 gpa = vmread(GUEST_PHYSICAL_ADDRESS);
-
-	printk("keel: d%u: access to unmapped guest-physical %lx (%s%s%s)\n", v->dom->id, gpa,
-	       qual & 1 ? "read" : "", qual & 2 ? "write" : "", qual & 4 ? "fetch" : "");
-	return vmexit_crash(v, "EPT violation");
 }
 
 static enum exit_action handle_preemption_timer(struct vcpu *v, u64 qual)

@@ -60,6 +60,25 @@ vmx_enter:
 
 	.globl	vmx_exit
 vmx_exit:
+	/*
+	 * Overwrite the return stack buffer with 32 harmless entries before the
+	 * first RET: predictions a guest trained must not steer the hypervisor's
+	 * returns (spec_ctrl.h). Each CALL's "return" is a speculation trap.
+	 */
+	pushq	%rcx			/* the guest's RCX */
+	movl	$16, %ecx
+3:	call	4f
+5:	pause
+	lfence
+	jmp	5b
+4:	call	6f
+7:	pause
+	lfence
+	jmp	7b
+6:	decl	%ecx
+	jnz	3b
+	addq	$(32 * 8), %rsp
+	popq	%rcx
 	pushq	%rdi
 	movq	8(%rsp), %rdi
 	movq	%rax, GR_RAX(%rdi)

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* VMCS set-up for a vCPU (Intel SDM vol. 3, chapter 25, "VM-entry checks"). */
+#include <arch/x86/vmcs.h>
 #include <arch/x86/vmx_vcpu.h>
+#include <arch/x86/spec_ctrl.h>
+#include <arch/x86/percpu.h>
 #include <arch/x86/vmx_regs.h>
 #include <arch/x86/boot_defs.h>
 #include <arch/x86/cpu.h>
@@ -112,13 +115,13 @@ void vmx_vcpu_load(struct vcpu *v)
 
 	if (pc->current == v)
 		return;
-	if (vmptrld(v->vmcs_pa))
+	if (vmptrld(v->arch.vmcs_pa))
 		panic("VMPTRLD failed for d%u v%u", v->dom->id, v->id);
 	pc->current = v;
-	v->vmcs_active = true;
+	v->arch.vmcs_active = true;
 	/* Host state is per pCPU (GS base, TSS, GDT): written where the vCPU runs. */
-	if (v->host_cpu != (s32)pc->id) {
-		v->host_cpu = (s32)pc->id;
+	if (v->arch.host_cpu != (s32)pc->id) {
+		v->arch.host_cpu = (s32)pc->id;
 		write_host_state();
 	}
 }
@@ -126,11 +129,11 @@ void vmx_vcpu_load(struct vcpu *v)
 /* Makes the VMCS inactive on this pCPU, so another may load it (or it may be freed). */
 void vmx_vcpu_release(struct vcpu *v)
 {
-	if (!v->vmcs_active)
+	if (!v->arch.vmcs_active)
 		return;
-	vmclear(v->vmcs_pa);
-	v->vmcs_active = false;
-	v->launched = false;
+	vmclear(v->arch.vmcs_pa);
+	v->arch.vmcs_active = false;
+	v->arch.launched = false;
 	if (this_cpu()->current == v)
 		this_cpu()->current = NULL;
 }
@@ -169,18 +172,18 @@ static void write_host_state(void)
 
 int vmx_vcpu_init(struct vcpu *v)
 {
-	v->vmcs = pages_alloc(1);
-	if (!v->vmcs)
+	v->arch.vmcs = pages_alloc(1);
+	if (!v->arch.vmcs)
 		return -ENOMEM;
-	v->vmcs_pa = virt_to_phys(v->vmcs);
-	memcpy(v->vmcs, &vmcs_revision, 4);
-	if (vmclear(v->vmcs_pa))
+	v->arch.vmcs_pa = virt_to_phys(v->arch.vmcs);
+	memcpy(v->arch.vmcs, &vmcs_revision, 4);
+	if (vmclear(v->arch.vmcs_pa))
 		return -EIO;
 	this_cpu()->current = NULL;
-	v->host_cpu = -1;
+	v->arch.host_cpu = -1;
 	vmx_vcpu_load(v);
-	v->launched = false;
-	v->vpid = (vmx_cpu2_ctls & CPU2_VPID) ? next_vpid++ : 0;
+	v->arch.launched = false;
+	v->arch.vpid = (vmx_cpu2_ctls & CPU2_VPID) ? next_vpid++ : 0;
 
 	vmwrite(PIN_BASED_VM_EXEC_CONTROL, vmx_pin_ctls);
 	vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmx_cpu_ctls);
@@ -195,9 +198,9 @@ int vmx_vcpu_init(struct vcpu *v)
 	vmwrite(VM_EXIT_MSR_LOAD_COUNT, 0);
 	vmwrite(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	vmwrite(VM_ENTRY_INTR_INFO, 0);
-	vmwrite(EPT_POINTER, ept_pointer(&v->dom->ept));
-	if (v->vpid)
-		vmwrite(VIRTUAL_PROCESSOR_ID, v->vpid);
+	vmwrite(EPT_POINTER, ept_pointer(&v->dom->arch.ept));
+	if (v->arch.vpid)
+		vmwrite(VIRTUAL_PROCESSOR_ID, v->arch.vpid);
 	vmwrite(VMCS_LINK_POINTER, ~0ULL);
 	vmwrite(CR0_GUEST_HOST_MASK, vmx_cr0_fixed_mask());
 	vmwrite(CR4_GUEST_HOST_MASK, cr4_mask());
@@ -208,11 +211,11 @@ int vmx_vcpu_init(struct vcpu *v)
 
 void vmx_vcpu_free(struct vcpu *v)
 {
-	if (!v->vmcs)
+	if (!v->arch.vmcs)
 		return;
 	vmx_vcpu_release(v);
-	pages_free(v->vmcs, 1);
-	v->vmcs = NULL;
+	pages_free(v->arch.vmcs, 1);
+	v->arch.vmcs = NULL;
 }
 
 static void set_segment(u32 sel_f, u16 sel, u32 base_f, u32 limit_f, u32 limit, u32 ar_f, u32 ar)
@@ -271,7 +274,7 @@ void vmx_vcpu_set_pvh_entry(struct vcpu *v, u32 entry, u32 ebx)
 	vmwrite(GUEST_IA32_PAT, 0x0007040600070406ULL);
 	vmwrite(GUEST_IA32_EFER, 0);
 	vmwrite(VM_ENTRY_CONTROLS, vmx_entry_ctls & ~ENTRY_IA32E_MODE);
-	v->efer = 0;
+	v->arch.efer = 0;
 }
 
 void vmx_vcpu_set_real_mode(struct vcpu *v, u16 cs, u32 cs_base)
@@ -315,7 +318,7 @@ void vmx_vcpu_set_real_mode(struct vcpu *v, u16 cs, u32 cs_base)
 	vmwrite(GUEST_IA32_EFER, 0);
 	vmwrite(VM_ENTRY_CONTROLS, vmx_entry_ctls & ~ENTRY_IA32E_MODE);
 	vmwrite(VM_ENTRY_INTR_INFO, 0);
-	v->efer = 0;
+	v->arch.efer = 0;
 }
 
 void vmx_set_preemption_deadline(u64 deadline, u64 now)
@@ -329,15 +332,23 @@ void vmx_set_preemption_deadline(u64 deadline, u64 now)
 void vmx_flush_guest_tlb(struct domain *d)
 {
 	/* Combined guest-physical mappings for this EPT go stale when it changes, everywhere. */
-	smp_flush_ept(ept_pointer(&d->ept));
+	smp_flush_ept(ept_pointer(&d->arch.ept));
 }
 
 int vmx_vcpu_enter(struct vcpu *v)
 {
-	int r = vmx_enter(&v->regs, v->launched);
+	struct percpu *pc = this_cpu();
+
+	if (pc->last_domid != v->dom->id) {
+		spec_ctrl_domain_switch(pc->last_domid, v->dom->id);
+		pc->last_domid = v->dom->id;
+	}
+	spec_ctrl_enter_guest(v);
+	int r = vmx_enter(&v->regs, v->arch.launched);
+	spec_ctrl_exit_guest(v);
 
 	if (!r)
-		v->launched = true;
+		v->arch.launched = true;
 	return r;
 }
 

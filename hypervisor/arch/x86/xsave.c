@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Guest extended state: see xsave.h (Intel SDM vol. 1, chapter 13). */
+#include <arch/x86/vmcs.h>
+#include <arch/x86/boot_defs.h>
 #include <arch/x86/xsave.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/vmexit.h>
@@ -8,7 +10,6 @@
 #include <keel/mm.h>
 #include <keel/string.h>
 
-#define CR4_OSXSAVE	BIT(18)
 
 static bool have_xsave;
 static u64 offered;
@@ -70,40 +71,40 @@ bool xcr0_valid(u64 value, u64 mask)
 
 int xsave_vcpu_init(struct vcpu *v)
 {
-	v->xcr0 = XSTATE_X87;
+	v->arch.xcr0 = XSTATE_X87;
 	if (!have_xsave)
 		return 0;
-	v->xsave_area = pages_alloc(1);
-	if (!v->xsave_area)
+	v->arch.xsave_area = pages_alloc(1);
+	if (!v->arch.xsave_area)
 		return -ENOMEM;
 	/* FCW 0x37f, MXCSR 0x1f80; an all-zero header means "initial state" for the rest. */
-	v->xsave_area[0] = 0x7f;
-	v->xsave_area[1] = 0x03;
-	v->xsave_area[24] = 0x80;
-	v->xsave_area[25] = 0x1f;
+	v->arch.xsave_area[0] = 0x7f;
+	v->arch.xsave_area[1] = 0x03;
+	v->arch.xsave_area[24] = 0x80;
+	v->arch.xsave_area[25] = 0x1f;
 	return 0;
 }
 
 void xsave_vcpu_free(struct vcpu *v)
 {
-	if (v->xsave_area)
-		pages_free(v->xsave_area, 1);
-	v->xsave_area = NULL;
+	if (v->arch.xsave_area)
+		pages_free(v->arch.xsave_area, 1);
+	v->arch.xsave_area = NULL;
 }
 
 void xsave_switch(struct vcpu *old, struct vcpu *v)
 {
 	if (!have_xsave) {
 		if (old)
-			asm volatile("fxsave64 %0" : "=m"(old->fpu));
-		asm volatile("fxrstor64 %0" ::"m"(v->fpu));
+			asm volatile("fxsave64 %0" : "=m"(old->arch.fpu));
+		asm volatile("fxrstor64 %0" ::"m"(v->arch.fpu));
 		return;
 	}
 	/* XSAVE and XRSTOR act on the components the current XCR0 enables. */
 	if (old)
-		asm volatile("xsave64 (%0)" ::"r"(old->xsave_area), "a"(~0u), "d"(~0u) : "memory");
-	xsetbv(v->xcr0);
-	asm volatile("xrstor64 (%0)" ::"r"(v->xsave_area), "a"(~0u), "d"(~0u) : "memory");
+		asm volatile("xsave64 (%0)" ::"r"(old->arch.xsave_area), "a"(~0u), "d"(~0u) : "memory");
+	xsetbv(v->arch.xcr0);
+	asm volatile("xrstor64 (%0)" ::"r"(v->arch.xsave_area), "a"(~0u), "d"(~0u) : "memory");
 }
 
 enum exit_action handle_xsetbv(struct vcpu *v, u64 qual)
@@ -117,7 +118,7 @@ enum exit_action handle_xsetbv(struct vcpu *v, u64 qual)
 		return EXIT_RESUME;
 	}
 	xsetbv(value);
-	v->xcr0 = value;
+	v->arch.xcr0 = value;
 	vmexit_skip_instruction();
 	return EXIT_RESUME;
 }

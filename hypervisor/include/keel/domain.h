@@ -4,8 +4,7 @@
 #define KEEL_DOMAIN_H
 
 #include <keel/types.h>
-#include <arch/x86/ept.h>
-#include <arch/x86/vmcs.h>
+#include <keel/arch.h>
 #include <keel/timer.h>
 #include <public/xen/hypercall.h>
 #include <public/xen/event_channel.h>
@@ -56,16 +55,7 @@ struct vcpu {
 	u32 pcpu;			/* the physical CPU it is queued on */
 	u32 affinity;			/* bitmap of allowed pCPUs */
 
-	u8 *vmcs;
-	u64 vmcs_pa;
-	bool launched;
-	s32 host_cpu;			/* whose host state the VMCS holds; -1 none */
-	bool vmcs_active;		/* loaded on host_cpu: VMCLEAR there before freeing */
-	u16 vpid;
-	u64 efer;			/* the guest's view, kept in step with GUEST_IA32_EFER */
-
-	/* Guest MSRs that live in hardware while the vCPU runs. */
-	u64 msr_star, msr_lstar, msr_cstar, msr_sfmask, msr_kernel_gs_base, msr_tsc_aux;
+	struct arch_vcpu arch;		/* VT-x state: arch/x86 only */
 
 	/* Scheduling (weighted fair: virtual runtime in weight-scaled ticks). */
 	u64 vruntime;
@@ -75,9 +65,6 @@ struct vcpu {
 	bool on_rq;
 
 	u64 exits;
-	struct vlapic *vlapic;
-	u64 xcr0;			/* the guest's XCR0 (x87 only until it says otherwise) */
-	u8 *xsave_area;			/* its extended state while another vCPU runs */
 
 	/* Xen ABI state. */
 	struct vcpu_info *vcpu_info;	/* in shared_info, or registered elsewhere */
@@ -91,7 +78,7 @@ struct vcpu {
 	struct timer poll_timeout;
 	struct vcpu_runstate_info runstate;
 	u64 runstate_gpa;		/* 0: not registered */
-	u8 fpu[512] __aligned(64);	/* FXSAVE image across vCPU switches */
+	u64 time_area_gpa;		/* VCPUOP_register_vcpu_time_memory_area; 0: none */
 };
 
 struct domain {
@@ -103,12 +90,18 @@ struct domain {
 	u32 cap;			/* percent of one pCPU, 0 = none */
 	u64 cap_period_start;		/* TSC */
 	u64 cap_used;			/* ticks run in this period */
-	char expect[16];		/* self-test: "pass" (default) or "crash" */
-	bool test_passed, test_failed;	/* saw "Test result: PASS/FAIL" on its console */
 
 	u64 mem_size;
 	paddr_t ram_hpa;		/* guest RAM: [ram_hpa, ram_hpa + mem_size) at GPA 0 */
-	struct ept ept;
+	u64 tot_pages;			/* RAM pages backed now (less what it ballooned out) */
+	u64 *ballooned;			/* bitmap of GFNs given back; NULL until the first */
+	u32 vm_assist;			/* VMASST types enabled (bit = type) */
+	u32 memmap_entries;		/* the memory map it was given (XENMEM_memory_map) */
+	struct domain_memmap_entry {
+		u64 addr, size;
+		u32 type;
+	} memmap[4];
+	struct arch_domain arch;	/* EPT: arch/x86 only */
 
 	u32 nr_vcpus;
 	struct vcpu *vcpu[MAX_VCPUS];
@@ -131,6 +124,7 @@ struct domain {
 	u64 console_gpa;		/* the console ring Keel serves, 0 = none */
 	u32 console_port;
 	bool killed;			/* destroyed by the toolstack */
+	bool said_unclaimed_mmio;	/* the console has one line about it */
 	char peer[DOMAIN_NAME_MAX];	/* "peer=NAME": told the peer's domid at boot */
 
 	u32 shutdown_reason;
@@ -167,6 +161,10 @@ int domain_kill(struct domain *d, struct domain *by);
 void domain_shutdown(struct domain *d, u32 reason);
 void domain_crash(struct domain *d, const char *why);
 void domain_destroy(struct domain *d);
+
+/* Sees every complete console line of every domain (the self-test's verdicts). */
+typedef void (*console_observer_fn)(struct domain *d, const char *line);
+void domain_set_console_observer(console_observer_fn fn);
 struct domain *domain_by_id(u16 id);
 u32 domains_alive(void);
 /* Domains not yet reaped (running, paused or ended), zombies aside. */

@@ -35,7 +35,9 @@ int evtchn_domain_init(struct domain *d);
 /* Closes every port (peers' ports become unbound) and frees the table. */
 void evtchn_domain_destroy(struct domain *d);
 
-/* Marks port pending and notifies its vCPU, as REFERENCE.md section 5 says. */
+/* Marks port pending and notifies its vCPU (2-level ABI: xen/include/public/event_channel.h). */
+/* Clears the port's bit in shared_info's evtchn_pending (free and re-allocation). */
+void evtchn_clear_pending(struct domain *d, u32 port);
 void evtchn_set_pending(struct domain *d, u32 port);
 /* For a port already pending and now unmasked: sets the selector bit, raises the upcall. */
 void evtchn_select(struct domain *d, u32 port);

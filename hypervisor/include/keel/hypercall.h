@@ -15,6 +15,9 @@ struct hypercall_args {
  */
 typedef long (*hypercall_fn)(struct vcpu *v, const struct hypercall_args *a);
 
+/* Runs hypercall nr for v (counted per domain); -ENOSYS for one Keel does not have. */
+long hypercall_dispatch(struct vcpu *v, u64 nr, const struct hypercall_args *a);
+
 long do_console_io(struct vcpu *v, const struct hypercall_args *a);
 long do_xen_version(struct vcpu *v, const struct hypercall_args *a);
 long do_sched_op(struct vcpu *v, const struct hypercall_args *a);
@@ -22,6 +25,10 @@ long do_vcpu_op(struct vcpu *v, const struct hypercall_args *a);
 long do_set_timer_op(struct vcpu *v, const struct hypercall_args *a);
 long do_hvm_op(struct vcpu *v, const struct hypercall_args *a);
 long do_memory_op(struct vcpu *v, const struct hypercall_args *a);
+/* memory_op's reservation sub-ops and memory map (hc_reservation.c); start = continuation. */
+long memory_reservation_op(struct vcpu *v, u32 cmd, u64 start, u64 arg);
+/* Frees the domain's ballooned-page bitmap. */
+void balloon_domain_free(struct domain *d);
 long do_event_channel_op(struct vcpu *v, const struct hypercall_args *a);
 long do_keel_domctl(struct vcpu *v, const struct hypercall_args *a);
 

@@ -10,7 +10,12 @@
 #define KEEL_SCHED_H
 
 #include <keel/domain.h>
-#include <arch/x86/vmexit.h>
+
+/* What the run loop does after an exit was handled. */
+enum exit_action {
+	EXIT_RESUME = 0,	/* re-enter the same vCPU */
+	EXIT_RESCHED = 1,	/* the vCPU blocked, yielded or its domain ended */
+};
 
 #define SCHED_SLICE_US		10000	/* 10 ms */
 #define SCHED_PERIOD_US		100000	/* cap accounting period */
@@ -24,8 +29,8 @@ void sched_remove(struct vcpu *v);
 enum exit_action sched_vcpu_halt(struct vcpu *v, bool interrupts_enabled);
 enum exit_action sched_yield(struct vcpu *v);
 enum exit_action sched_block(struct vcpu *v);
-/* A host interrupt ended the guest's run (timer, IPI). */
-enum exit_action sched_host_interrupt(struct vcpu *v, u8 vector);
+/* A host IPI ended the guest's run: leave if a reschedule was asked for. */
+enum exit_action sched_host_ipi(struct vcpu *v);
 /* Time has come (host timer or VMX-preemption timer): run timers, end the slice if due. */
 enum exit_action sched_tick(struct vcpu *v);
 /* The pCPU's loop: picks, runs, accounts. Never returns. */

@@ -14,6 +14,7 @@ struct vlapic {
 	struct vcpu *v;
 	u64 apic_base;
 	u32 tpr, svr, esr, ldr;
+	u32 dfr, icr_low, icr_high;	/* xAPIC mode only */
 	u32 lvt[6];		/* timer, thermal, PMC, LINT0, LINT1, error */
 	u32 irr[8], isr[8], tmr[8];
 	u32 timer_initial, timer_divide;
@@ -35,6 +36,10 @@ void vlapic_stop(struct vcpu *v);
 int vlapic_msr_read(struct vcpu *v, u32 msr, u64 *val);
 int vlapic_msr_write(struct vcpu *v, u32 msr, u64 val);
 u64 vlapic_base(struct vcpu *v);
+/* xAPIC mode: whether gpa is in the APIC's MMIO page, and its register accesses. */
+bool vlapic_mmio_claims(struct vcpu *v, u64 gpa);
+u64 vlapic_mmio_read(struct vcpu *v, u64 gpa, u32 size);
+void vlapic_mmio_write(struct vcpu *v, u64 gpa, u32 size, u64 val);
 int vlapic_set_base(struct vcpu *v, u64 val);
 u64 vlapic_tsc_deadline(struct vcpu *v);
 void vlapic_set_tsc_deadline(struct vcpu *v, u64 val);

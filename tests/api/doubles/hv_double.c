@@ -49,11 +49,12 @@ static struct hv_double *the_double;
 
 static void save(struct hv_double *h)
 {
-	json_t *arr = json_array();
+	json_t *arr;
 	FILE *f;
 
 	if (!h->state_file[0])
 		return;
+	arr = json_array();
 	for (unsigned i = 0; i < MAX_DOMS; i++) {
 		struct ddom *d = &h->doms[i];
 		if (d->used)
@@ -82,8 +83,7 @@ static void load(struct hv_double *h)
 	if (!o)
 		return;
 	h->next_domid = (uint32_t)json_integer_value(json_object_get(o, "next_domid"));
-	json_array_foreach(json_object_get(o, "doms"), i, d)
-	{
+	json_array_foreach(json_object_get(o, "doms"), i, d) {
 		uint32_t id = (uint32_t)json_integer_value(json_object_get(d, "domid"));
 		struct ddom *x = &h->doms[id % MAX_DOMS];
 		x->used = true;

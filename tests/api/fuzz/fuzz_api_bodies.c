@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Fuzz target: JSON request bodies through the checks of create, patch, disks, NICs and
- * action options. Anything accepted must come out in the normalised shape.
+ * action options. Anything accepted must come out within the typed spec's limits.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,29 +11,29 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static json_t *spec;
+	static struct dom_spec spec;
+	struct dom_patch patch;
+	struct dom_disk disk;
+	struct dom_nic nic;
 	struct verr e;
 	unsigned t;
-	json_t *in, *out;
+	json_t *in;
 
-	if (!spec)
-		spec = json_pack("{s:i, s:i, s:i, s:{s:i, s:i}}", "vcpus", 2, "max_vcpus", 4,
-				 "memory_mib", 512, "sched", "weight", 256, "cap", 0);
 	in = jv_parse_object((const char *)data, size, &e);
 	if (!in)
 		return 0;
-	out = domain_spec_from_create(in, &e);
-	if (out) {
-		uint64_t v = (uint64_t)json_integer_value(json_object_get(out, "vcpus"));
-		uint64_t mx = (uint64_t)json_integer_value(json_object_get(out, "max_vcpus"));
-		if (v < 1 || v > mx || mx > DOM_MAX_VCPUS ||
-		    !json_is_object(json_object_get(out, "boot")))
-			abort();
-		json_decref(out);
-	}
-	domain_patch_check(in, spec, &e);
-	json_decref(disk_from_json(in, "", &e));
-	json_decref(nic_from_json(in, "", &e));
+	if (!domain_spec_from_json(in, &spec, &e) &&
+	    (spec.vcpus < 1 || spec.vcpus > spec.max_vcpus || spec.max_vcpus > DOM_MAX_VCPUS ||
+	     spec.memory_target_mib > spec.memory_mib || spec.npins > spec.max_vcpus ||
+	     spec.ndisks > DOM_MAX_DISKS || spec.nnics > DOM_MAX_NICS || spec.npci > DOM_MAX_PCI ||
+	     strlen(spec.name) > DOM_NAME_MAX))
+		abort();
+	if (!domain_patch_from_json(in, 4, 512, &patch, &e) &&
+	    ((patch.has_vcpus && (patch.vcpus < 1 || patch.vcpus > 4)) ||
+	     (patch.has_memory_target && patch.memory_target_mib > 512) || patch.npins > 4))
+		abort();
+	disk_from_json(in, "", &disk, &e);
+	nic_from_json(in, "", &nic, &e);
 	action_options(in, "shutdown", 60, &t, &e);
 	if (t > 3600)
 		abort();

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../../api/headers.h"
+#include "../../../controld/token_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -11,15 +11,19 @@
 
 #include "../../../api/domain_json.h"
 
-static json_t *create(const char *body, struct verr *e)
+static struct dom_spec spec;
+
+/* body into the static spec: 0, or -EINVAL with e set. */
+static int create(const char *body, struct verr *e)
 {
-	json_t *in = jv_parse_object(body, strlen(body), e), *spec;
+	json_t *in = jv_parse_object(body, strlen(body), e);
+	int rc;
 
 	if (!in)
-		return NULL;
-	spec = domain_spec_from_create(in, e);
+		return -EINVAL;
+	rc = domain_spec_from_json(in, &spec, e);
 	json_decref(in);
-	return spec;
+	return rc;
 }
 
 #define BOOT "\"boot\":{\"type\":\"pvh\",\"kernel\":\"/k\"}"
@@ -27,26 +31,62 @@ static json_t *create(const char *body, struct verr *e)
 static void test_create_defaults(void **state)
 {
 	struct verr e;
-	json_t *s = create("{\"name\":\"web1\",\"vcpus\":2,\"memory_mib\":512," BOOT "}", &e);
 
 	(void)state;
-	assert_non_null(s);
-	assert_int_equal(json_integer_value(json_object_get(s, "max_vcpus")), 2);
-	assert_int_equal(json_integer_value(json_object_get(s, "memory_target_mib")), 512);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "sched"), "weight")),
-			 256);
-	assert_string_equal(
-	    json_string_value(json_object_get(json_object_get(s, "boot"), "cmdline")), "");
-	assert_int_equal(json_array_size(json_object_get(s, "disks")), 0);
-	json_decref(s);
+	assert_int_equal(create("{\"name\":\"web1\",\"vcpus\":2,\"memory_mib\":512," BOOT "}", &e),
+			 0);
+	assert_string_equal(spec.name, "web1");
+	assert_int_equal(spec.vcpus, 2);
+	assert_int_equal(spec.max_vcpus, 2);
+	assert_int_equal(spec.memory_target_mib, 512);
+	assert_int_equal(spec.weight, 256);
+	assert_int_equal(spec.cap, 0);
+	assert_int_equal(spec.boot.type, BOOT_PVH);
+	assert_string_equal(spec.boot.kernel, "/k");
+	assert_string_equal(spec.boot.cmdline, "");
+	assert_int_equal(spec.ndisks, 0);
+	assert_int_equal(spec.npins, 0);
+}
+
+/* Every member filled in: what comes out is typed and normalised. */
+static void test_create_full(void **state)
+{
+	struct verr e;
+
+	(void)state;
+	assert_int_equal(
+	    create("{\"name\":\"db\",\"vcpus\":1,\"max_vcpus\":2,\"memory_mib\":64,"
+		   "\"memory_target_mib\":32,\"sched\":{\"cap\":50},\"pinning\":[[3,1]],"
+		   "\"boot\":{\"type\":\"hvm\",\"firmware\":\"ovmf\"},"
+		   "\"disks\":[{\"id\":\"xvdb\",\"path\":\"/d.img\",\"format\":\"qcow2\","
+		   "\"readonly\":true}],\"nics\":[{\"id\":\"0\"}],\"pci\":[\"0000:03:00.0\"]}",
+		   &e),
+	    0);
+	assert_int_equal(spec.max_vcpus, 2);
+	assert_int_equal(spec.memory_target_mib, 32);
+	assert_int_equal(spec.weight, 256);
+	assert_int_equal(spec.cap, 50);
+	assert_int_equal(spec.npins, 1);
+	assert_int_equal(spec.pins[0].n, 2);
+	assert_int_equal(spec.pins[0].cpu[0], 3);
+	assert_int_equal(spec.boot.type, BOOT_HVM);
+	assert_int_equal(spec.boot.firmware, FW_OVMF);
+	assert_int_equal(spec.ndisks, 1);
+	assert_string_equal(spec.disks[0].path, "/d.img");
+	assert_int_equal(spec.disks[0].format, DISK_QCOW2);
+	assert_true(spec.disks[0].readonly);
+	assert_int_equal(spec.nnics, 1);
+	assert_string_equal(spec.nics[0].bridge, "xenbr0");
+	assert_int_equal(strncmp(spec.nics[0].mac, "00:16:3e:", 9), 0);
+	assert_int_equal(spec.npci, 1);
+	assert_string_equal(spec.pci[0], "0000:03:00.0");
 }
 
 static void expect_error(const char *body, const char *pointer)
 {
 	struct verr e = {"", ""};
-	json_t *s = create(body, &e);
 
-	if (s)
+	if (!create(body, &e))
 		fail_msg("accepted: %s", body);
 	if (strcmp(e.pointer, pointer))
 		fail_msg("%s: pointer %s, wanted %s (%s)", body, e.pointer, pointer, e.detail);
@@ -89,32 +129,67 @@ static void test_create_errors(void **state)
 	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT
 		     ",\"pinning\":[[0],[1]]}",
 		     "/pinning");
+	expect_error(
+	    "{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT
+	    ",\"disks\":[{\"id\":\"xvda\",\"path\":\"/a\"},{\"id\":\"xvda\",\"path\":\"/b\"}]}",
+	    "/disks/1/id");
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT
+		     ",\"pci\":[\"0000:03:00.0\",7]}",
+		     "/pci/1");
 }
 
+/* A PATCH body into a typed patch, checked against max_vcpus 4 and memory_mib 512. */
 static void test_patch(void **state)
 {
+	struct dom_patch patch;
 	struct verr e;
-	json_t *spec =
-	    create("{\"name\":\"w\",\"vcpus\":2,\"max_vcpus\":4,\"memory_mib\":512," BOOT "}", &e);
 	json_t *p;
 
 	(void)state;
-	assert_non_null(spec);
-	p = json_pack("{s:i, s:{s:i}}", "vcpus", 4, "sched", "cap", 100);
-	assert_int_equal(domain_patch_check(p, spec, &e), 0);
+	p = json_pack("{s:i, s:{s:i}, s:[[i, i], []]}", "vcpus", 4, "sched", "cap", 100, "pinning",
+		      3, 1);
+	assert_int_equal(domain_patch_from_json(p, 4, 512, &patch, &e), 0);
+	assert_true(patch.has_vcpus);
+	assert_int_equal(patch.vcpus, 4);
+	assert_false(patch.has_memory_target);
+	assert_false(patch.has_weight);
+	assert_true(patch.has_cap);
+	assert_int_equal(patch.cap, 100);
+	assert_true(patch.has_pinning);
+	assert_int_equal(patch.npins, 2);
+	assert_int_equal(patch.pins[0].n, 2);
+	assert_int_equal(patch.pins[0].cpu[0], 3);
+	assert_int_equal(patch.pins[0].cpu[1], 1);
+	assert_int_equal(patch.pins[1].n, 0);
+	json_decref(p);
+	p = json_pack("{s:i}", "memory_target_mib", 512);
+	assert_int_equal(domain_patch_from_json(p, 4, 512, &patch, &e), 0);
+	assert_true(patch.has_memory_target);
+	assert_int_equal(patch.memory_target_mib, 512);
+	assert_false(patch.has_vcpus);
 	json_decref(p);
 	p = json_pack("{s:i}", "vcpus", 5);
-	assert_int_equal(domain_patch_check(p, spec, &e), -EINVAL);
+	assert_int_equal(domain_patch_from_json(p, 4, 512, &patch, &e), -EINVAL);
 	assert_string_equal(e.pointer, "/vcpus");
 	json_decref(p);
+	p = json_pack("{s:i}", "memory_target_mib", 513);
+	assert_int_equal(domain_patch_from_json(p, 4, 512, &patch, &e), -EINVAL);
+	assert_string_equal(e.pointer, "/memory_target_mib");
+	json_decref(p);
 	p = json_pack("{s:{s:i}}", "sched", "weight", 70000);
-	assert_int_equal(domain_patch_check(p, spec, &e), -EINVAL);
+	assert_int_equal(domain_patch_from_json(p, 4, 512, &patch, &e), -EINVAL);
 	assert_string_equal(e.pointer, "/sched/weight");
 	json_decref(p);
-	p = json_object();
-	assert_int_equal(domain_patch_check(p, spec, &e), -EINVAL);
+	p = json_pack("{s:[[],[],[],[],[]]}", "pinning");
+	assert_int_equal(domain_patch_from_json(p, 4, 512, &patch, &e), -EINVAL);
+	assert_string_equal(e.pointer, "/pinning");
 	json_decref(p);
-	json_decref(spec);
+	p = json_pack("{s:i}", "name", 1);
+	assert_int_equal(domain_patch_from_json(p, 4, 512, &patch, &e), -EINVAL);
+	json_decref(p);
+	p = json_object();
+	assert_int_equal(domain_patch_from_json(p, 4, 512, &patch, &e), -EINVAL);
+	json_decref(p);
 }
 
 static void test_checks(void **state)
@@ -162,9 +237,9 @@ static void test_action_options(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_create_defaults), cmocka_unit_test(test_create_errors),
-	    cmocka_unit_test(test_patch),	    cmocka_unit_test(test_checks),
-	    cmocka_unit_test(test_action_options),
+	    cmocka_unit_test(test_create_defaults), cmocka_unit_test(test_create_full),
+	    cmocka_unit_test(test_create_errors),   cmocka_unit_test(test_patch),
+	    cmocka_unit_test(test_checks),	    cmocka_unit_test(test_action_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

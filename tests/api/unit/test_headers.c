@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "../../../api/headers.h"
+#include "../../../controld/token_text.h"
 
 #define TOK                                                                                        \
 	"keel_0123456789abcdef_"                                                                   \

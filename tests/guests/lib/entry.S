@@ -2,7 +2,8 @@
 /*
  * Test-guest entry. Keel (or Xen) enters at the PHYS32_ENTRY note in 32-bit
  * protected mode, paging off, EBX = hvm_start_info. We identity-map the first
- * 1 GiB with 2 MiB pages, switch to long mode and call guest_start(start_info).
+ * 4 GiB with 2 MiB pages (RAM low, device addresses such as the APIC high),
+ * switch to long mode and call guest_start(start_info).
  */
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
 
@@ -22,20 +23,25 @@ pvh_start:
 	movl	%ebx, %edi		/* start_info, kept for guest_start */
 	movl	$guest_stack_top, %esp
 
-	/* PML4[0] -> PDPT; PDPT[0] -> PD; PD: 512 x 2 MiB identity. */
+	/* PML4[0] -> PDPT; PDPT[0..3] -> 4 PDs; PDs: 2048 x 2 MiB identity. */
 	movl	$guest_pdpt, %eax
 	orl	$3, %eax
 	movl	%eax, guest_pml4
-	movl	$guest_pd, %eax
-	orl	$3, %eax
-	movl	%eax, guest_pdpt
+	xorl	%ecx, %ecx
+0:	movl	%ecx, %eax
+	shll	$12, %eax
+	addl	$guest_pd + 3, %eax
+	movl	%eax, guest_pdpt(, %ecx, 8)
+	incl	%ecx
+	cmpl	$4, %ecx
+	jne	0b
 	xorl	%ecx, %ecx
 1:	movl	%ecx, %eax
 	shll	$21, %eax
 	orl	$0x83, %eax
 	movl	%eax, guest_pd(, %ecx, 8)
 	incl	%ecx
-	cmpl	$512, %ecx
+	cmpl	$2048, %ecx
 	jne	1b
 
 	movl	%cr4, %eax
@@ -84,7 +90,7 @@ guest_gdt_ptr:
 	.globl	guest_pml4, guest_pdpt, guest_pd
 guest_pml4:	.skip 4096
 guest_pdpt:	.skip 4096
-guest_pd:	.skip 4096
+guest_pd:	.skip 4 * 4096
 	.globl	guest_stack_top
 guest_stack:	.skip 65536
 guest_stack_top:

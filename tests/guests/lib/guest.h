@@ -64,6 +64,12 @@ static inline uint64_t rdmsr(uint32_t msr)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* A vCPU starts in xAPIC mode, as on Xen: switch it to x2APIC (IA32_APIC_BASE.EXTD). */
+static inline void x2apic_enable(void)
+{
+	wrmsr(0x1b, rdmsr(0x1b) | (1 << 10) | (1 << 11));
+}
+
 static inline void outb(uint16_t port, uint8_t v)
 {
 	asm volatile("outb %0, %1" ::"a"(v), "Nd"(port));

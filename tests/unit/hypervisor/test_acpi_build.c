@@ -61,8 +61,23 @@ static void tables_read_back(void **state)
 	assert_int_equal(boot, (1 << 2) | (1 << 5));
 	uint64_t dsdt;
 	memcpy(&dsdt, f + 140, 8);
-	assert_memory_equal(buf + (dsdt - BASE), "DSDT", 4);
-	assert_int_equal(sum(buf + (dsdt - BASE), 36), 0);
+	const uint8_t *d = buf + (dsdt - BASE);
+	uint32_t dlen;
+	memcpy(&dlen, d + 4, 4);
+	assert_memory_equal(d, "DSDT", 4);
+	assert_int_equal(dlen, 36 + 14);
+	assert_int_equal(sum(d, dlen), 0);
+	/* \_S5: NameOp "_S5_" PackageOp, four elements, SLP_TYPa = the sleep type. */
+	assert_memory_equal(d + 36, "\x08_S5_\x12", 6);
+	assert_int_equal(d[36 + 9], ACPI_SLP_TYP_S5);
+	/* Sleep control/status registers: system I/O GAS at 244 and 256. */
+	uint64_t port;
+	assert_int_equal(f[244], 1);
+	memcpy(&port, f + 248, 8);
+	assert_int_equal(port, ACPI_SLEEP_CONTROL_PORT);
+	assert_int_equal(f[256], 1);
+	memcpy(&port, f + 260, 8);
+	assert_int_equal(port, ACPI_SLEEP_STATUS_PORT);
 }
 
 static void rejects(void **state)

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Constants shared by the assembly entry code and C. */
+/*
+ * Architectural constants (Intel SDM Vol. 3: control registers, EFER, RFLAGS)
+ * and boot constants, defined once and shared by the assembly entry code and C.
+ */
 #ifndef KEEL_ARCH_X86_BOOT_DEFS_H
 #define KEEL_ARCH_X86_BOOT_DEFS_H
 
@@ -17,12 +20,21 @@
 #define CR0_NW		(1 << 29)
 #define CR0_CD		(1 << 30)
 #define CR0_PG		0x80000000
+#define CR4_PSE		(1 << 4)
 #define CR4_PAE		(1 << 5)
 #define CR4_PGE		(1 << 7)
+#define CR4_OSFXSR	(1 << 9)
+#define CR4_OSXMMEXCPT	(1 << 10)
 #define CR4_VMXE	(1 << 13)
+#define CR4_OSXSAVE	(1 << 18)
+
+#define RFLAGS_IF	(1 << 9)
+#define RFLAGS_DF	(1 << 10)
 
 #define MSR_EFER	0xc0000080
+#define EFER_SCE	(1 << 0)
 #define EFER_LME	(1 << 8)
+#define EFER_LMA	(1 << 10)
 #define EFER_NXE	(1 << 11)
 
 #define GDT_CS64	0x08

@@ -7,6 +7,7 @@
 
 #define MAX_PCPUS	8
 #define GDT_TSS		0x20	/* 16-byte 64-bit TSS descriptor at entries 4-5 */
+#define IST_STACK_SIZE	8192	/* IST1: the exceptions that push an error code */
 
 struct vcpu;
 
@@ -31,6 +32,8 @@ struct percpu {
 	u64 timer_deadline;	/* TSC of the next host timer event, 0 = none */
 	u64 idle_ticks;
 	bool online;		/* in VMX root operation, running the scheduler */
+	u32 last_domid;		/* whose vCPU ran here last (IBPB on a change) */
+	u8 ist_stack[IST_STACK_SIZE] __aligned(16);
 };
 
 extern struct percpu percpus[MAX_PCPUS];

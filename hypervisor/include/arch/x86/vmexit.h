@@ -4,12 +4,8 @@
 #define KEEL_ARCH_X86_VMEXIT_H
 
 #include <keel/domain.h>
-
-/* What the run loop does after a handler. */
-enum exit_action {
-	EXIT_RESUME = 0,	/* re-enter the same vCPU */
-	EXIT_RESCHED = 1,	/* the vCPU blocked, yielded or its domain ended */
-};
+#include <keel/sched.h>
+#include <arch/x86/vmcs.h>
 
 typedef enum exit_action (*exit_handler_t)(struct vcpu *v, u64 qual);
 
@@ -23,11 +19,14 @@ enum exit_action handle_io(struct vcpu *v, u64 qual);
 enum exit_action handle_cr_access(struct vcpu *v, u64 qual);
 enum exit_action handle_vmcall(struct vcpu *v, u64 qual);
 enum exit_action handle_xsetbv(struct vcpu *v, u64 qual);
+enum exit_action handle_ept_violation(struct vcpu *v, u64 qual);
 
 /* Advances the guest RIP past the exiting instruction. */
 void vmexit_skip_instruction(void);
 /* A fatal guest error: dump state and crash the vCPU's domain. */
 enum exit_action vmexit_crash(struct vcpu *v, const char *why);
+/* Steps over len bytes of instruction (ending an STI/MOV SS shadow). */
+void vmexit_advance_rip(u32 len);
 /* GPR n in the order instructions encode them (0 = RAX ... 4 = RSP ... 15 = R15). */
 u64 vcpu_gpr_read(struct vcpu *v, unsigned n);
 void vcpu_gpr_write(struct vcpu *v, unsigned n, u64 val);

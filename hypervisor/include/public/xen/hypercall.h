@@ -51,7 +51,22 @@
 /* xen_version (17): (cmd, void *arg) */
 #define XENVER_version			0	/* returns major << 16 | minor */
 #define XENVER_extraversion		1	/* char[16] */
-#define XENVER_get_features		6	/* struct xen_feature_info */
+#define XENVER_compile_info		2	/* struct xen_compile_info, 144 bytes */
+#define XENVER_capabilities		3	/* char[1024] */
+#define XENVER_changeset		4	/* char[64] */
+#define XENVER_platform_parameters	5	/* u64 virt_start */
+#define XENVER_get_features		6	/* struct xen_feature_info: submap_idx, submap */
+#define XENVER_pagesize			7	/* returns the page size */
+#define XENVER_guest_handle		8	/* u8[16]: the domain's handle */
+#define XENVER_commandline		9	/* char[1024]: privileged domains only */
+#define XENVER_build_id			10	/* privileged domains only */
+#define XENFEAT_NR_SUBMAPS		1
+
+/* vm_assist(cmd, type): HVM/PVH guests may enable only runstate_update_flag. */
+#define VMASST_CMD_enable		0
+#define VMASST_CMD_disable		1
+#define VMASST_TYPE_runstate_update_flag 5
+#define XEN_RUNSTATE_UPDATE		(1ULL << 63)	/* in state_entry_time while it changes */
 
 /* struct xen_feature_info { u32 submap_idx @0; u32 submap @4; } */
 #define XENFEAT_writable_page_tables		0

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Lifecycle transitions, all in one place: start, pause, unpause, destroy, graceful
+ * shutdown and reboot (a job whose timer destroys the domain at its deadline), what a guest
+ * does by itself (power off, reboot, crash), and resuming after a restart of controld.
+ *
+ *   stopped/crashed --start--> paused --unpause--> running --pause--> paused
+ *   running/paused --shutdown--> shutting_down --(guest gone or deadline)--> stopped
+ *   any but stopped --destroy--> stopped; a guest crash --> crashed
+ */
+#include "log.h"
+#include "model_internal.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SHUTDOWN_POLL_MS 100
+
+static void shutdown_job_arm(struct controld *cd, struct job *j);
+/* Shutdown jobs: called by the job's timer and on hypervisor events. */
+static void shutdown_job_check(struct controld *cd, struct job *j);
+
+int domain_start(struct controld *cd, struct domain *d)
+{
+	const struct dom_spec *sp = &d->spec;
+	bool hvm = sp->boot.type == BOOT_HVM;
+	struct hv_domain_config cfg = {
+	    .uuid = d->id,
+	    .name = sp->name,
+	    .max_vcpus = sp->max_vcpus,
+	    .memory_mib = sp->memory_mib,
+	    .hvm = hvm,
+	    .kernel = sp->boot.kernel,
+	    .cmdline = sp->boot.cmdline,
+	    .initrd = sp->boot.initrd,
+	    .firmware = hvm ? dom_firmware_name(sp->boot.firmware) : "",
+	};
+	uint32_t domid;
+	int rc;
+
+	if (d->state != DOM_STOPPED && d->state != DOM_CRASHED)
+		return -EBUSY;
+	rc = cd->hv->ops->domain_create(cd->hv, &cfg, &domid);
+	if (rc)
+		return rc;
+	d->domid = (int)domid;
+	rc = cd->hv->ops->set_vcpus_online(cd->hv, domid, sp->vcpus);
+	rc = rc ?: cd->hv->ops->set_memory_target(cd->hv, domid, sp->memory_target_mib * 1024);
+	rc = rc ?: domain_push_vcpu_settings(cd, d);
+	for (unsigned i = 0; i < sp->npci; i++)
+		rc = rc ?: cd->hv->ops->pci_assign(cd->hv, domid, sp->pci[i]);
+	rc = rc ?: running_paths_write(cd, d);
+	/* Recorded before it runs: a restart after this point finds and adopts it. */
+	d->console_len = d->console_head = 0;
+	domain_set_state(cd, d, DOM_PAUSED);
+	rc = rc ?: domain_commit(cd, d);
+	rc = rc ?: cd->hv->ops->domain_unpause(cd->hv, domid);
+	if (rc) {
+		cd->hv->ops->domain_destroy(cd->hv, domid);
+		running_paths_remove(cd, d->domid);
+		d->domid = -1;
+		domain_set_state(cd, d, DOM_STOPPED);
+		domain_commit(cd, d);
+		return rc;
+	}
+	domain_set_state(cd, d, DOM_RUNNING);
+	return domain_commit(cd, d);
+}
+
+int domain_pause(struct controld *cd, struct domain *d)
+{
+	int rc;
+
+	if (d->state != DOM_RUNNING)
+		return -EBUSY;
+	rc = cd->hv->ops->domain_pause(cd->hv, (uint32_t)d->domid);
+	if (rc)
+		return rc;
+	domain_set_state(cd, d, DOM_PAUSED);
+	return domain_commit(cd, d);
+}
+
+int domain_unpause(struct controld *cd, struct domain *d)
+{
+	int rc;
+
+	if (d->state != DOM_PAUSED)
+		return -EBUSY;
+	rc = cd->hv->ops->domain_unpause(cd->hv, (uint32_t)d->domid);
+	if (rc)
+		return rc;
+	domain_set_state(cd, d, DOM_RUNNING);
+	return domain_commit(cd, d);
+}
+
+int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after)
+{
+	int rc;
+
+	if (d->state == DOM_STOPPED || d->domid < 0)
+		return d->state == DOM_CRASHED ? 0 : -EBUSY;
+	rc = cd->hv->ops->domain_destroy(cd->hv, (uint32_t)d->domid);
+	if (rc && rc != -ESRCH)
+		return rc;
+	running_paths_remove(cd, d->domid);
+	d->domid = -1;
+	domain_set_state(cd, d, after);
+	return domain_commit(cd, d);
+}
+
+/* A guest that shut itself down (or crashed) without being asked. */
+static void on_guest_shutdown(struct controld *cd, struct domain *d, enum hv_shutdown_reason r)
+{
+	struct job *j = d->job_id[0] ? job_find(cd, d->job_id) : NULL;
+
+	if (j && j->state == JOB_RUNNING) {
+		shutdown_job_check(cd, j);
+		return;
+	}
+	log_info("domain %s (domid %d) %s", domain_name(d), d->domid,
+		 r == HV_SHUTDOWN_CRASH	   ? "crashed"
+		 : r == HV_SHUTDOWN_REBOOT ? "rebooted"
+					   : "powered off");
+	domain_destroy(cd, d, r == HV_SHUTDOWN_CRASH ? DOM_CRASHED : DOM_STOPPED);
+	if (r == HV_SHUTDOWN_REBOOT)
+		domain_start(cd, d);
+}
+
+void model_on_hv_event(void *opaque, const struct hv_event *ev)
+{
+	struct controld *cd = opaque;
+	struct domain *d = domain_by_domid(cd, (int)ev->domid);
+
+	if (!d)
+		return;
+	if (ev->type == HV_EV_CONSOLE)
+		domain_console_append(cd, d, ev->data, ev->len);
+	else if (ev->type == HV_EV_DOMAIN_SHUTDOWN)
+		on_guest_shutdown(cd, d, ev->reason);
+}
+
+/* A running domain recorded in the store keeps running: adopt it as the hypervisor has it. */
+static void reconcile(struct controld *cd, struct domain *d)
+{
+	struct hv_domain_info info;
+	int rc;
+
+	if (d->domid < 0) {
+		if (d->state != DOM_CRASHED)
+			d->state = DOM_STOPPED;
+		return;
+	}
+	rc = cd->hv->ops->domain_info(cd->hv, (uint32_t)d->domid, &info);
+	if (rc == -ESRCH) {
+		log_warn("domain %s: domid %d is gone; marking it stopped", domain_name(d),
+			 d->domid);
+		running_paths_remove(cd, d->domid);
+		d->domid = -1;
+		d->state = DOM_STOPPED;
+		domain_commit(cd, d);
+		return;
+	}
+	if (rc)
+		return;
+	if (info.state == HV_DOM_SHUTDOWN) {
+		on_guest_shutdown(cd, d, info.reason);
+		return;
+	}
+	if (d->state != DOM_SHUTTING_DOWN) {
+		enum dom_state st = info.state == HV_DOM_PAUSED ? DOM_PAUSED : DOM_RUNNING;
+		if (st != d->state) {
+			d->state = st;
+			domain_commit(cd, d);
+		}
+	}
+}
+
+void lifecycle_resume(struct controld *cd)
+{
+	/* Resume the shutdowns that were waiting; anything else cannot be resumed. */
+	for (unsigned i = 0; i < cd->jobs.items.n; i++) {
+		struct job *j = job_at(cd, i);
+		struct domain *d = domain_find(cd, j->domain_id);
+		if (j->state != JOB_RUNNING)
+			continue;
+		if (d && d->state == DOM_SHUTTING_DOWN && !strcmp(d->job_id, j->id)) {
+			/* The deadline counts from now: the guest had no watchdog meanwhile. */
+			j->started_wall_ms = now_wall_ms();
+			j->deadline_wall_ms =
+			    j->started_wall_ms + cd->cfg.shutdown_timeout_s * 1000ull;
+			shutdown_job_arm(cd, j);
+			log_info("resumed job %s (%s)", j->id, j->kind);
+		} else {
+			job_finish(cd, j, false, "controld restarted while the job ran",
+				   &(struct job_problem){"urn:keel:problem:interrupted",
+							 "Interrupted by a controld restart", 500,
+							 ""});
+		}
+	}
+	for (unsigned i = 0; i < cd->doms.items.n; i++)
+		reconcile(cd, dom_at(cd, i));
+}
+
+static void job_fail_hv(struct controld *cd, struct job *j, const char *msg, int rc)
+{
+	struct job_problem p = {"urn:keel:problem:hypervisor", "Hypervisor operation failed", 502,
+				""};
+
+	str_copy(p.detail, strerror(-rc), sizeof(p.detail));
+	job_finish(cd, j, false, msg, &p);
+}
+
+static void shutdown_tick(uv_timer_t *t)
+{
+	struct job *j = t->data;
+
+	shutdown_job_check(j->cd, j);
+}
+
+static void shutdown_job_check(struct controld *cd, struct job *j)
+{
+	struct domain *d = domain_find(cd, j->domain_id);
+	struct hv_domain_info info;
+	uint64_t now = now_wall_ms();
+	bool gone, forced = false;
+	int rc;
+
+	if (j->state != JOB_RUNNING)
+		return;
+	if (!d || d->state != DOM_SHUTTING_DOWN) {
+		/* Destroyed or deleted under us: nothing left to wait for. */
+		job_finish(cd, j, true, "the domain stopped by other means", NULL);
+		return;
+	}
+	rc = cd->hv->ops->domain_info(cd->hv, (uint32_t)d->domid, &info);
+	gone =
+	    rc == -ESRCH || (!rc && (info.state == HV_DOM_SHUTDOWN || info.state == HV_DOM_DYING));
+	if (!gone && now < j->deadline_wall_ms) {
+		uint64_t total = j->deadline_wall_ms - j->started_wall_ms + 1;
+		unsigned pct = (unsigned)(90 * (now - j->started_wall_ms) / total);
+		job_progress(cd, j, pct > 90 ? 90 : pct, "waiting for the guest to shut down");
+		return;
+	}
+	if (!gone)
+		forced = true;
+	rc = domain_destroy(cd, d, DOM_STOPPED);
+	if (rc) {
+		job_fail_hv(cd, j, "destroying the domain failed", rc);
+		return;
+	}
+	if (j->reboot) {
+		rc = domain_start(cd, d);
+		if (rc) {
+			job_fail_hv(cd, j, "restarting the domain failed", rc);
+			return;
+		}
+	}
+	job_finish(cd, j, true,
+		   forced ? (j->reboot ? "guest did not shut down in time: destroyed and restarted"
+				       : "guest did not shut down in time: destroyed")
+			  : (j->reboot ? "rebooted" : "shut down"),
+		   NULL);
+}
+
+static void shutdown_job_arm(struct controld *cd, struct job *j)
+{
+	uv_timer_init(cd->loop, &j->timer);
+	j->timer.data = j;
+	j->timer_live = true;
+	uv_timer_start(&j->timer, shutdown_tick, SHUTDOWN_POLL_MS, SHUTDOWN_POLL_MS);
+}
+
+int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned timeout_s,
+		    struct job **out)
+{
+	char path[96];
+	struct job *j;
+	int rc;
+
+	/* A paused domain may be shut down (it is unpaused to see the request), not rebooted. */
+	if (d->state != DOM_RUNNING && (reboot || d->state != DOM_PAUSED))
+		return -EBUSY;
+	snprintf(path, sizeof(path), "/local/domain/%d/control/shutdown", d->domid);
+	rc = store_write_str(cd->store, STORE_NO_TXN, path, "%s", reboot ? "reboot" : "poweroff");
+	if (rc)
+		return rc;
+	/* A paused guest cannot see the request. */
+	if (d->state == DOM_PAUSED) {
+		rc = cd->hv->ops->domain_unpause(cd->hv, (uint32_t)d->domid);
+		if (rc)
+			return rc;
+	}
+	j = job_new(cd, reboot ? "domain.reboot" : "domain.shutdown", d);
+	if (!j)
+		return -ENOMEM;
+	j->reboot = reboot;
+	j->started_wall_ms = now_wall_ms();
+	j->deadline_wall_ms = j->started_wall_ms + (uint64_t)timeout_s * 1000;
+	job_persist(cd, j);
+	str_copy(d->job_id, j->id, sizeof(d->job_id));
+	domain_emit_state(cd, d, d->state, DOM_SHUTTING_DOWN);
+	d->state = DOM_SHUTTING_DOWN;
+	rc = domain_commit(cd, d);
+	shutdown_job_arm(cd, j);
+	*out = j;
+	return rc;
+}
+
+static const char *const action_names[] = {"start",    "pause",	 "unpause",
+					   "shutdown", "reboot", "destroy"};
+
+const char *dom_action_name(enum dom_action a)
+{
+	return action_names[a];
+}
+
+int dom_action_parse(const char *s, enum dom_action *out)
+{
+	for (unsigned i = 0; i < DOM_NR_ACTIONS; i++)
+		if (!strcmp(s, action_names[i])) {
+			*out = (enum dom_action)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int domain_act(struct controld *cd, struct domain *d, enum dom_action a, unsigned timeout_s,
+	       struct job **job)
+{
+	char kind[32];
+	int rc;
+
+	switch (a) {
+	case ACT_SHUTDOWN:
+	case ACT_REBOOT:
+		return domain_shutdown(cd, d, a == ACT_REBOOT, timeout_s, job);
+	case ACT_START:
+		rc = domain_start(cd, d);
+		break;
+	case ACT_PAUSE:
+		rc = domain_pause(cd, d);
+		break;
+	case ACT_UNPAUSE:
+		rc = domain_unpause(cd, d);
+		break;
+	default:
+		rc = domain_destroy(cd, d, DOM_STOPPED);
+		break;
+	}
+	if (rc)
+		return rc;
+	/* Quick actions are done already; they still get a (finished) job to answer alike. */
+	snprintf(kind, sizeof(kind), "domain.%s", dom_action_name(a));
+	*job = job_new(cd, kind, d);
+	if (!*job)
+		return -ENOMEM;
+	job_finish(cd, *job, true, "done", NULL);
+	return 0;
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the model's own files share (domains.c, lifecycle.c, running_paths.c, jobs.c, ...)
+ * and its unit test; not for api/, which sees model.h only.
+ */
+#ifndef KEEL_CONTROLD_MODEL_INTERNAL_H
+#define KEEL_CONTROLD_MODEL_INTERNAL_H
+
+#include "model.h"
+
+struct domain *domain_by_domid(struct controld *cd, int domid);
+/* Writes d to the store after a change of spec or state, bumps the generation, emits. */
+int domain_commit(struct controld *cd, struct domain *d);
+void domain_console_append(struct controld *cd, struct domain *d, const char *data, size_t len);
+
+/* domain_events.c: what a domain's changes emit. */
+void domain_emit(struct controld *cd, const char *type, const struct domain *d);
+void domain_emit_state(struct controld *cd, const struct domain *d, enum dom_state from,
+		       enum dom_state to);
+void domain_emit_deleted(struct controld *cd, const struct domain *d);
+void domain_emit_console(struct controld *cd, const struct domain *d, const char *text);
+
+/* lifecycle.c: the transitions domain_act and guest events are made of. */
+int domain_start(struct controld *cd, struct domain *d);
+int domain_pause(struct controld *cd, struct domain *d);
+int domain_unpause(struct controld *cd, struct domain *d);
+int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after);
+/* Graceful: writes control/shutdown and starts a job that destroys after the timeout. */
+int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned timeout_s,
+		    struct job **job);
+
+/* jobs.c */
+struct job *job_new(struct controld *cd, const char *kind, const struct domain *d);
+void job_progress(struct controld *cd, struct job *j, unsigned pct, const char *msg);
+/* error: why it failed (NULL when it did not, or when there is no more to say). */
+void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg,
+		const struct job_problem *error);
+void job_persist(struct controld *cd, const struct job *j);
+
+/* Records a state change (emits domain.state); the caller commits. */
+void domain_set_state(struct controld *cd, struct domain *d, enum dom_state st);
+/* Pushes the spec's scheduler weight/cap and vCPU pinning to the hypervisor. */
+int domain_push_vcpu_settings(struct controld *cd, struct domain *d);
+
+/* running_paths.c: the Xen-tool store paths of a running domain. */
+int running_paths_write(struct controld *cd, const struct domain *d);
+void running_paths_remove(struct controld *cd, int domid);
+/* Within transaction t: cpu/<n>/availability from the spec's vcpus; memory/target. */
+int running_vcpus_write(struct store *s, uint32_t t, const struct domain *d);
+int running_memory_write(struct store *s, uint32_t t, const struct domain *d);
+/* Device index of kind ("vbd": disks, "vif": NICs) of d's spec, within transaction t. */
+int running_device_write(struct controld *cd, uint32_t t, const struct domain *d, const char *kind,
+			 unsigned index);
+unsigned device_devid(const struct domain *d, const char *kind, unsigned index);
+
+/* The collections' items, typed. */
+static inline struct domain *dom_at(const struct controld *cd, unsigned i)
+{
+	return cd->doms.items.v[i];
+}
+
+static inline struct job *job_at(const struct controld *cd, unsigned i)
+{
+	return cd->jobs.items.v[i];
+}
+
+static inline struct token *token_at(const struct controld *cd, unsigned i)
+{
+	return cd->tokens.items.v[i];
+}
+
+static inline struct idem_entry *idem_at(const struct controld *cd, unsigned i)
+{
+	return cd->idem.items.v[i];
+}
+
+/* A string member of a record read back from the store, "" when missing. */
+static inline const char *rec_str(const json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v ? v : "";
+}
+
+#endif

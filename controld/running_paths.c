@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The store paths Xen tools expect for a running domain:
+ *   /local/domain/<domid>/ name, domid, vm, memory/{static-max,target},
+ *       cpu/<n>/availability, control/shutdown, device/{vbd,vif}/<devid>/...
+ *   /local/domain/0/backend/{vbd,vif}/<domid>/<devid>/...  the backends' halves
+ * Each group of writes is one transaction: a reader never sees half a domain.
+ */
+#include "model_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+unsigned device_devid(const struct domain *d, const char *kind, unsigned index)
+{
+	/* Linux's xvd major is 202; each disk gets 16 minors. NICs are numbered by their id. */
+	if (!strcmp(kind, "vbd"))
+		return 202u * 256u + (unsigned)(d->spec.disks[index].id[3] - 'a') * 16u;
+	return (unsigned)(d->spec.nics[index].id[0] - '0');
+}
+
+int running_device_write(struct controld *cd, uint32_t t, const struct domain *d, const char *kind,
+			 unsigned index)
+{
+	unsigned devid = device_devid(d, kind, index);
+	char fe[160], be[160], p[256];
+	int rc;
+
+	snprintf(fe, sizeof(fe), "/local/domain/%d/device/%s/%u", d->domid, kind, devid);
+	snprintf(be, sizeof(be), "/local/domain/0/backend/%s/%d/%u", kind, d->domid, devid);
+#define W(base, leaf, ...)                                                                         \
+	do {                                                                                       \
+		snprintf(p, sizeof(p), "%s/%s", base, leaf);                                       \
+		rc = store_write_str(cd->store, t, p, __VA_ARGS__);                                \
+		if (rc)                                                                            \
+			return rc;                                                                 \
+	} while (0)
+	W(fe, "backend", "%s", be);
+	W(fe, "backend-id", "0");
+	W(fe, "state", "1");
+	W(be, "frontend", "%s", fe);
+	W(be, "frontend-id", "%d", d->domid);
+	W(be, "online", "1");
+	W(be, "state", "1");
+	if (!strcmp(kind, "vbd")) {
+		const struct dom_disk *disk = &d->spec.disks[index];
+		W(fe, "virtual-device", "%u", devid);
+		W(be, "params", "%s", disk->path);
+		W(be, "type", "%s", "phy");
+		W(be, "mode", "%s", disk->readonly ? "r" : "w");
+		W(be, "dev", "%s", disk->id);
+	} else {
+		const struct dom_nic *nic = &d->spec.nics[index];
+		W(fe, "mac", "%s", nic->mac);
+		W(be, "mac", "%s", nic->mac);
+		W(be, "bridge", "%s", nic->bridge);
+	}
+#undef W
+	return 0;
+}
+
+int running_vcpus_write(struct store *s, uint32_t t, const struct domain *d)
+{
+	char p[96];
+	int rc = 0;
+
+	for (unsigned c = 0; c < d->spec.max_vcpus && !rc; c++) {
+		snprintf(p, sizeof(p), "/local/domain/%d/cpu/%u/availability", d->domid, c);
+		rc = store_write_str(s, t, p, "%s", c < d->spec.vcpus ? "online" : "offline");
+	}
+	return rc;
+}
+
+int running_memory_write(struct store *s, uint32_t t, const struct domain *d)
+{
+	char p[96];
+
+	snprintf(p, sizeof(p), "/local/domain/%d/memory/target", d->domid);
+	return store_write_str(s, t, p, "%llu",
+			       (unsigned long long)d->spec.memory_target_mib * 1024);
+}
+
+struct running_paths_arg {
+	struct controld *cd;
+	const struct domain *d;
+};
+
+static int running_paths_txn(struct store *s, uint32_t t, void *arg)
+{
+	const struct running_paths_arg *a = arg;
+	const struct domain *d = a->d;
+	char base[64], p[160];
+	int rc;
+
+	snprintf(base, sizeof(base), "/local/domain/%d", d->domid);
+	rc = store_write(s, t, base, "", 0);
+	rc = rc ?: s->ops->set_owner(s, t, base, (uint32_t)d->domid);
+#define W(leaf, ...)                                                                               \
+	do {                                                                                       \
+		snprintf(p, sizeof(p), "%s/%s", base, leaf);                                       \
+		rc = rc ?: store_write_str(s, t, p, __VA_ARGS__);                                  \
+	} while (0)
+	W("name", "%s", d->spec.name);
+	W("domid", "%d", d->domid);
+	W("vm", "/vm/%s", d->id);
+	W("memory/static-max", "%llu", (unsigned long long)d->spec.memory_mib * 1024);
+	W("control/shutdown", "%s", "");
+#undef W
+	rc = rc ?: running_memory_write(s, t, d);
+	rc = rc ?: running_vcpus_write(s, t, d);
+	for (unsigned i = 0; i < d->spec.ndisks; i++)
+		rc = rc ?: running_device_write(a->cd, t, d, "vbd", i);
+	for (unsigned i = 0; i < d->spec.nnics; i++)
+		rc = rc ?: running_device_write(a->cd, t, d, "vif", i);
+	return rc;
+}
+
+int running_paths_write(struct controld *cd, const struct domain *d)
+{
+	struct running_paths_arg a = {cd, d};
+
+	return store_txn_run(cd->store, running_paths_txn, &a);
+}
+
+void running_paths_remove(struct controld *cd, int domid)
+{
+	static const char *const fmt[] = {"/local/domain/%d", "/local/domain/0/backend/vbd/%d",
+					  "/local/domain/0/backend/vif/%d"};
+	char p[96];
+
+	for (unsigned i = 0; i < sizeof(fmt) / sizeof(fmt[0]); i++) {
+		snprintf(p, sizeof(p), fmt[i], domid);
+		store_rm(cd->store, STORE_NO_TXN, p);
+	}
+}

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: MIT
+"""Helpers shared by the image builders (deploy/images/linux-guest, dom0/build-image):
+Debian's kernel package, fetched through apt and cached, and the initramfs cpio writer."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+
+def kernel_package():
+    """The versioned package linux-image-amd64 points at, e.g. linux-image-6.1.0-57-amd64."""
+    out = subprocess.run(["apt-cache", "depends", "linux-image-amd64"], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    for line in out.splitlines():
+        line = line.strip()
+        if line.startswith("Depends: linux-image-"):
+            return line.split()[1]
+    sys.exit("debian_image: cannot tell which kernel linux-image-amd64 depends on")
+
+
+def kernel_deb(cache):
+    """Path of the kernel .deb in cache, downloading it first if needed. The download goes
+    to a private directory and is renamed into place, so concurrent builders never see
+    half a file."""
+    pkg = kernel_package()
+    os.makedirs(cache, exist_ok=True)
+
+    def cached():
+        return sorted(f for f in os.listdir(cache)
+                      if f.startswith(pkg + "_") and f.endswith(".deb"))
+
+    if not cached():
+        tmp = tempfile.mkdtemp(dir=cache, prefix=".download-")
+        try:
+            subprocess.run(["apt-get", "download", pkg], cwd=tmp, check=True)
+            for f in os.listdir(tmp):
+                os.replace(os.path.join(tmp, f), os.path.join(cache, f))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    debs = cached()
+    if not debs:
+        sys.exit("debian_image: apt-get download %s left no .deb in %s" % (pkg, cache))
+    return os.path.join(cache, debs[-1])
+
+
+def extract_deb(deb, root):
+    """Unpacks a .deb's files into root (emptied first)."""
+    shutil.rmtree(root, ignore_errors=True)
+    subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
+
+
+def cpio_newc(entries):
+    """entries: (name, mode, data, rdev_major, rdev_minor). Writes the SVR4 'newc' format."""
+    out = bytearray()
+    ino = 1
+    for name, mode, data, major, minor in entries + [("TRAILER!!!", 0, b"", 0, 0)]:
+        nb = name.encode() + b"\0"
+        fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, major, minor, len(nb), 0]
+        out += b"070701" + b"".join(b"%08X" % v for v in fields)
+        out += nb
+        out += b"\0" * ((4 - len(out) % 4) % 4)
+        out += data
+        out += b"\0" * ((4 - len(out) % 4) % 4)
+        ino += 1
+    return bytes(out)

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+/* MMIO instruction decoding: see insn_decode.h. */
+#include <arch/x86/insn_decode.h>
+#include <keel/errno.h>
+#include <keel/string.h>
+
+struct cursor {
+	const u8 *b;
+	u32 avail, pos;
+};
+
+static int next(struct cursor *c, u8 *out)
+{
+	if (c->pos >= c->avail || c->pos >= INSN_MAX_LEN)
+		return -EFAULT;
+	*out = c->b[c->pos++];
+	return 0;
+}
+
+static int skip(struct cursor *c, u32 n)
+{
+	if (c->pos + n > c->avail || c->pos + n > INSN_MAX_LEN)
+		return -EFAULT;
+	c->pos += n;
+	return 0;
+}
+
+static u64 read_le(const u8 *p, u32 n)
+{
+	u64 v = 0;
+
+	for (u32 i = 0; i < n; i++)
+		v |= (u64)p[i] << (8 * i);
+	return v;
+}
+
+/* The memory operand's length after the ModRM byte; a register operand is refused. */
+static int skip_memory_operand(struct cursor *c, u8 modrm, u32 addr_size)
+{
+	u8 mod = modrm >> 6, rm = modrm & 7;
+
+	if (mod == 3)
+		return -EINVAL;
+	if (addr_size == 16) {
+		if (mod == 0 && rm == 6)
+			return skip(c, 2);
+		return skip(c, mod == 1 ? 1 : mod == 2 ? 2 : 0);
+	}
+	if (rm == 4) {
+		u8 sib;
+		int err = next(c, &sib);
+		if (err)
+			return err;
+		if (mod == 0 && (sib & 7) == 5)
+			return skip(c, 4);
+	}
+	if (mod == 0 && rm == 5)
+		return skip(c, 4);	/* disp32, RIP-relative in 64-bit mode */
+	return skip(c, mod == 1 ? 1 : mod == 2 ? 4 : 0);
+}
+
+int insn_decode_mmio(const u8 *bytes, u32 avail, u32 mode, struct mmio_insn *out)
+{
+	struct cursor c = { bytes, avail, 0 };
+	bool opsize = false, addrsize = false;
+	u8 rex = 0, op, modrm;
+	int err;
+
+	if (mode != 16 && mode != 32 && mode != 64)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	for (;;) {
+		if ((err = next(&c, &op)))
+			return err;
+		if (op == 0x66)
+			opsize = true;
+		else if (op == 0x67)
+			addrsize = true;
+		else if (op == 0xf0 || op == 0x2e || op == 0x36 || op == 0x3e || op == 0x26 ||
+			 op == 0x64 || op == 0x65)
+			continue;	/* LOCK, segment overrides: no effect on the access */
+		else
+			break;
+		rex = 0;
+	}
+	if (mode == 64 && (op & 0xf0) == 0x40) {
+		rex = op;	/* REX must come last, right before the opcode */
+		if ((err = next(&c, &op)))
+			return err;
+	}
+	u32 operand = mode == 16 ? (opsize ? 4 : 2) : (opsize ? 2 : 4);
+	if (rex & 8)
+		operand = 8;
+	u32 address = mode == 64 ? (addrsize ? 32 : 64) :
+		      mode == 32 ? (addrsize ? 16 : 32) : (addrsize ? 32 : 16);
+
+	if (op >= 0xa0 && op <= 0xa3) {
+		/* MOV between rAX and an absolute address (moffs, address-size wide). */
+		if ((err = skip(&c, address / 8)))
+			return err;
+		out->op = op >= 0xa2 ? MMIO_STORE_REG : MMIO_LOAD;
+		out->size = out->dest_size = (op & 1) ? (u8)operand : 1;
+		out->reg = 0;
+		out->len = (u8)c.pos;
+		return 0;
+	}
+	bool two_byte = op == 0x0f;
+	if (two_byte && (err = next(&c, &op)))
+		return err;
+	if (two_byte && op != 0xb6 && op != 0xb7 && op != 0xbe && op != 0xbf)
+		return -EINVAL;
+	if (!two_byte && op != 0x88 && op != 0x89 && op != 0x8a && op != 0x8b && op != 0xc6 &&
+	    op != 0xc7)
+		return -EINVAL;
+	if ((err = next(&c, &modrm)))
+		return err;
+	if ((err = skip_memory_operand(&c, modrm, address)))
+		return err;
+
+	u8 reg = ((modrm >> 3) & 7) | ((rex & 4) ? 8 : 0);
+	bool byte_op = two_byte ? (op == 0xb6 || op == 0xbe) : !(op & 1);
+	out->size = byte_op ? 1 : (two_byte ? 2 : (u8)operand);
+	out->dest_size = (u8)operand;
+	out->reg = reg;
+	if (two_byte) {
+		out->op = MMIO_LOAD;
+		out->sign_extend = op >= 0xbe;
+		if (operand == 2 && out->size == 2)
+			out->dest_size = 2;
+	} else if (op == 0xc6 || op == 0xc7) {
+		if ((modrm >> 3) & 7)
+			return -EINVAL;	/* only /0 is MOV */
+		u32 n = out->size == 8 ? 4 : out->size;	/* imm32 sign-extended to 64 */
+		if (c.pos + n > avail || c.pos + n > INSN_MAX_LEN)
+			return -EFAULT;
+		u64 imm = read_le(bytes + c.pos, n);
+		if (out->size == 8)
+			imm = (u64)(s64)(s32)(u32)imm;
+		c.pos += n;
+		out->op = MMIO_STORE_IMM;
+		out->dest_size = out->size;
+		out->imm = imm;
+		out->reg = 0;
+	} else {
+		out->op = (op == 0x8a || op == 0x8b) ? MMIO_LOAD : MMIO_STORE_REG;
+		if (byte_op)
+			out->dest_size = 1;
+	}
+	/* Byte registers 4-7 without REX are AH, CH, DH, BH. */
+	if (out->op != MMIO_STORE_IMM && !rex && (byte_op && !two_byte) && reg >= 4 && reg < 8) {
+		out->high_byte = true;
+		out->reg = reg - 4;
+	}
+	out->len = (u8)c.pos;
+	return 0;
+}
+
+static u64 size_mask(u32 size)
+{
+	return size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+}
+
+u64 mmio_load_result(const struct mmio_insn *in, u64 old, u64 mem)
+{
+	u64 v = mem & size_mask(in->size);
+
+	if (in->sign_extend && (v >> (8 * in->size - 1)) & 1)
+		v |= ~size_mask(in->size);
+	if (in->high_byte)
+		return (old & ~0xff00ULL) | ((v & 0xff) << 8);
+	switch (in->dest_size) {
+	case 1:
+	case 2:
+		return (old & ~size_mask(in->dest_size)) | (v & size_mask(in->dest_size));
+	case 4:
+		return v & 0xffffffffULL;	/* 32-bit writes clear bits 63:32 */
+	default:
+		return v;
+	}
+}
+
+u64 mmio_store_value(const struct mmio_insn *in, u64 reg)
+{
+	if (in->op == MMIO_STORE_IMM)
+		return in->imm & size_mask(in->size);
+	if (in->high_byte)
+		return (reg >> 8) & 0xff;
+	return reg & size_mask(in->size);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * x86 (VT-x) side of a vCPU and a domain: the `arch` members of struct vcpu
+ * and struct domain. Only arch/x86 code reads these fields; common code goes
+ * through the hooks in keel/arch.h.
+ */
+#ifndef KEEL_ARCH_X86_ARCH_H
+#define KEEL_ARCH_X86_ARCH_H
+
+#include <keel/types.h>
+#include <arch/x86/ept.h>
+
+struct vlapic;
+
+struct arch_vcpu {
+	u8 *vmcs;
+	u64 vmcs_pa;
+	bool launched;
+	s32 host_cpu;			/* whose host state the VMCS holds; -1 none */
+	bool vmcs_active;		/* loaded on host_cpu: VMCLEAR there before freeing */
+	u16 vpid;
+	u64 efer;			/* the guest's view, kept in step with GUEST_IA32_EFER */
+	/* Guest MSRs that live in hardware while the vCPU runs. */
+	u64 msr_star, msr_lstar, msr_cstar, msr_sfmask, msr_kernel_gs_base, msr_tsc_aux;
+	u64 spec_ctrl;			/* the guest's IA32_SPEC_CTRL (when virtualised) */
+	struct vlapic *vlapic;
+	u64 xcr0;			/* the guest's XCR0 (x87 only until it says otherwise) */
+	u8 *xsave_area;			/* its extended state while another vCPU runs */
+	u8 fpu[512] __aligned(64);	/* FXSAVE image across vCPU switches */
+};
+
+struct arch_domain {
+	struct ept ept;			/* guest-physical -> host-physical */
+};
+
+#endif

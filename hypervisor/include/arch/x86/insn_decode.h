@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Decoding the one instruction that touched an emulated MMIO address (an EPT
+ * violation does not say which register or size). Only the plain moves a
+ * driver uses for device registers are accepted: MOV to and from memory
+ * (88, 89, 8A, 8B), MOV of an immediate (C6 /0, C7 /0), MOVZX and MOVSX
+ * (0F B6, B7, BE, BF), MOV between rAX and an absolute address (A0-A3),
+ * with operand-size, address-size, segment, LOCK and REX prefixes. Layouts: Intel SDM Vol. 2, chapter 2 (instruction format).
+ * Pure code: the bytes are the guest's, so every length is checked.
+ */
+#ifndef KEEL_ARCH_X86_INSN_DECODE_H
+#define KEEL_ARCH_X86_INSN_DECODE_H
+
+#include <keel/types.h>
+
+#define INSN_MAX_LEN	15
+
+enum mmio_op {
+	MMIO_LOAD,		/* register <- memory */
+	MMIO_STORE_REG,		/* memory <- register */
+	MMIO_STORE_IMM,		/* memory <- immediate */
+};
+
+struct mmio_insn {
+	u8 len;			/* instruction length in bytes */
+	u8 op;			/* enum mmio_op */
+	u8 size;		/* bytes of memory accessed: 1, 2, 4 or 8 */
+	u8 reg;			/* register number (0 = rAX ... 15 = r15) */
+	bool high_byte;		/* AH, CH, DH, BH: bits 15:8 of register reg */
+	u8 dest_size;		/* loads: bytes written to the register (MOVZX/MOVSX widen) */
+	bool sign_extend;	/* MOVSX */
+	u64 imm;		/* MMIO_STORE_IMM: the value, sign-extended to size */
+};
+
+/*
+ * Decodes bytes[0..avail) for a CPU in a 16-, 32- or 64-bit code segment
+ * (mode 16, 32, 64). 0, -EINVAL for an instruction that is not one of the
+ * above (or has a register operand), -EFAULT when it runs past avail.
+ */
+int insn_decode_mmio(const u8 *bytes, u32 avail, u32 mode, struct mmio_insn *out);
+
+/* The value a load leaves in a register that held old (x86 partial-register rules). */
+u64 mmio_load_result(const struct mmio_insn *in, u64 old, u64 mem);
+/* The bytes a store writes to memory from a register that holds reg. */
+u64 mmio_store_value(const struct mmio_insn *in, u64 reg);
+
+#endif

@@ -1,0 +1,953 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Contract test of controld against openapi.yaml.
+
+Starts keel-xenstored and the test daemon (hypervisor test double) in a temporary directory, exercises every operation of the spec
+over the Unix socket and over TCP, validates every response against the schema documented
+for its status code, and checks behaviour: errors, auth, ETags, idempotency, jobs, events,
+restart. Prints 'N passed, N failed' and exits non-zero on any failure.
+"""
+import argparse
+import http.client
+import json
+import os
+import re
+import select
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+import jsonschema
+import yaml
+
+SPEC = None
+CALLS = []  # (method, template, status)
+REQUEST_IDS = []  # (X-Request-Id, method, path, status) of every Client request
+PASSED = []
+FAILED = []
+
+
+class UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path, timeout=10):
+        super().__init__("localhost", timeout=timeout)
+        self.unix_path = path
+
+    def connect(self):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(self.timeout)
+        s.connect(self.unix_path)
+        self.sock = s
+
+
+def templates():
+    out = []
+    for tmpl in SPEC["paths"]:
+        rx = "^" + re.sub(r"\{[^}]+\}", "[^/]+", tmpl) + "$"
+        out.append((tmpl, re.compile(rx)))
+    # Literal segments win over parameters (/v1/domains/x/disks vs /v1/domains/{d}).
+    out.sort(key=lambda t: -t[0].count("/") * 10 + t[0].count("{"))
+    return out
+
+
+def deref(obj):
+    while isinstance(obj, dict) and "$ref" in obj:
+        node = SPEC
+        for part in obj["$ref"][2:].split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        obj = node
+    return obj
+
+
+def validate_response(method, path, status, headers, body):
+    tmpl = None
+    for t, rx in TEMPLATES:
+        if rx.match(path.split("?")[0]) and method.lower() in SPEC["paths"][t]:
+            tmpl = t
+            break
+    assert tmpl, f"{method} {path}: no operation in openapi.yaml"
+    op = SPEC["paths"][tmpl][method.lower()]
+    CALLS.append((method, tmpl, status))
+    responses = op["responses"]
+    assert str(status) in responses, f"{method} {tmpl}: status {status} is not documented"
+    resp = deref(responses[str(status)])
+    for h in resp.get("headers", {}):
+        if status < 300 and h not in ("WWW-Authenticate",):
+            assert headers.get(h), f"{method} {tmpl} {status}: header {h} missing"
+    content = resp.get("content")
+    if not content:
+        return
+    ctype = (headers.get("Content-Type") or "").split(";")[0].strip()
+    assert ctype in content, f"{method} {tmpl} {status}: Content-Type {ctype!r} not in {list(content)}"
+    schema = content[ctype].get("schema")
+    if not schema or not ctype.endswith("json") or body is None:
+        return
+    root = dict(schema)
+    root["components"] = SPEC["components"]
+    jsonschema.Draft202012Validator(root).validate(json.loads(body))
+
+
+class Client:
+    def __init__(self, unix=None, port=None, token=None):
+        self.unix, self.port, self.token = unix, port, token
+
+    def conn(self, timeout=10):
+        if self.unix:
+            return UnixConnection(self.unix, timeout)
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def req(self, method, path, body=None, headers=None, raw=None, ctype="application/json"):
+        h = dict(headers or {})
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode()
+        if data is not None and ctype:
+            h.setdefault("Content-Type", ctype)
+        if self.token:
+            h.setdefault("Authorization", "Bearer " + self.token)
+        c = self.conn()
+        c.request(method, path, body=data, headers=h)
+        r = c.getresponse()
+        text = r.read()
+        hdrs = {k: v for k, v in r.getheaders()}
+        c.close()
+        REQUEST_IDS.append((hdrs.get("X-Request-Id"), method, path.split("?")[0], r.status))
+        validate_response(method, path, r.status, hdrs, text)
+        js = None
+        if text and "json" in (hdrs.get("Content-Type") or ""):
+            js = json.loads(text)
+        return r.status, hdrs, js if js is not None else text.decode(errors="replace")
+
+
+class Sse:
+    """A Server-Sent Events reader over a raw socket."""
+
+    def __init__(self, client, path, headers=None):
+        if client.unix:
+            self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.s.connect(client.unix)
+        else:
+            self.s = socket.create_connection(("127.0.0.1", client.port))
+        h = dict(headers or {})
+        if client.token:
+            h["Authorization"] = "Bearer " + client.token
+        lines = [f"GET {path} HTTP/1.1", "Host: localhost"] + [f"{k}: {v}" for k, v in h.items()]
+        self.s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        self.buf = b""
+        self.status = None
+        self.events = []
+        self.path = path
+        # Subscribed once the headers are back: events after this point reach us.
+        deadline = time.time() + 5
+        while self.status is None and self._fill(deadline):
+            self._parse()
+
+    def _fill(self, deadline):
+        left = deadline - time.time()
+        if left <= 0:
+            return False
+        r, _, _ = select.select([self.s], [], [], left)
+        if not r:
+            return False
+        chunk = self.s.recv(65536)
+        if not chunk:
+            return False
+        self.buf += chunk
+        return True
+
+    def _parse(self):
+        if self.status is None and b"\r\n\r\n" in self.buf:
+            head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+            first = head.split(b"\r\n")[0].decode()
+            self.status = int(first.split()[1])
+            hdrs = dict(l.decode().split(": ", 1) for l in head.split(b"\r\n")[1:])
+            validate_response("GET", self.path, self.status, hdrs, None)
+            self.chunked = hdrs.get("Transfer-Encoding") == "chunked"
+            self.body = b""
+        if self.status is None:
+            return
+        # De-chunk what is complete.
+        while self.chunked and b"\r\n" in self.buf:
+            size_line, rest = self.buf.split(b"\r\n", 1)
+            size = int(size_line.split(b";")[0], 16)
+            if len(rest) < size + 2:
+                break
+            self.body += rest[:size]
+            self.buf = rest[size + 2:]
+        if not self.chunked:
+            self.body += self.buf
+            self.buf = b""
+        while b"\n\n" in self.body:
+            frame, self.body = self.body.split(b"\n\n", 1)
+            ev = {}
+            for line in frame.decode().split("\n"):
+                if line.startswith(":") or ": " not in line:
+                    continue
+                k, v = line.split(": ", 1)
+                ev[k] = v
+            if "event" in ev:
+                ev["json"] = json.loads(ev["data"])
+                self.events.append(ev)
+
+    def wait(self, pred, timeout=5):
+        deadline = time.time() + timeout
+        while True:
+            self._parse()
+            for ev in self.events:
+                if pred(ev):
+                    return ev
+            if not self._fill(deadline):
+                raise AssertionError(f"SSE {self.path}: no matching event; got {[e['event'] for e in self.events]}")
+
+    def close(self):
+        self.s.close()
+
+
+class Store:
+    """keel-xenstored in the test's directory: the real store controld keeps its state in."""
+
+    def __init__(self, binary, work):
+        self.binary, self.work = binary, work
+        self.sock = os.path.join(work, "xenstored.sock")
+        self.proc = None
+
+    def start(self):
+        if os.path.exists(self.sock):
+            os.unlink(self.sock)
+        self.log = open(os.path.join(self.work, "xenstored.log"), "a")
+        self.proc = subprocess.Popen([self.binary, "--db", os.path.join(self.work, "xs.db"),
+                                      "--socket", self.sock], stdout=self.log, stderr=subprocess.STDOUT)
+        for _ in range(200):
+            if os.path.exists(self.sock):
+                return
+            if self.proc.poll() is not None:
+                raise RuntimeError("keel-xenstored exited at start; see " + self.log.name)
+            time.sleep(0.025)
+        raise RuntimeError("keel-xenstored did not create its socket")
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        rc = self.proc.wait(timeout=20)
+        self.log.close()
+        return rc
+
+
+class Daemon:
+    def __init__(self, binary, work, store=None, extra=None):
+        self.binary, self.work = binary, work
+        self.sock = os.path.join(work, "controld.sock")
+        self.store = store
+        self.extra = extra or []
+        self.proc = None
+
+    def start(self):
+        ready = os.path.join(self.work, "ready.json")
+        if os.path.exists(ready):
+            os.unlink(ready)
+        env = dict(os.environ)
+        env.pop("XENSTORED_PATH", None)
+        if self.store:
+            env["XENSTORED_PATH"] = self.store.sock
+        env["KEEL_TEST_HV_STATE"] = os.path.join(self.work, "hv.json")
+        self.log = open(os.path.join(self.work, "controld.log"), "a")
+        self.proc = subprocess.Popen(
+            [self.binary, "--unix", self.sock, "--listen", "127.0.0.1:0", "--ready-file", ready,
+             "--set", "shutdown_timeout=5", "--set", "pci_sysfs=" + os.path.join(self.work, "sysfs"),
+             "--set", "drain_timeout=10"] + self.extra,
+            env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        for _ in range(200):
+            if os.path.exists(ready) and os.path.getsize(ready):
+                self.port = json.load(open(ready))["tcp_port"]
+                return
+            if self.proc.poll() is not None:
+                raise RuntimeError("controld exited at start; see " + self.log.name)
+            time.sleep(0.025)
+        raise RuntimeError("controld did not become ready")
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        rc = self.proc.wait(timeout=20)
+        self.log.close()
+        return rc
+
+
+def make_sysfs(root):
+    for bdf, vendor, device, cls, driver in [("0000:00:1f.2", "0x8086", "0x2922", "0x010601", "ahci"),
+                                             ("0000:03:00.0", "0x8086", "0x10d3", "0x020000", "pciback"),
+                                             ("0000:04:00.0", "0x10de", "0x1eb8", "0x030200", None)]:
+        d = os.path.join(root, bdf)
+        os.makedirs(d)
+        for k, v in (("vendor", vendor), ("device", device), ("class", cls)):
+            with open(os.path.join(d, k), "w") as f:
+                f.write(v + "\n")
+        if driver:
+            os.makedirs(os.path.join(root, "..", "drivers", driver), exist_ok=True)
+            os.symlink(os.path.join("..", "..", "drivers", driver), os.path.join(d, "driver"))
+
+
+def domain_body(name, **kw):
+    b = {"name": name, "vcpus": 2, "memory_mib": 256,
+         "boot": {"type": "pvh", "kernel": "/var/lib/keel/vmlinuz", "cmdline": "console=hvc0"}}
+    b.update(kw)
+    return b
+
+
+def wait_job(c, job_id, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        st, _, j = c.req("GET", f"/v1/jobs/{job_id}")
+        assert st == 200
+        if j["state"] != "running":
+            return j
+        time.sleep(0.05)
+    raise AssertionError("job did not finish")
+
+
+def check_problem(st, js, status, field=None):
+    assert st == status, f"expected {status}, got {st}: {js}"
+    assert js["status"] == status
+    if field is not None:
+        assert js.get("field") == field, f"expected field {field!r}, got {js.get('field')!r}: {js}"
+
+
+# --- the tests -------------------------------------------------------------------------------
+
+def t_health_and_auth(ctx):
+    anon = Client(port=ctx.d.port)
+    st, _, body = anon.req("GET", "/healthz")
+    assert st == 200 and body.strip() == "ok"
+    st, h, js = anon.req("GET", "/v1/domains")
+    check_problem(st, js, 401, "Authorization")
+    assert h["WWW-Authenticate"].startswith("Bearer")
+    st, h, js = anon.req("GET", "/v1/domains", headers={"Authorization": "Basic abc"})
+    check_problem(st, js, 401)
+    bogus = "keel_" + "0" * 16 + "_" + "0" * 64
+    st, _, js = anon.req("GET", "/v1/domains", headers={"Authorization": "Bearer " + bogus})
+    check_problem(st, js, 401)
+    st, _, js = ctx.read.req("POST", "/v1/domains", domain_body("nope"))
+    check_problem(st, js, 403)
+    st, _, js = ctx.operate.req("DELETE", "/v1/tokens/0123456789abcdef")
+    check_problem(st, js, 403)
+    st, _, _ = ctx.read.req("GET", "/v1/host")
+    assert st == 200
+
+
+def t_tokens(ctx):
+    st, h, js = ctx.unix.req("POST", "/v1/tokens", {"name": "ci", "scope": "read"})
+    assert st == 201 and js["token"].startswith("keel_" + js["id"])
+    st, _, lst = ctx.admin.req("GET", "/v1/tokens")
+    assert any(t["id"] == js["id"] for t in lst["items"])
+    assert all("hash" not in t and "token" not in t for t in lst["items"])
+    t = Client(port=ctx.d.port, token=js["token"])
+    assert t.req("GET", "/v1/host")[0] == 200
+    st, _, err = ctx.admin.req("POST", "/v1/tokens", {"name": "x", "scope": "root"})
+    check_problem(st, err, 400, "/scope")
+    st, _, _ = ctx.admin.req("DELETE", f"/v1/tokens/{js['id']}")
+    assert st == 204
+    st, _, err = t.req("GET", "/v1/host")
+    check_problem(st, err, 401)
+    st, _, err = ctx.admin.req("DELETE", f"/v1/tokens/{js['id']}")
+    check_problem(st, err, 404)
+
+
+def t_create_validation(ctx):
+    c = ctx.admin
+    st, h, d = c.req("POST", "/v1/domains", domain_body("val1", disks=[{"id": "xvda", "path": "/srv/a.img"}],
+                                                         nics=[{"id": "0"}]))
+    assert st == 201 and h["Location"] == f"/v1/domains/{d['id']}" and h["ETag"] == '"1"'
+    assert d["state"] == "stopped" and d["domid"] is None and d["nics"][0]["mac"].startswith("00:16:3e:")
+    st, _, js = c.req("POST", "/v1/domains", domain_body("val1"))
+    check_problem(st, js, 409, "/name")
+    cases = [
+        (None, b'{"name": ', ""),
+        (None, b'[1,2]', ""),
+        (None, b'{"name":"a","name":"b"}', ""),
+        (domain_body("v2", bogus=1), None, "/bogus"),
+        (domain_body("v2", vcpus="2"), None, "/vcpus"),
+        (domain_body("v2", vcpus=2.5), None, "/vcpus"),
+        (domain_body("v2", vcpus=0), None, "/vcpus"),
+        (domain_body("v2", vcpus=65), None, "/vcpus"),
+        (domain_body("v2", memory_mib=8), None, "/memory_mib"),
+        (domain_body("v2", memory_mib=2**62), None, "/memory_mib"),
+        (domain_body("v2", max_vcpus=1), None, "/max_vcpus"),
+        (domain_body("bad name"), None, "/name"),
+        (domain_body("0b3c1c52-5a39-4d67-9e7b-6a8a3e1f4f55"), None, "/name"),
+        (domain_body("v2", boot={"type": "pvh"}), None, "/boot/kernel"),
+        (domain_body("v2", boot={"type": "xen"}), None, "/boot/type"),
+        (domain_body("v2", boot={"type": "hvm", "kernel": "/k"}), None, "/boot/kernel"),
+        (domain_body("v2", boot={"type": "pvh", "kernel": "relative"}), None, "/boot/kernel"),
+        (domain_body("v2", disks=[{"id": "xvda", "path": "/a/../b"}]), None, "/disks/0/path"),
+        (domain_body("v2", disks=[{"id": "sda", "path": "/a"}]), None, "/disks/0/id"),
+        (domain_body("v2", disks=[{"id": "xvda", "path": "/a"}, {"id": "xvda", "path": "/b"}]), None, "/disks/1/id"),
+        (domain_body("v2", nics=[{"id": "0", "mac": "01:00:00:00:00:01"}]), None, "/nics/0/mac"),
+        (domain_body("v2", pci=["3:0.0"]), None, "/pci/0"),
+        (domain_body("v2", pinning=[[0, 64]]), None, "/pinning/0/1"),
+        (domain_body("v2", sched={"weight": 0}), None, "/sched/weight"),
+    ]
+    for body, raw, field in cases:
+        st, _, js = c.req("POST", "/v1/domains", body, raw=raw)
+        check_problem(st, js, 400, field)
+    st, _, js = c.req("POST", "/v1/domains", raw=b"name=x", ctype="text/plain")
+    check_problem(st, js, 415)
+    st, _, lst = c.req("GET", "/v1/domains?name_prefix=v2")
+    assert lst["total"] == 0, "a rejected create must leave nothing behind"
+    st, _, js = c.req("POST", "/v1/domains", domain_body("val3", boot={"type": "hvm"}))
+    assert st == 201 and js["boot"] == {"type": "hvm", "firmware": "seabios"}
+
+
+def t_list_get_patch(ctx):
+    c = ctx.admin
+    ids = {}
+    for i in range(5):
+        st, _, d = c.req("POST", "/v1/domains", domain_body(f"page{i}", max_vcpus=4))
+        assert st == 201
+        ids[d["name"]] = d["id"]
+    seen, cursor = [], None
+    while True:
+        st, _, page = c.req("GET", "/v1/domains?name_prefix=page&limit=2" + (f"&cursor={cursor}" if cursor else ""))
+        assert st == 200 and page["total"] == 5 and len(page["items"]) <= 2
+        seen += [d["name"] for d in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [f"page{i}" for i in range(5)], seen
+    st, _, page = c.req("GET", "/v1/domains?state=running,paused&name_prefix=page")
+    assert page["total"] == 0
+    # A dashboard polling the list gets 304 until some domain changes.
+    st, h, _ = c.req("GET", "/v1/domains?name_prefix=page")
+    st, _, _ = c.req("GET", "/v1/domains?name_prefix=page", headers={"If-None-Match": h["ETag"]})
+    assert st == 304
+    c.req("PATCH", "/v1/domains/page1", {"vcpus": 2})
+    st, h2, _ = c.req("GET", "/v1/domains?name_prefix=page", headers={"If-None-Match": h["ETag"]})
+    assert st == 200 and h2["ETag"] != h["ETag"]
+    for q, field in (("limit=0", "limit"), ("limit=501", "limit"), ("limit=abc", "limit"),
+                     ("state=flying", "state"), ("colour=red", "colour")):
+        st, _, js = c.req("GET", "/v1/domains?" + q)
+        check_problem(st, js, 400, field)
+    st, h, d = c.req("GET", f"/v1/domains/{ids['page0']}")
+    assert st == 200 and d["name"] == "page0"
+    etag = h["ETag"]
+    st, h2, d2 = c.req("GET", "/v1/domains/page0")
+    assert d2["id"] == ids["page0"]
+    st, _, _ = c.req("GET", "/v1/domains/page0", headers={"If-None-Match": etag})
+    assert st == 304
+    st, _, js = c.req("GET", "/v1/domains/nosuch")
+    check_problem(st, js, 404)
+    st, _, js = c.req("PATCH", "/v1/domains/page0", {"vcpus": 3}, headers={"If-Match": '"999"'})
+    check_problem(st, js, 412, "If-Match")
+    st, _, js = c.req("PATCH", "/v1/domains/page0", {"vcpus": 3}, headers={"If-Match": 'garbage'})
+    check_problem(st, js, 400, "If-Match")
+    st, h, d = c.req("PATCH", "/v1/domains/page0", {"vcpus": 3, "sched": {"cap": 50}, "pinning": [[0, 1], []],
+                                                    "memory_target_mib": 128},
+                     headers={"If-Match": etag}, ctype="application/merge-patch+json")
+    assert st == 200 and d["vcpus"] == 3 and d["sched"] == {"weight": 256, "cap": 50}
+    assert d["memory_target_mib"] == 128 and h["ETag"] != etag
+    for body, field in (({"vcpus": 5}, "/vcpus"), ({"memory_target_mib": 300}, "/memory_target_mib"),
+                        ({"name": "x"}, "/name"), ({}, "")):
+        st, _, js = c.req("PATCH", "/v1/domains/page0", body)
+        check_problem(st, js, 400, field)
+    st, _, _ = c.req("DELETE", "/v1/domains/page4", headers={"If-Match": '"1"'})
+    assert st == 204
+    st, _, js = c.req("DELETE", "/v1/domains/page4")
+    check_problem(st, js, 404)
+
+
+def t_lifecycle(ctx):
+    c = ctx.admin
+    events = Sse(ctx.unix, "/v1/events?types=domain,job")
+    st, _, d = c.req("POST", "/v1/domains", domain_body("life", disks=[{"id": "xvda", "path": "/srv/life.img"}],
+                                                         nics=[{"id": "0", "bridge": "br0"}]))
+    did = d["id"]
+    events.wait(lambda e: e["event"] == "domain.created" and e["json"]["id"] == did)
+    console = Sse(ctx.unix, "/v1/domains/life/console/stream")
+    watch = Sse(ctx.unix, "/v1/events?types=store&watch=/local/domain")
+    st, h, j = c.req("POST", "/v1/domains/life/actions/start")
+    assert st == 200 and j["state"] == "succeeded" and h["Location"] == f"/v1/jobs/{j['id']}"
+    st, _, d = c.req("GET", "/v1/domains/life")
+    assert d["state"] == "running" and isinstance(d["domid"], int)
+    domid = d["domid"]
+    events.wait(lambda e: e["event"] == "domain.state" and e["json"]["to"] == "running")
+    console.wait(lambda e: e["event"] == "console.output" and "Linux version" in e["json"]["data"])
+    st, _, text = c.req("GET", "/v1/domains/life/console")
+    assert st == 200 and "Booting paravirtualized kernel" in text
+    # The Xen-tool paths of a running domain are in the store.
+    watch.wait(lambda e: e["json"]["path"] == f"/local/domain/{domid}/name" and e["json"]["value"] == "life")
+    watch.wait(lambda e: e["json"]["path"] == f"/local/domain/0/backend/vif/{domid}/0/bridge")
+    st, _, js = c.req("POST", "/v1/domains/life/actions/start")
+    check_problem(st, js, 409)
+    st, _, js = c.req("POST", "/v1/domains/life/actions/unpause")
+    check_problem(st, js, 409)
+    st, _, js = c.req("DELETE", "/v1/domains/life")
+    check_problem(st, js, 409)
+    st, _, js = c.req("POST", "/v1/domains/life/actions/fly")
+    check_problem(st, js, 404) if st != 404 or js else None
+    st, _, j = c.req("POST", "/v1/domains/life/actions/pause")
+    assert st == 200 and c.req("GET", "/v1/domains/life")[2]["state"] == "paused"
+    st, _, j = c.req("POST", "/v1/domains/life/actions/unpause")
+    assert st == 200 and c.req("GET", "/v1/domains/life")[2]["state"] == "running"
+    st, _, d = c.req("PATCH", "/v1/domains/life", {"vcpus": 1, "memory_target_mib": 200})
+    assert st == 200
+    watch.wait(lambda e: e["json"]["path"] == f"/local/domain/{domid}/memory/target" and e["json"]["value"] == str(200 * 1024))
+    watch.wait(lambda e: e["json"]["path"] == f"/local/domain/{domid}/cpu/1/availability" and e["json"]["value"] == "offline")
+    # Devices on a running domain.
+    st, h, d = c.req("POST", "/v1/domains/life/disks", {"id": "xvdb", "path": "/srv/data.img", "readonly": True})
+    assert st == 201 and [x["id"] for x in d["disks"]] == ["xvda", "xvdb"]
+    watch.wait(lambda e: e["json"]["path"] == f"/local/domain/0/backend/vbd/{domid}/51728/mode" and e["json"]["value"] == "r")
+    st, _, js = c.req("POST", "/v1/domains/life/disks", {"id": "xvdb", "path": "/srv/x.img"})
+    check_problem(st, js, 409)
+    st, _, js = c.req("POST", "/v1/domains/life/disks", {"id": "xvdc"})
+    check_problem(st, js, 400, "/path")
+    st, _, d = c.req("DELETE", "/v1/domains/life/disks/xvdb")
+    assert st == 200 and len(d["disks"]) == 1
+    st, _, js = c.req("DELETE", "/v1/domains/life/disks/xvdq")
+    check_problem(st, js, 404)
+    st, _, d = c.req("POST", "/v1/domains/life/nics", {"id": "1", "mac": "00:16:3e:00:00:01"})
+    assert st == 201 and len(d["nics"]) == 2
+    st, _, d = c.req("DELETE", "/v1/domains/life/nics/1")
+    assert st == 200 and len(d["nics"]) == 1
+    # Graceful shutdown: the (double's) guest honours control/shutdown.
+    st, h, j = c.req("POST", "/v1/domains/life/actions/shutdown", {"timeout_s": 5})
+    assert st == 202 and j["state"] == "running" and j["kind"] == "domain.shutdown"
+    assert c.req("GET", "/v1/domains/life")[2]["state"] in ("shutting_down", "stopped")
+    j = wait_job(c, j["id"])
+    assert j["state"] == "succeeded" and j["message"] == "shut down" and j["progress"] == 100, j
+    d = c.req("GET", "/v1/domains/life")[2]
+    assert d["state"] == "stopped" and d["domid"] is None
+    events.wait(lambda e: e["event"] == "job.finished" and e["json"]["id"] == j["id"])
+    st, _, js = c.req("POST", "/v1/domains/life/actions/shutdown")
+    check_problem(st, js, 409)
+    st, _, js = c.req("POST", "/v1/domains/life/actions/shutdown", {"timeout_s": -1})
+    check_problem(st, js, 400, "/timeout_s")
+    # Reboot: a new domid, running again.
+    c.req("POST", "/v1/domains/life/actions/start")
+    old = c.req("GET", "/v1/domains/life")[2]["domid"]
+    st, _, j = c.req("POST", "/v1/domains/life/actions/reboot")
+    assert st == 202
+    j = wait_job(c, j["id"])
+    d = c.req("GET", "/v1/domains/life")[2]
+    assert j["state"] == "succeeded" and d["state"] == "running" and d["domid"] != old
+    st, _, j = c.req("POST", "/v1/domains/life/actions/destroy")
+    assert st == 200 and c.req("GET", "/v1/domains/life")[2]["state"] == "stopped"
+    # A guest that ignores the request is destroyed at the timeout.
+    c.req("POST", "/v1/domains", domain_body("stubborn", boot={"type": "pvh", "kernel": "/k",
+                                                                "cmdline": "test.ignore_shutdown"}))
+    c.req("POST", "/v1/domains/stubborn/actions/start")
+    st, _, j = c.req("POST", "/v1/domains/stubborn/actions/shutdown", {"timeout_s": 1})
+    assert st == 202
+    mid = wait_job(c, j["id"], timeout=0.5) if False else None
+    time.sleep(0.4)
+    running = c.req("GET", f"/v1/jobs/{j['id']}")[2]
+    assert running["state"] == "running" and 0 <= running["progress"] <= 90
+    j = wait_job(c, j["id"])
+    assert j["state"] == "succeeded" and "destroyed" in j["message"], j
+    st, _, _ = c.req("DELETE", "/v1/domains/life")
+    assert st == 204
+    events.wait(lambda e: e["event"] == "domain.deleted" and e["json"]["id"] == did)
+    for s in (events, console, watch):
+        s.close()
+
+
+def t_guest_events(ctx):
+    """Hypervisor events: a guest that crashes or powers itself off."""
+    c = ctx.admin
+    events = Sse(ctx.unix, "/v1/events?types=domain")
+    c.req("POST", "/v1/domains", domain_body("crashy", boot={"type": "pvh", "kernel": "/k", "cmdline": "test.crash"}))
+    c.req("POST", "/v1/domains", domain_body("halty", boot={"type": "pvh", "kernel": "/k", "cmdline": "test.halt"}))
+    assert c.req("POST", "/v1/domains/crashy/actions/start")[0] == 200
+    assert c.req("POST", "/v1/domains/halty/actions/start")[0] == 200
+    events.wait(lambda e: e["event"] == "domain.state" and e["json"]["name"] == "crashy" and e["json"]["to"] == "crashed")
+    events.wait(lambda e: e["event"] == "domain.state" and e["json"]["name"] == "halty"
+                and e["json"]["from"] == "running" and e["json"]["to"] == "stopped")
+    d = c.req("GET", "/v1/domains/crashy")[2]
+    assert d["state"] == "crashed" and d["domid"] is None
+    st, _, js = c.req("POST", "/v1/domains/crashy/actions/pause")
+    check_problem(st, js, 409)
+    assert c.req("DELETE", "/v1/domains/crashy")[0] == 204
+    assert c.req("DELETE", "/v1/domains/halty")[0] == 204
+    events.close()
+
+
+def t_start_failures(ctx):
+    """A start the hypervisor refuses leaves the domain stopped and nothing behind."""
+    c = ctx.admin
+    watch = Sse(ctx.unix, "/v1/events?types=store&watch=/local/domain")
+    for name, cmdline, status in (("nomem", "test.nomem", 503), ("badunpause", "test.fail_unpause", 502)):
+        c.req("POST", "/v1/domains", domain_body(name, boot={"type": "pvh", "kernel": "/k", "cmdline": cmdline}))
+        gen = c.req("GET", f"/v1/domains/{name}")[2]
+        st, _, js = c.req("POST", f"/v1/domains/{name}/actions/start")
+        check_problem(st, js, status)
+        d = c.req("GET", f"/v1/domains/{name}")[2]
+        assert d["state"] == "stopped" and d["domid"] is None, d
+    # The second one got as far as its store paths (events read values late: they are gone)...
+    ev = watch.wait(lambda e: re.match(r"^/local/domain/\d+/name$", e["json"]["path"]))
+    domid = ev["json"]["path"].split("/")[3]
+    watch.close()
+    # ...and they were removed again: a watch's first event says the node does not exist.
+    probe = Sse(ctx.unix, f"/v1/events?types=store&watch=/local/domain/{domid}")
+    first = probe.wait(lambda e: e["event"] == "store.changed")
+    assert first["json"]["path"] == f"/local/domain/{domid}" and first["json"]["value"] is None, first
+    probe.close()
+    for name in ("nomem", "badunpause"):
+        assert c.req("DELETE", f"/v1/domains/{name}")[0] == 204
+
+
+def t_pci(ctx):
+    c = ctx.admin
+    st, _, lst = c.req("GET", "/v1/host/pci")
+    assert [d["bdf"] for d in lst["items"]] == ["0000:00:1f.2", "0000:03:00.0", "0000:04:00.0"]
+    assert lst["items"][1]["driver"] == "pciback" and lst["items"][2]["driver"] is None
+    c.req("POST", "/v1/domains", domain_body("gpu1"))
+    c.req("POST", "/v1/domains", domain_body("gpu2"))
+    st, _, d = c.req("POST", "/v1/domains/gpu1/pci", {"bdf": "0000:03:00.0"})
+    assert st == 200 and d["pci"] == ["0000:03:00.0"]
+    st, _, js = c.req("POST", "/v1/domains/gpu2/pci", {"bdf": "0000:03:00.0"})
+    check_problem(st, js, 409)
+    st, _, js = c.req("POST", "/v1/domains/gpu2/pci", {"bdf": "0000:3:00.0"})
+    check_problem(st, js, 400, "/bdf")
+    st, _, lst = c.req("GET", "/v1/host/pci")
+    assert lst["items"][1]["assigned_to"] == d["id"]
+    st, _, d = c.req("POST", "/v1/domains/gpu1/actions/start")
+    assert st == 200
+    st, _, d = c.req("DELETE", "/v1/domains/gpu1/pci/0000:03:00.0")
+    assert st == 200 and d["pci"] == []
+    st, _, js = c.req("DELETE", "/v1/domains/gpu1/pci/0000:03:00.0")
+    check_problem(st, js, 404)
+    st, _, js = ctx.operate.req("POST", "/v1/domains/gpu2/pci", {"bdf": "0000:04:00.0"})
+    check_problem(st, js, 403)
+    c.req("POST", "/v1/domains/gpu1/actions/destroy")
+
+
+def t_jobs_events_metrics(ctx):
+    c = ctx.admin
+    # Jobs of its own, so the scenario stands alone.
+    c.req("POST", "/v1/domains", domain_body("jobs1"))
+    for action in ("start", "pause", "unpause", "destroy"):
+        c.req("POST", f"/v1/domains/jobs1/actions/{action}")
+    st, _, page = c.req("GET", "/v1/jobs?limit=2")
+    assert st == 200 and len(page["items"]) == 2 and page["next_cursor"]
+    st, _, page2 = c.req("GET", f"/v1/jobs?limit=2&cursor={page['next_cursor']}")
+    assert page2["items"][0]["id"] != page["items"][0]["id"]
+    st, _, f = c.req("GET", "/v1/jobs?state=failed")
+    assert all(j["state"] == "failed" for j in f["items"])
+    for q, field in (("state=weird", "state"), ("state=running,failed", "state"),
+                     ("domain_id=xyz", "domain_id"), ("limit=0", "limit")):
+        st, _, js = c.req("GET", "/v1/jobs?" + q)
+        check_problem(st, js, 400, field)
+    st, _, js = c.req("GET", "/v1/jobs/00000000-0000-4000-8000-000000000000")
+    check_problem(st, js, 404)
+    # Last-Event-ID replays what a reconnecting client missed.
+    s = Sse(ctx.unix, "/v1/events")
+    st, _, d = c.req("POST", "/v1/domains", domain_body("ev1"))
+    first = s.wait(lambda e: e["event"] == "domain.created" and e["json"]["id"] == d["id"])
+    s.close()
+    c.req("PATCH", "/v1/domains/ev1", {"vcpus": 1})
+    s = Sse(ctx.unix, "/v1/events?domain=ev1", headers={"Last-Event-ID": first["id"]})
+    s.wait(lambda e: e["event"] == "domain.updated" and e["json"]["vcpus"] == 1)
+    s.close()
+    # A client that was away longer than the ring of 1024 events is told to resync.
+    for i in range(1030):
+        c.req("PATCH", "/v1/domains/ev1", {"memory_target_mib": 16 + i % 200})
+    s = Sse(ctx.unix, "/v1/events?domain=ev1", headers={"Last-Event-ID": first["id"]})
+    s.wait(lambda e: e["event"] == "resync")
+    s.close()
+    for q, field in (("types=bogus", "types"), ("watch=relative", "watch"), ("watch=/a,/b,/c,/d,/e", "watch")):
+        st, _, js = c.req("GET", "/v1/events?" + q)
+        check_problem(st, js, 400, field)
+    st, _, js = c.req("GET", "/v1/events?domain=nosuch")
+    check_problem(st, js, 404)
+    st, _, js = ctx.read.req("GET", "/v1/events?watch=/local")
+    check_problem(st, js, 403)
+    s = Sse(ctx.unix, "/v1/events", headers={"Last-Event-ID": "x1"})
+    assert s.status == 400
+    s.close()
+    st, h, text = c.req("GET", "/metrics")
+    assert st == 200 and 'keel_domains{state="stopped"}' in text
+    assert re.search(r'keel_http_requests_total\{code="2xx"\} [1-9]', text)
+    st, _, host = c.req("GET", "/v1/host")
+    assert host["cpus"] >= 1 and host["hypervisor"]["version"]
+
+
+def t_idempotency(ctx):
+    c = ctx.admin
+    body = domain_body("idem1")
+    st1, h1, d1 = c.req("POST", "/v1/domains", body, headers={"Idempotency-Key": "k-1"})
+    st2, h2, d2 = c.req("POST", "/v1/domains", body, headers={"Idempotency-Key": "k-1"})
+    assert st1 == st2 == 201 and d1 == d2 and h2.get("Idempotent-Replayed") == "true"
+    assert h1["Location"] == h2["Location"]
+    st, _, js = c.req("POST", "/v1/domains", domain_body("idem2"), headers={"Idempotency-Key": "k-1"})
+    check_problem(st, js, 422, "Idempotency-Key")
+    st, _, js = c.req("POST", "/v1/domains", domain_body("idem3"), headers={"Idempotency-Key": "bad key"})
+    check_problem(st, js, 400, "Idempotency-Key")
+    st, _, js = c.req("POST", "/v1/domains", domain_body("idem3"), headers={"Idempotency-Key": "x" * 256})
+    check_problem(st, js, 400, "Idempotency-Key")
+    st, _, j1 = c.req("POST", "/v1/domains/idem1/actions/start", headers={"Idempotency-Key": "start-1"})
+    st2, _, j2 = c.req("POST", "/v1/domains/idem1/actions/start", headers={"Idempotency-Key": "start-1"})
+    assert st == st2 == 200 and j1["id"] == j2["id"], "a retried start must not be a second start"
+    st, _, lst = c.req("GET", "/v1/domains?name_prefix=idem")
+    assert lst["total"] == 1
+
+
+def read_head(s):
+    """Reads from socket s until the end of a response head (or EOF); returns all bytes read."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def raw_request(ctx, text):
+    s = socket.create_connection(("127.0.0.1", ctx.d.port), timeout=5)
+    s.sendall(text)
+    data = read_head(s)
+    s.close()
+    return int(data.split()[1]), data
+
+
+def t_limits(ctx):
+    auth = ("Authorization: Bearer " + ctx.admin.token + "\r\n").encode()
+    # A body over 1 MiB is refused from its Content-Length, before it is read.
+    st, _ = raw_request(ctx, b"POST /v1/domains HTTP/1.1\r\nHost: x\r\n" + auth +
+                        b"Content-Type: application/json\r\nContent-Length: 2000000\r\n\r\n{")
+    assert st == 413, st
+    # Methods outside the contract get 405 with Allow.
+    st, data = raw_request(ctx, b"PUT /v1/domains/x HTTP/1.1\r\nHost: x\r\n" + auth + b"Content-Length: 0\r\n\r\n")
+    assert st == 405 and b"Allow: GET, PATCH, DELETE" in data, data
+    st, _ = raw_request(ctx, b"GET /v2/nothing HTTP/1.1\r\nHost: x\r\n" + auth + b"\r\n")
+    assert st == 404
+    # A NUL in a body is refused.
+    st, _ = raw_request(ctx, b"POST /v1/tokens HTTP/1.1\r\nHost: x\r\n" + auth +
+                        b"Content-Type: application/json\r\nContent-Length: 3\r\n\r\n{\x00}")
+    assert st == 400
+
+
+def t_restart(ctx):
+    c = ctx.admin
+    c.req("POST", "/v1/domains", domain_body("keeper"))
+    c.req("POST", "/v1/domains/keeper/actions/start")
+    before = c.req("GET", "/v1/domains/keeper")[2]
+    c.req("POST", "/v1/domains", domain_body("slow", boot={"type": "pvh", "kernel": "/k",
+                                                            "cmdline": "test.ignore_shutdown"}))
+    c.req("POST", "/v1/domains/slow/actions/start")
+    st, _, job = c.req("POST", "/v1/domains/slow/actions/shutdown", {"timeout_s": 60})
+    assert st == 202
+    idem = {"Idempotency-Key": "k-restart"}
+    assert c.req("POST", "/v1/domains", domain_body("idem-restart"), headers=idem)[0] == 201
+    # SIGTERM ends open event streams and exits well before the drain deadline.
+    stream = Sse(ctx.unix, "/v1/events")
+    t0 = time.time()
+    rc = ctx.d.stop()
+    assert rc == 0, f"controld exited {rc} on SIGTERM"
+    assert time.time() - t0 < 6, "draining waited for an event stream (drain_timeout is 10 s)"
+    stream.close()
+    if ctx.d.store:
+        # The store restarts too: the state is in its database.
+        assert ctx.d.store.stop() == 0
+        ctx.d.store.start()
+    ctx.d.start()
+    c.port = ctx.d.port
+    ctx.admin.port = ctx.read.port = ctx.operate.port = ctx.d.port
+    # An Idempotency-Key's promise outlives the restart.
+    st, h, replay = c.req("POST", "/v1/domains", domain_body("idem-restart"), headers=idem)
+    assert st == 201 and h.get("Idempotent-Replayed") == "true", (st, h)
+    after = c.req("GET", "/v1/domains/keeper")[2]
+    assert after["state"] == "running" and after["domid"] == before["domid"], (before, after)
+    assert after["id"] == before["id"]
+    st, _, lst = c.req("GET", "/v1/domains?limit=500")
+    assert lst["total"] >= 3
+    # Tokens survive too, and the interrupted shutdown goes on (destroyed at the timeout).
+    assert ctx.read.req("GET", "/v1/host")[0] == 200
+    j = c.req("GET", f"/v1/jobs/{job['id']}")[2]
+    assert j["state"] == "running", j
+    c.req("POST", "/v1/domains/slow/actions/destroy")
+    j = wait_job(c, job["id"])
+    assert j["state"] == "succeeded"
+    assert c.req("GET", "/v1/domains/slow")[2]["state"] == "stopped"
+
+
+def t_shipped_refuses(ctx):
+    if not ctx.args.shipped:
+        return
+    p = subprocess.run([ctx.args.shipped, "--unix", os.path.join(ctx.work, "x.sock")],
+                       capture_output=True, text=True, timeout=10)
+    assert p.returncode == 1 and "no hypervisor reachable" in p.stderr, (p.returncode, p.stderr)
+
+
+def t_tls(ctx):
+    """TCP with a certificate speaks TLS (libmicrohttpd + GnuTLS); tokens still rule."""
+    import ssl
+    key, cert = os.path.join(ctx.work, "tls.key"), os.path.join(ctx.work, "tls.crt")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                    "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1"],
+                   check=True, capture_output=True)
+    work = os.path.join(ctx.work, "tls")
+    os.makedirs(work)
+    d = Daemon(ctx.args.daemon, work, ctx.d.store, extra=["--tls-cert", cert, "--tls-key", key])
+    d.start()
+    try:
+        tls = ssl.create_default_context(cafile=cert)
+        tls.check_hostname = False
+        def get(path, token=None):
+            c = http.client.HTTPSConnection("127.0.0.1", d.port, timeout=10, context=tls)
+            c.request("GET", path, headers={"Authorization": "Bearer " + token} if token else {})
+            r = c.getresponse()
+            body = r.read()
+            validate_response("GET", path, r.status, dict(r.getheaders()), body)
+            c.close()
+            return r.status
+        assert get("/healthz") == 200
+        assert get("/v1/host") == 401
+        assert get("/v1/host", ctx.admin.token) == 200
+        # Plain HTTP to the TLS port gets no API answer.
+        try:
+            st = Client(port=d.port, token=ctx.admin.token).req("GET", "/v1/host")[0]
+        except Exception:
+            st = None
+        assert st != 200
+    finally:
+        assert d.stop() == 0
+
+
+def t_store_lost(ctx):
+    """Without its store controld answers 502 and exits 1 (systemd restarts it)."""
+    c = ctx.admin
+    ctx.d.store.proc.kill()
+    ctx.d.store.proc.wait()
+    ctx.d.store.log.close()
+    st, _, js = c.req("POST", "/v1/domains", domain_body("orphan"))
+    check_problem(st, js, 502)
+    assert ctx.d.proc.wait(timeout=10) == 1
+    ctx.d.log.close()
+    ctx.d.store.start()
+    ctx.d.start()
+    ctx.admin.port = ctx.read.port = ctx.operate.port = ctx.d.port
+    st, _, lst = c.req("GET", "/v1/domains?name_prefix=orphan")
+    assert st == 200 and lst["total"] == 0
+
+
+def t_request_log(ctx):
+    """One log line per request: method, path, status, bytes, time, peer, who, request id."""
+    rx = re.compile(r"^keel-controld: info: (\S+) (\S+) (\d{3}) \d+ [\d.]+ms peer=\S+ who=\S+ id=(\S+)$")
+    assert REQUEST_IDS
+    # A line is written when its response has gone out: the last ones may lag a little.
+    deadline = time.time() + 5
+    while True:
+        seen = {}
+        for l in open(os.path.join(ctx.work, "controld.log")).read().splitlines():
+            m = rx.match(l)
+            if m:
+                seen.setdefault(m.group(4), []).append((m.group(1), m.group(2), int(m.group(3))))
+        missing = [r for r in REQUEST_IDS if r[0] not in seen]
+        if not missing or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    for rid, method, path, status in REQUEST_IDS:
+        assert rid and rid in seen, f"no log line for {method} {path} ({rid})"
+        assert [x for x in seen[rid] if x == (method, path, status)] == [(method, path, status)], \
+            (rid, seen[rid], method, path, status)
+
+
+def t_coverage(ctx):
+    ops = set()
+    for tmpl, item in SPEC["paths"].items():
+        for m in item:
+            if m in ("get", "post", "put", "patch", "delete"):
+                ops.add((m.upper(), tmpl))
+    ok = {(m, t) for m, t, s in CALLS if 200 <= s < 300}
+    missing = sorted(ops - ok)
+    assert not missing, f"operations never exercised successfully: {missing}"
+
+
+TESTS = [t_health_and_auth, t_tokens, t_create_validation, t_list_get_patch, t_lifecycle,
+         t_guest_events, t_start_failures, t_pci,
+         t_jobs_events_metrics, t_idempotency, t_limits, t_restart, t_shipped_refuses, t_tls,
+         t_store_lost, t_request_log]
+# Each scenario is also its own CTest case (api_contract_<name>, see --list and --only);
+# "coverage" runs them all and then checks that every operation was exercised.
+SCENARIOS = {t.__name__[2:]: [t] for t in TESTS}
+SCENARIOS["coverage"] = TESTS + [t_coverage]
+
+
+class Ctx:
+    pass
+
+
+def run_tests(tests, ctx, only=None):
+    """Runs each test (those whose name contains only), recording PASS/FAIL."""
+    for t in tests:
+        if only and only not in t.__name__:
+            continue
+        t0 = time.time()
+        try:
+            t(ctx)
+            PASSED.append(t.__name__)
+            print(f"PASS {t.__name__} ({time.time() - t0:.1f} s)")
+        except Exception:
+            FAILED.append(t.__name__)
+            print(f"FAIL {t.__name__}")
+            traceback.print_exc()
+
+
+def main():
+    global SPEC, TEMPLATES
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--daemon")
+    ap.add_argument("--spec")
+    ap.add_argument("--shipped")
+    ap.add_argument("--xenstored", help="the keel-xenstored binary")
+    ap.add_argument("--only", help="run one scenario (see --list)")
+    ap.add_argument("--list", action="store_true", help="print the scenarios' names")
+    args = ap.parse_args()
+    if args.list:
+        print(";".join(SCENARIOS))
+        return 0
+    if not (args.daemon and args.spec and args.xenstored):
+        ap.error("--daemon, --spec and --xenstored are required")
+    if args.only and args.only not in SCENARIOS:
+        ap.error(f"no scenario {args.only}; one of {', '.join(SCENARIOS)}")
+    run = SCENARIOS[args.only] if args.only else TESTS + [t_coverage]
+    SPEC = yaml.safe_load(open(args.spec))
+    TEMPLATES = templates()
+    with tempfile.TemporaryDirectory(prefix="keel-contract-") as work:
+        os.makedirs(os.path.join(work, "sysfs", "devices"))
+        make_sysfs(os.path.join(work, "sysfs", "devices"))
+        ctx = Ctx()
+        ctx.args, ctx.work = args, work
+        store = Store(args.xenstored, work) if args.xenstored else None
+        if store:
+            store.start()
+        ctx.d = Daemon(args.daemon, work, store)
+        # The sysfs root must be the devices directory.
+        os.rename(os.path.join(work, "sysfs"), os.path.join(work, "sys"))
+        os.symlink(os.path.join(work, "sys", "devices"), os.path.join(work, "sysfs"))
+        ctx.d.start()
+        ctx.unix = Client(unix=ctx.d.sock)
+        toks = {}
+        for scope in ("read", "operate", "admin"):
+            st, _, js = ctx.unix.req("POST", "/v1/tokens", {"name": "contract-" + scope, "scope": scope})
+            toks[scope] = js["token"]
+        ctx.read = Client(port=ctx.d.port, token=toks["read"])
+        ctx.operate = Client(port=ctx.d.port, token=toks["operate"])
+        ctx.admin = Client(port=ctx.d.port, token=toks["admin"])
+        run_tests(run, ctx)
+        rc = ctx.d.stop()
+        if rc != 0:
+            FAILED.append("clean_exit")
+            print(f"FAIL clean_exit: controld exited {rc}")
+        if store and store.stop() != 0:
+            FAILED.append("store_clean_exit")
+        if FAILED:
+            print(open(os.path.join(work, "controld.log")).read()[-6000:])
+            if store:
+                print(open(store.log.name).read()[-3000:])
+    print(f"{len(PASSED)} passed, {len(FAILED)} failed")
+    return 1 if FAILED else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

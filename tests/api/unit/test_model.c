@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: MIT
+/*
+ * controld's model without daemons: an in-memory store behind store.h (defined here) and
+ * the hypervisor test double (../doubles/hv_double.c) on a libuv loop of its own. Checks
+ * the queries and rules the model owns, that a start or a PATCH is all or nothing, and the
+ * lifecycle: actions, graceful shutdown and reboot jobs, a guest that crashes.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../../controld/hv_backend.h"
+#include "../../../controld/model_internal.h"
+
+/* --- the in-memory store: a flat list of (path, value); fail_writes makes writes fail --- */
+#define MEM_NODES 512
+struct mem_store {
+	struct store s;
+	char *path[MEM_NODES], *val[MEM_NODES];
+	unsigned n;
+	int fail_writes; /* negative errno returned by every write while set */
+};
+
+static struct mem_store *mem(struct store *s)
+{
+	return (struct mem_store *)s;
+}
+
+static int mem_find(struct mem_store *m, const char *path)
+{
+	for (unsigned i = 0; i < m->n; i++)
+		if (!strcmp(m->path[i], path))
+			return (int)i;
+	return -1;
+}
+
+static int mem_read(struct store *s, uint32_t t, const char *path, char **val, size_t *len)
+{
+	int i = mem_find(mem(s), path);
+
+	(void)t;
+	if (i < 0)
+		return -ENOENT;
+	*val = strdup(mem(s)->val[i]);
+	if (len)
+		*len = strlen(*val);
+	return 0;
+}
+
+static int mem_write(struct store *s, uint32_t t, const char *path, const char *val, size_t len)
+{
+	struct mem_store *m = mem(s);
+	int i = mem_find(m, path);
+
+	(void)t;
+	if (m->fail_writes)
+		return m->fail_writes;
+	if (i < 0) {
+		assert_in_range(m->n, 0, MEM_NODES - 1);
+		i = (int)m->n++;
+		m->path[i] = strdup(path);
+		m->val[i] = NULL;
+	}
+	free(m->val[i]);
+	m->val[i] = strndup(val, len);
+	return 0;
+}
+
+static int mem_rm(struct store *s, uint32_t t, const char *path)
+{
+	(void)s, (void)t, (void)path;
+	return 0;
+}
+
+static int mem_txn_start(struct store *s, uint32_t *t)
+{
+	(void)s;
+	*t = 1;
+	return 0;
+}
+
+static int mem_txn_end(struct store *s, uint32_t t, bool abort)
+{
+	(void)s, (void)t, (void)abort;
+	return 0;
+}
+
+static int mem_set_owner(struct store *s, uint32_t t, const char *path, uint32_t domid)
+{
+	(void)s, (void)t, (void)path, (void)domid;
+	return 0;
+}
+
+static const struct store_ops mem_ops = {
+    .read = mem_read,
+    .write = mem_write,
+    .rm = mem_rm,
+    .txn_start = mem_txn_start,
+    .txn_end = mem_txn_end,
+    .set_owner = mem_set_owner,
+};
+
+static const char *mem_get(struct mem_store *m, const char *path)
+{
+	int i = mem_find(m, path);
+
+	return i < 0 ? NULL : m->val[i];
+}
+
+struct fixture {
+	struct controld cd;
+	struct mem_store store;
+	uv_loop_t loop;
+	struct domain *d;
+};
+
+static struct dom_spec spec_with(const char *cmdline)
+{
+	struct dom_spec spec = {.name = "web1",
+				.vcpus = 2,
+				.max_vcpus = 4,
+				.memory_mib = 512,
+				.memory_target_mib = 512,
+				.weight = 256,
+				.boot = {.type = BOOT_PVH, .kernel = "/k"}};
+
+	snprintf(spec.boot.cmdline, sizeof(spec.boot.cmdline), "%s", cmdline);
+	return spec;
+}
+
+static struct fixture *fixture_new(const char *cmdline)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct dom_spec spec = spec_with(cmdline);
+	char err[128];
+
+	assert_non_null(f);
+	assert_int_equal(uv_loop_init(&f->loop), 0);
+	f->store.s.ops = &mem_ops;
+	f->cd.loop = &f->loop;
+	f->cd.store = &f->store.s;
+	f->cd.cfg.shutdown_timeout_s = 1;
+	assert_int_equal(
+	    backends_open_hv(&f->loop, model_on_hv_event, &f->cd, &f->cd.hv, err, sizeof(err)), 0);
+	assert_int_equal(domain_create(&f->cd, &spec, &f->d), 0);
+	return f;
+}
+
+static int setup(void **state)
+{
+	*state = fixture_new("");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	jobs_free(&f->cd);
+	domains_free(&f->cd);
+	f->cd.hv->ops->close(f->cd.hv);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&f->loop), 0);
+	for (unsigned i = 0; i < f->store.n; i++) {
+		free(f->store.path[i]);
+		free(f->store.val[i]);
+	}
+	free(f);
+	return 0;
+}
+
+/* The hypervisor's view of d. */
+static struct hv_domain_info hv_info(struct fixture *f, int domid)
+{
+	struct hv_domain_info info;
+
+	assert_int_equal(f->cd.hv->ops->domain_info(f->cd.hv, (uint32_t)domid, &info), 0);
+	return info;
+}
+
+static const char *domain_path(struct fixture *f, const char *leaf)
+{
+	static char path[128];
+
+	snprintf(path, sizeof(path), "/local/domain/%d/%s", f->d->domid, leaf);
+	return mem_get(&f->store, path);
+}
+
+static void test_create_and_query(void **state)
+{
+	struct fixture *f = *state;
+	unsigned by_state[DOM_NR_STATES];
+	char path[128];
+
+	assert_ptr_equal(domain_find(&f->cd, "web1"), f->d);
+	assert_ptr_equal(domain_find(&f->cd, f->d->id), f->d);
+	assert_string_equal(domain_name(f->d), "web1");
+	domains_count_by_state(&f->cd, by_state);
+	assert_int_equal(by_state[DOM_STOPPED], 1);
+	assert_int_equal(by_state[DOM_RUNNING], 0);
+	/* Written through: the record is a blob of one chunk. */
+	snprintf(path, sizeof(path), "/keel/controld/domains/%s", f->d->id);
+	assert_string_equal(mem_get(&f->store, path), "1");
+	snprintf(path, sizeof(path), "/vm/%s/name", f->d->id);
+	assert_string_equal(mem_get(&f->store, path), "web1");
+}
+
+static void test_patch_running(void **state)
+{
+	struct fixture *f = *state;
+	struct dom_patch p = {.has_vcpus = true, .vcpus = 3};
+	uint64_t gen;
+
+	assert_int_equal(domain_start(&f->cd, f->d), 0);
+	assert_int_equal(f->d->state, DOM_RUNNING);
+	assert_int_equal(hv_info(f, f->d->domid).online_vcpus, 2);
+	assert_string_equal(domain_path(f, "name"), "web1");
+	gen = f->d->generation;
+	assert_int_equal(domain_apply_patch(&f->cd, f->d, &p), 0);
+	assert_int_equal(hv_info(f, f->d->domid).online_vcpus, 3);
+	assert_string_equal(domain_path(f, "cpu/2/availability"), "online");
+	assert_string_equal(domain_path(f, "cpu/3/availability"), "offline");
+	assert_int_equal(f->d->generation, gen + 1);
+}
+
+static void test_patch_rolls_back(void **state)
+{
+	struct fixture *f = *state;
+	struct dom_patch p = {
+	    .has_vcpus = true, .vcpus = 4, .has_memory_target = true, .memory_target_mib = 256};
+
+	assert_int_equal(domain_start(&f->cd, f->d), 0);
+	f->store.fail_writes = -EIO;
+	assert_int_equal(domain_apply_patch(&f->cd, f->d, &p), -EIO);
+	f->store.fail_writes = 0;
+	/* The hypervisor got the new values, then the old ones back. */
+	assert_int_equal(hv_info(f, f->d->domid).online_vcpus, 2);
+	assert_int_equal(hv_info(f, f->d->domid).memory_kib, 512 * 1024);
+	assert_int_equal(f->d->spec.vcpus, 2);
+	assert_int_equal(f->d->spec.memory_target_mib, 512);
+	assert_string_equal(domain_path(f, "cpu/3/availability"), "offline");
+}
+
+static void test_rules(void **state)
+{
+	struct fixture *f = *state;
+	struct dom_patch p = {.has_vcpus = true, .vcpus = 5};
+	char bdf[16];
+
+	/* Beyond max_vcpus: refused before anything changes. */
+	assert_int_equal(domain_apply_patch(&f->cd, f->d, &p), -EINVAL);
+	for (unsigned i = 0; i < DOM_MAX_PCI; i++) {
+		snprintf(bdf, sizeof(bdf), "0000:0%u:00.0", i);
+		assert_int_equal(domain_pci_assign(&f->cd, f->d, bdf), 0);
+	}
+	assert_int_equal(domain_pci_assign(&f->cd, f->d, "0000:09:00.0"), -ENOSPC);
+	assert_ptr_equal(domain_pci_owner(&f->cd, "0000:03:00.0"), f->d);
+	assert_null(domain_pci_owner(&f->cd, "0000:09:00.0"));
+	/* A shutting-down domain takes no changes; a paused one cannot reboot. */
+	f->d->state = DOM_SHUTTING_DOWN;
+	p.vcpus = 1;
+	assert_int_equal(domain_apply_patch(&f->cd, f->d, &p), -EBUSY);
+	assert_int_equal(domain_pci_unassign(&f->cd, f->d, "0000:03:00.0"), -EBUSY);
+	f->d->state = DOM_PAUSED;
+	assert_int_equal(domain_shutdown(&f->cd, f->d, true, 5, &(struct job *){NULL}), -EBUSY);
+	f->d->state = DOM_STOPPED;
+}
+
+static void test_start_rolls_back(void **state)
+{
+	struct fixture *f = *state;
+	struct hv_domain_info info;
+	struct job *j = NULL;
+	struct dom_spec spec = spec_with("test.fail_unpause");
+	struct domain *d;
+
+	assert_int_equal(domain_create(&f->cd, &spec, &d), -EEXIST);
+	snprintf(spec.name, sizeof(spec.name), "flaky");
+	assert_int_equal(domain_create(&f->cd, &spec, &d), 0);
+	assert_int_equal(domain_act(&f->cd, d, ACT_START, 0, &j), -EIO);
+	assert_null(j);
+	/* The hypervisor's domain is gone again (the double's first domid is 1). */
+	assert_int_equal(f->cd.hv->ops->domain_info(f->cd.hv, 1, &info), -ESRCH);
+	assert_int_equal(d->state, DOM_STOPPED);
+	assert_int_equal(d->domid, -1);
+	/* A quick action answers with a finished job; illegal ones are refused. */
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), 0);
+	assert_int_equal(f->d->state, DOM_RUNNING);
+	assert_non_null(j);
+	assert_int_equal(j->state, JOB_SUCCEEDED);
+	assert_string_equal(j->kind, "domain.start");
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), -EBUSY);
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_PAUSE, 0, &j), 0);
+	assert_int_equal(hv_info(f, f->d->domid).state, HV_DOM_PAUSED);
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_REBOOT, 5, &j), -EBUSY);
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_DESTROY, 0, &j), 0);
+	assert_int_equal(f->d->state, DOM_STOPPED);
+}
+
+/* A guest that ignores the request is destroyed at the deadline; a reboot starts it again. */
+static void test_graceful_shutdown_and_reboot(void **state)
+{
+	struct fixture *f = *state;
+	struct job *j;
+	int first;
+
+	assert_int_equal(domain_start(&f->cd, f->d), 0);
+	first = f->d->domid;
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_REBOOT, 0, &j), 0);
+	assert_int_equal(j->state, JOB_RUNNING);
+	assert_int_equal(f->d->state, DOM_SHUTTING_DOWN);
+	assert_string_equal(domain_path(f, "control/shutdown"), "reboot");
+	/* No changes while it shuts down. */
+	assert_int_equal(domain_pci_assign(&f->cd, f->d, "0000:03:00.0"), -EBUSY);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	assert_int_equal(j->state, JOB_SUCCEEDED);
+	assert_string_equal(j->message, "guest did not shut down in time: destroyed and restarted");
+	assert_int_equal(f->d->state, DOM_RUNNING);
+	assert_int_not_equal(f->d->domid, first);
+	assert_string_equal(f->d->job_id, "");
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_SHUTDOWN, 0, &j), 0);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	assert_string_equal(j->message, "guest did not shut down in time: destroyed");
+	assert_int_equal(f->d->state, DOM_STOPPED);
+}
+
+static void test_guest_crash(void **state)
+{
+	struct fixture *f = *state;
+	struct dom_spec spec = spec_with("test.crash");
+	struct domain *d;
+
+	snprintf(spec.name, sizeof(spec.name), "crashy");
+	assert_int_equal(domain_create(&f->cd, &spec, &d), 0);
+	assert_int_equal(domain_start(&f->cd, d), 0);
+	/* The double's guest printed its boot lines to the console ring. */
+	assert_in_range(d->console_len, 20, CONSOLE_RING_BYTES);
+	assert_memory_equal(d->console, "Linux version", 13);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	assert_int_equal(d->state, DOM_CRASHED);
+	assert_int_equal(d->domid, -1);
+	/* A crashed domain may be deleted. */
+	assert_int_equal(domain_delete(&f->cd, d), 0);
+	assert_null(domain_find(&f->cd, "crashy"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_create_and_query, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_patch_running, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_patch_rolls_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_start_rolls_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_graceful_shutdown_and_reboot, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_guest_crash, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
