@@ -18,7 +18,7 @@ struct xen_compile_info {
 _Static_assert(sizeof(struct xen_compile_info) == 144, "xen_compile_info is 144 bytes");
 
 /* The feature bitmap (submap 0) a guest gets; grows as Keel implements more. */
-u32 xen_features_submap0(void)
+static u32 xen_features_submap0(void)
 {
 	return BIT(XENFEAT_auto_translated_physmap) | BIT(XENFEAT_hvm_callback_vector) |
 	       BIT(XENFEAT_hvm_safe_pvclock);

@@ -189,6 +189,11 @@ static void check_evtchn_reuse(void)
 	CHECK_EQ(evtchn_alloc_unbound(DOMID_SELF, &c), 0);
 	CHECK(!port_pending(c));
 	CHECK_EQ(evtchn_close(c), 0);
+
+	/* alloc_unbound: a remote domain that does not exist, or on behalf of another domain. */
+	CHECK_EQ(evtchn_alloc_unbound(0x5555 & 0x3f, &c), -3);	/* -ESRCH */
+	struct evtchn_alloc_unbound au = { .dom = 5, .remote_dom = DOMID_SELF };
+	CHECK_EQ(evtchn_op(EVTCHNOP_alloc_unbound, &au), -1);	/* -EPERM: not privileged */
 }
 
 static void check_cpuid(void)

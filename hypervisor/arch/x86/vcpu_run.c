@@ -48,8 +48,6 @@ void arch_vcpu_free(struct vcpu *v)
 	vmx_vcpu_free(v);
 }
 
-void msr_load_guest(struct vcpu *v);
-void msr_save_guest(struct vcpu *v);
 
 /* The FPU/SSE state (and the MSRs that live in hardware) belong to one vCPU at a time. */
 static struct vcpu *fpu_owner[MAX_PCPUS];

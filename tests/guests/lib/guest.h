@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <arch/x86/cpu.h>
 #include <public/xen/hypercall.h>
 #include <public/xen/start_info.h>
 
@@ -40,46 +41,22 @@ void check_failed(const char *file, int line, const char *expr);
 
 void guest_shutdown(unsigned reason) __attribute__((noreturn));
 
+/* The CPU helpers are the hypervisor's own (rdtsc, rdmsr/wrmsr, inb/outb, cpuid_count). */
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
-	asm volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
-}
+	struct cpuid_regs c;
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static inline void wrmsr(uint32_t msr, uint64_t v)
-{
-	asm volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-
-static inline uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
+	cpuid_count(leaf, sub, &c);
+	r[0] = c.eax;
+	r[1] = c.ebx;
+	r[2] = c.ecx;
+	r[3] = c.edx;
 }
 
 /* A vCPU starts in xAPIC mode, as on Xen: switch it to x2APIC (IA32_APIC_BASE.EXTD). */
 static inline void x2apic_enable(void)
 {
 	wrmsr(0x1b, rdmsr(0x1b) | (1 << 10) | (1 << 11));
-}
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	asm volatile("outb %0, %1" ::"a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
 }
 
 /* Exceptions: a handler may claim vector n; otherwise it is reported and the test fails. */
@@ -97,6 +74,10 @@ typedef void (*frame_hook)(struct guest_frame *f);
 void set_frame_hook(int vector, frame_hook h);
 void set_gate_dpl(int vector, int dpl);
 void guest_load_idt(void);
+/* Entry points reached from assembly (lib/entry.S, lib/isr.S). */
+void guest_start(const struct hvm_start_info *si);
+struct guest_frame;
+void guest_exception(struct guest_frame *f);
 
 static inline void sti_hlt(void)
 {

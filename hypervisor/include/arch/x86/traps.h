@@ -17,5 +17,7 @@ void traps_init(void);
 void traps_load(void);
 void trap_handler(struct trap_frame *f);
 void host_irq(void);
+/* The boot CPU's C entry, from boot/entry.S (arch/x86/setup.c). */
+void kmain(u32 magic, u32 mbi_pa);
 
 #endif

@@ -21,6 +21,10 @@ enum exit_action handle_vmcall(struct vcpu *v, u64 qual);
 enum exit_action handle_xsetbv(struct vcpu *v, u64 qual);
 enum exit_action handle_ept_violation(struct vcpu *v, u64 qual);
 
+/* The guest MSRs that live in hardware (STAR, LSTAR, ...): saved and loaded on vCPU switch. */
+void msr_save_guest(struct vcpu *v);
+void msr_load_guest(struct vcpu *v);
+
 /* Advances the guest RIP past the exiting instruction. */
 void vmexit_skip_instruction(void);
 /* A fatal guest error: dump state and crash the vCPU's domain. */
