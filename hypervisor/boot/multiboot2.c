@@ -93,8 +93,7 @@ static int parse_module(const u8 *tag, u32 size, struct boot_info *bi, const cha
 	return 0;
 }
 
-int mb2_parse(const void *mbi, size_t avail, paddr_t mbi_pa, struct boot_info *bi,
-	      const char **why)
+int mb2_parse(const void *mbi, size_t avail, paddr_t mbi_pa, struct boot_info *bi, const char **why)
 {
 	const u8 *base = mbi;
 
@@ -145,7 +144,7 @@ int mb2_parse(const void *mbi, size_t avail, paddr_t mbi_pa, struct boot_info *b
 				bi->acpi_rsdp = mbi_pa + off + 8;
 			break;
 		default:
-			break;	/* other tags are not needed */
+			break; /* other tags are not needed */
 		}
 		if (err)
 			return err;

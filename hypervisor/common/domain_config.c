@@ -10,13 +10,13 @@
 #include <keel/errno.h>
 #include <keel/string.h>
 
-#define MIN_MEM		(2ULL << 20)
-#define MAX_MEM		(64ULL << 30)
-#define MAX_WEIGHT	65535
+#define MIN_MEM	   (2ULL << 20)
+#define MAX_MEM	   (64ULL << 30)
+#define MAX_WEIGHT 65535
 
 /* 1 when the key is present and valid, 0 when absent, -EINVAL (with *why) when bad. */
-static int get_number(const char *opts, const char *key, u64 *out, u64 lo, u64 hi,
-		      const char **why, const char *bad)
+static int get_number(const char *opts, const char *key, u64 *out, u64 lo, u64 hi, const char **why,
+		      const char *bad)
 {
 	char buf[24];
 	int n = cmdline_get(opts, key, buf, sizeof(buf));
@@ -96,13 +96,13 @@ int domain_config_parse(const char *line, struct domain_config *cfg, const char 
 		return err;
 	if (err)
 		cfg->vcpus = (u32)v;
-	if ((err = get_number(opts, "weight", &v, 1, MAX_WEIGHT, why,
-			      "weight must be 1-65535")) < 0)
+	if ((err = get_number(opts, "weight", &v, 1, MAX_WEIGHT, why, "weight must be 1-65535")) <
+	    0)
 		return err;
 	if (err)
 		cfg->weight = (u32)v;
-	if ((err = get_number(opts, "cap", &v, 0, 100 * MAX_VCPUS, why,
-			      "cap must be 0-800 (%)")) < 0)
+	if ((err = get_number(opts, "cap", &v, 0, 100 * MAX_VCPUS, why, "cap must be 0-800 (%)")) <
+	    0)
 		return err;
 	if (err)
 		cfg->cap = (u32)v;
@@ -151,8 +151,9 @@ int domain_config_parse(const char *line, struct domain_config *cfg, const char 
 		cfg->peer[0] = '\0';
 
 	err = cmdline_get(opts, "expect", cfg->expect, sizeof(cfg->expect));
-	if (err == -E2BIG || (err >= 0 && strcmp(cfg->expect, "pass") && strcmp(cfg->expect, "crash") &&
-			      strcmp(cfg->expect, "destroyed") && strcmp(cfg->expect, "reboot"))) {
+	if (err == -E2BIG ||
+	    (err >= 0 && strcmp(cfg->expect, "pass") && strcmp(cfg->expect, "crash") &&
+	     strcmp(cfg->expect, "destroyed") && strcmp(cfg->expect, "reboot"))) {
 		*why = "expect must be pass, crash, reboot or destroyed";
 		return -EINVAL;
 	}
