@@ -8,6 +8,7 @@
 #include <keel/elf_pvh.h>
 #include <keel/errno.h>
 #include <keel/string.h>
+#include <keel/unaligned.h>
 #include <public/xen/start_info.h>
 
 #define ELFCLASS32  1
@@ -28,25 +29,6 @@ struct elf_layout {
 
 static const struct elf_layout ELF64 = {64, 56, 32, 54, 56, 8, 24, 32, 40, 48, true};
 static const struct elf_layout ELF32 = {52, 32, 28, 42, 44, 4, 12, 16, 20, 28, false};
-
-static u16 rd16(const u8 *p)
-{
-	u16 v;
-	memcpy(&v, p, 2);
-	return v;
-}
-static u32 rd32(const u8 *p)
-{
-	u32 v;
-	memcpy(&v, p, 4);
-	return v;
-}
-static u64 rd64(const u8 *p)
-{
-	u64 v;
-	memcpy(&v, p, 8);
-	return v;
-}
 
 struct phdr {
 	u32 type;
