@@ -7,6 +7,7 @@
 #include <keel/bootinfo.h>
 #include <keel/errno.h>
 #include <keel/string.h>
+#include <keel/unaligned.h>
 
 enum {
 	MB2_TAG_END = 0,
@@ -17,22 +18,6 @@ enum {
 	MB2_TAG_ACPI_OLD = 14,
 	MB2_TAG_ACPI_NEW = 15,
 };
-
-static u32 rd32(const u8 *p)
-{
-	u32 v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static u64 rd64(const u8 *p)
-{
-	u64 v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
 
 /* Copies a NUL-terminated string of at most len bytes from a tag, always terminating. */
 static void copy_tag_string(char *dst, size_t dstsz, const u8 *src, size_t len)
@@ -93,8 +78,7 @@ static int parse_module(const u8 *tag, u32 size, struct boot_info *bi, const cha
 	return 0;
 }
 
-int mb2_parse(const void *mbi, size_t avail, paddr_t mbi_pa, struct boot_info *bi,
-	      const char **why)
+int mb2_parse(const void *mbi, size_t avail, paddr_t mbi_pa, struct boot_info *bi, const char **why)
 {
 	const u8 *base = mbi;
 
@@ -145,7 +129,7 @@ int mb2_parse(const void *mbi, size_t avail, paddr_t mbi_pa, struct boot_info *b
 				bi->acpi_rsdp = mbi_pa + off + 8;
 			break;
 		default:
-			break;	/* other tags are not needed */
+			break; /* other tags are not needed */
 		}
 		if (err)
 			return err;

@@ -82,4 +82,3 @@ void boot_domains_start(const struct boot_info *bi)
 		if (domain_by_id(id))
 			domain_unpause(domain_by_id(id));
 }
-

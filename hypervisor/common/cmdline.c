@@ -80,9 +80,21 @@ int parse_u64(const char *s, u64 *out)
 	switch (*s) {
 	case '\0':
 		break;
-	case 'k': case 'K': shift = 10; s++; break;
-	case 'm': case 'M': shift = 20; s++; break;
-	case 'g': case 'G': shift = 30; s++; break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		s++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		s++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		s++;
+		break;
 	default:
 		return -EINVAL;
 	}

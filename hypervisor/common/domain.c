@@ -28,17 +28,17 @@
  * the memory map): start_info with the memory map, module list and command
  * line; ACPI tables; the console ring page.
  */
-#define START_INFO_GPA	0x1000
-#define MEMMAP_GPA	(START_INFO_GPA + 0x40)
-#define MODLIST_GPA	(START_INFO_GPA + 0x100)
-#define CMDLINE_GPA	(START_INFO_GPA + 0x800)
-#define BOOT_DATA_END	(START_INFO_GPA + 0x1000)
-#define ACPI_GPA	0x2000
-#define CONSOLE_GPA	(ACPI_GPA + ACPI_TABLES_SIZE)
-#define RESERVED_END	(CONSOLE_GPA + PAGE_SIZE)
+#define START_INFO_GPA 0x1000
+#define MEMMAP_GPA     (START_INFO_GPA + 0x40)
+#define MODLIST_GPA    (START_INFO_GPA + 0x100)
+#define CMDLINE_GPA    (START_INFO_GPA + 0x800)
+#define BOOT_DATA_END  (START_INFO_GPA + 0x1000)
+#define ACPI_GPA       0x2000
+#define CONSOLE_GPA    (ACPI_GPA + ACPI_TABLES_SIZE)
+#define RESERVED_END   (CONSOLE_GPA + PAGE_SIZE)
 
 static struct domain *domains[MAX_DOMAINS];
-static u32 next_pcpu;	/* round-robin placement of unpinned vCPUs */
+static u32 next_pcpu; /* round-robin placement of unpinned vCPUs */
 
 static void stop_vcpus(struct domain *d);
 
@@ -52,7 +52,8 @@ struct domain *domain_by_id(u16 id)
 struct domain *domain_by_name(const char *name)
 {
 	for (u32 i = 0; i < MAX_DOMAINS; i++)
-		if (domains[i] && domains[i]->state != DOM_ZOMBIE && !strcmp(domains[i]->name, name))
+		if (domains[i] && domains[i]->state != DOM_ZOMBIE &&
+		    !strcmp(domains[i]->name, name))
 			return domains[i];
 	return NULL;
 }
@@ -62,7 +63,8 @@ u32 domains_alive(void)
 	u32 n = 0;
 
 	for (u32 i = 0; i < MAX_DOMAINS; i++)
-		if (domains[i] && (domains[i]->state == DOM_RUNNING || domains[i]->state == DOM_PAUSED))
+		if (domains[i] &&
+		    (domains[i]->state == DOM_RUNNING || domains[i]->state == DOM_PAUSED))
 			n++;
 	return n;
 }
@@ -127,7 +129,8 @@ static void free_domain(struct domain *d)
 void domain_zombie_release(struct domain *d)
 {
 	if (d->state == DOM_ZOMBIE)
-		printk("keel: domain %u (%s): last foreign mapping gone, RAM freed\n", d->id, d->name);
+		printk("keel: domain %u (%s): last foreign mapping gone, RAM freed\n", d->id,
+		       d->name);
 	if (d->ram_hpa)
 		mm_free_range(d->ram_hpa, d->mem_size);
 	domains[d->id] = NULL;
@@ -149,8 +152,8 @@ void domains_resolve_peers(void)
 		size_t n = strlen(d->cmdline);
 		ksnprintf(d->cmdline + n, sizeof(d->cmdline) - n, "%speer=%u", n ? " " : "", p->id);
 		strlcpy(c, d->cmdline, BOOT_DATA_END - CMDLINE_GPA);
-		((struct hvm_start_info *)domain_gpa_ptr(d, START_INFO_GPA, PAGE_SIZE))->cmdline_paddr =
-			CMDLINE_GPA;
+		((struct hvm_start_info *)domain_gpa_ptr(d, START_INFO_GPA, PAGE_SIZE))
+		    ->cmdline_paddr = CMDLINE_GPA;
 	}
 }
 
@@ -250,16 +253,16 @@ static u8 *map_for_elf(void *ctx, u64 gpa, u64 len)
  * clear of Keel's pages, else, for a kernel with the PHYS32_RELOC note, the
  * lowest place its constraints allow (as Xen places a relocatable PVH kernel).
  */
-static int place_kernel(struct domain *d, struct elf_pvh_info *info, s64 *delta,
-			const char **why)
+static int place_kernel(struct domain *d, struct elf_pvh_info *info, s64 *delta, const char **why)
 {
 	*delta = 0;
-	bool fits = info->hi <= d->mem_size && (info->lo >= RESERVED_END || info->hi <= START_INFO_GPA);
+	bool fits =
+	    info->hi <= d->mem_size && (info->lo >= RESERVED_END || info->hi <= START_INFO_GPA);
 	if (fits)
 		return 0;
 	if (elf_pvh_place(info, RESERVED_END, d->mem_size - 1, delta)) {
-		*why = info->reloc ? "the relocatable kernel fits nowhere in the domain's memory" :
-				     "ELF segment does not fit in the domain's memory";
+		*why = info->reloc ? "the relocatable kernel fits nowhere in the domain's memory"
+				   : "ELF segment does not fit in the domain's memory";
 		return -ENOMEM;
 	}
 	info->entry = (u32)((s64)info->entry + *delta);
@@ -290,15 +293,15 @@ int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **
 	si->version = 1;
 	si->flags = 0;
 	si->nr_modules = 0;
-	d->memmap[0] = (struct domain_memmap_entry){ 0, START_INFO_GPA, XEN_HVM_MEMMAP_TYPE_RAM };
-	d->memmap[1] = (struct domain_memmap_entry){ START_INFO_GPA, RESERVED_END - START_INFO_GPA,
-						     XEN_HVM_MEMMAP_TYPE_RESERVED };
-	d->memmap[2] = (struct domain_memmap_entry){ RESERVED_END, d->mem_size - RESERVED_END,
-						     XEN_HVM_MEMMAP_TYPE_RAM };
+	d->memmap[0] = (struct domain_memmap_entry){0, START_INFO_GPA, XEN_HVM_MEMMAP_TYPE_RAM};
+	d->memmap[1] = (struct domain_memmap_entry){START_INFO_GPA, RESERVED_END - START_INFO_GPA,
+						    XEN_HVM_MEMMAP_TYPE_RESERVED};
+	d->memmap[2] = (struct domain_memmap_entry){RESERVED_END, d->mem_size - RESERVED_END,
+						    XEN_HVM_MEMMAP_TYPE_RAM};
 	d->memmap_entries = 3;
 	for (u32 i = 0; i < d->memmap_entries; i++)
-		mm[i] = (struct hvm_memmap_table_entry){ d->memmap[i].addr, d->memmap[i].size,
-							 d->memmap[i].type, 0 };
+		mm[i] = (struct hvm_memmap_table_entry){d->memmap[i].addr, d->memmap[i].size,
+							d->memmap[i].type, 0};
 	si->memmap_paddr = MEMMAP_GPA;
 	si->memmap_entries = d->memmap_entries;
 	if (acpi_build_tables(domain_gpa_ptr(d, ACPI_GPA, ACPI_TABLES_SIZE), ACPI_GPA,
@@ -381,7 +384,7 @@ int domain_add_initrd(struct domain *d, const u8 *data, size_t len, const char *
 	}
 	memcpy(domain_gpa_ptr(d, at, len), data, len);
 	struct hvm_modlist_entry *m = (void *)((u8 *)si + (MODLIST_GPA - START_INFO_GPA));
-	*m = (struct hvm_modlist_entry){ at, len, 0, 0 };
+	*m = (struct hvm_modlist_entry){at, len, 0, 0};
 	si->modlist_paddr = MODLIST_GPA;
 	si->nr_modules = 1;
 	return 0;
@@ -407,18 +410,24 @@ static void stop_vcpus(struct domain *d)
 		/* A pCPU running it now leaves the guest at once. */
 		smp_kick(d->vcpu[i]->pcpu);
 	}
-	smp_kick(0);	/* the boot CPU reports when the last domain is gone */
+	smp_kick(0); /* the boot CPU reports when the last domain is gone */
 }
 
 static const char *shutdown_name(u32 reason)
 {
 	switch (reason) {
-	case SHUTDOWN_poweroff: return "poweroff";
-	case SHUTDOWN_reboot: return "reboot";
-	case SHUTDOWN_suspend: return "suspend";
-	case SHUTDOWN_crash: return "crash";
-	case SHUTDOWN_watchdog: return "watchdog";
-	default: return "unknown";
+	case SHUTDOWN_poweroff:
+		return "poweroff";
+	case SHUTDOWN_reboot:
+		return "reboot";
+	case SHUTDOWN_suspend:
+		return "suspend";
+	case SHUTDOWN_crash:
+		return "crash";
+	case SHUTDOWN_watchdog:
+		return "watchdog";
+	default:
+		return "unknown";
 	}
 }
 
@@ -463,7 +472,7 @@ void domains_reap(void)
 		if (!d || (d->state != DOM_SHUTDOWN && d->state != DOM_CRASHED))
 			continue;
 		if (!vmcs_released(d))
-			continue;	/* another pCPU still has one loaded: it clears it next pass */
+			continue; /* another pCPU still has one loaded: it clears it next pass */
 		hypercall_report(d);
 		for (u32 v = 0; v < d->nr_vcpus; v++)
 			printk("keel: domain %u (%s) vcpu %u: ran %lu ticks, %lu exits\n", d->id,

@@ -8,30 +8,27 @@
 #include <keel/elf_pvh.h>
 #include <keel/errno.h>
 #include <keel/string.h>
+#include <keel/unaligned.h>
 #include <public/xen/start_info.h>
 
-#define ELFCLASS32	1
-#define ELFCLASS64	2
-#define ELFDATA2LSB	1
-#define PT_LOAD		1
-#define PT_NOTE		4
-#define EM_386		3
-#define EM_X86_64	62
+#define ELFCLASS32  1
+#define ELFCLASS64  2
+#define ELFDATA2LSB 1
+#define PT_LOAD	    1
+#define PT_NOTE	    4
+#define EM_386	    3
+#define EM_X86_64   62
 
 /* Where the two classes differ: header sizes and field offsets. */
 struct elf_layout {
 	u32 ehdr_size, phdr_size;
-	u32 e_phoff, e_phentsize, e_phnum;	/* in the ELF header */
-	u32 p_offset, p_paddr, p_filesz, p_memsz, p_align;	/* in a program header */
-	bool wide;	/* 64-bit fields */
+	u32 e_phoff, e_phentsize, e_phnum;		   /* in the ELF header */
+	u32 p_offset, p_paddr, p_filesz, p_memsz, p_align; /* in a program header */
+	bool wide;					   /* 64-bit fields */
 };
 
-static const struct elf_layout ELF64 = { 64, 56, 32, 54, 56, 8, 24, 32, 40, 48, true };
-static const struct elf_layout ELF32 = { 52, 32, 28, 42, 44, 4, 12, 16, 20, 28, false };
-
-static u16 rd16(const u8 *p) { u16 v; memcpy(&v, p, 2); return v; }
-static u32 rd32(const u8 *p) { u32 v; memcpy(&v, p, 4); return v; }
-static u64 rd64(const u8 *p) { u64 v; memcpy(&v, p, 8); return v; }
+static const struct elf_layout ELF64 = {64, 56, 32, 54, 56, 8, 24, 32, 40, 48, true};
+static const struct elf_layout ELF32 = {52, 32, 28, 42, 44, 4, 12, 16, 20, 28, false};
 
 struct phdr {
 	u32 type;
@@ -43,8 +40,7 @@ static u64 rd_word(const struct elf_layout *l, const u8 *p)
 	return l->wide ? rd64(p) : rd32(p);
 }
 
-static void read_phdr(const struct elf_layout *l, const u8 *img, u64 phoff, u32 i,
-		      struct phdr *ph)
+static void read_phdr(const struct elf_layout *l, const u8 *img, u64 phoff, u32 i, struct phdr *ph)
 {
 	const u8 *p = img + phoff + (u64)i * l->phdr_size;
 
@@ -192,8 +188,8 @@ int elf_pvh_inspect(const u8 *img, size_t len, struct elf_pvh_info *info, const 
 		max_align = MAX(max_align, ph.align);
 	}
 	if (info->reloc && !info->reloc_align)
-		info->reloc_align = max_align >= 0x1000 && max_align <= (1ULL << 31) ?
-					    (u32)max_align : 0x200000;
+		info->reloc_align =
+		    max_align >= 0x1000 && max_align <= (1ULL << 31) ? (u32)max_align : 0x200000;
 	if (info->reloc && (info->reloc_align & (info->reloc_align - 1))) {
 		*why = "PHYS32_RELOC alignment is not a power of two";
 		return -EINVAL;

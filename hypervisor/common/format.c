@@ -61,7 +61,7 @@ static void put_number(struct out *o, u64 v, bool neg, unsigned base, bool upper
 
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct out o = { .buf = buf, .size = size, .len = 0 };
+	struct out o = {.buf = buf, .size = size, .len = 0};
 
 	for (; *fmt; fmt++) {
 		if (*fmt != '%') {

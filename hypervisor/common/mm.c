@@ -7,8 +7,8 @@
 #include <arch/x86/paging.h>
 
 /* The boot page tables identity-map 4 GiB; RAM above is mapped here before it is used. */
-#define LOW_LIMIT	(4ULL << 30)
-#define MM_MAX		(1ULL << 46)	/* 64 TiB: beyond that, RAM is ignored */
+#define LOW_LIMIT (4ULL << 30)
+#define MM_MAX	  (1ULL << 46) /* 64 TiB: beyond that, RAM is ignored */
 
 extern u8 __image_start[], __image_end[];
 static struct frame_pool pool;
@@ -32,7 +32,8 @@ int mm_init(const struct boot_info *bi, paddr_t mbi_pa, u32 mbi_size)
 	/* Reserved areas inside RAM (a firmware map may repeat or overlap). */
 	for (u32 i = 0; i < bi->nr_mmap; i++)
 		if (bi->mmap[i].type != MMAP_RAM)
-			frame_pool_reserve(&pool, bi->mmap[i].addr, bi->mmap[i].addr + bi->mmap[i].len);
+			frame_pool_reserve(&pool, bi->mmap[i].addr,
+					   bi->mmap[i].addr + bi->mmap[i].len);
 	/* Below 1 MiB: BIOS data, and later the AP start-up trampoline. */
 	frame_pool_reserve(&pool, 0, 1 << 20);
 	frame_pool_reserve(&pool, virt_to_phys(__image_start), virt_to_phys(__image_end));
@@ -66,7 +67,8 @@ int mm_init(const struct boot_info *bi, paddr_t mbi_pa, u32 mbi_size)
 	}
 	for (u32 i = 0; i < bi->nr_mmap; i++)
 		if (bi->mmap[i].type != MMAP_RAM && bi->mmap[i].addr + bi->mmap[i].len > LOW_LIMIT)
-			frame_pool_reserve(&pool, bi->mmap[i].addr, bi->mmap[i].addr + bi->mmap[i].len);
+			frame_pool_reserve(&pool, bi->mmap[i].addr,
+					   bi->mmap[i].addr + bi->mmap[i].len);
 	return 0;
 }
 

@@ -166,8 +166,9 @@ static void run_vcpu(struct percpu *pc, struct vcpu *v, u64 now)
 	v->vruntime += sched_vruntime_delta(ran, d->weight);
 	d->cap_used += ran;
 	slice_end[cpu] = 0;
-	runstate_change(v, v->state == VCPU_RUNNABLE ? RUNSTATE_runnable :
-			   v->state == VCPU_BLOCKED ? RUNSTATE_blocked : RUNSTATE_offline);
+	runstate_change(v, v->state == VCPU_RUNNABLE  ? RUNSTATE_runnable
+			   : v->state == VCPU_BLOCKED ? RUNSTATE_blocked
+						      : RUNSTATE_offline);
 	/* A dead domain's VMCS is cleared here, on the pCPU that ran it, so it can be freed. */
 	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
 		arch_vcpu_release(v);

@@ -51,7 +51,7 @@ u64 timers_run(u64 now)
 		struct timer *t = *head;
 		*head = t->next;
 		t->active = false;
-		t->fn(t);	/* may re-arm itself */
+		t->fn(t); /* may re-arm itself */
 	}
 	return *head ? (*head)->deadline : 0;
 }

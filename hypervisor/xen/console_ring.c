@@ -6,9 +6,9 @@
 #include <keel/printk.h>
 #include <keel/string.h>
 
-#define OUT_OFF		1024
-#define OUT_SIZE	2048
-#define IDX_OFF		3072
+#define OUT_OFF	 1024
+#define OUT_SIZE 2048
+#define IDX_OFF	 3072
 
 struct ring_idx {
 	u32 in_cons, in_prod, out_cons, out_prod;
@@ -45,8 +45,8 @@ void console_ring_drain(struct domain *d)
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (prod - cons > OUT_SIZE) {
 		/* Indices a guest cannot have produced: drop everything, keep going. */
-		printk("keel: domain %u (%s): console ring indices corrupt; output dropped\n", d->id,
-		       d->name);
+		printk("keel: domain %u (%s): console ring indices corrupt; output dropped\n",
+		       d->id, d->name);
 		idx->out_cons = prod;
 		return;
 	}

@@ -9,10 +9,11 @@
 #include <keel/string.h>
 #include <public/xen/memory.h>
 
-#define ACTIVE_PAGES	(ALIGN_UP(GNT_MAX_ENTRIES * sizeof(struct grant_active), PAGE_SIZE) / PAGE_SIZE)
-#define MAPS_PAGES	(ALIGN_UP(GNT_MAX_MAPS * sizeof(struct grant_map), PAGE_SIZE) / PAGE_SIZE)
-#define FLAG_RETRIES	8
-#define MAX_OPS		4096
+#define ACTIVE_PAGES                                                                               \
+	(ALIGN_UP(GNT_MAX_ENTRIES * sizeof(struct grant_active), PAGE_SIZE) / PAGE_SIZE)
+#define MAPS_PAGES   (ALIGN_UP(GNT_MAX_MAPS * sizeof(struct grant_map), PAGE_SIZE) / PAGE_SIZE)
+#define FLAG_RETRIES 8
+#define MAX_OPS	     4096
 
 int gnttab_domain_init(struct domain *d)
 {
@@ -61,7 +62,7 @@ static int16_t acquire(struct domain *granter, u32 ref, u16 user, bool write, u3
 
 	if (!e)
 		return GNTST_bad_gntref;
-	u32 *word = (u32 *)e;	/* flags in the low half, domid in the high half */
+	u32 *word = (u32 *)e; /* flags in the low half, domid in the high half */
 	for (int i = 0; i < FLAG_RETRIES; i++) {
 		u32 old = __atomic_load_n(word, __ATOMIC_SEQ_CST);
 		u16 flags = (u16)old, domid = (u16)(old >> 16);
@@ -130,7 +131,7 @@ static int16_t map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
 	op->dev_bus_addr = 0;
 	if (!(op->flags & GNTMAP_host_map) ||
 	    (op->flags & (GNTMAP_application_map | GNTMAP_contains_pte)))
-		return GNTST_general_error;	/* HVM guests map into their physmap only */
+		return GNTST_general_error; /* HVM guests map into their physmap only */
 	struct domain *g = op->dom == DOMID_SELF ? d : domain_by_id(op->dom);
 	if (!alive(g))
 		return GNTST_bad_domain;
@@ -149,13 +150,13 @@ static int16_t map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
 	else
 		a->pins_rw++;
 	u8 *page = granted_page(g, frame);
-	if (!page || arch_p2m_map(d, op->host_addr, virt_to_phys(page), PAGE_SIZE,
-				  ro ? P2M_RO : P2M_RW)) {
+	if (!page ||
+	    arch_p2m_map(d, op->host_addr, virt_to_phys(page), PAGE_SIZE, ro ? P2M_RO : P2M_RW)) {
 		unpin(g, op->ref, ro, false);
 		return page ? GNTST_no_device_space : GNTST_bad_page;
 	}
 	arch_p2m_flush(d);
-	d->gnt_maps[slot] = (struct grant_map){ g, op->host_addr, op->ref, true, ro };
+	d->gnt_maps[slot] = (struct grant_map){g, op->host_addr, op->ref, true, ro};
 	if (g != d)
 		g->foreign_pins++;
 	op->handle = slot;
@@ -245,7 +246,8 @@ static int16_t copy_one(struct vcpu *v, struct gnttab_copy *op)
 	int16_t st;
 
 	if (op->flags & ~(GNTCOPY_source_gref | GNTCOPY_dest_gref) ||
-	    op->source.offset + (u32)op->len > PAGE_SIZE || op->dest.offset + (u32)op->len > PAGE_SIZE)
+	    op->source.offset + (u32)op->len > PAGE_SIZE ||
+	    op->dest.offset + (u32)op->len > PAGE_SIZE)
 		return GNTST_bad_copy_arg;
 	st = copy_side(v, &op->source, op->flags & GNTCOPY_source_gref, false, &sd, &src);
 	if (st)
@@ -260,16 +262,16 @@ static int16_t copy_one(struct vcpu *v, struct gnttab_copy *op)
 	return st;
 }
 
-#define FOR_EACH_OP(type, fn)                                                   \
-	for (u32 i = 0; i < count; i++) {                                       \
-		type op;                                                        \
-		u64 at = uop + (u64)i * sizeof(op);                             \
-		if (copy_from_guest(v, &op, at, sizeof(op)))                    \
-			return -EFAULT;                                         \
-		op.status = fn(v, &op);                                         \
-		if (copy_to_guest(v, at, &op, sizeof(op)))                      \
-			return -EFAULT;                                         \
-	}                                                                       \
+#define FOR_EACH_OP(type, fn)                                                                      \
+	for (u32 i = 0; i < count; i++) {                                                          \
+		type op;                                                                           \
+		u64 at = uop + (u64)i * sizeof(op);                                                \
+		if (copy_from_guest(v, &op, at, sizeof(op)))                                       \
+			return -EFAULT;                                                            \
+		op.status = fn(v, &op);                                                            \
+		if (copy_to_guest(v, at, &op, sizeof(op)))                                         \
+			return -EFAULT;                                                            \
+	}                                                                                          \
 	return 0
 
 static long map_ops(struct vcpu *v, u64 uop, u32 count)
@@ -323,7 +325,7 @@ long do_grant_table_op(struct vcpu *v, const struct hypercall_args *a)
 			return -EINVAL;
 		if (copy_from_guest(v, &sv, uop, sizeof(sv)))
 			return -EFAULT;
-		long ret = sv.version == 1 ? 0 : -EINVAL;	/* only v1 */
+		long ret = sv.version == 1 ? 0 : -EINVAL; /* only v1 */
 		sv.version = 1;
 		if (copy_to_guest(v, uop, &sv, sizeof(sv)))
 			return -EFAULT;
@@ -341,6 +343,6 @@ long do_grant_table_op(struct vcpu *v, const struct hypercall_args *a)
 		return copy_to_guest(v, uop, &gv, sizeof(gv)) ? -EFAULT : 0;
 	}
 	default:
-		return -ENOSYS;	/* setup_table is for PV guests; v2 ops are not offered */
+		return -ENOSYS; /* setup_table is for PV guests; v2 ops are not offered */
 	}
 }

@@ -4,7 +4,7 @@
 #include <keel/errno.h>
 #include <keel/guest_mem.h>
 
-#define CONSOLE_IO_MAX	(64 * 1024)	/* per call, against a guest pinning the CPU */
+#define CONSOLE_IO_MAX (64 * 1024) /* per call, against a guest pinning the CPU */
 
 long do_console_io(struct vcpu *v, const struct hypercall_args *a)
 {
@@ -24,7 +24,7 @@ long do_console_io(struct vcpu *v, const struct hypercall_args *a)
 		}
 		return 0;
 	case CONSOLEIO_read:
-		return 0;	/* no input for boot-time domains */
+		return 0; /* no input for boot-time domains */
 	default:
 		return -ENOSYS;
 	}

@@ -9,10 +9,14 @@
 static u8 state_of(const struct domain *d)
 {
 	switch (d->state) {
-	case DOM_PAUSED: return KEEL_DOMSTATE_paused;
-	case DOM_RUNNING: return KEEL_DOMSTATE_running;
-	case DOM_CRASHED: return KEEL_DOMSTATE_crashed;
-	default: return KEEL_DOMSTATE_shutdown;
+	case DOM_PAUSED:
+		return KEEL_DOMSTATE_paused;
+	case DOM_RUNNING:
+		return KEEL_DOMSTATE_running;
+	case DOM_CRASHED:
+		return KEEL_DOMSTATE_crashed;
+	default:
+		return KEEL_DOMSTATE_shutdown;
 	}
 }
 
@@ -62,7 +66,7 @@ long do_keel_domctl(struct vcpu *v, const struct hypercall_args *a)
 		return copy_to_guest(v, a->a1, &op, sizeof(op)) ? -EFAULT : 0;
 	case KEEL_DOMCTL_pause:
 		if (d == v->dom)
-			return -EINVAL;	/* a domain pauses itself with sched_op */
+			return -EINVAL; /* a domain pauses itself with sched_op */
 		return domain_pause(d);
 	case KEEL_DOMCTL_unpause:
 		if (d->state != DOM_PAUSED)

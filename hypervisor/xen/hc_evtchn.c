@@ -204,7 +204,8 @@ static long op_send(struct vcpu *v, u64 arg)
 	switch (e->state) {
 	case ECS_INTERDOMAIN: {
 		struct domain *peer = domain_by_id(e->remote_dom);
-		if (peer && peer->evtchn && (peer->state == DOM_RUNNING || peer->state == DOM_PAUSED))
+		if (peer && peer->evtchn &&
+		    (peer->state == DOM_RUNNING || peer->state == DOM_PAUSED))
 			evtchn_set_pending(peer, e->remote_port);
 		return 0;
 	}
@@ -212,12 +213,12 @@ static long op_send(struct vcpu *v, u64 arg)
 		evtchn_set_pending(d, a.port);
 		return 0;
 	case ECS_UNBOUND:
-		return 0;	/* nobody to tell: dropped, as in Xen */
+		return 0; /* nobody to tell: dropped, as in Xen */
 	case ECS_XEN_CONSOLE:
 		console_ring_drain(d);
 		return 0;
 	default:
-		return -EINVAL;	/* closed, or a VIRQ (only the hypervisor raises those) */
+		return -EINVAL; /* closed, or a VIRQ (only the hypervisor raises those) */
 	}
 }
 
@@ -273,7 +274,7 @@ static long op_status(struct vcpu *v, u64 arg)
 		a.status = EVTCHNSTAT_ipi;
 		break;
 	case ECS_XEN_CONSOLE:
-		a.status = EVTCHNSTAT_interdomain;	/* to the console, as with Xen's xenconsoled */
+		a.status = EVTCHNSTAT_interdomain; /* to the console, as with Xen's xenconsoled */
 		a.u.interdomain.dom = 0;
 		break;
 	default:
@@ -310,7 +311,7 @@ static long op_bind_vcpu(struct vcpu *v, u64 arg)
  * sees the same error for a bad request; a good one gets -ENOSYS and Linux
  * falls back to 2-level.
  */
-#define FIFO_CONTROL_BLOCK_SIZE 72	/* ready, reserved, head[16] */
+#define FIFO_CONTROL_BLOCK_SIZE 72 /* ready, reserved, head[16] */
 
 static long op_init_control(struct vcpu *v, u64 arg)
 {
@@ -329,22 +330,27 @@ static long op_init_control(struct vcpu *v, u64 arg)
 	return -ENOSYS;
 }
 
+typedef long (*evtchn_op_fn)(struct vcpu *v, u64 arg);
+
+/* EVTCHNOP_* -> handler; the rest (bind_pirq, reset, expand_array) is -ENOSYS. */
+static const evtchn_op_fn ops[] = {
+    [EVTCHNOP_alloc_unbound] = op_alloc_unbound,
+    [EVTCHNOP_bind_interdomain] = op_bind_interdomain,
+    [EVTCHNOP_bind_virq] = op_bind_virq,
+    [EVTCHNOP_bind_ipi] = op_bind_ipi,
+    [EVTCHNOP_close] = op_close,
+    [EVTCHNOP_send] = op_send,
+    [EVTCHNOP_unmask] = op_unmask,
+    [EVTCHNOP_status] = op_status,
+    [EVTCHNOP_bind_vcpu] = op_bind_vcpu,
+    [EVTCHNOP_init_control] = op_init_control,
+};
+
 long evtchn_op(struct vcpu *v, u32 cmd, u64 arg)
 {
-	switch (cmd) {
-	case EVTCHNOP_alloc_unbound: return op_alloc_unbound(v, arg);
-	case EVTCHNOP_bind_interdomain: return op_bind_interdomain(v, arg);
-	case EVTCHNOP_bind_virq: return op_bind_virq(v, arg);
-	case EVTCHNOP_bind_ipi: return op_bind_ipi(v, arg);
-	case EVTCHNOP_close: return op_close(v, arg);
-	case EVTCHNOP_send: return op_send(v, arg);
-	case EVTCHNOP_unmask: return op_unmask(v, arg);
-	case EVTCHNOP_status: return op_status(v, arg);
-	case EVTCHNOP_bind_vcpu: return op_bind_vcpu(v, arg);
-	case EVTCHNOP_init_control: return op_init_control(v, arg);
-	default:
-		return -ENOSYS;	/* includes the FIFO ABI: Linux then uses 2-level */
-	}
+	if (cmd >= ARRAY_SIZE(ops) || !ops[cmd])
+		return -ENOSYS;
+	return ops[cmd](v, arg);
 }
 
 long do_event_channel_op(struct vcpu *v, const struct hypercall_args *a)

@@ -26,7 +26,7 @@ static long set_param(struct domain *d, u32 index, u64 value)
 	case HVM_PARAM_STORE_EVTCHN:
 	case HVM_PARAM_CONSOLE_PFN:
 	case HVM_PARAM_CONSOLE_EVTCHN:
-		return -EPERM;	/* set by the toolstack, not the guest */
+		return -EPERM; /* set by the toolstack, not the guest */
 	default:
 		return -EINVAL;
 	}
@@ -42,7 +42,7 @@ static long get_param(struct domain *d, u32 index, u64 *value)
 	case HVM_PARAM_STORE_EVTCHN:
 	case HVM_PARAM_CONSOLE_PFN:
 	case HVM_PARAM_CONSOLE_EVTCHN:
-		*value = d->hvm_params[index];	/* 0: none yet */
+		*value = d->hvm_params[index]; /* 0: none yet */
 		return 0;
 	default:
 		return -EINVAL;
@@ -70,6 +70,6 @@ long do_hvm_op(struct vcpu *v, const struct hypercall_args *a)
 			return -EFAULT;
 		return ret;
 	default:
-		return -ENOSYS;	/* pagetable_dying and the rest */
+		return -ENOSYS; /* pagetable_dying and the rest */
 	}
 }

@@ -58,7 +58,7 @@ static long add_to_physmap(struct vcpu *v, u64 arg)
 
 long do_memory_op(struct vcpu *v, const struct hypercall_args *a)
 {
-	u32 cmd = (u32)a->a1 & MEMOP_CMD_MASK;	/* the bits above: a continuation's start */
+	u32 cmd = (u32)a->a1 & MEMOP_CMD_MASK; /* the bits above: a continuation's start */
 	u64 start = a->a1 >> MEMOP_EXTENT_SHIFT;
 
 	switch (cmd) {

@@ -73,10 +73,9 @@ static int release_page(struct domain *d, u64 gfn)
 static int populate_page(struct domain *d, u64 gfn)
 {
 	if (gfn >= ram_pages(d) || !is_ballooned(d, gfn))
-		return -EINVAL;	/* beyond its RAM, or already backed */
+		return -EINVAL; /* beyond its RAM, or already backed */
 	memset(phys_to_virt(d->ram_hpa + (gfn << PAGE_SHIFT)), 0, PAGE_SIZE);
-	if (arch_p2m_map(d, gfn << PAGE_SHIFT, d->ram_hpa + (gfn << PAGE_SHIFT), PAGE_SIZE,
-			 P2M_RW))
+	if (arch_p2m_map(d, gfn << PAGE_SHIFT, d->ram_hpa + (gfn << PAGE_SHIFT), PAGE_SIZE, P2M_RW))
 		return -ENOMEM;
 	d->ballooned[gfn / 64] &= ~(1ULL << (gfn % 64));
 	d->tot_pages++;
@@ -96,15 +95,15 @@ static long reservation(struct vcpu *v, u32 cmd, u64 start, u64 arg)
 	if (start > r.nr_extents)
 		return -EINVAL;
 	if (cmd == XENMEM_increase_reservation)
-		return (long)start;	/* frames without a GFN: nothing for a translated guest */
+		return (long)start; /* frames without a GFN: nothing for a translated guest */
 	if (r.extent_order != 0)
 		return (long)start;
 	for (done = start; done < r.nr_extents; done++) {
 		u64 gfn;
 		if (copy_from_guest(v, &gfn, r.extent_start + done * sizeof(gfn), sizeof(gfn)))
 			return done == start ? -EFAULT : (long)done;
-		int err = cmd == XENMEM_decrease_reservation ? release_page(d, gfn) :
-							       populate_page(d, gfn);
+		int err = cmd == XENMEM_decrease_reservation ? release_page(d, gfn)
+							     : populate_page(d, gfn);
 		if (err)
 			break;
 	}
@@ -143,7 +142,7 @@ static long memory_map(struct vcpu *v, u64 arg)
 		return -EFAULT;
 	u32 n = m.nr_entries < d->memmap_entries ? m.nr_entries : d->memmap_entries;
 	for (u32 i = 0; i < n; i++) {
-		e = (struct e820_entry){ d->memmap[i].addr, d->memmap[i].size, d->memmap[i].type };
+		e = (struct e820_entry){d->memmap[i].addr, d->memmap[i].size, d->memmap[i].type};
 		if (copy_to_guest(v, m.buffer + (u64)i * sizeof(e), &e, sizeof(e)))
 			return -EFAULT;
 	}

@@ -74,7 +74,7 @@ long do_sched_op(struct vcpu *v, const struct hypercall_args *a)
 	case SCHEDOP_shutdown_code:
 		if (copy_from_guest(v, &reason, a->a2, sizeof(reason)))
 			return -EFAULT;
-		return 0;	/* the code only matters for suspend/reboot bookkeeping */
+		return 0; /* the code only matters for suspend/reboot bookkeeping */
 	default:
 		return -ENOSYS;
 	}

@@ -12,8 +12,8 @@
 #include <keel/runstate.h>
 #include <keel/string.h>
 
-#define SET_TIMER_FAR_NS	(1ULL << 50)
-#define SET_TIMER_FALLBACK_NS	100000000ULL	/* 100 ms */
+#define SET_TIMER_FAR_NS      (1ULL << 50)
+#define SET_TIMER_FALLBACK_NS 100000000ULL /* 100 ms */
 
 static void singleshot_fired(struct timer *t)
 {
@@ -55,8 +55,7 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *t, u64 arg)
 
 	if (copy_from_guest(v, &a, arg, sizeof(a)))
 		return -EFAULT;
-	if (a.rsvd || a.offset > PAGE_SIZE - sizeof(struct vcpu_info) ||
-	    (a.offset & 7))
+	if (a.rsvd || a.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (a.offset & 7))
 		return -EINVAL;
 	u8 *page = guest_phys_page(v->dom, a.mfn << PAGE_SHIFT, true);
 	if (!page)
@@ -115,7 +114,7 @@ static long do_vcpu_op_on(struct vcpu *v, struct vcpu *t, u32 cmd, u64 arg)
 	case VCPUOP_set_singleshot_timer: {
 		struct vcpu_set_singleshot_timer a;
 		if (t != v)
-			return -EINVAL;	/* only on the calling vCPU, as in Xen */
+			return -EINVAL; /* only on the calling vCPU, as in Xen */
 		if (copy_from_guest(v, &a, arg, sizeof(a)))
 			return -EFAULT;
 		if (a.flags & ~VCPU_SSHOTTMR_future)
@@ -134,7 +133,7 @@ static long do_vcpu_op_on(struct vcpu *v, struct vcpu *t, u32 cmd, u64 arg)
 		u64 period;
 		if (copy_from_guest(v, &period, arg, sizeof(period)))
 			return -EFAULT;
-		if (period < 1000000)	/* Xen's floor: 1 ms */
+		if (period < 1000000) /* Xen's floor: 1 ms */
 			return -EINVAL;
 		t->periodic_ns = period;
 		timer_set(&t->periodic, rdtsc() + ns_to_tsc(period));
@@ -146,7 +145,7 @@ static long do_vcpu_op_on(struct vcpu *v, struct vcpu *t, u32 cmd, u64 arg)
 	case VCPUOP_is_up:
 		return t->state != VCPU_OFFLINE;
 	case VCPUOP_get_physid:
-		return -EINVAL;	/* guests see no physical CPUs */
+		return -EINVAL; /* guests see no physical CPUs */
 	default:
 		return -ENOSYS;
 	}

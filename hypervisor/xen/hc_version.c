@@ -7,7 +7,7 @@
 #include <keel/version.h>
 
 /* Xen's HYPERVISOR_VIRT_START for 64-bit guests (xen/include/public/arch-x86/xen-x86_64.h). */
-#define HYPERVISOR_VIRT_START_X86_64	0xffff800000000000ULL
+#define HYPERVISOR_VIRT_START_X86_64 0xffff800000000000ULL
 
 struct xen_compile_info {
 	char compiler[64];
@@ -66,14 +66,14 @@ long do_xen_version(struct vcpu *v, const struct hypercall_args *a)
 		return copy_to_guest(v, a->a2, fi, sizeof(fi)) ? -EFAULT : 0;
 	}
 	case XENVER_guest_handle: {
-		u8 handle[16] = { 0 };
-		handle[14] = (u8)(v->dom->id >> 8);	/* no toolstack UUID yet: the domid */
+		u8 handle[16] = {0};
+		handle[14] = (u8)(v->dom->id >> 8); /* no toolstack UUID yet: the domid */
 		handle[15] = (u8)v->dom->id;
 		return copy_to_guest(v, a->a2, handle, sizeof(handle)) ? -EFAULT : 0;
 	}
 	case XENVER_commandline:
 	case XENVER_build_id:
-		return -EPERM;	/* as Xen's default policy for unprivileged domains */
+		return -EPERM; /* as Xen's default policy for unprivileged domains */
 	default:
 		return -ENOSYS;
 	}

@@ -29,27 +29,33 @@ static long do_vm_assist(struct vcpu *v, const struct hypercall_args *a)
 }
 
 static const hypercall_fn table[__HYPERVISOR_NR] = {
-	[__HYPERVISOR_vm_assist] = do_vm_assist,
-	[__HYPERVISOR_console_io] = do_console_io,
-	[__HYPERVISOR_xen_version] = do_xen_version,
-	[__HYPERVISOR_sched_op] = do_sched_op,
-	[__HYPERVISOR_vcpu_op] = do_vcpu_op,
-	[__HYPERVISOR_set_timer_op] = do_set_timer_op,
-	[__HYPERVISOR_hvm_op] = do_hvm_op,
-	[__HYPERVISOR_memory_op] = do_memory_op,
-	[__HYPERVISOR_event_channel_op] = do_event_channel_op,
-	[__HYPERVISOR_grant_table_op] = do_grant_table_op,
-	[__HYPERVISOR_keel_domctl] = do_keel_domctl,
+    [__HYPERVISOR_vm_assist] = do_vm_assist,
+    [__HYPERVISOR_console_io] = do_console_io,
+    [__HYPERVISOR_xen_version] = do_xen_version,
+    [__HYPERVISOR_sched_op] = do_sched_op,
+    [__HYPERVISOR_vcpu_op] = do_vcpu_op,
+    [__HYPERVISOR_set_timer_op] = do_set_timer_op,
+    [__HYPERVISOR_hvm_op] = do_hvm_op,
+    [__HYPERVISOR_memory_op] = do_memory_op,
+    [__HYPERVISOR_event_channel_op] = do_event_channel_op,
+    [__HYPERVISOR_grant_table_op] = do_grant_table_op,
+    [__HYPERVISOR_keel_domctl] = do_keel_domctl,
 };
 
 static const char *const names[__HYPERVISOR_NR] = {
-	[__HYPERVISOR_set_timer_op] = "set_timer_op", [__HYPERVISOR_memory_op] = "memory_op",
-	[__HYPERVISOR_multicall] = "multicall", [__HYPERVISOR_xen_version] = "xen_version",
-	[__HYPERVISOR_console_io] = "console_io", [__HYPERVISOR_grant_table_op] = "grant_table_op",
-	[__HYPERVISOR_vm_assist] = "vm_assist", [__HYPERVISOR_vcpu_op] = "vcpu_op",
-	[__HYPERVISOR_sched_op] = "sched_op", [__HYPERVISOR_event_channel_op] = "event_channel_op",
-	[__HYPERVISOR_physdev_op] = "physdev_op", [__HYPERVISOR_hvm_op] = "hvm_op",
-	[__HYPERVISOR_keel_domctl] = "keel_domctl",
+    [__HYPERVISOR_set_timer_op] = "set_timer_op",
+    [__HYPERVISOR_memory_op] = "memory_op",
+    [__HYPERVISOR_multicall] = "multicall",
+    [__HYPERVISOR_xen_version] = "xen_version",
+    [__HYPERVISOR_console_io] = "console_io",
+    [__HYPERVISOR_grant_table_op] = "grant_table_op",
+    [__HYPERVISOR_vm_assist] = "vm_assist",
+    [__HYPERVISOR_vcpu_op] = "vcpu_op",
+    [__HYPERVISOR_sched_op] = "sched_op",
+    [__HYPERVISOR_event_channel_op] = "event_channel_op",
+    [__HYPERVISOR_physdev_op] = "physdev_op",
+    [__HYPERVISOR_hvm_op] = "hvm_op",
+    [__HYPERVISOR_keel_domctl] = "keel_domctl",
 };
 
 long hypercall_dispatch(struct vcpu *v, u64 nr, const struct hypercall_args *a)
@@ -71,15 +77,15 @@ int hypercall_page_install(struct vcpu *v, u64 gpa)
 		return -EINVAL;
 	for (u32 n = 0; n < PAGE_SIZE / XEN_HYPERCALL_STUB_SIZE; n++) {
 		u8 *s = page + n * XEN_HYPERCALL_STUB_SIZE;
-		s[0] = 0xb8;				/* mov $n, %eax */
+		s[0] = 0xb8; /* mov $n, %eax */
 		s[1] = (u8)n;
 		s[2] = s[3] = s[4] = 0;
-		s[5] = 0x0f;				/* vmcall */
+		s[5] = 0x0f; /* vmcall */
 		s[6] = 0x01;
 		s[7] = 0xc1;
-		s[8] = 0xc3;				/* ret */
+		s[8] = 0xc3; /* ret */
 		for (u32 i = 9; i < XEN_HYPERCALL_STUB_SIZE; i++)
-			s[i] = 0xcc;			/* int3 */
+			s[i] = 0xcc; /* int3 */
 	}
 	return copy_to_guest_phys(v, gpa, page, sizeof(page));
 }

@@ -48,7 +48,7 @@ void pvclock_init(u64 khz, u64 boot, u64 wallclock_sec)
 	cpuid_count(0x80000000, 0, &r);
 	if (r.eax >= 0x80000007) {
 		cpuid_count(0x80000007, 0, &r);
-		tsc_stable = r.edx & BIT(8);	/* invariant TSC */
+		tsc_stable = r.edx & BIT(8); /* invariant TSC */
 	}
 }
 

@@ -12,7 +12,7 @@ void runstate_publish(struct vcpu *v)
 	u8 *page = guest_phys_page(v->dom, v->runstate_gpa, true);
 	u64 off = v->runstate_gpa & (PAGE_SIZE - 1);
 	if (!page || off + sizeof(v->runstate) > PAGE_SIZE) {
-		v->runstate_gpa = 0;	/* gone: stop publishing */
+		v->runstate_gpa = 0; /* gone: stop publishing */
 		return;
 	}
 	struct vcpu_runstate_info *area = (struct vcpu_runstate_info *)(page + off);
@@ -21,8 +21,8 @@ void runstate_publish(struct vcpu *v)
 		return;
 	}
 	/* With the flag, readers on other vCPUs retry while bit 63 of state_entry_time is set. */
-	__atomic_store_n(&area->state_entry_time, v->runstate.state_entry_time | XEN_RUNSTATE_UPDATE,
-			 __ATOMIC_SEQ_CST);
+	__atomic_store_n(&area->state_entry_time,
+			 v->runstate.state_entry_time | XEN_RUNSTATE_UPDATE, __ATOMIC_SEQ_CST);
 	area->state = v->runstate.state;
 	__builtin_memcpy(area->time, v->runstate.time, sizeof(area->time));
 	__atomic_store_n(&area->state_entry_time, v->runstate.state_entry_time, __ATOMIC_SEQ_CST);
@@ -61,7 +61,7 @@ void vcpu_time_area_publish(struct vcpu *v)
 	u8 *page = guest_phys_page(v->dom, v->time_area_gpa, true);
 	u64 off = v->time_area_gpa & (PAGE_SIZE - 1);
 	if (!page) {
-		v->time_area_gpa = 0;	/* gone: stop publishing */
+		v->time_area_gpa = 0; /* gone: stop publishing */
 		return;
 	}
 	struct vcpu_time_info *area = (struct vcpu_time_info *)(page + off);

@@ -9,14 +9,14 @@
 
 const char test_name[] = "badargs";
 
-#define EPERM	1
-#define ENOENT	2
-#define EFAULT	14
-#define EINVAL	22
-#define ENOSYS	38
+#define EPERM  1
+#define ENOENT 2
+#define EFAULT 14
+#define EINVAL 22
+#define ENOSYS 38
 
-#define UNMAPPED	0xdead00000000ULL	/* not in our page tables */
-#define OUTSIDE_RAM	(64ULL << 20)		/* mapped by us, not backed by Keel */
+#define UNMAPPED    0xdead00000000ULL /* not in our page tables */
+#define OUTSIDE_RAM (64ULL << 20)     /* mapped by us, not backed by Keel */
 
 static volatile int gp_count;
 
@@ -26,7 +26,7 @@ static bool skip_gp(int vector, uint64_t code, uint64_t *rip)
 	if (vector != 13)
 		return false;
 	gp_count++;
-	*rip += 2;	/* wrmsr */
+	*rip += 2; /* wrmsr */
 	return true;
 }
 
@@ -50,29 +50,28 @@ void user_return(void);
 /* Runs user_code at CPL 3; it comes back through int $0x80 (see back_to_kernel). */
 static void run_user(void)
 {
-	asm volatile(
-		"push %%rbp; push %%rbx; push %%r12; push %%r13; push %%r14; push %%r15\n"
-		"mov %%rsp, saved_kernel_rsp(%%rip)\n"
-		"pushq $0x23\n"			/* SS: user data */
-		"pushq %0\n"			/* RSP */
-		"pushq $0x2\n"			/* RFLAGS: interrupts off */
-		"pushq $0x2b\n"			/* CS: user code */
-		"lea user_code(%%rip), %%rax\n"
-		"pushq %%rax\n"
-		"iretq\n"
-		".globl user_code\n"
-		"user_code:\n"
-		"mov $17, %%eax\n"		/* xen_version(XENVER_version) */
-		"xor %%edi, %%edi\n"
-		"vmcall\n"
-		"mov %%rax, user_result(%%rip)\n"
-		"int $0x80\n"
-		".globl user_return\n"
-		"user_return:\n"
-		"pop %%r15; pop %%r14; pop %%r13; pop %%r12; pop %%rbx; pop %%rbp\n"
-		:
-		: "r"((uint64_t)(ustack + sizeof(ustack)))
-		: "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory");
+	asm volatile("push %%rbp; push %%rbx; push %%r12; push %%r13; push %%r14; push %%r15\n"
+		     "mov %%rsp, saved_kernel_rsp(%%rip)\n"
+		     "pushq $0x23\n" /* SS: user data */
+		     "pushq %0\n"    /* RSP */
+		     "pushq $0x2\n"  /* RFLAGS: interrupts off */
+		     "pushq $0x2b\n" /* CS: user code */
+		     "lea user_code(%%rip), %%rax\n"
+		     "pushq %%rax\n"
+		     "iretq\n"
+		     ".globl user_code\n"
+		     "user_code:\n"
+		     "mov $17, %%eax\n" /* xen_version(XENVER_version) */
+		     "xor %%edi, %%edi\n"
+		     "vmcall\n"
+		     "mov %%rax, user_result(%%rip)\n"
+		     "int $0x80\n"
+		     ".globl user_return\n"
+		     "user_return:\n"
+		     "pop %%r15; pop %%r14; pop %%r13; pop %%r12; pop %%rbx; pop %%rbp\n"
+		     :
+		     : "r"((uint64_t)(ustack + sizeof(ustack)))
+		     : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory");
 }
 
 static void back_to_kernel(struct guest_frame *f)
@@ -87,10 +86,10 @@ static void setup_user_mode(void)
 {
 	uint64_t t = (uint64_t)&tss;
 
-	gdt[1] = 0x00af9a000000ffffULL;	/* 0x08 kernel code */
-	gdt[2] = 0x00cf92000000ffffULL;	/* 0x10 kernel data */
-	gdt[4] = 0x00cff2000000ffffULL;	/* 0x23 user data */
-	gdt[5] = 0x00affa000000ffffULL;	/* 0x2b user code */
+	gdt[1] = 0x00af9a000000ffffULL; /* 0x08 kernel code */
+	gdt[2] = 0x00cf92000000ffffULL; /* 0x10 kernel data */
+	gdt[4] = 0x00cff2000000ffffULL; /* 0x23 user data */
+	gdt[5] = 0x00affa000000ffffULL; /* 0x2b user code */
 	gdt[6] = (sizeof(tss) - 1) | ((t & 0xffffff) << 16) | (0x89ULL << 40) |
 		 (((t >> 24) & 0xff) << 56);
 	gdt[7] = t >> 32;
@@ -98,7 +97,7 @@ static void setup_user_mode(void)
 	struct {
 		uint16_t limit;
 		uint64_t base;
-	} __attribute__((packed)) gdtr = { sizeof(gdt) - 1, (uint64_t)gdt };
+	} __attribute__((packed)) gdtr = {sizeof(gdt) - 1, (uint64_t)gdt};
 	asm volatile("lgdt %0; ltr %w1" ::"m"(gdtr), "r"(0x30));
 	/* User access to everything (a test guest has nothing to protect). */
 	guest_pml4[0] |= 4;
@@ -128,8 +127,8 @@ static void console_and_version(void)
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_get_features, OUTSIDE_RAM), -EFAULT);
 	CHECK_EQ(HYPERCALL1(__HYPERVISOR_NR, 0), -ENOSYS);
 	CHECK_EQ(hypercall(0xffffffffffULL, 0, 0, 0, 0, 0), -ENOSYS);
-	CHECK_EQ(HYPERCALL1(2, 0), -ENOSYS);	/* a PV-only hypercall */
-	CHECK_EQ(HYPERCALL1(56, buf), -EPERM);	/* Keel's domctl: not for an unprivileged guest */
+	CHECK_EQ(HYPERCALL1(2, 0), -ENOSYS);   /* a PV-only hypercall */
+	CHECK_EQ(HYPERCALL1(56, buf), -EPERM); /* Keel's domctl: not for an unprivileged guest */
 }
 
 static void sched(void)
@@ -146,11 +145,11 @@ static void sched(void)
 static void msrs(void)
 {
 	set_exception_hook(skip_gp);
-	wrmsr(XEN_HYPERCALL_PAGE_MSR, 0x1234);		/* not page-aligned */
-	wrmsr(XEN_HYPERCALL_PAGE_MSR, OUTSIDE_RAM);	/* not our RAM */
-	wrmsr(0xc0000080, 1ULL << 20);			/* EFER reserved bit */
-	wrmsr(0x277, 0x0202020202020202ULL);		/* PAT with a reserved type */
-	wrmsr(0xc0000100, 0x8000000000000000ULL);	/* non-canonical FS base */
+	wrmsr(XEN_HYPERCALL_PAGE_MSR, 0x1234);	    /* not page-aligned */
+	wrmsr(XEN_HYPERCALL_PAGE_MSR, OUTSIDE_RAM); /* not our RAM */
+	wrmsr(0xc0000080, 1ULL << 20);		    /* EFER reserved bit */
+	wrmsr(0x277, 0x0202020202020202ULL);	    /* PAT with a reserved type */
+	wrmsr(0xc0000100, 0x8000000000000000ULL);   /* non-canonical FS base */
 	set_exception_hook(NULL);
 	CHECK_EQ(gp_count, 5);
 }

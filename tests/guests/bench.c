@@ -23,7 +23,7 @@ static void sample(struct stat *s, uint64_t t)
 
 bool test_main(const struct hvm_start_info *si)
 {
-	struct stat hc = { ~0ULL, 0 }, id = { ~0ULL, 0 }, nop = { ~0ULL, 0 };
+	struct stat hc = {~0ULL, 0}, id = {~0ULL, 0}, nop = {~0ULL, 0};
 	uint32_t r[4];
 	(void)si;
 

@@ -22,9 +22,9 @@
 
 const char test_name[] = "conform";
 
-#define HPET_BASE	0xfed00000UL
-#define APIC_MMIO	0xfee00000UL
-#define VEC_SELF	0x61
+#define HPET_BASE 0xfed00000UL
+#define APIC_MMIO 0xfee00000UL
+#define VEC_SELF  0x61
 
 static volatile unsigned gp_count;
 static volatile unsigned self_ipis;
@@ -52,13 +52,12 @@ static bool msr_gp(uint32_t msr, bool write, uint64_t val)
 
 static void check_msrs(void)
 {
-	static const uint32_t readable[] = { 0x10,	 0x1b,	     0x3a,	 0x8b,	     0xfe,
-					     0x174,	 0x175,	     0x176,	 0x179,	     0x17a,
-					     0x1a0,	 0x1d9,	     0x277,	 0x2ff,	     0xc0000080,
-					     0xc0000081, 0xc0000082, 0xc0000084, 0xc0000100, 0xc0000101,
-					     0xc0000102 };
+	static const uint32_t readable[] = {
+	    0x10,	0x1b,	    0x3a,	0x8b,	    0xfe,	0x174,	    0x175,
+	    0x176,	0x179,	    0x17a,	0x1a0,	    0x1d9,	0x277,	    0x2ff,
+	    0xc0000080, 0xc0000081, 0xc0000082, 0xc0000084, 0xc0000100, 0xc0000101, 0xc0000102};
 	/* DS_AREA (no DS), SPEC_CTRL and ARCH_CAPABILITIES (not offered), an MTRR base. */
-	static const uint32_t absent[] = { 0x600, 0x48, 0x10a, 0x200 };
+	static const uint32_t absent[] = {0x600, 0x48, 0x10a, 0x200};
 
 	set_exception_hook(skip_gp);
 	for (unsigned i = 0; i < sizeof(readable) / sizeof(readable[0]); i++)
@@ -69,10 +68,10 @@ static void check_msrs(void)
 			gprintf("MSR %x: read without #GP\n", absent[i]), CHECK(false);
 	CHECK_EQ(rdmsr(0x1d9), 0);
 	CHECK(!msr_gp(0x1d9, true, 0));
-	CHECK(!msr_gp(0x1d9, true, 2));		/* BTF */
+	CHECK(!msr_gp(0x1d9, true, 2)); /* BTF */
 	CHECK_EQ(rdmsr(0x1d9), 2);
 	CHECK(!msr_gp(0x1d9, true, 0));
-	CHECK(msr_gp(0x1d9, true, 1 << 6));	/* a bit Xen refuses */
+	CHECK(msr_gp(0x1d9, true, 1 << 6)); /* a bit Xen refuses */
 	set_exception_hook(NULL);
 }
 
@@ -120,7 +119,7 @@ static void on_self_ipi(int v)
 {
 	(void)v;
 	self_ipis++;
-	apic_write(0xb0, 0);	/* EOI through the xAPIC page */
+	apic_write(0xb0, 0); /* EOI through the xAPIC page */
 }
 
 static void check_apic(void)
@@ -128,22 +127,22 @@ static void check_apic(void)
 	uint64_t base = rdmsr(0x1b);
 
 	CHECK(base & (1 << 11));
-	CHECK(!(base & (1 << 10)));	/* xAPIC at reset */
-	CHECK_EQ(apic_read(0x20), 0);	/* ID 0 in bits 31:24 */
+	CHECK(!(base & (1 << 10)));   /* xAPIC at reset */
+	CHECK_EQ(apic_read(0x20), 0); /* ID 0 in bits 31:24 */
 	CHECK_EQ(apic_read(0x30) & 0xff, 0x14);
-	CHECK_EQ(apic_read(0xe0), 0xffffffffu);	/* DFR: flat */
-	apic_write(0xf0, 0x1ff);	/* SVR: enabled, spurious vector 0xff */
+	CHECK_EQ(apic_read(0xe0), 0xffffffffu); /* DFR: flat */
+	apic_write(0xf0, 0x1ff);		/* SVR: enabled, spurious vector 0xff */
 	CHECK_EQ(apic_read(0xf0), 0x1ff);
-	apic_write(0x80, 0x20);		/* TPR */
+	apic_write(0x80, 0x20); /* TPR */
 	CHECK_EQ(apic_read(0x80), 0x20);
 	apic_write(0x80, 0);
 	set_irq_handler(VEC_SELF, on_self_ipi);
 	apic_write(0x310, 0);
-	apic_write(0x300, (1 << 18) | VEC_SELF);	/* shorthand self, fixed */
+	apic_write(0x300, (1 << 18) | VEC_SELF); /* shorthand self, fixed */
 	for (int i = 0; i < 100 && !self_ipis; i++)
 		asm volatile("sti; nop; cli");
 	CHECK_EQ(self_ipis, 1);
-	CHECK_EQ(apic_read(0x300) & (1 << 12), 0);	/* never busy */
+	CHECK_EQ(apic_read(0x300) & (1 << 12), 0); /* never busy */
 	/* Physical destination 0 = this vCPU. */
 	apic_write(0x310, 0u << 24);
 	apic_write(0x300, VEC_SELF);
@@ -157,12 +156,12 @@ static void check_apic(void)
 	x2apic_enable();
 	CHECK(rdmsr(0x1b) & (1 << 10));
 	CHECK_EQ(rdmsr(0x802), 0);
-	CHECK_EQ(rdmsr(0x80f), 0x1ff);	/* state carried over */
+	CHECK_EQ(rdmsr(0x80f), 0x1ff); /* state carried over */
 	/* Now the page is RAM-less again: all ones like any unclaimed address. */
 	CHECK_EQ(apic_read(0x30), 0xffffffffu);
 	set_exception_hook(skip_gp);
 	unsigned before = gp_count;
-	wrmsr(0x1b, 0xfee00000 | (1 << 11) | (1 << 8));	/* x2APIC -> xAPIC directly */
+	wrmsr(0x1b, 0xfee00000 | (1 << 11) | (1 << 8)); /* x2APIC -> xAPIC directly */
 	CHECK_EQ(gp_count, before + 1);
 	set_exception_hook(NULL);
 }
@@ -182,18 +181,18 @@ static void check_evtchn_reuse(void)
 	CHECK_EQ(evtchn_bind_interdomain(DOMID_SELF, a, &b), 0);
 	__atomic_fetch_or(&shared->evtchn_mask[b / 64], 1ULL << (b % 64), __ATOMIC_SEQ_CST);
 	CHECK_EQ(evtchn_send(a), 0);
-	CHECK(port_pending(b));		/* masked: pending stays, no upcall */
+	CHECK(port_pending(b)); /* masked: pending stays, no upcall */
 	CHECK_EQ(evtchn_close(b), 0);
-	CHECK(!port_pending(b));	/* Xen clears it on close */
+	CHECK(!port_pending(b)); /* Xen clears it on close */
 	CHECK_EQ(evtchn_close(a), 0);
 	CHECK_EQ(evtchn_alloc_unbound(DOMID_SELF, &c), 0);
 	CHECK(!port_pending(c));
 	CHECK_EQ(evtchn_close(c), 0);
 
 	/* alloc_unbound: a remote domain that does not exist, or on behalf of another domain. */
-	CHECK_EQ(evtchn_alloc_unbound(0x5555 & 0x3f, &c), -3);	/* -ESRCH */
-	struct evtchn_alloc_unbound au = { .dom = 5, .remote_dom = DOMID_SELF };
-	CHECK_EQ(evtchn_op(EVTCHNOP_alloc_unbound, &au), -1);	/* -EPERM: not privileged */
+	CHECK_EQ(evtchn_alloc_unbound(0x5555 & 0x3f, &c), -3); /* -ESRCH */
+	struct evtchn_alloc_unbound au = {.dom = 5, .remote_dom = DOMID_SELF};
+	CHECK_EQ(evtchn_op(EVTCHNOP_alloc_unbound, &au), -1); /* -EPERM: not privileged */
 }
 
 static void check_cpuid(void)
@@ -201,14 +200,14 @@ static void check_cpuid(void)
 	uint32_t r[4];
 
 	cpuid(1, 0, r);
-	CHECK(!(r[3] & (1u << 21)));	/* DS */
-	CHECK(!(r[3] & (1u << 14)));	/* MCA */
-	CHECK(!(r[2] & (1u << 5)));	/* VMX */
-	CHECK(r[2] & (1u << 31));	/* hypervisor */
-	CHECK(r[2] & (1u << 21));	/* x2APIC */
+	CHECK(!(r[3] & (1u << 21))); /* DS */
+	CHECK(!(r[3] & (1u << 14))); /* MCA */
+	CHECK(!(r[2] & (1u << 5)));  /* VMX */
+	CHECK(r[2] & (1u << 31));    /* hypervisor */
+	CHECK(r[2] & (1u << 21));    /* x2APIC */
 	cpuid(0xd, 1, r);
-	CHECK(!(r[0] & (1u << 1)));	/* XSAVEC */
-	CHECK(!(r[0] & (1u << 3)));	/* XSAVES */
+	CHECK(!(r[0] & (1u << 1))); /* XSAVEC */
+	CHECK(!(r[0] & (1u << 3))); /* XSAVES */
 	cpuid(6, 0, r);
 	CHECK_EQ(r[0] | r[1] | r[2] | r[3], 0);
 }
@@ -221,7 +220,7 @@ static void check_xen_version(void)
 
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_version, 0), (4 << 16) | 17);
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_compile_info, buf), 0);
-	CHECK(buf[0] != 0);	/* a compiler name */
+	CHECK(buf[0] != 0); /* a compiler name */
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_capabilities, buf), 0);
 	CHECK(buf[0] == 'h' && buf[1] == 'v' && buf[2] == 'm');
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_changeset, buf), 0);
@@ -246,21 +245,22 @@ static void check_vm_assist_and_init_control(void)
 		uint64_t gfn;
 		uint32_t offset, vcpu;
 		uint8_t link_bits, pad[7];
-	} ic = { 0x100, 0, 0, 0, { 0 } };
+	} ic = {0x100, 0, 0, 0, {0}};
 
-	CHECK_EQ(HYPERCALL2(__HYPERVISOR_vm_assist, VMASST_CMD_enable,
-			    VMASST_TYPE_runstate_update_flag), 0);
+	CHECK_EQ(
+	    HYPERCALL2(__HYPERVISOR_vm_assist, VMASST_CMD_enable, VMASST_TYPE_runstate_update_flag),
+	    0);
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_vm_assist, VMASST_CMD_enable, 2), -22);
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_vm_assist, 7, VMASST_TYPE_runstate_update_flag), -38);
 	ic.offset = 4;
-	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, &ic), -22);	/* not 8-byte aligned */
+	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, &ic), -22); /* not 8-byte aligned */
 	ic.offset = 4090;
-	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, &ic), -22);	/* crosses the page */
+	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, &ic), -22); /* crosses the page */
 	ic.offset = 0;
 	ic.vcpu = 9;
-	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, &ic), -2);	/* no such vCPU */
+	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, &ic), -2); /* no such vCPU */
 	ic.vcpu = 0;
-	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, &ic), -38);	/* FIFO not offered */
+	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, &ic), -38); /* FIFO not offered */
 	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, (void *)0x7ff0000000ULL), -14);
 }
 
@@ -285,7 +285,10 @@ static uint8_t balloon[BALLOON_PAGES][4096] __attribute__((aligned(4096)));
 static long reservation(unsigned cmd, uint64_t *gfns, uint64_t n, uint32_t order, uint16_t dom)
 {
 	struct xen_memory_reservation r = {
-		.extent_start = (uint64_t)gfns, .nr_extents = n, .extent_order = order, .domid = dom,
+	    .extent_start = (uint64_t)gfns,
+	    .nr_extents = n,
+	    .extent_order = order,
+	    .domid = dom,
 	};
 	return HYPERCALL2(__HYPERVISOR_memory_op, cmd, &r);
 }
@@ -296,7 +299,7 @@ static void check_balloon(void)
 	uint64_t gfns[BALLOON_PAGES];
 	long max = HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_maximum_reservation, &self);
 
-	CHECK_EQ(max, 16 << 8);	/* 16 MiB */
+	CHECK_EQ(max, 16 << 8); /* 16 MiB */
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_current_reservation, &self), max);
 	for (int i = 0; i < BALLOON_PAGES; i++) {
 		gfns[i] = (uint64_t)balloon[i] >> 12;
@@ -306,31 +309,34 @@ static void check_balloon(void)
 		 BALLOON_PAGES);
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_current_reservation, &self),
 		 max - BALLOON_PAGES);
-	CHECK_EQ(*(volatile uint8_t *)balloon[3], 0xff);	/* given back: nothing there */
+	CHECK_EQ(*(volatile uint8_t *)balloon[3], 0xff); /* given back: nothing there */
 	/* The same page twice, another domain, a bigger order: refused. */
 	CHECK_EQ(reservation(XENMEM_decrease_reservation, gfns, 1, 0, DOMID_SELF), 0);
 	CHECK_EQ(reservation(XENMEM_decrease_reservation, gfns, 1, 0, 7), -1);
 	CHECK_EQ(reservation(XENMEM_populate_physmap, gfns, 1, 1, DOMID_SELF), 0);
-	uint64_t beyond = 0x100000;	/* 4 GiB: outside its RAM */
+	uint64_t beyond = 0x100000; /* 4 GiB: outside its RAM */
 	CHECK_EQ(reservation(XENMEM_populate_physmap, &beyond, 1, 0, DOMID_SELF), 0);
-	CHECK_EQ(reservation(XENMEM_populate_physmap, (uint64_t *)0x7ff0000000ULL, 1, 0,
-			     DOMID_SELF), -14);
+	CHECK_EQ(
+	    reservation(XENMEM_populate_physmap, (uint64_t *)0x7ff0000000ULL, 1, 0, DOMID_SELF),
+	    -14);
 	/* Back in, in two calls, the second one a continuation from extent 8. */
 	CHECK_EQ(reservation(XENMEM_populate_physmap, gfns, 8, 0, DOMID_SELF), 8);
 	struct xen_memory_reservation r = {
-		.extent_start = (uint64_t)gfns, .nr_extents = BALLOON_PAGES, .domid = DOMID_SELF,
+	    .extent_start = (uint64_t)gfns,
+	    .nr_extents = BALLOON_PAGES,
+	    .domid = DOMID_SELF,
 	};
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_memory_op,
 			    XENMEM_populate_physmap | (8 << MEMOP_EXTENT_SHIFT), &r),
 		 BALLOON_PAGES);
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_current_reservation, &self), max);
 	for (int i = 0; i < BALLOON_PAGES; i++)
-		CHECK_EQ(*(volatile uint8_t *)balloon[i], 0);	/* fresh, zeroed pages */
+		CHECK_EQ(*(volatile uint8_t *)balloon[i], 0); /* fresh, zeroed pages */
 	balloon[5][100] = 7;
 	CHECK_EQ(balloon[5][100], 7);
 
 	struct e820_entry map[8];
-	struct xen_memory_map mm = { .nr_entries = 8, .buffer = (uint64_t)map };
+	struct xen_memory_map mm = {.nr_entries = 8, .buffer = (uint64_t)map};
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_memory_map, &mm), 0);
 	CHECK_EQ(mm.nr_entries, 3);
 	CHECK_EQ(map[2].addr + map[2].size, 16 << 20);

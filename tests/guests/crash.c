@@ -29,7 +29,7 @@ bool test_main(const struct hvm_start_info *si)
 		struct {
 			uint16_t limit;
 			uint64_t base;
-		} __attribute__((packed)) none = { 0, 0 };
+		} __attribute__((packed)) none = {0, 0};
 		asm volatile("lidt %0; int3" ::"m"(none));
 	}
 	gprintf("still alive after the crash attempt\n");

@@ -17,7 +17,7 @@ static long domctl(struct keel_domctl *op)
 
 static long info(uint16_t domid, struct keel_domain_info *out)
 {
-	struct keel_domctl op = { .cmd = KEEL_DOMCTL_getinfo, .domid = domid };
+	struct keel_domctl op = {.cmd = KEEL_DOMCTL_getinfo, .domid = domid};
 	long r = domctl(&op);
 
 	*out = op.u.info;
@@ -35,7 +35,7 @@ static void spin_ticks(uint64_t n)
 bool test_main(const struct hvm_start_info *si)
 {
 	(void)si;
-	struct keel_domctl op = { .cmd = KEEL_DOMCTL_next, .domid = 0 };
+	struct keel_domctl op = {.cmd = KEEL_DOMCTL_next, .domid = 0};
 	struct keel_domain_info me, v, v2;
 	uint16_t victim = 0;
 	int listed = 0;
@@ -43,7 +43,8 @@ bool test_main(const struct hvm_start_info *si)
 	/* List every domain; find ourselves (privileged) and the victim. */
 	while (domctl(&op) == 0) {
 		gprintf("domain %u %s state %u vcpus %u mem %lu MiB\n", op.u.info.domid,
-			op.u.info.name, op.u.info.state, op.u.info.nr_vcpus, op.u.info.mem_bytes >> 20);
+			op.u.info.name, op.u.info.state, op.u.info.nr_vcpus,
+			op.u.info.mem_bytes >> 20);
 		if (!strcmp(op.u.info.name, "victim"))
 			victim = op.u.info.domid;
 		listed++;
@@ -59,9 +60,9 @@ bool test_main(const struct hvm_start_info *si)
 
 	/* Paused: no CPU time. */
 	spin_ticks(300000);
-	op = (struct keel_domctl){ .cmd = KEEL_DOMCTL_pause, .domid = victim };
+	op = (struct keel_domctl){.cmd = KEEL_DOMCTL_pause, .domid = victim};
 	CHECK_EQ(domctl(&op), 0);
-	CHECK_EQ(domctl(&op), -22);	/* already paused */
+	CHECK_EQ(domctl(&op), -22); /* already paused */
 	CHECK_EQ(info(victim, &v), 0);
 	CHECK_EQ(v.state, KEEL_DOMSTATE_paused);
 	spin_ticks(500000);
@@ -84,10 +85,10 @@ bool test_main(const struct hvm_start_info *si)
 	CHECK_EQ(info(victim, &v), -3);
 
 	/* Errors. */
-	op = (struct keel_domctl){ .cmd = KEEL_DOMCTL_pause, .domid = 60 };
+	op = (struct keel_domctl){.cmd = KEEL_DOMCTL_pause, .domid = 60};
 	CHECK_EQ(domctl(&op), -3);
-	op = (struct keel_domctl){ .cmd = KEEL_DOMCTL_pause, .domid = me.domid };
-	CHECK_EQ(domctl(&op), -22);	/* not ourselves */
+	op = (struct keel_domctl){.cmd = KEEL_DOMCTL_pause, .domid = me.domid};
+	CHECK_EQ(domctl(&op), -22); /* not ourselves */
 	op.cmd = 99;
 	CHECK_EQ(domctl(&op), -95);
 	CHECK_EQ(HYPERCALL1(__HYPERVISOR_keel_domctl, 0xdead00000000ULL), -14);

@@ -17,7 +17,7 @@ static bool skip_gp(int vector, uint64_t code, uint64_t *rip)
 	if (vector != 13)
 		return false;
 	gp_count++;
-	*rip += 3;	/* xsetbv is 3 bytes */
+	*rip += 3; /* xsetbv is 3 bytes */
 	return true;
 }
 
@@ -36,19 +36,47 @@ static uint64_t xgetbv(void)
 static uint32_t pattern[16][8] __attribute__((aligned(32)));
 static uint32_t readback[16][8] __attribute__((aligned(32)));
 
-#define LOAD(n) asm volatile("vmovdqu %0, %%ymm" #n ::"m"(pattern[n]))
+#define LOAD(n)	 asm volatile("vmovdqu %0, %%ymm" #n ::"m"(pattern[n]))
 #define STORE(n) asm volatile("vmovdqu %%ymm" #n ", %0" : "=m"(readback[n]))
 
 static void load_all(void)
 {
-	LOAD(0); LOAD(1); LOAD(2); LOAD(3); LOAD(4); LOAD(5); LOAD(6); LOAD(7);
-	LOAD(8); LOAD(9); LOAD(10); LOAD(11); LOAD(12); LOAD(13); LOAD(14); LOAD(15);
+	LOAD(0);
+	LOAD(1);
+	LOAD(2);
+	LOAD(3);
+	LOAD(4);
+	LOAD(5);
+	LOAD(6);
+	LOAD(7);
+	LOAD(8);
+	LOAD(9);
+	LOAD(10);
+	LOAD(11);
+	LOAD(12);
+	LOAD(13);
+	LOAD(14);
+	LOAD(15);
 }
 
 static void store_all(void)
 {
-	STORE(0); STORE(1); STORE(2); STORE(3); STORE(4); STORE(5); STORE(6); STORE(7);
-	STORE(8); STORE(9); STORE(10); STORE(11); STORE(12); STORE(13); STORE(14); STORE(15);
+	STORE(0);
+	STORE(1);
+	STORE(2);
+	STORE(3);
+	STORE(4);
+	STORE(5);
+	STORE(6);
+	STORE(7);
+	STORE(8);
+	STORE(9);
+	STORE(10);
+	STORE(11);
+	STORE(12);
+	STORE(13);
+	STORE(14);
+	STORE(15);
 }
 
 bool test_main(const struct hvm_start_info *si)
@@ -57,9 +85,9 @@ bool test_main(const struct hvm_start_info *si)
 	uint32_t seed = (uint32_t)guest_option(si, "seed", 1);
 
 	cpuid(1, 0, r);
-	CHECK(r[2] & (1u << 26));	/* XSAVE */
-	CHECK(r[2] & (1u << 28));	/* AVX */
-	CHECK(!(r[2] & (1u << 27)));	/* OSXSAVE: not yet */
+	CHECK(r[2] & (1u << 26));    /* XSAVE */
+	CHECK(r[2] & (1u << 28));    /* AVX */
+	CHECK(!(r[2] & (1u << 27))); /* OSXSAVE: not yet */
 	if (!(r[2] & (1u << 26)) || !(r[2] & (1u << 28)))
 		return false;
 	uint64_t cr4;
@@ -70,13 +98,13 @@ bool test_main(const struct hvm_start_info *si)
 	CHECK_EQ(xgetbv(), 1);
 	cpuid(0xd, 0, r);
 	CHECK(r[0] & 7);
-	CHECK(r[2] >= 832);	/* room for AVX */
+	CHECK(r[2] >= 832); /* room for AVX */
 
 	set_exception_hook(skip_gp);
-	xsetbv(0, 0);			/* x87 bit clear */
-	xsetbv(0, 1 | 4);		/* AVX without SSE */
-	xsetbv(0, 7 | (1u << 9));	/* PKRU: not offered */
-	xsetbv(1, 7);			/* no XCR1 */
+	xsetbv(0, 0);		  /* x87 bit clear */
+	xsetbv(0, 1 | 4);	  /* AVX without SSE */
+	xsetbv(0, 7 | (1u << 9)); /* PKRU: not offered */
+	xsetbv(1, 7);		  /* no XCR1 */
 	CHECK_EQ(gp_count, 4);
 	CHECK_EQ(xgetbv(), 1);
 	xsetbv(0, 7);
@@ -84,7 +112,7 @@ bool test_main(const struct hvm_start_info *si)
 	set_exception_hook(NULL);
 	CHECK_EQ(xgetbv(), 7);
 	cpuid(0xd, 0, r);
-	CHECK(r[1] >= 832);		/* size for the current XCR0 */
+	CHECK(r[1] >= 832); /* size for the current XCR0 */
 
 	for (int i = 0; i < 16; i++)
 		for (int j = 0; j < 8; j++)

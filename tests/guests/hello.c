@@ -48,7 +48,7 @@ static void check_start_info(const struct hvm_start_info *si)
 static void check_cpuid(void)
 {
 	uint32_t r[4];
-	char sig[13] = { 0 };
+	char sig[13] = {0};
 
 	cpuid(0x40000000, 0, r);
 	memcpy(sig, &r[1], 4);
@@ -63,21 +63,21 @@ static void check_cpuid(void)
 	CHECK_EQ(r[1], XEN_HYPERCALL_PAGE_MSR);
 	cpuid(0x40000004, 0, r);
 	CHECK(r[0] & (1 << 3));
-	CHECK_EQ(r[1], 0);	/* vCPU id */
-	CHECK(r[2] != 0);	/* a domU's id */
+	CHECK_EQ(r[1], 0); /* vCPU id */
+	CHECK(r[2] != 0);  /* a domU's id */
 	cpuid(1, 0, r);
-	CHECK(r[2] & (1u << 31));	/* hypervisor present */
-	CHECK(!(r[2] & (1u << 5)));	/* no nested VMX */
-	CHECK_EQ(r[1] >> 24, 0);	/* initial APIC id = vCPU id */
+	CHECK(r[2] & (1u << 31));   /* hypervisor present */
+	CHECK(!(r[2] & (1u << 5))); /* no nested VMX */
+	CHECK_EQ(r[1] >> 24, 0);    /* initial APIC id = vCPU id */
 }
 
 static void check_hypercalls(void)
 {
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_version, 0), (4 << 16) | 17);
-	char extra[16] = { 0 };
+	char extra[16] = {0};
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_extraversion, extra), 0);
 	CHECK(extra[0] == '.');
-	uint32_t fi[2] = { 0, 0 };
+	uint32_t fi[2] = {0, 0};
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_get_features, fi), 0);
 	CHECK(fi[1] & (1 << XENFEAT_auto_translated_physmap));
 	/* An unknown hypercall and an unknown sub-op. */
@@ -86,10 +86,11 @@ static void check_hypercalls(void)
 
 	/* Through the hypercall page: stub n at 32 * n. */
 	wrmsr(XEN_HYPERCALL_PAGE_MSR, (uint64_t)hypercall_page);
-	long (*stub)(uint64_t, uint64_t) =
-		(void *)(hypercall_page + 32 * __HYPERVISOR_xen_version);
+	long (*stub)(uint64_t, uint64_t) = (void *)(hypercall_page + 32 * __HYPERVISOR_xen_version);
 	long v;
-	asm volatile("call *%1" : "=a"(v) : "r"(stub), "D"((uint64_t)XENVER_version), "S"(0ULL)
+	asm volatile("call *%1"
+		     : "=a"(v)
+		     : "r"(stub), "D"((uint64_t)XENVER_version), "S"(0ULL)
 		     : "memory", "rcx", "rdx", "r8", "r9", "r10", "r11");
 	CHECK_EQ(v, (4 << 16) | 17);
 }
@@ -101,7 +102,7 @@ static void check_console_ring(void)
 		uint16_t domid, pad;
 		uint32_t index;
 		uint64_t value;
-	} p = { 0x7ff0, 0, 17, 0 };
+	} p = {0x7ff0, 0, 17, 0};
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_hvm_op, 1, &p), 0);
 	uint64_t pfn = p.value;
 	p.index = 18;
@@ -112,22 +113,25 @@ static void check_console_ring(void)
 	if (!pfn || !port)
 		return;
 	uint8_t *page = (uint8_t *)(pfn << 12);
-	volatile uint32_t *out_cons = (uint32_t *)(page + 3080), *out_prod = (uint32_t *)(page + 3084);
+	volatile uint32_t *out_cons = (uint32_t *)(page + 3080),
+			  *out_prod = (uint32_t *)(page + 3084);
 	const char *msg = "hello through the console ring\n";
 	uint32_t prod = *out_prod;
 	for (const char *c = msg; *c; c++)
 		page[1024 + (prod++ & 2047)] = (uint8_t)*c;
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	*out_prod = prod;
-	struct { uint32_t port; } send = { port };
+	struct {
+		uint32_t port;
+	} send = {port};
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_event_channel_op, 4, &send), 0);
-	CHECK_EQ(*out_cons, prod);	/* drained */
+	CHECK_EQ(*out_cons, prod); /* drained */
 }
 
 static void check_ports(void)
 {
-	CHECK_EQ(inb(0x80), 0xff);	/* unclaimed: all ones */
-	outb(0x80, 0x12);		/* ignored */
+	CHECK_EQ(inb(0x80), 0xff); /* unclaimed: all ones */
+	outb(0x80, 0x12);	   /* ignored */
 	const char *s = "port e9 works\n";
 	while (*s)
 		outb(0xe9, (uint8_t)*s++);

@@ -1,41 +1,56 @@
 // SPDX-License-Identifier: MIT
 /*
- * The virtual local APIC in x2APIC mode (the guest switches from xAPIC): registers, the timer in one-shot,
- * periodic and TSC-deadline modes, self-IPIs, TPR masking, HLT wake-up, and
- * #GP for what x2APIC forbids.
+ * The virtual local APIC in x2APIC mode (the guest switches from xAPIC): registers, the timer in
+ * one-shot, periodic and TSC-deadline modes, self-IPIs, TPR masking, HLT wake-up, and #GP for what
+ * x2APIC forbids.
  */
 #include "guest.h"
 
 const char test_name[] = "lapic";
 
-#define APIC_BASE	0x1b
-#define X2(reg)		(0x800 + (reg))
-#define ID		0x02
-#define VERSION		0x03
-#define TPR		0x08
-#define PPR		0x0a
-#define EOI		0x0b
-#define SVR		0x0f
-#define ISR0		0x10
-#define IRR0		0x20
-#define ICR		0x30
-#define LVT_TIMER	0x32
-#define TMICT		0x38
-#define TMCCT		0x39
-#define TDCR		0x3e
-#define SELF_IPI	0x3f
-#define TSC_DEADLINE	0x6e0
+#define APIC_BASE    0x1b
+#define X2(reg)	     (0x800 + (reg))
+#define ID	     0x02
+#define VERSION	     0x03
+#define TPR	     0x08
+#define PPR	     0x0a
+#define EOI	     0x0b
+#define SVR	     0x0f
+#define ISR0	     0x10
+#define IRR0	     0x20
+#define ICR	     0x30
+#define LVT_TIMER    0x32
+#define TMICT	     0x38
+#define TMCCT	     0x39
+#define TDCR	     0x3e
+#define SELF_IPI     0x3f
+#define TSC_DEADLINE 0x6e0
 
-#define VEC_TIMER	0x40
-#define VEC_IPI		0x50
-#define VEC_LOW		0x31
+#define VEC_TIMER 0x40
+#define VEC_IPI	  0x50
+#define VEC_LOW	  0x31
 
 static volatile unsigned timer_hits, ipi_hits, low_hits;
 static volatile int gp_count;
 
-static void on_timer(int v) { (void)v; timer_hits++; wrmsr(X2(EOI), 0); }
-static void on_ipi(int v) { (void)v; ipi_hits++; wrmsr(X2(EOI), 0); }
-static void on_low(int v) { (void)v; low_hits++; wrmsr(X2(EOI), 0); }
+static void on_timer(int v)
+{
+	(void)v;
+	timer_hits++;
+	wrmsr(X2(EOI), 0);
+}
+static void on_ipi(int v)
+{
+	(void)v;
+	ipi_hits++;
+	wrmsr(X2(EOI), 0);
+}
+static void on_low(int v)
+{
+	(void)v;
+	low_hits++;
+	wrmsr(X2(EOI), 0);
+}
 
 static bool skip_gp(int vector, uint64_t code, uint64_t *rip)
 {
@@ -43,7 +58,7 @@ static bool skip_gp(int vector, uint64_t code, uint64_t *rip)
 	if (vector != 13)
 		return false;
 	gp_count++;
-	*rip += 2;	/* rdmsr and wrmsr are 2 bytes */
+	*rip += 2; /* rdmsr and wrmsr are 2 bytes */
 	return true;
 }
 
@@ -61,11 +76,11 @@ bool test_main(const struct hvm_start_info *si)
 	uint32_t r[4];
 
 	cpuid(1, 0, r);
-	CHECK(r[2] & (1 << 21));	/* x2APIC */
+	CHECK(r[2] & (1 << 21)); /* x2APIC */
 	uint64_t base = rdmsr(APIC_BASE);
-	CHECK(!(base & (1 << 10)));	/* xAPIC mode at reset, as on Xen */
-	CHECK(base & (1 << 11));	/* enabled */
-	CHECK(base & (1 << 8));		/* BSP */
+	CHECK(!(base & (1 << 10))); /* xAPIC mode at reset, as on Xen */
+	CHECK(base & (1 << 11));    /* enabled */
+	CHECK(base & (1 << 8));	    /* BSP */
 	x2apic_enable();
 	CHECK(rdmsr(APIC_BASE) & (1 << 10));
 	CHECK_EQ(base & ~0xfffULL, 0xfee00000);
@@ -98,7 +113,7 @@ bool test_main(const struct hvm_start_info *si)
 	CHECK_EQ(low_hits, 1);
 
 	/* One-shot timer wakes a halted vCPU. */
-	wrmsr(X2(TDCR), 0xb);	/* divide by 1 */
+	wrmsr(X2(TDCR), 0xb); /* divide by 1 */
 	wrmsr(X2(LVT_TIMER), VEC_TIMER);
 	wrmsr(X2(TMICT), 50000);
 	CHECK(rdmsr(X2(TMCCT)) <= 50000);
@@ -116,7 +131,7 @@ bool test_main(const struct hvm_start_info *si)
 
 	/* TSC-deadline, including one already in the past. */
 	cpuid(1, 0, r);
-	CHECK(r[2] & (1 << 24));	/* TSC-deadline advertised */
+	CHECK(r[2] & (1 << 24)); /* TSC-deadline advertised */
 	timer_hits = 0;
 	wrmsr(X2(LVT_TIMER), (2 << 17) | VEC_TIMER);
 	uint64_t t0 = rdtsc();
@@ -140,10 +155,10 @@ bool test_main(const struct hvm_start_info *si)
 
 	/* What x2APIC forbids raises #GP. */
 	set_exception_hook(skip_gp);
-	rdmsr(X2(EOI));		/* write-only */
-	wrmsr(X2(ID), 5);	/* read-only */
-	wrmsr(APIC_BASE, 0xfee00000 | (1 << 11) | (1 << 8));	/* back to xAPIC: not supported */
-	rdmsr(0x12345);		/* no such MSR */
+	rdmsr(X2(EOI));					     /* write-only */
+	wrmsr(X2(ID), 5);				     /* read-only */
+	wrmsr(APIC_BASE, 0xfee00000 | (1 << 11) | (1 << 8)); /* back to xAPIC: not supported */
+	rdmsr(0x12345);					     /* no such MSR */
 	CHECK_EQ(gp_count, 4);
 	set_exception_hook(NULL);
 	return true;

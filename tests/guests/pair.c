@@ -20,23 +20,23 @@
 
 const char test_name[] = "pair";
 
-#define FRONT_PORT	2	/* front's port for the back (port 1 is its console's) */
-#define OFFERED_PORT	3	/* front's port offered to the third domain */
-#define REF_RING	8
-#define REF_WRONG_DOM	9
-#define REF_REVOKE	10
-#define REF_READONLY	11
-#define MAP_AT		(12ULL << 20)	/* the back maps grants here (inside its RAM) */
-#define MAP_AT2		(13ULL << 20)
-#define TICKS_PLENTY	400000000ULL
+#define FRONT_PORT    2 /* front's port for the back (port 1 is its console's) */
+#define OFFERED_PORT  3 /* front's port offered to the third domain */
+#define REF_RING      8
+#define REF_WRONG_DOM 9
+#define REF_REVOKE    10
+#define REF_READONLY  11
+#define MAP_AT	      (12ULL << 20) /* the back maps grants here (inside its RAM) */
+#define MAP_AT2	      (13ULL << 20)
+#define TICKS_PLENTY  400000000ULL
 
 /* Control block in the ring page's spare tail, for phase hand-offs. */
 struct control {
-	volatile uint32_t phase;	/* front: where it is */
-	volatile uint32_t back_phase;	/* back: where it is */
+	volatile uint32_t phase;      /* front: where it is */
+	volatile uint32_t back_phase; /* back: where it is */
 	volatile uint32_t pings;
 };
-#define CONTROL_OFF	3072
+#define CONTROL_OFF 3072
 
 static uint8_t ring_page[4096] __attribute__((aligned(4096)));
 static uint8_t spare_page[4096] __attribute__((aligned(4096)));
@@ -86,15 +86,17 @@ static bool front(void)
 	uint32_t port, offered;
 
 	/* Grant table frame 0 in our physmap; version 1; size. */
-	struct xen_add_to_physmap x = { .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table,
-					.idx = 0, .gpfn = (uint64_t)grant_table_frame >> 12 };
+	struct xen_add_to_physmap x = {.domid = DOMID_SELF,
+				       .space = XENMAPSPACE_grant_table,
+				       .idx = 0,
+				       .gpfn = (uint64_t)grant_table_frame >> 12};
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, &x), 0);
 	gnt = (struct grant_entry_v1 *)grant_table_frame;
-	struct gnttab_set_version sv = { 1 };
+	struct gnttab_set_version sv = {1};
 	CHECK_EQ(gnttab(GNTTABOP_set_version, &sv, 1), 0);
 	sv.version = 2;
 	CHECK_EQ(gnttab(GNTTABOP_set_version, &sv, 1), -22);
-	struct gnttab_query_size qs = { .dom = DOMID_SELF };
+	struct gnttab_query_size qs = {.dom = DOMID_SELF};
 	CHECK_EQ(gnttab(GNTTABOP_query_size, &qs, 1), 0);
 	CHECK_EQ(qs.status, 0);
 	CHECK(qs.nr_frames >= 1 && qs.max_nr_frames >= qs.nr_frames);
@@ -155,14 +157,15 @@ static bool front(void)
 			while (rsp_cons != prod) {
 				struct ring_rsp *s = &r->slot[rsp_cons % RING_SIZE].rsp;
 				if (s->id != done || s->result != done * 15 + 3 + 7) {
-					gprintf("bad response %lu: id %lu result %lu\n", done, s->id,
-						s->result);
+					gprintf("bad response %lu: id %lu result %lu\n", done,
+						s->id, s->result);
 					return false;
 				}
 				done++;
 				rsp_cons++;
 			}
-			if (done == n_requests || (next_id < n_requests && req_prod - rsp_cons < RING_SIZE))
+			if (done == n_requests ||
+			    (next_id < n_requests && req_prod - rsp_cons < RING_SIZE))
 				break;
 			r->rsp_event = rsp_cons + 1;
 			mb();
@@ -174,8 +177,9 @@ static bool front(void)
 		}
 	}
 	uint64_t ticks = rdtsc() - t0;
-	gprintf("bench ring-%s %lu requests in %lu ticks: %lu per million ticks, %lu notifications\n",
-		copy_mode ? "copy" : "map", done, ticks, done * 1000000 / (ticks ? ticks : 1), bursts);
+	gprintf(
+	    "bench ring-%s %lu requests in %lu ticks: %lu per million ticks, %lu notifications\n",
+	    copy_mode ? "copy" : "map", done, ticks, done * 1000000 / (ticks ? ticks : 1), bursts);
 
 	/* Phase 3: the back end tries its negative cases; revoke on its cue. */
 	c->phase = 3;
@@ -210,8 +214,8 @@ static void pong(uint32_t port)
 
 static long map_ref(uint32_t ref, uint64_t at, uint32_t flags, uint32_t *handle, int16_t *st)
 {
-	struct gnttab_map_grant_ref m = { .host_addr = at, .flags = GNTMAP_host_map | flags,
-					  .ref = ref, .dom = peer };
+	struct gnttab_map_grant_ref m = {
+	    .host_addr = at, .flags = GNTMAP_host_map | flags, .ref = ref, .dom = peer};
 	long r = gnttab(GNTTABOP_map_grant_ref, &m, 1);
 	*handle = m.handle;
 	*st = m.status;
@@ -220,7 +224,7 @@ static long map_ref(uint32_t ref, uint64_t at, uint32_t flags, uint32_t *handle,
 
 static int16_t unmap_handle(uint32_t handle, uint64_t at)
 {
-	struct gnttab_unmap_grant_ref u = { .host_addr = at, .handle = handle };
+	struct gnttab_unmap_grant_ref u = {.host_addr = at, .handle = handle};
 	CHECK_EQ(gnttab(GNTTABOP_unmap_grant_ref, &u, 1), 0);
 	return u.status;
 }
@@ -228,11 +232,11 @@ static int16_t unmap_handle(uint32_t handle, uint64_t at)
 /* Grant copy between a peer grant (at offset) and a local buffer. */
 static int16_t gcopy(uint32_t ref, uint16_t off, void *local, uint16_t len, bool to_peer)
 {
-	struct gnttab_copy c = { .len = len };
+	struct gnttab_copy c = {.len = len};
 	uint64_t gpa = (uint64_t)local;
-	struct gnttab_copy_ptr peer_side = { .u.ref = ref, .domid = peer, .offset = off };
-	struct gnttab_copy_ptr my_side = { .u.gmfn = gpa >> 12, .domid = DOMID_SELF,
-					   .offset = (uint16_t)(gpa & 4095) };
+	struct gnttab_copy_ptr peer_side = {.u.ref = ref, .domid = peer, .offset = off};
+	struct gnttab_copy_ptr my_side = {
+	    .u.gmfn = gpa >> 12, .domid = DOMID_SELF, .offset = (uint16_t)(gpa & 4095)};
 	if (to_peer) {
 		c.source = my_side;
 		c.dest = peer_side;
@@ -269,7 +273,7 @@ static uint64_t serve(struct ring_shared *r, uint32_t port)
 			while (req_cons != prod) {
 				struct ring_req q = r->slot[req_cons % RING_SIZE].req;
 				r->slot[rsp_prod % RING_SIZE].rsp =
-					(struct ring_rsp){ q.id, q.value * 3 + 7 };
+				    (struct ring_rsp){q.id, q.value * 3 + 7};
 				req_cons++;
 				rsp_prod++;
 				served++;
@@ -285,7 +289,7 @@ static uint64_t serve(struct ring_shared *r, uint32_t port)
 				return served;
 			for (uint32_t i = 0; i < n; i++) {
 				union ring_slot *sl = &local[(req_cons + i) % RING_SIZE];
-				sl->rsp = (struct ring_rsp){ sl->req.id, sl->req.value * 3 + 7 };
+				sl->rsp = (struct ring_rsp){sl->req.id, sl->req.value * 3 + 7};
 			}
 			if (gcopy(REF_RING, off, &local[first], (uint16_t)(chunk1 * 16), true) ||
 			    (n > chunk1 && gcopy(REF_RING, RING_SLOTS_OFF, &local[0],
@@ -307,7 +311,8 @@ static uint64_t serve(struct ring_shared *r, uint32_t port)
 				mb();
 				if (gcopy(REF_RING, 0, hdr, sizeof(hdr), false))
 					return served;
-				notify = (uint32_t)(rsp_prod - hdr[3]) < (uint32_t)(rsp_prod - start);
+				notify =
+				    (uint32_t)(rsp_prod - hdr[3]) < (uint32_t)(rsp_prod - start);
 			}
 			if (notify)
 				evtchn_send(port);
@@ -372,16 +377,16 @@ static bool back(void)
 	while (c->phase < 3 && rdtsc() < end)
 		yield();
 	uint32_t p2;
-	CHECK_EQ(evtchn_bind_interdomain(peer, OFFERED_PORT, &p2), -22);	/* offered to a third */
+	CHECK_EQ(evtchn_bind_interdomain(peer, OFFERED_PORT, &p2), -22); /* offered to a third */
 	CHECK_EQ(evtchn_bind_interdomain(peer, 900, &p2), -22);
 	map_ref(REF_WRONG_DOM, MAP_AT2, 0, &h2, &st);
 	CHECK_EQ(st, GNTST_permission_denied);
 	map_ref(REF_READONLY, MAP_AT2, 0, &h2, &st);
-	CHECK_EQ(st, GNTST_permission_denied);				/* rw on a read-only grant */
+	CHECK_EQ(st, GNTST_permission_denied); /* rw on a read-only grant */
 	map_ref(REF_READONLY, MAP_AT2, GNTMAP_readonly, &h2, &st);
 	CHECK_EQ(st, GNTST_okay);
 	CHECK_EQ(unmap_handle(h2, MAP_AT2), GNTST_okay);
-	CHECK_EQ(unmap_handle(h2, MAP_AT2), GNTST_bad_handle);		/* twice */
+	CHECK_EQ(unmap_handle(h2, MAP_AT2), GNTST_bad_handle); /* twice */
 	uint64_t buf = 0;
 	CHECK_EQ(gcopy(REF_READONLY, 0, &buf, 8, false), GNTST_okay);
 	CHECK_EQ(gcopy(REF_READONLY, 0, &buf, 8, true), GNTST_permission_denied);
@@ -391,8 +396,8 @@ static bool back(void)
 	CHECK_EQ(gcopy(REF_REVOKE, 4000, &buf, 200, false), GNTST_bad_copy_arg);
 	map_ref(REF_RING, MAP_AT2 + 1, 0, &h2, &st);
 	CHECK_EQ(st, GNTST_bad_virt_addr);
-	struct gnttab_map_grant_ref bad = { .host_addr = MAP_AT2, .flags = GNTMAP_host_map,
-					    .ref = REF_RING, .dom = 55 };
+	struct gnttab_map_grant_ref bad = {
+	    .host_addr = MAP_AT2, .flags = GNTMAP_host_map, .ref = REF_RING, .dom = 55};
 	CHECK_EQ(gnttab(GNTTABOP_map_grant_ref, &bad, 1), 0);
 	CHECK_EQ(bad.status, GNTST_bad_domain);
 	CHECK_EQ(gnttab(GNTTABOP_map_grant_ref, (void *)0xdead00000000ULL, 1), -14);
@@ -421,10 +426,10 @@ static bool back(void)
 		yield();
 	}
 	CHECK_EQ(last, GNTST_bad_domain);
-	struct evtchn_status es = { .dom = DOMID_SELF, .port = port };
+	struct evtchn_status es = {.dom = DOMID_SELF, .port = port};
 	CHECK_EQ(evtchn_op(EVTCHNOP_status, &es), 0);
 	CHECK_EQ(es.status, EVTCHNSTAT_unbound);
-	CHECK_EQ(evtchn_send(port), 0);		/* dropped, not an error */
+	CHECK_EQ(evtchn_send(port), 0); /* dropped, not an error */
 	/* The mapped ring page stays readable until we unmap it. */
 	volatile uint32_t peek = ring->req_prod;
 	(void)peek;

@@ -8,9 +8,9 @@
 
 const char test_name[] = "smp";
 
-#define AP_TRAMPOLINE	0x8000
-#define VEC_TO_AP	0x60
-#define VEC_TO_BSP	0x61
+#define AP_TRAMPOLINE 0x8000
+#define VEC_TO_AP     0x60
+#define VEC_TO_BSP    0x61
 
 extern uint8_t ap_trampoline_start[], ap_trampoline_end[];
 extern uint64_t ap_tramp_cr3, ap_tramp_stack, ap_tramp_entry;
@@ -19,9 +19,22 @@ static uint8_t ap_stack[16384] __attribute__((aligned(16)));
 static volatile uint32_t ap_alive, ap_apic_id, ap_cpuid_apic, ap_topo_id, ap_xen_vcpu;
 static volatile uint32_t ap_ipis, bsp_ipis;
 
-static void x2apic_eoi(void) { wrmsr(0x80b, 0); }
-static void on_ap_ipi(int v) { (void)v; ap_ipis++; x2apic_eoi(); }
-static void on_bsp_ipi(int v) { (void)v; bsp_ipis++; x2apic_eoi(); }
+static void x2apic_eoi(void)
+{
+	wrmsr(0x80b, 0);
+}
+static void on_ap_ipi(int v)
+{
+	(void)v;
+	ap_ipis++;
+	x2apic_eoi();
+}
+static void on_bsp_ipi(int v)
+{
+	(void)v;
+	bsp_ipis++;
+	x2apic_eoi();
+}
 
 static void send_ipi(uint32_t dest, uint32_t lo)
 {
@@ -36,7 +49,7 @@ static void ap_main(void)
 
 	guest_load_idt();
 	x2apic_enable();
-	wrmsr(0x80f, 0x1ff);	/* enable this vCPU's APIC */
+	wrmsr(0x80f, 0x1ff); /* enable this vCPU's APIC */
 	ap_apic_id = (uint32_t)rdmsr(0x802);
 	cpuid(1, 0, r);
 	ap_cpuid_apic = r[1] >> 24;
@@ -75,8 +88,8 @@ bool test_main(const struct hvm_start_info *si)
 	*(uint64_t *)(dst + off_entry) = (uint64_t)ap_main;
 
 	/* INIT, then SIPI: vCPU 1 starts in real mode at 0800:0000. */
-	send_ipi(1, 0x4500);			/* INIT, assert */
-	send_ipi(1, 0x4600 | (AP_TRAMPOLINE >> 12));	/* SIPI, vector 0x08 */
+	send_ipi(1, 0x4500);			     /* INIT, assert */
+	send_ipi(1, 0x4600 | (AP_TRAMPOLINE >> 12)); /* SIPI, vector 0x08 */
 
 	uint64_t end = rdtsc() + 50000000;
 	while (!__atomic_load_n(&ap_alive, __ATOMIC_SEQ_CST) && rdtsc() < end)

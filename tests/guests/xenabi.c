@@ -25,7 +25,7 @@ static void check_time(void)
 	struct vcpu_time_info *t = &shared->vcpu_info[0].time;
 
 	CHECK_EQ(shared->wc_version & 1, 0);
-	CHECK(shared->wc_sec > 1577836800);	/* after 2020-01-01 */
+	CHECK(shared->wc_sec > 1577836800); /* after 2020-01-01 */
 	CHECK(t->tsc_to_system_mul != 0);
 	uint64_t a = xen_clock_ns(t);
 	uint64_t tsc0 = rdtsc();
@@ -47,13 +47,13 @@ static void check_timers(uint32_t timer_port)
 
 	/* Single-shot 1 ms ahead: the upcall comes, not before the deadline. */
 	uint64_t deadline = xen_clock_ns(t) + 1000000;
-	st = (struct vcpu_set_singleshot_timer){ .timeout_abs_ns = deadline };
+	st = (struct vcpu_set_singleshot_timer){.timeout_abs_ns = deadline};
 	CHECK_EQ(vcpu_op(VCPUOP_set_singleshot_timer, 0, &st), 0);
 	CHECK(wait_port(timer_port, 1, TICKS_PLENTY));
 	CHECK(xen_clock_ns(t) >= deadline);
 
 	/* A past deadline with "future" set fails with -ETIME; without it fires at once. */
-	st = (struct vcpu_set_singleshot_timer){ .timeout_abs_ns = 1, .flags = VCPU_SSHOTTMR_future };
+	st = (struct vcpu_set_singleshot_timer){.timeout_abs_ns = 1, .flags = VCPU_SSHOTTMR_future};
 	CHECK_EQ(vcpu_op(VCPUOP_set_singleshot_timer, 0, &st), -62);
 	st.flags = 0;
 	CHECK_EQ(vcpu_op(VCPUOP_set_singleshot_timer, 0, &st), 0);
@@ -62,7 +62,7 @@ static void check_timers(uint32_t timer_port)
 	CHECK_EQ(vcpu_op(VCPUOP_set_singleshot_timer, 0, &st), -22);
 
 	/* Stopped before it fires: no event. */
-	st = (struct vcpu_set_singleshot_timer){ .timeout_abs_ns = xen_clock_ns(t) + 2000000 };
+	st = (struct vcpu_set_singleshot_timer){.timeout_abs_ns = xen_clock_ns(t) + 2000000};
 	CHECK_EQ(vcpu_op(VCPUOP_set_singleshot_timer, 0, &st), 0);
 	CHECK_EQ(vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL), 0);
 	uint64_t end = rdtsc() + 100000;
@@ -87,7 +87,7 @@ static void check_timers(uint32_t timer_port)
 
 static void check_vcpu_registration(uint32_t timer_port)
 {
-	struct vcpu_register_vcpu_info r = { .mfn = (uint64_t)vcpu_info_page >> 12, .offset = 64 };
+	struct vcpu_register_vcpu_info r = {.mfn = (uint64_t)vcpu_info_page >> 12, .offset = 64};
 	struct vcpu_info *vi = (struct vcpu_info *)(vcpu_info_page + 64);
 
 	CHECK_EQ(vcpu_op(VCPUOP_register_vcpu_info, 0, &r), 0);
@@ -98,7 +98,7 @@ static void check_vcpu_registration(uint32_t timer_port)
 	r.offset = 0;
 	r.mfn = 0x7fffffff;
 	CHECK_EQ(vcpu_op(VCPUOP_register_vcpu_info, 0, &r), -22);
-	CHECK_EQ(vcpu_op(VCPUOP_register_vcpu_info, 5, &r), -2);	/* no vCPU 5 */
+	CHECK_EQ(vcpu_op(VCPUOP_register_vcpu_info, 5, &r), -2); /* no vCPU 5 */
 	(void)timer_port;
 
 	/* Runstate: we are running, and running time grows. */
@@ -116,7 +116,7 @@ static void check_vcpu_registration(uint32_t timer_port)
 static void check_evtchn(void)
 {
 	uint32_t a, b, ipi, p;
-	struct evtchn_bind_ipi bi = { .vcpu = 0 };
+	struct evtchn_bind_ipi bi = {.vcpu = 0};
 
 	/* Loopback interdomain pair inside one domain. */
 	CHECK_EQ(evtchn_alloc_unbound(DOMID_SELF, &a), 0);
@@ -128,7 +128,7 @@ static void check_evtchn(void)
 	CHECK_EQ(evtchn_send(a), 0);
 	CHECK(wait_port(b, port_hits[b] > 0 ? port_hits[b] : 1, TICKS_PLENTY));
 
-	struct evtchn_status st = { .dom = DOMID_SELF, .port = a };
+	struct evtchn_status st = {.dom = DOMID_SELF, .port = a};
 	CHECK_EQ(evtchn_op(EVTCHNOP_status, &st), 0);
 	CHECK_EQ(st.status, EVTCHNSTAT_interdomain);
 	CHECK_EQ(st.u.interdomain.port, b);
@@ -152,7 +152,7 @@ static void check_evtchn(void)
 		uint64_t ports;
 		uint32_t nr, pad;
 		uint64_t timeout;
-	} poll = { (uint64_t)&ipi, 1, 0, 0 };
+	} poll = {(uint64_t)&ipi, 1, 0, 0};
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_sched_op, SCHEDOP_poll, &poll), 0);
 	CHECK_EQ(evtchn_unmask(ipi), 0);
 	CHECK(wait_port(ipi, 2, TICKS_PLENTY));
@@ -176,36 +176,36 @@ static void check_evtchn(void)
 	CHECK_EQ(evtchn_op(EVTCHNOP_status, &st), 0);
 	CHECK_EQ(st.status, EVTCHNSTAT_unbound);
 	CHECK_EQ(evtchn_send(b), -22);
-	CHECK_EQ(evtchn_send(a), 0);	/* unbound: dropped */
+	CHECK_EQ(evtchn_send(a), 0); /* unbound: dropped */
 	CHECK_EQ(evtchn_close(0), -22);
 	CHECK_EQ(evtchn_close(5000), -22);
 	CHECK_EQ(evtchn_send(70000), -22);
 
 	/* Binding errors. */
-	CHECK_EQ(bind_virq(VIRQ_TIMER, 0, &p), -17);	/* already bound */
+	CHECK_EQ(bind_virq(VIRQ_TIMER, 0, &p), -17); /* already bound */
 	CHECK_EQ(bind_virq(NR_VIRQS, 0, &p), -22);
 	CHECK_EQ(bind_virq(VIRQ_DEBUG, 3, &p), -2);
-	CHECK_EQ(evtchn_bind_interdomain(DOMID_SELF, ipi, &p), -22);	/* not unbound */
-	CHECK_EQ(evtchn_bind_interdomain(60, 1, &p), -3);		/* no such domain */
-	struct evtchn_alloc_unbound au = { .dom = 9, .remote_dom = DOMID_SELF };
+	CHECK_EQ(evtchn_bind_interdomain(DOMID_SELF, ipi, &p), -22); /* not unbound */
+	CHECK_EQ(evtchn_bind_interdomain(60, 1, &p), -3);	     /* no such domain */
+	struct evtchn_alloc_unbound au = {.dom = 9, .remote_dom = DOMID_SELF};
 	CHECK_EQ(evtchn_op(EVTCHNOP_alloc_unbound, &au), -1);
 	au.dom = DOMID_SELF;
 	au.remote_dom = 61;
 	CHECK_EQ(evtchn_op(EVTCHNOP_alloc_unbound, &au), -3);
-	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, &au), -38);	/* FIFO ABI not offered */
+	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, &au), -38); /* FIFO ABI not offered */
 	CHECK_EQ(evtchn_op(EVTCHNOP_send, (void *)0xdead00000000ULL), -14);
-	struct evtchn_bind_vcpu bv = { .port = ipi, .vcpu = 0 };
-	CHECK_EQ(evtchn_op(EVTCHNOP_bind_vcpu, &bv), -22);	/* IPIs stay put */
+	struct evtchn_bind_vcpu bv = {.port = ipi, .vcpu = 0};
+	CHECK_EQ(evtchn_op(EVTCHNOP_bind_vcpu, &bv), -22); /* IPIs stay put */
 }
 
 static void check_bad_hvm_and_memory(void)
 {
-	struct xen_hvm_param p = { .domid = DOMID_SELF, .index = HVM_PARAM_STORE_PFN };
+	struct xen_hvm_param p = {.domid = DOMID_SELF, .index = HVM_PARAM_STORE_PFN};
 
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_hvm_op, HVMOP_get_param, &p), 0);
-	CHECK_EQ(p.value, 0);	/* no xenstore yet */
+	CHECK_EQ(p.value, 0); /* no xenstore yet */
 	p.index = HVM_PARAM_CALLBACK_IRQ;
-	p.value = (1ULL << 56) | 5;	/* PCI INTx form: not offered */
+	p.value = (1ULL << 56) | 5; /* PCI INTx form: not offered */
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_hvm_op, HVMOP_set_param, &p), -22);
 	p.index = 1000;
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_hvm_op, HVMOP_get_param, &p), -22);
@@ -214,7 +214,7 @@ static void check_bad_hvm_and_memory(void)
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_hvm_op, HVMOP_get_param, &p), -1);
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_hvm_op, HVMOP_pagetable_dying, &p), -38);
 
-	struct xen_add_to_physmap x = { .domid = DOMID_SELF, .space = 77, .gpfn = 0x500 };
+	struct xen_add_to_physmap x = {.domid = DOMID_SELF, .space = 77, .gpfn = 0x500};
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, &x), -22);
 	x.space = XENMAPSPACE_shared_info;
 	x.idx = 1;
@@ -229,7 +229,7 @@ bool test_main(const struct hvm_start_info *si)
 {
 	(void)si;
 	uint32_t timer_port;
-	uint32_t fi[2] = { 0, 0 };
+	uint32_t fi[2] = {0, 0};
 
 	CHECK_EQ(HYPERCALL2(__HYPERVISOR_xen_version, XENVER_get_features, fi), 0);
 	CHECK(fi[1] & (1 << XENFEAT_hvm_callback_vector));

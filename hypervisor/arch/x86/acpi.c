@@ -4,10 +4,10 @@
 #include <keel/errno.h>
 #include <keel/string.h>
 
-#define SDT_HEADER	36
-#define MAX_TABLES	64
-#define MADT_LAPIC	0
-#define MADT_X2APIC	9
+#define SDT_HEADER  36
+#define MAX_TABLES  64
+#define MADT_LAPIC  0
+#define MADT_X2APIC 9
 
 static bool checksum_ok(const u8 *p, u32 len)
 {
@@ -22,7 +22,7 @@ static void add_cpu(struct acpi_cpus *c, u32 id)
 {
 	for (u32 i = 0; i < c->nr; i++)
 		if (c->apic_id[i] == id)
-			return;	/* listed twice (LAPIC and x2APIC entries) */
+			return; /* listed twice (LAPIC and x2APIC entries) */
 	if (c->nr == ACPI_MAX_CPUS)
 		c->dropped++;
 	else
@@ -65,8 +65,7 @@ static int parse_madt(u64 pa, u32 len, acpi_read_fn read, void *ctx, struct acpi
 	return 0;
 }
 
-int acpi_find_cpus(u64 rsdp, acpi_read_fn read, void *ctx, struct acpi_cpus *c,
-		   const char **why)
+int acpi_find_cpus(u64 rsdp, acpi_read_fn read, void *ctx, struct acpi_cpus *c, const char **why)
 {
 	u8 r[36], hdr[SDT_HEADER];
 	u64 root;
@@ -87,8 +86,7 @@ int acpi_find_cpus(u64 rsdp, acpi_read_fn read, void *ctx, struct acpi_cpus *c,
 		root = rsdt;
 		entry_size = 4;
 	}
-	if (read(ctx, root, hdr, SDT_HEADER) ||
-	    memcmp(hdr, entry_size == 8 ? "XSDT" : "RSDT", 4)) {
+	if (read(ctx, root, hdr, SDT_HEADER) || memcmp(hdr, entry_size == 8 ? "XSDT" : "RSDT", 4)) {
 		*why = "root table unreadable";
 		return -EINVAL;
 	}

@@ -10,25 +10,25 @@
 #include <keel/printk.h>
 #include <keel/timer.h>
 
-#define MSR_APIC_BASE		0x1b
-#define APIC_BASE_EN		BIT(11)
-#define APIC_BASE_EXTD		BIT(10)
-#define X2APIC_ID		0x802
-#define X2APIC_EOI		0x80b
-#define X2APIC_SVR		0x80f
-#define X2APIC_ISR0		0x810
-#define X2APIC_LVT_LINT0	0x835
-#define X2APIC_SELF_IPI		0x83f
-#define X2APIC_LVT_TIMER	0x832
-#define X2APIC_TIMER_INIT	0x838
-#define X2APIC_TIMER_CUR	0x839
-#define X2APIC_TIMER_DIV	0x83e
-#define MSR_TSC_DEADLINE	0x6e0
-#define LVT_MASKED		BIT(16)
-#define LVT_TSC_DEADLINE	(2u << 17)
+#define MSR_APIC_BASE	  0x1b
+#define APIC_BASE_EN	  BIT(11)
+#define APIC_BASE_EXTD	  BIT(10)
+#define X2APIC_ID	  0x802
+#define X2APIC_EOI	  0x80b
+#define X2APIC_SVR	  0x80f
+#define X2APIC_ISR0	  0x810
+#define X2APIC_LVT_LINT0  0x835
+#define X2APIC_SELF_IPI	  0x83f
+#define X2APIC_LVT_TIMER  0x832
+#define X2APIC_TIMER_INIT 0x838
+#define X2APIC_TIMER_CUR  0x839
+#define X2APIC_TIMER_DIV  0x83e
+#define MSR_TSC_DEADLINE  0x6e0
+#define LVT_MASKED	  BIT(16)
+#define LVT_TSC_DEADLINE  (2u << 17)
 
-#define PIT_HZ			1193182
-#define CALIBRATE_MS		10
+#define PIT_HZ	     1193182
+#define CALIBRATE_MS 10
 
 extern u64 boot_tsc;
 static bool deadline_mode;
@@ -38,7 +38,7 @@ static u64 apic_ticks_per_ms;
  * PIT ticks in CALIBRATE_MS, rounded: 11932 for 10 ms. (Rounding PIT_HZ / 1000
  * down first gave 11930, a 166 ppm short interval that made guest time fast.)
  */
-#define PIT_COUNT	((PIT_HZ * CALIBRATE_MS + 500) / 1000)
+#define PIT_COUNT ((PIT_HZ * CALIBRATE_MS + 500) / 1000)
 
 /* Waits PIT_COUNT ticks on PIT channel 2 (mode 0, gate on, speaker off). */
 static void pit_wait_start(void)

@@ -14,12 +14,12 @@
 #include <arch/x86/spec_ctrl.h>
 #include <keel/string.h>
 
-#define XEN_CPUID_BASE		0x40000000
-#define XEN_CPUID_LAST		(XEN_CPUID_BASE + 4)
-#define XEN_VERSION_MAJOR	4
-#define XEN_VERSION_MINOR	17
-#define HVM_CPUID_VCPU_ID	BIT(3)
-#define HVM_CPUID_DOMID		BIT(4)
+#define XEN_CPUID_BASE	  0x40000000
+#define XEN_CPUID_LAST	  (XEN_CPUID_BASE + 4)
+#define XEN_VERSION_MAJOR 4
+#define XEN_VERSION_MINOR 17
+#define HVM_CPUID_VCPU_ID BIT(3)
+#define HVM_CPUID_DOMID	  BIT(4)
 
 static void xen_leaves(struct vcpu *v, u32 leaf, struct cpuid_regs *r)
 {
@@ -35,18 +35,18 @@ static void xen_leaves(struct vcpu *v, u32 leaf, struct cpuid_regs *r)
 		r->eax = XEN_VERSION_MAJOR << 16 | XEN_VERSION_MINOR;
 		break;
 	case XEN_CPUID_BASE + 2:
-		r->eax = 1;			/* hypercall pages */
+		r->eax = 1; /* hypercall pages */
 		r->ebx = XEN_HYPERCALL_PAGE_MSR;
 		break;
 	case XEN_CPUID_BASE + 3:
-		break;				/* TSC: native, no emulation */
+		break; /* TSC: native, no emulation */
 	case XEN_CPUID_BASE + 4:
 		r->eax = HVM_CPUID_VCPU_ID | HVM_CPUID_DOMID;
 		r->ebx = v->id;
 		r->ecx = v->dom->id;
 		break;
 	default:
-		break;				/* other hypervisor bases: nothing */
+		break; /* other hypervisor bases: nothing */
 	}
 }
 
@@ -74,16 +74,16 @@ static void topology_leaf(struct vcpu *v, u32 sub, struct cpuid_regs *r)
 static void filter(struct vcpu *v, u32 leaf, u32 sub, struct cpuid_regs *r)
 {
 	const struct cpuid_host_caps caps = {
-		.xsave_mask = xsave_guest_mask(),
-		.xsave_size = xsave_area_size(),
-		.rdtscp = vmx_cpu2_ctls & CPU2_RDTSCP,
-		.invpcid = vmx_cpu2_ctls & CPU2_INVPCID,
-		.spec_ctrl_bits = spec_policy.guest_spec_ctrl_bits,
+	    .xsave_mask = xsave_guest_mask(),
+	    .xsave_size = xsave_area_size(),
+	    .rdtscp = vmx_cpu2_ctls & CPU2_RDTSCP,
+	    .invpcid = vmx_cpu2_ctls & CPU2_INVPCID,
+	    .spec_ctrl_bits = spec_policy.guest_spec_ctrl_bits,
 	};
 	const struct cpuid_vcpu vc = {
-		.id = v->id,
-		.nr_vcpus = v->dom->nr_vcpus,
-		.osxsave = vmread(GUEST_CR4) & CR4_OSXSAVE,
+	    .id = v->id,
+	    .nr_vcpus = v->dom->nr_vcpus,
+	    .osxsave = vmread(GUEST_CR4) & CR4_OSXSAVE,
 	};
 
 	cpuid_policy_apply(leaf, sub, &caps, &vc, r);

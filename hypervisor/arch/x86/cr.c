@@ -13,7 +13,6 @@
 #include <keel/guest_mem.h>
 #include <keel/vlapic.h>
 
-
 static bool inject_gp(struct vcpu *v)
 {
 	vmx_inject_exception(v, 13, true, 0);
@@ -40,7 +39,7 @@ static bool guest_write_cr0(struct vcpu *v, u64 val)
 	u64 cr4 = vmread(GUEST_CR4);
 
 	if (val >> 32 || ((val & CR0_PG) && !(val & CR0_PE)) ||
-	    ((val & BIT(29)) && !(val & BIT(30))))	/* NW without CD */
+	    ((val & BIT(29)) && !(val & BIT(30)))) /* NW without CD */
 		return inject_gp(v);
 	if ((val & CR0_PG) && !(old & CR0_PG) && (v->arch.efer & EFER_LME)) {
 		/* Entering long mode: needs PAE; LMA follows. */
@@ -77,7 +76,7 @@ static bool guest_write_cr4(struct vcpu *v, u64 val)
 		return inject_gp(v);
 	u64 hw = (val & ~shadow_mask) | (vmread(GUEST_CR4) & shadow_mask);
 	if ((val & shadow_mask & ~hw) != 0)
-		return inject_gp(v);	/* a bit the CPU cannot have set while in VMX */
+		return inject_gp(v); /* a bit the CPU cannot have set while in VMX */
 	vmwrite(CR4_READ_SHADOW, val & shadow_mask);
 	vmwrite(GUEST_CR4, hw);
 	if ((vmread(GUEST_CR0) & CR0_PG) && (val & CR4_PAE) && !(v->arch.efer & EFER_LME))
@@ -91,7 +90,7 @@ enum exit_action handle_cr_access(struct vcpu *v, u64 qual)
 	bool ok = true;
 
 	switch (type) {
-	case 0:	/* MOV to CR */
+	case 0: /* MOV to CR */
 		if (cr == 0)
 			ok = guest_write_cr0(v, vcpu_gpr_read(v, gpr));
 		else if (cr == 4)
@@ -101,12 +100,12 @@ enum exit_action handle_cr_access(struct vcpu *v, u64 qual)
 		else
 			return vmexit_crash(v, "unexpected CR write exit");
 		break;
-	case 1:	/* MOV from CR (only CR8 exits) */
+	case 1: /* MOV from CR (only CR8 exits) */
 		if (cr != 8)
 			return vmexit_crash(v, "unexpected CR read exit");
 		vcpu_gpr_write(v, gpr, vlapic_tpr(v) >> 4);
 		break;
-	case 2:	/* CLTS */
+	case 2: /* CLTS */
 		ok = guest_write_cr0(v, vmread(CR0_READ_SHADOW) & ~BIT(3));
 		break;
 	case 3: { /* LMSW: only the low four bits, and it cannot clear PE */

@@ -15,5 +15,5 @@ void emu_poweroff(void)
 	console_flush();
 	while (*s)
 		outb(0x8900, (u8)*s++);
-	outl(0xf4, 0);	/* QEMU exit status (0 << 1) | 1 */
+	outl(0xf4, 0); /* QEMU exit status (0 << 1) | 1 */
 }

@@ -4,9 +4,9 @@
 #include <keel/errno.h>
 #include <keel/string.h>
 
-#define LEVEL_SHIFT(l)	(12 + 9 * (l))	/* l = 0 (PT) .. 3 (PML4) */
-#define INDEX(gpa, l)	(((gpa) >> LEVEL_SHIFT(l)) & 511)
-#define PRESENT(pte)	((pte) & EPT_RWX)
+#define LEVEL_SHIFT(l) (12 + 9 * (l)) /* l = 0 (PT) .. 3 (PML4) */
+#define INDEX(gpa, l)  (((gpa) >> LEVEL_SHIFT(l)) & 511)
+#define PRESENT(pte)   ((pte)&EPT_RWX)
 
 static u64 *table_of(const struct ept *e, u64 pte)
 {
@@ -172,6 +172,6 @@ void ept_destroy(struct ept *e)
 {
 	if (!e->pml4)
 		return;
-	free_subtree(e, e->pml4_pa | EPT_RWX, 4);	/* the root as a level-4 entry */
+	free_subtree(e, e->pml4_pa | EPT_RWX, 4); /* the root as a level-4 entry */
 	e->pml4 = NULL;
 }

@@ -14,14 +14,13 @@ static int read_phys(void *ctx, u64 gpa, void *out, u32 size)
 int guest_linear_to_phys(struct vcpu *v, u64 gva, bool write, u64 *gpa)
 {
 	struct guest_paging g = {
-		.cr0 = vmread(GUEST_CR0),
-		.cr3 = vmread(GUEST_CR3),
-		.cr4 = vmread(GUEST_CR4),
-		.efer = v->arch.efer,
-		.read_phys = read_phys,
-		.ctx = v,
+	    .cr0 = vmread(GUEST_CR0),
+	    .cr3 = vmread(GUEST_CR3),
+	    .cr4 = vmread(GUEST_CR4),
+	    .efer = v->arch.efer,
+	    .read_phys = read_phys,
+	    .ctx = v,
 	};
 
 	return guest_walk(&g, gva, write, gpa);
 }
-

@@ -4,10 +4,10 @@
 #include <arch/x86/boot_defs.h>
 #include <keel/errno.h>
 
-#define PT_P		BIT(0)
-#define PT_W		BIT(1)
-#define PT_PS		BIT(7)
-#define ADDR_52		0x000ffffffffff000ULL
+#define PT_P	BIT(0)
+#define PT_W	BIT(1)
+#define PT_PS	BIT(7)
+#define ADDR_52 0x000ffffffffff000ULL
 
 static int rd(const struct guest_paging *g, u64 gpa, u64 *v, u32 size)
 {
@@ -33,7 +33,7 @@ int guest_walk(const struct guest_paging *g, u64 gva, bool write, u64 *gpa)
 			return -EFAULT;
 		writable = pte & PT_W;
 		if ((pte & PT_PS) && (g->cr4 & CR4_PSE)) {
-			u64 hi = (pte >> 13) & 0xff;	/* PSE-36 bits 39:32 */
+			u64 hi = (pte >> 13) & 0xff; /* PSE-36 bits 39:32 */
 			*gpa = (hi << 32) | (pte & 0xffc00000) | (la & 0x3fffff);
 			goto check;
 		}

@@ -55,44 +55,61 @@ static int skip_memory_operand(struct cursor *c, u8 modrm, u32 addr_size)
 			return skip(c, 4);
 	}
 	if (mod == 0 && rm == 5)
-		return skip(c, 4);	/* disp32, RIP-relative in 64-bit mode */
+		return skip(c, 4); /* disp32, RIP-relative in 64-bit mode */
 	return skip(c, mod == 1 ? 1 : mod == 2 ? 4 : 0);
+}
+
+/* What the prefixes say: operand and address size, REX; then the opcode byte. */
+struct prefixes {
+	u32 operand, address; /* bytes of operand, bits of address */
+	u8 rex, op;
+};
+
+static int read_prefixes(struct cursor *c, u32 mode, struct prefixes *p)
+{
+	bool opsize = false, addrsize = false;
+	int err;
+
+	p->rex = 0;
+	for (;;) {
+		if ((err = next(c, &p->op)))
+			return err;
+		if (p->op == 0x66)
+			opsize = true;
+		else if (p->op == 0x67)
+			addrsize = true;
+		else if (p->op != 0xf0 && p->op != 0x2e && p->op != 0x36 && p->op != 0x3e &&
+			 p->op != 0x26 && p->op != 0x64 && p->op != 0x65)
+			break; /* LOCK and segment overrides have no effect on the access */
+	}
+	if (mode == 64 && (p->op & 0xf0) == 0x40) {
+		p->rex = p->op; /* REX must come last, right before the opcode */
+		if ((err = next(c, &p->op)))
+			return err;
+	}
+	p->operand = mode == 16 ? (opsize ? 4 : 2) : (opsize ? 2 : 4);
+	if (p->rex & 8)
+		p->operand = 8;
+	p->address = mode == 64	  ? (addrsize ? 32 : 64)
+		     : mode == 32 ? (addrsize ? 16 : 32)
+				  : (addrsize ? 32 : 16);
+	return 0;
 }
 
 int insn_decode_mmio(const u8 *bytes, u32 avail, u32 mode, struct mmio_insn *out)
 {
-	struct cursor c = { bytes, avail, 0 };
-	bool opsize = false, addrsize = false;
-	u8 rex = 0, op, modrm;
+	struct cursor c = {bytes, avail, 0};
+	struct prefixes pf;
+	u8 modrm;
 	int err;
 
 	if (mode != 16 && mode != 32 && mode != 64)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
-	for (;;) {
-		if ((err = next(&c, &op)))
-			return err;
-		if (op == 0x66)
-			opsize = true;
-		else if (op == 0x67)
-			addrsize = true;
-		else if (op == 0xf0 || op == 0x2e || op == 0x36 || op == 0x3e || op == 0x26 ||
-			 op == 0x64 || op == 0x65)
-			continue;	/* LOCK, segment overrides: no effect on the access */
-		else
-			break;
-		rex = 0;
-	}
-	if (mode == 64 && (op & 0xf0) == 0x40) {
-		rex = op;	/* REX must come last, right before the opcode */
-		if ((err = next(&c, &op)))
-			return err;
-	}
-	u32 operand = mode == 16 ? (opsize ? 4 : 2) : (opsize ? 2 : 4);
-	if (rex & 8)
-		operand = 8;
-	u32 address = mode == 64 ? (addrsize ? 32 : 64) :
-		      mode == 32 ? (addrsize ? 16 : 32) : (addrsize ? 32 : 16);
+	if ((err = read_prefixes(&c, mode, &pf)))
+		return err;
+	u8 rex = pf.rex, op = pf.op;
+	u32 operand = pf.operand, address = pf.address;
 
 	if (op >= 0xa0 && op <= 0xa3) {
 		/* MOV between rAX and an absolute address (moffs, address-size wide). */
@@ -129,8 +146,8 @@ int insn_decode_mmio(const u8 *bytes, u32 avail, u32 mode, struct mmio_insn *out
 			out->dest_size = 2;
 	} else if (op == 0xc6 || op == 0xc7) {
 		if ((modrm >> 3) & 7)
-			return -EINVAL;	/* only /0 is MOV */
-		u32 n = out->size == 8 ? 4 : out->size;	/* imm32 sign-extended to 64 */
+			return -EINVAL;			/* only /0 is MOV */
+		u32 n = out->size == 8 ? 4 : out->size; /* imm32 sign-extended to 64 */
 		if (c.pos + n > avail || c.pos + n > INSN_MAX_LEN)
 			return -EFAULT;
 		u64 imm = read_le(bytes + c.pos, n);
@@ -173,7 +190,7 @@ u64 mmio_load_result(const struct mmio_insn *in, u64 old, u64 mem)
 	case 2:
 		return (old & ~size_mask(in->dest_size)) | (v & size_mask(in->dest_size));
 	case 4:
-		return v & 0xffffffffULL;	/* 32-bit writes clear bits 63:32 */
+		return v & 0xffffffffULL; /* 32-bit writes clear bits 63:32 */
 	default:
 		return v;
 	}

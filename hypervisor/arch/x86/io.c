@@ -10,33 +10,34 @@
 #include <keel/guest_mem.h>
 #include <keel/acpi_build.h>
 
-#define DEBUG_CONSOLE_PORT	0xe9
+#define DEBUG_CONSOLE_PORT 0xe9
 
-#define IO_SIZE(q)	(((q) & 7) + 1)
-#define IO_IN(q)	((q) & BIT(3))
-#define IO_STRING(q)	((q) & BIT(4))
-#define IO_REP(q)	((q) & BIT(5))
-#define IO_PORT(q)	((u16)((q) >> 16))
+#define IO_SIZE(q)   (((q)&7) + 1)
+#define IO_IN(q)     ((q)&BIT(3))
+#define IO_STRING(q) ((q)&BIT(4))
+#define IO_REP(q)    ((q)&BIT(5))
+#define IO_PORT(q)   ((u16)((q) >> 16))
 
 /*
  * Writes a guest may use to reset itself, as on a PC: the ACPI reset register
  * the FADT names (port 0xCF9, value 6) and the keyboard controller's pulse
  * command (0xFE to port 0x64). Either ends the domain with "reboot".
  */
-#define RESET_PORT		0xcf9
-#define KBC_PORT		0x64
-#define KBC_RESET		0xfe
+#define RESET_PORT 0xcf9
+#define KBC_PORT   0x64
+#define KBC_RESET  0xfe
 
 static void port_out(struct vcpu *v, u16 port, u32 size, u64 val)
 {
 	(void)size;
 	if (port == ACPI_SLEEP_CONTROL_PORT && (val & ACPI_SLP_EN) &&
 	    ACPI_SLP_TYP(val) == ACPI_SLP_TYP_S5) {
-		domain_shutdown(v->dom, SHUTDOWN_poweroff);	/* ACPI S5: soft off */
+		domain_shutdown(v->dom, SHUTDOWN_poweroff); /* ACPI S5: soft off */
 	} else if (port == DEBUG_CONSOLE_PORT) {
 		char c = (char)val;
 		domain_console_write(v->dom, &c, 1);
-	} else if ((port == RESET_PORT && (val & 4)) || (port == KBC_PORT && (u8)val == KBC_RESET)) {
+	} else if ((port == RESET_PORT && (val & 4)) ||
+		   (port == KBC_PORT && (u8)val == KBC_RESET)) {
 		domain_shutdown(v->dom, SHUTDOWN_reboot);
 	}
 }
@@ -71,7 +72,7 @@ enum exit_action handle_io(struct vcpu *v, u64 qual)
 				v->regs.rcx--;
 		}
 	} else if (IO_IN(qual) && port == ACPI_SLEEP_STATUS_PORT) {
-		v->regs.rax &= ~0xffULL;	/* WAK_STS clear: still awake */
+		v->regs.rax &= ~0xffULL; /* WAK_STS clear: still awake */
 	} else if (IO_IN(qual)) {
 		if (size == 4)
 			v->regs.rax = 0xffffffff;

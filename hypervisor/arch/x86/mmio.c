@@ -15,19 +15,19 @@
 #include <keel/printk.h>
 #include <keel/vlapic.h>
 
-#define EPT_QUAL_READ		BIT(0)
-#define EPT_QUAL_WRITE		BIT(1)
-#define EPT_QUAL_FETCH		BIT(2)
-#define EPT_QUAL_MAPPED		(BIT(3) | BIT(4) | BIT(5))	/* the entry allowed some access */
-#define CS_AR_L			BIT(13)
-#define CS_AR_DB		BIT(14)
-#define PAGE_SIZE_4K		4096
+#define EPT_QUAL_READ	BIT(0)
+#define EPT_QUAL_WRITE	BIT(1)
+#define EPT_QUAL_FETCH	BIT(2)
+#define EPT_QUAL_MAPPED (BIT(3) | BIT(4) | BIT(5)) /* the entry allowed some access */
+#define CS_AR_L		BIT(13)
+#define CS_AR_DB	BIT(14)
+#define PAGE_SIZE_4K	4096
 
 static u32 code_mode(struct vcpu *v)
 {
 	u64 ar = vmread(GUEST_CS_AR);
 
-	if ((v->arch.efer & EFER_LMA) && (ar & CS_AR_L))	/* EFER.LMA and a 64-bit segment */
+	if ((v->arch.efer & EFER_LMA) && (ar & CS_AR_L)) /* EFER.LMA and a 64-bit segment */
 		return 64;
 	return (ar & CS_AR_DB) ? 32 : 16;
 }
@@ -36,9 +36,9 @@ static u32 code_mode(struct vcpu *v)
 static u64 *gpr(struct vcpu *v, u32 n)
 {
 	struct guest_regs *r = &v->regs;
-	u64 *const map[16] = { &r->rax, &r->rcx, &r->rdx, &r->rbx, NULL,   &r->rbp,
-			       &r->rsi, &r->rdi, &r->r8,  &r->r9,  &r->r10, &r->r11,
-			       &r->r12, &r->r13, &r->r14, &r->r15 };
+	u64 *const map[16] = {&r->rax, &r->rcx, &r->rdx, &r->rbx, NULL,	   &r->rbp,
+			      &r->rsi, &r->rdi, &r->r8,	 &r->r9,  &r->r10, &r->r11,
+			      &r->r12, &r->r13, &r->r14, &r->r15};
 	return map[n & 15];
 }
 
@@ -71,8 +71,8 @@ static u32 fetch_insn(struct vcpu *v, u8 *buf)
 		first = INSN_MAX_LEN;
 	if (copy_from_guest(v, buf, lin, first))
 		return 0;
-	if (first < INSN_MAX_LEN && !copy_from_guest(v, buf + first, lin + first,
-						      INSN_MAX_LEN - first))
+	if (first < INSN_MAX_LEN &&
+	    !copy_from_guest(v, buf + first, lin + first, INSN_MAX_LEN - first))
 		return INSN_MAX_LEN;
 	return first;
 }

@@ -13,33 +13,33 @@
 #include <keel/vlapic.h>
 #include <arch/x86/spec_ctrl.h>
 
-#define MSR_TSC			0x010
-#define MSR_APIC_BASE		0x01b
-#define MSR_FEATURE_CONTROL	0x03a
-#define MSR_BIOS_SIGN_ID	0x08b
-#define MSR_MTRRCAP		0x0fe
-#define MSR_SYSENTER_CS		0x174
-#define MSR_SYSENTER_ESP	0x175
-#define MSR_SYSENTER_EIP	0x176
-#define MSR_MCG_CAP		0x179
-#define MSR_MCG_STATUS		0x17a
-#define MSR_MISC_ENABLE		0x1a0
-#define MSR_DEBUGCTL		0x1d9
-#define DEBUGCTL_LBR		BIT(0)
-#define DEBUGCTL_BTF		BIT(1)
-#define MSR_PAT			0x277
-#define MSR_MTRR_DEF_TYPE	0x2ff
-#define MSR_TSC_DEADLINE	0x6e0
-#define MSR_STAR		0xc0000081
-#define MSR_LSTAR		0xc0000082
-#define MSR_CSTAR		0xc0000083
-#define MSR_SFMASK		0xc0000084
-#define MSR_FS_BASE		0xc0000100
-#define MSR_GS_BASE		0xc0000101
-#define MSR_KERNEL_GS_BASE	0xc0000102
-#define MSR_TSC_AUX		0xc0000103
+#define MSR_TSC		    0x010
+#define MSR_APIC_BASE	    0x01b
+#define MSR_FEATURE_CONTROL 0x03a
+#define MSR_BIOS_SIGN_ID    0x08b
+#define MSR_MTRRCAP	    0x0fe
+#define MSR_SYSENTER_CS	    0x174
+#define MSR_SYSENTER_ESP    0x175
+#define MSR_SYSENTER_EIP    0x176
+#define MSR_MCG_CAP	    0x179
+#define MSR_MCG_STATUS	    0x17a
+#define MSR_MISC_ENABLE	    0x1a0
+#define MSR_DEBUGCTL	    0x1d9
+#define DEBUGCTL_LBR	    BIT(0)
+#define DEBUGCTL_BTF	    BIT(1)
+#define MSR_PAT		    0x277
+#define MSR_MTRR_DEF_TYPE   0x2ff
+#define MSR_TSC_DEADLINE    0x6e0
+#define MSR_STAR	    0xc0000081
+#define MSR_LSTAR	    0xc0000082
+#define MSR_CSTAR	    0xc0000083
+#define MSR_SFMASK	    0xc0000084
+#define MSR_FS_BASE	    0xc0000100
+#define MSR_GS_BASE	    0xc0000101
+#define MSR_KERNEL_GS_BASE  0xc0000102
+#define MSR_TSC_AUX	    0xc0000103
 
-#define EFER_VALID		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+#define EFER_VALID (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
 static bool gp(struct vcpu *v)
 {
@@ -54,7 +54,7 @@ static bool write_efer(struct vcpu *v, u64 val)
 		return gp(v);
 	bool paging = vmread(GUEST_CR0) & CR0_PG;
 	if (paging && ((val ^ v->arch.efer) & EFER_LME))
-		return gp(v);	/* LME may not change while paging is on */
+		return gp(v); /* LME may not change while paging is on */
 	val &= ~EFER_LMA;
 	if (paging && (val & EFER_LME))
 		val |= EFER_LMA;
@@ -77,7 +77,7 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 		*val = vlapic_base(v);
 		return true;
 	case MSR_FEATURE_CONTROL:
-		*val = FEATURE_CONTROL_LOCKED;	/* locked, VMX off */
+		*val = FEATURE_CONTROL_LOCKED; /* locked, VMX off */
 		return true;
 	case MSR_BIOS_SIGN_ID:
 	case MSR_MCG_CAP:
@@ -85,19 +85,19 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 		*val = 0;
 		return true;
 	case MSR_MTRRCAP:
-		*val = 0;	/* no variable or fixed MTRRs: EPT fixes memory types */
+		*val = 0; /* no variable or fixed MTRRs: EPT fixes memory types */
 		return true;
 	case MSR_MTRR_DEF_TYPE:
-		*val = BIT(11) | 6;	/* enabled, default write-back */
+		*val = BIT(11) | 6; /* enabled, default write-back */
 		return true;
 	case MSR_MISC_ENABLE:
-		*val = BIT(0);		/* fast strings */
+		*val = BIT(0); /* fast strings */
 		return true;
 	case MSR_PAT:
 		*val = vmread(GUEST_IA32_PAT);
 		return true;
 	case MSR_DEBUGCTL:
-		*val = vmread(GUEST_IA32_DEBUGCTL);	/* 0 until the guest sets LBR/BTF */
+		*val = vmread(GUEST_IA32_DEBUGCTL); /* 0 until the guest sets LBR/BTF */
 		return true;
 	case MSR_EFER:
 		*val = v->arch.efer;
@@ -167,7 +167,7 @@ static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 	case MSR_BIOS_SIGN_ID:
 	case MSR_MCG_STATUS:
 	case MSR_MISC_ENABLE:
-		return true;	/* accepted and ignored */
+		return true; /* accepted and ignored */
 	case MSR_MTRR_DEF_TYPE:
 		return true;
 	case MSR_PAT:
@@ -224,7 +224,7 @@ static bool msr_write(struct vcpu *v, u32 msr, u64 val)
 		v->arch.msr_tsc_aux = val & 0xffffffff;
 		break;
 	default:
-		return gp(v);	/* includes the MTRRs: MTRRCAP says there are none */
+		return gp(v); /* includes the MTRRs: MTRRCAP says there are none */
 	}
 	/* These live in hardware while the guest runs (the hypervisor does not use them). */
 	wrmsr(msr, val);

@@ -29,7 +29,7 @@ static void *table_p2v(void *ctx, u64 pa)
 	return phys_to_virt(pa);
 }
 
-static const struct ept_ops hv_ept_ops = { table_alloc, table_free, table_p2v, NULL };
+static const struct ept_ops hv_ept_ops = {table_alloc, table_free, table_p2v, NULL};
 
 int arch_p2m_init(struct domain *d)
 {
@@ -44,8 +44,8 @@ void arch_p2m_destroy(struct domain *d)
 
 int arch_p2m_map(struct domain *d, u64 gpa, u64 hpa, u64 size, int access)
 {
-	return ept_map(&d->arch.ept, gpa, hpa, size,
-		       access == P2M_RO ? (EPT_R | EPT_X) : EPT_RWX, EPT_MT_WB);
+	return ept_map(&d->arch.ept, gpa, hpa, size, access == P2M_RO ? (EPT_R | EPT_X) : EPT_RWX,
+		       EPT_MT_WB);
 }
 
 int arch_p2m_unmap(struct domain *d, u64 gpa, u64 size)

@@ -6,8 +6,8 @@
 #include <keel/errno.h>
 #include <keel/mm.h>
 
-#define GIB		(1ULL << 30)
-#define ADDR_MASK	0x000ffffffffff000ULL
+#define GIB	  (1ULL << 30)
+#define ADDR_MASK 0x000ffffffffff000ULL
 
 extern u64 boot_pml4[512];
 
@@ -44,6 +44,6 @@ int paging_map_above_4g(u64 end)
 		for (u64 i = 0; i < 512; i++)
 			pd[i] = (a + (i << 21)) | PTE_P | PTE_W | PTE_PS;
 	}
-	write_cr3(read_cr3());	/* drop stale non-present translations */
+	write_cr3(read_cr3()); /* drop stale non-present translations */
 	return 0;
 }

@@ -17,9 +17,9 @@ void percpu_init(u32 id)
 	pc->self = pc;
 	pc->id = id;
 	pc->gdt[0] = 0;
-	pc->gdt[1] = 0x00af9a000000ffffULL;	/* GDT_CS64 */
-	pc->gdt[2] = 0x00cf92000000ffffULL;	/* GDT_DS */
-	pc->gdt[3] = 0x00cf9a000000ffffULL;	/* GDT_CS32 */
+	pc->gdt[1] = 0x00af9a000000ffffULL; /* GDT_CS64 */
+	pc->gdt[2] = 0x00cf92000000ffffULL; /* GDT_DS */
+	pc->gdt[3] = 0x00cf9a000000ffffULL; /* GDT_CS32 */
 	pc->gdt[4] = (limit & 0xffff) | ((tss & 0xffffff) << 16) | (0x89ULL << 40) |
 		     ((limit >> 16) << 48) | (((tss >> 24) & 0xff) << 56);
 	pc->gdt[5] = tss >> 32;
@@ -30,7 +30,7 @@ void percpu_init(u32 id)
 	struct {
 		u16 limit;
 		u64 base;
-	} __packed gdtr = { sizeof(pc->gdt) - 1, (u64)(uintptr_t)pc->gdt };
+	} __packed gdtr = {sizeof(pc->gdt) - 1, (u64)(uintptr_t)pc->gdt};
 	asm volatile("lgdt %0" ::"m"(gdtr));
 	asm volatile("ltr %w0" ::"r"((u16)GDT_TSS));
 	/* The GS base points at this CPU's struct percpu. */

@@ -22,7 +22,7 @@ u64 rtc_read_unix_time(void)
 	for (int tries = 0; tries < 10; tries++) {
 		for (int i = 0; i < 1000000 && (cmos(0x0a) & 0x80); i++)
 			cpu_relax();
-		u8 regs[6] = { 0x00, 0x02, 0x04, 0x07, 0x08, 0x09 };
+		u8 regs[6] = {0x00, 0x02, 0x04, 0x07, 0x08, 0x09};
 		for (int i = 0; i < 6; i++)
 			a[i] = cmos(regs[i]);
 		for (int i = 0; i < 6; i++)
@@ -37,8 +37,8 @@ u64 rtc_read_unix_time(void)
 	bool binary = status_b & 0x04;
 	u32 hour = bcd(a[2] & 0x7f, binary);
 	if (!(status_b & 0x02) && (a[2] & 0x80))
-		hour = (hour % 12) + 12;	/* 12-hour clock, PM */
-	u32 year = bcd(a[5], binary) + 2000;	/* no century register everywhere: 2000-2099 */
+		hour = (hour % 12) + 12;     /* 12-hour clock, PM */
+	u32 year = bcd(a[5], binary) + 2000; /* no century register everywhere: 2000-2099 */
 	return unix_time(year, bcd(a[4], binary), bcd(a[3], binary), hour, bcd(a[1], binary),
 			 bcd(a[0], binary));
 }

@@ -20,12 +20,12 @@ void serial_init(u16 base)
 {
 	uart_base = base;
 	outb(base + UART_IER, 0x00);
-	outb(base + UART_LCR, 0x80);	/* DLAB: divisor follows */
-	outb(base + UART_DLL, 0x01);	/* 115200 baud */
+	outb(base + UART_LCR, 0x80); /* DLAB: divisor follows */
+	outb(base + UART_DLL, 0x01); /* 115200 baud */
 	outb(base + UART_DLM, 0x00);
-	outb(base + UART_LCR, 0x03);	/* 8N1 */
-	outb(base + UART_FCR, 0xc7);	/* FIFO on, cleared */
-	outb(base + UART_MCR, 0x03);	/* DTR, RTS; no interrupts */
+	outb(base + UART_LCR, 0x03); /* 8N1 */
+	outb(base + UART_FCR, 0xc7); /* FIFO on, cleared */
+	outb(base + UART_MCR, 0x03); /* DTR, RTS; no interrupts */
 }
 
 static void serial_putc(char c)

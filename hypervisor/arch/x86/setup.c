@@ -43,12 +43,18 @@ static struct boot_info boot_info;
 static const char *mmap_type_name(u32 type)
 {
 	switch (type) {
-	case MMAP_RAM: return "RAM";
-	case MMAP_RESERVED: return "reserved";
-	case MMAP_ACPI_RECLAIM: return "ACPI";
-	case MMAP_ACPI_NVS: return "ACPI NVS";
-	case MMAP_BAD: return "bad";
-	default: return "unknown";
+	case MMAP_RAM:
+		return "RAM";
+	case MMAP_RESERVED:
+		return "reserved";
+	case MMAP_ACPI_RECLAIM:
+		return "ACPI";
+	case MMAP_ACPI_NVS:
+		return "ACPI NVS";
+	case MMAP_BAD:
+		return "bad";
+	default:
+		return "unknown";
 	}
 }
 

@@ -32,7 +32,7 @@ static int read_phys(void *ctx, u64 pa, void *out, u32 len)
 {
 	(void)ctx;
 	if (pa + len > (4ULL << 30))
-		return -1;	/* only the identity-mapped 4 GiB */
+		return -1; /* only the identity-mapped 4 GiB */
 	memcpy(out, phys_to_virt(pa), len);
 	return 0;
 }
@@ -60,7 +60,8 @@ static __noreturn void ap_start64(void)
 	percpus[id].apic_id = apic_id();
 	vmx_read_raw(&raw);
 	if (vmx_caps_decode(&raw, &caps, &why) || vmx_on(&raw, &caps)) {
-		printk("keel: CPU %u: VT-x unusable (%s); parked\n", id, why ? why : "VMXON failed");
+		printk("keel: CPU %u: VT-x unusable (%s); parked\n", id,
+		       why ? why : "VMXON failed");
 		ap_up = true;
 		cpu_halt_forever();
 	}
@@ -83,14 +84,17 @@ u32 smp_boot_aps(u64 rsdp, u32 max)
 	percpus[0].apic_id = self;
 	percpus[0].online = true;
 	if (!rsdp || acpi_find_cpus(rsdp, read_phys, NULL, &cpus, &why)) {
-		printk("keel: SMP: %s; running on the boot CPU only\n", rsdp ? why : "no ACPI RSDP");
+		printk("keel: SMP: %s; running on the boot CPU only\n",
+		       rsdp ? why : "no ACPI RSDP");
 		return 1;
 	}
 	memcpy(phys_to_virt(AP_TRAMPOLINE_PA), ap_trampoline_start,
 	       (size_t)(ap_trampoline_end - ap_trampoline_start));
 	u64 *data_cr3 = phys_to_virt(AP_TRAMPOLINE_PA + ((u8 *)&ap_boot_cr3 - ap_trampoline_start));
-	u64 *data_stack = phys_to_virt(AP_TRAMPOLINE_PA + ((u8 *)&ap_boot_stack - ap_trampoline_start));
-	u64 *data_entry = phys_to_virt(AP_TRAMPOLINE_PA + ((u8 *)&ap_boot_entry - ap_trampoline_start));
+	u64 *data_stack =
+	    phys_to_virt(AP_TRAMPOLINE_PA + ((u8 *)&ap_boot_stack - ap_trampoline_start));
+	u64 *data_entry =
+	    phys_to_virt(AP_TRAMPOLINE_PA + ((u8 *)&ap_boot_entry - ap_trampoline_start));
 
 	for (u32 i = 0; i < cpus.nr && nr_pcpus < MIN(max, MAX_PCPUS); i++) {
 		u32 dest = cpus.apic_id[i];
@@ -104,13 +108,13 @@ u32 smp_boot_aps(u64 rsdp, u32 max)
 		*data_cr3 = read_cr3();
 		*data_stack = virt_to_phys(stack) + AP_STACK_PAGES * PAGE_SIZE;
 		*data_entry = (u64)(uintptr_t)ap_start64;
-		send_icr(dest, 0x4500);				/* INIT */
+		send_icr(dest, 0x4500); /* INIT */
 		delay_us(10000);
 		for (int sipi = 0; sipi < 2 && !ap_up; sipi++) {
-			send_icr(dest, 0x4600 | (AP_TRAMPOLINE_PA >> 12));	/* SIPI */
+			send_icr(dest, 0x4600 | (AP_TRAMPOLINE_PA >> 12)); /* SIPI */
 			delay_us(sipi ? 200000 : 1000);
 		}
-		u64 end = rdtsc() + tsc_khz * 1000;	/* one second */
+		u64 end = rdtsc() + tsc_khz * 1000; /* one second */
 		while (!ap_up && rdtsc() < end)
 			cpu_relax();
 		if (!ap_up) {

@@ -10,8 +10,8 @@ struct spec_policy spec_policy;
 
 void spec_ctrl_init(void)
 {
-	struct cpuid_regs r = { 0 };
-	struct spec_caps c = { 0 };
+	struct cpuid_regs r = {0};
+	struct spec_caps c = {0};
 	char line[256];
 
 	cpuid_count(0, 0, &r);
@@ -37,7 +37,7 @@ void spec_ctrl_enter_guest(struct vcpu *v)
 	if (spec_policy.l1d_flush_on_entry)
 		wrmsr(MSR_FLUSH_CMD, FLUSH_CMD_L1D);
 	else if (spec_policy.verw_on_entry) {
-		static const u16 ds = 0x10;	/* any writable data selector: GDT_DS */
+		static const u16 ds = 0x10; /* any writable data selector: GDT_DS */
 		asm volatile("verw %0" ::"m"(ds) : "cc");
 	}
 }

@@ -15,8 +15,8 @@
 #include <keel/selftest.h>
 #include <keel/timer.h>
 
-#define BIOS_PIC_BASE	0x08
-#define PIC_ONLY_IRQ0	0xfffe
+#define BIOS_PIC_BASE 0x08
+#define PIC_ONLY_IRQ0 0xfffe
 
 static void interrupts_open_for(u64 ticks)
 {
@@ -30,7 +30,7 @@ static void interrupts_open_for(u64 ticks)
 
 void stray_irq_selftest(void)
 {
-	static const u8 vectors[] = { 17, 21, 29, 30, 0x20, 0x27, 0x80, 0xee };
+	static const u8 vectors[] = {17, 21, 29, 30, 0x20, 0x27, 0x80, 0xee};
 	u64 ms = tsc_khz;
 
 	u64 before = stray_irq_count();

@@ -26,8 +26,8 @@ static struct idt_entry idt[256] __aligned(16);
 extern const u64 isr_table[32];
 extern void isr_host_irq(void), isr_spurious(void), isr_stray_base(void);
 
-#define STRAY_STUB_SIZE		16
-#define EXTERNAL_ON_EXCEPTION	256	/* exception_stubs.inc: vector + 256, no error code */
+#define STRAY_STUB_SIZE	      16
+#define EXTERNAL_ON_EXCEPTION 256 /* exception_stubs.inc: vector + 256, no error code */
 
 /* Vectors whose exceptions push an error code: entered on IST1 (see exception_stubs.inc). */
 static const u64 ERROR_CODE_VECTORS = BIT(8) | BIT(10) | BIT(11) | BIT(12) | BIT(13) | BIT(14) |
@@ -37,27 +37,43 @@ static const u64 ERROR_CODE_VECTORS = BIT(8) | BIT(10) | BIT(11) | BIT(12) | BIT
  * is pre-486; 15, 22-27, 31 reserved; 20 #VE needs EPT in the host; 28 is
  * AMD's): whatever arrives there is an interrupt.
  */
-static const u64 NEVER_RAISED = BIT(9) | BIT(15) | BIT(20) | BIT(22) | BIT(23) | BIT(24) |
-				BIT(25) | BIT(26) | BIT(27) | BIT(28) | BIT(31);
+static const u64 NEVER_RAISED = BIT(9) | BIT(15) | BIT(20) | BIT(22) | BIT(23) | BIT(24) | BIT(25) |
+				BIT(26) | BIT(27) | BIT(28) | BIT(31);
 
 static const char *const names[32] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-	"#BR bound range", "#UD invalid opcode", "#NM no FPU", "#DF double fault",
-	"coprocessor overrun", "#TS invalid TSS", "#NP segment not present",
-	"#SS stack fault", "#GP general protection", "#PF page fault", "reserved",
-	"#MF x87 error", "#AC alignment check", "#MC machine check", "#XM SIMD error",
-	"#VE virtualization", "#CP control protection",
+    "#DE divide error",
+    "#DB debug",
+    "NMI",
+    "#BP breakpoint",
+    "#OF overflow",
+    "#BR bound range",
+    "#UD invalid opcode",
+    "#NM no FPU",
+    "#DF double fault",
+    "coprocessor overrun",
+    "#TS invalid TSS",
+    "#NP segment not present",
+    "#SS stack fault",
+    "#GP general protection",
+    "#PF page fault",
+    "reserved",
+    "#MF x87 error",
+    "#AC alignment check",
+    "#MC machine check",
+    "#XM SIMD error",
+    "#VE virtualization",
+    "#CP control protection",
 };
 
 static void set_gate(u32 vec, u64 a)
 {
 	idt[vec] = (struct idt_entry){
-		.off_lo = (u16)a,
-		.sel = GDT_CS64,
-		.ist = (vec < 32 && (ERROR_CODE_VECTORS & BIT(vec))) ? 1 : 0,
-		.type = 0x8e,	/* present, DPL 0, 64-bit interrupt gate */
-		.off_mid = (u16)(a >> 16),
-		.off_hi = (u32)(a >> 32),
+	    .off_lo = (u16)a,
+	    .sel = GDT_CS64,
+	    .ist = (vec < 32 && (ERROR_CODE_VECTORS & BIT(vec))) ? 1 : 0,
+	    .type = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
+	    .off_mid = (u16)(a >> 16),
+	    .off_hi = (u32)(a >> 32),
 	};
 }
 
@@ -73,7 +89,7 @@ void traps_load(void)
 	struct {
 		u16 limit;
 		u64 base;
-	} __packed idtr = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
+	} __packed idtr = {sizeof(idt) - 1, (u64)(uintptr_t)idt};
 
 	asm volatile("lidt %0" ::"m"(idtr));
 }
@@ -91,7 +107,7 @@ void traps_init(void)
 }
 
 static u64 stray_total;
-static u64 stray_seen[4];	/* one line per vector, the first time */
+static u64 stray_seen[4]; /* one line per vector, the first time */
 
 void stray_irq(u64 vector)
 {
@@ -122,8 +138,8 @@ static bool is_external(struct trap_frame *f)
 	}
 	if (NEVER_RAISED & BIT(f->vector))
 		return true;
-	return f->vector >= 16 && !(ERROR_CODE_VECTORS & BIT(f->vector)) &&
-	       f->vector != 18 && apic_isr_test((u32)f->vector);
+	return f->vector >= 16 && !(ERROR_CODE_VECTORS & BIT(f->vector)) && f->vector != 18 &&
+	       apic_isr_test((u32)f->vector);
 }
 
 void trap_handler(struct trap_frame *f)

@@ -48,7 +48,6 @@ void arch_vcpu_free(struct vcpu *v)
 	vmx_vcpu_free(v);
 }
 
-
 /* The FPU/SSE state (and the MSRs that live in hardware) belong to one vCPU at a time. */
 static struct vcpu *fpu_owner[MAX_PCPUS];
 

@@ -18,47 +18,47 @@
 #include <arch/x86/cpu.h>
 #include <arch/x86/vmx_vcpu.h>
 
-#define APIC_BASE_BSP	BIT(8)
-#define APIC_BASE_EXTD	BIT(10)
-#define APIC_BASE_EN	BIT(11)
-#define APIC_DEFAULT	0xfee00000ULL
+#define APIC_BASE_BSP  BIT(8)
+#define APIC_BASE_EXTD BIT(10)
+#define APIC_BASE_EN   BIT(11)
+#define APIC_DEFAULT   0xfee00000ULL
 
-#define REG(msr)	((msr) - 0x800)
-#define R_ID		0x02
-#define R_VERSION	0x03
-#define R_TPR		0x08
-#define R_PPR		0x0a
-#define R_EOI		0x0b
-#define R_LDR		0x0d
-#define R_DFR		0x0e	/* xAPIC only */
-#define R_SVR		0x0f
-#define R_ISR0		0x10
-#define R_TMR0		0x18
-#define R_IRR0		0x20
-#define R_ESR		0x28
-#define R_ICR		0x30
-#define R_ICR_HIGH	0x31	/* xAPIC only: the destination in bits 31:24 */
-#define R_LVT0		0x32	/* timer; thermal, PMC, LINT0, LINT1, error follow */
-#define R_TMICT		0x38
-#define R_TMCCT		0x39
-#define R_TDCR		0x3e
-#define R_SELF_IPI	0x3f
+#define REG(msr)   ((msr)-0x800)
+#define R_ID	   0x02
+#define R_VERSION  0x03
+#define R_TPR	   0x08
+#define R_PPR	   0x0a
+#define R_EOI	   0x0b
+#define R_LDR	   0x0d
+#define R_DFR	   0x0e /* xAPIC only */
+#define R_SVR	   0x0f
+#define R_ISR0	   0x10
+#define R_TMR0	   0x18
+#define R_IRR0	   0x20
+#define R_ESR	   0x28
+#define R_ICR	   0x30
+#define R_ICR_HIGH 0x31 /* xAPIC only: the destination in bits 31:24 */
+#define R_LVT0	   0x32 /* timer; thermal, PMC, LINT0, LINT1, error follow */
+#define R_TMICT	   0x38
+#define R_TMCCT	   0x39
+#define R_TDCR	   0x3e
+#define R_SELF_IPI 0x3f
 
-#define LVT_MASK	BIT(16)
+#define LVT_MASK	  BIT(16)
 #define LVT_TIMER_MODE(l) (((l) >> 17) & 3)
-#define TIMER_ONESHOT	0
-#define TIMER_PERIODIC	1
-#define TIMER_DEADLINE	2
-#define SVR_ENABLE	BIT(8)
+#define TIMER_ONESHOT	  0
+#define TIMER_PERIODIC	  1
+#define TIMER_DEADLINE	  2
+#define SVR_ENABLE	  BIT(8)
 
-#define ICR_MODE(i)	(((i) >> 8) & 7)
-#define ICR_LOGICAL	BIT(11)
+#define ICR_MODE(i)	 (((i) >> 8) & 7)
+#define ICR_LOGICAL	 BIT(11)
 #define ICR_SHORTHAND(i) (((i) >> 18) & 3)
-#define MODE_FIXED	0
-#define MODE_LOWEST	1
-#define MODE_NMI	4
-#define MODE_INIT	5
-#define MODE_SIPI	6
+#define MODE_FIXED	 0
+#define MODE_LOWEST	 1
+#define MODE_NMI	 4
+#define MODE_INIT	 5
+#define MODE_SIPI	 6
 
 int vlapic_highest_bit(const u32 bits[8])
 {
@@ -192,7 +192,7 @@ void vlapic_set_irq(struct vcpu *v, u8 vector)
 	struct vlapic *l = v->arch.vlapic;
 
 	if (vector < 16) {
-		l->esr |= BIT(6);	/* received illegal vector */
+		l->esr |= BIT(6); /* received illegal vector */
 		return;
 	}
 	set_bit(l->irr, vector);
@@ -217,14 +217,14 @@ static void deliver_ipi(struct vcpu *target, u32 icr)
 	case MODE_INIT:
 		/* INIT: the vCPU stops and waits for a SIPI. */
 		if (target->id == 0)
-			break;	/* the BSP is never re-initialised by a guest */
+			break; /* the BSP is never re-initialised by a guest */
 		l->init_pending = true;
 		target->state = VCPU_OFFLINE;
 		sched_remove(target);
 		break;
 	case MODE_SIPI:
 		if (!l->init_pending && target->state != VCPU_OFFLINE)
-			break;	/* SIPI without INIT is ignored, as on hardware */
+			break; /* SIPI without INIT is ignored, as on hardware */
 		if (target->arch.launched && !l->init_pending)
 			break;
 		l->sipi_vector = (u8)icr;
@@ -233,7 +233,7 @@ static void deliver_ipi(struct vcpu *target, u32 icr)
 		sched_wake(target);
 		break;
 	default:
-		break;	/* SMI and others: not for guests */
+		break; /* SMI and others: not for guests */
 	}
 }
 
@@ -272,10 +272,18 @@ static void send_ipi(struct vcpu *v, u64 icr)
 		struct vcpu *t = d->vcpu[i];
 		bool hit;
 		switch (ICR_SHORTHAND(lo)) {
-		case 1: hit = t == v; break;
-		case 2: hit = true; break;
-		case 3: hit = t != v; break;
-		default: hit = matches(t, dest, lo & ICR_LOGICAL, x2); break;
+		case 1:
+			hit = t == v;
+			break;
+		case 2:
+			hit = true;
+			break;
+		case 3:
+			hit = t != v;
+			break;
+		default:
+			hit = matches(t, dest, lo & ICR_LOGICAL, x2);
+			break;
 		}
 		if (hit)
 			deliver_ipi(t, lo);
@@ -289,7 +297,9 @@ static int reg_read(struct vcpu *v, u32 r, u64 *val)
 	bool x2 = x2apic_mode(l);
 
 	switch (r) {
-	case R_ID: *val = x2 ? v->id : v->id << 24; break;
+	case R_ID:
+		*val = x2 ? v->id : v->id << 24;
+		break;
 	case R_DFR:
 		if (x2)
 			return -EINVAL;
@@ -300,16 +310,36 @@ static int reg_read(struct vcpu *v, u32 r, u64 *val)
 			return -EINVAL;
 		*val = l->icr_high;
 		break;
-	case R_VERSION: *val = 0x50014; break;
-	case R_TPR: *val = l->tpr; break;
-	case R_PPR: *val = ppr(l); break;
-	case R_LDR: *val = l->ldr; break;
-	case R_SVR: *val = l->svr; break;
-	case R_ESR: *val = l->esr; break;
-	case R_ICR: *val = x2 ? 0 : l->icr_low; break;	/* delivery is instant: never busy */
-	case R_TMICT: *val = l->timer_initial; break;
-	case R_TMCCT: *val = current_count(l); break;
-	case R_TDCR: *val = l->timer_divide; break;
+	case R_VERSION:
+		*val = 0x50014;
+		break;
+	case R_TPR:
+		*val = l->tpr;
+		break;
+	case R_PPR:
+		*val = ppr(l);
+		break;
+	case R_LDR:
+		*val = l->ldr;
+		break;
+	case R_SVR:
+		*val = l->svr;
+		break;
+	case R_ESR:
+		*val = l->esr;
+		break;
+	case R_ICR:
+		*val = x2 ? 0 : l->icr_low;
+		break; /* delivery is instant: never busy */
+	case R_TMICT:
+		*val = l->timer_initial;
+		break;
+	case R_TMCCT:
+		*val = current_count(l);
+		break;
+	case R_TDCR:
+		*val = l->timer_divide;
+		break;
 	default:
 		if (r >= R_ISR0 && r < R_ISR0 + 8)
 			*val = l->isr[r - R_ISR0];
@@ -320,7 +350,7 @@ static int reg_read(struct vcpu *v, u32 r, u64 *val)
 		else if (r >= R_LVT0 && r < R_LVT0 + 6)
 			*val = l->lvt[r - R_LVT0];
 		else
-			return -EINVAL;	/* EOI, SELF_IPI are write-only; the rest reserved */
+			return -EINVAL; /* EOI, SELF_IPI are write-only; the rest reserved */
 	}
 	return 0;
 }
@@ -336,7 +366,7 @@ static int reg_write(struct vcpu *v, u32 r, u64 val)
 		break;
 	case R_LDR:
 		if (x2)
-			return -EINVAL;	/* read-only in x2APIC mode */
+			return -EINVAL; /* read-only in x2APIC mode */
 		l->ldr = (u32)val & 0xff000000;
 		break;
 	case R_DFR:
@@ -387,8 +417,9 @@ static int reg_write(struct vcpu *v, u32 r, u64 val)
 		break;
 	default:
 		if (r >= R_LVT0 && r < R_LVT0 + 6) {
-			u32 mask = r == R_LVT0 ? 0x700ff : (r == R_LVT0 + 3 || r == R_LVT0 + 4) ?
-				   0x1a7ff : 0x107ff;
+			u32 mask = r == R_LVT0				  ? 0x700ff
+				   : (r == R_LVT0 + 3 || r == R_LVT0 + 4) ? 0x1a7ff
+									  : 0x107ff;
 			u32 old = l->lvt[0];
 			if (!(l->svr & SVR_ENABLE))
 				val |= LVT_MASK;
@@ -401,7 +432,7 @@ static int reg_write(struct vcpu *v, u32 r, u64 val)
 			}
 			break;
 		}
-		return -EINVAL;	/* read-only or reserved */
+		return -EINVAL; /* read-only or reserved */
 	}
 	return 0;
 }
@@ -479,7 +510,7 @@ int vlapic_set_base(struct vcpu *v, u64 val)
 		return 0;
 	}
 	if ((val & APIC_BASE_EXTD) && !x2apic_mode(l))
-		l->ldr = x2apic_ldr(v->id);	/* entering x2APIC mode */
+		l->ldr = x2apic_ldr(v->id); /* entering x2APIC mode */
 	l->apic_base = val;
 	return 0;
 }
@@ -494,7 +525,7 @@ void vlapic_set_tsc_deadline(struct vcpu *v, u64 val)
 	struct vlapic *l = v->arch.vlapic;
 
 	if (LVT_TIMER_MODE(l->lvt[0]) != TIMER_DEADLINE)
-		return;	/* ignored outside TSC-deadline mode */
+		return; /* ignored outside TSC-deadline mode */
 	l->tsc_deadline = val;
 	timer_stop(&l->timer);
 	if (val)
@@ -543,7 +574,7 @@ void vlapic_inject_pending(struct vcpu *v)
 
 	vlapic_apply_init_sipi(v);
 	if (vmread(VM_ENTRY_INTR_INFO) & INTR_INFO_VALID)
-		return;	/* an exception or re-injected event goes first */
+		return; /* an exception or re-injected event goes first */
 	u64 intr = vmread(GUEST_INTERRUPTIBILITY_INFO);
 	if (l->nmi_pending && !(intr & (INTERRUPTIBILITY_MOVSS | BIT(3)))) {
 		l->nmi_pending = false;

@@ -22,11 +22,11 @@ enum exit_action handle_vmcall(struct vcpu *v, u64 qual)
 		return EXIT_RESUME;
 	}
 	if (v->arch.efer & EFER_LMA)
-		a = (struct hypercall_args){ v->regs.rdi, v->regs.rsi, v->regs.rdx, v->regs.r10,
-					     v->regs.r8 };
+		a = (struct hypercall_args){v->regs.rdi, v->regs.rsi, v->regs.rdx, v->regs.r10,
+					    v->regs.r8};
 	else
-		a = (struct hypercall_args){ (u32)v->regs.rbx, (u32)v->regs.rcx, (u32)v->regs.rdx,
-					     (u32)v->regs.rsi, (u32)v->regs.rdi };
+		a = (struct hypercall_args){(u32)v->regs.rbx, (u32)v->regs.rcx, (u32)v->regs.rdx,
+					    (u32)v->regs.rsi, (u32)v->regs.rdi};
 	v->regs.rax = (u64)hypercall_dispatch(v, v->regs.rax, &a);
 	if (v->state != VCPU_RUNNABLE || v->dom->state != DOM_RUNNING)
 		return EXIT_RESCHED;

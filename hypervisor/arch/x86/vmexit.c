@@ -14,18 +14,36 @@
 #include <keel/sched.h>
 
 static const char *const exit_names[EXIT_REASON_MAX] = {
-	[EXIT_EXCEPTION_NMI] = "exception or NMI", [EXIT_EXTERNAL_INTERRUPT] = "external interrupt",
-	[EXIT_TRIPLE_FAULT] = "triple fault", [EXIT_INIT] = "INIT", [EXIT_SIPI] = "SIPI",
-	[EXIT_INTERRUPT_WINDOW] = "interrupt window", [EXIT_TASK_SWITCH] = "task switch",
-	[EXIT_CPUID] = "CPUID", [EXIT_HLT] = "HLT", [EXIT_INVD] = "INVD", [EXIT_RDPMC] = "RDPMC",
-	[EXIT_VMCALL] = "VMCALL", [EXIT_CR_ACCESS] = "CR access", [EXIT_DR_ACCESS] = "DR access",
-	[EXIT_IO] = "I/O", [EXIT_RDMSR] = "RDMSR", [EXIT_WRMSR] = "WRMSR",
-	[EXIT_INVALID_GUEST_STATE] = "invalid guest state", [EXIT_MSR_LOADING] = "MSR loading",
-	[EXIT_MWAIT] = "MWAIT", [EXIT_MONITOR] = "MONITOR", [EXIT_PAUSE] = "PAUSE",
-	[EXIT_MACHINE_CHECK] = "machine check", [EXIT_EPT_VIOLATION] = "EPT violation",
-	[EXIT_EPT_MISCONFIG] = "EPT misconfiguration", [EXIT_PREEMPT_TIMER] = "preemption timer",
-	[EXIT_XSETBV] = "XSETBV", [EXIT_VMCLEAR] = "VMCLEAR", [EXIT_VMLAUNCH] = "VMLAUNCH",
-	[EXIT_VMXON] = "VMXON",
+    [EXIT_EXCEPTION_NMI] = "exception or NMI",
+    [EXIT_EXTERNAL_INTERRUPT] = "external interrupt",
+    [EXIT_TRIPLE_FAULT] = "triple fault",
+    [EXIT_INIT] = "INIT",
+    [EXIT_SIPI] = "SIPI",
+    [EXIT_INTERRUPT_WINDOW] = "interrupt window",
+    [EXIT_TASK_SWITCH] = "task switch",
+    [EXIT_CPUID] = "CPUID",
+    [EXIT_HLT] = "HLT",
+    [EXIT_INVD] = "INVD",
+    [EXIT_RDPMC] = "RDPMC",
+    [EXIT_VMCALL] = "VMCALL",
+    [EXIT_CR_ACCESS] = "CR access",
+    [EXIT_DR_ACCESS] = "DR access",
+    [EXIT_IO] = "I/O",
+    [EXIT_RDMSR] = "RDMSR",
+    [EXIT_WRMSR] = "WRMSR",
+    [EXIT_INVALID_GUEST_STATE] = "invalid guest state",
+    [EXIT_MSR_LOADING] = "MSR loading",
+    [EXIT_MWAIT] = "MWAIT",
+    [EXIT_MONITOR] = "MONITOR",
+    [EXIT_PAUSE] = "PAUSE",
+    [EXIT_MACHINE_CHECK] = "machine check",
+    [EXIT_EPT_VIOLATION] = "EPT violation",
+    [EXIT_EPT_MISCONFIG] = "EPT misconfiguration",
+    [EXIT_PREEMPT_TIMER] = "preemption timer",
+    [EXIT_XSETBV] = "XSETBV",
+    [EXIT_VMCLEAR] = "VMCLEAR",
+    [EXIT_VMLAUNCH] = "VMLAUNCH",
+    [EXIT_VMXON] = "VMXON",
 };
 
 void vmexit_skip_instruction(void)
@@ -47,7 +65,7 @@ u64 vcpu_gpr_read(struct vcpu *v, unsigned n)
 {
 	const u64 *r = &v->regs.rax;
 	/* guest_regs order: rax rbx rcx rdx rsi rdi rbp r8..r15 */
-	static const u8 slot[16] = { 0, 2, 3, 1, 0xff, 6, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14 };
+	static const u8 slot[16] = {0, 2, 3, 1, 0xff, 6, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14};
 
 	if (n == 4)
 		return vmread(GUEST_RSP);
@@ -57,7 +75,7 @@ u64 vcpu_gpr_read(struct vcpu *v, unsigned n)
 void vcpu_gpr_write(struct vcpu *v, unsigned n, u64 val)
 {
 	u64 *r = &v->regs.rax;
-	static const u8 slot[16] = { 0, 2, 3, 1, 0xff, 6, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14 };
+	static const u8 slot[16] = {0, 2, 3, 1, 0xff, 6, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14};
 
 	if (n == 4)
 		vmwrite(GUEST_RSP, val);
@@ -69,8 +87,8 @@ static void dump_guest(struct vcpu *v)
 {
 	struct guest_regs *r = &v->regs;
 
-	printk("  d%u v%u rip %016lx rsp %016lx rflags %08lx cs %04lx cpl %u\n", v->dom->id,
-	       v->id, vmread(GUEST_RIP), vmread(GUEST_RSP), vmread(GUEST_RFLAGS),
+	printk("  d%u v%u rip %016lx rsp %016lx rflags %08lx cs %04lx cpl %u\n", v->dom->id, v->id,
+	       vmread(GUEST_RIP), vmread(GUEST_RSP), vmread(GUEST_RFLAGS),
 	       vmread(GUEST_CS_SELECTOR), vmx_guest_cpl());
 	printk("  cr0 %016lx cr3 %016lx cr4 %016lx efer %lx\n", vmread(CR0_READ_SHADOW),
 	       vmread(GUEST_CR3), vmread(GUEST_CR4), vmread(GUEST_IA32_EFER));
@@ -91,8 +109,8 @@ enum exit_action vmexit_crash(struct vcpu *v, const char *why)
 static enum exit_action handle_unexpected(struct vcpu *v, u64 qual)
 {
 	u32 reason = (u32)vmread(VM_EXIT_REASON) & 0xffff;
-	const char *name = reason < EXIT_REASON_MAX && exit_names[reason] ? exit_names[reason] :
-									   "unknown";
+	const char *name =
+	    reason < EXIT_REASON_MAX && exit_names[reason] ? exit_names[reason] : "unknown";
 
 	printk("keel: unhandled VM exit %u (%s), qualification %lx\n", reason, name, qual);
 	return vmexit_crash(v, "unhandled VM exit");
@@ -163,39 +181,39 @@ static enum exit_action handle_interrupt_window(struct vcpu *v, u64 qual)
 {
 	(void)v;
 	(void)qual;
-	return EXIT_RESUME;	/* the pending interrupt is injected before the next entry */
+	return EXIT_RESUME; /* the pending interrupt is injected before the next entry */
 }
 
 static const exit_handler_t handlers[EXIT_REASON_MAX] = {
-	[EXIT_INTERRUPT_WINDOW] = handle_interrupt_window,
-	[EXIT_PREEMPT_TIMER] = handle_preemption_timer,
-	[EXIT_EXCEPTION_NMI] = handle_exception,
-	[EXIT_EXTERNAL_INTERRUPT] = handle_external_interrupt,
-	[EXIT_TRIPLE_FAULT] = handle_triple_fault,
-	[EXIT_CPUID] = handle_cpuid,
-	[EXIT_HLT] = handle_hlt,
-	[EXIT_VMCALL] = handle_vmcall,
-	[EXIT_CR_ACCESS] = handle_cr_access,
-	[EXIT_IO] = handle_io,
-	[EXIT_RDMSR] = handle_rdmsr,
-	[EXIT_WRMSR] = handle_wrmsr,
-	[EXIT_INVALID_GUEST_STATE] = handle_invalid_state,
-	[EXIT_MWAIT] = handle_ud,
-	[EXIT_MONITOR] = handle_ud,
-	[EXIT_RDPMC] = handle_ud,
-	[EXIT_VMCLEAR] = handle_ud,
-	[EXIT_VMLAUNCH] = handle_ud,
-	[EXIT_VMPTRLD] = handle_ud,
-	[EXIT_VMPTRST] = handle_ud,
-	[EXIT_VMREAD] = handle_ud,
-	[EXIT_VMRESUME] = handle_ud,
-	[EXIT_VMWRITE] = handle_ud,
-	[EXIT_VMXOFF] = handle_ud,
-	[EXIT_VMXON] = handle_ud,
-	[EXIT_INVEPT] = handle_ud,
-	[EXIT_INVVPID] = handle_ud,
-	[EXIT_EPT_VIOLATION] = handle_ept_violation,
-	[EXIT_XSETBV] = handle_xsetbv,
+    [EXIT_INTERRUPT_WINDOW] = handle_interrupt_window,
+    [EXIT_PREEMPT_TIMER] = handle_preemption_timer,
+    [EXIT_EXCEPTION_NMI] = handle_exception,
+    [EXIT_EXTERNAL_INTERRUPT] = handle_external_interrupt,
+    [EXIT_TRIPLE_FAULT] = handle_triple_fault,
+    [EXIT_CPUID] = handle_cpuid,
+    [EXIT_HLT] = handle_hlt,
+    [EXIT_VMCALL] = handle_vmcall,
+    [EXIT_CR_ACCESS] = handle_cr_access,
+    [EXIT_IO] = handle_io,
+    [EXIT_RDMSR] = handle_rdmsr,
+    [EXIT_WRMSR] = handle_wrmsr,
+    [EXIT_INVALID_GUEST_STATE] = handle_invalid_state,
+    [EXIT_MWAIT] = handle_ud,
+    [EXIT_MONITOR] = handle_ud,
+    [EXIT_RDPMC] = handle_ud,
+    [EXIT_VMCLEAR] = handle_ud,
+    [EXIT_VMLAUNCH] = handle_ud,
+    [EXIT_VMPTRLD] = handle_ud,
+    [EXIT_VMPTRST] = handle_ud,
+    [EXIT_VMREAD] = handle_ud,
+    [EXIT_VMRESUME] = handle_ud,
+    [EXIT_VMWRITE] = handle_ud,
+    [EXIT_VMXOFF] = handle_ud,
+    [EXIT_VMXON] = handle_ud,
+    [EXIT_INVEPT] = handle_ud,
+    [EXIT_INVVPID] = handle_ud,
+    [EXIT_EPT_VIOLATION] = handle_ept_violation,
+    [EXIT_XSETBV] = handle_xsetbv,
 };
 
 enum exit_action vmexit_dispatch(struct vcpu *v, u32 reason)

@@ -20,7 +20,8 @@ int vmx_caps_decode(const struct vmx_raw *raw, struct vmx_caps *caps, const char
 	caps->enabled_by_firmware = !(raw->feature_control & FEATURE_CONTROL_LOCKED) ||
 				    (raw->feature_control & FEATURE_CONTROL_VMXON_OUTSIDE_SMX);
 	if (!caps->enabled_by_firmware) {
-		*why = "VMX is disabled by the firmware (IA32_FEATURE_CONTROL locked without VMXON)";
+		*why =
+		    "VMX is disabled by the firmware (IA32_FEATURE_CONTROL locked without VMXON)";
 		return -ENODEV;
 	}
 

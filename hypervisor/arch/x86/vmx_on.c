@@ -17,7 +17,7 @@ void vmx_read_raw(struct vmx_raw *raw)
 	cpuid_count(1, 0, &r);
 	raw->cpuid1_ecx = r.ecx;
 	if (!(r.ecx & CPUID1_ECX_VMX))
-		return;	/* the VMX MSRs would #GP */
+		return; /* the VMX MSRs would #GP */
 
 	u64 fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
 	if (!(fc & FEATURE_CONTROL_LOCKED)) {
@@ -29,9 +29,10 @@ void vmx_read_raw(struct vmx_raw *raw)
 	raw->feature_control = fc;
 	raw->basic = rdmsr(MSR_IA32_VMX_BASIC);
 	bool true_ctls = raw->basic & VMX_BASIC_TRUE_CTLS;
-	raw->pinbased = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS);
-	raw->procbased = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
-					   MSR_IA32_VMX_PROCBASED_CTLS);
+	raw->pinbased =
+	    rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS);
+	raw->procbased =
+	    rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS);
 	raw->exit = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS);
 	raw->entry = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS);
 	raw->misc = rdmsr(MSR_IA32_VMX_MISC);

@@ -62,20 +62,21 @@ int vmx_controls_init(const struct vmx_raw *raw, const struct vmx_caps *caps, co
 		return err;
 	u32 cpu_want = CPU_HLT_EXIT | CPU_UNCOND_IO_EXIT | CPU_SECONDARY | CPU_CR8_LOAD_EXIT |
 		       CPU_CR8_STORE_EXIT | CPU_MWAIT_EXIT | CPU_MONITOR_EXIT | CPU_RDPMC_EXIT;
-	err = pick(raw->procbased, cpu_want, cpu_want, &vmx_cpu_ctls,
-		   "processor-based controls", why);
+	err = pick(raw->procbased, cpu_want, cpu_want, &vmx_cpu_ctls, "processor-based controls",
+		   why);
 	if (err)
 		return err;
 	/* Only ask for what we need; CR3 exiting is unnecessary with EPT. */
 	vmx_cpu_ctls &= ~(CPU_CR3_LOAD_EXIT | CPU_CR3_STORE_EXIT) | (u32)raw->procbased;
-	u32 cpu2_want = CPU2_EPT | CPU2_UNRESTRICTED | (caps->vpid ? CPU2_VPID : 0) |
-			CPU2_RDTSCP | CPU2_INVPCID;
+	u32 cpu2_want = CPU2_EPT | CPU2_UNRESTRICTED | (caps->vpid ? CPU2_VPID : 0) | CPU2_RDTSCP |
+			CPU2_INVPCID;
 	err = pick(raw->procbased2, cpu2_want, CPU2_EPT | CPU2_UNRESTRICTED, &vmx_cpu2_ctls,
 		   "secondary controls", why);
 	if (err)
 		return err;
-	err = pick(raw->exit, EXIT_HOST_ADDR64 | EXIT_ACK_INTR | EXIT_SAVE_EFER | EXIT_LOAD_EFER |
-			      EXIT_SAVE_PAT | EXIT_LOAD_PAT,
+	err = pick(raw->exit,
+		   EXIT_HOST_ADDR64 | EXIT_ACK_INTR | EXIT_SAVE_EFER | EXIT_LOAD_EFER |
+		       EXIT_SAVE_PAT | EXIT_LOAD_PAT,
 		   EXIT_HOST_ADDR64 | EXIT_ACK_INTR | EXIT_SAVE_EFER | EXIT_LOAD_EFER,
 		   &vmx_exit_ctls, "VM-exit controls", why);
 	if (err)
@@ -190,7 +191,7 @@ int vmx_vcpu_init(struct vcpu *v)
 	vmwrite(SECONDARY_VM_EXEC_CONTROL, vmx_cpu2_ctls);
 	vmwrite(VM_EXIT_CONTROLS, vmx_exit_ctls);
 	vmwrite(VM_ENTRY_CONTROLS, vmx_entry_ctls);
-	vmwrite(EXCEPTION_BITMAP, BIT(18));	/* #MC */
+	vmwrite(EXCEPTION_BITMAP, BIT(18)); /* #MC */
 	vmwrite(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmwrite(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmwrite(CR3_TARGET_COUNT, 0);
@@ -240,22 +241,22 @@ void vmx_vcpu_set_pvh_entry(struct vcpu *v, u32 entry, u32 ebx)
 	vmwrite(GUEST_CR3, 0);
 	vmwrite(GUEST_CR4, cr4_fixed0 & cr4_fixed1);
 	vmwrite(CR4_READ_SHADOW, 0);
-	set_segment(GUEST_CS_SELECTOR, 0x08, GUEST_CS_BASE, GUEST_CS_LIMIT, 0xffffffff,
-		    GUEST_CS_AR, 0xc09b);
-	set_segment(GUEST_DS_SELECTOR, 0x10, GUEST_DS_BASE, GUEST_DS_LIMIT, 0xffffffff,
-		    GUEST_DS_AR, 0xc093);
-	set_segment(GUEST_ES_SELECTOR, 0x10, GUEST_ES_BASE, GUEST_ES_LIMIT, 0xffffffff,
-		    GUEST_ES_AR, 0xc093);
-	set_segment(GUEST_SS_SELECTOR, 0x10, GUEST_SS_BASE, GUEST_SS_LIMIT, 0xffffffff,
-		    GUEST_SS_AR, 0xc093);
-	set_segment(GUEST_FS_SELECTOR, 0x10, GUEST_FS_BASE, GUEST_FS_LIMIT, 0xffffffff,
-		    GUEST_FS_AR, 0xc093);
-	set_segment(GUEST_GS_SELECTOR, 0x10, GUEST_GS_BASE, GUEST_GS_LIMIT, 0xffffffff,
-		    GUEST_GS_AR, 0xc093);
-	set_segment(GUEST_TR_SELECTOR, 0x18, GUEST_TR_BASE, GUEST_TR_LIMIT, 0x67,
-		    GUEST_TR_AR, 0x8b);
-	set_segment(GUEST_LDTR_SELECTOR, 0, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, 0,
-		    GUEST_LDTR_AR, AR_UNUSABLE);
+	set_segment(GUEST_CS_SELECTOR, 0x08, GUEST_CS_BASE, GUEST_CS_LIMIT, 0xffffffff, GUEST_CS_AR,
+		    0xc09b);
+	set_segment(GUEST_DS_SELECTOR, 0x10, GUEST_DS_BASE, GUEST_DS_LIMIT, 0xffffffff, GUEST_DS_AR,
+		    0xc093);
+	set_segment(GUEST_ES_SELECTOR, 0x10, GUEST_ES_BASE, GUEST_ES_LIMIT, 0xffffffff, GUEST_ES_AR,
+		    0xc093);
+	set_segment(GUEST_SS_SELECTOR, 0x10, GUEST_SS_BASE, GUEST_SS_LIMIT, 0xffffffff, GUEST_SS_AR,
+		    0xc093);
+	set_segment(GUEST_FS_SELECTOR, 0x10, GUEST_FS_BASE, GUEST_FS_LIMIT, 0xffffffff, GUEST_FS_AR,
+		    0xc093);
+	set_segment(GUEST_GS_SELECTOR, 0x10, GUEST_GS_BASE, GUEST_GS_LIMIT, 0xffffffff, GUEST_GS_AR,
+		    0xc093);
+	set_segment(GUEST_TR_SELECTOR, 0x18, GUEST_TR_BASE, GUEST_TR_LIMIT, 0x67, GUEST_TR_AR,
+		    0x8b);
+	set_segment(GUEST_LDTR_SELECTOR, 0, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, 0, GUEST_LDTR_AR,
+		    AR_UNUSABLE);
 	vmwrite(GUEST_GDTR_BASE, 0);
 	vmwrite(GUEST_GDTR_LIMIT, 0);
 	vmwrite(GUEST_IDTR_BASE, 0);
@@ -295,11 +296,11 @@ void vmx_vcpu_set_real_mode(struct vcpu *v, u16 cs, u32 cs_base)
 	vmwrite(GUEST_CS_LIMIT, 0xffff);
 	vmwrite(GUEST_CS_AR, 0x9b);
 	static const u32 segs[][4] = {
-		{ GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_AR },
-		{ GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_AR },
-		{ GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_AR },
-		{ GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_AR },
-		{ GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_AR },
+	    {GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_AR},
+	    {GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_AR},
+	    {GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_AR},
+	    {GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_AR},
+	    {GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_AR},
 	};
 	for (u32 i = 0; i < ARRAY_SIZE(segs); i++)
 		set_segment(segs[i][0], 0, segs[i][1], segs[i][2], 0xffff, segs[i][3], 0x93);

@@ -10,7 +10,6 @@
 #include <keel/mm.h>
 #include <keel/string.h>
 
-
 static bool have_xsave;
 static u64 offered;
 static u32 area_size;
@@ -30,7 +29,7 @@ void xsave_init_cpu(void)
 	write_cr4(read_cr4() | CR4_OSXSAVE);
 	xsetbv(XSTATE_X87 | XSTATE_SSE);
 	if (have_xsave)
-		return;	/* the boot CPU decided what guests get */
+		return; /* the boot CPU decided what guests get */
 	cpuid_count(0xd, 0, &r);
 	u64 host = ((u64)r.edx << 32) | r.eax;
 	offered = host & (XSTATE_X87 | XSTATE_SSE | XSTATE_AVX);
@@ -102,7 +101,8 @@ void xsave_switch(struct vcpu *old, struct vcpu *v)
 	}
 	/* XSAVE and XRSTOR act on the components the current XCR0 enables. */
 	if (old)
-		asm volatile("xsave64 (%0)" ::"r"(old->arch.xsave_area), "a"(~0u), "d"(~0u) : "memory");
+		asm volatile("xsave64 (%0)" ::"r"(old->arch.xsave_area), "a"(~0u), "d"(~0u)
+			     : "memory");
 	xsetbv(v->arch.xcr0);
 	asm volatile("xrstor64 (%0)" ::"r"(v->arch.xsave_area), "a"(~0u), "d"(~0u) : "memory");
 }

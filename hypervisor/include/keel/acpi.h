@@ -9,11 +9,11 @@
 
 #include <keel/types.h>
 
-#define ACPI_MAX_CPUS	64
+#define ACPI_MAX_CPUS 64
 
 struct acpi_cpus {
 	u32 nr;
-	u32 apic_id[ACPI_MAX_CPUS];	/* enabled processors, in MADT order */
+	u32 apic_id[ACPI_MAX_CPUS]; /* enabled processors, in MADT order */
 	u32 dropped;
 };
 

@@ -5,9 +5,9 @@
 
 #include <keel/types.h>
 
-#define BOOT_MAX_MMAP		64
-#define BOOT_MAX_MODULES	16
-#define BOOT_CMDLINE_MAX	512
+#define BOOT_MAX_MMAP	 64
+#define BOOT_MAX_MODULES 16
+#define BOOT_CMDLINE_MAX 512
 
 /* Memory-map entry types as multiboot2 (and the E820 map) define them. */
 enum {
@@ -26,7 +26,7 @@ struct boot_mmap_entry {
 
 struct boot_module {
 	paddr_t start;
-	paddr_t end;	/* exclusive */
+	paddr_t end; /* exclusive */
 	char cmdline[BOOT_CMDLINE_MAX];
 };
 
@@ -37,8 +37,8 @@ struct boot_info {
 	struct boot_mmap_entry mmap[BOOT_MAX_MMAP];
 	u32 nr_modules;
 	struct boot_module modules[BOOT_MAX_MODULES];
-	paddr_t acpi_rsdp;	/* physical copy inside the MBI, 0 if none */
-	u32 dropped_mmap;	/* entries beyond BOOT_MAX_MMAP */
+	paddr_t acpi_rsdp; /* physical copy inside the MBI, 0 if none */
+	u32 dropped_mmap;  /* entries beyond BOOT_MAX_MMAP */
 	u32 dropped_modules;
 };
 

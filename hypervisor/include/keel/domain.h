@@ -12,27 +12,27 @@
 #include <public/xen/shared_info.h>
 #include <public/xen/vcpu.h>
 
-#define MAX_DOMAINS		64
-#define MAX_VCPUS		8
-#define DOMAIN_NAME_MAX		32
-#define DOMAIN_CMDLINE_MAX	2048
-#define DEFAULT_WEIGHT		256
-#define MAX_POLL_PORTS		128
-#define GFN_NONE		(~0ULL)
+#define MAX_DOMAINS	   64
+#define MAX_VCPUS	   8
+#define DOMAIN_NAME_MAX	   32
+#define DOMAIN_CMDLINE_MAX 2048
+#define DEFAULT_WEIGHT	   256
+#define MAX_POLL_PORTS	   128
+#define GFN_NONE	   (~0ULL)
 
 enum domain_state {
 	DOM_FREE,
-	DOM_PAUSED,	/* built, not yet running, or paused by the toolstack */
+	DOM_PAUSED, /* built, not yet running, or paused by the toolstack */
 	DOM_RUNNING,
-	DOM_SHUTDOWN,	/* ended by the guest: shutdown_reason says how */
-	DOM_CRASHED,	/* ended by the hypervisor after a fatal guest error */
-	DOM_ZOMBIE,	/* gone, but others still map its granted memory */
+	DOM_SHUTDOWN, /* ended by the guest: shutdown_reason says how */
+	DOM_CRASHED,  /* ended by the hypervisor after a fatal guest error */
+	DOM_ZOMBIE,   /* gone, but others still map its granted memory */
 };
 
 enum vcpu_state {
-	VCPU_OFFLINE,	/* not started (APs before INIT/SIPI) or stopped */
+	VCPU_OFFLINE, /* not started (APs before INIT/SIPI) or stopped */
 	VCPU_RUNNABLE,
-	VCPU_BLOCKED,	/* HLT or SCHEDOP_block: waits for an event */
+	VCPU_BLOCKED, /* HLT or SCHEDOP_block: waits for an event */
 };
 
 /* Guest registers the VMCS does not hold. Offsets are used by vmx_entry.S. */
@@ -48,37 +48,37 @@ struct grant_active;
 struct grant_map;
 
 struct vcpu {
-	struct guest_regs regs;		/* first: vmx_entry.S takes &vcpu->regs */
+	struct guest_regs regs; /* first: vmx_entry.S takes &vcpu->regs */
 	struct domain *dom;
 	u32 id;
 	enum vcpu_state state;
-	u32 pcpu;			/* the physical CPU it is queued on */
-	u32 affinity;			/* bitmap of allowed pCPUs */
+	u32 pcpu;     /* the physical CPU it is queued on */
+	u32 affinity; /* bitmap of allowed pCPUs */
 
-	struct arch_vcpu arch;		/* VT-x state: arch/x86 only */
+	struct arch_vcpu arch; /* VT-x state: arch/x86 only */
 
 	/* Scheduling (weighted fair: virtual runtime in weight-scaled ticks). */
 	u64 vruntime;
 	u64 run_start;
-	u64 runtime;			/* TSC ticks spent running, in total */
+	u64 runtime; /* TSC ticks spent running, in total */
 	struct vcpu *rq_next;
 	bool on_rq;
 
 	u64 exits;
 
 	/* Xen ABI state. */
-	struct vcpu_info *vcpu_info;	/* in shared_info, or registered elsewhere */
+	struct vcpu_info *vcpu_info; /* in shared_info, or registered elsewhere */
 	u32 virq_port[NR_VIRQS];
-	struct timer singleshot;	/* VCPUOP_set_singleshot_timer, set_timer_op */
+	struct timer singleshot; /* VCPUOP_set_singleshot_timer, set_timer_op */
 	struct timer periodic;
 	u64 periodic_ns;
-	bool polling;			/* blocked in SCHEDOP_poll */
+	bool polling; /* blocked in SCHEDOP_poll */
 	u32 nr_poll;
 	u32 poll_ports[MAX_POLL_PORTS];
 	struct timer poll_timeout;
 	struct vcpu_runstate_info runstate;
-	u64 runstate_gpa;		/* 0: not registered */
-	u64 time_area_gpa;		/* VCPUOP_register_vcpu_time_memory_area; 0: none */
+	u64 runstate_gpa;  /* 0: not registered */
+	u64 time_area_gpa; /* VCPUOP_register_vcpu_time_memory_area; 0: none */
 };
 
 struct domain {
@@ -87,28 +87,28 @@ struct domain {
 	char name[DOMAIN_NAME_MAX];
 	char cmdline[DOMAIN_CMDLINE_MAX];
 	u32 weight;
-	u32 cap;			/* percent of one pCPU, 0 = none */
-	u64 cap_period_start;		/* TSC */
-	u64 cap_used;			/* ticks run in this period */
+	u32 cap;	      /* percent of one pCPU, 0 = none */
+	u64 cap_period_start; /* TSC */
+	u64 cap_used;	      /* ticks run in this period */
 
 	u64 mem_size;
-	paddr_t ram_hpa;		/* guest RAM: [ram_hpa, ram_hpa + mem_size) at GPA 0 */
-	u64 tot_pages;			/* RAM pages backed now (less what it ballooned out) */
-	u64 *ballooned;			/* bitmap of GFNs given back; NULL until the first */
-	u32 vm_assist;			/* VMASST types enabled (bit = type) */
-	u32 memmap_entries;		/* the memory map it was given (XENMEM_memory_map) */
+	paddr_t ram_hpa;    /* guest RAM: [ram_hpa, ram_hpa + mem_size) at GPA 0 */
+	u64 tot_pages;	    /* RAM pages backed now (less what it ballooned out) */
+	u64 *ballooned;	    /* bitmap of GFNs given back; NULL until the first */
+	u32 vm_assist;	    /* VMASST types enabled (bit = type) */
+	u32 memmap_entries; /* the memory map it was given (XENMEM_memory_map) */
 	struct domain_memmap_entry {
 		u64 addr, size;
 		u32 type;
 	} memmap[4];
-	struct arch_domain arch;	/* EPT: arch/x86 only */
+	struct arch_domain arch; /* EPT: arch/x86 only */
 
 	u32 nr_vcpus;
 	struct vcpu *vcpu[MAX_VCPUS];
 
-	struct shared_info *shared_info;	/* always there; the guest chooses where it sits */
-	u64 shared_info_gfn;			/* GFN_NONE until mapped */
-	u8 callback_vector;			/* HVM_PARAM_CALLBACK_IRQ, 0 = none */
+	struct shared_info *shared_info; /* always there; the guest chooses where it sits */
+	u64 shared_info_gfn;		 /* GFN_NONE until mapped */
+	u8 callback_vector;		 /* HVM_PARAM_CALLBACK_IRQ, 0 = none */
 	u64 hvm_params[HVM_NR_PARAMS];
 	struct evtchn *evtchn;
 
@@ -117,18 +117,18 @@ struct domain {
 	u64 gnt_frame_gfn[4];
 	u32 gnt_nr_frames;
 	struct grant_active *gnt_active;
-	struct grant_map *gnt_maps;	/* this domain's mappings of others' frames */
-	u32 foreign_pins;		/* others' mappings of this domain's frames */
-	bool privileged;		/* may use Keel's domctl (the toolstack's domain) */
-	u64 kernel_end;			/* GPA past the loaded kernel image */
-	u64 console_gpa;		/* the console ring Keel serves, 0 = none */
+	struct grant_map *gnt_maps; /* this domain's mappings of others' frames */
+	u32 foreign_pins;	    /* others' mappings of this domain's frames */
+	bool privileged;	    /* may use Keel's domctl (the toolstack's domain) */
+	u64 kernel_end;		    /* GPA past the loaded kernel image */
+	u64 console_gpa;	    /* the console ring Keel serves, 0 = none */
 	u32 console_port;
-	bool killed;			/* destroyed by the toolstack */
-	bool said_unclaimed_mmio;	/* the console has one line about it */
-	char peer[DOMAIN_NAME_MAX];	/* "peer=NAME": told the peer's domid at boot */
+	bool killed;		    /* destroyed by the toolstack */
+	bool said_unclaimed_mmio;   /* the console has one line about it */
+	char peer[DOMAIN_NAME_MAX]; /* "peer=NAME": told the peer's domid at boot */
 
 	u32 shutdown_reason;
-	char con_line[160];		/* debug console line buffer (port 0xE9, console_io) */
+	char con_line[160]; /* debug console line buffer (port 0xE9, console_io) */
 	u32 con_len;
 	u64 hypercalls[__HYPERVISOR_NR];
 };
@@ -142,7 +142,7 @@ struct domain_config {
 	char expect[16];
 	char peer[DOMAIN_NAME_MAX];
 	bool privileged;
-	s32 pin[MAX_VCPUS];		/* pCPU per vCPU, -1 = scheduler's choice */
+	s32 pin[MAX_VCPUS]; /* pCPU per vCPU, -1 = scheduler's choice */
 	char cmdline[DOMAIN_CMDLINE_MAX];
 };
 

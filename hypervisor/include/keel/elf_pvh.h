@@ -11,11 +11,11 @@
 #include <keel/types.h>
 
 struct elf_pvh_info {
-	u32 entry;	/* XEN_ELFNOTE_PHYS32_ENTRY */
-	u64 lo, hi;	/* guest-physical span of the PT_LOAD segments [lo, hi) */
+	u32 entry;  /* XEN_ELFNOTE_PHYS32_ENTRY */
+	u64 lo, hi; /* guest-physical span of the PT_LOAD segments [lo, hi) */
 	u32 nr_load;
-	bool reloc;	/* XEN_ELFNOTE_PHYS32_RELOC: may be loaded elsewhere */
-	u32 reloc_align, reloc_min, reloc_max;	/* its constraints, defaults filled in */
+	bool reloc; /* XEN_ELFNOTE_PHYS32_RELOC: may be loaded elsewhere */
+	u32 reloc_align, reloc_min, reloc_max; /* its constraints, defaults filled in */
 };
 
 /* Validates the image and finds the entry. 0, or -EINVAL / -ENOEXEC-like errors with *why. */

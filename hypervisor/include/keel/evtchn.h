@@ -11,7 +11,7 @@
 #include <public/xen/event_channel.h>
 #include <public/xen/memory.h>
 
-#define EVTCHN_MAX_PORTS	1024	/* per domain; the 2-level ABI allows 4096 */
+#define EVTCHN_MAX_PORTS 1024 /* per domain; the 2-level ABI allows 4096 */
 
 enum evtchn_state {
 	ECS_FREE = 0,
@@ -19,15 +19,15 @@ enum evtchn_state {
 	ECS_INTERDOMAIN,
 	ECS_VIRQ,
 	ECS_IPI,
-	ECS_XEN_CONSOLE,	/* the other end is the hypervisor's console */
+	ECS_XEN_CONSOLE, /* the other end is the hypervisor's console */
 };
 
 struct evtchn {
 	u8 state;
 	u8 pad;
-	u16 remote_dom;		/* unbound: who may bind; interdomain: the peer */
-	u32 remote_port;	/* interdomain */
-	u32 vcpu;		/* the vCPU notified */
+	u16 remote_dom;	 /* unbound: who may bind; interdomain: the peer */
+	u32 remote_port; /* interdomain */
+	u32 vcpu;	 /* the vCPU notified */
 	u32 virq;
 };
 

@@ -12,10 +12,10 @@
 #include <keel/hypercall.h>
 #include <public/xen/grant_table.h>
 
-#define GNT_MAX_FRAMES		4
-#define GNT_PER_FRAME		(PAGE_SIZE / sizeof(struct grant_entry_v1))
-#define GNT_MAX_ENTRIES		(GNT_MAX_FRAMES * GNT_PER_FRAME)
-#define GNT_MAX_MAPS		1024	/* foreign frames one domain may map at once */
+#define GNT_MAX_FRAMES	4
+#define GNT_PER_FRAME	(PAGE_SIZE / sizeof(struct grant_entry_v1))
+#define GNT_MAX_ENTRIES (GNT_MAX_FRAMES * GNT_PER_FRAME)
+#define GNT_MAX_MAPS	1024 /* foreign frames one domain may map at once */
 
 struct grant_active {
 	u16 pins_ro;
@@ -23,7 +23,7 @@ struct grant_active {
 };
 
 struct grant_map {
-	struct domain *granter;	/* kept alive (possibly as a zombie) while mapped */
+	struct domain *granter; /* kept alive (possibly as a zombie) while mapped */
 	u64 gpa;
 	u32 ref;
 	bool used;

@@ -13,12 +13,12 @@
 
 /* What the run loop does after an exit was handled. */
 enum exit_action {
-	EXIT_RESUME = 0,	/* re-enter the same vCPU */
-	EXIT_RESCHED = 1,	/* the vCPU blocked, yielded or its domain ended */
+	EXIT_RESUME = 0,  /* re-enter the same vCPU */
+	EXIT_RESCHED = 1, /* the vCPU blocked, yielded or its domain ended */
 };
 
-#define SCHED_SLICE_US		10000	/* 10 ms */
-#define SCHED_PERIOD_US		100000	/* cap accounting period */
+#define SCHED_SLICE_US	10000  /* 10 ms */
+#define SCHED_PERIOD_US 100000 /* cap accounting period */
 
 void sched_init(void);
 /* Puts a vCPU that became runnable on its pCPU's queue. */

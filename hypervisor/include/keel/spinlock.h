@@ -10,7 +10,10 @@ typedef struct {
 	volatile u16 owner;
 } spinlock_t;
 
-#define SPINLOCK_INIT { 0, 0 }
+#define SPINLOCK_INIT                                                                              \
+	{                                                                                          \
+		0, 0                                                                               \
+	}
 
 /* Called while waiting: lets the waiter answer requests that need no lock. */
 void spin_wait_hook(void);

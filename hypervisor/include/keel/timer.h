@@ -6,7 +6,7 @@
 #include <keel/types.h>
 
 struct timer {
-	u64 deadline;		/* TSC */
+	u64 deadline; /* TSC */
 	void (*fn)(struct timer *t);
 	struct timer *next;
 	bool active;

@@ -14,17 +14,17 @@ struct vlapic {
 	struct vcpu *v;
 	u64 apic_base;
 	u32 tpr, svr, esr, ldr;
-	u32 dfr, icr_low, icr_high;	/* xAPIC mode only */
-	u32 lvt[6];		/* timer, thermal, PMC, LINT0, LINT1, error */
+	u32 dfr, icr_low, icr_high; /* xAPIC mode only */
+	u32 lvt[6];		    /* timer, thermal, PMC, LINT0, LINT1, error */
 	u32 irr[8], isr[8], tmr[8];
 	u32 timer_initial, timer_divide;
-	u64 timer_start;	/* TSC when the count was loaded */
-	u64 timer_period;	/* TSC ticks per period (count modes) */
+	u64 timer_start;  /* TSC when the count was loaded */
+	u64 timer_period; /* TSC ticks per period (count modes) */
 	u64 tsc_deadline;
 	struct timer timer;
 	bool nmi_pending;
 	bool init_pending;
-	int sipi_vector;	/* -1 none */
+	int sipi_vector; /* -1 none */
 };
 
 int vlapic_init(struct vcpu *v);

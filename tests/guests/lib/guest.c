@@ -55,7 +55,6 @@ void set_exception_hook(exception_hook h)
 	hook = h;
 }
 
-
 static irq_handler irq_handlers[256];
 static frame_hook frame_hooks[256];
 
@@ -68,7 +67,6 @@ void set_irq_handler(int vector, irq_handler h)
 {
 	irq_handlers[vector & 255] = h;
 }
-
 
 void guest_exception(struct guest_frame *f)
 {
@@ -112,7 +110,7 @@ void guest_load_idt(void)
 	struct {
 		uint16_t limit;
 		uint64_t base;
-	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint64_t)idt };
+	} __attribute__((packed)) idtr = {sizeof(idt) - 1, (uint64_t)idt};
 
 	asm volatile("lidt %0" ::"m"(idtr));
 }
@@ -120,9 +118,10 @@ void guest_load_idt(void)
 static void idt_init(void)
 {
 	for (int i = 0; i < 256; i++) {
-		uint64_t a = i < 32 ? guest_isr_table[i] : (uint64_t)(guest_irq_stubs + 16 * (i - 32));
-		idt[i] = (struct idt_entry){ (uint16_t)a, 0x08, 0, 0x8e, (uint16_t)(a >> 16),
-					     (uint32_t)(a >> 32), 0 };
+		uint64_t a =
+		    i < 32 ? guest_isr_table[i] : (uint64_t)(guest_irq_stubs + 16 * (i - 32));
+		idt[i] = (struct idt_entry){(uint16_t)a,	 0x08, 0, 0x8e, (uint16_t)(a >> 16),
+					    (uint32_t)(a >> 32), 0};
 	}
 	guest_load_idt();
 }

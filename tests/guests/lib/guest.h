@@ -22,21 +22,21 @@ extern const char test_name[];
 
 /* Raw VMCALL with Xen's 64-bit convention. */
 long hypercall(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
-#define HYPERCALL1(nr, a) hypercall(nr, (uint64_t)(a), 0, 0, 0, 0)
-#define HYPERCALL2(nr, a, b) hypercall(nr, (uint64_t)(a), (uint64_t)(b), 0, 0, 0)
+#define HYPERCALL1(nr, a)	hypercall(nr, (uint64_t)(a), 0, 0, 0, 0)
+#define HYPERCALL2(nr, a, b)	hypercall(nr, (uint64_t)(a), (uint64_t)(b), 0, 0, 0)
 #define HYPERCALL3(nr, a, b, c) hypercall(nr, (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), 0, 0)
 
 void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Records a failed check (the test goes on, the result becomes FAIL). */
 void check_failed(const char *file, int line, const char *expr);
 #define CHECK(e) ((e) ? (void)0 : check_failed(__FILE__, __LINE__, #e))
-#define CHECK_EQ(a, b)                                                          \
-	do {                                                                    \
-		long long _a = (long long)(a), _b = (long long)(b);             \
-		if (_a != _b) {                                                 \
-			gprintf("check %s == %s: %lld != %lld\n", #a, #b, _a, _b); \
-			check_failed(__FILE__, __LINE__, #a " == " #b);         \
-		}                                                               \
+#define CHECK_EQ(a, b)                                                                             \
+	do {                                                                                       \
+		long long _a = (long long)(a), _b = (long long)(b);                                \
+		if (_a != _b) {                                                                    \
+			gprintf("check %s == %s: %lld != %lld\n", #a, #b, _a, _b);                 \
+			check_failed(__FILE__, __LINE__, #a " == " #b);                            \
+		}                                                                                  \
 	} while (0)
 
 void guest_shutdown(unsigned reason) __attribute__((noreturn));

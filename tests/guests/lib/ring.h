@@ -26,8 +26,8 @@ union ring_slot {
 	struct ring_rsp rsp;
 };
 
-#define RING_SIZE	128	/* slots: (4096 - 64) / 16 rounded down to a power of two */
-#define RING_SLOTS_OFF	64
+#define RING_SIZE      128 /* slots: (4096 - 64) / 16 rounded down to a power of two */
+#define RING_SLOTS_OFF 64
 
 struct ring_shared {
 	volatile uint32_t req_prod, req_event, rsp_prod, rsp_event;
@@ -37,9 +37,18 @@ struct ring_shared {
 
 _Static_assert(sizeof(struct ring_shared) == 64 + RING_SIZE * 16, "ring layout");
 
-static inline void wmb(void) { __atomic_thread_fence(__ATOMIC_RELEASE); }
-static inline void rmb(void) { __atomic_thread_fence(__ATOMIC_ACQUIRE); }
-static inline void mb(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+static inline void wmb(void)
+{
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+static inline void rmb(void)
+{
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+}
+static inline void mb(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
 
 /* Publishes prod; true when the consumer asked to be told (event in (old, new]). */
 static inline int ring_push_check(volatile uint32_t *prod, volatile uint32_t *event,

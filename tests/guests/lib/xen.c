@@ -10,10 +10,10 @@ static port_handler handlers[1024];
 long xen_map_shared_info(void)
 {
 	struct xen_add_to_physmap x = {
-		.domid = DOMID_SELF,
-		.space = XENMAPSPACE_shared_info,
-		.idx = 0,
-		.gpfn = (uint64_t)shared_page >> 12,
+	    .domid = DOMID_SELF,
+	    .space = XENMAPSPACE_shared_info,
+	    .idx = 0,
+	    .gpfn = (uint64_t)shared_page >> 12,
 	};
 	long r = HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, &x);
 
@@ -59,9 +59,9 @@ static void upcall(int vector)
 long xen_enable_upcall(void)
 {
 	struct xen_hvm_param p = {
-		.domid = DOMID_SELF,
-		.index = HVM_PARAM_CALLBACK_IRQ,
-		.value = (HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) | UPCALL_VECTOR,
+	    .domid = DOMID_SELF,
+	    .index = HVM_PARAM_CALLBACK_IRQ,
+	    .value = (HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) | UPCALL_VECTOR,
 	};
 
 	set_irq_handler(UPCALL_VECTOR, upcall);
@@ -80,7 +80,8 @@ uint64_t xen_clock_ns(const struct vcpu_time_info *t)
 			delta >>= -t->tsc_shift;
 		else
 			delta <<= t->tsc_shift;
-		ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
+		ns = t->system_time +
+		     (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
 	} while ((ver & 1) || ver != __atomic_load_n(&t->version, __ATOMIC_SEQ_CST));
 	return ns;
 }
@@ -92,7 +93,7 @@ long evtchn_op(uint32_t cmd, void *arg)
 
 long bind_virq(uint32_t virq, uint32_t vcpu, uint32_t *port)
 {
-	struct evtchn_bind_virq b = { .virq = virq, .vcpu = vcpu };
+	struct evtchn_bind_virq b = {.virq = virq, .vcpu = vcpu};
 	long r = evtchn_op(EVTCHNOP_bind_virq, &b);
 
 	*port = b.port;
@@ -101,28 +102,28 @@ long bind_virq(uint32_t virq, uint32_t vcpu, uint32_t *port)
 
 long evtchn_send(uint32_t port)
 {
-	struct evtchn_port p = { port };
+	struct evtchn_port p = {port};
 
 	return evtchn_op(EVTCHNOP_send, &p);
 }
 
 long evtchn_close(uint32_t port)
 {
-	struct evtchn_port p = { port };
+	struct evtchn_port p = {port};
 
 	return evtchn_op(EVTCHNOP_close, &p);
 }
 
 long evtchn_unmask(uint32_t port)
 {
-	struct evtchn_port p = { port };
+	struct evtchn_port p = {port};
 
 	return evtchn_op(EVTCHNOP_unmask, &p);
 }
 
 long evtchn_alloc_unbound(uint16_t remote, uint32_t *port)
 {
-	struct evtchn_alloc_unbound a = { .dom = DOMID_SELF, .remote_dom = remote };
+	struct evtchn_alloc_unbound a = {.dom = DOMID_SELF, .remote_dom = remote};
 	long r = evtchn_op(EVTCHNOP_alloc_unbound, &a);
 
 	*port = a.port;
@@ -131,7 +132,7 @@ long evtchn_alloc_unbound(uint16_t remote, uint32_t *port)
 
 long evtchn_bind_interdomain(uint16_t remote, uint32_t rport, uint32_t *port)
 {
-	struct evtchn_bind_interdomain b = { .remote_dom = remote, .remote_port = rport };
+	struct evtchn_bind_interdomain b = {.remote_dom = remote, .remote_port = rport};
 	long r = evtchn_op(EVTCHNOP_bind_interdomain, &b);
 
 	*port = b.local_port;

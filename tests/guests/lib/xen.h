@@ -11,7 +11,7 @@
 #include <public/xen/shared_info.h>
 #include <public/xen/vcpu.h>
 
-#define UPCALL_VECTOR	0xf3
+#define UPCALL_VECTOR 0xf3
 
 extern struct shared_info *shared;
 

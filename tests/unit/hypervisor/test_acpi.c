@@ -63,15 +63,15 @@ static void build(int lapics, bool x2apic_dup, bool disable_second)
 	for (int i = 0; i < lapics; i++, off += 8) {
 		m[off] = 0;
 		m[off + 1] = 8;
-		m[off + 2] = (uint8_t)i;	/* ACPI id */
-		m[off + 3] = (uint8_t)(i * 2);	/* APIC id */
+		m[off + 2] = (uint8_t)i;       /* ACPI id */
+		m[off + 3] = (uint8_t)(i * 2); /* APIC id */
 		uint32_t flags = (disable_second && i == 1) ? 0 : 1;
 		memcpy(m + off + 4, &flags, 4);
 	}
 	if (x2apic_dup) {
 		m[off] = 9;
 		m[off + 1] = 16;
-		uint32_t id = 0, flags = 1;	/* the BSP again, as an x2APIC entry */
+		uint32_t id = 0, flags = 1; /* the BSP again, as an x2APIC entry */
 		memcpy(m + off + 4, &id, 4);
 		memcpy(m + off + 8, &flags, 4);
 		off += 16;
@@ -94,7 +94,7 @@ static void finds_cpus(void **state)
 
 	build(3, true, true);
 	assert_int_equal(acpi_find_cpus(0x100, rd, NULL, &c, &why), 0);
-	assert_int_equal(c.nr, 3);	/* ids 0 and 4 (2 is disabled), then x2APIC 300 */
+	assert_int_equal(c.nr, 3); /* ids 0 and 4 (2 is disabled), then x2APIC 300 */
 	assert_int_equal(c.apic_id[0], 0);
 	assert_int_equal(c.apic_id[1], 4);
 	assert_int_equal(c.apic_id[2], 300);
@@ -112,22 +112,22 @@ static void rejects(void **state)
 	assert_non_null(why);
 
 	build(2, false, false);
-	mem[0x3000 + 20] ^= 1;	/* MADT checksum */
+	mem[0x3000 + 20] ^= 1; /* MADT checksum */
 	assert_int_equal(acpi_find_cpus(0x100, rd, NULL, &c, &why), -EINVAL);
 
 	build(2, false, false);
-	mem[0x3000 + 44 + 1] = 200;	/* entry longer than the table */
+	mem[0x3000 + 44 + 1] = 200; /* entry longer than the table */
 	fix_sum(mem + 0x3000, 60, 9);
 	assert_int_equal(acpi_find_cpus(0x100, rd, NULL, &c, &why), -EINVAL);
 
 	build(2, false, false);
-	mem[0x3000 + 44 + 1] = 0;	/* zero-length entry: no endless loop */
+	mem[0x3000 + 44 + 1] = 0; /* zero-length entry: no endless loop */
 	fix_sum(mem + 0x3000, 60, 9);
 	assert_int_equal(acpi_find_cpus(0x100, rd, NULL, &c, &why), -EINVAL);
 
 	build(2, false, false);
 	uint32_t huge = 0xfffffff0;
-	memcpy(mem + 0x1000 + 4, &huge, 4);	/* XSDT length */
+	memcpy(mem + 0x1000 + 4, &huge, 4); /* XSDT length */
 	assert_int_equal(acpi_find_cpus(0x100, rd, NULL, &c, &why), -EINVAL);
 
 	build(2, false, false);
@@ -143,8 +143,8 @@ static void rejects(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(finds_cpus),
-		cmocka_unit_test(rejects),
+	    cmocka_unit_test(finds_cpus),
+	    cmocka_unit_test(rejects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -90,8 +90,8 @@ static void rejects(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(tables_read_back),
-		cmocka_unit_test(rejects),
+	    cmocka_unit_test(tables_read_back),
+	    cmocka_unit_test(rejects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,10 +75,10 @@ static void numbers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(get_values),
-		cmocka_unit_test(value_too_long),
-		cmocka_unit_test(flags),
-		cmocka_unit_test(numbers),
+	    cmocka_unit_test(get_values),
+	    cmocka_unit_test(value_too_long),
+	    cmocka_unit_test(flags),
+	    cmocka_unit_test(numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

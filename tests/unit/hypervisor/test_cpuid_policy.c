@@ -10,13 +10,16 @@
 #include <arch/x86/cpuid_policy.h>
 
 static const struct cpuid_host_caps full = {
-	.xsave_mask = 7, .xsave_size = 832, .rdtscp = true, .invpcid = true,
+    .xsave_mask = 7,
+    .xsave_size = 832,
+    .rdtscp = true,
+    .invpcid = true,
 };
-static const struct cpuid_vcpu vc = { .id = 1, .nr_vcpus = 2, .osxsave = false };
+static const struct cpuid_vcpu vc = {.id = 1, .nr_vcpus = 2, .osxsave = false};
 
 static struct cpuid_regs ask(u32 leaf, u32 sub, const struct cpuid_host_caps *caps)
 {
-	struct cpuid_regs r = { 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff };
+	struct cpuid_regs r = {0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff};
 
 	cpuid_policy_apply(leaf, sub, caps, &vc, &r);
 	return r;
@@ -27,17 +30,17 @@ static void leaf1_hides_what_keel_does_not_emulate(void **state)
 	(void)state;
 	struct cpuid_regs r = ask(1, 0, &full);
 
-	assert_int_equal(r.edx & BIT(21), 0);	/* DS: no IA32_DS_AREA */
-	assert_int_equal(r.edx & BIT(14), 0);	/* MCA: no banks */
+	assert_int_equal(r.edx & BIT(21), 0); /* DS: no IA32_DS_AREA */
+	assert_int_equal(r.edx & BIT(14), 0); /* MCA: no banks */
 	assert_int_equal(r.edx & (BIT(22) | BIT(29) | BIT(31)), 0);
-	assert_int_equal(r.ecx & BIT(5), 0);	/* VMX */
+	assert_int_equal(r.ecx & BIT(5), 0); /* VMX */
 	assert_int_equal(r.ecx & (BIT(2) | BIT(3) | BIT(4) | BIT(15)), 0);
-	assert_int_equal(r.ecx & BIT(27), 0);	/* OSXSAVE follows the guest's CR4 */
-	assert_int_not_equal(r.ecx & BIT(31), 0);	/* hypervisor present */
-	assert_int_not_equal(r.ecx & BIT(21), 0);	/* x2APIC */
-	assert_int_not_equal(r.ecx & BIT(28), 0);	/* AVX switched */
-	assert_int_not_equal(r.edx & BIT(0), 0);	/* FPU */
-	assert_int_equal(r.ebx >> 24, 1);		/* initial APIC id = vCPU id */
+	assert_int_equal(r.ecx & BIT(27), 0);	  /* OSXSAVE follows the guest's CR4 */
+	assert_int_not_equal(r.ecx & BIT(31), 0); /* hypervisor present */
+	assert_int_not_equal(r.ecx & BIT(21), 0); /* x2APIC */
+	assert_int_not_equal(r.ecx & BIT(28), 0); /* AVX switched */
+	assert_int_not_equal(r.edx & BIT(0), 0);  /* FPU */
+	assert_int_equal(r.ebx >> 24, 1);	  /* initial APIC id = vCPU id */
 	assert_int_equal((r.ebx >> 16) & 0xff, 2);
 }
 
@@ -50,14 +53,14 @@ static void avx_follows_the_state_keel_switches(void **state)
 	assert_int_equal(r.ecx & (BIT(12) | BIT(28) | BIT(29)), 0);
 	assert_int_not_equal(r.ecx & BIT(26), 0);
 	r = ask(7, 0, &sse);
-	assert_int_equal(r.ebx & BIT(5), 0);	/* AVX2 */
-	struct cpuid_host_caps none = { 0 };
+	assert_int_equal(r.ebx & BIT(5), 0); /* AVX2 */
+	struct cpuid_host_caps none = {0};
 	r = ask(1, 0, &none);
-	assert_int_equal(r.ecx & BIT(26), 0);	/* no XSAVE at all */
+	assert_int_equal(r.ecx & BIT(26), 0); /* no XSAVE at all */
 	r = ask(0xd, 0, &none);
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
 	r = ask(0x80000001, 0, &none);
-	assert_int_equal(r.edx & BIT(27), 0);	/* RDTSCP not allowed in non-root */
+	assert_int_equal(r.edx & BIT(27), 0); /* RDTSCP not allowed in non-root */
 }
 
 static void leaf7_no_avx512_tsx_rdt_pt_or_speculation_msrs(void **state)
@@ -66,12 +69,12 @@ static void leaf7_no_avx512_tsx_rdt_pt_or_speculation_msrs(void **state)
 	struct cpuid_regs r = ask(7, 0, &full);
 
 	assert_int_equal(r.eax, 0);
-	assert_int_equal(r.ebx & (BIT(16) | BIT(17) | BIT(30) | BIT(31)), 0);	/* AVX-512 */
-	assert_int_equal(r.ebx & (BIT(4) | BIT(11)), 0);			/* HLE, RTM */
-	assert_int_equal(r.ebx & (BIT(12) | BIT(15)), 0);			/* RDT */
+	assert_int_equal(r.ebx & (BIT(16) | BIT(17) | BIT(30) | BIT(31)), 0); /* AVX-512 */
+	assert_int_equal(r.ebx & (BIT(4) | BIT(11)), 0);		      /* HLE, RTM */
+	assert_int_equal(r.ebx & (BIT(12) | BIT(15)), 0);		      /* RDT */
 	assert_int_equal(r.ebx & (BIT(1) | BIT(2) | BIT(14) | BIT(25)), 0);
-	assert_int_equal(r.ecx & (BIT(1) | BIT(3) | BIT(4) | BIT(6) | BIT(11) | BIT(12) | BIT(14) |
-				  BIT(16)), 0);
+	assert_int_equal(
+	    r.ecx & (BIT(1) | BIT(3) | BIT(4) | BIT(6) | BIT(11) | BIT(12) | BIT(14) | BIT(16)), 0);
 	assert_int_equal(r.edx & (BIT(26) | BIT(27) | BIT(29)), 0);
 	assert_int_not_equal(r.ebx & BIT(5), 0);
 	r = ask(7, 1, &full);
@@ -85,11 +88,11 @@ static void xsave_leaf_offers_no_compacted_format(void **state)
 	assert_int_equal(r.eax, 7);
 	assert_int_equal(r.ecx, 832);
 	r = ask(0xd, 1, &full);
-	assert_int_equal(r.eax, BIT(0) | BIT(2));	/* XSAVEOPT, XGETBV1; not XSAVEC/XSAVES */
+	assert_int_equal(r.eax, BIT(0) | BIT(2)); /* XSAVEOPT, XGETBV1; not XSAVEC/XSAVES */
 	r = ask(0xd, 2, &full);
-	assert_int_not_equal(r.eax, 0);		/* AVX component described */
+	assert_int_not_equal(r.eax, 0); /* AVX component described */
 	r = ask(0xd, 5, &full);
-	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);	/* AVX-512 opmask: not offered */
+	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0); /* AVX-512 opmask: not offered */
 	r = ask(0xd, 200, &full);
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
 }
@@ -97,8 +100,8 @@ static void xsave_leaf_offers_no_compacted_format(void **state)
 static void unlisted_leaves_are_zero(void **state)
 {
 	(void)state;
-	static const u32 leaves[] = { 3, 5, 6, 0xa, 0xf, 0x10, 0x12, 0x14, 0x1f, 0x80000005,
-				      0x8000001f, 0x12345678 };
+	static const u32 leaves[] = {3,	   5,	 6,    0xa,	   0xf,	       0x10,
+				     0x12, 0x14, 0x1f, 0x80000005, 0x8000001f, 0x12345678};
 	for (unsigned i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
 		struct cpuid_regs r = ask(leaves[i], 0, &full);
 		assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
@@ -108,11 +111,11 @@ static void unlisted_leaves_are_zero(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(leaf1_hides_what_keel_does_not_emulate),
-		cmocka_unit_test(avx_follows_the_state_keel_switches),
-		cmocka_unit_test(leaf7_no_avx512_tsx_rdt_pt_or_speculation_msrs),
-		cmocka_unit_test(xsave_leaf_offers_no_compacted_format),
-		cmocka_unit_test(unlisted_leaves_are_zero),
+	    cmocka_unit_test(leaf1_hides_what_keel_does_not_emulate),
+	    cmocka_unit_test(avx_follows_the_state_keel_switches),
+	    cmocka_unit_test(leaf7_no_avx512_tsx_rdt_pt_or_speculation_msrs),
+	    cmocka_unit_test(xsave_leaf_offers_no_compacted_format),
+	    cmocka_unit_test(unlisted_leaves_are_zero),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

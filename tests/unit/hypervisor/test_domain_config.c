@@ -33,9 +33,10 @@ static void full(void **state)
 
 	assert_int_equal(domain_config_parse("name=web-1 mem=33M vcpus=2 weight=512 cap=50 "
 					     "expect=crash -- console=hvc0 root=/dev/xvda -- x",
-					     &cfg, &why), 0);
+					     &cfg, &why),
+			 0);
 	assert_string_equal(cfg.name, "web-1");
-	assert_true(cfg.mem_size == 34ULL << 20);	/* rounded up to 2 MiB */
+	assert_true(cfg.mem_size == 34ULL << 20); /* rounded up to 2 MiB */
 	assert_int_equal(cfg.vcpus, 2);
 	assert_int_equal(cfg.weight, 512);
 	assert_int_equal(cfg.cap, 50);
@@ -51,12 +52,12 @@ static void full(void **state)
 	assert_string_equal(cfg.cmdline, "");
 }
 
-#define REJECT(line, text)                                                      \
-	do {                                                                    \
-		const char *why = NULL;                                         \
-		assert_int_equal(domain_config_parse(line, &cfg, &why), -EINVAL); \
-		assert_non_null(why);                                           \
-		assert_non_null(strstr(why, text));                             \
+#define REJECT(line, text)                                                                         \
+	do {                                                                                       \
+		const char *why = NULL;                                                            \
+		assert_int_equal(domain_config_parse(line, &cfg, &why), -EINVAL);                  \
+		assert_non_null(why);                                                              \
+		assert_non_null(strstr(why, text));                                                \
 	} while (0)
 
 static void rejects(void **state)
@@ -91,9 +92,9 @@ static void rejects(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(defaults),
-		cmocka_unit_test(full),
-		cmocka_unit_test(rejects),
+	    cmocka_unit_test(defaults),
+	    cmocka_unit_test(full),
+	    cmocka_unit_test(rejects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

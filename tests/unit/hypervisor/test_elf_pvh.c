@@ -12,9 +12,18 @@
 static u8 img[16384];
 static u8 guest[0x20000];
 
-static void w16(u64 o, u16 v) { memcpy(img + o, &v, 2); }
-static void w32(u64 o, u32 v) { memcpy(img + o, &v, 4); }
-static void w64(u64 o, u64 v) { memcpy(img + o, &v, 8); }
+static void w16(u64 o, u16 v)
+{
+	memcpy(img + o, &v, 2);
+}
+static void w32(u64 o, u32 v)
+{
+	memcpy(img + o, &v, 4);
+}
+static void w64(u64 o, u64 v)
+{
+	memcpy(img + o, &v, 8);
+}
 
 /* ELF64 with phdrs at 64: [0] PT_LOAD file 0x1000..0x1100 -> paddr 0x10000 memsz 0x200,
  * [1] PT_NOTE at 0x2000 holding a Xen PHYS32_ENTRY note (desc size descsz). */
@@ -96,9 +105,9 @@ static void loads(void **state)
 	assert_int_equal(elf_pvh_load(img, sizeof(img), 0, map, NULL, &why), 0);
 	assert_int_equal(guest[0x10000], 0xab);
 	assert_int_equal(guest[0x100ff], 0xab);
-	assert_int_equal(guest[0x10100], 0);	/* bss zeroed */
+	assert_int_equal(guest[0x10100], 0); /* bss zeroed */
 	assert_int_equal(guest[0x101ff], 0);
-	assert_int_equal(guest[0x10200], 0xcc);	/* nothing beyond memsz */
+	assert_int_equal(guest[0x10200], 0xcc); /* nothing beyond memsz */
 	build(4, 0x10010);
 	assert_int_equal(elf_pvh_inspect(img, sizeof(img), &info, &why), 0);
 	assert_int_equal(info.entry, 0x10010);
@@ -107,7 +116,7 @@ static void loads(void **state)
 static void loads_elf32(void **state)
 {
 	(void)state;
-	static const u16 machines[] = { 62, 3 };
+	static const u16 machines[] = {62, 3};
 	struct elf_pvh_info info;
 	const char *why;
 
@@ -125,22 +134,22 @@ static void loads_elf32(void **state)
 	}
 }
 
-#define REJECT32(setup, text)                                                   \
-	do {                                                                    \
-		struct elf_pvh_info info;                                       \
-		const char *why = NULL;                                         \
-		build32(62, 0x10020);                                           \
-		setup;                                                          \
-		assert_int_not_equal(elf_pvh_inspect(img, sizeof(img), &info, &why), 0); \
-		assert_non_null(why);                                           \
-		assert_non_null(strstr(why, text));                             \
+#define REJECT32(setup, text)                                                                      \
+	do {                                                                                       \
+		struct elf_pvh_info info;                                                          \
+		const char *why = NULL;                                                            \
+		build32(62, 0x10020);                                                              \
+		setup;                                                                             \
+		assert_int_not_equal(elf_pvh_inspect(img, sizeof(img), &info, &why), 0);           \
+		assert_non_null(why);                                                              \
+		assert_non_null(strstr(why, text));                                                \
 	} while (0)
 
 static void rejects_elf32(void **state)
 {
 	(void)state;
-	REJECT32(w16(18, 40), "x86");			/* ARM */
-	REJECT32(w16(42, 56), "program headers");	/* ELF64-sized phdrs */
+	REJECT32(w16(18, 40), "x86");		  /* ARM */
+	REJECT32(w16(42, 56), "program headers"); /* ELF64-sized phdrs */
 	REJECT32(w32(28, 16380), "beyond the end");
 	REJECT32(w32(52 + 4, 16300), "segment beyond");
 	REJECT32(w32(52 + 20, 0x10), "inconsistent");
@@ -150,18 +159,18 @@ static void rejects_elf32(void **state)
 	struct elf_pvh_info info;
 	const char *why;
 	build32(62, 0x10020);
-	assert_int_equal(elf_pvh_inspect(img, 50, &info, &why), -EINVAL);	/* < 52 */
+	assert_int_equal(elf_pvh_inspect(img, 50, &info, &why), -EINVAL); /* < 52 */
 }
 
-#define REJECT(setup, text)                                                     \
-	do {                                                                    \
-		struct elf_pvh_info info;                                       \
-		const char *why = NULL;                                         \
-		build(8, 0x10040);                                              \
-		setup;                                                          \
-		assert_int_not_equal(elf_pvh_inspect(img, sizeof(img), &info, &why), 0); \
-		assert_non_null(why);                                           \
-		assert_non_null(strstr(why, text));                             \
+#define REJECT(setup, text)                                                                        \
+	do {                                                                                       \
+		struct elf_pvh_info info;                                                          \
+		const char *why = NULL;                                                            \
+		build(8, 0x10040);                                                                 \
+		setup;                                                                             \
+		assert_int_not_equal(elf_pvh_inspect(img, sizeof(img), &info, &why), 0);           \
+		assert_non_null(why);                                                              \
+		assert_non_null(strstr(why, text));                                                \
 	} while (0)
 
 static void rejects(void **state)
@@ -170,7 +179,7 @@ static void rejects(void **state)
 	REJECT(img[1] = 'X', "not an ELF");
 	REJECT(img[4] = 3, "ELF32 or ELF64");
 	REJECT(img[5] = 2, "little-endian");
-	REJECT(w16(18, 3), "x86");	/* EM_386 only in an ELF32 container */
+	REJECT(w16(18, 3), "x86"); /* EM_386 only in an ELF32 container */
 	REJECT(w16(54, 32), "program headers");
 	REJECT(w16(56, 0), "program headers");
 	REJECT(w64(32, 16380), "beyond the end");
@@ -200,7 +209,7 @@ static void add_reloc(u32 descsz, u32 align, u32 min, u32 max)
 	w32(0x2028, align);
 	w32(0x202c, min);
 	w32(0x2030, max);
-	w64(120 + 32, 24 + 16 + descsz);	/* PT_NOTE filesz covers both notes */
+	w64(120 + 32, 24 + 16 + descsz); /* PT_NOTE filesz covers both notes */
 }
 
 static void relocates_as_the_note_allows(void **state)
@@ -222,11 +231,11 @@ static void relocates_as_the_note_allows(void **state)
 	assert_int_equal(info.reloc_align, 0x8000);
 	assert_int_equal(info.reloc_min, 0x18000);
 	assert_int_equal(elf_pvh_place(&info, 0x5000, 0x1ffff, &delta), 0);
-	assert_int_equal(delta, 0x8000);	/* to 0x18000, the lowest allowed */
+	assert_int_equal(delta, 0x8000); /* to 0x18000, the lowest allowed */
 	memset(guest, 0xcc, sizeof(guest));
 	assert_int_equal(elf_pvh_load(img, sizeof(img), delta, map, NULL, &why), 0);
 	assert_int_equal(guest[0x18000], 0xab);
-	assert_int_equal(guest[0x10000], 0xcc);	/* nothing at the linked address */
+	assert_int_equal(guest[0x10000], 0xcc); /* nothing at the linked address */
 	/* Its own maximum or the domain's ceiling can leave no room. */
 	assert_int_equal(elf_pvh_place(&info, 0x5000, 0x180ff, &delta), -ENOSPC);
 	build(8, 0x10040);
@@ -268,12 +277,12 @@ static void load_out_of_guest_memory(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(loads),
-		cmocka_unit_test(rejects),
-		cmocka_unit_test(loads_elf32),
-		cmocka_unit_test(rejects_elf32),
-		cmocka_unit_test(load_out_of_guest_memory),
-		cmocka_unit_test(relocates_as_the_note_allows),
+	    cmocka_unit_test(loads),
+	    cmocka_unit_test(rejects),
+	    cmocka_unit_test(loads_elf32),
+	    cmocka_unit_test(rejects_elf32),
+	    cmocka_unit_test(load_out_of_guest_memory),
+	    cmocka_unit_test(relocates_as_the_note_allows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

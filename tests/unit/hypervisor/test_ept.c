@@ -40,7 +40,7 @@ static void *p2v(void *ctx, u64 pa)
 	return (void *)(uintptr_t)pa;
 }
 
-static const struct ept_ops ops = { alloc_table, free_table, p2v, NULL };
+static const struct ept_ops ops = {alloc_table, free_table, p2v, NULL};
 
 static void maps_large_and_small(void **state)
 {
@@ -49,10 +49,10 @@ static void maps_large_and_small(void **state)
 	u64 hpa, perms;
 
 	assert_int_equal(ept_init(&e, &ops), 0);
-	assert_true((ept_pointer(&e) & 0xfff) == 0x1e);	/* WB, 4-level */
+	assert_true((ept_pointer(&e) & 0xfff) == 0x1e); /* WB, 4-level */
 	/* 0..6 MiB + 8 KiB: three 2 MiB leaves and two 4 KiB ones. */
 	assert_int_equal(ept_map(&e, 0, 0x40000000, 0x602000, EPT_RWX, EPT_MT_WB), 0);
-	assert_int_equal(e.tables, 4);	/* PML4, PDPT, PD, one PT */
+	assert_int_equal(e.tables, 4); /* PML4, PDPT, PD, one PT */
 	assert_int_equal(ept_translate(&e, 0x123456, &hpa, &perms), 0);
 	assert_true(hpa == 0x40123456 && perms == EPT_RWX);
 	assert_int_equal(ept_translate(&e, 0x601abc, &hpa, &perms), 0);
@@ -78,8 +78,8 @@ static void maps_large_and_small(void **state)
 	assert_int_equal(e.tables, before - 1);
 
 	/* High addresses get their own upper-level tables. */
-	assert_int_equal(ept_map(&e, 0xfee00000ULL, 0xfee00000ULL, 0x1000, EPT_R | EPT_W, EPT_MT_UC),
-			 0);
+	assert_int_equal(
+	    ept_map(&e, 0xfee00000ULL, 0xfee00000ULL, 0x1000, EPT_R | EPT_W, EPT_MT_UC), 0);
 	ept_destroy(&e);
 	assert_int_equal(live_tables, 0);
 }
@@ -94,11 +94,10 @@ static void rejects_bad_arguments(void **state)
 	assert_int_equal(ept_map(&e, 0, 0x800, 0x1000, EPT_RWX, EPT_MT_WB), -EINVAL);
 	assert_int_equal(ept_map(&e, 0, 0, 0, EPT_RWX, EPT_MT_WB), -EINVAL);
 	assert_int_equal(ept_map(&e, 0, 0, 0x1000, 0x8, EPT_MT_WB), -EINVAL);
-	assert_int_equal(ept_map(&e, EPT_MAX_GPA - 0x1000, 0, 0x2000, EPT_RWX, EPT_MT_WB),
-			 -EINVAL);
+	assert_int_equal(ept_map(&e, EPT_MAX_GPA - 0x1000, 0, 0x2000, EPT_RWX, EPT_MT_WB), -EINVAL);
 	assert_int_equal(ept_map(&e, 0, 1ULL << 52, 0x1000, EPT_RWX, EPT_MT_WB), -EINVAL);
 	assert_int_equal(ept_unmap(&e, 0x10, 0x1000), -EINVAL);
-	assert_int_equal(ept_unmap(&e, 0, 0x10000), 0);	/* nothing mapped: fine */
+	assert_int_equal(ept_unmap(&e, 0, 0x10000), 0); /* nothing mapped: fine */
 	ept_destroy(&e);
 	assert_int_equal(live_tables, 0);
 }
@@ -119,9 +118,9 @@ static void out_of_memory(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(maps_large_and_small),
-		cmocka_unit_test(rejects_bad_arguments),
-		cmocka_unit_test(out_of_memory),
+	    cmocka_unit_test(maps_large_and_small),
+	    cmocka_unit_test(rejects_bad_arguments),
+	    cmocka_unit_test(out_of_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,12 +11,12 @@
 #pragma GCC diagnostic ignored "-Wformat-extra-args"
 #include <keel/printk.h>
 
-#define CHECK(expect, ...)                                                      \
-	do {                                                                    \
-		char b[128];                                                    \
-		int n = ksnprintf(b, sizeof(b), __VA_ARGS__);                   \
-		assert_string_equal(b, expect);                                 \
-		assert_int_equal(n, (int)strlen(expect));                       \
+#define CHECK(expect, ...)                                                                         \
+	do {                                                                                       \
+		char b[128];                                                                       \
+		int n = ksnprintf(b, sizeof(b), __VA_ARGS__);                                      \
+		assert_string_equal(b, expect);                                                    \
+		assert_int_equal(n, (int)strlen(expect));                                          \
 	} while (0)
 
 static void conversions(void **state)
@@ -59,8 +59,8 @@ static void truncation(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(conversions),
-		cmocka_unit_test(truncation),
+	    cmocka_unit_test(conversions),
+	    cmocka_unit_test(truncation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,7 +48,7 @@ static void alloc_top_down_aligned(void **state)
 	assert_int_equal(frame_pool_alloc(&p, 0x1000, 0x1000, &a), 0);
 	assert_true(a == 0xfff000);
 	assert_int_equal(frame_pool_alloc(&p, 0x200000, 0x200000, &b), 0);
-	assert_true(b == 0xc00000);	/* highest 2 MiB-aligned fit below 0xfff000 */
+	assert_true(b == 0xc00000); /* highest 2 MiB-aligned fit below 0xfff000 */
 	assert_int_equal(frame_pool_free(&p, a, 0x1000), 0);
 	assert_int_equal(frame_pool_free(&p, b, 0x200000), 0);
 	assert_int_equal(p.nr, 1);
@@ -94,10 +94,10 @@ static void table_full(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(add_merge_reserve),
-		cmocka_unit_test(alloc_top_down_aligned),
-		cmocka_unit_test(alloc_errors),
-		cmocka_unit_test(table_full),
+	    cmocka_unit_test(add_merge_reserve),
+	    cmocka_unit_test(alloc_top_down_aligned),
+	    cmocka_unit_test(alloc_errors),
+	    cmocka_unit_test(table_full),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,13 +22,19 @@ static int read_phys(void *ctx, u64 gpa, void *out, u32 size)
 	return 0;
 }
 
-static void put64(u64 gpa, u64 v) { memcpy(mem + gpa, &v, 8); }
-static void put32(u64 gpa, u32 v) { memcpy(mem + gpa, &v, 4); }
+static void put64(u64 gpa, u64 v)
+{
+	memcpy(mem + gpa, &v, 8);
+}
+static void put32(u64 gpa, u32 v)
+{
+	memcpy(mem + gpa, &v, 4);
+}
 
 static void paging_off(void **state)
 {
 	(void)state;
-	struct guest_paging g = { .cr0 = CR0_PE, .read_phys = read_phys };
+	struct guest_paging g = {.cr0 = CR0_PE, .read_phys = read_phys};
 	u64 gpa;
 
 	assert_int_equal(guest_walk(&g, 0x12345678, true, &gpa), 0);
@@ -40,16 +46,19 @@ static void long_mode(void **state)
 	(void)state;
 	memset(mem, 0, MEM);
 	/* PML4 @0x1000, PDPT @0x2000, PD @0x3000, PT @0x4000 */
-	u64 va = 0xffff800000201000ULL;	/* PML4 256, PDPT 0, PD 1, PT 1 */
+	u64 va = 0xffff800000201000ULL; /* PML4 256, PDPT 0, PD 1, PT 1 */
 	put64(0x1000 + 256 * 8, 0x2000 | 3);
 	put64(0x2000, 0x3000 | 3);
 	put64(0x3000 + 8, 0x4000 | 3);
-	put64(0x4000 + 8, 0x7000 | 1);	/* read-only page */
-	put64(0x3000 + 16, 0x200000 | 0x83);	/* 2 MiB page for PD index 2 */
-	put64(0x2000 + 8, 0x40000000 | 0x83);	/* 1 GiB page for PDPT index 1 */
+	put64(0x4000 + 8, 0x7000 | 1);	      /* read-only page */
+	put64(0x3000 + 16, 0x200000 | 0x83);  /* 2 MiB page for PD index 2 */
+	put64(0x2000 + 8, 0x40000000 | 0x83); /* 1 GiB page for PDPT index 1 */
 	struct guest_paging g = {
-		.cr0 = CR0_PE | CR0_PG | CR0_WP, .cr3 = 0x1000, .cr4 = CR4_PAE,
-		.efer = EFER_LME | (1 << 10), .read_phys = read_phys,
+	    .cr0 = CR0_PE | CR0_PG | CR0_WP,
+	    .cr3 = 0x1000,
+	    .cr4 = CR4_PAE,
+	    .efer = EFER_LME | (1 << 10),
+	    .read_phys = read_phys,
 	};
 	u64 gpa;
 
@@ -82,7 +91,10 @@ static void legacy_modes(void **state)
 	put32(0x2000 + 5 * 4, 0x9000 | 3);
 	put32(0x1000 + 2 * 4, 0x00800000 | 0x83);
 	struct guest_paging g = {
-		.cr0 = CR0_PE | CR0_PG, .cr3 = 0x1000, .cr4 = 1 << 4, .read_phys = read_phys,
+	    .cr0 = CR0_PE | CR0_PG,
+	    .cr3 = 0x1000,
+	    .cr4 = 1 << 4,
+	    .read_phys = read_phys,
 	};
 	assert_int_equal(guest_walk(&g, 0x00405abc, false, &gpa), 0);
 	assert_true(gpa == 0x9abc);
@@ -104,9 +116,9 @@ static void legacy_modes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(paging_off),
-		cmocka_unit_test(long_mode),
-		cmocka_unit_test(legacy_modes),
+	    cmocka_unit_test(paging_off),
+	    cmocka_unit_test(long_mode),
+	    cmocka_unit_test(legacy_modes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,39 +19,167 @@ struct vec {
 };
 
 static const struct vec good[] = {
-	{ "mov (%rdi),%eax", { 0x8b, 0x07 }, 2, 64, 2, MMIO_LOAD, 4, 0, 4, false, false, 0 },
-	{ "mov %ecx,0x10(%rsi)", { 0x89, 0x4e, 0x10 }, 3, 64, 3, MMIO_STORE_REG, 4, 1, 4, false,
-	  false, 0 },
-	{ "movabs 0xfed000f0,%rax", { 0x48, 0xa1, 0xf0, 0, 0xd0, 0xfe, 0, 0, 0, 0 }, 10, 64, 10,
-	  MMIO_LOAD, 8, 0, 8, false, false, 0 },
-	{ "mov %ah,(%rbx)", { 0x88, 0x23 }, 2, 64, 2, MMIO_STORE_REG, 1, 0, 1, true, false, 0 },
-	{ "mov (%rbx),%sil", { 0x40, 0x8a, 0x33 }, 3, 64, 3, MMIO_LOAD, 1, 6, 1, false, false, 0 },
-	{ "movl $0x12345678,0x300(%r8)", { 0x41, 0xc7, 0x80, 0, 3, 0, 0, 0x78, 0x56, 0x34, 0x12 },
-	  11, 64, 11, MMIO_STORE_IMM, 4, 0, 4, false, false, 0x12345678 },
-	{ "movq $-1,(%rax)", { 0x48, 0xc7, 0x00, 0xff, 0xff, 0xff, 0xff }, 7, 64, 7,
-	  MMIO_STORE_IMM, 8, 0, 8, false, false, ~0ULL },
-	{ "movzwl 0x4(%rdx,%rcx,8),%r9d", { 0x44, 0x0f, 0xb7, 0x4c, 0xca, 0x04 }, 6, 64, 6,
-	  MMIO_LOAD, 2, 9, 4, false, false, 0 },
-	{ "movsbq 0(%rip),%r10", { 0x4c, 0x0f, 0xbe, 0x15, 0, 0, 0, 0 }, 8, 64, 8, MMIO_LOAD, 1, 10,
-	  8, false, true, 0 },
-	{ "mov %r15w,(%rax)", { 0x66, 0x44, 0x89, 0x38 }, 4, 64, 4, MMIO_STORE_REG, 2, 15, 2, false,
-	  false, 0 },
-	{ "mov %eax,%fs:(%rax)", { 0x64, 0x89, 0x00 }, 3, 64, 3, MMIO_STORE_REG, 4, 0, 4, false,
-	  false, 0 },
-	{ "movb $0x5a,(%rdi)", { 0xc6, 0x07, 0x5a }, 3, 64, 3, MMIO_STORE_IMM, 1, 0, 1, false, false,
-	  0x5a },
-	{ "mov 0xfee00030,%eax (32-bit)", { 0xa1, 0x30, 0, 0xe0, 0xfe }, 5, 32, 5, MMIO_LOAD, 4, 0,
-	  4, false, false, 0 },
-	{ "mov %dx,(%esi) (32-bit)", { 0x66, 0x89, 0x16 }, 3, 32, 3, MMIO_STORE_REG, 2, 2, 2, false,
-	  false, 0 },
-	{ "addr16 mov (%bx,%si),%ecx", { 0x67, 0x8b, 0x08 }, 3, 32, 3, MMIO_LOAD, 4, 1, 4, false,
-	  false, 0 },
-	{ "mov 0x1234,%ax (16-bit)", { 0x8b, 0x06, 0x34, 0x12 }, 4, 16, 4, MMIO_LOAD, 2, 0, 2,
-	  false, false, 0 },
-	{ "mov %eax,0x10(%esp,%ebx) sib+disp8", { 0x89, 0x44, 0x1c, 0x10 }, 4, 32, 4,
-	  MMIO_STORE_REG, 4, 0, 4, false, false, 0 },
-	{ "mov 0x12345678(,%ebx,4),%eax sib base 5", { 0x8b, 0x04, 0x9d, 0x78, 0x56, 0x34, 0x12 }, 7,
-	  32, 7, MMIO_LOAD, 4, 0, 4, false, false, 0 },
+    {"mov (%rdi),%eax", {0x8b, 0x07}, 2, 64, 2, MMIO_LOAD, 4, 0, 4, false, false, 0},
+    {"mov %ecx,0x10(%rsi)", {0x89, 0x4e, 0x10}, 3, 64, 3, MMIO_STORE_REG, 4, 1, 4, false, false, 0},
+    {"movabs 0xfed000f0,%rax",
+     {0x48, 0xa1, 0xf0, 0, 0xd0, 0xfe, 0, 0, 0, 0},
+     10,
+     64,
+     10,
+     MMIO_LOAD,
+     8,
+     0,
+     8,
+     false,
+     false,
+     0},
+    {"mov %ah,(%rbx)", {0x88, 0x23}, 2, 64, 2, MMIO_STORE_REG, 1, 0, 1, true, false, 0},
+    {"mov (%rbx),%sil", {0x40, 0x8a, 0x33}, 3, 64, 3, MMIO_LOAD, 1, 6, 1, false, false, 0},
+    {"movl $0x12345678,0x300(%r8)",
+     {0x41, 0xc7, 0x80, 0, 3, 0, 0, 0x78, 0x56, 0x34, 0x12},
+     11,
+     64,
+     11,
+     MMIO_STORE_IMM,
+     4,
+     0,
+     4,
+     false,
+     false,
+     0x12345678},
+    {"movq $-1,(%rax)",
+     {0x48, 0xc7, 0x00, 0xff, 0xff, 0xff, 0xff},
+     7,
+     64,
+     7,
+     MMIO_STORE_IMM,
+     8,
+     0,
+     8,
+     false,
+     false,
+     ~0ULL},
+    {"movzwl 0x4(%rdx,%rcx,8),%r9d",
+     {0x44, 0x0f, 0xb7, 0x4c, 0xca, 0x04},
+     6,
+     64,
+     6,
+     MMIO_LOAD,
+     2,
+     9,
+     4,
+     false,
+     false,
+     0},
+    {"movsbq 0(%rip),%r10",
+     {0x4c, 0x0f, 0xbe, 0x15, 0, 0, 0, 0},
+     8,
+     64,
+     8,
+     MMIO_LOAD,
+     1,
+     10,
+     8,
+     false,
+     true,
+     0},
+    {"mov %r15w,(%rax)",
+     {0x66, 0x44, 0x89, 0x38},
+     4,
+     64,
+     4,
+     MMIO_STORE_REG,
+     2,
+     15,
+     2,
+     false,
+     false,
+     0},
+    {"mov %eax,%fs:(%rax)", {0x64, 0x89, 0x00}, 3, 64, 3, MMIO_STORE_REG, 4, 0, 4, false, false, 0},
+    {"movb $0x5a,(%rdi)",
+     {0xc6, 0x07, 0x5a},
+     3,
+     64,
+     3,
+     MMIO_STORE_IMM,
+     1,
+     0,
+     1,
+     false,
+     false,
+     0x5a},
+    {"mov 0xfee00030,%eax (32-bit)",
+     {0xa1, 0x30, 0, 0xe0, 0xfe},
+     5,
+     32,
+     5,
+     MMIO_LOAD,
+     4,
+     0,
+     4,
+     false,
+     false,
+     0},
+    {"mov %dx,(%esi) (32-bit)",
+     {0x66, 0x89, 0x16},
+     3,
+     32,
+     3,
+     MMIO_STORE_REG,
+     2,
+     2,
+     2,
+     false,
+     false,
+     0},
+    {"addr16 mov (%bx,%si),%ecx",
+     {0x67, 0x8b, 0x08},
+     3,
+     32,
+     3,
+     MMIO_LOAD,
+     4,
+     1,
+     4,
+     false,
+     false,
+     0},
+    {"mov 0x1234,%ax (16-bit)",
+     {0x8b, 0x06, 0x34, 0x12},
+     4,
+     16,
+     4,
+     MMIO_LOAD,
+     2,
+     0,
+     2,
+     false,
+     false,
+     0},
+    {"mov %eax,0x10(%esp,%ebx) sib+disp8",
+     {0x89, 0x44, 0x1c, 0x10},
+     4,
+     32,
+     4,
+     MMIO_STORE_REG,
+     4,
+     0,
+     4,
+     false,
+     false,
+     0},
+    {"mov 0x12345678(,%ebx,4),%eax sib base 5",
+     {0x8b, 0x04, 0x9d, 0x78, 0x56, 0x34, 0x12},
+     7,
+     32,
+     7,
+     MMIO_LOAD,
+     4,
+     0,
+     4,
+     false,
+     false,
+     0},
 };
 
 static void decodes_the_moves_drivers_use(void **state)
@@ -85,12 +213,12 @@ static void refuses_everything_else(void **state)
 		u8 b[16];
 		u8 n;
 	} bad[] = {
-		{ { 0x89, 0xc3 }, 2 },		/* mov %eax,%ebx: no memory operand */
-		{ { 0x03, 0x00 }, 2 },		/* add (%rax),%eax */
-		{ { 0xa5 }, 1 },		/* movs */
-		{ { 0xc7, 0x08, 1, 2, 3, 4 }, 6 },	/* C7 /1 is not MOV */
-		{ { 0x0f, 0x0b }, 2 },		/* ud2 */
-		{ { 0x0f }, 1 },		/* truncated two-byte opcode: -EFAULT */
+	    {{0x89, 0xc3}, 2},		   /* mov %eax,%ebx: no memory operand */
+	    {{0x03, 0x00}, 2},		   /* add (%rax),%eax */
+	    {{0xa5}, 1},		   /* movs */
+	    {{0xc7, 0x08, 1, 2, 3, 4}, 6}, /* C7 /1 is not MOV */
+	    {{0x0f, 0x0b}, 2},		   /* ud2 */
+	    {{0x0f}, 1},		   /* truncated two-byte opcode: -EFAULT */
 	};
 	struct mmio_insn in;
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -101,39 +229,39 @@ static void refuses_everything_else(void **state)
 	many[16] = 0x8b;
 	many[17] = 0x07;
 	assert_int_equal(insn_decode_mmio(many, sizeof(many), 64, &in), -EFAULT);
-	u8 ok[2] = { 0x8b, 0x07 };
-	assert_int_equal(insn_decode_mmio(ok, 2, 8, &in), -EINVAL);	/* no such mode */
+	u8 ok[2] = {0x8b, 0x07};
+	assert_int_equal(insn_decode_mmio(ok, 2, 8, &in), -EINVAL); /* no such mode */
 	/* REX is a prefix only in 64-bit mode: in 32-bit mode 0x48 is DEC %eax. */
-	u8 rex[3] = { 0x48, 0x8b, 0x07 };
+	u8 rex[3] = {0x48, 0x8b, 0x07};
 	assert_int_equal(insn_decode_mmio(rex, 3, 32, &in), -EINVAL);
 }
 
 static void register_results_follow_x86_rules(void **state)
 {
 	(void)state;
-	struct mmio_insn in = { .size = 4, .dest_size = 4 };
+	struct mmio_insn in = {.size = 4, .dest_size = 4};
 	assert_int_equal(mmio_load_result(&in, ~0ULL, 0xffffffffffffffffULL), 0xffffffffULL);
-	in = (struct mmio_insn){ .size = 2, .dest_size = 2 };
+	in = (struct mmio_insn){.size = 2, .dest_size = 2};
 	assert_int_equal(mmio_load_result(&in, 0x1111222233334444ULL, 0xabcd),
 			 0x111122223333abcdULL);
-	in = (struct mmio_insn){ .size = 1, .dest_size = 1, .high_byte = true };
+	in = (struct mmio_insn){.size = 1, .dest_size = 1, .high_byte = true};
 	assert_int_equal(mmio_load_result(&in, 0x1234, 0xff), 0xff34);
-	in = (struct mmio_insn){ .size = 1, .dest_size = 8, .sign_extend = true };
+	in = (struct mmio_insn){.size = 1, .dest_size = 8, .sign_extend = true};
 	assert_int_equal(mmio_load_result(&in, 0, 0x80), 0xffffffffffffff80ULL);
-	in = (struct mmio_insn){ .size = 2, .dest_size = 4 };
+	in = (struct mmio_insn){.size = 2, .dest_size = 4};
 	assert_int_equal(mmio_load_result(&in, ~0ULL, 0x8001), 0x8001);
-	in = (struct mmio_insn){ .op = MMIO_STORE_REG, .size = 1, .high_byte = true };
+	in = (struct mmio_insn){.op = MMIO_STORE_REG, .size = 1, .high_byte = true};
 	assert_int_equal(mmio_store_value(&in, 0xabcd), 0xab);
-	in = (struct mmio_insn){ .op = MMIO_STORE_REG, .size = 2 };
+	in = (struct mmio_insn){.op = MMIO_STORE_REG, .size = 2};
 	assert_int_equal(mmio_store_value(&in, 0x12345678), 0x5678);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(decodes_the_moves_drivers_use),
-		cmocka_unit_test(refuses_everything_else),
-		cmocka_unit_test(register_results_follow_x86_rules),
+	    cmocka_unit_test(decodes_the_moves_drivers_use),
+	    cmocka_unit_test(refuses_everything_else),
+	    cmocka_unit_test(register_results_follow_x86_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

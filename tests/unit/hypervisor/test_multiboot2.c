@@ -74,7 +74,9 @@ static void full_block(void **state)
 	struct mbi m;
 	const char *why;
 	const uint64_t map[3][3] = {
-		{ 0, 0x9fc00, 1 }, { 0xf0000, 0x10000, 2 }, { 0x100000, 0x7ff00000, 1 },
+	    {0, 0x9fc00, 1},
+	    {0xf0000, 0x10000, 2},
+	    {0x100000, 0x7ff00000, 1},
 	};
 
 	mbi_init(&m);
@@ -83,7 +85,7 @@ static void full_block(void **state)
 	add_module(&m, 0x400000, 0x401000, "name=g1 mem=16M");
 	add_module(&m, 0x500000, 0x500000, "");
 	add_mmap(&m, map, 3);
-	mbi_tag(&m, 99, 12);	/* unknown tag: skipped */
+	mbi_tag(&m, 99, 12); /* unknown tag: skipped */
 	mbi_end(&m);
 
 	assert_int_equal(mb2_parse(m.buf, m.len, 0x10000, &bi, &why), 0);
@@ -177,7 +179,7 @@ static void unterminated_strings(void **state)
 	mbi_init(&m);
 	uint8_t *t = mbi_tag(&m, 1, 12);
 	memcpy(t + 8, "abcd", 4);
-	mbi_tag(&m, 2, 12);	/* next tag right after: "abcd" must not run into it */
+	mbi_tag(&m, 2, 12); /* next tag right after: "abcd" must not run into it */
 	mbi_end(&m);
 	assert_int_equal(mb2_parse(m.buf, m.len, 0, &bi, &why), 0);
 	assert_string_equal(bi.cmdline, "abcd");
@@ -205,8 +207,8 @@ static void acpi_rsdp(void **state)
 	const char *why;
 
 	mbi_init(&m);
-	mbi_tag(&m, 15, 8 + 36);	/* new RSDP at offset 8 */
-	mbi_tag(&m, 14, 8 + 20);	/* old one later: the new one wins */
+	mbi_tag(&m, 15, 8 + 36); /* new RSDP at offset 8 */
+	mbi_tag(&m, 14, 8 + 20); /* old one later: the new one wins */
 	mbi_end(&m);
 	assert_int_equal(mb2_parse(m.buf, m.len, 0x9000, &bi, &why), 0);
 	assert_int_equal(bi.acpi_rsdp, 0x9000 + 8 + 8);
@@ -215,11 +217,11 @@ static void acpi_rsdp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(full_block),
-		cmocka_unit_test(rejects),
-		cmocka_unit_test(unterminated_strings),
-		cmocka_unit_test(too_many),
-		cmocka_unit_test(acpi_rsdp),
+	    cmocka_unit_test(full_block),
+	    cmocka_unit_test(rejects),
+	    cmocka_unit_test(unterminated_strings),
+	    cmocka_unit_test(too_many),
+	    cmocka_unit_test(acpi_rsdp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,7 +16,7 @@ static void vruntime_scales_with_weight(void **state)
 	/* No overflow on very long runs. */
 	assert_true(sched_vruntime_delta(UINT64_MAX / 2, 65535) ==
 		    (UINT64_MAX / 2) / 65535 * DEFAULT_WEIGHT +
-			    (UINT64_MAX / 2) % 65535 * DEFAULT_WEIGHT / 65535);
+			(UINT64_MAX / 2) % 65535 * DEFAULT_WEIGHT / 65535);
 }
 
 static void cap_budget(void **state)
@@ -30,8 +30,8 @@ static void cap_budget(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(vruntime_scales_with_weight),
-		cmocka_unit_test(cap_budget),
+	    cmocka_unit_test(vruntime_scales_with_weight),
+	    cmocka_unit_test(cap_budget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,13 +13,12 @@
 static struct vmx_raw good(void)
 {
 	struct vmx_raw r = {
-		.cpuid1_ecx = CPUID1_ECX_VMX,
-		.feature_control = FEATURE_CONTROL_LOCKED | FEATURE_CONTROL_VMXON_OUTSIDE_SMX,
-		.basic = 0x00da040000000004ULL,	/* rev 4, 1024 bytes, WB, true ctls */
-		.procbased = (PROCBASED_SECONDARY << 32),
-		.procbased2 = (PROCBASED2_EPT | PROCBASED2_VPID | PROCBASED2_UNRESTRICTED) << 32,
-		.ept_vpid = EPT_CAP_WALK4 | EPT_CAP_WB | EPT_CAP_2M | EPT_CAP_INVEPT |
-			    EPT_CAP_INVVPID,
+	    .cpuid1_ecx = CPUID1_ECX_VMX,
+	    .feature_control = FEATURE_CONTROL_LOCKED | FEATURE_CONTROL_VMXON_OUTSIDE_SMX,
+	    .basic = 0x00da040000000004ULL, /* rev 4, 1024 bytes, WB, true ctls */
+	    .procbased = (PROCBASED_SECONDARY << 32),
+	    .procbased2 = (PROCBASED2_EPT | PROCBASED2_VPID | PROCBASED2_UNRESTRICTED) << 32,
+	    .ept_vpid = EPT_CAP_WALK4 | EPT_CAP_WB | EPT_CAP_2M | EPT_CAP_INVEPT | EPT_CAP_INVVPID,
 	};
 	return r;
 }
@@ -39,15 +38,15 @@ static void accepts_full_host(void **state)
 	assert_false(c.ept_1g);
 }
 
-#define EXPECT_REJECT(mutate, text)                                             \
-	do {                                                                    \
-		struct vmx_raw r = good();                                      \
-		struct vmx_caps c;                                              \
-		const char *why;                                                \
-		mutate;                                                         \
-		assert_int_equal(vmx_caps_decode(&r, &c, &why), -ENODEV);       \
-		assert_non_null(why);                                           \
-		assert_non_null(strstr(why, text));                             \
+#define EXPECT_REJECT(mutate, text)                                                                \
+	do {                                                                                       \
+		struct vmx_raw r = good();                                                         \
+		struct vmx_caps c;                                                                 \
+		const char *why;                                                                   \
+		mutate;                                                                            \
+		assert_int_equal(vmx_caps_decode(&r, &c, &why), -ENODEV);                          \
+		assert_non_null(why);                                                              \
+		assert_non_null(strstr(why, text));                                                \
 	} while (0)
 
 static void rejects(void **state)
@@ -78,9 +77,9 @@ static void unlocked_feature_control_is_usable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(accepts_full_host),
-		cmocka_unit_test(rejects),
-		cmocka_unit_test(unlocked_feature_control_is_usable),
+	    cmocka_unit_test(accepts_full_host),
+	    cmocka_unit_test(rejects),
+	    cmocka_unit_test(unlocked_feature_control_is_usable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,9 +5,9 @@
 
 #include <keel/types.h>
 
-#define HOST_TIMER_VECTOR	0xf0
-#define HOST_IPI_VECTOR		0xf1
-#define HOST_SPURIOUS_VECTOR	0xff
+#define HOST_TIMER_VECTOR    0xf0
+#define HOST_IPI_VECTOR	     0xf1
+#define HOST_SPURIOUS_VECTOR 0xff
 
 /* Calibrates the TSC against the PIT and sets tsc_khz. */
 void tsc_calibrate(void);
@@ -24,7 +24,7 @@ void apic_self_ipi(u8 vector);
 /* Programs LVT LINT0 (e.g. masked, or ExtINT = 0x700 for the 8259's virtual wire). */
 void apic_lint0_set(u32 lvt);
 
-#define APIC_LVT_MASKED		BIT(16)
-#define APIC_LVT_EXTINT		(7u << 8)
+#define APIC_LVT_MASKED BIT(16)
+#define APIC_LVT_EXTINT (7u << 8)
 
 #endif

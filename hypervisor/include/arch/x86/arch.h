@@ -16,21 +16,21 @@ struct arch_vcpu {
 	u8 *vmcs;
 	u64 vmcs_pa;
 	bool launched;
-	s32 host_cpu;			/* whose host state the VMCS holds; -1 none */
-	bool vmcs_active;		/* loaded on host_cpu: VMCLEAR there before freeing */
+	s32 host_cpu;	  /* whose host state the VMCS holds; -1 none */
+	bool vmcs_active; /* loaded on host_cpu: VMCLEAR there before freeing */
 	u16 vpid;
-	u64 efer;			/* the guest's view, kept in step with GUEST_IA32_EFER */
+	u64 efer; /* the guest's view, kept in step with GUEST_IA32_EFER */
 	/* Guest MSRs that live in hardware while the vCPU runs. */
 	u64 msr_star, msr_lstar, msr_cstar, msr_sfmask, msr_kernel_gs_base, msr_tsc_aux;
-	u64 spec_ctrl;			/* the guest's IA32_SPEC_CTRL (when virtualised) */
+	u64 spec_ctrl; /* the guest's IA32_SPEC_CTRL (when virtualised) */
 	struct vlapic *vlapic;
-	u64 xcr0;			/* the guest's XCR0 (x87 only until it says otherwise) */
-	u8 *xsave_area;			/* its extended state while another vCPU runs */
-	u8 fpu[512] __aligned(64);	/* FXSAVE image across vCPU switches */
+	u64 xcr0;		   /* the guest's XCR0 (x87 only until it says otherwise) */
+	u8 *xsave_area;		   /* its extended state while another vCPU runs */
+	u8 fpu[512] __aligned(64); /* FXSAVE image across vCPU switches */
 };
 
 struct arch_domain {
-	struct ept ept;			/* guest-physical -> host-physical */
+	struct ept ept; /* guest-physical -> host-physical */
 };
 
 #endif

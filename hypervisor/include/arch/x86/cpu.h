@@ -12,8 +12,8 @@ struct cpuid_regs {
 static inline void cpuid_count(u32 leaf, u32 sub, struct cpuid_regs *r)
 {
 	__asm__ __volatile__("cpuid"
-		     : "=a"(r->eax), "=b"(r->ebx), "=c"(r->ecx), "=d"(r->edx)
-		     : "a"(leaf), "c"(sub));
+			     : "=a"(r->eax), "=b"(r->ebx), "=c"(r->ecx), "=d"(r->edx)
+			     : "a"(leaf), "c"(sub));
 }
 
 static inline u64 rdmsr(u32 msr)
@@ -60,16 +60,16 @@ static inline u8 inb(u16 port)
 	return v;
 }
 
-#define DEFINE_CR_ACCESS(n)                                                     \
-	static inline u64 read_cr##n(void)                                      \
-	{                                                                       \
-		u64 v;                                                          \
-		__asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));                   \
-		return v;                                                       \
-	}                                                                       \
-	static inline void write_cr##n(u64 v)                                   \
-	{                                                                       \
-		__asm__ __volatile__("mov %0, %%cr" #n ::"r"(v) : "memory");            \
+#define DEFINE_CR_ACCESS(n)                                                                        \
+	static inline u64 read_cr##n(void)                                                         \
+	{                                                                                          \
+		u64 v;                                                                             \
+		__asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));                              \
+		return v;                                                                          \
+	}                                                                                          \
+	static inline void write_cr##n(u64 v)                                                      \
+	{                                                                                          \
+		__asm__ __volatile__("mov %0, %%cr" #n ::"r"(v) : "memory");                       \
 	}
 DEFINE_CR_ACCESS(0)
 DEFINE_CR_ACCESS(2)

@@ -15,11 +15,11 @@ struct cpuid_regs;
 
 /* What Keel itself offers, decided at boot from the host and VMX controls. */
 struct cpuid_host_caps {
-	u64 xsave_mask;		/* XCR0 components switched per vCPU (0: no XSAVE) */
-	u32 xsave_size;		/* bytes of a save area for all of them */
-	bool rdtscp;		/* RDTSCP/RDPID allowed in VMX non-root */
-	bool invpcid;		/* INVPCID allowed in VMX non-root */
-	u64 spec_ctrl_bits;	/* SPEC_CTRL bits virtualised (IBRS, STIBP, SSBD); 0: none */
+	u64 xsave_mask;	    /* XCR0 components switched per vCPU (0: no XSAVE) */
+	u32 xsave_size;	    /* bytes of a save area for all of them */
+	bool rdtscp;	    /* RDTSCP/RDPID allowed in VMX non-root */
+	bool invpcid;	    /* INVPCID allowed in VMX non-root */
+	u64 spec_ctrl_bits; /* SPEC_CTRL bits virtualised (IBRS, STIBP, SSBD); 0: none */
 };
 
 /* Per-vCPU inputs: the vCPU's id and count, and its CR4.OSXSAVE. */

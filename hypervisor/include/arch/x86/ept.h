@@ -9,19 +9,19 @@
 
 #include <keel/types.h>
 
-#define EPT_R		BIT(0)
-#define EPT_W		BIT(1)
-#define EPT_X		BIT(2)
-#define EPT_RWX		(EPT_R | EPT_W | EPT_X)
-#define EPT_MT_SHIFT	3
-#define EPT_MT_UC	0ULL
-#define EPT_MT_WB	6ULL
-#define EPT_IGNORE_PAT	BIT(6)
-#define EPT_LARGE	BIT(7)
-#define EPT_ADDR_MASK	0x000ffffffffff000ULL
+#define EPT_R	       BIT(0)
+#define EPT_W	       BIT(1)
+#define EPT_X	       BIT(2)
+#define EPT_RWX	       (EPT_R | EPT_W | EPT_X)
+#define EPT_MT_SHIFT   3
+#define EPT_MT_UC      0ULL
+#define EPT_MT_WB      6ULL
+#define EPT_IGNORE_PAT BIT(6)
+#define EPT_LARGE      BIT(7)
+#define EPT_ADDR_MASK  0x000ffffffffff000ULL
 
-#define EPT_2M		(2ULL << 20)
-#define EPT_MAX_GPA	(1ULL << 48)
+#define EPT_2M	    (2ULL << 20)
+#define EPT_MAX_GPA (1ULL << 48)
 
 struct ept_ops {
 	/* Returns a zeroed, page-aligned table and its physical address, or NULL. */
@@ -35,7 +35,7 @@ struct ept {
 	const struct ept_ops *ops;
 	u64 *pml4;
 	u64 pml4_pa;
-	u32 tables;	/* page-table pages in use, the root included */
+	u32 tables; /* page-table pages in use, the root included */
 };
 
 int ept_init(struct ept *e, const struct ept_ops *ops);

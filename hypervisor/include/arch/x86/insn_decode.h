@@ -5,31 +5,31 @@
  * driver uses for device registers are accepted: MOV to and from memory
  * (88, 89, 8A, 8B), MOV of an immediate (C6 /0, C7 /0), MOVZX and MOVSX
  * (0F B6, B7, BE, BF), MOV between rAX and an absolute address (A0-A3),
- * with operand-size, address-size, segment, LOCK and REX prefixes. Layouts: Intel SDM Vol. 2, chapter 2 (instruction format).
- * Pure code: the bytes are the guest's, so every length is checked.
+ * with operand-size, address-size, segment, LOCK and REX prefixes. Layouts: Intel SDM Vol. 2,
+ * chapter 2 (instruction format). Pure code: the bytes are the guest's, so every length is checked.
  */
 #ifndef KEEL_ARCH_X86_INSN_DECODE_H
 #define KEEL_ARCH_X86_INSN_DECODE_H
 
 #include <keel/types.h>
 
-#define INSN_MAX_LEN	15
+#define INSN_MAX_LEN 15
 
 enum mmio_op {
-	MMIO_LOAD,		/* register <- memory */
-	MMIO_STORE_REG,		/* memory <- register */
-	MMIO_STORE_IMM,		/* memory <- immediate */
+	MMIO_LOAD,	/* register <- memory */
+	MMIO_STORE_REG, /* memory <- register */
+	MMIO_STORE_IMM, /* memory <- immediate */
 };
 
 struct mmio_insn {
-	u8 len;			/* instruction length in bytes */
-	u8 op;			/* enum mmio_op */
-	u8 size;		/* bytes of memory accessed: 1, 2, 4 or 8 */
-	u8 reg;			/* register number (0 = rAX ... 15 = r15) */
-	bool high_byte;		/* AH, CH, DH, BH: bits 15:8 of register reg */
-	u8 dest_size;		/* loads: bytes written to the register (MOVZX/MOVSX widen) */
-	bool sign_extend;	/* MOVSX */
-	u64 imm;		/* MMIO_STORE_IMM: the value, sign-extended to size */
+	u8 len;		  /* instruction length in bytes */
+	u8 op;		  /* enum mmio_op */
+	u8 size;	  /* bytes of memory accessed: 1, 2, 4 or 8 */
+	u8 reg;		  /* register number (0 = rAX ... 15 = r15) */
+	bool high_byte;	  /* AH, CH, DH, BH: bits 15:8 of register reg */
+	u8 dest_size;	  /* loads: bytes written to the register (MOVZX/MOVSX widen) */
+	bool sign_extend; /* MOVSX */
+	u64 imm;	  /* MMIO_STORE_IMM: the value, sign-extended to size */
 };
 
 /*

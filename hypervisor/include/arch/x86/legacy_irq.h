@@ -9,7 +9,7 @@
 
 #include <keel/types.h>
 
-#define LEGACY_PIC_VECTOR_BASE	0x20	/* master 0x20-0x27, slave 0x28-0x2f */
+#define LEGACY_PIC_VECTOR_BASE 0x20 /* master 0x20-0x27, slave 0x28-0x2f */
 
 /* Remaps both 8259s to base, base + 8 and sets their masks (bit n = IRQ n, 1 = masked). */
 void legacy_pic_program(u8 base, u16 mask);

@@ -5,9 +5,9 @@
 
 #include <keel/types.h>
 
-#define MAX_PCPUS	8
-#define GDT_TSS		0x20	/* 16-byte 64-bit TSS descriptor at entries 4-5 */
-#define IST_STACK_SIZE	8192	/* IST1: the exceptions that push an error code */
+#define MAX_PCPUS      8
+#define GDT_TSS	       0x20 /* 16-byte 64-bit TSS descriptor at entries 4-5 */
+#define IST_STACK_SIZE 8192 /* IST1: the exceptions that push an error code */
 
 struct vcpu;
 
@@ -22,17 +22,17 @@ struct tss64 {
 } __packed;
 
 struct percpu {
-	struct percpu *self;	/* at %gs:0 */
+	struct percpu *self; /* at %gs:0 */
 	u32 id;
 	u32 apic_id;
 	u64 gdt[8] __aligned(16);
 	struct tss64 tss;
-	struct vcpu *current;	/* the vCPU whose VMCS is loaded */
-	struct vcpu *rq_head;	/* runnable vCPUs queued here */
-	u64 timer_deadline;	/* TSC of the next host timer event, 0 = none */
+	struct vcpu *current; /* the vCPU whose VMCS is loaded */
+	struct vcpu *rq_head; /* runnable vCPUs queued here */
+	u64 timer_deadline;   /* TSC of the next host timer event, 0 = none */
 	u64 idle_ticks;
-	bool online;		/* in VMX root operation, running the scheduler */
-	u32 last_domid;		/* whose vCPU ran here last (IBPB on a change) */
+	bool online;	/* in VMX root operation, running the scheduler */
+	u32 last_domid; /* whose vCPU ran here last (IBPB on a change) */
 	u8 ist_stack[IST_STACK_SIZE] __aligned(16);
 };
 

@@ -17,28 +17,28 @@
 
 #include <keel/types.h>
 
-#define MSR_SPEC_CTRL		0x48
-#define MSR_PRED_CMD		0x49
-#define MSR_ARCH_CAPABILITIES	0x10a
-#define MSR_FLUSH_CMD		0x10b
-#define SPEC_CTRL_IBRS		BIT(0)
-#define SPEC_CTRL_STIBP		BIT(1)
-#define SPEC_CTRL_SSBD		BIT(2)
-#define PRED_CMD_IBPB		BIT(0)
-#define FLUSH_CMD_L1D		BIT(0)
-#define ARCH_CAP_RDCL_NO	BIT(0)
-#define ARCH_CAP_IBRS_ALL	BIT(1)
-#define ARCH_CAP_SKIP_L1DFL	BIT(3)
-#define ARCH_CAP_MDS_NO		BIT(5)
+#define MSR_SPEC_CTRL	      0x48
+#define MSR_PRED_CMD	      0x49
+#define MSR_ARCH_CAPABILITIES 0x10a
+#define MSR_FLUSH_CMD	      0x10b
+#define SPEC_CTRL_IBRS	      BIT(0)
+#define SPEC_CTRL_STIBP	      BIT(1)
+#define SPEC_CTRL_SSBD	      BIT(2)
+#define PRED_CMD_IBPB	      BIT(0)
+#define FLUSH_CMD_L1D	      BIT(0)
+#define ARCH_CAP_RDCL_NO      BIT(0)
+#define ARCH_CAP_IBRS_ALL     BIT(1)
+#define ARCH_CAP_SKIP_L1DFL   BIT(3)
+#define ARCH_CAP_MDS_NO	      BIT(5)
 
 /* What the CPU reports. */
 struct spec_caps {
-	bool ibrs_ibpb;		/* CPUID.7.EDX[26] */
-	bool stibp;		/* [27] */
-	bool l1d_flush;		/* [28] */
-	bool ssbd;		/* [31] */
-	bool md_clear;		/* [10] */
-	u64 arch_caps;		/* IA32_ARCH_CAPABILITIES, 0 without CPUID.7.EDX[29] */
+	bool ibrs_ibpb; /* CPUID.7.EDX[26] */
+	bool stibp;	/* [27] */
+	bool l1d_flush; /* [28] */
+	bool ssbd;	/* [31] */
+	bool md_clear;	/* [10] */
+	u64 arch_caps;	/* IA32_ARCH_CAPABILITIES, 0 without CPUID.7.EDX[29] */
 };
 
 struct spec_policy {
@@ -47,7 +47,7 @@ struct spec_policy {
 	bool verw_on_entry;
 	bool l1d_flush_on_entry;
 	bool guest_spec_ctrl;
-	u64 guest_spec_ctrl_bits;	/* SPEC_CTRL bits a guest may set */
+	u64 guest_spec_ctrl_bits; /* SPEC_CTRL bits a guest may set */
 };
 
 /* Pure: the policy for these capabilities (unit-tested). */

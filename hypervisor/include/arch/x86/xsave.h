@@ -10,9 +10,9 @@
 
 #include <keel/domain.h>
 
-#define XSTATE_X87	BIT(0)
-#define XSTATE_SSE	BIT(1)
-#define XSTATE_AVX	BIT(2)
+#define XSTATE_X87 BIT(0)
+#define XSTATE_SSE BIT(1)
+#define XSTATE_AVX BIT(2)
 
 /* Per CPU: turns on CR4.OSXSAVE when the CPU has XSAVE. */
 void xsave_init_cpu(void);

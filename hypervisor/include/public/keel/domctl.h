@@ -33,20 +33,20 @@
 
 #include <stdint.h>
 
-#define __HYPERVISOR_keel_domctl	56
+#define __HYPERVISOR_keel_domctl 56
 
-#define KEEL_DOMCTL_getinfo	1
-#define KEEL_DOMCTL_next	2	/* iterate: info of the first domain with id >= domid */
-#define KEEL_DOMCTL_pause	3
-#define KEEL_DOMCTL_unpause	4
-#define KEEL_DOMCTL_destroy	5
+#define KEEL_DOMCTL_getinfo 1
+#define KEEL_DOMCTL_next    2 /* iterate: info of the first domain with id >= domid */
+#define KEEL_DOMCTL_pause   3
+#define KEEL_DOMCTL_unpause 4
+#define KEEL_DOMCTL_destroy 5
 
-#define KEEL_DOMSTATE_paused	1
-#define KEEL_DOMSTATE_running	2
-#define KEEL_DOMSTATE_shutdown	3
-#define KEEL_DOMSTATE_crashed	4
+#define KEEL_DOMSTATE_paused   1
+#define KEEL_DOMSTATE_running  2
+#define KEEL_DOMSTATE_shutdown 3
+#define KEEL_DOMSTATE_crashed  4
 
-#define KEEL_DOMINFO_privileged	(1 << 0)
+#define KEEL_DOMINFO_privileged (1 << 0)
 
 struct keel_domain_info {
 	uint16_t domid;

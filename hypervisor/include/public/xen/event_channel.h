@@ -20,31 +20,31 @@
 
 #include <stdint.h>
 
-#define EVTCHNOP_bind_interdomain	0
-#define EVTCHNOP_bind_virq		1
-#define EVTCHNOP_bind_pirq		2
-#define EVTCHNOP_close			3
-#define EVTCHNOP_send			4
-#define EVTCHNOP_status			5
-#define EVTCHNOP_alloc_unbound		6
-#define EVTCHNOP_bind_ipi		7
-#define EVTCHNOP_bind_vcpu		8
-#define EVTCHNOP_unmask			9
-#define EVTCHNOP_reset			10
-#define EVTCHNOP_init_control		11
-#define EVTCHNOP_expand_array		12
+#define EVTCHNOP_bind_interdomain 0
+#define EVTCHNOP_bind_virq	  1
+#define EVTCHNOP_bind_pirq	  2
+#define EVTCHNOP_close		  3
+#define EVTCHNOP_send		  4
+#define EVTCHNOP_status		  5
+#define EVTCHNOP_alloc_unbound	  6
+#define EVTCHNOP_bind_ipi	  7
+#define EVTCHNOP_bind_vcpu	  8
+#define EVTCHNOP_unmask		  9
+#define EVTCHNOP_reset		  10
+#define EVTCHNOP_init_control	  11
+#define EVTCHNOP_expand_array	  12
 
-#define VIRQ_TIMER	0
-#define VIRQ_DEBUG	1
-#define VIRQ_CONSOLE	2
-#define NR_VIRQS	24
+#define VIRQ_TIMER   0
+#define VIRQ_DEBUG   1
+#define VIRQ_CONSOLE 2
+#define NR_VIRQS     24
 
-#define EVTCHNSTAT_closed	0
-#define EVTCHNSTAT_unbound	1
-#define EVTCHNSTAT_interdomain	2
-#define EVTCHNSTAT_pirq		3
-#define EVTCHNSTAT_virq		4
-#define EVTCHNSTAT_ipi		5
+#define EVTCHNSTAT_closed      0
+#define EVTCHNSTAT_unbound     1
+#define EVTCHNSTAT_interdomain 2
+#define EVTCHNSTAT_pirq	       3
+#define EVTCHNSTAT_virq	       4
+#define EVTCHNSTAT_ipi	       5
 
 struct evtchn_alloc_unbound {
 	uint16_t dom, remote_dom;

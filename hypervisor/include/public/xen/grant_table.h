@@ -28,44 +28,44 @@
 
 #include <stdint.h>
 
-#define GNTTABOP_map_grant_ref		0
-#define GNTTABOP_unmap_grant_ref	1
-#define GNTTABOP_setup_table		2
-#define GNTTABOP_copy			5
-#define GNTTABOP_query_size		6
-#define GNTTABOP_set_version		8
-#define GNTTABOP_get_version		10
+#define GNTTABOP_map_grant_ref	 0
+#define GNTTABOP_unmap_grant_ref 1
+#define GNTTABOP_setup_table	 2
+#define GNTTABOP_copy		 5
+#define GNTTABOP_query_size	 6
+#define GNTTABOP_set_version	 8
+#define GNTTABOP_get_version	 10
 
-#define GTF_invalid		0
-#define GTF_permit_access	1
-#define GTF_type_mask		3
-#define GTF_readonly		(1 << 2)
-#define GTF_reading		(1 << 3)
-#define GTF_writing		(1 << 4)
-#define GTF_sub_page		(1 << 8)
+#define GTF_invalid	  0
+#define GTF_permit_access 1
+#define GTF_type_mask	  3
+#define GTF_readonly	  (1 << 2)
+#define GTF_reading	  (1 << 3)
+#define GTF_writing	  (1 << 4)
+#define GTF_sub_page	  (1 << 8)
 
-#define GNTMAP_device_map	(1 << 0)
-#define GNTMAP_host_map		(1 << 1)
-#define GNTMAP_readonly		(1 << 2)
-#define GNTMAP_application_map	(1 << 3)
-#define GNTMAP_contains_pte	(1 << 4)
+#define GNTMAP_device_map      (1 << 0)
+#define GNTMAP_host_map	       (1 << 1)
+#define GNTMAP_readonly	       (1 << 2)
+#define GNTMAP_application_map (1 << 3)
+#define GNTMAP_contains_pte    (1 << 4)
 
-#define GNTCOPY_source_gref	(1 << 0)
-#define GNTCOPY_dest_gref	(1 << 1)
+#define GNTCOPY_source_gref (1 << 0)
+#define GNTCOPY_dest_gref   (1 << 1)
 
-#define GNTST_okay			0
-#define GNTST_general_error		(-1)
-#define GNTST_bad_domain		(-2)
-#define GNTST_bad_gntref		(-3)
-#define GNTST_bad_handle		(-4)
-#define GNTST_bad_virt_addr		(-5)
-#define GNTST_bad_dev_addr		(-6)
-#define GNTST_no_device_space		(-7)
-#define GNTST_permission_denied		(-8)
-#define GNTST_bad_page			(-9)
-#define GNTST_bad_copy_arg		(-10)
-#define GNTST_address_too_big		(-11)
-#define GNTST_eagain			(-12)
+#define GNTST_okay		0
+#define GNTST_general_error	(-1)
+#define GNTST_bad_domain	(-2)
+#define GNTST_bad_gntref	(-3)
+#define GNTST_bad_handle	(-4)
+#define GNTST_bad_virt_addr	(-5)
+#define GNTST_bad_dev_addr	(-6)
+#define GNTST_no_device_space	(-7)
+#define GNTST_permission_denied (-8)
+#define GNTST_bad_page		(-9)
+#define GNTST_bad_copy_arg	(-10)
+#define GNTST_address_too_big	(-11)
+#define GNTST_eagain		(-12)
 
 struct grant_entry_v1 {
 	uint16_t flags;

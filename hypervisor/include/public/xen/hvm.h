@@ -10,18 +10,18 @@
 
 #include <stdint.h>
 
-#define HVMOP_set_param			0
-#define HVMOP_get_param			1
-#define HVMOP_pagetable_dying		9
+#define HVMOP_set_param	      0
+#define HVMOP_get_param	      1
+#define HVMOP_pagetable_dying 9
 
-#define HVM_PARAM_CALLBACK_IRQ		0
-#define HVM_PARAM_STORE_PFN		1
-#define HVM_PARAM_STORE_EVTCHN		2
-#define HVM_PARAM_CONSOLE_PFN		17
-#define HVM_PARAM_CONSOLE_EVTCHN	18
-#define HVM_NR_PARAMS			40
+#define HVM_PARAM_CALLBACK_IRQ	 0
+#define HVM_PARAM_STORE_PFN	 1
+#define HVM_PARAM_STORE_EVTCHN	 2
+#define HVM_PARAM_CONSOLE_PFN	 17
+#define HVM_PARAM_CONSOLE_EVTCHN 18
+#define HVM_NR_PARAMS		 40
 
-#define HVM_PARAM_CALLBACK_TYPE_VECTOR	2ULL
+#define HVM_PARAM_CALLBACK_TYPE_VECTOR 2ULL
 
 struct xen_hvm_param {
 	uint16_t domid;

@@ -13,11 +13,11 @@
 
 #include <stdint.h>
 
-#define XENMEM_add_to_physmap		7
-#define XENMAPSPACE_shared_info		0
-#define XENMAPSPACE_grant_table		1
-#define XENMAPIDX_grant_table_status	(1ULL << 31)
-#define DOMID_SELF			0x7ff0
+#define XENMEM_add_to_physmap	     7
+#define XENMAPSPACE_shared_info	     0
+#define XENMAPSPACE_grant_table	     1
+#define XENMAPIDX_grant_table_status (1ULL << 31)
+#define DOMID_SELF		     0x7ff0
 
 struct xen_add_to_physmap {
 	uint16_t domid;

@@ -30,16 +30,16 @@
 
 #include <stdint.h>
 
-#define XENMEM_increase_reservation	0
-#define XENMEM_decrease_reservation	1
-#define XENMEM_maximum_ram_page		2
-#define XENMEM_current_reservation	3
-#define XENMEM_maximum_reservation	4
-#define XENMEM_populate_physmap		6
-#define XENMEM_memory_map		9
-#define XENMEM_maximum_gpfn		14
-#define MEMOP_EXTENT_SHIFT		6
-#define MEMOP_CMD_MASK			((1u << MEMOP_EXTENT_SHIFT) - 1)
+#define XENMEM_increase_reservation 0
+#define XENMEM_decrease_reservation 1
+#define XENMEM_maximum_ram_page	    2
+#define XENMEM_current_reservation  3
+#define XENMEM_maximum_reservation  4
+#define XENMEM_populate_physmap	    6
+#define XENMEM_memory_map	    9
+#define XENMEM_maximum_gpfn	    14
+#define MEMOP_EXTENT_SHIFT	    6
+#define MEMOP_CMD_MASK		    ((1u << MEMOP_EXTENT_SHIFT) - 1)
 
 struct xen_memory_reservation {
 	uint64_t extent_start;

@@ -22,9 +22,9 @@
 
 #include <stdint.h>
 
-#define XEN_LEGACY_MAX_VCPUS	32
-#define XEN_NR_EVENT_CHANNELS	4096	/* 2-level ABI, 64-bit guests */
-#define XEN_PVCLOCK_TSC_STABLE	(1 << 0)
+#define XEN_LEGACY_MAX_VCPUS   32
+#define XEN_NR_EVENT_CHANNELS  4096 /* 2-level ABI, 64-bit guests */
+#define XEN_PVCLOCK_TSC_STABLE (1 << 0)
 
 struct vcpu_time_info {
 	uint32_t version;

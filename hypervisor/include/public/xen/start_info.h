@@ -24,21 +24,21 @@
 
 #include <stdint.h>
 
-#define XEN_HVM_START_MAGIC	0x336ec578
+#define XEN_HVM_START_MAGIC 0x336ec578
 /*
  * XEN_ELFNOTE_PHYS32_RELOC (19, xen/include/public/elfnote.h): the kernel may
  * be loaded elsewhere. Up to three u32s: required alignment (default: the
  * largest PT_LOAD p_align >= 4 KiB, else 2 MiB), lowest start address
  * (default 0), highest address of the last byte (default 0xffffffff).
  */
-#define XEN_ELFNOTE_PHYS32_RELOC	19
+#define XEN_ELFNOTE_PHYS32_RELOC 19
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
-#define SIF_PRIVILEGED		(1 << 0)
-#define SIF_INITDOMAIN		(1 << 1)
+#define SIF_PRIVILEGED		 (1 << 0)
+#define SIF_INITDOMAIN		 (1 << 1)
 
-#define XEN_HVM_MEMMAP_TYPE_RAM		1
-#define XEN_HVM_MEMMAP_TYPE_RESERVED	2
-#define XEN_HVM_MEMMAP_TYPE_ACPI	3
+#define XEN_HVM_MEMMAP_TYPE_RAM	     1
+#define XEN_HVM_MEMMAP_TYPE_RESERVED 2
+#define XEN_HVM_MEMMAP_TYPE_ACPI     3
 
 struct hvm_start_info {
 	uint32_t magic;
