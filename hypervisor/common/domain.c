@@ -184,6 +184,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	d->cap = cfg->cap;
 	d->mem_size = cfg->mem_size;
 	d->tot_pages = cfg->mem_size >> PAGE_SHIFT;
+	d->max_pages = d->tot_pages;
 
 	/* Contiguous, 2 MiB aligned: EPT maps it with large pages. */
 	if (mm_alloc_range(d->mem_size, 2ULL << 20, &d->ram_hpa)) {

@@ -37,6 +37,30 @@ static void fill_info(const struct domain *d, struct keel_domain_info *i)
 	i->cap = d->cap;
 	strlcpy(i->name, d->name, sizeof(i->name));
 	i->flags = d->privileged ? KEEL_DOMINFO_privileged : 0;
+	i->max_mem_bytes = d->max_pages << PAGE_SHIFT;
+	i->cur_mem_bytes = d->tot_pages << PAGE_SHIFT;
+}
+
+static bool alive(const struct domain *d)
+{
+	return d->state == DOM_RUNNING || d->state == DOM_PAUSED;
+}
+
+static long set_sched(struct domain *d, const struct keel_sched *s)
+{
+	if (!alive(d) || s->weight < 1 || s->weight > 65535 || s->cap > 100 * d->nr_vcpus)
+		return -EINVAL;
+	d->weight = s->weight;
+	d->cap = s->cap;
+	return 0;
+}
+
+static long set_max_mem(struct domain *d, u64 bytes)
+{
+	if (!alive(d) || !bytes || (bytes & (PAGE_SIZE - 1)) || bytes > d->mem_size)
+		return -EINVAL;
+	d->max_pages = bytes >> PAGE_SHIFT;
+	return 0;
 }
 
 long do_keel_domctl(struct vcpu *v, const struct hypercall_args *a)
@@ -77,6 +101,10 @@ long do_keel_domctl(struct vcpu *v, const struct hypercall_args *a)
 		if (d == v->dom)
 			return -EINVAL;
 		return domain_kill(d, v->dom);
+	case KEEL_DOMCTL_setsched:
+		return set_sched(d, &op.u.sched);
+	case KEEL_DOMCTL_setmaxmem:
+		return set_max_mem(d, op.u.max_bytes);
 	default:
 		return -EOPNOTSUPP;
 	}

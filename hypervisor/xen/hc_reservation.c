@@ -74,6 +74,8 @@ static int populate_page(struct domain *d, u64 gfn)
 {
 	if (gfn >= ram_pages(d) || !is_ballooned(d, gfn))
 		return -EINVAL; /* beyond its RAM, or already backed */
+	if (d->tot_pages >= d->max_pages)
+		return -ENOMEM; /* at the toolstack's limit (KEEL_DOMCTL_setmaxmem) */
 	memset(phys_to_virt(d->ram_hpa + (gfn << PAGE_SHIFT)), 0, PAGE_SIZE);
 	if (arch_p2m_map(d, gfn << PAGE_SHIFT, d->ram_hpa + (gfn << PAGE_SHIFT), PAGE_SIZE, P2M_RW))
 		return -ENOMEM;
@@ -125,7 +127,7 @@ static long domid_query(struct vcpu *v, u32 cmd, u64 arg)
 	case XENMEM_current_reservation:
 		return (long)d->tot_pages;
 	case XENMEM_maximum_reservation:
-		return (long)ram_pages(d);
+		return (long)d->max_pages;
 	default: /* XENMEM_maximum_gpfn */
 		return (long)ram_pages(d) - 1;
 	}

@@ -78,6 +78,36 @@ bool test_main(const struct hvm_start_info *si)
 	CHECK_EQ(v.state, KEEL_DOMSTATE_running);
 	CHECK(v.cpu_ns > v2.cpu_ns);
 
+	/* Scheduler settings: within bounds only, and what getinfo reports after. */
+	op = (struct keel_domctl){.cmd = KEEL_DOMCTL_setsched, .domid = victim};
+	op.u.sched = (struct keel_sched){512, 50};
+	CHECK_EQ(domctl(&op), 0);
+	CHECK_EQ(info(victim, &v), 0);
+	CHECK_EQ(v.weight, 512);
+	CHECK_EQ(v.cap, 50);
+	op.u.sched = (struct keel_sched){0, 0};
+	CHECK_EQ(domctl(&op), -22); /* weight 0 */
+	op.u.sched = (struct keel_sched){70000, 0};
+	CHECK_EQ(domctl(&op), -22);
+	op.u.sched = (struct keel_sched){256, 101};
+	CHECK_EQ(domctl(&op), -22); /* more than its one vCPU */
+	op.u.sched = (struct keel_sched){256, 0};
+	CHECK_EQ(domctl(&op), 0);
+
+	/* Memory limit: at most its RAM, page multiples; reported in getinfo. */
+	op = (struct keel_domctl){.cmd = KEEL_DOMCTL_setmaxmem, .domid = victim};
+	op.u.max_bytes = v.mem_bytes + 4096;
+	CHECK_EQ(domctl(&op), -22);
+	op.u.max_bytes = 12345;
+	CHECK_EQ(domctl(&op), -22);
+	op.u.max_bytes = 0;
+	CHECK_EQ(domctl(&op), -22);
+	op.u.max_bytes = v.mem_bytes / 2;
+	CHECK_EQ(domctl(&op), 0);
+	CHECK_EQ(info(victim, &v2), 0);
+	CHECK_EQ(v2.max_mem_bytes, v.mem_bytes / 2);
+	CHECK_EQ(v2.cur_mem_bytes, v.mem_bytes);
+
 	/* Destroyed: gone after the scheduler reaps it. */
 	op.cmd = KEEL_DOMCTL_destroy;
 	CHECK_EQ(domctl(&op), 0);

@@ -94,6 +94,7 @@ struct domain {
 	u64 mem_size;
 	paddr_t ram_hpa;    /* guest RAM: [ram_hpa, ram_hpa + mem_size) at GPA 0 */
 	u64 tot_pages;	    /* RAM pages backed now (less what it ballooned out) */
+	u64 max_pages;	    /* the toolstack's limit on tot_pages (setmaxmem) */
 	u64 *ballooned;	    /* bitmap of GFNs given back; NULL until the first */
 	u32 vm_assist;	    /* VMASST types enabled (bit = type) */
 	u32 memmap_entries; /* the memory map it was given (XENMEM_memory_map) */

@@ -14,6 +14,17 @@
  *   @6  u16 pad
  *   @8  union (88 bytes):
  *       getinfo / next (out): struct keel_domain_info
+ *       setsched (in): struct keel_sched
+ *       setmaxmem (in): u64 max_bytes
+ *
+ * KEEL_DOMCTL_setsched: weight 1-65535, cap 0-100 per vCPU (0 = none); -EINVAL
+ *   outside those or for a domain that has ended.
+ * KEEL_DOMCTL_setmaxmem: the most RAM the domain may have backed (bytes, a
+ *   multiple of 4 KiB, at most the RAM it was built with): populate_physmap
+ *   past it is refused, so a balloon driver can give memory back and take back
+ *   only up to the target. -EINVAL outside those bounds.
+ *
+ * struct keel_sched (8 bytes): @0 u32 weight, @4 u32 cap
  *
  * struct keel_domain_info (88 bytes):
  *   @0  u16 domid        (KEEL_DOMCTL_next: the first domain with id >= domid)
@@ -26,7 +37,9 @@
  *   @28 u32 cap          percent of one pCPU, 0 = none
  *   @32 char name[32]    NUL-terminated
  *   @64 u32 flags        KEEL_DOMINFO_*
- *   @68 u8  pad[20]
+ *   @68 u32 pad0
+ *   @72 u64 max_mem_bytes   the setmaxmem limit (mem_bytes until set)
+ *   @80 u64 cur_mem_bytes   RAM backed now (less what it ballooned out)
  */
 #ifndef KEEL_PUBLIC_KEEL_DOMCTL_H
 #define KEEL_PUBLIC_KEEL_DOMCTL_H
@@ -35,11 +48,13 @@
 
 #define __HYPERVISOR_keel_domctl 56
 
-#define KEEL_DOMCTL_getinfo 1
-#define KEEL_DOMCTL_next    2 /* iterate: info of the first domain with id >= domid */
-#define KEEL_DOMCTL_pause   3
-#define KEEL_DOMCTL_unpause 4
-#define KEEL_DOMCTL_destroy 5
+#define KEEL_DOMCTL_getinfo   1
+#define KEEL_DOMCTL_next      2 /* iterate: info of the first domain with id >= domid */
+#define KEEL_DOMCTL_pause     3
+#define KEEL_DOMCTL_unpause   4
+#define KEEL_DOMCTL_destroy   5
+#define KEEL_DOMCTL_setsched  6
+#define KEEL_DOMCTL_setmaxmem 7
 
 #define KEEL_DOMSTATE_paused   1
 #define KEEL_DOMSTATE_running  2
@@ -59,7 +74,14 @@ struct keel_domain_info {
 	uint32_t cap;
 	char name[32];
 	uint32_t flags;
-	uint8_t pad[20];
+	uint32_t pad0;
+	uint64_t max_mem_bytes;
+	uint64_t cur_mem_bytes;
+};
+
+struct keel_sched {
+	uint32_t weight;
+	uint32_t cap;
 };
 
 struct keel_domctl {
@@ -68,6 +90,8 @@ struct keel_domctl {
 	uint16_t pad;
 	union {
 		struct keel_domain_info info;
+		struct keel_sched sched;
+		uint64_t max_bytes;
 		uint8_t raw[88];
 	} u;
 };
