@@ -18,11 +18,15 @@
 
 #define STATIC_FILE_MAX (4u << 20)
 
-/* Scripts, styles and connections only from controld itself; nothing inline, no framing. */
+/*
+ * Scripts and connections only from controld itself, nothing framed. Styles may also be set
+ * inline: the console's terminal (xterm.js) sizes its cells through <style> elements it
+ * builds at run time. Inline script stays forbidden.
+ */
 #define STATIC_CSP                                                                                 \
-	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "          \
-	"font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "               \
-	"frame-ancestors 'none'"
+	"default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "                \
+	"img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; "             \
+	"form-action 'none'; frame-ancestors 'none'"
 
 /* Reads a regular file (no symlink as the last component) into a malloc'd buffer. */
 static int read_regular(const char *path, char **out, size_t *len)
