@@ -58,6 +58,8 @@ export class Live {
       this.loadError = null;
     } catch (e) {
       this.loadError = e;
+      // Try again while the app runs: the error is on screen meanwhile.
+      if (this.es) setTimeout(() => this.es && void this.reload(), 2000);
     }
     this.changed();
   }

@@ -3,7 +3,7 @@
 // a screenshot of each page into $KEEL_UI_SHOTS, and axe-core on each page.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
@@ -25,6 +25,11 @@ async function signIn(token) {
   const page = await ctx.newPage();
   page.setDefaultTimeout(T);
   page.on('pageerror', (e) => console.error('page error:', e.message));
+  // Requests without an answer yet, listed when a test fails (streams stay in here).
+  page.pending = new Map();
+  page.on('request', (r) => page.pending.set(r, Date.now()));
+  page.on('response', (r) => page.pending.delete(r.request()));
+  page.on('requestfailed', (r) => page.pending.delete(r));
   await page.goto(`${env.base}/ui/`);
   await page.getByLabel('API token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -54,6 +59,7 @@ async function openDomain(page, name) {
 const badge = (page) => page.locator('h1 .badge');
 
 before(async () => {
+  rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
   await env.start();
   tokens = {
@@ -95,6 +101,7 @@ function step(name, fn) {
       await fn();
     } catch (e) {
       const slug = name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+      for (const [r, t] of admin?.pending ?? []) console.error(`unanswered for ${Date.now() - t} ms: ${r.method()} ${r.url()}`);
       await admin?.screenshot({ path: join(SHOTS, `failed-${slug}.png`), fullPage: true }).catch(() => {});
       throw e;
     }
@@ -219,6 +226,7 @@ describe('dashboard', { concurrency: false }, () => {
     await err.waitFor();
     assert.match(await err.textContent(), /^Invalid request body: .*between 1 and 65535/);
     assert.equal(await admin.getByLabel(/^Weight/).getAttribute('aria-invalid'), 'true');
+    assert.equal(await admin.locator('#f-cap-error').count(), 0, 'only the field the API named');
     await shot(admin, 'domain-edit-error');
     await accessible(admin, 'domain-edit-error');
     await admin.getByLabel(/^Pinning/).fill('0; 99');

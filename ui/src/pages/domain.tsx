@@ -1,10 +1,11 @@
 // One domain: spec, state, actions, editing, jobs with progress, its events and its console.
 import type { FunctionComponent } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { allows, ApiError, idempotencyKey, request, type Action, type Domain, type DomainPatch, type Job, type Scope } from '../api';
-import { useLive } from '../hooks';
+import { useInterval, useLive } from '../hooks';
 import { live } from '../live';
 import { Confirm, Field, fieldError, fmtMib, ProblemBox, StateBadge } from '../ui';
+import { Chart } from './chart';
 import { formatPinning, parsePinning } from './pinning';
 
 /** The console page part with xterm.js, fetched only when a console is shown. */
@@ -45,6 +46,7 @@ export function DomainPage({ idOrName, scope }: { idOrName: string; scope: Scope
     return (
       <section>
         <h1>{idOrName}</h1>
+        <ProblemBox error={live.loadError} />
         <p>{live.loaded ? 'No such domain (it may have been deleted).' : 'Loading…'}</p>
         <a href="#/domains">All domains</a>
       </section>
@@ -124,6 +126,7 @@ function DomainView({ d, scope }: { d: Domain; scope: Scope }) {
         <Spec d={d} />
         {operate ? <EditForm d={d} /> : null}
       </div>
+      <DomainCharts d={d} />
       <Jobs d={d} />
       <Events d={d} />
       {operate ? <LazyConsole d={d} /> : null}
@@ -233,7 +236,7 @@ function EditForm({ d }: { d: Domain }) {
 
   const fe = (...f: string[]) => fieldError(error, ...f);
   // A problem that names none of the fields below is shown above them.
-  const general = error instanceof ApiError && !fe('/vcpus', '/memory_target_mib', '/sched', '/pinning') ? error : null;
+  const general = error instanceof ApiError && !fe('/vcpus', '/memory_target_mib', '/sched/weight', '/sched/cap', '/pinning') ? error : null;
   const described = (id: string, err: string | null) => (err ? { 'aria-invalid': true, 'aria-describedby': `${id}-error` } : {});
   return (
     <form onSubmit={save} class="edit" aria-labelledby="edit-h">
@@ -248,8 +251,8 @@ function EditForm({ d }: { d: Domain }) {
       <Field id="f-weight" label="Weight (1–65535)" error={fe('/sched/weight')}>
         <input id="f-weight" inputMode="numeric" value={weight} onInput={(e) => setWeight(e.currentTarget.value)} {...described('f-weight', fe('/sched/weight'))} />
       </Field>
-      <Field id="f-cap" label="Cap, % of one CPU (0 = none)" error={fe('/sched/cap', '/sched')}>
-        <input id="f-cap" inputMode="numeric" value={cap} onInput={(e) => setCap(e.currentTarget.value)} {...described('f-cap', fe('/sched/cap', '/sched'))} />
+      <Field id="f-cap" label="Cap, % of one CPU (0 = none)" error={fe('/sched/cap')}>
+        <input id="f-cap" inputMode="numeric" value={cap} onInput={(e) => setCap(e.currentTarget.value)} {...described('f-cap', fe('/sched/cap'))} />
       </Field>
       <Field id="f-pin" label="Pinning: CPUs per vCPU, e.g. 0,1; 2" error={fe('/pinning')}>
         <input id="f-pin" value={pinning} onInput={(e) => setPinning(e.currentTarget.value)} {...described('f-pin', fe('/pinning'))} />
@@ -331,6 +334,24 @@ function Events({ d }: { d: Domain }) {
       ) : (
         <p class="muted">No events since this page opened.</p>
       )}
+    </div>
+  );
+}
+
+/** The domain's vCPUs online and memory target over the last five minutes (2 s samples). */
+function DomainCharts({ d }: { d: Domain }) {
+  const latest = useRef(d);
+  latest.current = d;
+  const [samples, setSamples] = useState<{ vcpus: number; mem: number }[]>([]);
+  useInterval(() => {
+    const live = latest.current.state === 'running' || latest.current.state === 'paused';
+    const v = { vcpus: live ? latest.current.vcpus : 0, mem: live ? latest.current.memory_target_mib : 0 };
+    setSamples((s) => [...s.slice(-149), v]);
+  }, 2000);
+  return (
+    <div class="charts">
+      <Chart title="This domain: memory target (MiB)" unit="MiB" max={d.memory_mib} series={[{ label: 'target', values: samples.map((s) => s.mem), cls: 'c1' }]} />
+      <Chart title="This domain: vCPUs online" unit="" max={d.max_vcpus} series={[{ label: 'online', values: samples.map((s) => s.vcpus), cls: 'c1' }]} />
     </div>
   );
 }
