@@ -5,7 +5,12 @@ import { live } from './live';
 /** Re-renders on every change of the live domain view; returns its version. */
 export function useLive(): number {
   const [v, setV] = useState(live.version);
-  useEffect(() => live.subscribe(() => setV(live.version)), []);
+  useEffect(() => {
+    const off = live.subscribe(() => setV(live.version));
+    // A change between render and this effect (which runs after paint) sent no notice.
+    setV(live.version);
+    return off;
+  }, []);
   return v;
 }
 
