@@ -36,6 +36,10 @@ export class KeelEnv {
     this.work = mkdtempSync(join(tmpdir(), 'keel-ui-test.'));
     this.sock = join(this.work, 'controld.sock');
     this.port = 0;
+    // Whatever ends this process (a failed assertion, ctest's timeout), the daemons go too.
+    process.on('exit', () => {
+      for (const p of [this.controld, this.xs]) if (p && p.exitCode === null) p.kill('SIGKILL');
+    });
   }
 
   async start() {
