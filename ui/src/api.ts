@@ -45,6 +45,14 @@ export function setReachable(ok: boolean): void {
   for (const fn of reachListeners) fn(ok);
 }
 
+const refusedListeners = new Set<() => void>();
+
+/** Called when controld refuses this tab's token (revoked or expired): time to sign in again. */
+export function onTokenRefused(fn: () => void): () => void {
+  refusedListeners.add(fn);
+  return () => refusedListeners.delete(fn);
+}
+
 const TOKEN_KEY = 'keel.token';
 
 /** The token lives in this tab's sessionStorage only: never in a URL, gone with the tab. */
@@ -104,6 +112,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   } else {
     data = text;
   }
+  if (resp.status === 401 && !opts.token && session.token) for (const fn of refusedListeners) fn();
   if (!resp.ok) throw new ApiError(asProblem(resp.status, data));
   return { status: resp.status, data: data as T, etag: resp.headers.get('ETag') };
 }

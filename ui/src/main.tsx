@@ -1,7 +1,7 @@
 // The dashboard's shell: sign-in, navigation by hash route, the controld-unreachable banner.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { allows, onReachability, probeScope, session, type Scope } from './api';
+import { allows, onReachability, onTokenRefused, probeScope, session, type Scope } from './api';
 import { useRoute } from './hooks';
 import { live } from './live';
 import { Login } from './pages/login';
@@ -27,7 +27,17 @@ function Banner() {
 function App() {
   const [scope, setScope] = useState<Scope | null>(null);
   const [checking, setChecking] = useState(!!session.token);
+  const [notice, setNotice] = useState<string | null>(null);
   const route = useRoute();
+
+  useEffect(
+    () =>
+      onTokenRefused(() => {
+        signOut();
+        setNotice('controld refused the token (revoked?): sign in again.');
+      }),
+    [],
+  );
 
   // A token kept for this tab: find its scope again after a reload.
   useEffect(() => {
@@ -40,6 +50,7 @@ function App() {
   }, []);
 
   function signedIn(s: Scope) {
+    setNotice(null);
     setScope(s);
     live.start();
   }
@@ -56,7 +67,7 @@ function App() {
     return (
       <>
         <Banner />
-        <Login onSignedIn={signedIn} />
+        <Login onSignedIn={signedIn} notice={notice} />
       </>
     );
   }

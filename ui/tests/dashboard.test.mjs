@@ -364,6 +364,16 @@ describe('dashboard', { concurrency: false }, () => {
     assert.equal(await op.getByRole('button', { name: 'Delete' }).count(), 0);
     await page.context().close();
     await op.context().close();
+    // A token revoked while its page is open: back to the sign-in, with the reason.
+    const gone = await env.token('ui-soon-revoked', 'read');
+    const p2 = await signIn(gone);
+    const id = gone.split('_')[1];
+    assert.equal((await env.api('DELETE', `/v1/tokens/${id}`)).status, 204);
+    await p2.goto(`${env.base}/ui/#/pci`);
+    await p2.getByRole('alert').filter({ hasText: 'controld refused the token' }).waitFor();
+    await p2.getByLabel('API token').waitFor();
+    assert.equal(await p2.evaluate(() => sessionStorage.getItem('keel.token')), null);
+    await p2.context().close();
   });
 
   step('controld stopped mid-session: a clear banner, then recovery', async () => {

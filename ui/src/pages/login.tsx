@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { probeScope, session, type Scope } from '../api';
 import { Field, ProblemBox } from '../ui';
 
-export function Login({ onSignedIn }: { onSignedIn: (s: Scope) => void }) {
+export function Login({ onSignedIn, notice }: { onSignedIn: (s: Scope) => void; notice: string | null }) {
   const [token, setToken] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -26,6 +26,11 @@ export function Login({ onSignedIn }: { onSignedIn: (s: Scope) => void }) {
   return (
     <main class="login">
       <h1>Keel</h1>
+      {notice ? (
+        <p class="problem" role="alert">
+          {notice}
+        </p>
+      ) : null}
       <form onSubmit={submit} autocomplete="off">
         <Field id="token" label="API token">
           <input
