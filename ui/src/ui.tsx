@@ -73,6 +73,23 @@ export function Confirm(props: { text: string; onYes: () => void; onNo: () => vo
   );
 }
 
+/** A table's header row: one column header per entry (null entries are left out). */
+export function TableHead({ cols }: { cols: (ComponentChildren | null)[] }) {
+  return (
+    <thead>
+      <tr>
+        {cols
+          .filter((c) => c !== null)
+          .map((c, i) => (
+            <th key={i} scope="col">
+              {c}
+            </th>
+          ))}
+      </tr>
+    </thead>
+  );
+}
+
 export function fmtMib(mib: number): string {
   return mib >= 1024 ? `${(mib / 1024).toFixed(mib % 1024 ? 1 : 0)} GiB` : `${mib} MiB`;
 }

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { allows, ApiError, idempotencyKey, request, type Action, type Domain, type DomainPatch, type Job, type Scope } from '../api';
 import { useInterval, useLive } from '../hooks';
 import { live } from '../live';
-import { Confirm, Field, fieldError, fmtMib, ProblemBox, StateBadge } from '../ui';
+import { Confirm, Field, fieldError, fmtMib, ProblemBox, StateBadge, TableHead } from '../ui';
 import { Chart } from './chart';
 import { formatPinning, parsePinning } from './pinning';
 
@@ -285,15 +285,7 @@ function Jobs({ d }: { d: Domain }) {
       <ProblemBox error={error} />
       {jobs.length ? (
         <table class="jobs">
-          <thead>
-            <tr>
-              <th scope="col">Kind</th>
-              <th scope="col">State</th>
-              <th scope="col">Progress</th>
-              <th scope="col">Message</th>
-              <th scope="col">Started</th>
-            </tr>
-          </thead>
+          <TableHead cols={['Kind', 'State', 'Progress', 'Message', 'Started']} />
           <tbody>
             {jobs.map((j) => (
               <tr key={j.id} data-kind={j.kind}>

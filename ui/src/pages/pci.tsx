@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { allows, idempotencyKey, request, type PciDevice, type Scope } from '../api';
 import { useLive } from '../hooks';
 import { live } from '../live';
-import { ProblemBox } from '../ui';
+import { ProblemBox, TableHead } from '../ui';
 
 export function PciPage({ scope }: { scope: Scope }) {
   useLive();
@@ -36,16 +36,7 @@ export function PciPage({ scope }: { scope: Scope }) {
       <ProblemBox error={error} />
       {devices ? (
         <table class="pci">
-          <thead>
-            <tr>
-              <th scope="col">Address</th>
-              <th scope="col">Vendor:device</th>
-              <th scope="col">Class</th>
-              <th scope="col">dom0 driver</th>
-              <th scope="col">Assigned to</th>
-              {admin ? <th scope="col">Change</th> : null}
-            </tr>
-          </thead>
+          <TableHead cols={['Address', 'Vendor:device', 'Class', 'dom0 driver', 'Assigned to', admin ? 'Change' : null]} />
           <tbody>
             {devices.map((p) => (
               <tr key={p.bdf} data-bdf={p.bdf}>

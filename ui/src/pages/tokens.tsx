@@ -1,7 +1,7 @@
 // API tokens (admin): list, create (the secret is shown once, here) and revoke.
 import { useEffect, useState } from 'preact/hooks';
 import { idempotencyKey, request, type Scope, type Token } from '../api';
-import { Confirm, Field, fieldError, ProblemBox } from '../ui';
+import { Confirm, Field, fieldError, ProblemBox, TableHead } from '../ui';
 
 export function TokensPage() {
   const [tokens, setTokens] = useState<Token[]>([]);
@@ -72,17 +72,7 @@ export function TokensPage() {
         </div>
       ) : null}
       <table class="tokens">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Id</th>
-            <th scope="col">Scope</th>
-            <th scope="col">Created</th>
-            <th scope="col">
-              <span class="sr-only">Revoke</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead cols={['Name', 'Id', 'Scope', 'Created', <span class="sr-only">Revoke</span>]} />
         <tbody>
           {tokens.map((t) => (
             <tr key={t.id} data-name={t.name}>
