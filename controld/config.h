@@ -21,6 +21,7 @@ struct controld_config {
 	int request_log;	     /* one line per request */
 	int log_level;		     /* enum log_level */
 	unsigned max_connections;
+	char ui_dir[PATH_MAX]; /* the web dashboard's built assets; "" serves none */
 };
 
 void config_defaults(struct controld_config *c);

@@ -25,6 +25,7 @@ struct listener {
 	uv_timer_t timer;
 	bool is_unix;
 	bool closed_fd;
+	bool kicked; /* a stream was resumed while MHD_run ran */
 	int fd;
 };
 
@@ -385,8 +386,16 @@ static void listener_run(struct listener *l)
 
 	if (!l->d)
 		return;
+	l->kicked = false;
 	MHD_run(l->d);
-	if (MHD_get_timeout(l->d, &t) == MHD_YES)
+	/*
+	 * A handler inside MHD_run may have resumed a stream (an event for an SSE client). MHD's
+	 * timeout does not count resumed connections, so keep the immediate re-run rather than
+	 * replacing it with that timeout: else the event waits for unrelated socket activity.
+	 */
+	if (l->kicked)
+		uv_timer_start(&l->timer, on_timer, 0, 0);
+	else if (MHD_get_timeout(l->d, &t) == MHD_YES)
 		uv_timer_start(&l->timer, on_timer, t, 0);
 }
 
@@ -397,6 +406,7 @@ static void on_timer(uv_timer_t *t)
 
 static void listener_kick(struct listener *l)
 {
+	l->kicked = true;
 	uv_timer_start(&l->timer, on_timer, 0, 0);
 }
 
