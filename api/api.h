@@ -47,6 +47,8 @@ void h_events(struct api_call *c);
 void h_tokens_list(struct api_call *c);
 void h_tokens_create(struct api_call *c);
 void h_token_delete(struct api_call *c);
+/* The web dashboard's files under /ui/ (static_files.c); no authentication. */
+void static_serve(struct api_call *c);
 
 /* Helpers shared by handlers. */
 json_t *api_body_object(struct api_call *c); /* NULL: a 400 has been set */

@@ -3,6 +3,7 @@
 #include "api.h"
 #include "headers.h"
 #include "problem.h"
+#include "static_path.h"
 #include "validate.h"
 #include "../controld/model.h"
 #include "../controld/util.h"
@@ -194,6 +195,10 @@ void api_handle(void *opaque, struct http_request *req, struct http_response *re
 	enum scope have;
 	bool bad, path_known = false;
 
+	if (static_path_is_ui(req->path)) {
+		static_serve(&c);
+		return;
+	}
 	for (unsigned i = 0; i < ARRAY_SIZE(routes); i++) {
 		const char *params[API_MAX_PARAMS] = {0};
 		char pbuf[512];

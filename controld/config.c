@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef KEEL_UI_DIR
+#define KEEL_UI_DIR "/usr/share/keel/ui"
+#endif
+
 void config_defaults(struct controld_config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -21,6 +25,7 @@ void config_defaults(struct controld_config *c)
 	c->max_connections = 1024;
 	c->max_connections_per_client = 64;
 	c->request_timeout_s = 10;
+	str_copy(c->ui_dir, KEEL_UI_DIR, sizeof(c->ui_dir));
 }
 
 static int parse_uint(const char *v, unsigned min, unsigned max, unsigned *out)
@@ -102,6 +107,8 @@ int config_set(struct controld_config *c, const char *key, const char *v, char *
 		rc = parse_uint(v, 0, 3600, &c->drain_timeout_s);
 	else if (!strcmp(key, "pci_sysfs"))
 		rc = set_path(c->pci_sysfs, sizeof(c->pci_sysfs), v);
+	else if (!strcmp(key, "ui_dir"))
+		rc = set_path(c->ui_dir, sizeof(c->ui_dir), v);
 	else if (!strcmp(key, "request_log"))
 		rc = parse_bool(v, &c->request_log);
 	else if (!strcmp(key, "max_connections"))

@@ -23,6 +23,7 @@ struct controld_config {
 	unsigned max_connections;	     /* TCP */
 	unsigned max_connections_per_client; /* TCP, per client address */
 	unsigned request_timeout_s;	     /* to receive a whole request */
+	char ui_dir[PATH_MAX];		     /* the web dashboard's built assets; "" serves none */
 };
 
 void config_defaults(struct controld_config *c);

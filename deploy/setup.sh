@@ -26,6 +26,8 @@ PACKAGES=(
   wrk
   # the OpenAPI linter runs on Node
   nodejs npm
+  # the web dashboard's browser tests (Playwright drives Debian's Chromium)
+  chromium
   # the API contract test (python3, stdlib plus these)
   python3-yaml python3-jsonschema openssl
   # the property-based API test (tests/api/system/stateful_test.py)
