@@ -1,5 +1,6 @@
 # `cmake --install build` (DESTDIR honoured): the daemons, the CLI, systemd units for both
-# daemons, tmpfiles.d for /run/keel, and /etc/keel/controld.conf (kept if it exists). The
+# daemons, tmpfiles.d for /run/keel, /etc/keel/controld.conf (kept if it exists) and the
+# dashboard (ui/CMakeLists.txt, /usr/share/keel/ui). The
 # prefix defaults to /usr, where the units expect the programs; test doubles are never
 # installed.
 if(KEEL_FUZZ)
