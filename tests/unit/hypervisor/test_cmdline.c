@@ -69,7 +69,7 @@ static void numbers(void **state)
 	assert_int_equal(parse_u64("18446744073709551616", &v), -ERANGE);
 	assert_int_equal(parse_u64("17179869184G", &v), -ERANGE);
 	assert_int_equal(parse_u64("18446744073709551615", &v), 0);
-	assert_true(v == UINT64_MAX);
+	assert_int_equal(v, UINT64_MAX);
 }
 
 int main(void)

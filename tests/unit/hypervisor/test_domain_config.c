@@ -18,7 +18,7 @@ static void defaults(void **state)
 
 	assert_int_equal(domain_config_parse("", &cfg, &why), 0);
 	assert_string_equal(cfg.name, "domain");
-	assert_true(cfg.mem_size == 16ULL << 20);
+	assert_int_equal(cfg.mem_size, 16ULL << 20);
 	assert_int_equal(cfg.vcpus, 1);
 	assert_int_equal(cfg.weight, DEFAULT_WEIGHT);
 	assert_int_equal(cfg.cap, 0);
@@ -36,7 +36,7 @@ static void full(void **state)
 					     &cfg, &why),
 			 0);
 	assert_string_equal(cfg.name, "web-1");
-	assert_true(cfg.mem_size == 34ULL << 20); /* rounded up to 2 MiB */
+	assert_int_equal(cfg.mem_size, 34ULL << 20); /* rounded up to 2 MiB */
 	assert_int_equal(cfg.vcpus, 2);
 	assert_int_equal(cfg.weight, 512);
 	assert_int_equal(cfg.cap, 50);

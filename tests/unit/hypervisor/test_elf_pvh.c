@@ -100,7 +100,8 @@ static void loads(void **state)
 	build(8, 0x10040);
 	assert_int_equal(elf_pvh_inspect(img, sizeof(img), &info, &why), 0);
 	assert_int_equal(info.entry, 0x10040);
-	assert_true(info.lo == 0x10000 && info.hi == 0x10200);
+	assert_int_equal(info.lo, 0x10000);
+	assert_int_equal(info.hi, 0x10200);
 	memset(guest, 0xcc, sizeof(guest));
 	assert_int_equal(elf_pvh_load(img, sizeof(img), 0, map, NULL, &why), 0);
 	assert_int_equal(guest[0x10000], 0xab);

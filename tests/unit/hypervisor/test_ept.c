@@ -49,22 +49,25 @@ static void maps_large_and_small(void **state)
 	u64 hpa, perms;
 
 	assert_int_equal(ept_init(&e, &ops), 0);
-	assert_true((ept_pointer(&e) & 0xfff) == 0x1e); /* WB, 4-level */
+	assert_int_equal((ept_pointer(&e) & 0xfff), 0x1e); /* WB, 4-level */
 	/* 0..6 MiB + 8 KiB: three 2 MiB leaves and two 4 KiB ones. */
 	assert_int_equal(ept_map(&e, 0, 0x40000000, 0x602000, EPT_RWX, EPT_MT_WB), 0);
 	assert_int_equal(e.tables, 4); /* PML4, PDPT, PD, one PT */
 	assert_int_equal(ept_translate(&e, 0x123456, &hpa, &perms), 0);
-	assert_true(hpa == 0x40123456 && perms == EPT_RWX);
+	assert_int_equal(hpa, 0x40123456);
+	assert_int_equal(perms, EPT_RWX);
 	assert_int_equal(ept_translate(&e, 0x601abc, &hpa, &perms), 0);
-	assert_true(hpa == 0x40601abc);
+	assert_int_equal(hpa, 0x40601abc);
 	assert_int_equal(ept_translate(&e, 0x602000, &hpa, &perms), -ENOENT);
 
 	/* A 4 KiB remap inside a 2 MiB leaf splits it and keeps the rest. */
 	assert_int_equal(ept_map(&e, 0x201000, 0x90000000, 0x1000, EPT_R, EPT_MT_UC), 0);
 	assert_int_equal(ept_translate(&e, 0x201010, &hpa, &perms), 0);
-	assert_true(hpa == 0x90000010 && perms == EPT_R);
+	assert_int_equal(hpa, 0x90000010);
+	assert_int_equal(perms, EPT_R);
 	assert_int_equal(ept_translate(&e, 0x202010, &hpa, &perms), 0);
-	assert_true(hpa == 0x40202010 && perms == EPT_RWX);
+	assert_int_equal(hpa, 0x40202010);
+	assert_int_equal(perms, EPT_RWX);
 
 	/* Unmapping part of a large leaf splits it too. */
 	assert_int_equal(ept_unmap(&e, 0x401000, 0x1000), 0);

@@ -19,23 +19,24 @@ static void add_merge_reserve(void **state)
 	/* The gap between them joins all three. */
 	assert_int_equal(frame_pool_add(&p, 0x200000, 0x300000), 0);
 	assert_int_equal(p.nr, 1);
-	assert_true(p.free_bytes == 0x300000);
+	assert_int_equal(p.free_bytes, 0x300000);
 	/* Unaligned ranges shrink inwards. */
 	assert_int_equal(frame_pool_add(&p, 0x500001, 0x502fff), 0);
-	assert_true(p.ext[1].start == 0x501000 && p.ext[1].end == 0x502000);
+	assert_int_equal(p.ext[1].start, 0x501000);
+	assert_int_equal(p.ext[1].end, 0x502000);
 	/* Overlap is refused and changes nothing. */
 	assert_int_equal(frame_pool_add(&p, 0x180000, 0x190000), -EEXIST);
 	assert_int_equal(frame_pool_add(&p, 0x400000, 0x501000 + 0x1000), -EEXIST);
-	assert_true(p.free_bytes == 0x301000);
+	assert_int_equal(p.free_bytes, 0x301000);
 
 	/* Reserving a hole in the middle splits; at the edges trims. */
 	assert_int_equal(frame_pool_reserve(&p, 0x200000, 0x201000), 0);
 	assert_int_equal(p.nr, 3);
 	assert_int_equal(frame_pool_reserve(&p, 0x0, 0x101000), 0);
-	assert_true(p.ext[0].start == 0x101000);
+	assert_int_equal(p.ext[0].start, 0x101000);
 	assert_int_equal(frame_pool_reserve(&p, 0x500000, 0x600000), 0);
 	assert_int_equal(p.nr, 2);
-	assert_true(p.free_bytes == 0x300000 - 0x2000);
+	assert_int_equal(p.free_bytes, 0x300000 - 0x2000);
 }
 
 static void alloc_top_down_aligned(void **state)
@@ -46,14 +47,14 @@ static void alloc_top_down_aligned(void **state)
 	frame_pool_init(&p);
 	frame_pool_add(&p, 0x100000, 0x1000000);
 	assert_int_equal(frame_pool_alloc(&p, 0x1000, 0x1000, &a), 0);
-	assert_true(a == 0xfff000);
+	assert_int_equal(a, 0xfff000);
 	assert_int_equal(frame_pool_alloc(&p, 0x200000, 0x200000, &b), 0);
-	assert_true(b == 0xc00000); /* highest 2 MiB-aligned fit below 0xfff000 */
+	assert_int_equal(b, 0xc00000); /* highest 2 MiB-aligned fit below 0xfff000 */
 	assert_int_equal(frame_pool_free(&p, a, 0x1000), 0);
 	assert_int_equal(frame_pool_free(&p, b, 0x200000), 0);
 	assert_int_equal(p.nr, 1);
-	assert_true(p.free_bytes == 0xf00000);
-	assert_true(frame_pool_largest(&p) == 0xf00000);
+	assert_int_equal(p.free_bytes, 0xf00000);
+	assert_int_equal(frame_pool_largest(&p), 0xf00000);
 }
 
 static void alloc_errors(void **state)

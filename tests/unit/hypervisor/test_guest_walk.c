@@ -38,7 +38,7 @@ static void paging_off(void **state)
 	u64 gpa;
 
 	assert_int_equal(guest_walk(&g, 0x12345678, true, &gpa), 0);
-	assert_true(gpa == 0x12345678);
+	assert_int_equal(gpa, 0x12345678);
 }
 
 static void long_mode(void **state)
@@ -63,14 +63,14 @@ static void long_mode(void **state)
 	u64 gpa;
 
 	assert_int_equal(guest_walk(&g, va + 0x234, false, &gpa), 0);
-	assert_true(gpa == 0x7234);
+	assert_int_equal(gpa, 0x7234);
 	assert_int_equal(guest_walk(&g, va + 0x234, true, &gpa), -EFAULT);
 	g.cr0 &= ~(u64)CR0_WP;
 	assert_int_equal(guest_walk(&g, va + 0x234, true, &gpa), 0);
 	assert_int_equal(guest_walk(&g, 0xffff800000412345ULL, false, &gpa), 0);
-	assert_true(gpa == 0x212345);
+	assert_int_equal(gpa, 0x212345);
 	assert_int_equal(guest_walk(&g, 0xffff800040000123ULL, false, &gpa), 0);
-	assert_true(gpa == 0x40000123);
+	assert_int_equal(gpa, 0x40000123);
 	/* Not present at each level. */
 	assert_int_equal(guest_walk(&g, 0x1000, false, &gpa), -EFAULT);
 	assert_int_equal(guest_walk(&g, 0xffff800080000000ULL, false, &gpa), -EFAULT);
@@ -97,9 +97,9 @@ static void legacy_modes(void **state)
 	    .read_phys = read_phys,
 	};
 	assert_int_equal(guest_walk(&g, 0x00405abc, false, &gpa), 0);
-	assert_true(gpa == 0x9abc);
+	assert_int_equal(gpa, 0x9abc);
 	assert_int_equal(guest_walk(&g, 0x00812345, false, &gpa), 0);
-	assert_true(gpa == 0x812345);
+	assert_int_equal(gpa, 0x812345);
 	assert_int_equal(guest_walk(&g, 0x00c00000, false, &gpa), -EFAULT);
 
 	/* PAE: PDPTEs @0x3000, PD @0x4000, PT @0x5000. */
@@ -109,7 +109,7 @@ static void legacy_modes(void **state)
 	g.cr3 = 0x3000;
 	g.cr4 = CR4_PAE;
 	assert_int_equal(guest_walk(&g, 0xc0007123, false, &gpa), 0);
-	assert_true(gpa == 0xa123);
+	assert_int_equal(gpa, 0xa123);
 	assert_int_equal(guest_walk(&g, 0x00007123, false, &gpa), -EFAULT);
 }
 

@@ -100,7 +100,7 @@ static void full_block(void **state)
 	assert_int_equal(bi.nr_mmap, 3);
 	assert_int_equal(bi.mmap[2].addr, 0x100000);
 	assert_int_equal(bi.mmap[2].type, MMAP_RAM);
-	assert_true(boot_ram_bytes(&bi) == 0x9fc00 + 0x7ff00000ULL);
+	assert_int_equal(boot_ram_bytes(&bi), 0x9fc00 + 0x7ff00000ULL);
 }
 
 static void rejects(void **state)
