@@ -16,14 +16,14 @@ sys.path.insert(0, os.path.join(SRC, "deploy", "images"))
 import bzimage  # noqa: E402
 
 # The commands of Linux 6.1's scripts/Makefile.lib (cmd_gzip, cmd_bzip2, cmd_lzma,
-# cmd_xzkern via scripts/xz_wrap.sh, cmd_lz4, cmd_zstd22; smaller dictionary and level for
-# xz and zstd, which only the compressor sees); all but gzip append the size.
+# cmd_xzkern via scripts/xz_wrap.sh, cmd_lz4, cmd_zstd22; smaller dictionary and levels for
+# xz, lz4 and zstd, which only the compressor sees); all but gzip append the size.
 COMPRESSORS = {
     "gzip": (["gzip", "-n", "-9"], False),
     "bzip2": (["bzip2", "-9"], True),
     "lzma": (["lzma", "-9"], True),
     "xz": (["xz", "--check=crc32", "--x86", "--lzma2=dict=1MiB"], True),
-    "lz4": (["lz4", "-l", "-9", "stdin", "stdout"], True),
+    "lz4": (["lz4", "-l", "-1", "stdin", "stdout"], True),
     "zstd": (["zstd", "-19"], True),
 }
 
