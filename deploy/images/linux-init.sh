@@ -10,8 +10,18 @@ export PATH=/bin
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sysfs /sys
 /bin/busybox --install -s /bin
-cpus=$(grep -c ^processor /proc/cpuinfo)
-echo "KEEL-LINUX-MARKER: /init reached on $(uname -r) with $cpus CPU(s), up $(cut -d" " -f1 /proc/uptime) s"
+
+# The guest's uptime, for the marker lines: how long each check took.
+uptime_s() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+online_cpus() {
+	grep -c ^processor /proc/cpuinfo
+}
+
+cpus=$(online_cpus)
+echo "KEEL-LINUX-MARKER: /init reached on $(uname -r) with $cpus CPU(s), up $(uptime_s) s"
 
 action=poweroff hotplug=0 fpu=no
 for word in $(cat /proc/cmdline); do
@@ -28,15 +38,6 @@ fail() {
 	result=FAIL
 }
 
-# The guest's uptime, for the marker lines: how long each check took.
-uptime_s() {
-	cut -d' ' -f1 /proc/uptime
-}
-
-online_cpus() {
-	grep -c ^processor /proc/cpuinfo
-}
-
 # Issue 12 item 6: an event-channel port reused with its pending bit still set made the
 # kernel BUG in dummy_handler when cpu1 came back.
 hotplug_check() {
@@ -46,6 +47,13 @@ hotplug_check() {
 		return
 	fi
 	start=$(uptime_s)
+	# Two busy loops, free to migrate, keep both CPUs ticking and sending each other
+	# reschedule IPIs, so cpu1's ports have events pending when they are closed.
+	busy=
+	for i in 1 2; do
+		(while :; do :; done) &
+		busy="$busy $!"
+	done
 	round=1
 	while [ "$round" -le "$1" ]; do
 		echo 0 >$cpu1 || fail "hotplug round $round: writing 0 to $cpu1 failed"
@@ -57,6 +65,7 @@ hotplug_check() {
 		echo "KEEL-HOTPLUG: round $round: cpu1 offline and online again"
 		round=$((round + 1))
 	done
+	kill $busy
 	# Field 39 of /proc/PID/stat: the CPU the process last ran on.
 	ran_on=$(taskset -c 1 awk '{ print $39 }' /proc/self/stat)
 	[ "$ran_on" = 1 ] || fail "hotplug: a process pinned to cpu1 ran on cpu '$ran_on'"
