@@ -2,6 +2,8 @@
 /* What the hypervisor's string.c provides and glibc 2.36 lacks, for host tests. */
 #include <string.h>
 
+size_t strlcpy(char *dst, const char *src, size_t size);
+
 size_t strlcpy(char *dst, const char *src, size_t size)
 {
 	size_t n = strlen(src);
