@@ -414,15 +414,16 @@ int domain_patch_from_json(const json_t *in, unsigned max_vcpus, uint64_t memory
 int action_options(const json_t *in, const char *action, unsigned default_timeout,
 		   unsigned *timeout_s, struct verr *e)
 {
+	/* One body for every action (the contract cannot tell them apart): timeout_s is
+	 * accepted by all, and only shutdown and reboot have a grace period to bound. */
 	static const char *const with_timeout[] = {"timeout_s", NULL};
-	static const char *const none[] = {NULL};
-	bool graceful = !strcmp(action, "shutdown") || !strcmp(action, "reboot");
 	uint64_t t = default_timeout;
 
+	(void)action;
 	*timeout_s = default_timeout;
 	if (!in)
 		return 0;
-	if (jv_only(in, "", graceful ? with_timeout : none, e) ||
+	if (jv_only(in, "", with_timeout, e) ||
 	    jv_uint(in, "timeout_s", "", false, 0, 3600, &t, e))
 		return -EINVAL;
 	*timeout_s = (unsigned)t;

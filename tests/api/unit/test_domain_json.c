@@ -226,8 +226,12 @@ static void test_action_options(void **state)
 	assert_int_equal(t, 60);
 	assert_int_equal(action_options(o, "shutdown", 60, &t, &e), 0);
 	assert_int_equal(t, 30);
-	assert_int_equal(action_options(o, "start", 60, &t, &e), -EINVAL);
-	assert_string_equal(e.pointer, "/timeout_s");
+	/* Every action takes the same body (the contract cannot tell them apart). */
+	assert_int_equal(action_options(o, "start", 60, &t, &e), 0);
+	json_decref(o);
+	o = json_pack("{s:i}", "grace", 30);
+	assert_int_equal(action_options(o, "shutdown", 60, &t, &e), -EINVAL);
+	assert_string_equal(e.pointer, "/grace");
 	json_decref(o);
 	o = json_pack("{s:i}", "timeout_s", 3601);
 	assert_int_equal(action_options(o, "reboot", 60, &t, &e), -EINVAL);
