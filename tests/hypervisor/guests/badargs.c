@@ -18,18 +18,6 @@ const char test_name[] = "badargs";
 #define UNMAPPED    0xdead00000000ULL /* not in our page tables */
 #define OUTSIDE_RAM (64ULL << 20)     /* mapped by us, not backed by Keel */
 
-static volatile int gp_count;
-
-static bool skip_gp(int vector, uint64_t code, uint64_t *rip)
-{
-	(void)code;
-	if (vector != 13)
-		return false;
-	gp_count++;
-	*rip += 2; /* wrmsr */
-	return true;
-}
-
 /* --- user mode ----------------------------------------------------------- */
 
 extern uint64_t guest_pml4[], guest_pdpt[], guest_pd[];
@@ -144,14 +132,14 @@ static void sched(void)
 
 static void msrs(void)
 {
-	set_exception_hook(skip_gp);
+	guest_skip_gp(2);
 	wrmsr(XEN_HYPERCALL_PAGE_MSR, 0x1234);	    /* not page-aligned */
 	wrmsr(XEN_HYPERCALL_PAGE_MSR, OUTSIDE_RAM); /* not our RAM */
 	wrmsr(0xc0000080, 1ULL << 20);		    /* EFER reserved bit */
 	wrmsr(0x277, 0x0202020202020202ULL);	    /* PAT with a reserved type */
 	wrmsr(0xc0000100, 0x8000000000000000ULL);   /* non-canonical FS base */
-	set_exception_hook(NULL);
-	CHECK_EQ(gp_count, 5);
+	guest_skip_gp(0);
+	CHECK_EQ(guest_gp_count, 5);
 }
 
 static void user_mode(void)

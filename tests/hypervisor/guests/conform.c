@@ -26,28 +26,17 @@ const char test_name[] = "conform";
 #define APIC_MMIO 0xfee00000UL
 #define VEC_SELF  0x61
 
-static volatile unsigned gp_count;
 static volatile unsigned self_ipis;
-
-static bool skip_gp(int vector, uint64_t code, uint64_t *rip)
-{
-	(void)code;
-	if (vector != 13)
-		return false;
-	gp_count++;
-	*rip += 2; /* rdmsr and wrmsr are 2 bytes */
-	return true;
-}
 
 static bool msr_gp(uint32_t msr, bool write, uint64_t val)
 {
-	unsigned before = gp_count;
+	unsigned before = guest_gp_count;
 
 	if (write)
 		wrmsr(msr, val);
 	else
 		(void)rdmsr(msr);
-	return gp_count != before;
+	return guest_gp_count != before;
 }
 
 static void check_msrs(void)
@@ -59,7 +48,7 @@ static void check_msrs(void)
 	/* DS_AREA (no DS), SPEC_CTRL and ARCH_CAPABILITIES (not offered), an MTRR base. */
 	static const uint32_t absent[] = {0x600, 0x48, 0x10a, 0x200};
 
-	set_exception_hook(skip_gp);
+	guest_skip_gp(2);
 	for (unsigned i = 0; i < sizeof(readable) / sizeof(readable[0]); i++)
 		if (msr_gp(readable[i], false, 0))
 			gprintf("MSR %x: #GP on read\n", readable[i]), CHECK(false);
@@ -72,7 +61,7 @@ static void check_msrs(void)
 	CHECK_EQ(rdmsr(0x1d9), 2);
 	CHECK(!msr_gp(0x1d9, true, 0));
 	CHECK(msr_gp(0x1d9, true, 1 << 6)); /* a bit Xen refuses */
-	set_exception_hook(NULL);
+	guest_skip_gp(0);
 }
 
 static void check_unbacked_mmio(void)
@@ -159,11 +148,11 @@ static void check_apic(void)
 	CHECK_EQ(rdmsr(0x80f), 0x1ff); /* state carried over */
 	/* Now the page is RAM-less again: all ones like any unclaimed address. */
 	CHECK_EQ(apic_read(0x30), 0xffffffffu);
-	set_exception_hook(skip_gp);
-	unsigned before = gp_count;
+	guest_skip_gp(2);
+	unsigned before = guest_gp_count;
 	wrmsr(0x1b, 0xfee00000 | (1 << 11) | (1 << 8)); /* x2APIC -> xAPIC directly */
-	CHECK_EQ(gp_count, before + 1);
-	set_exception_hook(NULL);
+	CHECK_EQ(guest_gp_count, before + 1);
+	guest_skip_gp(0);
 }
 
 static bool port_pending(uint32_t p)

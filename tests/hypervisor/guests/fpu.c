@@ -9,18 +9,6 @@
 
 const char test_name[] = "fpu";
 
-static volatile int gp_count;
-
-static bool skip_gp(int vector, uint64_t code, uint64_t *rip)
-{
-	(void)code;
-	if (vector != 13)
-		return false;
-	gp_count++;
-	*rip += 3; /* xsetbv is 3 bytes */
-	return true;
-}
-
 static void xsetbv(uint32_t ecx, uint64_t v)
 {
 	asm volatile("xsetbv" ::"c"(ecx), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
@@ -100,16 +88,16 @@ bool test_main(const struct hvm_start_info *si)
 	CHECK(r[0] & 7);
 	CHECK(r[2] >= 832); /* room for AVX */
 
-	set_exception_hook(skip_gp);
+	guest_skip_gp(3);
 	xsetbv(0, 0);		  /* x87 bit clear */
 	xsetbv(0, 1 | 4);	  /* AVX without SSE */
 	xsetbv(0, 7 | (1u << 9)); /* PKRU: not offered */
 	xsetbv(1, 7);		  /* no XCR1 */
-	CHECK_EQ(gp_count, 4);
+	CHECK_EQ(guest_gp_count, 4);
 	CHECK_EQ(xgetbv(), 1);
 	xsetbv(0, 7);
-	CHECK_EQ(gp_count, 4);
-	set_exception_hook(NULL);
+	CHECK_EQ(guest_gp_count, 4);
+	guest_skip_gp(0);
 	CHECK_EQ(xgetbv(), 7);
 	cpuid(0xd, 0, r);
 	CHECK(r[1] >= 832); /* size for the current XCR0 */

@@ -31,8 +31,6 @@ const char test_name[] = "lapic";
 #define VEC_LOW	  0x31
 
 static volatile unsigned timer_hits, ipi_hits, low_hits;
-static volatile int gp_count;
-
 static void on_timer(int v)
 {
 	(void)v;
@@ -50,16 +48,6 @@ static void on_low(int v)
 	(void)v;
 	low_hits++;
 	wrmsr(X2(EOI), 0);
-}
-
-static bool skip_gp(int vector, uint64_t code, uint64_t *rip)
-{
-	(void)code;
-	if (vector != 13)
-		return false;
-	gp_count++;
-	*rip += 2; /* rdmsr and wrmsr are 2 bytes */
-	return true;
 }
 
 static void wait_hits(volatile unsigned *c, unsigned want, uint64_t max_ticks)
@@ -154,12 +142,12 @@ bool test_main(const struct hvm_start_info *si)
 	CHECK_EQ(timer_hits, 0);
 
 	/* What x2APIC forbids raises #GP. */
-	set_exception_hook(skip_gp);
+	guest_skip_gp(2);
 	rdmsr(X2(EOI));					     /* write-only */
 	wrmsr(X2(ID), 5);				     /* read-only */
 	wrmsr(APIC_BASE, 0xfee00000 | (1 << 11) | (1 << 8)); /* back to xAPIC: not supported */
 	rdmsr(0x12345);					     /* no such MSR */
-	CHECK_EQ(gp_count, 4);
-	set_exception_hook(NULL);
+	CHECK_EQ(guest_gp_count, 4);
+	guest_skip_gp(0);
 	return true;
 }

@@ -213,3 +213,22 @@ int memcmp(const void *a, const void *b, size_t n)
 			return x[i] - y[i];
 	return 0;
 }
+
+volatile unsigned guest_gp_count;
+static unsigned gp_skip_len;
+
+static bool skip_gp(int vector, uint64_t code, uint64_t *rip)
+{
+	(void)code;
+	if (vector != 13)
+		return false;
+	guest_gp_count++;
+	*rip += gp_skip_len;
+	return true;
+}
+
+void guest_skip_gp(unsigned insn_len)
+{
+	gp_skip_len = insn_len;
+	set_exception_hook(insn_len ? skip_gp : NULL);
+}

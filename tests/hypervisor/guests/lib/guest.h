@@ -62,6 +62,10 @@ static inline void x2apic_enable(void)
 /* Exceptions: a handler may claim vector n; otherwise it is reported and the test fails. */
 typedef bool (*exception_hook)(int vector, uint64_t error_code, uint64_t *rip);
 void set_exception_hook(exception_hook h);
+/* #GP expected: each one is counted in guest_gp_count and the faulting instruction
+ * (insn_len bytes: 2 for rdmsr/wrmsr, 3 for xsetbv) skipped; 0 ends it. */
+void guest_skip_gp(unsigned insn_len);
+extern volatile unsigned guest_gp_count;
 /* Interrupt vectors 32-255: the handler runs with interrupts off; the guest sends its EOI. */
 typedef void (*irq_handler)(int vector);
 void set_irq_handler(int vector, irq_handler h);
