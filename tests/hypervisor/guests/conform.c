@@ -251,6 +251,15 @@ static void check_vm_assist_and_init_control(void)
 	ic.vcpu = 0;
 	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, &ic), -38); /* FIFO not offered */
 	CHECK_EQ(evtchn_op(EVTCHNOP_init_control, (void *)0x7ff0000000ULL), -14);
+	/* The rest of the FIFO ABI, PIRQs and reset: not offered. */
+	uint64_t scratch[4] = {0};
+	CHECK_EQ(evtchn_op(EVTCHNOP_expand_array, scratch), -38);
+	CHECK_EQ(evtchn_op(EVTCHNOP_bind_pirq, scratch), -38);
+	CHECK_EQ(evtchn_op(EVTCHNOP_reset, scratch), -38);
+	/* console_io read: no input for a boot-time domain; an unknown command. */
+	char in[8];
+	CHECK_EQ(HYPERCALL3(__HYPERVISOR_console_io, CONSOLEIO_read, sizeof(in), in), 0);
+	CHECK_EQ(HYPERCALL3(__HYPERVISOR_console_io, 7, 0, 0), -38);
 }
 
 static struct vcpu_time_info time_area __attribute__((aligned(64)));
@@ -303,7 +312,10 @@ static void check_balloon(void)
 	CHECK_EQ(reservation(XENMEM_decrease_reservation, gfns, 1, 0, DOMID_SELF), 0);
 	CHECK_EQ(reservation(XENMEM_decrease_reservation, gfns, 1, 0, 7), -1);
 	CHECK_EQ(reservation(XENMEM_populate_physmap, gfns, 1, 1, DOMID_SELF), 0);
-	uint64_t beyond = 0x100000; /* 4 GiB: outside its RAM */
+	/* increase_reservation: no frames without a GFN for a translated guest. */
+	CHECK_EQ(reservation(XENMEM_increase_reservation, gfns, 1, 0, DOMID_SELF), 0);
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_memory_op, 11, gfns), -38); /* XENMEM_exchange */
+	uint64_t beyond = 0x100000;				     /* 4 GiB: outside its RAM */
 	CHECK_EQ(reservation(XENMEM_populate_physmap, &beyond, 1, 0, DOMID_SELF), 0);
 	CHECK_EQ(
 	    reservation(XENMEM_populate_physmap, (uint64_t *)0x7ff0000000ULL, 1, 0, DOMID_SELF),
