@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Physical memory management on top of the frame pool. */
+#include <keel/arch.h>
 #include <keel/mm.h>
 #include <keel/errno.h>
 #include <keel/printk.h>
 #include <keel/string.h>
-#include <arch/x86/paging.h>
 
 /* The boot page tables identity-map 4 GiB; RAM above is mapped here before it is used. */
 #define LOW_LIMIT (4ULL << 30)
@@ -49,7 +49,7 @@ int mm_init(const struct boot_info *bi, paddr_t mbi_pa, u32 mbi_size)
 	}
 	if (!high_end)
 		return 0;
-	err = paging_map_above_4g(high_end);
+	err = arch_map_ram(high_end);
 	if (err)
 		return err;
 	/* Prove the new mapping: the last word of high RAM reads back what was written. */

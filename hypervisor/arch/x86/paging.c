@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Extending the boot identity map over RAM above 4 GiB: see paging.h. */
 #include <arch/x86/paging.h>
+#include <keel/arch.h>
 #include <arch/x86/boot_defs.h>
 #include <arch/x86/cpu.h>
 #include <keel/errno.h>
@@ -46,4 +47,9 @@ int paging_map_above_4g(u64 end)
 	}
 	write_cr3(read_cr3()); /* drop stale non-present translations */
 	return 0;
+}
+
+int arch_map_ram(u64 end)
+{
+	return paging_map_above_4g(end);
 }

@@ -4,8 +4,7 @@
  * struct vcpu / struct domain, the CPU services (cpu.h: TSC, halting, port
  * and MSR access; percpu.h: this_cpu; smp.h: kicks and cross-CPU requests),
  * and the hooks below, implemented under arch/<arch>/. Only x86 with VT-x
- * exists today; common/main.c (the boot path) still calls x86 bring-up
- * directly. guest_linear_to_phys (keel/guest_mem.h) is the arch's too
+ * exists today. guest_linear_to_phys (keel/guest_mem.h) is the arch's too
  * (arch/x86/guest_linear.c).
  */
 #ifndef KEEL_ARCH_H
@@ -59,6 +58,12 @@ int arch_p2m_unmap(struct domain *d, u64 gpa, u64 size);
 /* 0 with *hpa and *writable, or -ENOENT when nothing is mapped there. */
 int arch_p2m_translate(struct domain *d, u64 gpa, u64 *hpa, bool *readable, bool *writable);
 void arch_p2m_flush(struct domain *d);
+
+/*
+ * The hypervisor's own view of RAM: identity-maps physical memory up to end
+ * beyond what the boot code mapped. 0 or -ENOMEM.
+ */
+int arch_map_ram(u64 end);
 
 /* The pCPU's own timer: an interrupt at the TSC deadline (0 = none). */
 void arch_timer_arm(u64 tsc_deadline);
