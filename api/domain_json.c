@@ -423,8 +423,7 @@ int action_options(const json_t *in, const char *action, unsigned default_timeou
 	*timeout_s = default_timeout;
 	if (!in)
 		return 0;
-	if (jv_only(in, "", with_timeout, e) ||
-	    jv_uint(in, "timeout_s", "", false, 0, 3600, &t, e))
+	if (jv_only(in, "", with_timeout, e) || jv_uint(in, "timeout_s", "", false, 0, 3600, &t, e))
 		return -EINVAL;
 	*timeout_s = (unsigned)t;
 	return 0;
