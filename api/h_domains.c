@@ -3,6 +3,7 @@
 #include "api.h"
 #include "domain_json.h"
 #include "headers.h"
+#include "out.h"
 #include "problem.h"
 #include "../controld/events.h"
 #include "../controld/model.h"
@@ -257,7 +258,7 @@ void h_domain_action(struct api_call *c)
 		return;
 	}
 	http_resp_header(c->resp, "Location", "/v1/jobs/%s", j->id);
-	resp_json(c->resp, j->state == JOB_RUNNING ? 202 : 200, job_to_json(j));
+	resp_json(c->resp, j->state == JOB_RUNNING ? 202 : 200, job_out(j));
 }
 
 static void device_add(struct api_call *c, const char *kind)

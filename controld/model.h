@@ -76,7 +76,6 @@ const char *domain_name(const struct domain *d);
 
 /* Jobs */
 struct job *job_find(struct controld *cd, const char *id);
-json_t *job_to_json(const struct job *j);
 int jobs_load(struct controld *cd);
 #define JOB_NR_STATES (JOB_FAILED + 1)
 const char *job_state_name(enum job_state s);
@@ -99,7 +98,6 @@ int token_create(struct controld *cd, const char *name, enum scope scope, struct
 int token_delete(struct controld *cd, const char *id);
 /* Checks "keel_<id>_<secret>"; returns the token's scope or SCOPE_NONE. */
 enum scope token_check(struct controld *cd, const char *presented, const struct token **who);
-json_t *token_to_json(const struct token *t);
 int tokens_load(struct controld *cd);
 void tokens_free(struct controld *cd);
 typedef int (*token_visit_fn)(void *arg, const struct token *t);
