@@ -16,11 +16,11 @@
 
 #define LIST_DEFAULT 100
 
-/* The domain's representation (its cached record text) with its ETag. */
+/* The domain's representation (its cached text) with its ETag. */
 static void send_domain(struct api_call *c, struct domain *d, int status)
 {
 	size_t len;
-	const char *js = domain_json_text(d, &len);
+	const char *js = domain_out_text(d, &len);
 	char *body = js ? malloc(len + 1) : NULL;
 
 	if (!body) {
@@ -43,7 +43,7 @@ static int page_item(void *arg, struct domain *d)
 {
 	struct page *p = arg;
 	size_t len;
-	const char *js = domain_json_text(d, &len);
+	const char *js = domain_out_text(d, &len);
 
 	if (!js)
 		return -ENOMEM;

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * The events a domain's changes emit (GET /v1/events, openapi.yaml): domain.created and
- * domain.updated carry the domain (its record), domain.state {id, name, from, to},
- * domain.deleted {id, name}, console.output {id, data}.
+ * domain.updated carry the domain (as api/ renders it, cd->render), domain.state {id, name, from,
+ * to}, domain.deleted {id, name}, console.output {id, data}.
  */
-#include "domain_record.h"
 #include "events.h"
 #include "model_internal.h"
 
 void domain_emit(struct controld *cd, const char *type, const struct domain *d)
 {
-	events_emit(cd->events, EV_DOMAIN, type, d->id, domain_to_json(d));
+	if (cd->render)
+		events_emit(cd->events, EV_DOMAIN, type, d->id, cd->render->domain(d));
 }
 
 void domain_emit_state(struct controld *cd, const struct domain *d, enum dom_state from,

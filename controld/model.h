@@ -13,13 +13,20 @@
 #include "controld.h"
 #include "spec.h"
 
+/*
+ * The API's representations of domains and jobs, which the model's events carry (GET
+ * /v1/events): api/ renders them (cd->render), so the model never builds the API's JSON.
+ * Each returns a new object or NULL.
+ */
+struct model_render {
+	json_t *(*domain)(const struct domain *d);
+	json_t *(*job)(const struct job *j);
+};
+
 /* Domains */
 struct domain *domain_find(struct controld *cd, const char *id_or_name);
 int domain_create(struct controld *cd, const struct dom_spec *spec, struct domain **out);
 int domain_delete(struct controld *cd, struct domain *d);
-/* Its record (domain_record.c, the API representation) as compact JSON text, cached until
- * the domain changes; NULL when out of memory. */
-const char *domain_json_text(struct domain *d, size_t *len);
 enum dom_action { ACT_START, ACT_PAUSE, ACT_UNPAUSE, ACT_SHUTDOWN, ACT_REBOOT, ACT_DESTROY };
 #define DOM_NR_ACTIONS (ACT_DESTROY + 1)
 const char *dom_action_name(enum dom_action a);

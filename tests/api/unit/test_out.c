@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* api/'s renderers of the typed model (api/job_out.c, api/token_out.c): the contract's bytes. */
+/*
+ * api/'s renderers of the typed model (api/domain_out.c, domain_cache.c, job_out.c,
+ * token_out.c): the contract's bytes, and cached domains following their revision.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -115,6 +118,119 @@ static void token_without_hash(void **state)
 				      "\"scope\":\"admin\",\"created_at\":\"" T0 "\"}");
 }
 
+/* A stopped PVH domain with one of everything. */
+static void fill_domain(struct domain *d)
+{
+	struct dom_spec *s = &d->spec;
+
+	memset(d, 0, sizeof(*d));
+	strcpy(d->id, DOM);
+	d->domid = -1;
+	d->state = DOM_STOPPED;
+	d->generation = 3;
+	d->revision = 7;
+	strcpy(d->created_at, T0);
+	strcpy(d->updated_at, T0);
+	strcpy(s->name, "web-1");
+	s->vcpus = 2;
+	s->max_vcpus = 4;
+	s->memory_mib = 512;
+	s->memory_target_mib = 256;
+	s->weight = 256;
+	s->npins = 2;
+	s->pins[0].n = 2;
+	s->pins[0].cpu[0] = 0;
+	s->pins[0].cpu[1] = 1;
+	s->boot.type = BOOT_PVH;
+	strcpy(s->boot.kernel, "/k");
+	strcpy(s->boot.cmdline, "console=hvc0");
+	s->ndisks = 1;
+	strcpy(s->disks[0].id, "xvda");
+	strcpy(s->disks[0].path, "/d.img");
+	s->disks[0].format = DISK_QCOW2;
+	s->disks[0].readonly = true;
+	s->nnics = 1;
+	strcpy(s->nics[0].id, "0");
+	strcpy(s->nics[0].mac, "00:16:3e:00:00:01");
+	strcpy(s->nics[0].bridge, "br0");
+	s->npci = 1;
+	strcpy(s->pci[0], "0000:03:00.0");
+}
+
+#define DOMAIN_SPEC                                                                                \
+	"{\"name\":\"web-1\",\"vcpus\":2,\"max_vcpus\":4,\"memory_mib\":512,"                      \
+	"\"memory_target_mib\":256,\"sched\":{\"weight\":256,\"cap\":0},"                          \
+	"\"pinning\":[[0,1],[]],\"boot\":{\"type\":\"pvh\",\"kernel\":\"/k\",\"cmdline\":"         \
+	"\"console=hvc0\",\"initrd\":\"\"},\"disks\":[{\"id\":\"xvda\",\"path\":\"/d.img\","       \
+	"\"format\":\"qcow2\",\"readonly\":true}],\"nics\":[{\"id\":\"0\",\"mac\":"                \
+	"\"00:16:3e:00:00:01\",\"bridge\":\"br0\"}],\"pci\":[\"0000:03:00.0\"],"
+
+static void domain_stopped(void **state)
+{
+	static struct domain d;
+
+	(void)state;
+	fill_domain(&d);
+	assert_renders(domain_out(&d), DOMAIN_SPEC "\"id\":\"" DOM "\",\"state\":\"stopped\","
+						   "\"domid\":null,\"generation\":3,\"created_at\":"
+						   "\"" T0 "\",\"updated_at\":\"" T0 "\","
+						   "\"job_id\":null}");
+}
+
+/* Running HVM with a job: domid and job_id are values, firmware replaces kernel and co. */
+static void domain_running_hvm(void **state)
+{
+	static struct domain d;
+
+	(void)state;
+	fill_domain(&d);
+	d.state = DOM_SHUTTING_DOWN;
+	d.domid = 5;
+	strcpy(d.job_id, ID);
+	d.spec.boot.type = BOOT_HVM;
+	d.spec.boot.firmware = FW_OVMF;
+	d.spec.npins = 0;
+	d.spec.ndisks = d.spec.nnics = d.spec.npci = 0;
+	assert_renders(domain_out(&d),
+		       "{\"name\":\"web-1\",\"vcpus\":2,\"max_vcpus\":4,\"memory_mib\":512,"
+		       "\"memory_target_mib\":256,\"sched\":{\"weight\":256,\"cap\":0},"
+		       "\"pinning\":[],\"boot\":{\"type\":\"hvm\",\"firmware\":\"ovmf\"},"
+		       "\"disks\":[],\"nics\":[],\"pci\":[],\"id\":\"" DOM "\",\"state\":"
+		       "\"shutting_down\",\"domid\":5,\"generation\":3,\"created_at\":\"" T0 "\","
+		       "\"updated_at\":\"" T0 "\",\"job_id\":\"" ID "\"}");
+}
+
+/* The cache answers the same text while the revision holds, and renders again after. */
+static void domain_cache_follows_revision(void **state)
+{
+	static struct domain d, other;
+	const char *a, *b;
+	size_t len;
+
+	(void)state;
+	fill_domain(&d);
+	fill_domain(&other);
+	strcpy(other.spec.name, "db-1");
+	a = domain_out_text(&d, &len);
+	assert_non_null(a);
+	assert_int_equal(len, strlen(a));
+	assert_non_null(strstr(a, "\"name\":\"web-1\""));
+	b = domain_out_text(&d, &len);
+	assert_ptr_equal(a, b);
+	d.state = DOM_RUNNING;
+	d.domid = 9;
+	b = domain_out_text(&d, &len); /* changed without a new revision: still the old text */
+	assert_non_null(strstr(b, "\"state\":\"stopped\""));
+	d.revision++;
+	b = domain_out_text(&d, &len);
+	assert_non_null(strstr(b, "\"state\":\"running\",\"domid\":9"));
+	assert_int_equal(len, strlen(b));
+	/* Another domain with the same revision is never answered from d's slot. */
+	b = domain_out_text(&other, &len);
+	assert_non_null(strstr(b, "\"name\":\"db-1\""));
+	domain_cache_clear();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -122,6 +238,9 @@ int main(void)
 	    cmocka_unit_test(job_failed_without_domain),
 	    cmocka_unit_test(job_running_reboot),
 	    cmocka_unit_test(token_without_hash),
+	    cmocka_unit_test(domain_stopped),
+	    cmocka_unit_test(domain_running_hvm),
+	    cmocka_unit_test(domain_cache_follows_revision),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
