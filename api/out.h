@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The API's representations of controld's typed model (openapi.yaml: Domain, Job, Token), rendered
- * here so that controld keeps JSON only for its store records. Each returns a new object,
+ * The API's representations of controld's typed model (openapi.yaml: Domain, Job, Token, events),
+ * rendered here so that controld keeps JSON only for its store records. Each returns a new object,
  * members in the contract's order, or NULL when out of memory.
  */
 #ifndef KEEL_API_OUT_H
@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "../controld/controld.h"
+#include "../controld/model.h"
 
 json_t *domain_out(const struct domain *d);
 json_t *job_out(const struct job *j);
@@ -21,7 +21,9 @@ const char *domain_out_text(const struct domain *d, size_t *len);
 /* Frees every cached text (at exit, and between tests). */
 void domain_cache_clear(void);
 
-/* domain_out and job_out, for the model's events (main.c sets cd->render to it). */
+/* A model event's data and its type name ("domain.created"), as GET /v1/events sends it. */
+json_t *event_out(const struct model_event *e, const char **type);
+/* event_out, for the model's events (main.c sets cd->render to it). */
 extern const struct model_render api_render;
 
 #endif

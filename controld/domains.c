@@ -116,7 +116,7 @@ int domain_commit(struct controld *cd, struct domain *d)
 	memcpy(d->updated_at, ts, sizeof(ts));
 	d->generation++;
 	rc = persist(cd, d);
-	domain_emit(cd, "domain.updated", d);
+	domain_emit(cd, MEV_DOMAIN_UPDATED, d);
 	return rc;
 }
 
@@ -170,7 +170,7 @@ int domain_create(struct controld *cd, const struct dom_spec *spec, struct domai
 		registry_remove(cd, d);
 		goto fail;
 	}
-	domain_emit(cd, "domain.created", d);
+	domain_emit(cd, MEV_DOMAIN_CREATED, d);
 	*out = d;
 	return 0;
 fail:

@@ -100,12 +100,6 @@ static json_t *job_record_json(const struct job *j)
 	return o;
 }
 
-/* The job as api/ renders it (cd->render), for its events. */
-static json_t *job_event_data(const struct controld *cd, const struct job *j)
-{
-	return cd->render ? cd->render->job(j) : NULL;
-}
-
 #define JOBS_DIR CONTROLD_ROOT "/jobs"
 
 void job_persist(struct controld *cd, const struct job *j)
@@ -173,7 +167,7 @@ struct job *job_new(struct controld *cd, const char *kind, const struct domain *
 	j->created_mono = now_mono_ms();
 	j->timer.data = j;
 	job_persist(cd, j);
-	events_emit(cd->events, EV_JOB, "job.created", j->domain_id, job_event_data(cd, j));
+	model_emit(cd, &(struct model_event){.kind = MEV_JOB_CREATED, .job = j});
 	return j;
 }
 
@@ -185,7 +179,7 @@ void job_progress(struct controld *cd, struct job *j, unsigned pct, const char *
 	str_copy(j->message, msg, sizeof(j->message));
 	format_time(now_wall_ms(), j->updated_at);
 	job_persist(cd, j);
-	events_emit(cd->events, EV_JOB, "job.progress", j->domain_id, job_event_data(cd, j));
+	model_emit(cd, &(struct model_event){.kind = MEV_JOB_PROGRESS, .job = j});
 }
 
 void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg,
@@ -208,7 +202,7 @@ void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg,
 		d->job_id[0] = '\0';
 		domain_commit(cd, d);
 	}
-	events_emit(cd->events, EV_JOB, "job.finished", j->domain_id, job_event_data(cd, j));
+	model_emit(cd, &(struct model_event){.kind = MEV_JOB_FINISHED, .job = j});
 	jobs_trim(cd);
 }
 

@@ -14,13 +14,29 @@
 #include "spec.h"
 
 /*
- * The API's representations of domains and jobs, which the model's events carry (GET
- * /v1/events): api/ renders them (cd->render), so the model never builds the API's JSON.
- * Each returns a new object or NULL.
+ * The model's events (GET /v1/events), typed. api/ names and renders them (cd->render), so
+ * the model never builds the API's JSON.
  */
+enum model_event_kind {
+	MEV_DOMAIN_CREATED,
+	MEV_DOMAIN_UPDATED,
+	MEV_DOMAIN_STATE,
+	MEV_DOMAIN_DELETED,
+	MEV_CONSOLE_OUTPUT,
+	MEV_JOB_CREATED,
+	MEV_JOB_PROGRESS,
+	MEV_JOB_FINISHED,
+};
+struct model_event {
+	enum model_event_kind kind;
+	const struct domain *domain; /* domain and console events */
+	const struct job *job;	     /* job events */
+	enum dom_state from, to;     /* MEV_DOMAIN_STATE */
+	const char *text;	     /* MEV_CONSOLE_OUTPUT */
+};
 struct model_render {
-	json_t *(*domain)(const struct domain *d);
-	json_t *(*job)(const struct job *j);
+	/* The event's data (a new object; NULL when out of memory) and its type name. */
+	json_t *(*event)(const struct model_event *e, const char **type);
 };
 
 /* Domains */

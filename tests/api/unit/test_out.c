@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * api/'s renderers of the typed model (api/domain_out.c, domain_cache.c, job_out.c,
- * token_out.c): the contract's bytes, and cached domains following their revision.
+ * api/'s renderers of the typed model (api/domain_out.c, domain_cache.c, event_out.c,
+ * job_out.c, token_out.c): the contract's bytes, and cached domains following their revision.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -231,6 +231,43 @@ static void domain_cache_follows_revision(void **state)
 	domain_cache_clear();
 }
 
+/* Each event's type name and data: the whole Domain or Job, or the small objects. */
+static void events_named_and_rendered(void **state)
+{
+	static struct domain d;
+	struct job j;
+	const char *type = NULL;
+	struct model_event e = {.kind = MEV_DOMAIN_STATE, .domain = &d};
+
+	(void)state;
+	fill_domain(&d);
+	fill_job(&j);
+	e.from = DOM_RUNNING;
+	e.to = DOM_CRASHED;
+	assert_renders(event_out(&e, &type), "{\"id\":\"" DOM "\",\"name\":\"web-1\",\"from\":"
+					     "\"running\",\"to\":\"crashed\"}");
+	assert_string_equal(type, "domain.state");
+	e.kind = MEV_DOMAIN_DELETED;
+	assert_renders(event_out(&e, &type), "{\"id\":\"" DOM "\",\"name\":\"web-1\"}");
+	assert_string_equal(type, "domain.deleted");
+	e.kind = MEV_CONSOLE_OUTPUT;
+	e.text = "login: \x1b";
+	assert_renders(event_out(&e, &type), "{\"id\":\"" DOM "\",\"data\":\"login: \\u001B\"}");
+	assert_string_equal(type, "console.output");
+	e.kind = MEV_DOMAIN_UPDATED;
+	assert_renders(event_out(&e, &type), DOMAIN_SPEC "\"id\":\"" DOM "\",\"state\":\"stopped\","
+							 "\"domid\":null,\"generation\":3,"
+							 "\"created_at\":\"" T0 "\",\"updated_at\":"
+							 "\"" T0 "\",\"job_id\":null}");
+	assert_string_equal(type, "domain.updated");
+	e = (struct model_event){.kind = MEV_JOB_FINISHED, .job = &j};
+	assert_renders(event_out(&e, &type), "{\"id\":\"" ID "\",\"kind\":\"domain.start\","
+					     "\"state\":\"succeeded\",\"progress\":100,\"message\":"
+					     "\"started\",\"created_at\":\"" T0 "\",\"updated_at\":"
+					     "\"" T0 "\",\"domain_id\":null,\"error\":null}");
+	assert_string_equal(type, "job.finished");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +278,7 @@ int main(void)
 	    cmocka_unit_test(domain_stopped),
 	    cmocka_unit_test(domain_running_hvm),
 	    cmocka_unit_test(domain_cache_follows_revision),
+	    cmocka_unit_test(events_named_and_rendered),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
