@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The API's representations of controld's typed model (openapi.yaml: Domain, Job, Token, events),
- * rendered here so that controld keeps JSON only for its store records. Each returns a new object,
- * members in the contract's order, or NULL when out of memory.
+ * The API's representations of controld's typed model (openapi.yaml: Domain, Job, Token and
+ * the events), rendered here so that controld keeps JSON only for its store records. Each
+ * returns a new object, members in the contract's order, or NULL when out of memory.
  */
 #ifndef KEEL_API_OUT_H
 #define KEEL_API_OUT_H
