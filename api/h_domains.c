@@ -3,6 +3,7 @@
 #include "api.h"
 #include "domain_json.h"
 #include "headers.h"
+#include "out.h"
 #include "problem.h"
 #include "../controld/events.h"
 #include "../controld/model.h"
@@ -15,11 +16,11 @@
 
 #define LIST_DEFAULT 100
 
-/* The domain's representation (its cached record text) with its ETag. */
+/* The domain's representation (its cached text) with its ETag. */
 static void send_domain(struct api_call *c, struct domain *d, int status)
 {
 	size_t len;
-	const char *js = domain_json_text(d, &len);
+	const char *js = domain_out_text(d, &len);
 	char *body = js ? malloc(len + 1) : NULL;
 
 	if (!body) {
@@ -42,7 +43,7 @@ static int page_item(void *arg, struct domain *d)
 {
 	struct page *p = arg;
 	size_t len;
-	const char *js = domain_json_text(d, &len);
+	const char *js = domain_out_text(d, &len);
 
 	if (!js)
 		return -ENOMEM;
@@ -257,7 +258,7 @@ void h_domain_action(struct api_call *c)
 		return;
 	}
 	http_resp_header(c->resp, "Location", "/v1/jobs/%s", j->id);
-	resp_json(c->resp, j->state == JOB_RUNNING ? 202 : 200, job_to_json(j));
+	resp_json(c->resp, j->state == JOB_RUNNING ? 202 : 200, job_out(j));
 }
 
 static void device_add(struct api_call *c, const char *kind)

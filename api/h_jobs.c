@@ -2,6 +2,7 @@
 /* GET /v1/jobs, GET /v1/jobs/{id}. */
 #include "api.h"
 #include "headers.h"
+#include "out.h"
 #include "problem.h"
 #include "../controld/model.h"
 #include "../controld/util.h"
@@ -20,7 +21,7 @@ static int page_item(void *arg, const struct job *j)
 {
 	struct job_page *p = arg;
 
-	json_array_append_new(p->items, job_to_json(j));
+	json_array_append_new(p->items, job_out(j));
 	p->last = j->id;
 	return 0;
 }
@@ -81,5 +82,5 @@ void h_job_get(struct api_call *c)
 		problem(c->resp, 404, "not-found", "Not found", NULL, "no job with that id");
 		return;
 	}
-	resp_json(c->resp, 200, job_to_json(j));
+	resp_json(c->resp, 200, job_out(j));
 }

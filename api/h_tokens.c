@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* GET/POST /v1/tokens, DELETE /v1/tokens/{id}. */
 #include "api.h"
+#include "out.h"
 #include "problem.h"
 #include "validate.h"
 #include "../controld/model.h"
@@ -12,7 +13,7 @@
 
 static int token_item(void *arg, const struct token *t)
 {
-	json_array_append_new(arg, token_to_json(t));
+	json_array_append_new(arg, token_out(t));
 	return 0;
 }
 
@@ -55,7 +56,7 @@ void h_tokens_create(struct api_call *c)
 		problem_errno(c->resp, rc, "creating the token");
 		return;
 	}
-	out = token_to_json(t);
+	out = token_out(t);
 	json_object_set_new(out, "token", json_string(secret));
 	http_resp_header(c->resp, "Location", "/v1/tokens/%s", t->id);
 	http_resp_header(c->resp, "Cache-Control", "no-store");

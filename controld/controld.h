@@ -25,6 +25,8 @@ enum dom_state { DOM_STOPPED, DOM_RUNNING, DOM_PAUSED, DOM_SHUTTING_DOWN, DOM_CR
 const char *dom_state_name(enum dom_state s);
 int dom_state_parse(const char *s, enum dom_state *out);
 
+struct model_render;
+
 struct domain {
 	char id[37];
 	int domid; /* -1 while stopped */
@@ -34,9 +36,9 @@ struct domain {
 	struct dom_spec spec;
 	char created_at[32], updated_at[32];
 	char job_id[37]; /* the job working on it, "" if none */
-	/* Its record (domain_record.c) as text, kept until the next change: lists are hot. */
-	char *record_text;
-	size_t record_len;
+	/* Unique to this domain and its current contents: bumped (from the registry's version,
+	 * so never reused) on every change. api/ keys its cache of rendered domains on it. */
+	uint64_t revision;
 	char console[CONSOLE_RING_BYTES];
 	size_t console_len, console_head; /* ring: head = oldest byte */
 };
@@ -125,6 +127,8 @@ struct controld {
 	struct tokens tokens;
 	struct idem idem;
 	struct events *events;
+	/* The API's representations for event data, supplied by api/ (NULL: events carry none). */
+	const struct model_render *render;
 	uint64_t started_mono;
 	bool draining;
 };

@@ -79,7 +79,7 @@ static json_t *spec_arrays(const struct dom_spec *s, json_t **disks, json_t **ni
 	return json_pack("{s:o, s:o}", "pinning", pins, "pci", pci);
 }
 
-json_t *domain_to_json(const struct domain *d)
+json_t *domain_record_json(const struct domain *d)
 {
 	const struct dom_spec *s = &d->spec;
 	json_t *disks, *nics, *arrays = spec_arrays(s, &disks, &nics);
@@ -271,7 +271,7 @@ int domain_from_json(const json_t *o, struct domain *d)
 
 char *domain_record_text(const struct domain *d)
 {
-	json_t *o = domain_to_json(d);
+	json_t *o = domain_record_json(d);
 	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 
 	json_decref(o);

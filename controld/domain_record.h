@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A domain as JSON: its record in the store (/keel/controld/domains/<uuid>), which is also
- * its representation in the API (openapi.yaml's Domain). The one place that turns the
- * typed domain into JSON and back.
+ * A domain's record in the store (/keel/controld/domains/<uuid>): the typed domain as JSON
+ * and back, for persistence only. The API's representation is api/'s (api/domain_out.c).
  */
 #ifndef KEEL_CONTROLD_DOMAIN_RECORD_H
 #define KEEL_CONTROLD_DOMAIN_RECORD_H
@@ -11,9 +10,9 @@
 
 #include "controld.h"
 
-json_t *domain_to_json(const struct domain *d);
+json_t *domain_record_json(const struct domain *d);
 /*
- * Reads a record written by domain_to_json into d (id, state, domid, generation, times,
+ * Reads a record written by domain_record_json into d (id, state, domid, generation, times,
  * job, spec). Bounds are checked: a record that does not fit is -EINVAL, d then undefined.
  */
 int domain_from_json(const json_t *o, struct domain *d);

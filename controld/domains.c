@@ -75,7 +75,7 @@ static int registry_insert(struct controld *cd, struct domain *d)
 
 	if (found)
 		return -EEXIST;
-	cd->doms.version++;
+	d->revision = ++cd->doms.version;
 	return collection_insert(&cd->doms.items, (unsigned)i, d);
 }
 
@@ -89,45 +89,21 @@ static void registry_remove(struct controld *cd, struct domain *d)
 	}
 }
 
-static void invalidate(struct domain *d)
-{
-	free(d->record_text);
-	d->record_text = NULL;
-}
-
 static void changed(struct controld *cd, struct domain *d)
 {
-	invalidate(d);
-	cd->doms.version++;
-}
-
-const char *domain_json_text(struct domain *d, size_t *len)
-{
-	if (!d->record_text) {
-		d->record_text = domain_record_text(d);
-		if (!d->record_text)
-			return NULL;
-		d->record_len = strlen(d->record_text);
-	}
-	*len = d->record_len;
-	return d->record_text;
-}
-
-/* A collection's free_item. */
-static void domain_free(void *item)
-{
-	struct domain *d = item;
-
-	invalidate(d);
-	free(d);
+	d->revision = ++cd->doms.version;
 }
 
 static int persist(struct controld *cd, struct domain *d)
 {
-	size_t len;
-	const char *text = domain_json_text(d, &len);
+	char *text = domain_record_text(d);
+	int rc;
 
-	return text ? record_save(cd->store, DOMAINS_DIR, d->id, text, true) : -ENOMEM;
+	if (!text)
+		return -ENOMEM;
+	rc = record_save(cd->store, DOMAINS_DIR, d->id, text, true);
+	free(text);
+	return rc;
 }
 
 int domain_commit(struct controld *cd, struct domain *d)
@@ -140,7 +116,7 @@ int domain_commit(struct controld *cd, struct domain *d)
 	memcpy(d->updated_at, ts, sizeof(ts));
 	d->generation++;
 	rc = persist(cd, d);
-	domain_emit(cd, "domain.updated", d);
+	domain_emit(cd, MEV_DOMAIN_UPDATED, d);
 	return rc;
 }
 
@@ -194,11 +170,11 @@ int domain_create(struct controld *cd, const struct dom_spec *spec, struct domai
 		registry_remove(cd, d);
 		goto fail;
 	}
-	domain_emit(cd, "domain.created", d);
+	domain_emit(cd, MEV_DOMAIN_CREATED, d);
 	*out = d;
 	return 0;
 fail:
-	domain_free(d);
+	free(d);
 	return rc;
 }
 
@@ -216,7 +192,7 @@ int domain_delete(struct controld *cd, struct domain *d)
 	store_rm(cd->store, STORE_NO_TXN, path);
 	registry_remove(cd, d);
 	domain_emit_deleted(cd, d);
-	domain_free(d);
+	free(d);
 	return 0;
 }
 
@@ -580,7 +556,7 @@ static int load_one(void *arg, const char *id, const char *text, size_t len)
 	}
 	rc = registry_insert(cd, d);
 	if (rc)
-		domain_free(d);
+		free(d);
 	return rc;
 }
 
@@ -591,5 +567,5 @@ int domains_load(struct controld *cd)
 
 void domains_free(struct controld *cd)
 {
-	collection_clear(&cd->doms.items, domain_free);
+	collection_clear(&cd->doms.items, free);
 }

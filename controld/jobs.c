@@ -61,7 +61,7 @@ void jobs_count_by_state(const struct controld *cd, unsigned out[JOB_NR_STATES])
 		out[job_at(cd, i)->state]++;
 }
 
-static json_t *problem_to_json(const struct job_problem *p)
+static json_t *problem_record(const struct job_problem *p)
 {
 	json_t *o =
 	    json_pack("{s:s, s:s, s:i}", "type", p->type, "title", p->title, "status", p->status);
@@ -79,7 +79,8 @@ static void problem_from_json(const json_t *o, struct job_problem *p)
 	str_copy(p->detail, rec_str(o, "detail"), sizeof(p->detail));
 }
 
-json_t *job_to_json(const struct job *j)
+/* The store record of a job (/keel/controld/jobs/<id>), read back by load_job. */
+static json_t *job_record_json(const struct job *j)
 {
 	json_t *o =
 	    json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s}", "id", j->id, "kind", j->kind, "state",
@@ -88,7 +89,7 @@ json_t *job_to_json(const struct job *j)
 
 	json_object_set_new(o, "domain_id",
 			    j->domain_id[0] ? json_string(j->domain_id) : json_null());
-	json_object_set_new(o, "error", j->has_error ? problem_to_json(&j->error) : json_null());
+	json_object_set_new(o, "error", j->has_error ? problem_record(&j->error) : json_null());
 	if (j->deadline_wall_ms) {
 		char ts[32];
 		format_time(j->deadline_wall_ms, ts);
@@ -103,7 +104,7 @@ json_t *job_to_json(const struct job *j)
 
 void job_persist(struct controld *cd, const struct job *j)
 {
-	json_t *o = job_to_json(j);
+	json_t *o = job_record_json(j);
 	char *text = json_dumps(o, JSON_COMPACT);
 
 	json_decref(o);
@@ -166,7 +167,7 @@ struct job *job_new(struct controld *cd, const char *kind, const struct domain *
 	j->created_mono = now_mono_ms();
 	j->timer.data = j;
 	job_persist(cd, j);
-	events_emit(cd->events, EV_JOB, "job.created", j->domain_id, job_to_json(j));
+	model_emit(cd, &(struct model_event){.kind = MEV_JOB_CREATED, .job = j});
 	return j;
 }
 
@@ -178,7 +179,7 @@ void job_progress(struct controld *cd, struct job *j, unsigned pct, const char *
 	str_copy(j->message, msg, sizeof(j->message));
 	format_time(now_wall_ms(), j->updated_at);
 	job_persist(cd, j);
-	events_emit(cd->events, EV_JOB, "job.progress", j->domain_id, job_to_json(j));
+	model_emit(cd, &(struct model_event){.kind = MEV_JOB_PROGRESS, .job = j});
 }
 
 void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg,
@@ -201,7 +202,7 @@ void job_finish(struct controld *cd, struct job *j, bool ok, const char *msg,
 		d->job_id[0] = '\0';
 		domain_commit(cd, d);
 	}
-	events_emit(cd->events, EV_JOB, "job.finished", j->domain_id, job_to_json(j));
+	model_emit(cd, &(struct model_event){.kind = MEV_JOB_FINISHED, .job = j});
 	jobs_trim(cd);
 }
 

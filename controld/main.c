@@ -11,6 +11,7 @@
 #include "model.h"
 #include "util.h"
 #include "../api/api.h"
+#include "../api/out.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -239,6 +240,7 @@ static int open_model(char *err, size_t errlen)
 		return rc;
 	cd.store->on_lost = on_store_lost;
 	backends_store_opened(cd.hv, cd.store);
+	cd.render = &api_render;
 	cd.events = events_new(&cd);
 	if (!cd.events) {
 		snprintf(err, errlen, "out of memory");
@@ -297,6 +299,7 @@ static void close_all(void)
 	jobs_free(&cd);
 	events_free(cd.events);
 	domains_free(&cd);
+	domain_cache_clear();
 	idem_free(&cd);
 	tokens_free(&cd);
 	cd.hv->ops->close(cd.hv);

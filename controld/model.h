@@ -13,13 +13,36 @@
 #include "controld.h"
 #include "spec.h"
 
+/*
+ * The model's events (GET /v1/events), typed. api/ names and renders them (cd->render), so
+ * the model never builds the API's JSON.
+ */
+enum model_event_kind {
+	MEV_DOMAIN_CREATED,
+	MEV_DOMAIN_UPDATED,
+	MEV_DOMAIN_STATE,
+	MEV_DOMAIN_DELETED,
+	MEV_CONSOLE_OUTPUT,
+	MEV_JOB_CREATED,
+	MEV_JOB_PROGRESS,
+	MEV_JOB_FINISHED,
+};
+struct model_event {
+	enum model_event_kind kind;
+	const struct domain *domain; /* domain and console events */
+	const struct job *job;	     /* job events */
+	enum dom_state from, to;     /* MEV_DOMAIN_STATE */
+	const char *text;	     /* MEV_CONSOLE_OUTPUT */
+};
+struct model_render {
+	/* The event's data (a new object; NULL when out of memory) and its type name. */
+	json_t *(*event)(const struct model_event *e, const char **type);
+};
+
 /* Domains */
 struct domain *domain_find(struct controld *cd, const char *id_or_name);
 int domain_create(struct controld *cd, const struct dom_spec *spec, struct domain **out);
 int domain_delete(struct controld *cd, struct domain *d);
-/* Its record (domain_record.c, the API representation) as compact JSON text, cached until
- * the domain changes; NULL when out of memory. */
-const char *domain_json_text(struct domain *d, size_t *len);
 enum dom_action { ACT_START, ACT_PAUSE, ACT_UNPAUSE, ACT_SHUTDOWN, ACT_REBOOT, ACT_DESTROY };
 #define DOM_NR_ACTIONS (ACT_DESTROY + 1)
 const char *dom_action_name(enum dom_action a);
@@ -76,7 +99,6 @@ const char *domain_name(const struct domain *d);
 
 /* Jobs */
 struct job *job_find(struct controld *cd, const char *id);
-json_t *job_to_json(const struct job *j);
 int jobs_load(struct controld *cd);
 #define JOB_NR_STATES (JOB_FAILED + 1)
 const char *job_state_name(enum job_state s);
@@ -99,7 +121,6 @@ int token_create(struct controld *cd, const char *name, enum scope scope, struct
 int token_delete(struct controld *cd, const char *id);
 /* Checks "keel_<id>_<secret>"; returns the token's scope or SCOPE_NONE. */
 enum scope token_check(struct controld *cd, const char *presented, const struct token **who);
-json_t *token_to_json(const struct token *t);
 int tokens_load(struct controld *cd);
 void tokens_free(struct controld *cd);
 typedef int (*token_visit_fn)(void *arg, const struct token *t);

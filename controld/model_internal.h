@@ -13,8 +13,9 @@ struct domain *domain_by_domid(struct controld *cd, int domid);
 int domain_commit(struct controld *cd, struct domain *d);
 void domain_console_append(struct controld *cd, struct domain *d, const char *data, size_t len);
 
-/* domain_events.c: what a domain's changes emit. */
-void domain_emit(struct controld *cd, const char *type, const struct domain *d);
+/* model_events.c: the events the model emits (domains, consoles, jobs). */
+void model_emit(struct controld *cd, const struct model_event *e);
+void domain_emit(struct controld *cd, enum model_event_kind kind, const struct domain *d);
 void domain_emit_state(struct controld *cd, const struct domain *d, enum dom_state from,
 		       enum dom_state to);
 void domain_emit_deleted(struct controld *cd, const struct domain *d);

@@ -48,22 +48,18 @@ int tokens_each(struct controld *cd, token_visit_fn fn, void *arg)
 	return 0;
 }
 
-json_t *token_to_json(const struct token *t)
-{
-	return json_pack("{s:s, s:s, s:s, s:s}", "id", t->id, "name", t->name, "scope",
-			 scope_name(t->scope), "created_at", t->created_at);
-}
-
 #define TOKENS_DIR CONTROLD_ROOT "/tokens"
 
-/* Token records are small: one node each. */
+/* Token records are small: one node each, read back by load_token. */
 static int persist(struct controld *cd, const struct token *t)
 {
-	json_t *o = token_to_json(t);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", t->id, "name", t->name, "scope",
+			      scope_name(t->scope), "created_at", t->created_at, "hash", t->hash);
 	char *text;
 	int rc;
 
-	json_object_set_new(o, "hash", json_string(t->hash));
+	if (!o)
+		return -ENOMEM;
 	text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (!text)

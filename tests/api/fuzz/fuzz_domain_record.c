@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    a.spec.ndisks > DOM_MAX_DISKS || a.spec.nnics > DOM_MAX_NICS ||
 		    a.spec.npci > DOM_MAX_PCI)
 			abort();
-		out = domain_to_json(&a);
+		out = domain_record_json(&a);
 		if (!out || domain_from_json(out, &b) || memcmp(&a.spec, &b.spec, sizeof(a.spec)) ||
 		    a.state != b.state || a.domid != b.domid || a.generation != b.generation ||
 		    strcmp(a.id, b.id) || strcmp(a.job_id, b.job_id))

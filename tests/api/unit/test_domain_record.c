@@ -67,7 +67,7 @@ static void test_round_trip(void **state)
 	assert_true(d.spec.disks[0].readonly);
 	assert_string_equal(d.spec.pci[0], "0000:03:00.0");
 	assert_string_equal(d.job_id, "");
-	o = domain_to_json(&d);
+	o = domain_record_json(&d);
 	assert_int_equal(domain_from_json(o, &copy), 0);
 	json_decref(o);
 	assert_memory_equal(&copy.spec, &d.spec, sizeof(d.spec));
