@@ -24,9 +24,9 @@ struct idt_entry {
 
 static struct idt_entry idt[256] __aligned(16);
 extern const u64 isr_table[32];
-extern void isr_host_irq(void), isr_spurious(void), isr_stray_base(void);
+extern void isr_irq_base(void);
 
-#define STRAY_STUB_SIZE	      16
+#define IRQ_STUB_SIZE	      16
 #define EXTERNAL_ON_EXCEPTION 256 /* exception_stubs.inc: vector + 256, no error code */
 
 /* Vectors whose exceptions push an error code: entered on IST1 (see exception_stubs.inc). */
@@ -77,11 +77,23 @@ static void set_gate(u32 vec, u64 a)
 	};
 }
 
-/* The host timer and IPIs reach the IDT only while the hypervisor idles. */
-void host_irq(void)
+bool host_interrupt(u64 vector)
 {
-	apic_eoi();
-	smp_service_requests();
+	if (vector == HOST_SPURIOUS_VECTOR)
+		return false; /* never in service: no EOI */
+	if (vector == HOST_TIMER_VECTOR || vector == HOST_IPI_VECTOR) {
+		apic_eoi();
+		return true;
+	}
+	stray_irq(vector);
+	return false;
+}
+
+/* Through the IDT: only while the hypervisor idles (sti; hlt). */
+void idle_interrupt(u64 vector)
+{
+	if (host_interrupt(vector))
+		smp_service_requests();
 }
 
 void traps_load(void)
@@ -99,10 +111,7 @@ void traps_init(void)
 	for (int i = 0; i < 32; i++)
 		set_gate(i, isr_table[i]);
 	for (u32 v = 32; v < 256; v++)
-		set_gate(v, (u64)(uintptr_t)isr_stray_base + STRAY_STUB_SIZE * (v - 32));
-	set_gate(HOST_TIMER_VECTOR, (u64)(uintptr_t)isr_host_irq);
-	set_gate(HOST_IPI_VECTOR, (u64)(uintptr_t)isr_host_irq);
-	set_gate(HOST_SPURIOUS_VECTOR, (u64)(uintptr_t)isr_spurious);
+		set_gate(v, (u64)(uintptr_t)isr_irq_base + IRQ_STUB_SIZE * (v - 32));
 	traps_load();
 }
 

@@ -8,6 +8,7 @@
 #include <arch/x86/vmexit.h>
 #include <arch/x86/apic.h>
 #include <arch/x86/legacy_irq.h>
+#include <arch/x86/traps.h>
 #include <arch/x86/vmx_vcpu.h>
 #include <arch/x86/cpu.h>
 #include <keel/printk.h>
@@ -127,13 +128,10 @@ static enum exit_action handle_external_interrupt(struct vcpu *v, u64 qual)
 	(void)qual;
 	u8 vector = (u8)vmread(VM_EXIT_INTR_INFO);
 
-	/* Acknowledged on exit: Keel's timer and IPI, or a stray one (EOI'd if in service). */
-	if (vector != HOST_TIMER_VECTOR && vector != HOST_IPI_VECTOR) {
-		stray_irq(vector);
-		return sched_host_ipi(v);
-	}
-	apic_eoi();
-	return vector == HOST_TIMER_VECTOR ? sched_tick(v) : sched_host_ipi(v);
+	/* Acknowledged on exit: Keel's timer ticks the scheduler; IPIs and strays may resched. */
+	if (host_interrupt(vector) && vector == HOST_TIMER_VECTOR)
+		return sched_tick(v);
+	return sched_host_ipi(v);
 }
 
 static enum exit_action handle_hlt(struct vcpu *v, u64 qual)

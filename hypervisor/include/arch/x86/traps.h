@@ -16,7 +16,13 @@ struct trap_frame {
 void traps_init(void);
 void traps_load(void);
 void trap_handler(struct trap_frame *f);
-void host_irq(void);
+/*
+ * A host interrupt on vector (from the IDT, or acknowledged on a VM exit):
+ * EOIs Keel's timer and IPI and returns true for them; the spurious vector
+ * needs nothing; anything else is a stray (stray_irq). False for those.
+ */
+bool host_interrupt(u64 vector);
+void idle_interrupt(u64 vector);
 /* The boot CPU's C entry, from boot/entry.S (arch/x86/setup.c). */
 void kmain(u32 magic, u32 mbi_pa);
 
