@@ -21,6 +21,7 @@
 #include <keel/runstate.h>
 #include <keel/acpi_build.h>
 #include <keel/console_ring.h>
+#include <keel/dom0.h>
 #include <public/xen/start_info.h>
 
 /*
@@ -69,11 +70,42 @@ u32 domains_alive(void)
 	return n;
 }
 
+int domain_ram_hpa(const struct domain *d, u64 gpa, u64 len, paddr_t *hpa)
+{
+	for (u32 i = 0; i < d->nr_ram; i++) {
+		const struct domain_ram *r = &d->ram[i];
+		if (gpa >= r->gpa && gpa - r->gpa <= r->size && len <= r->size - (gpa - r->gpa)) {
+			*hpa = r->hpa + (gpa - r->gpa);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+u64 domain_ram_end(const struct domain *d)
+{
+	u64 end = 0;
+
+	for (u32 i = 0; i < d->nr_ram; i++)
+		end = MAX(end, d->ram[i].gpa + d->ram[i].size);
+	return end;
+}
+
+struct domain *domain_initial(void)
+{
+	struct domain *d = domain_by_id(0);
+
+	return d && d->initial ? d : NULL;
+}
+
 void domain_restore_ram_page(struct domain *d, u64 gpa)
 {
-	if (gpa < d->mem_size)
-		arch_p2m_map(d, gpa, d->ram_hpa + gpa, PAGE_SIZE, P2M_RW);
-	else
+	paddr_t hpa;
+
+	gpa &= ~(u64)(PAGE_SIZE - 1);
+	if (!domain_ram_hpa(d, gpa, PAGE_SIZE, &hpa))
+		arch_p2m_map(d, gpa, hpa, PAGE_SIZE, P2M_RW);
+	else if (!d->initial || dom0_restore_passthrough(d, gpa))
 		arch_p2m_unmap(d, gpa, PAGE_SIZE);
 	arch_p2m_flush(d);
 }
@@ -90,9 +122,11 @@ u32 domains_remaining(void)
 
 u8 *domain_gpa_ptr(struct domain *d, u64 gpa, u64 len)
 {
-	if (gpa > d->mem_size || len > d->mem_size - gpa)
+	paddr_t hpa;
+
+	if (domain_ram_hpa(d, gpa, len, &hpa))
 		return NULL;
-	return phys_to_virt(d->ram_hpa + gpa);
+	return phys_to_virt(hpa);
 }
 
 static void free_domain(struct domain *d)
@@ -131,8 +165,10 @@ void domain_zombie_release(struct domain *d)
 	if (d->state == DOM_ZOMBIE)
 		printk("keel: domain %u (%s): last foreign mapping gone, RAM freed\n", d->id,
 		       d->name);
-	if (d->ram_hpa)
-		mm_free_range(d->ram_hpa, d->mem_size);
+	if (d->initial && d->nr_ram)
+		dom0_release_ram(d);
+	else if (d->nr_ram)
+		mm_free_range(d->ram[0].hpa, d->ram[0].size);
 	domains[d->id] = NULL;
 	pages_free(d, ALIGN_UP(sizeof(*d), PAGE_SIZE) / PAGE_SIZE);
 }
@@ -162,10 +198,12 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	struct domain *d;
 	u16 id;
 
-	for (id = 1; id < MAX_DOMAINS && domains[id]; id++)
-		;
-	if (id == MAX_DOMAINS) {
-		*why = "too many domains";
+	/* Domain 0 is the initial domain's, as on Xen; the others count from 1. */
+	for (id = cfg->initial ? 0 : 1; id < MAX_DOMAINS && domains[id]; id++)
+		if (cfg->initial)
+			break;
+	if (id == MAX_DOMAINS || (cfg->initial && domains[0])) {
+		*why = cfg->initial ? "there is already a dom0" : "too many domains";
 		return NULL;
 	}
 	d = pages_alloc(ALIGN_UP(sizeof(*d), PAGE_SIZE) / PAGE_SIZE);
@@ -180,22 +218,34 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	strlcpy(d->cmdline, cfg->cmdline, sizeof(d->cmdline));
 	strlcpy(d->peer, cfg->peer, sizeof(d->peer));
 	d->privileged = cfg->privileged;
+	d->initial = cfg->initial;
 	d->weight = cfg->weight;
 	d->cap = cfg->cap;
 	d->mem_size = cfg->mem_size;
 	d->tot_pages = cfg->mem_size >> PAGE_SHIFT;
 	d->max_pages = d->tot_pages;
 
-	/* Contiguous, 2 MiB aligned: EPT maps it with large pages. */
-	if (mm_alloc_range(d->mem_size, 2ULL << 20, &d->ram_hpa)) {
-		d->ram_hpa = 0;
-		*why = "not enough free memory for the domain's RAM";
-		goto fail;
-	}
-	memset(phys_to_virt(d->ram_hpa), 0, d->mem_size);
-	if (arch_p2m_init(d) || arch_p2m_map(d, 0, d->ram_hpa, d->mem_size, P2M_RW)) {
+	if (arch_p2m_init(d)) {
 		*why = "out of memory for the domain's physical map";
 		goto fail;
+	}
+	if (cfg->initial) {
+		if (dom0_setup_ram(d, cfg, why))
+			goto fail;
+	} else {
+		/* Contiguous, 2 MiB aligned: EPT maps it with large pages. */
+		paddr_t hpa;
+		if (mm_alloc_range(d->mem_size, 2ULL << 20, &hpa)) {
+			*why = "not enough free memory for the domain's RAM";
+			goto fail;
+		}
+		d->ram[0] = (struct domain_ram){0, hpa, d->mem_size};
+		d->nr_ram = 1;
+		memset(phys_to_virt(hpa), 0, d->mem_size);
+		if (arch_p2m_map(d, 0, hpa, d->mem_size, P2M_RW)) {
+			*why = "out of memory for the domain's physical map";
+			goto fail;
+		}
 	}
 
 	d->shared_info = pages_alloc(1);
@@ -256,12 +306,15 @@ static u8 *map_for_elf(void *ctx, u64 gpa, u64 len)
  */
 static int place_kernel(struct domain *d, struct elf_pvh_info *info, s64 *delta, const char **why)
 {
+	paddr_t hpa;
+	const struct domain_ram *main = &d->ram[d->nr_ram - 1];
+
 	*delta = 0;
-	bool fits =
-	    info->hi <= d->mem_size && (info->lo >= RESERVED_END || info->hi <= START_INFO_GPA);
+	bool fits = !domain_ram_hpa(d, info->lo, info->hi - info->lo, &hpa) &&
+		    (info->lo >= RESERVED_END || info->hi <= START_INFO_GPA);
 	if (fits)
 		return 0;
-	if (elf_pvh_place(info, RESERVED_END, d->mem_size - 1, delta)) {
+	if (elf_pvh_place(info, MAX(RESERVED_END, main->gpa), main->gpa + main->size - 1, delta)) {
 		*why = info->reloc ? "the relocatable kernel fits nowhere in the domain's memory"
 				   : "ELF segment does not fit in the domain's memory";
 		return -ENOMEM;
@@ -294,6 +347,12 @@ int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **
 	si->version = 1;
 	si->flags = 0;
 	si->nr_modules = 0;
+	d->kernel_end = info.hi;
+	if (d->initial) {
+		if ((err = dom0_setup_start_info(d, si, why)))
+			return err;
+		goto cmdline;
+	}
 	d->memmap[0] = (struct domain_memmap_entry){0, START_INFO_GPA, XEN_HVM_MEMMAP_TYPE_RAM};
 	d->memmap[1] = (struct domain_memmap_entry){START_INFO_GPA, RESERVED_END - START_INFO_GPA,
 						    XEN_HVM_MEMMAP_TYPE_RESERVED};
@@ -311,12 +370,12 @@ int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **
 		return -EINVAL;
 	}
 	si->rsdp_paddr = ACPI_GPA;
-	d->kernel_end = info.hi;
 	int port = console_ring_setup(d, CONSOLE_GPA);
 	if (port < 0) {
 		*why = "no event channel for the console";
 		return port;
 	}
+cmdline:
 	if (d->cmdline[0]) {
 		char *c = (char *)si + (CMDLINE_GPA - START_INFO_GPA);
 		strlcpy(c, d->cmdline, BOOT_DATA_END - CMDLINE_GPA);
@@ -373,12 +432,14 @@ int domain_add_initrd(struct domain *d, const u8 *data, size_t len, const char *
 	struct hvm_start_info *si = (void *)domain_gpa_ptr(d, START_INFO_GPA, PAGE_SIZE);
 	u64 at;
 
+	const struct domain_ram *top = &d->ram[d->nr_ram - 1];
+
 	/* At the top of RAM, page-aligned, above the kernel. */
-	if (!len || len > d->mem_size) {
+	if (!len || len > top->size) {
 		*why = "initrd empty or larger than the domain's memory";
 		return -EINVAL;
 	}
-	at = ALIGN_DOWN(d->mem_size - len, PAGE_SIZE);
+	at = ALIGN_DOWN(top->gpa + top->size - len, PAGE_SIZE);
 	if (at < ALIGN_UP(d->kernel_end, PAGE_SIZE) || at < RESERVED_END) {
 		*why = "initrd does not fit above the kernel";
 		return -ENOMEM;

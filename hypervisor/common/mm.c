@@ -72,6 +72,55 @@ int mm_init(const struct boot_info *bi, paddr_t mbi_pa, u32 mbi_size)
 	return 0;
 }
 
+/*
+ * dom0's RAM is identity-mapped (its devices DMA to the addresses it gives
+ * them), and its kernel must sit where it was linked: the window must be
+ * free host RAM. GRUB may have put modules there: they move to the top of
+ * the pool first (the old copies stay reserved; they are small next to RAM).
+ */
+int mm_claim_window(struct boot_info *bi, u64 lo, u64 size, const char **why)
+{
+	u64 hi = lo + size;
+	bool in_ram = false;
+
+	for (u32 i = 0; i < bi->nr_mmap; i++) {
+		const struct boot_mmap_entry *m = &bi->mmap[i];
+		if (m->type == MMAP_RAM && lo >= m->addr && hi <= m->addr + m->len)
+			in_ram = true;
+	}
+	if (!in_ram || size % PAGE_SIZE || lo % PAGE_SIZE) {
+		*why = "dom0's RAM window is not one range of host RAM";
+		return -EINVAL;
+	}
+	if (lo < virt_to_phys(__image_end) && hi > virt_to_phys(__image_start)) {
+		*why = "dom0's RAM window overlaps Keel";
+		return -EINVAL;
+	}
+	/* Nothing may be allocated inside it from now on, the modules' new homes included. */
+	frame_pool_reserve(&pool, lo, hi);
+	for (u32 i = 0; i < bi->nr_modules; i++) {
+		struct boot_module *m = &bi->modules[i];
+		u64 len = m->end - m->start;
+		paddr_t to;
+		if (m->end <= lo || m->start >= hi)
+			continue;
+		if (frame_pool_alloc(&pool, ALIGN_UP(len, PAGE_SIZE), PAGE_SIZE, &to)) {
+			*why = "no room to move a module out of dom0's RAM";
+			return -ENOMEM;
+		}
+		memmove(phys_to_virt(to), phys_to_virt(m->start), len);
+		m->start = to;
+		m->end = to + len;
+	}
+	return 0;
+}
+
+void mm_release_window(u64 lo, u64 size)
+{
+	if (frame_pool_free(&pool, lo, size))
+		printk("keel: warning: bad release of [%lx+%lx]\n", lo, size);
+}
+
 void *pages_alloc(u64 count)
 {
 	paddr_t pa;

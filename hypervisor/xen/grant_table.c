@@ -99,11 +99,11 @@ static void release_flags(struct domain *granter, u32 ref)
 /* The host address of a granter's frame: only its own RAM can be granted. */
 static u8 *granted_page(struct domain *granter, u32 frame)
 {
-	u64 gpa = (u64)frame << PAGE_SHIFT;
+	paddr_t hpa;
 
-	if (gpa >= granter->mem_size)
+	if (domain_ram_hpa(granter, (u64)frame << PAGE_SHIFT, PAGE_SIZE, &hpa))
 		return NULL;
-	return phys_to_virt(granter->ram_hpa + gpa);
+	return phys_to_virt(hpa);
 }
 
 static void unpin(struct domain *granter, u32 ref, bool readonly, bool foreign)

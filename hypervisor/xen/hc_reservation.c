@@ -21,7 +21,7 @@
 
 static u64 ram_pages(const struct domain *d)
 {
-	return d->mem_size >> PAGE_SHIFT;
+	return domain_ram_end(d) >> PAGE_SHIFT;
 }
 
 static bool is_ballooned(const struct domain *d, u64 gfn)
@@ -51,7 +51,10 @@ void balloon_domain_free(struct domain *d)
 /* A GFN the guest may give back: plain RAM now, not a special page mapped over it. */
 static bool releasable(const struct domain *d, u64 gfn)
 {
-	if (gfn >= ram_pages(d) || is_ballooned(d, gfn) || gfn == d->shared_info_gfn)
+	paddr_t hpa;
+
+	if (gfn >= ram_pages(d) || is_ballooned(d, gfn) || gfn == d->shared_info_gfn ||
+	    domain_ram_hpa(d, gfn << PAGE_SHIFT, PAGE_SIZE, &hpa))
 		return false;
 	for (u32 i = 0; i < ARRAY_SIZE(d->gnt_frame_gfn); i++)
 		if (gfn == d->gnt_frame_gfn[i])
@@ -72,12 +75,15 @@ static int release_page(struct domain *d, u64 gfn)
 
 static int populate_page(struct domain *d, u64 gfn)
 {
-	if (gfn >= ram_pages(d) || !is_ballooned(d, gfn))
+	paddr_t hpa;
+
+	if (gfn >= ram_pages(d) || !is_ballooned(d, gfn) ||
+	    domain_ram_hpa(d, gfn << PAGE_SHIFT, PAGE_SIZE, &hpa))
 		return -EINVAL; /* beyond its RAM, or already backed */
 	if (d->tot_pages >= d->max_pages)
 		return -ENOMEM; /* at the toolstack's limit (KEEL_DOMCTL_setmaxmem) */
-	memset(phys_to_virt(d->ram_hpa + (gfn << PAGE_SHIFT)), 0, PAGE_SIZE);
-	if (arch_p2m_map(d, gfn << PAGE_SHIFT, d->ram_hpa + (gfn << PAGE_SHIFT), PAGE_SIZE, P2M_RW))
+	memset(phys_to_virt(hpa), 0, PAGE_SIZE);
+	if (arch_p2m_map(d, gfn << PAGE_SHIFT, hpa, PAGE_SIZE, P2M_RW))
 		return -ENOMEM;
 	d->ballooned[gfn / 64] &= ~(1ULL << (gfn % 64));
 	d->tot_pages++;

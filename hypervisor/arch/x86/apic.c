@@ -17,6 +17,7 @@
 #define X2APIC_EOI	  0x80b
 #define X2APIC_SVR	  0x80f
 #define X2APIC_ISR0	  0x810
+#define X2APIC_TMR0	  0x818
 #define X2APIC_LVT_LINT0  0x835
 #define X2APIC_SELF_IPI	  0x83f
 #define X2APIC_LVT_TIMER  0x832
@@ -129,6 +130,13 @@ u32 apic_id(void)
 bool apic_tsc_deadline_mode(void)
 {
 	return deadline_mode;
+}
+
+bool apic_tmr_test(u32 vector)
+{
+	if (vector > 0xff)
+		return false;
+	return rdmsr(X2APIC_TMR0 + (vector >> 5)) & BIT(vector & 31);
 }
 
 bool apic_isr_test(u32 vector)

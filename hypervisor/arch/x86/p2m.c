@@ -45,7 +45,7 @@ void arch_p2m_destroy(struct domain *d)
 int arch_p2m_map(struct domain *d, u64 gpa, u64 hpa, u64 size, int access)
 {
 	return ept_map(&d->arch.ept, gpa, hpa, size, access == P2M_RO ? (EPT_R | EPT_X) : EPT_RWX,
-		       EPT_MT_WB);
+		       access == P2M_MMIO ? EPT_MT_UC : EPT_MT_WB);
 }
 
 int arch_p2m_unmap(struct domain *d, u64 gpa, u64 size)

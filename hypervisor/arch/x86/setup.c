@@ -32,6 +32,7 @@
 #include <keel/domain.h>
 #include <keel/boot_domains.h>
 #include <keel/mm.h>
+#include <keel/dom0.h>
 #include <keel/sched.h>
 #include <keel/selftest.h>
 #include <keel/timer.h>
@@ -128,6 +129,7 @@ void kmain(u32 magic, u32 mbi_pa)
 		selftest_init(test, idle_s > 3600 ? 3600 : (u32)idle_s);
 	if (mm_init(&boot_info, mbi_pa, total))
 		boot_fail("memory", "cannot build the frame pool");
+	dom0_plan(&boot_info);
 	printk("keel: %lu MiB free for domains\n", mm_free_bytes() >> 20);
 
 	vmx_read_raw(&raw);

@@ -10,6 +10,7 @@
 #include <arch/x86/cpu.h>
 #include <arch/x86/boot_defs.h>
 #include <arch/x86/legacy_irq.h>
+#include <arch/x86/irq_route.h>
 #include <keel/printk.h>
 
 struct idt_entry {
@@ -85,6 +86,8 @@ bool host_interrupt(u64 vector)
 		apic_eoi();
 		return true;
 	}
+	if (irq_route_deliver((u32)vector))
+		return false; /* dom0's device */
 	stray_irq(vector);
 	return false;
 }

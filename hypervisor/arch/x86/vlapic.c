@@ -9,6 +9,7 @@
 #include <arch/x86/vmcs.h>
 #include <arch/x86/boot_defs.h>
 #include <keel/vlapic.h>
+#include <arch/x86/irq_route.h>
 #include <keel/errno.h>
 #include <keel/evtchn.h>
 #include <keel/mm.h>
@@ -383,8 +384,10 @@ static int reg_write(struct vcpu *v, u32 r, u64 val)
 		if (val && x2)
 			return -EINVAL;
 		int isr = vlapic_highest_bit(l->isr);
-		if (isr >= 0)
+		if (isr >= 0) {
 			clear_bit(l->isr, (u8)isr);
+			irq_route_eoi(v, (u32)isr);
+		}
 		break;
 	}
 	case R_SVR:

@@ -171,6 +171,35 @@ static void write_host_state(void)
 	vmwrite(HOST_RIP, (u64)(uintptr_t)vmx_exit);
 }
 
+/*
+ * dom0 drives the host's I/O ports itself, except those Keel owns: the 8259s
+ * and the PIT (kept remapped and masked; dom0 then finds no PIC and uses the
+ * IO-APIC, as on Xen), COM1 (Keel's console) and the debug console port.
+ * A set bit makes the port exit (then io.c: reads all ones, writes dropped).
+ */
+static u8 dom0_io_bitmap[2][4096] __attribute__((aligned(4096)));
+
+static void trap_ports(u16 first, u16 last)
+{
+	for (u32 p = first; p <= last; p++)
+		dom0_io_bitmap[p >> 15][(p & 0x7fff) >> 3] |= (u8)(1u << (p & 7));
+}
+
+static u64 dom0_io_bitmaps(void)
+{
+	static bool built;
+
+	if (!built) {
+		trap_ports(0x20, 0x21);	  /* master 8259 */
+		trap_ports(0xa0, 0xa1);	  /* slave 8259 */
+		trap_ports(0x40, 0x43);	  /* PIT */
+		trap_ports(0x3f8, 0x3ff); /* COM1: Keel's console */
+		trap_ports(0xe9, 0xe9);	  /* debug console */
+		built = true;
+	}
+	return virt_to_phys(dom0_io_bitmap);
+}
+
 int vmx_vcpu_init(struct vcpu *v)
 {
 	v->arch.vmcs = pages_alloc(1);
@@ -187,7 +216,14 @@ int vmx_vcpu_init(struct vcpu *v)
 	v->arch.vpid = (vmx_cpu2_ctls & CPU2_VPID) ? next_vpid++ : 0;
 
 	vmwrite(PIN_BASED_VM_EXEC_CONTROL, vmx_pin_ctls);
-	vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmx_cpu_ctls);
+	if (v->dom->initial) {
+		vmwrite(CPU_BASED_VM_EXEC_CONTROL,
+			(vmx_cpu_ctls & ~CPU_UNCOND_IO_EXIT) | CPU_USE_IO_BITMAPS);
+		vmwrite(IO_BITMAP_A, dom0_io_bitmaps());
+		vmwrite(IO_BITMAP_B, dom0_io_bitmaps() + 4096);
+	} else {
+		vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmx_cpu_ctls);
+	}
 	vmwrite(SECONDARY_VM_EXEC_CONTROL, vmx_cpu2_ctls);
 	vmwrite(VM_EXIT_CONTROLS, vmx_exit_ctls);
 	vmwrite(VM_ENTRY_CONTROLS, vmx_entry_ctls);

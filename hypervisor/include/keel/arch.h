@@ -51,6 +51,7 @@ bool arch_vcpu_interrupt_pending(struct vcpu *v);
  */
 #define P2M_RW 0
 #define P2M_RO 1
+#define P2M_MMIO 2 /* read-write, uncached: device memory passed through */
 int arch_p2m_init(struct domain *d);
 void arch_p2m_destroy(struct domain *d);
 int arch_p2m_map(struct domain *d, u64 gpa, u64 hpa, u64 size, int access);

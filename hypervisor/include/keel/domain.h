@@ -19,6 +19,7 @@
 #define DEFAULT_WEIGHT	   256
 #define MAX_POLL_PORTS	   128
 #define GFN_NONE	   (~0ULL)
+#define DOMAIN_MEMMAP_MAX  32
 
 enum domain_state {
 	DOM_FREE,
@@ -91,8 +92,18 @@ struct domain {
 	u64 cap_period_start; /* TSC */
 	u64 cap_used;	      /* ticks run in this period */
 
-	u64 mem_size;
-	paddr_t ram_hpa;    /* guest RAM: [ram_hpa, ram_hpa + mem_size) at GPA 0 */
+	u64 mem_size; /* RAM it was built with, all regions */
+	/*
+	 * Its RAM: a domU has one region at GPA 0; dom0's RAM is identity-mapped
+	 * (GPA = host address, devices DMA to it without an IOMMU): the host's
+	 * low memory and one large window.
+	 */
+	struct domain_ram {
+		u64 gpa;
+		paddr_t hpa;
+		u64 size;
+	} ram[2];
+	u32 nr_ram;
 	u64 tot_pages;	    /* RAM pages backed now (less what it ballooned out) */
 	u64 max_pages;	    /* the toolstack's limit on tot_pages (setmaxmem) */
 	u64 *ballooned;	    /* bitmap of GFNs given back; NULL until the first */
@@ -101,7 +112,7 @@ struct domain {
 	struct domain_memmap_entry {
 		u64 addr, size;
 		u32 type;
-	} memmap[4];
+	} memmap[DOMAIN_MEMMAP_MAX];
 	struct arch_domain arch; /* EPT: arch/x86 only */
 
 	u32 nr_vcpus;
@@ -121,6 +132,7 @@ struct domain {
 	struct grant_map *gnt_maps; /* this domain's mappings of others' frames */
 	u32 foreign_pins;	    /* others' mappings of this domain's frames */
 	bool privileged;	    /* may use Keel's domctl (the toolstack's domain) */
+	bool initial;		    /* dom0: SIF_INITDOMAIN; owns the host's devices and console input */
 	u64 kernel_end;		    /* GPA past the loaded kernel image */
 	u64 console_gpa;	    /* the console ring Keel serves, 0 = none */
 	u32 console_port;
@@ -143,6 +155,7 @@ struct domain_config {
 	char expect[16];
 	char peer[DOMAIN_NAME_MAX];
 	bool privileged;
+	bool initial; /* "dom0": the initial domain (implies privileged) */
 	s32 pin[MAX_VCPUS]; /* pCPU per vCPU, -1 = scheduler's choice */
 	char cmdline[DOMAIN_CMDLINE_MAX];
 };
@@ -186,5 +199,12 @@ void domain_restore_ram_page(struct domain *d, u64 gpa);
 
 /* Host pointer for [gpa, gpa+len) of the domain's RAM, or NULL outside it. */
 u8 *domain_gpa_ptr(struct domain *d, u64 gpa, u64 len);
+/* The host address of [gpa, gpa+len) inside one region of the domain's RAM: 0 or -EINVAL. */
+int domain_ram_hpa(const struct domain *d, u64 gpa, u64 len, paddr_t *hpa);
+/* One past the highest GPA of its RAM. */
+u64 domain_ram_end(const struct domain *d);
+
+/* The initial domain (dom0), or NULL. */
+struct domain *domain_initial(void);
 
 #endif

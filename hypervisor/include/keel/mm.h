@@ -15,6 +15,10 @@ void pages_free(void *p, u64 count);
 int mm_alloc_range(u64 size, u64 align, paddr_t *pa);
 void mm_free_range(paddr_t pa, u64 size);
 u64 mm_free_bytes(void);
+/* Takes [lo, lo+size) of host RAM out of the pool for dom0, moving modules out of it. */
+int mm_claim_window(struct boot_info *bi, u64 lo, u64 size, const char **why);
+/* Gives dom0's window back (dom0 ended). */
+void mm_release_window(u64 lo, u64 size);
 
 static inline void *phys_to_virt(paddr_t pa)
 {

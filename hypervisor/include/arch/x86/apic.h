@@ -20,6 +20,8 @@ u32 apic_id(void);
 bool apic_tsc_deadline_mode(void);
 /* Whether the vector is in service (its ISR bit): an interrupt that wants an EOI. */
 bool apic_isr_test(u32 vector);
+/* The vector was accepted level-triggered (its EOI lets the line fire again). */
+bool apic_tmr_test(u32 vector);
 void apic_self_ipi(u8 vector);
 /* Programs LVT LINT0 (e.g. masked, or ExtINT = 0x700 for the 8259's virtual wire). */
 void apic_lint0_set(u32 lvt);
