@@ -168,6 +168,8 @@ int host_map_passthrough(const struct boot_mmap_entry *host, u32 nr_host, struct
 		}
 		if (a >= b)
 			continue;
+		if (k == HOST_HOLE)
+			k = HOST_RESERVED; /* both uncached device space */
 		if (n && out[n - 1].type == k && out[n - 1].addr + out[n - 1].size >= a) {
 			out[n - 1].size = MAX(out[n - 1].addr + out[n - 1].size, b) - out[n - 1].addr;
 			continue;

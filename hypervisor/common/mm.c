@@ -76,7 +76,7 @@ int mm_init(const struct boot_info *bi, paddr_t mbi_pa, u32 mbi_size)
  * dom0's RAM is identity-mapped (its devices DMA to the addresses it gives
  * them), and its kernel must sit where it was linked: the window must be
  * free host RAM. GRUB may have put modules there: they move to the top of
- * the pool first (the old copies stay reserved; they are small next to RAM).
+ * the pool first.
  */
 int mm_claim_window(struct boot_info *bi, u64 lo, u64 size, const char **why)
 {
@@ -109,6 +109,11 @@ int mm_claim_window(struct boot_info *bi, u64 lo, u64 size, const char **why)
 			return -ENOMEM;
 		}
 		memmove(phys_to_virt(to), phys_to_virt(m->start), len);
+		/* What lay outside the window is free again (another module never shares its pages). */
+		if (m->start < lo)
+			frame_pool_add(&pool, m->start, lo);
+		if (ALIGN_UP(m->end, PAGE_SIZE) > hi)
+			frame_pool_add(&pool, hi, ALIGN_UP(m->end, PAGE_SIZE));
 		m->start = to;
 		m->end = to + len;
 	}

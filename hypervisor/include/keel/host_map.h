@@ -44,7 +44,7 @@ int host_map_dom0(const struct boot_mmap_entry *host, u32 nr_host, const struct 
 /*
  * The ranges below HOST_IO_LIMIT dom0 reaches 1:1 (device space: holes,
  * reserved and firmware ranges), page-aligned outward for holes and reserved
- * ranges, inward for firmware ones, and type HOST_HOLE/HOST_RESERVED (map
+ * ranges, inward for firmware ones, and type HOST_RESERVED (device space: map
  * uncached) or HOST_FIRMWARE (map write-back). Returns the count or -E2BIG.
  */
 int host_map_passthrough(const struct boot_mmap_entry *host, u32 nr_host, struct host_range *out,

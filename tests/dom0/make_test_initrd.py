@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""dom0's image for the dom0 emulator test: build/boot/dom0/initramfs.cpio followed by a
+second cpio archive with the test's probes (Linux unpacks concatenated archives into one
+root): /etc/keel/dom0.d/60-probe.sh (probe-hook.sh) and /usr/libexec/keel/hypercall-probe.
+Usage: make_test_initrd.py BUILD_DIR PROBE_BINARY  ->  BUILD_DIR/boot/dom0/initramfs-test.cpio
+"""
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(os.path.dirname(HERE))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(SRC, "deploy", "images"))
+import debian_image  # noqa: E402
+
+
+def main():
+    build, probe = os.path.abspath(sys.argv[1]), sys.argv[2]
+    images = os.path.join(build, "boot", "dom0")
+    d, f, x = 0o040755, 0o100644, 0o100755
+    hook = open(os.path.join(HERE, "probe-hook.sh"), "rb").read()
+    extra = debian_image.cpio_newc([
+        ("etc", d, b"", 0, 0), ("etc/keel", d, b"", 0, 0), ("etc/keel/dom0.d", d, b"", 0, 0),
+        ("etc/keel/dom0.d/60-probe.sh", f, hook, 0, 0),
+        ("usr", d, b"", 0, 0), ("usr/libexec", d, b"", 0, 0),
+        ("usr/libexec/keel", d, b"", 0, 0),
+        ("usr/libexec/keel/hypercall-probe", x, open(probe, "rb").read(), 0, 0)])
+    out = os.path.join(images, "initramfs-test.cpio")
+    with open(out + ".tmp", "wb") as o:
+        o.write(open(os.path.join(images, "initramfs.cpio"), "rb").read())
+        o.write(extra)
+    os.replace(out + ".tmp", out)
+    print("%s: %.1f MB" % (out, os.path.getsize(out) / 1e6))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
