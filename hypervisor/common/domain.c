@@ -180,6 +180,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	strlcpy(d->cmdline, cfg->cmdline, sizeof(d->cmdline));
 	strlcpy(d->peer, cfg->peer, sizeof(d->peer));
 	d->privileged = cfg->privileged;
+	d->initial = cfg->initial;
 	d->weight = cfg->weight;
 	d->cap = cfg->cap;
 	d->mem_size = cfg->mem_size;

@@ -190,6 +190,8 @@ int domain_config_parse(const char *line, struct domain_config *cfg, const char 
 	    (err = parse_names(opts, cfg, why)) || (err = parse_numbers(opts, cfg, why)) ||
 	    (err = parse_pins(opts, cfg, why)))
 		return err;
-	cfg->privileged = cmdline_flag(opts, "privileged");
+	/* The initial domain is privileged too, as Xen's dom0 (SIF_INITDOMAIN | SIF_PRIVILEGED). */
+	cfg->initial = cmdline_flag(opts, "initial");
+	cfg->privileged = cmdline_flag(opts, "privileged") || cfg->initial;
 	return 0;
 }

@@ -121,8 +121,9 @@ struct domain {
 	struct grant_map *gnt_maps; /* this domain's mappings of others' frames */
 	u32 foreign_pins;	    /* others' mappings of this domain's frames */
 	bool privileged;	    /* may use Keel's domctl (the toolstack's domain) */
-	u64 kernel_end;		    /* GPA past the loaded kernel image */
-	u64 console_gpa;	    /* the console ring Keel serves, 0 = none */
+	bool initial;	 /* dom0: SIF_INITDOMAIN; owns the host's devices and console input */
+	u64 kernel_end;	 /* GPA past the loaded kernel image */
+	u64 console_gpa; /* the console ring Keel serves, 0 = none */
 	u32 console_port;
 	bool killed;		    /* destroyed by the toolstack */
 	bool said_unclaimed_mmio;   /* the console has one line about it */
@@ -143,6 +144,7 @@ struct domain_config {
 	char expect[16];
 	char peer[DOMAIN_NAME_MAX];
 	bool privileged;
+	bool initial;	    /* "initial": the initial domain's role (console input, host devices) */
 	s32 pin[MAX_VCPUS]; /* pCPU per vCPU, -1 = scheduler's choice */
 	char cmdline[DOMAIN_CMDLINE_MAX];
 };
