@@ -355,6 +355,7 @@ static bool domain_end(struct domain *d, enum domain_state state, u32 reason)
 	d->state = state;
 	d->shutdown_reason = reason;
 	stop_vcpus(d);
+	evtchn_raise_dom_exc(d);
 	return true;
 }
 

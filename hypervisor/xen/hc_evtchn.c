@@ -133,6 +133,13 @@ static long op_bind_interdomain(struct vcpu *v, u64 arg)
 	return 0;
 }
 
+/* As Xen's virq_is_global (xen/common/event_channel.c): all but the per-vCPU ones. */
+static bool virq_is_global(u32 virq)
+{
+	return virq != VIRQ_TIMER && virq != VIRQ_DEBUG && virq != VIRQ_XENOPROF &&
+	       virq != VIRQ_XENPMU;
+}
+
 static long op_bind_virq(struct vcpu *v, u64 arg)
 {
 	struct evtchn_bind_virq a;
@@ -143,6 +150,8 @@ static long op_bind_virq(struct vcpu *v, u64 arg)
 		return -EFAULT;
 	if (a.virq >= NR_VIRQS)
 		return -EINVAL;
+	if (virq_is_global(a.virq) && a.vcpu != 0)
+		return -EINVAL; /* a global VIRQ is delivered through vCPU 0 */
 	if (a.vcpu >= d->nr_vcpus)
 		return -ENOENT;
 	struct vcpu *t = d->vcpu[a.vcpu];
