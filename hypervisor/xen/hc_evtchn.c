@@ -165,6 +165,8 @@ static long op_bind_virq(struct vcpu *v, u64 arg)
 	d->evtchn[a.port].vcpu = a.vcpu;
 	d->evtchn[a.port].virq = a.virq;
 	t->virq_port[a.virq] = a.port;
+	if (a.virq == VIRQ_CONSOLE)
+		console_input_start(d); /* hvc0 of the initial domain waits for input */
 	return 0;
 }
 
