@@ -17,6 +17,7 @@
 #include <keel/vlapic.h>
 #include <keel/evtchn.h>
 #include <keel/grant_table.h>
+#include <keel/physmap.h>
 #include <keel/pvclock.h>
 #include <keel/runstate.h>
 #include <keel/acpi_build.h>
@@ -112,6 +113,8 @@ static void free_domain(struct domain *d)
 		pages_free(d->shared_info, 1);
 	d->shared_info = NULL;
 	gnttab_release_mappings(d);
+	physmap_release_foreign(d);
+	evtchn_raise_dom_exc(d); /* and once more when it is gone */
 	gnttab_domain_free(d);
 	arch_p2m_destroy(d);
 	balloon_domain_free(d);

@@ -22,6 +22,7 @@
 #define ERANGE	   34
 #define ENOSYS	   38
 #define ETIME	   62
+#define EILSEQ	   84
 #define EOPNOTSUPP 95
 
 #endif
