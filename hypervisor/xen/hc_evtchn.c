@@ -28,13 +28,18 @@ static int alloc_port(struct domain *d, u32 *out)
 	return -ENOSPC;
 }
 
-/* DOMID_SELF or the caller's own id; others need privilege Keel's domUs lack. */
-static struct domain *self_or_eperm(struct vcpu *v, u16 dom, int *err)
+/*
+ * The domain a port operation names: the caller (DOMID_SELF or its id), or
+ * for a privileged caller (the toolstack setting up a guest's ports) any
+ * other; as Xen, -ESRCH for none such before -EPERM for the unprivileged.
+ */
+static struct domain *target_domain(struct vcpu *v, u16 dom, int *err)
 {
 	if (dom == DOMID_SELF || dom == v->dom->id)
 		return v->dom;
-	*err = -EPERM;
-	return NULL;
+	struct domain *d = domain_by_id(dom);
+	*err = !d ? -ESRCH : !v->dom->privileged ? -EPERM : 0;
+	return *err ? NULL : d;
 }
 
 int evtchn_alloc_hypervisor_port(struct domain *d, u8 state)
@@ -84,10 +89,11 @@ static long op_alloc_unbound(struct vcpu *v, u64 arg)
 
 	if (copy_from_guest(v, &a, arg, sizeof(a)))
 		return -EFAULT;
-	struct domain *d = self_or_eperm(v, a.dom, &err);
+	struct domain *d = target_domain(v, a.dom, &err);
 	if (!d)
 		return err;
-	u16 remote = a.remote_dom == DOMID_SELF ? d->id : a.remote_dom;
+	/* As Xen: DOMID_SELF as the remote end is the caller, even for another's port. */
+	u16 remote = a.remote_dom == DOMID_SELF ? v->dom->id : a.remote_dom;
 	if (!domain_by_id(remote))
 		return -ESRCH;
 	if ((err = alloc_port(d, &a.port)))
@@ -259,7 +265,7 @@ static long op_status(struct vcpu *v, u64 arg)
 
 	if (copy_from_guest(v, &a, arg, sizeof(a)))
 		return -EFAULT;
-	struct domain *d = self_or_eperm(v, a.dom, &err);
+	struct domain *d = target_domain(v, a.dom, &err);
 	if (!d)
 		return err;
 	if (a.port >= EVTCHN_MAX_PORTS)

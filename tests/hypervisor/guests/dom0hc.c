@@ -171,6 +171,27 @@ static void check_loopback(void)
 	CHECK_EQ(evtchn_close(a), 0);
 }
 
+/* As a toolstack does for a new guest: a port in the target that dom0 may bind. */
+static void check_ports_for_another(uint16_t target)
+{
+	struct evtchn_alloc_unbound au = {.dom = target, .remote_dom = DOMID_SELF};
+	struct evtchn_status st = {.dom = target};
+	uint32_t local;
+
+	CHECK_EQ(evtchn_op(EVTCHNOP_alloc_unbound, &au), 0);
+	st.port = au.port;
+	CHECK_EQ(evtchn_op(EVTCHNOP_status, &st), 0);
+	CHECK_EQ(st.status, EVTCHNSTAT_unbound);
+	CHECK_EQ(st.u.unbound.dom, me); /* DOMID_SELF: the caller */
+	CHECK_EQ(evtchn_bind_interdomain(target, au.port, &local), 0);
+	CHECK_EQ(evtchn_op(EVTCHNOP_status, &st), 0);
+	CHECK_EQ(st.status, EVTCHNSTAT_interdomain);
+	CHECK_EQ(st.u.interdomain.port, local);
+	CHECK_EQ(evtchn_close(local), 0);
+	au.dom = 60;
+	CHECK_EQ(evtchn_op(EVTCHNOP_alloc_unbound, &au), -ESRCH);
+}
+
 static void check_virqs(void)
 {
 	uint32_t p;
@@ -395,6 +416,7 @@ static bool dom0_main(uint16_t target)
 	CHECK(domu != 0xffff);
 	/* The unprivileged domain uses the target first. */
 	CHECK(await(gone, domu));
+	check_ports_for_another(target);
 	check_foreign_maps(target);
 	check_acquire_resource(target);
 	check_grant_maps();
@@ -420,6 +442,8 @@ static bool domu_main(uint16_t target)
 	CHECK_EQ(bind_virq(VIRQ_DOM_EXC, 1, &p), -EINVAL);
 	struct evtchn_alloc_unbound au = {.dom = target, .remote_dom = DOMID_SELF};
 	CHECK_EQ(evtchn_op(EVTCHNOP_alloc_unbound, &au), -EPERM);
+	struct evtchn_status st = {.dom = target, .port = 1};
+	CHECK_EQ(evtchn_op(EVTCHNOP_status, &st), -EPERM);
 	return true;
 }
 
