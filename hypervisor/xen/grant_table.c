@@ -147,11 +147,11 @@ static int16_t map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
 		return GNTST_bad_virt_addr;
 	/*
 	 * host_addr is a gfn of the caller's physmap (auto-translated): a hole
-	 * (dom0's scratch pages) or its own RAM (a ballooned page), never a page
-	 * something else already sits on: unmapping that would lose it.
+	 * (dom0's scratch pages), its own RAM (a ballooned page) or a device
+	 * range, whose page unmap puts back; never a gfn another mapping holds.
 	 */
 	enum gfn_use use = physmap_gfn_use(d, op->host_addr >> PAGE_SHIFT);
-	if (use != GFN_FREE && use != GFN_RAM)
+	if (use == GFN_SPECIAL || use == GFN_FOREIGN || use == GFN_GRANT)
 		return GNTST_bad_virt_addr;
 	for (slot = 0; slot < GNT_MAX_MAPS && d->gnt_maps[slot].used; slot++)
 		;

@@ -86,7 +86,7 @@ enum gfn_use physmap_gfn_use(struct domain *d, u64 gfn)
 										 : GFN_OTHER;
 }
 
-/* Maps a host frame at a free gfn of d and records it; -EBUSY where something is. */
+/* Maps a host frame at gfn of d and records it; -EBUSY over its RAM or another mapping. */
 static int map_frame(struct domain *d, u64 gfn, u64 hpa, struct domain *owner, bool ram)
 {
 	struct foreign_map *m;
@@ -95,10 +95,11 @@ static int map_frame(struct domain *d, u64 gfn, u64 hpa, struct domain *owner, b
 		return -EINVAL;
 	/*
 	 * Stricter than Xen, which would free RAM or unhook a page found there:
-	 * dom0's scratch gfns are holes (unpopulated-alloc.c), and a frame
-	 * placed over its RAM or a device range would hide them.
+	 * dom0's scratch gfns lie outside its RAM (unpopulated-alloc.c). A hole
+	 * or a device range is fine: removal puts back what was there.
 	 */
-	if (physmap_gfn_use(d, gfn) != GFN_FREE)
+	enum gfn_use use = physmap_gfn_use(d, gfn);
+	if (use != GFN_FREE && use != GFN_OTHER)
 		return -EBUSY;
 	if (!(m = free_slot()))
 		return -ENOMEM;

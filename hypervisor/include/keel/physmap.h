@@ -22,7 +22,7 @@ enum gfn_use {
 	GFN_SPECIAL, /* d's shared-info page or one of its grant frames */
 	GFN_FOREIGN, /* another domain's frame, mapped by add_to_physmap_batch/acquire_resource */
 	GFN_GRANT,   /* a granted frame mapped by GNTTABOP_map_grant_ref */
-	GFN_OTHER,   /* anything else the hypervisor maps there (device ranges) */
+	GFN_OTHER,   /* anything else mapped there (the initial domain's 1:1 device ranges) */
 };
 enum gfn_use physmap_gfn_use(struct domain *d, u64 gfn);
 
