@@ -326,8 +326,7 @@ void physmap_release_foreign(struct domain *d)
 			drop_map(m); /* its physmap goes as a whole */
 		} else if (m->owner == d && !m->ram && m->mapper) {
 			/* Its grant frames are freed with it: the mapper loses them now. */
-			arch_p2m_unmap(m->mapper, m->gfn << PAGE_SHIFT, PAGE_SIZE);
-			arch_p2m_flush(m->mapper);
+			domain_restore_ram_page(m->mapper, m->gfn << PAGE_SHIFT);
 			drop_map(m);
 		}
 	}
