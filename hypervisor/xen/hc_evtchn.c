@@ -59,8 +59,11 @@ void evtchn_close_port(struct domain *d, u32 port)
 
 	switch (e->state) {
 	case ECS_VIRQ:
-		if (e->vcpu < d->nr_vcpus && d->vcpu[e->vcpu]->virq_port[e->virq] == port)
-			d->vcpu[e->vcpu]->virq_port[e->virq] = 0;
+		/* Bound where it was bound (vCPU 0 for a global VIRQ), whatever bind_vcpu did
+		 * since. */
+		for (u32 i = 0; i < d->nr_vcpus; i++)
+			if (d->vcpu[i]->virq_port[e->virq] == port)
+				d->vcpu[i]->virq_port[e->virq] = 0;
 		break;
 	case ECS_INTERDOMAIN: {
 		/* The peer's end goes back to unbound, bindable by us again. */

@@ -200,6 +200,11 @@ static void check_virqs(void)
 	CHECK_EQ(bind_virq(VIRQ_CONSOLE, 1, &p), -EINVAL);
 	CHECK_EQ(bind_virq(VIRQ_DOM_EXC, 0, &dom_exc_port), 0);
 	CHECK_EQ(bind_virq(VIRQ_DOM_EXC, 0, &p), -EEXIST);
+	/* A global VIRQ moved to vCPU 1 (irqbalance) and closed can be bound again. */
+	CHECK_EQ(bind_virq(VIRQ_CONSOLE, 0, &p), 0);
+	struct evtchn_bind_vcpu bv = {.port = p, .vcpu = 1};
+	CHECK_EQ(evtchn_op(EVTCHNOP_bind_vcpu, &bv), 0);
+	CHECK_EQ(evtchn_close(p), 0);
 	CHECK_EQ(bind_virq(VIRQ_CONSOLE, 0, &p), 0);
 	CHECK_EQ(bind_virq(VIRQ_TIMER, 1, &p), 0); /* per-vCPU: any vCPU */
 	CHECK_EQ(evtchn_close(p), 0);
