@@ -36,7 +36,7 @@ int dom0_plan(struct boot_info *bi)
 
 	plan.bi = bi;
 	for (u32 i = 0; i < bi->nr_modules; i++) {
-		if (domain_config_parse(bi->modules[i].cmdline, &cfg, &why) || !cfg.initial)
+		if (domain_config_parse(bi->modules[i].cmdline, &cfg, &why) || !cfg.owns_host)
 			continue;
 		/* The MBI's copy of the RSDP: kept before the MBI may be overwritten. */
 		if (bi->acpi_rsdp) {

@@ -17,6 +17,7 @@
 #include <keel/vlapic.h>
 #include <keel/evtchn.h>
 #include <keel/grant_table.h>
+#include <keel/physmap.h>
 #include <keel/pvclock.h>
 #include <keel/runstate.h>
 #include <keel/acpi_build.h>
@@ -105,7 +106,7 @@ void domain_restore_ram_page(struct domain *d, u64 gpa)
 	gpa &= ~(u64)(PAGE_SIZE - 1);
 	if (!domain_ram_hpa(d, gpa, PAGE_SIZE, &hpa))
 		arch_p2m_map(d, gpa, hpa, PAGE_SIZE, P2M_RW);
-	else if (!d->initial || dom0_restore_passthrough(d, gpa))
+	else if (!d->owns_host || dom0_restore_passthrough(d, gpa))
 		arch_p2m_unmap(d, gpa, PAGE_SIZE);
 	arch_p2m_flush(d);
 }
@@ -146,6 +147,8 @@ static void free_domain(struct domain *d)
 		pages_free(d->shared_info, 1);
 	d->shared_info = NULL;
 	gnttab_release_mappings(d);
+	physmap_release_foreign(d);
+	evtchn_raise_dom_exc(d); /* and once more when it is gone */
 	gnttab_domain_free(d);
 	arch_p2m_destroy(d);
 	balloon_domain_free(d);
@@ -165,7 +168,7 @@ void domain_zombie_release(struct domain *d)
 	if (d->state == DOM_ZOMBIE)
 		printk("keel: domain %u (%s): last foreign mapping gone, RAM freed\n", d->id,
 		       d->name);
-	if (d->initial && d->nr_ram)
+	if (d->owns_host && d->nr_ram)
 		dom0_release_ram(d);
 	else if (d->nr_ram)
 		mm_free_range(d->ram[0].hpa, d->ram[0].size);
@@ -219,6 +222,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	strlcpy(d->peer, cfg->peer, sizeof(d->peer));
 	d->privileged = cfg->privileged;
 	d->initial = cfg->initial;
+	d->owns_host = cfg->owns_host;
 	d->weight = cfg->weight;
 	d->cap = cfg->cap;
 	d->mem_size = cfg->mem_size;
@@ -229,7 +233,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 		*why = "out of memory for the domain's physical map";
 		goto fail;
 	}
-	if (cfg->initial) {
+	if (cfg->owns_host) {
 		if (dom0_setup_ram(d, cfg, why))
 			goto fail;
 	} else {
@@ -348,7 +352,7 @@ int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **
 	si->flags = 0;
 	si->nr_modules = 0;
 	d->kernel_end = info.hi;
-	if (d->initial) {
+	if (d->owns_host) {
 		if ((err = dom0_setup_start_info(d, si, why)))
 			return err;
 		goto cmdline;
@@ -413,6 +417,7 @@ static bool domain_end(struct domain *d, enum domain_state state, u32 reason)
 	d->state = state;
 	d->shutdown_reason = reason;
 	stop_vcpus(d);
+	evtchn_raise_dom_exc(d);
 	return true;
 }
 

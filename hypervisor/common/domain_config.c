@@ -190,11 +190,15 @@ int domain_config_parse(const char *line, struct domain_config *cfg, const char 
 	    (err = parse_names(opts, cfg, why)) || (err = parse_numbers(opts, cfg, why)) ||
 	    (err = parse_pins(opts, cfg, why)))
 		return err;
-	/* "dom0": the initial domain, as Xen's dom0 (SIF_INITDOMAIN): privileged, owns the host. */
-	cfg->initial = cmdline_flag(opts, "dom0");
+	/*
+	 * "dom0": the initial domain, as Xen's dom0 (SIF_INITDOMAIN | SIF_PRIVILEGED), owning
+	 * the host's devices. "initial": the role alone, in an ordinary domain (tests).
+	 */
+	cfg->owns_host = cmdline_flag(opts, "dom0");
+	cfg->initial = cfg->owns_host || cmdline_flag(opts, "initial");
 	cfg->privileged = cfg->initial || cmdline_flag(opts, "privileged");
 	char probe[2];
-	if (cfg->initial && cmdline_get(opts, "name", probe, sizeof(probe)) == -ENOENT)
+	if (cfg->owns_host && cmdline_get(opts, "name", probe, sizeof(probe)) == -ENOENT)
 		strlcpy(cfg->name, "Domain-0", sizeof(cfg->name));
 	return 0;
 }

@@ -87,6 +87,21 @@ void evtchn_send_virq(struct vcpu *v, u32 virq)
 		evtchn_set_pending(v->dom, port);
 }
 
+void evtchn_send_global_virq(struct domain *d, u32 virq)
+{
+	if (d->nr_vcpus && (d->state == DOM_RUNNING || d->state == DOM_PAUSED))
+		evtchn_send_virq(d->vcpu[0], virq);
+}
+
+void evtchn_raise_dom_exc(struct domain *ended)
+{
+	for (u16 id = 0; id < MAX_DOMAINS; id++) {
+		struct domain *d = domain_by_id(id);
+		if (d && d != ended && d->privileged)
+			evtchn_send_global_virq(d, VIRQ_DOM_EXC);
+	}
+}
+
 bool evtchn_upcall_pending(struct vcpu *v)
 {
 	return v->dom->callback_vector && v->vcpu_info &&

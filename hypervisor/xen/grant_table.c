@@ -6,6 +6,7 @@
 #include <keel/guest_mem.h>
 #include <keel/hypercall.h>
 #include <keel/mm.h>
+#include <keel/physmap.h>
 #include <keel/string.h>
 #include <public/xen/memory.h>
 
@@ -116,9 +117,16 @@ static void unpin(struct domain *granter, u32 ref, bool readonly, bool foreign)
 			a->pins_rw--;
 		release_flags(granter, ref);
 	}
-	if (foreign && granter->foreign_pins && !--granter->foreign_pins &&
-	    granter->state == DOM_ZOMBIE)
-		domain_zombie_release(granter);
+	if (foreign)
+		domain_foreign_unpin(granter);
+}
+
+bool gnttab_mapped_at(struct domain *d, u64 gpa)
+{
+	for (u32 i = 0; d->gnt_maps && i < GNT_MAX_MAPS; i++)
+		if (d->gnt_maps[i].used && d->gnt_maps[i].gpa == gpa)
+			return true;
+	return false;
 }
 
 static int16_t map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
@@ -136,6 +144,14 @@ static int16_t map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
 	if (!alive(g))
 		return GNTST_bad_domain;
 	if (op->host_addr & (PAGE_SIZE - 1) || op->host_addr >= EPT_MAX_GPA)
+		return GNTST_bad_virt_addr;
+	/*
+	 * host_addr is a gfn of the caller's physmap (auto-translated): a hole
+	 * (dom0's scratch pages), its own RAM (a ballooned page) or a device
+	 * range, whose page unmap puts back; never a gfn another mapping holds.
+	 */
+	enum gfn_use use = physmap_gfn_use(d, op->host_addr >> PAGE_SHIFT);
+	if (use == GFN_SPECIAL || use == GFN_FOREIGN || use == GFN_GRANT)
 		return GNTST_bad_virt_addr;
 	for (slot = 0; slot < GNT_MAX_MAPS && d->gnt_maps[slot].used; slot++)
 		;

@@ -28,13 +28,18 @@ static int alloc_port(struct domain *d, u32 *out)
 	return -ENOSPC;
 }
 
-/* DOMID_SELF or the caller's own id; others need privilege Keel's domUs lack. */
-static struct domain *self_or_eperm(struct vcpu *v, u16 dom, int *err)
+/*
+ * The domain a port operation names: the caller (DOMID_SELF or its id), or
+ * for a privileged caller (the toolstack setting up a guest's ports) any
+ * other; as Xen, -ESRCH for none such before -EPERM for the unprivileged.
+ */
+static struct domain *target_domain(struct vcpu *v, u16 dom, int *err)
 {
 	if (dom == DOMID_SELF || dom == v->dom->id)
 		return v->dom;
-	*err = -EPERM;
-	return NULL;
+	struct domain *d = domain_by_id(dom);
+	*err = !d ? -ESRCH : !v->dom->privileged ? -EPERM : 0;
+	return *err ? NULL : d;
 }
 
 int evtchn_alloc_hypervisor_port(struct domain *d, u8 state)
@@ -54,8 +59,11 @@ void evtchn_close_port(struct domain *d, u32 port)
 
 	switch (e->state) {
 	case ECS_VIRQ:
-		if (e->vcpu < d->nr_vcpus && d->vcpu[e->vcpu]->virq_port[e->virq] == port)
-			d->vcpu[e->vcpu]->virq_port[e->virq] = 0;
+		/* Bound where it was bound (vCPU 0 for a global VIRQ), whatever bind_vcpu did
+		 * since. */
+		for (u32 i = 0; i < d->nr_vcpus; i++)
+			if (d->vcpu[i]->virq_port[e->virq] == port)
+				d->vcpu[i]->virq_port[e->virq] = 0;
 		break;
 	case ECS_INTERDOMAIN: {
 		/* The peer's end goes back to unbound, bindable by us again. */
@@ -84,10 +92,11 @@ static long op_alloc_unbound(struct vcpu *v, u64 arg)
 
 	if (copy_from_guest(v, &a, arg, sizeof(a)))
 		return -EFAULT;
-	struct domain *d = self_or_eperm(v, a.dom, &err);
+	struct domain *d = target_domain(v, a.dom, &err);
 	if (!d)
 		return err;
-	u16 remote = a.remote_dom == DOMID_SELF ? d->id : a.remote_dom;
+	/* As Xen: DOMID_SELF as the remote end is the caller, even for another's port. */
+	u16 remote = a.remote_dom == DOMID_SELF ? v->dom->id : a.remote_dom;
 	if (!domain_by_id(remote))
 		return -ESRCH;
 	if ((err = alloc_port(d, &a.port)))
@@ -133,6 +142,13 @@ static long op_bind_interdomain(struct vcpu *v, u64 arg)
 	return 0;
 }
 
+/* As Xen's virq_is_global (xen/common/event_channel.c): all but the per-vCPU ones. */
+static bool virq_is_global(u32 virq)
+{
+	return virq != VIRQ_TIMER && virq != VIRQ_DEBUG && virq != VIRQ_XENOPROF &&
+	       virq != VIRQ_XENPMU;
+}
+
 static long op_bind_virq(struct vcpu *v, u64 arg)
 {
 	struct evtchn_bind_virq a;
@@ -143,6 +159,8 @@ static long op_bind_virq(struct vcpu *v, u64 arg)
 		return -EFAULT;
 	if (a.virq >= NR_VIRQS)
 		return -EINVAL;
+	if (virq_is_global(a.virq) && a.vcpu != 0)
+		return -EINVAL; /* a global VIRQ is delivered through vCPU 0 */
 	if (a.vcpu >= d->nr_vcpus)
 		return -ENOENT;
 	struct vcpu *t = d->vcpu[a.vcpu];
@@ -156,6 +174,8 @@ static long op_bind_virq(struct vcpu *v, u64 arg)
 	d->evtchn[a.port].vcpu = a.vcpu;
 	d->evtchn[a.port].virq = a.virq;
 	t->virq_port[a.virq] = a.port;
+	if (a.virq == VIRQ_CONSOLE)
+		console_input_start(d); /* hvc0 of the initial domain waits for input */
 	return 0;
 }
 
@@ -248,7 +268,7 @@ static long op_status(struct vcpu *v, u64 arg)
 
 	if (copy_from_guest(v, &a, arg, sizeof(a)))
 		return -EFAULT;
-	struct domain *d = self_or_eperm(v, a.dom, &err);
+	struct domain *d = target_domain(v, a.dom, &err);
 	if (!d)
 		return err;
 	if (a.port >= EVTCHN_MAX_PORTS)

@@ -71,9 +71,21 @@ long do_xen_version(struct vcpu *v, const struct hypercall_args *a)
 		handle[15] = (u8)v->dom->id;
 		return copy_to_guest(v, a->a2, handle, sizeof(handle)) ? -EFAULT : 0;
 	}
+	case XENVER_build_id: {
+		/* Xen: privileged domains only; a len of 0 is refused; no build id -> -ENODATA. */
+		u32 len;
+		if (!v->dom->privileged)
+			return -EPERM;
+		if (a->a2 && copy_from_guest(v, &len, a->a2, sizeof(len)))
+			return -EFAULT;
+		if (a->a2 && !len)
+			return -EINVAL;
+		return -ENODATA; /* keel.elf is linked without a build id (--build-id=none) */
+	}
 	case XENVER_commandline:
-	case XENVER_build_id:
-		return -EPERM; /* as Xen's default policy for unprivileged domains */
+		/* Privileged in Xen; Linux never asks, and Keel keeps its command line to itself.
+		 */
+		return -EPERM;
 	default:
 		return -ENOSYS;
 	}

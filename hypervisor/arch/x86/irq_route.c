@@ -26,6 +26,8 @@ bool irq_route_deliver(u32 vector)
 	if (!irq_route_is_device_vector(vector))
 		return false;
 	d = domain_initial();
+	if (d && !d->owns_host)
+		d = NULL;
 	if (!d && !had_owner)
 		return false;
 	had_owner = true;
@@ -51,7 +53,7 @@ bool irq_route_deliver(u32 vector)
 
 void irq_route_eoi(struct vcpu *v, u32 vector)
 {
-	if (!v->dom->initial || vector > 0xff)
+	if (!v->dom->owns_host || vector > 0xff)
 		return;
 	if (test_and_clear(awaiting_eoi, vector))
 		apic_eoi();

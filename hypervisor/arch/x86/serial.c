@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* 16550 UART driver for the hypervisor console (COM1 by default, 115200 8N1). */
+#include <keel/arch.h>
 #include <keel/console.h>
 #include <arch/x86/cpu.h>
 
 #define UART_THR 0
+#define UART_RBR 0
 #define UART_DLL 0
 #define UART_IER 1
 #define UART_DLM 1
@@ -11,6 +13,7 @@
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
+#define LSR_DR	 0x01 /* a received byte waits in RBR */
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
 
@@ -53,4 +56,15 @@ void console_flush(void)
 		return;
 	for (int i = 0; i < 1000000 && !(inb(uart_base + UART_LSR) & LSR_TEMT); i++)
 		cpu_relax();
+}
+
+u32 arch_console_poll(u8 *buf, u32 max)
+{
+	u32 n = 0;
+
+	if (!uart_base)
+		return 0;
+	while (n < max && (inb(uart_base + UART_LSR) & LSR_DR))
+		buf[n++] = inb(uart_base + UART_RBR);
+	return n;
 }

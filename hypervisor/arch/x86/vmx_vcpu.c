@@ -216,7 +216,7 @@ int vmx_vcpu_init(struct vcpu *v)
 	v->arch.vpid = (vmx_cpu2_ctls & CPU2_VPID) ? next_vpid++ : 0;
 
 	vmwrite(PIN_BASED_VM_EXEC_CONTROL, vmx_pin_ctls);
-	if (v->dom->initial) {
+	if (v->dom->owns_host) {
 		vmwrite(CPU_BASED_VM_EXEC_CONTROL,
 			(vmx_cpu_ctls & ~CPU_UNCOND_IO_EXIT) | CPU_USE_IO_BITMAPS);
 		vmwrite(IO_BITMAP_A, dom0_io_bitmaps());

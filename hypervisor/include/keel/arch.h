@@ -66,6 +66,12 @@ void arch_p2m_flush(struct domain *d);
  */
 int arch_map_ram(u64 end);
 
+/*
+ * The hypervisor console's input: moves up to max bytes the UART has received
+ * into buf without waiting; returns how many (0 without a console).
+ */
+u32 arch_console_poll(u8 *buf, u32 max);
+
 /* The pCPU's own timer: an interrupt at the TSC deadline (0 = none). */
 void arch_timer_arm(u64 tsc_deadline);
 

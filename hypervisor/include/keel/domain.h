@@ -132,7 +132,8 @@ struct domain {
 	struct grant_map *gnt_maps; /* this domain's mappings of others' frames */
 	u32 foreign_pins;	    /* others' mappings of this domain's frames */
 	bool privileged;	    /* may use Keel's domctl (the toolstack's domain) */
-	bool initial;		    /* dom0: SIF_INITDOMAIN; owns the host's devices and console input */
+	bool initial;		    /* dom0: SIF_INITDOMAIN; console input */
+	bool owns_host;		    /* dom0 proper: identity RAM, devices, interrupts */
 	u64 kernel_end;		    /* GPA past the loaded kernel image */
 	u64 console_gpa;	    /* the console ring Keel serves, 0 = none */
 	u32 console_port;
@@ -155,7 +156,8 @@ struct domain_config {
 	char expect[16];
 	char peer[DOMAIN_NAME_MAX];
 	bool privileged;
-	bool initial; /* "dom0": the initial domain (implies privileged) */
+	bool initial;	    /* "initial" or "dom0": the initial domain's role (privileged) */
+	bool owns_host;	    /* "dom0": the host's RAM window, devices and interrupts */
 	s32 pin[MAX_VCPUS]; /* pCPU per vCPU, -1 = scheduler's choice */
 	char cmdline[DOMAIN_CMDLINE_MAX];
 };

@@ -21,7 +21,9 @@
 #define ENOSPC	   28
 #define ERANGE	   34
 #define ENOSYS	   38
+#define ENODATA	   61
 #define ETIME	   62
+#define EILSEQ	   84
 #define EOPNOTSUPP 95
 
 #endif

@@ -43,6 +43,13 @@ void evtchn_set_pending(struct domain *d, u32 port);
 void evtchn_select(struct domain *d, u32 port);
 /* Raises a per-vCPU virtual IRQ (VIRQ_TIMER...) if the guest bound it. */
 void evtchn_send_virq(struct vcpu *v, u32 virq);
+/* Raises a global VIRQ (bound on vCPU 0) in d, if d is alive and bound it. */
+void evtchn_send_global_virq(struct domain *d, u32 virq);
+/*
+ * VIRQ_DOM_EXC in every live privileged domain but `ended` that bound it:
+ * a domain shut down, crashed, was destroyed or is gone (its watchers look).
+ */
+void evtchn_raise_dom_exc(struct domain *ended);
 
 /* The callback vector to inject for v now, or -1. */
 int evtchn_upcall_vector(struct vcpu *v);

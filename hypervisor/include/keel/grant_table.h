@@ -34,6 +34,8 @@ int gnttab_domain_init(struct domain *d);
 /* The domain's own mappings of others' frames go away (it is dying). */
 void gnttab_release_mappings(struct domain *d);
 void gnttab_domain_free(struct domain *d);
+/* True when one of d's grant mappings sits at gpa. */
+bool gnttab_mapped_at(struct domain *d, u64 gpa);
 /* Host page of grant-table frame idx, allocated on first use; NULL when idx is too large. */
 void *gnttab_frame(struct domain *d, u32 idx);
 

@@ -19,6 +19,8 @@ typedef long (*hypercall_fn)(struct vcpu *v, const struct hypercall_args *a);
 long hypercall_dispatch(struct vcpu *v, u64 nr, const struct hypercall_args *a);
 
 long do_console_io(struct vcpu *v, const struct hypercall_args *a);
+/* The initial domain d wants console input: start polling the UART (once). */
+void console_input_start(struct domain *d);
 long do_xen_version(struct vcpu *v, const struct hypercall_args *a);
 long do_sched_op(struct vcpu *v, const struct hypercall_args *a);
 long do_vcpu_op(struct vcpu *v, const struct hypercall_args *a);

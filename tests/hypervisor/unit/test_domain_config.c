@@ -89,12 +89,31 @@ static void rejects(void **state)
 	REJECT(longcmd, "guest command line too long");
 }
 
+/* "initial" marks the initial domain, which is privileged too; "privileged" alone is not initial.
+ */
+static void roles(void **state)
+{
+	(void)state;
+	const char *why;
+
+	assert_int_equal(domain_config_parse("name=d0 initial -- console=hvc0", &cfg, &why), 0);
+	assert_true(cfg.initial);
+	assert_true(cfg.privileged);
+	assert_int_equal(domain_config_parse("name=ctl privileged", &cfg, &why), 0);
+	assert_false(cfg.initial);
+	assert_true(cfg.privileged);
+	assert_int_equal(domain_config_parse("name=u -- initial privileged", &cfg, &why), 0);
+	assert_false(cfg.initial); /* words of the guest's own command line */
+	assert_false(cfg.privileged);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(defaults),
 	    cmocka_unit_test(full),
 	    cmocka_unit_test(rejects),
+	    cmocka_unit_test(roles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

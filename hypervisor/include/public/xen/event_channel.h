@@ -34,10 +34,14 @@
 #define EVTCHNOP_init_control	  11
 #define EVTCHNOP_expand_array	  12
 
-#define VIRQ_TIMER   0
-#define VIRQ_DEBUG   1
-#define VIRQ_CONSOLE 2
-#define NR_VIRQS     24
+/* Per-vCPU: TIMER, DEBUG, XENOPROF, XENPMU; every other VIRQ is global (bound on vCPU 0). */
+#define VIRQ_TIMER    0
+#define VIRQ_DEBUG    1
+#define VIRQ_CONSOLE  2 /* the initial domain: console input waiting (console_io read) */
+#define VIRQ_DOM_EXC  3 /* privileged domains: another domain shut down, crashed or went */
+#define VIRQ_XENOPROF 7
+#define VIRQ_XENPMU   13
+#define NR_VIRQS      24
 
 #define EVTCHNSTAT_closed      0
 #define EVTCHNSTAT_unbound     1

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: MIT
+/*
+ * memory_op sub-ops that change what a domain's own physmap holds beyond its
+ * RAM: see physmap.h. Errors follow Xen (xen/common/memory.c,
+ * xen/arch/x86/mm/p2m.c: p2m_add_foreign); where Keel is stricter it says so.
+ */
+#include <keel/arch.h>
+#include <keel/errno.h>
+#include <keel/grant_table.h>
+#include <keel/guest_mem.h>
+#include <keel/hypercall.h>
+#include <keel/mm.h>
+#include <keel/physmap.h>
+#include <public/xen/memory.h>
+#include <public/xen/memory_reservation.h>
+
+#define MAX_GFN (EPT_MAX_GPA >> PAGE_SHIFT)
+
+struct foreign_map {
+	struct domain *mapper; /* NULL: a free slot */
+	struct domain *owner;
+	u64 gfn;  /* in the mapper's physmap */
+	bool ram; /* the owner's RAM (pins it), else one of its grant frames */
+};
+
+static struct foreign_map maps[PHYSMAP_MAX_FOREIGN];
+
+static struct foreign_map *find_map(struct domain *d, u64 gfn)
+{
+	for (u32 i = 0; i < PHYSMAP_MAX_FOREIGN; i++)
+		if (maps[i].mapper == d && maps[i].gfn == gfn)
+			return &maps[i];
+	return NULL;
+}
+
+static struct foreign_map *free_slot(void)
+{
+	for (u32 i = 0; i < PHYSMAP_MAX_FOREIGN; i++)
+		if (!maps[i].mapper)
+			return &maps[i];
+	return NULL;
+}
+
+void domain_foreign_unpin(struct domain *d)
+{
+	if (d->foreign_pins && !--d->foreign_pins && d->state == DOM_ZOMBIE)
+		domain_zombie_release(d);
+}
+
+static void drop_map(struct foreign_map *m)
+{
+	struct domain *owner = m->owner;
+	bool ram = m->ram;
+
+	*m = (struct foreign_map){0};
+	if (ram)
+		domain_foreign_unpin(owner);
+}
+
+static bool is_special(struct domain *d, u64 gfn)
+{
+	if (gfn == d->shared_info_gfn)
+		return true;
+	for (u32 i = 0; i < d->gnt_nr_frames; i++)
+		if (gfn == d->gnt_frame_gfn[i])
+			return true;
+	return false;
+}
+
+enum gfn_use physmap_gfn_use(struct domain *d, u64 gfn)
+{
+	u64 hpa;
+	bool r, w;
+
+	if (gfn >= MAX_GFN)
+		return GFN_OTHER;
+	if (is_special(d, gfn))
+		return GFN_SPECIAL;
+	if (find_map(d, gfn))
+		return GFN_FOREIGN;
+	if (gnttab_mapped_at(d, gfn << PAGE_SHIFT))
+		return GFN_GRANT;
+	if (domain_gpa_ptr(d, gfn << PAGE_SHIFT, PAGE_SIZE))
+		return GFN_RAM;
+	return arch_p2m_translate(d, gfn << PAGE_SHIFT, &hpa, &r, &w) == -ENOENT ? GFN_FREE
+										 : GFN_OTHER;
+}
+
+/* Maps a host frame at gfn of d and records it; -EBUSY over its RAM or another mapping. */
+static int map_frame(struct domain *d, u64 gfn, u64 hpa, struct domain *owner, bool ram)
+{
+	struct foreign_map *m;
+
+	if (gfn >= MAX_GFN)
+		return -EINVAL;
+	/*
+	 * Stricter than Xen, which would free RAM or unhook a page found there:
+	 * dom0's scratch gfns lie outside its RAM (unpopulated-alloc.c). A hole
+	 * or a device range is fine: removal puts back what was there.
+	 */
+	enum gfn_use use = physmap_gfn_use(d, gfn);
+	if (use != GFN_FREE && use != GFN_OTHER)
+		return -EBUSY;
+	if (!(m = free_slot()))
+		return -ENOMEM;
+	if (arch_p2m_map(d, gfn << PAGE_SHIFT, hpa, PAGE_SIZE, P2M_RW))
+		return -ENOMEM;
+	*m = (struct foreign_map){d, owner, gfn, ram};
+	if (ram)
+		owner->foreign_pins++;
+	return 0;
+}
+
+/* Another live domain, as Xen's rcu_lock_remote_domain_by_id: -ESRCH, or -EPERM for oneself. */
+static struct domain *remote_domain(struct domain *d, u16 id, int *err)
+{
+	struct domain *o = domain_by_id(id);
+
+	*err = !o ? -ESRCH : o == d ? -EPERM : 0;
+	return *err ? NULL : o;
+}
+
+static int add_foreign(struct domain *d, u16 fdom, u64 idx, u64 gfn)
+{
+	int err;
+	u64 hpa;
+	bool r, w;
+
+	struct domain *o = remote_domain(d, fdom, &err);
+	if (!o)
+		return err;
+	if (!d->privileged)
+		return -EPERM;
+	if (o->state != DOM_RUNNING && o->state != DOM_PAUSED)
+		return -EINVAL; /* ending: its RAM is no longer to be mapped */
+	/* The frame must be the owner's RAM and backed now (not ballooned out, no special page). */
+	u8 *page = idx < MAX_GFN ? domain_gpa_ptr(o, idx << PAGE_SHIFT, PAGE_SIZE) : NULL;
+	if (!page || arch_p2m_translate(o, idx << PAGE_SHIFT, &hpa, &r, &w) ||
+	    hpa != virt_to_phys(page) || !w)
+		return -EINVAL;
+	return map_frame(d, gfn, hpa, o, true);
+}
+
+static int add_one(struct domain *d, u32 space, u64 idx, u64 gfn, u16 fdom)
+{
+	if (gfn >= MAX_GFN)
+		return -EINVAL;
+	switch (space) {
+	case XENMAPSPACE_shared_info:
+		if (idx != 0)
+			return -EINVAL;
+		if (d->shared_info_gfn != GFN_NONE)
+			domain_restore_ram_page(d, d->shared_info_gfn << PAGE_SHIFT);
+		if (arch_p2m_map(d, gfn << PAGE_SHIFT, virt_to_phys(d->shared_info), PAGE_SIZE,
+				 P2M_RW))
+			return -ENOMEM;
+		d->shared_info_gfn = gfn;
+		return 0;
+	case XENMAPSPACE_grant_table: {
+		/* v1 has no status frames. */
+		if (idx & XENMAPIDX_grant_table_status)
+			return -EINVAL;
+		void *f = gnttab_frame(d, (u32)idx);
+		if (!f)
+			return -EINVAL;
+		u32 i = (u32)idx;
+		if (d->gnt_frame_gfn[i] != GFN_NONE)
+			domain_restore_ram_page(d, d->gnt_frame_gfn[i] << PAGE_SHIFT);
+		if (arch_p2m_map(d, gfn << PAGE_SHIFT, virt_to_phys(f), PAGE_SIZE, P2M_RW))
+			return -ENOMEM;
+		d->gnt_frame_gfn[i] = gfn;
+		return 0;
+	}
+	case XENMAPSPACE_gmfn_foreign:
+		return add_foreign(d, fdom, idx, gfn);
+	default:
+		return -EINVAL;
+	}
+}
+
+long physmap_add(struct vcpu *v, u64 arg)
+{
+	struct xen_add_to_physmap x;
+	struct domain *d = v->dom;
+
+	if (copy_from_guest(v, &x, arg, sizeof(x)))
+		return -EFAULT;
+	if (x.domid != DOMID_SELF && x.domid != d->id)
+		return -EPERM;
+	if (x.space == XENMAPSPACE_gmfn_foreign)
+		return -ENOSYS; /* as Xen: foreign maps only through the batch (it names the domid)
+				 */
+	int err = add_one(d, x.space, x.idx, x.gpfn, 0);
+	arch_p2m_flush(d);
+	return err;
+}
+
+long physmap_add_batch(struct vcpu *v, u64 start, u64 arg)
+{
+	struct xen_add_to_physmap_batch b;
+	struct domain *d = v->dom;
+	long ret = 0;
+
+	if (copy_from_guest(v, &b, arg, sizeof(b)))
+		return -EFAULT;
+	if (b.space == XENMAPSPACE_gmfn_range)
+		return -EOPNOTSUPP; /* as Xen: add_to_physmap only */
+	/* Keel changes only the caller's own physmap (Xen lets the toolstack do others'). */
+	if (b.domid != DOMID_SELF && b.domid != d->id)
+		return -EPERM;
+	if (b.size < start || (b.size == start && start))
+		return -EILSEQ; /* as Xen: a continuation past the end */
+	for (u64 i = start; i < b.size; i++) {
+		u64 idx, gfn;
+		if (copy_from_guest(v, &idx, b.idxs + i * sizeof(idx), sizeof(idx)) ||
+		    copy_from_guest(v, &gfn, b.gpfns + i * sizeof(gfn), sizeof(gfn))) {
+			ret = -EFAULT;
+			break;
+		}
+		int err = add_one(d, b.space, idx, gfn, b.foreign_domid);
+		if (copy_to_guest(v, b.errs + i * sizeof(err), &err, sizeof(err))) {
+			ret = -EFAULT;
+			break;
+		}
+	}
+	arch_p2m_flush(d);
+	return ret;
+}
+
+long physmap_remove(struct vcpu *v, u64 start, u64 arg)
+{
+	struct xen_remove_from_physmap x;
+	struct domain *d = v->dom;
+
+	if (start)
+		return -EINVAL; /* as Xen: no continuation for a single frame */
+	if (copy_from_guest(v, &x, arg, sizeof(x)))
+		return -EFAULT;
+	if (x.domid != DOMID_SELF && x.domid != d->id)
+		return -EPERM;
+	if (x.gpfn >= MAX_GFN)
+		return -EINVAL;
+	switch (physmap_gfn_use(d, x.gpfn)) {
+	case GFN_FOREIGN:
+		drop_map(find_map(d, x.gpfn));
+		break;
+	case GFN_SPECIAL:
+		if (x.gpfn == d->shared_info_gfn)
+			d->shared_info_gfn = GFN_NONE;
+		for (u32 i = 0; i < d->gnt_nr_frames; i++)
+			if (x.gpfn == d->gnt_frame_gfn[i])
+				d->gnt_frame_gfn[i] = GFN_NONE;
+		break;
+	case GFN_FREE:
+		return -ENOENT; /* as Xen: nothing there */
+	default:
+		/* RAM goes back by decrease_reservation, grant maps by GNTTABOP_unmap_grant_ref. */
+		return -EINVAL;
+	}
+	/* What was there before: its own RAM, or nothing (region-aware in domain.c). */
+	domain_restore_ram_page(d, x.gpfn << PAGE_SHIFT);
+	return 0;
+}
+
+/* Frames the resource has (0: none such); Keel has v1 grant tables and no ioreq servers. */
+static u32 resource_frames(u16 type, u32 id)
+{
+	if (type == XENMEM_resource_grant_table && id == XENMEM_resource_grant_table_id_shared)
+		return GNT_MAX_FRAMES;
+	return 0;
+}
+
+long physmap_acquire_resource(struct vcpu *v, u64 start, u64 arg)
+{
+	struct xen_mem_acquire_resource x;
+	struct domain *d = v->dom;
+	long ret = 0;
+	int err;
+
+	if (copy_from_guest(v, &x, arg, sizeof(x)))
+		return -EFAULT;
+	if (x.pad || (x.frame >> 32) || ((x.frame + x.nr_frames) >> 32))
+		return -EINVAL;
+	struct domain *o = remote_domain(d, x.domid, &err);
+	if (!o)
+		return err;
+	if (!d->privileged)
+		return -EPERM;
+	if (x.type == XENMEM_resource_ioreq_server)
+		return -EOPNOTSUPP; /* no device models in Keel's design */
+	u32 max = resource_frames(x.type, x.id);
+	if (!max)
+		return -EINVAL;
+	if (!x.frame_list) {
+		/* The size query (privcmd's IOCTL_PRIVCMD_MMAP_RESOURCE with num = 0). */
+		if (x.nr_frames || start)
+			return -EINVAL;
+		x.nr_frames = max;
+		return copy_to_guest(v, arg, &x, sizeof(x)) ? -EFAULT : 0;
+	}
+	if (start >= x.nr_frames || x.frame + x.nr_frames > max)
+		return -EINVAL;
+	for (u64 i = start; i < x.nr_frames; i++) {
+		u64 gfn;
+		void *f = gnttab_frame(o, (u32)(x.frame + i)); /* grows its table, as Xen */
+		if (copy_from_guest(v, &gfn, x.frame_list + i * sizeof(gfn), sizeof(gfn))) {
+			ret = -EFAULT;
+			break;
+		}
+		if (!f) {
+			ret = -ENOMEM;
+			break;
+		}
+		if ((ret = map_frame(d, gfn, virt_to_phys(f), o, false)))
+			break;
+	}
+	arch_p2m_flush(d);
+	return ret;
+}
+
+void physmap_release_foreign(struct domain *d)
+{
+	for (u32 i = 0; i < PHYSMAP_MAX_FOREIGN; i++) {
+		struct foreign_map *m = &maps[i];
+		if (m->mapper == d) {
+			drop_map(m); /* its physmap goes as a whole */
+		} else if (m->owner == d && !m->ram && m->mapper) {
+			/* Its grant frames are freed with it: the mapper loses them now. */
+			domain_restore_ram_page(m->mapper, m->gfn << PAGE_SHIFT);
+			drop_map(m);
+		}
+	}
+}
