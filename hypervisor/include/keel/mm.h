@@ -15,6 +15,8 @@ void pages_free(void *p, u64 count);
 int mm_alloc_range(u64 size, u64 align, paddr_t *pa);
 void mm_free_range(paddr_t pa, u64 size);
 u64 mm_free_bytes(void);
+/* The RAM of the boot memory map (the host's, reported to the toolstack). */
+u64 mm_total_bytes(void);
 
 static inline void *phys_to_virt(paddr_t pa)
 {
