@@ -353,6 +353,10 @@ int domain_act(struct controld *cd, struct domain *d, enum dom_action a, unsigne
 	char kind[32];
 	int rc;
 
+	/* Domain-0 runs controld itself: stopping it would take the API down (Keel refuses
+	 * too), and control/shutdown would power off the host's own domain. */
+	if (d->domid == 0)
+		return -EBUSY;
 	switch (a) {
 	case ACT_SHUTDOWN:
 	case ACT_REBOOT:

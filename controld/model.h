@@ -50,7 +50,7 @@ int dom_action_parse(const char *s, enum dom_action *out);
 /*
  * Runs an action of the API. Every action answers with a job: finished for the quick ones,
  * running for shutdown and reboot (destroyed after timeout_s). -EBUSY when illegal in the
- * domain's state.
+ * domain's state, and for Domain-0 (domid 0) always.
  */
 int domain_act(struct controld *cd, struct domain *d, enum dom_action a, unsigned timeout_s,
 	       struct job **job);

@@ -791,6 +791,8 @@ def t_boot_time(ctx):
     d0 = by_name["Domain-0"]
     assert d0["state"] == "running" and d0["domid"] == 0 and d0["boot"] == {"type": "boot_time"}, d0
     assert d0["memory_mib"] == 1024 and d0["vcpus"] == 2
+    st, _, js = c.req("POST", "/v1/domains/Domain-0/actions/shutdown")
+    check_problem(st, js, 409)
     g = by_name["grub-guest"]
     assert g["state"] == "running" and g["domid"] == 4000, g
     events = Sse(ctx.unix, "/v1/events?types=domain")

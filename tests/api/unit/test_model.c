@@ -380,6 +380,12 @@ static void test_adopt_boot_domains(void **state)
 	assert_string_equal(mem_get(&f->store, "/local/domain/5/name"), "web-boot-");
 	assert_string_equal(mem_get(&f->store, "/local/domain/5/cpu/0/availability"), "online");
 
+	/* Domain-0 is where controld runs: no action stops it. */
+	assert_int_equal(domain_act(&f->cd, d0, ACT_PAUSE, 0, &j), -EBUSY);
+	assert_int_equal(domain_act(&f->cd, d0, ACT_SHUTDOWN, 5, &j), -EBUSY);
+	assert_int_equal(domain_act(&f->cd, d0, ACT_DESTROY, 0, &j), -EBUSY);
+	assert_int_equal(hv_info(f, 0).state, HV_DOM_RUNNING);
+
 	/* Acted on like any other; once stopped, controld cannot build it again. */
 	assert_int_equal(domain_act(&f->cd, g, ACT_PAUSE, 0, &j), 0);
 	assert_int_equal(hv_info(f, 5).state, HV_DOM_PAUSED);
