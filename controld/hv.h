@@ -19,8 +19,6 @@
 
 #include <public/keel/domctl.h>
 
-#define HV_MAX_VCPUS 64
-
 typedef uint16_t hv_domid_t; /* struct keel_domctl's domid */
 
 struct hv_host_info {
