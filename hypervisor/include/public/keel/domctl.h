@@ -29,6 +29,9 @@
  *   domain pauses or ends itself with sched_op, as on Xen); -EPERM on any other
  *   privileged domain (dom0, a toolstack's domain: only it may end itself);
  *   -EINVAL when the domain is not running (pause) or has ended (destroy).
+ *   Unlike Xen's, pause returns once the domain is marked paused: a vCPU on
+ *   another pCPU leaves the guest when its kick arrives, so its cpu_ns may grow
+ *   a little after the call (seen with 2 pCPUs).
  * KEEL_DOMCTL_unpause: -EINVAL unless paused.
  * KEEL_DOMCTL_setsched: weight 1-65535, cap 0-100 per vCPU (0 = none); -EINVAL
  *   outside those or for a domain that has ended.
