@@ -183,11 +183,13 @@ bool test_main(const struct hvm_start_info *si)
 	CHECK(me.flags & KEEL_DOMINFO_privileged);
 	CHECK_EQ(me.state, KEEL_DOMSTATE_running);
 
-	/* Paused: no CPU time. */
+	/* Paused: no CPU time (once the kick has reached the victim's pCPU: pause is
+	 * asynchronous across pCPUs). */
 	spin_ticks(300000);
 	op = (struct keel_domctl){.cmd = KEEL_DOMCTL_pause, .domid = victim};
 	CHECK_EQ(domctl(&op), 0);
 	CHECK_EQ(domctl(&op), -22); /* already paused */
+	spin_ticks(100000);
 	CHECK_EQ(info(victim, &v), 0);
 	CHECK_EQ(v.state, KEEL_DOMSTATE_paused);
 	spin_ticks(500000);
