@@ -5,6 +5,8 @@
 
 static json_t *boot_out(const struct dom_boot *b)
 {
+	if (b->type == BOOT_TIME)
+		return json_pack("{s:s}", "type", dom_boot_type_name(b->type));
 	if (b->type == BOOT_HVM)
 		return json_pack("{s:s, s:s}", "type", "hvm", "firmware",
 				 dom_firmware_name(b->firmware));

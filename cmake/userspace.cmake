@@ -19,4 +19,8 @@ if(KEEL_SANITIZE)
   target_link_options(keel_user_flags INTERFACE -fsanitize=address,undefined)
 endif()
 
+# Keel's public hypercall ABI for the toolstack: #include <public/keel/domctl.h>.
+add_library(keel_public_abi INTERFACE)
+target_include_directories(keel_public_abi INTERFACE ${CMAKE_SOURCE_DIR}/hypervisor/include)
+
 find_package(PkgConfig REQUIRED)

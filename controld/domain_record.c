@@ -24,7 +24,7 @@ int dom_state_parse(const char *s, enum dom_state *out)
 	return -EINVAL;
 }
 
-static const char *const boot_types[] = {"pvh", "hvm"};
+static const char *const boot_types[] = {"pvh", "hvm", "boot_time"};
 static const char *const firmwares[] = {"seabios", "ovmf"};
 static const char *const disk_formats[] = {"raw", "qcow2"};
 
@@ -45,6 +45,8 @@ const char *dom_disk_format_name(enum dom_disk_format f)
 
 static json_t *boot_to_json(const struct dom_boot *b)
 {
+	if (b->type == BOOT_TIME)
+		return json_pack("{s:s}", "type", dom_boot_type_name(b->type));
 	if (b->type == BOOT_HVM)
 		return json_pack("{s:s, s:s}", "type", "hvm", "firmware",
 				 dom_firmware_name(b->firmware));
@@ -171,6 +173,8 @@ static int boot_from_record(const json_t *b, struct dom_boot *out)
 	if (rc)
 		return rc;
 	out->type = (enum dom_boot_type)t;
+	if (out->type == BOOT_TIME)
+		return 0;
 	if (out->type == BOOT_HVM) {
 		rc = get_name(b, "firmware", firmwares, ARRAY_SIZE(firmwares), &fw);
 		out->firmware = (enum dom_firmware)fw;

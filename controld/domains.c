@@ -199,7 +199,7 @@ int domain_delete(struct controld *cd, struct domain *d)
 int domain_push_vcpu_settings(struct controld *cd, struct domain *d)
 {
 	const struct dom_spec *sp = &d->spec;
-	uint32_t domid = (uint32_t)d->domid;
+	hv_domid_t domid = (hv_domid_t)d->domid;
 	int rc = cd->hv->ops->set_sched(cd->hv, domid, sp->weight, sp->cap);
 
 	for (unsigned v = 0; !rc && v < sp->npins; v++) {
@@ -249,7 +249,7 @@ static int patch_paths_txn(struct store *s, uint32_t t, void *arg)
 static int push_running(struct controld *cd, struct domain *d, const struct dom_patch *p)
 {
 	struct patch_paths a = {d, p};
-	uint32_t domid = (uint32_t)d->domid;
+	hv_domid_t domid = (hv_domid_t)d->domid;
 	int rc = 0;
 
 	if (p->has_vcpus)
@@ -421,7 +421,7 @@ int domain_pci_assign(struct controld *cd, struct domain *d, const char *bdf)
 	if (strlen(bdf) != DOM_BDF_LEN)
 		return -EINVAL;
 	if (d->domid >= 0) {
-		rc = cd->hv->ops->pci_assign(cd->hv, (uint32_t)d->domid, bdf);
+		rc = cd->hv->ops->pci_assign(cd->hv, (hv_domid_t)d->domid, bdf);
 		if (rc)
 			return rc;
 	}
@@ -440,7 +440,7 @@ int domain_pci_unassign(struct controld *cd, struct domain *d, const char *bdf)
 	if (i < 0)
 		return -ENOENT;
 	if (d->domid >= 0) {
-		rc = cd->hv->ops->pci_unassign(cd->hv, (uint32_t)d->domid, bdf);
+		rc = cd->hv->ops->pci_unassign(cd->hv, (hv_domid_t)d->domid, bdf);
 		if (rc)
 			return rc;
 	}

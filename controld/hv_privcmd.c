@@ -1,122 +1,168 @@
 // SPDX-License-Identifier: MIT
 /*
- * The shipped hypervisor backend: Keel through /dev/xen/privcmd with Debian's libxencall.
- * Until it issues Keel's domain-control hypercall (hypervisor/include/public/keel/domctl.h),
- * it only proves that a hypervisor answers (the xen_version hypercall, which Keel's Xen
- * guest ABI subset provides) and returns -ENOSYS for domain operations.
+ * The shipped hypervisor transport: Keel's domctl through /dev/xen/privcmd with Debian's
+ * libxencall (the request in a hypercall buffer from xencall_alloc_buffer, which privcmd
+ * can hand to the hypervisor), and VIRQ_DOM_EXC through libxenevtchn, its fd polled on the
+ * libuv loop. The domctls themselves are hv_keel.c's.
+ *
+ * Without the virq (a hypervisor that does not raise it, or no evtchn device) controld
+ * says so in its log and lists the domains every POLL_MS instead, so a domain that ends
+ * by itself is still seen, later.
  */
 #include "hv_backend.h"
+#include "hv_keel.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xen/xen.h>
 #include <xencall.h>
+#include <xenevtchn.h>
 
-#define HYPERCALL_XEN_VERSION 17
-#define XENVER_VERSION	      0
+#define POLL_MS 1000
 
-struct hv_privcmd {
-	struct hv base;
+struct privcmd {
+	struct hv_transport base;
 	xencall_handle *xc;
-	unsigned version;
+	struct keel_domctl *buf; /* a hypercall buffer */
+	xenevtchn_handle *xce;
+	evtchn_port_t port;
+	uv_poll_t poll;
+	uv_timer_t timer;
+	bool polling, timing;
+	unsigned open_handles; /* libuv handles still to close before freeing */
 };
 
-static int pc_host_info(struct hv *hv, struct hv_host_info *out)
+static int pc_domctl(struct hv_transport *t, struct keel_domctl *op)
 {
-	struct hv_privcmd *p = (struct hv_privcmd *)hv;
-	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+	struct privcmd *p = (struct privcmd *)t;
+	int rc;
 
-	/* Until the domctl calls are issued here, dom0's own view of the machine. */
-	memset(out, 0, sizeof(*out));
-	out->nr_cpus = (unsigned)sysconf(_SC_NPROCESSORS_CONF);
-	out->total_mib = (uint64_t)pages * (uint64_t)psz >> 20;
-	out->free_mib = (uint64_t)sysconf(_SC_AVPHYS_PAGES) * (uint64_t)psz >> 20;
-	snprintf(out->version, sizeof(out->version), "xen-abi %u.%u", p->version >> 16,
-		 p->version & 0xffff);
+	memcpy(p->buf, op, sizeof(*op));
+	rc = xencall1(p->xc, __HYPERVISOR_keel_domctl, (uint64_t)(uintptr_t)p->buf);
+	if (rc < 0)
+		return errno ? -errno : -EIO;
+	memcpy(op, p->buf, sizeof(*op));
 	return 0;
 }
 
-static int pc_create(struct hv *hv, const struct hv_domain_config *cfg, uint32_t *domid)
+static void changed(struct privcmd *p)
 {
-	(void)hv, (void)cfg, (void)domid;
-	return -ENOSYS;
+	if (p->base.domains_changed)
+		p->base.domains_changed(p->base.hv);
 }
 
-static int pc_domid_op(struct hv *hv, uint32_t domid)
+static void on_virq(uv_poll_t *h, int status, int events)
 {
-	(void)hv, (void)domid;
-	return -ENOSYS;
+	struct privcmd *p = h->data;
+	xenevtchn_port_or_error_t port;
+
+	(void)events;
+	if (status < 0) {
+		log_error("hypervisor: event channel fd: %s", uv_strerror(status));
+		return;
+	}
+	port = xenevtchn_pending(p->xce);
+	if (port < 0) {
+		log_warn("hypervisor: xenevtchn_pending: %s", strerror(errno));
+		return;
+	}
+	if (xenevtchn_unmask(p->xce, (evtchn_port_t)port))
+		log_warn("hypervisor: xenevtchn_unmask(%d): %s", port, strerror(errno));
+	changed(p);
 }
 
-static int pc_info(struct hv *hv, uint32_t domid, struct hv_domain_info *out)
+static void on_timer(uv_timer_t *t)
 {
-	(void)hv, (void)domid, (void)out;
-	return -ENOSYS;
+	changed(t->data);
 }
 
-static int pc_uint(struct hv *hv, uint32_t domid, unsigned v)
+static void release(struct privcmd *p)
 {
-	(void)hv, (void)domid, (void)v;
-	return -ENOSYS;
-}
-
-static int pc_sched(struct hv *hv, uint32_t domid, unsigned w, unsigned c)
-{
-	(void)hv, (void)domid, (void)w, (void)c;
-	return -ENOSYS;
-}
-
-static int pc_pin(struct hv *hv, uint32_t domid, unsigned vcpu, uint64_t mask)
-{
-	(void)hv, (void)domid, (void)vcpu, (void)mask;
-	return -ENOSYS;
-}
-
-static int pc_mem(struct hv *hv, uint32_t domid, uint64_t kib)
-{
-	(void)hv, (void)domid, (void)kib;
-	return -ENOSYS;
-}
-
-static int pc_pci(struct hv *hv, uint32_t domid, const char *bdf)
-{
-	(void)hv, (void)domid, (void)bdf;
-	return -ENOSYS;
-}
-
-static void pc_close(struct hv *hv)
-{
-	struct hv_privcmd *p = (struct hv_privcmd *)hv;
-
-	xencall_close(p->xc);
+	if (p->xce)
+		xenevtchn_close(p->xce);
+	if (p->buf)
+		xencall_free_buffer(p->xc, p->buf);
+	if (p->xc)
+		xencall_close(p->xc);
 	free(p);
 }
 
-static const struct hv_ops privcmd_ops = {
-    .host_info = pc_host_info,
-    .domain_create = pc_create,
-    .domain_destroy = pc_domid_op,
-    .domain_pause = pc_domid_op,
-    .domain_unpause = pc_domid_op,
-    .domain_info = pc_info,
-    .set_vcpus_online = pc_uint,
-    .set_sched = pc_sched,
-    .pin_vcpu = pc_pin,
-    .set_memory_target = pc_mem,
-    .pci_assign = pc_pci,
-    .pci_unassign = pc_pci,
+static void handle_closed(uv_handle_t *h)
+{
+	struct privcmd *p = h->data;
+
+	if (--p->open_handles == 0)
+		release(p);
+}
+
+static void pc_close(struct hv_transport *t)
+{
+	struct privcmd *p = (struct privcmd *)t;
+
+	if (p->polling) {
+		p->open_handles++;
+		uv_close((uv_handle_t *)&p->poll, handle_closed);
+	}
+	if (p->timing) {
+		p->open_handles++;
+		uv_close((uv_handle_t *)&p->timer, handle_closed);
+	}
+	if (!p->open_handles)
+		release(p);
+}
+
+static const struct hv_transport_ops privcmd_ops = {
+    .domctl = pc_domctl,
     .close = pc_close,
 };
+
+/* VIRQ_DOM_EXC on the loop, or else a timer: 0, or why not in err. */
+static int watch_domains(uv_loop_t *loop, struct privcmd *p, char *err, size_t errlen)
+{
+	xenevtchn_port_or_error_t port;
+
+	p->xce = xenevtchn_open(NULL, 0);
+	if (!p->xce) {
+		int e = errno;
+		snprintf(err, errlen, "xenevtchn_open: %s", strerror(e));
+		return -e;
+	}
+	port = xenevtchn_bind_virq(p->xce, VIRQ_DOM_EXC);
+	if (port < 0) {
+		int e = errno;
+		snprintf(err, errlen, "xenevtchn_bind_virq(VIRQ_DOM_EXC): %s", strerror(e));
+		return -e;
+	}
+	p->port = (evtchn_port_t)port;
+	if (uv_poll_init(loop, &p->poll, xenevtchn_fd(p->xce))) {
+		snprintf(err, errlen, "polling the event channel fd failed");
+		return -EIO;
+	}
+	p->poll.data = p;
+	p->polling = true;
+	uv_poll_start(&p->poll, UV_READABLE, on_virq);
+	return 0;
+}
+
+static void poll_instead(uv_loop_t *loop, struct privcmd *p)
+{
+	uv_timer_init(loop, &p->timer);
+	p->timer.data = p;
+	p->timing = true;
+	uv_timer_start(&p->timer, on_timer, POLL_MS, POLL_MS);
+}
 
 int hv_privcmd_open(uv_loop_t *loop, hv_event_fn fn, void *opaque, struct hv **out, char *err,
 		    size_t errlen)
 {
-	struct hv_privcmd *p;
-	long ver;
+	struct privcmd *p;
+	char why[160];
+	int rc;
 
-	(void)loop;
 	if (access("/dev/xen/privcmd", R_OK | W_OK)) {
 		snprintf(err, errlen,
 			 "no hypervisor reachable: /dev/xen/privcmd: %s (controld runs in dom0 "
@@ -127,25 +173,25 @@ int hv_privcmd_open(uv_loop_t *loop, hv_event_fn fn, void *opaque, struct hv **o
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
+	p->base.ops = &privcmd_ops;
 	p->xc = xencall_open(NULL, 0);
 	if (!p->xc) {
-		int rc = errno ? -errno : -ENODEV;
+		rc = errno ? -errno : -ENODEV;
 		snprintf(err, errlen, "no hypervisor reachable: xencall_open: %s", strerror(-rc));
-		free(p);
+		release(p);
 		return rc;
 	}
-	ver = xencall2(p->xc, HYPERCALL_XEN_VERSION, XENVER_VERSION, 0);
-	if (ver < 0) {
-		snprintf(err, errlen,
-			 "no hypervisor reachable: the xen_version hypercall failed (%s)",
-			 strerror(errno));
-		pc_close(&p->base);
-		return -ENODEV;
+	p->buf = xencall_alloc_buffer(p->xc, sizeof(*p->buf));
+	if (!p->buf) {
+		snprintf(err, errlen, "xencall_alloc_buffer: %s", strerror(errno));
+		release(p);
+		return -ENOMEM;
 	}
-	p->version = (unsigned)ver;
-	p->base.ops = &privcmd_ops;
-	p->base.event = fn;
-	p->base.event_opaque = opaque;
-	*out = &p->base;
-	return 0;
+	rc = watch_domains(loop, p, why, sizeof(why));
+	if (rc) {
+		log_error("hypervisor: no domain events (%s): listing domains every %d ms instead",
+			  why, POLL_MS);
+		poll_instead(loop, p);
+	}
+	return hv_keel_open(&p->base, fn, opaque, out, err, errlen);
 }

@@ -7,7 +7,9 @@
  *   stopped/crashed --start--> paused --unpause--> running --pause--> paused
  *   running/paused --shutdown--> shutting_down --(guest gone or deadline)--> stopped
  *   any but stopped --destroy--> stopped; a guest crash --> crashed
+ *   the hypervisor's domain gone (destroyed by others, or ended unseen) --> stopped
  */
+#include "hv_domctl.h"
 #include "log.h"
 #include "model_internal.h"
 #include "util.h"
@@ -38,11 +40,13 @@ int domain_start(struct controld *cd, struct domain *d)
 	    .initrd = sp->boot.initrd,
 	    .firmware = hvm ? dom_firmware_name(sp->boot.firmware) : "",
 	};
-	uint32_t domid;
+	hv_domid_t domid;
 	int rc;
 
 	if (d->state != DOM_STOPPED && d->state != DOM_CRASHED)
 		return -EBUSY;
+	if (sp->boot.type == BOOT_TIME)
+		return -ENOSYS; /* the hypervisor built it at boot; nothing says how again */
 	rc = cd->hv->ops->domain_create(cd->hv, &cfg, &domid);
 	if (rc)
 		return rc;
@@ -76,7 +80,7 @@ int domain_pause(struct controld *cd, struct domain *d)
 
 	if (d->state != DOM_RUNNING)
 		return -EBUSY;
-	rc = cd->hv->ops->domain_pause(cd->hv, (uint32_t)d->domid);
+	rc = cd->hv->ops->domain_pause(cd->hv, (hv_domid_t)d->domid);
 	if (rc)
 		return rc;
 	domain_set_state(cd, d, DOM_PAUSED);
@@ -89,7 +93,7 @@ int domain_unpause(struct controld *cd, struct domain *d)
 
 	if (d->state != DOM_PAUSED)
 		return -EBUSY;
-	rc = cd->hv->ops->domain_unpause(cd->hv, (uint32_t)d->domid);
+	rc = cd->hv->ops->domain_unpause(cd->hv, (hv_domid_t)d->domid);
 	if (rc)
 		return rc;
 	domain_set_state(cd, d, DOM_RUNNING);
@@ -102,7 +106,7 @@ int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after)
 
 	if (d->state == DOM_STOPPED || d->domid < 0)
 		return d->state == DOM_CRASHED ? 0 : -EBUSY;
-	rc = cd->hv->ops->domain_destroy(cd->hv, (uint32_t)d->domid);
+	rc = cd->hv->ops->domain_destroy(cd->hv, (hv_domid_t)d->domid);
 	if (rc && rc != -ESRCH)
 		return rc;
 	running_paths_remove(cd, d->domid);
@@ -120,13 +124,28 @@ static void on_guest_shutdown(struct controld *cd, struct domain *d, enum hv_shu
 		shutdown_job_check(cd, j);
 		return;
 	}
-	log_info("domain %s (domid %d) %s", domain_name(d), d->domid,
-		 r == HV_SHUTDOWN_CRASH	   ? "crashed"
-		 : r == HV_SHUTDOWN_REBOOT ? "rebooted"
-					   : "powered off");
+	log_info("domain %s (domid %d) ended by itself: %s", domain_name(d), d->domid,
+		 hv_shutdown_reason_name(r));
 	domain_destroy(cd, d, r == HV_SHUTDOWN_CRASH ? DOM_CRASHED : DOM_STOPPED);
-	if (r == HV_SHUTDOWN_REBOOT)
-		domain_start(cd, d);
+	if (r == HV_SHUTDOWN_REBOOT) {
+		int rc = domain_start(cd, d);
+		if (rc)
+			log_warn("domain %s: restarting after its reboot failed: %s",
+				 domain_name(d), strerror(-rc));
+	}
+}
+
+/* The hypervisor no longer has the domain, and no shutdown of it was seen. */
+static void on_domain_gone(struct controld *cd, struct domain *d)
+{
+	struct job *j = d->job_id[0] ? job_find(cd, d->job_id) : NULL;
+
+	if (j && j->state == JOB_RUNNING) {
+		shutdown_job_check(cd, j);
+		return;
+	}
+	log_info("domain %s (domid %d) is gone from the hypervisor", domain_name(d), d->domid);
+	domain_destroy(cd, d, DOM_STOPPED);
 }
 
 void model_on_hv_event(void *opaque, const struct hv_event *ev)
@@ -140,6 +159,8 @@ void model_on_hv_event(void *opaque, const struct hv_event *ev)
 		domain_console_append(cd, d, ev->data, ev->len);
 	else if (ev->type == HV_EV_DOMAIN_SHUTDOWN)
 		on_guest_shutdown(cd, d, ev->reason);
+	else if (ev->type == HV_EV_DOMAIN_GONE)
+		on_domain_gone(cd, d);
 }
 
 /* A running domain recorded in the store keeps running: adopt it as the hypervisor has it. */
@@ -153,7 +174,7 @@ static void reconcile(struct controld *cd, struct domain *d)
 			d->state = DOM_STOPPED;
 		return;
 	}
-	rc = cd->hv->ops->domain_info(cd->hv, (uint32_t)d->domid, &info);
+	rc = cd->hv->ops->domain_info(cd->hv, (hv_domid_t)d->domid, &info);
 	if (rc == -ESRCH) {
 		log_warn("domain %s: domid %d is gone; marking it stopped", domain_name(d),
 			 d->domid);
@@ -165,7 +186,7 @@ static void reconcile(struct controld *cd, struct domain *d)
 	}
 	if (rc)
 		return;
-	if (info.state == HV_DOM_SHUTDOWN) {
+	if (!hv_domain_alive(&info)) {
 		on_guest_shutdown(cd, d, info.reason);
 		return;
 	}
@@ -235,9 +256,8 @@ static void shutdown_job_check(struct controld *cd, struct job *j)
 		job_finish(cd, j, true, "the domain stopped by other means", NULL);
 		return;
 	}
-	rc = cd->hv->ops->domain_info(cd->hv, (uint32_t)d->domid, &info);
-	gone =
-	    rc == -ESRCH || (!rc && (info.state == HV_DOM_SHUTDOWN || info.state == HV_DOM_DYING));
+	rc = cd->hv->ops->domain_info(cd->hv, (hv_domid_t)d->domid, &info);
+	gone = rc == -ESRCH || (!rc && !hv_domain_alive(&info));
 	if (!gone && now < j->deadline_wall_ms) {
 		uint64_t total = j->deadline_wall_ms - j->started_wall_ms + 1;
 		unsigned pct = (unsigned)(90 * (now - j->started_wall_ms) / total);
@@ -289,7 +309,7 @@ int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned
 		return rc;
 	/* A paused guest cannot see the request. */
 	if (d->state == DOM_PAUSED) {
-		rc = cd->hv->ops->domain_unpause(cd->hv, (uint32_t)d->domid);
+		rc = cd->hv->ops->domain_unpause(cd->hv, (hv_domid_t)d->domid);
 		if (rc)
 			return rc;
 	}
@@ -333,6 +353,10 @@ int domain_act(struct controld *cd, struct domain *d, enum dom_action a, unsigne
 	char kind[32];
 	int rc;
 
+	/* Domain-0 runs controld itself: stopping it would take the API down (Keel refuses
+	 * too), and control/shutdown would power off the host's own domain. */
+	if (d->domid == 0)
+		return -EBUSY;
 	switch (a) {
 	case ACT_SHUTDOWN:
 	case ACT_REBOOT:

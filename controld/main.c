@@ -255,6 +255,7 @@ static int open_model(char *err, size_t errlen)
 		return rc;
 	}
 	lifecycle_resume(&cd);
+	domains_adopt(&cd);
 	return 0;
 }
 

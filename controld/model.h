@@ -50,7 +50,7 @@ int dom_action_parse(const char *s, enum dom_action *out);
 /*
  * Runs an action of the API. Every action answers with a job: finished for the quick ones,
  * running for shutdown and reboot (destroyed after timeout_s). -EBUSY when illegal in the
- * domain's state.
+ * domain's state, and for Domain-0 (domid 0) always.
  */
 int domain_act(struct controld *cd, struct domain *d, enum dom_action a, unsigned timeout_s,
 	       struct job **job);
@@ -74,6 +74,9 @@ int domains_load(struct controld *cd);
  * other jobs that were running, and adopts running domains as the hypervisor reports them.
  */
 void lifecycle_resume(struct controld *cd);
+/* Then: the hypervisor's domains controld does not know (Domain-0, boot-time guests) become
+ * domains of the model, with boot type boot_time, as the hypervisor has them (adopt.c). */
+void domains_adopt(struct controld *cd);
 void domains_free(struct controld *cd);
 void model_on_hv_event(void *opaque, const struct hv_event *ev);
 

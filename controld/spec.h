@@ -31,7 +31,9 @@ struct vcpu_pin {
 	unsigned n;
 };
 
-enum dom_boot_type { BOOT_PVH, BOOT_HVM };
+/* BOOT_TIME: built by the hypervisor at boot (Domain-0, GRUB module lines) and adopted by
+ * controld (adopt.c); it cannot build it again. Never in requests. */
+enum dom_boot_type { BOOT_PVH, BOOT_HVM, BOOT_TIME };
 enum dom_firmware { FW_SEABIOS, FW_OVMF };
 enum dom_disk_format { DISK_RAW, DISK_QCOW2 };
 

@@ -12,6 +12,7 @@
 
 extern u8 __image_start[], __image_end[];
 static struct frame_pool pool;
+static u64 ram_total; /* the boot map's RAM, as far as Keel uses it */
 
 int mm_init(const struct boot_info *bi, paddr_t mbi_pa, u32 mbi_size)
 {
@@ -20,6 +21,10 @@ int mm_init(const struct boot_info *bi, paddr_t mbi_pa, u32 mbi_size)
 	u64 high_end = 0;
 
 	frame_pool_init(&pool);
+	for (u32 i = 0; i < bi->nr_mmap; i++)
+		if (bi->mmap[i].type == MMAP_RAM && bi->mmap[i].addr < MM_MAX)
+			ram_total +=
+			    MIN(bi->mmap[i].addr + bi->mmap[i].len, MM_MAX) - bi->mmap[i].addr;
 	for (u32 i = 0; i < bi->nr_mmap; i++) {
 		const struct boot_mmap_entry *m = &bi->mmap[i];
 		if (m->type != MMAP_RAM || m->addr >= LOW_LIMIT)
@@ -157,4 +162,9 @@ void mm_free_range(paddr_t pa, u64 size)
 u64 mm_free_bytes(void)
 {
 	return pool.free_bytes;
+}
+
+u64 mm_total_bytes(void)
+{
+	return ram_total;
 }

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* Keel's domain-control hypercall for the toolstack (public/keel/domctl.h). */
+#include <keel/arch.h>
 #include <keel/hypercall.h>
 #include <keel/errno.h>
 #include <keel/guest_mem.h>
+#include <keel/mm.h>
 #include <keel/string.h>
+#include <keel/version.h>
 #include <public/keel/domctl.h>
 
 static u8 state_of(const struct domain *d)
@@ -23,10 +26,13 @@ static u8 state_of(const struct domain *d)
 static void fill_info(const struct domain *d, struct keel_domain_info *i)
 {
 	u64 ticks = 0;
+	u16 online = 0;
 
 	memset(i, 0, sizeof(*i));
-	for (u32 n = 0; n < d->nr_vcpus; n++)
+	for (u32 n = 0; n < d->nr_vcpus; n++) {
 		ticks += d->vcpu[n]->runtime;
+		online += d->vcpu[n]->state != VCPU_OFFLINE;
+	}
 	i->domid = d->id;
 	i->state = state_of(d);
 	i->shutdown_reason = (u8)d->shutdown_reason;
@@ -36,7 +42,10 @@ static void fill_info(const struct domain *d, struct keel_domain_info *i)
 	i->weight = d->weight;
 	i->cap = d->cap;
 	strlcpy(i->name, d->name, sizeof(i->name));
-	i->flags = d->privileged ? KEEL_DOMINFO_privileged : 0;
+	i->flags = (d->privileged ? KEEL_DOMINFO_privileged : 0) |
+		   (d->killed ? KEEL_DOMINFO_destroyed : 0);
+	i->vcpus_online = online;
+	i->vcpus_target = (u16)(d->vcpus_target ? d->vcpus_target : d->nr_vcpus);
 	i->max_mem_bytes = d->max_pages << PAGE_SHIFT;
 	i->cur_mem_bytes = d->tot_pages << PAGE_SHIFT;
 }
@@ -63,6 +72,71 @@ static long set_max_mem(struct domain *d, u64 bytes)
 	return 0;
 }
 
+static void fill_host(struct keel_host_info *h)
+{
+	memset(h, 0, sizeof(*h));
+	strlcpy(h->version, "Keel " KEEL_VERSION, sizeof(h->version));
+	h->nr_cpus = nr_pcpus;
+	h->total_bytes = mm_total_bytes();
+	h->free_bytes = mm_free_bytes();
+}
+
+static u64 online_pcpus(void)
+{
+	return nr_pcpus >= 64 ? ~0ULL : (1ULL << nr_pcpus) - 1;
+}
+
+static long get_vcpu(const struct domain *d, struct keel_vcpu_info *i)
+{
+	const struct vcpu *v;
+
+	if (i->vcpu >= d->nr_vcpus)
+		return -EINVAL;
+	v = d->vcpu[i->vcpu];
+	i->state = v->state == VCPU_RUNNABLE  ? KEEL_VCPU_runnable
+		   : v->state == VCPU_BLOCKED ? KEEL_VCPU_blocked
+					      : KEEL_VCPU_offline;
+	i->pcpu = v->pcpu;
+	i->affinity = v->affinity;
+	i->cpu_ns = tsc_to_ns(v->runtime);
+	return 0;
+}
+
+static long set_affinity(struct domain *d, const struct keel_vcpu_info *i)
+{
+	struct vcpu *v;
+
+	if (!alive(d) || i->vcpu >= d->nr_vcpus || !i->affinity || (i->affinity & ~online_pcpus()))
+		return -EINVAL;
+	v = d->vcpu[i->vcpu];
+	/* No migration yet: the vCPU's VMCS lives on the pCPU it was placed on. */
+	if (!(i->affinity & (1ULL << v->pcpu)))
+		return -EXDEV;
+	v->affinity = (u32)i->affinity;
+	return 0;
+}
+
+static long set_vcpus(struct domain *d, u32 count)
+{
+	if (!alive(d) || count < 1 || count > d->nr_vcpus)
+		return -EINVAL;
+	d->vcpus_target = count;
+	return 0;
+}
+
+/* Pause and destroy: not the caller (sched_op is its own way), not another toolstack. */
+static long may_stop(const struct domain *d, const struct vcpu *caller)
+{
+	if (d == caller->dom)
+		return -EINVAL;
+	return d->privileged ? -EPERM : 0;
+}
+
+static long copy_back(struct vcpu *v, const struct hypercall_args *a, const struct keel_domctl *op)
+{
+	return copy_to_guest(v, a->a1, op, sizeof(*op)) ? -EFAULT : 0;
+}
+
 long do_keel_domctl(struct vcpu *v, const struct hypercall_args *a)
 {
 	struct keel_domctl op;
@@ -72,6 +146,12 @@ long do_keel_domctl(struct vcpu *v, const struct hypercall_args *a)
 		return -EPERM;
 	if (copy_from_guest(v, &op, a->a1, sizeof(op)))
 		return -EFAULT;
+	if (op.pad)
+		return -EINVAL;
+	if (op.cmd == KEEL_DOMCTL_hostinfo) {
+		fill_host(&op.u.host);
+		return copy_back(v, a, &op);
+	}
 	if (op.cmd == KEEL_DOMCTL_next) {
 		d = NULL;
 		for (u32 id = op.domid; id < MAX_DOMAINS && !d; id++)
@@ -79,7 +159,7 @@ long do_keel_domctl(struct vcpu *v, const struct hypercall_args *a)
 		if (!d)
 			return -ESRCH;
 		fill_info(d, &op.u.info);
-		return copy_to_guest(v, a->a1, &op, sizeof(op)) ? -EFAULT : 0;
+		return copy_back(v, a, &op);
 	}
 	d = domain_by_id(op.domid);
 	if (!d)
@@ -87,24 +167,28 @@ long do_keel_domctl(struct vcpu *v, const struct hypercall_args *a)
 	switch (op.cmd) {
 	case KEEL_DOMCTL_getinfo:
 		fill_info(d, &op.u.info);
-		return copy_to_guest(v, a->a1, &op, sizeof(op)) ? -EFAULT : 0;
+		return copy_back(v, a, &op);
 	case KEEL_DOMCTL_pause:
-		if (d == v->dom)
-			return -EINVAL; /* a domain pauses itself with sched_op */
-		return domain_pause(d);
+		return may_stop(d, v) ?: domain_pause(d);
 	case KEEL_DOMCTL_unpause:
 		if (d->state != DOM_PAUSED)
 			return -EINVAL;
 		domain_unpause(d);
 		return 0;
 	case KEEL_DOMCTL_destroy:
-		if (d == v->dom)
-			return -EINVAL;
-		return domain_kill(d, v->dom);
+		return may_stop(d, v) ?: domain_kill(d, v->dom);
 	case KEEL_DOMCTL_setsched:
 		return set_sched(d, &op.u.sched);
 	case KEEL_DOMCTL_setmaxmem:
 		return set_max_mem(d, op.u.max_bytes);
+	case KEEL_DOMCTL_getvcpu: {
+		long r = get_vcpu(d, &op.u.vcpu);
+		return r ?: copy_back(v, a, &op);
+	}
+	case KEEL_DOMCTL_setvcpuaffinity:
+		return set_affinity(d, &op.u.vcpu);
+	case KEEL_DOMCTL_setvcpus:
+		return set_vcpus(d, op.u.vcpus);
 	default:
 		return -EOPNOTSUPP;
 	}

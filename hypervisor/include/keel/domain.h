@@ -116,6 +116,7 @@ struct domain {
 	struct arch_domain arch; /* EPT: arch/x86 only */
 
 	u32 nr_vcpus;
+	u32 vcpus_target; /* the toolstack's online count (KEEL_DOMCTL_setvcpus), 0 = all */
 	struct vcpu *vcpu[MAX_VCPUS];
 
 	struct shared_info *shared_info; /* always there; the guest chooses where it sits */

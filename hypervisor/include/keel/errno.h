@@ -16,6 +16,7 @@
 #define EFAULT	   14
 #define EBUSY	   16
 #define EEXIST	   17
+#define EXDEV	   18
 #define ENODEV	   19
 #define EINVAL	   22
 #define ENOSPC	   28

@@ -19,6 +19,8 @@ u64 mm_free_bytes(void);
 int mm_claim_window(struct boot_info *bi, u64 lo, u64 size, const char **why);
 /* Gives dom0's window back (dom0 ended). */
 void mm_release_window(u64 lo, u64 size);
+/* The RAM of the boot memory map (the host's, reported to the toolstack). */
+u64 mm_total_bytes(void);
 
 static inline void *phys_to_virt(paddr_t pa)
 {

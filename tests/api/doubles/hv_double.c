@@ -9,8 +9,9 @@
  * or powers itself off ~50 ms after it first runs (hypervisor events controld must handle).
  * "test.nomem" makes domain_create fail with ENOMEM and "test.fail_unpause" makes the first
  * unpause fail with EIO, so controld's error paths can be checked.
+ * hv_double_add_boot_domain() plays a domain Keel built at boot (Domain-0, a GRUB line).
  */
-#include "../../../controld/hv_backend.h"
+#include "hv_double.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -22,6 +23,7 @@
 
 struct ddom {
 	uint32_t domid;
+	char name[32];
 	bool used;
 	enum hv_dom_state state;
 	enum hv_shutdown_reason reason;
@@ -59,12 +61,13 @@ static void save(struct hv_double *h)
 		struct ddom *d = &h->doms[i];
 		if (d->used)
 			json_array_append_new(
-			    arr, json_pack("{s:i, s:i, s:i, s:i, s:i, s:I, s:I, s:b, s:b}", "domid",
-					   (int)d->domid, "state", (int)d->state, "reason",
-					   (int)d->reason, "max_vcpus", (int)d->max_vcpus, "online",
-					   (int)d->online, "mem_mib", (json_int_t)d->mem_mib,
-					   "target_kib", (json_int_t)d->target_kib, "booted",
-					   d->booted, "ignore_shutdown", d->ignore_shutdown));
+			    arr,
+			    json_pack("{s:i, s:s, s:i, s:i, s:i, s:i, s:I, s:I, s:b, s:b}", "domid",
+				      (int)d->domid, "name", d->name, "state", (int)d->state,
+				      "reason", (int)d->reason, "max_vcpus", (int)d->max_vcpus,
+				      "online", (int)d->online, "mem_mib", (json_int_t)d->mem_mib,
+				      "target_kib", (json_int_t)d->target_kib, "booted", d->booted,
+				      "ignore_shutdown", d->ignore_shutdown));
 	}
 	json_t *o = json_pack("{s:i, s:o}", "next_domid", (int)h->next_domid, "doms", arr);
 	f = fopen(h->state_file, "w");
@@ -88,6 +91,8 @@ static void load(struct hv_double *h)
 		struct ddom *x = &h->doms[id % MAX_DOMS];
 		x->used = true;
 		x->domid = id;
+		snprintf(x->name, sizeof(x->name), "%s",
+			 json_string_value(json_object_get(d, "name")) ?: "");
 		x->state = (enum hv_dom_state)json_integer_value(json_object_get(d, "state"));
 		x->reason =
 		    (enum hv_shutdown_reason)json_integer_value(json_object_get(d, "reason"));
@@ -124,7 +129,7 @@ static int d_host_info(struct hv *hv, struct hv_host_info *out)
 	return 0;
 }
 
-static int d_create(struct hv *hv, const struct hv_domain_config *cfg, uint32_t *domid)
+static int d_create(struct hv *hv, const struct hv_domain_config *cfg, hv_domid_t *domid)
 {
 	struct hv_double *h = (struct hv_double *)hv;
 
@@ -133,7 +138,7 @@ static int d_create(struct hv *hv, const struct hv_domain_config *cfg, uint32_t 
 	for (unsigned tries = 0; tries < MAX_DOMS; tries++) {
 		uint32_t id = h->next_domid++;
 		struct ddom *d;
-		if (id == 0 || id >= 0x7ff0) {
+		if (id == 0 || id >= 0x7ff0 || id >= MAX_DOMS) {
 			h->next_domid = 2;
 			id = 1;
 		}
@@ -143,6 +148,7 @@ static int d_create(struct hv *hv, const struct hv_domain_config *cfg, uint32_t 
 		memset(d, 0, sizeof(*d));
 		d->used = true;
 		d->domid = id;
+		snprintf(d->name, sizeof(d->name), "%s", cfg->name ? cfg->name : "");
 		d->state = HV_DOM_PAUSED;
 		d->max_vcpus = cfg->max_vcpus;
 		d->online = cfg->max_vcpus;
@@ -154,7 +160,7 @@ static int d_create(struct hv *hv, const struct hv_domain_config *cfg, uint32_t 
 			     : strstr(cfg->cmdline, "test.crash") ? HV_SHUTDOWN_CRASH
 			     : strstr(cfg->cmdline, "test.halt")  ? HV_SHUTDOWN_POWEROFF
 								  : -1;
-		*domid = id;
+		*domid = (hv_domid_t)id;
 		save(h);
 		return 0;
 	}
@@ -166,7 +172,7 @@ static void timer_closed(uv_handle_t *t)
 	(void)t;
 }
 
-static int d_destroy(struct hv *hv, uint32_t domid)
+static int d_destroy(struct hv *hv, hv_domid_t domid)
 {
 	struct ddom *d = get(hv, domid);
 
@@ -207,7 +213,7 @@ static void guest_acts_soon(struct hv_double *h, struct ddom *d, enum hv_shutdow
 	uv_timer_start(&d->timer, on_guest_acts, 50, 0);
 }
 
-static int d_pause(struct hv *hv, uint32_t domid)
+static int d_pause(struct hv *hv, hv_domid_t domid)
 {
 	struct ddom *d = get(hv, domid);
 
@@ -218,7 +224,7 @@ static int d_pause(struct hv *hv, uint32_t domid)
 	return 0;
 }
 
-static int d_unpause(struct hv *hv, uint32_t domid)
+static int d_unpause(struct hv *hv, hv_domid_t domid)
 {
 	struct ddom *d = get(hv, domid);
 
@@ -239,7 +245,7 @@ static int d_unpause(struct hv *hv, uint32_t domid)
 	return 0;
 }
 
-static int d_info(struct hv *hv, uint32_t domid, struct hv_domain_info *out)
+static int d_info(struct hv *hv, hv_domid_t domid, struct hv_domain_info *out)
 {
 	struct ddom *d = get(hv, domid);
 
@@ -249,12 +255,47 @@ static int d_info(struct hv *hv, uint32_t domid, struct hv_domain_info *out)
 	out->domid = domid;
 	out->state = d->state;
 	out->reason = d->reason;
-	out->online_vcpus = d->online;
-	out->memory_kib = d->target_kib;
+	snprintf(out->name, sizeof(out->name), "%s", d->name);
+	out->privileged = domid == 0;
+	out->nr_vcpus = d->max_vcpus;
+	out->vcpus_online = out->vcpus_target = d->online;
+	out->memory_kib = out->cur_memory_kib = d->mem_mib * 1024;
+	out->max_memory_kib = d->target_kib;
+	out->weight = 256;
 	return 0;
 }
 
-static int d_vcpus(struct hv *hv, uint32_t domid, unsigned n)
+static int d_next(struct hv *hv, hv_domid_t from, struct hv_domain_info *out)
+{
+	struct hv_double *h = (struct hv_double *)hv;
+
+	for (unsigned id = from; id < MAX_DOMS; id++)
+		if (h->doms[id].used && h->doms[id].domid == id)
+			return d_info(hv, (hv_domid_t)id, out);
+	return -ESRCH;
+}
+
+void hv_double_add_boot_domain(struct hv *hv, hv_domid_t domid, const char *name, unsigned vcpus,
+			       uint64_t mem_mib)
+{
+	struct hv_double *h = (struct hv_double *)hv;
+	struct ddom *d = &h->doms[domid % MAX_DOMS];
+
+	memset(d, 0, sizeof(*d));
+	d->used = d->booted = true;
+	d->domid = domid;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->state = HV_DOM_RUNNING;
+	d->max_vcpus = d->online = vcpus;
+	d->mem_mib = mem_mib;
+	d->target_kib = mem_mib * 1024;
+	d->on_boot = -1;
+	if (h->next_domid <= domid)
+		h->next_domid = domid + 1u;
+	save(h);
+}
+
+static int d_vcpus(struct hv *hv, hv_domid_t domid, unsigned n)
 {
 	struct ddom *d = get(hv, domid);
 
@@ -267,13 +308,13 @@ static int d_vcpus(struct hv *hv, uint32_t domid, unsigned n)
 	return 0;
 }
 
-static int d_sched(struct hv *hv, uint32_t domid, unsigned w, unsigned c)
+static int d_sched(struct hv *hv, hv_domid_t domid, unsigned w, unsigned c)
 {
 	(void)w, (void)c;
 	return get(hv, domid) ? 0 : -ESRCH;
 }
 
-static int d_pin(struct hv *hv, uint32_t domid, unsigned vcpu, uint64_t mask)
+static int d_pin(struct hv *hv, hv_domid_t domid, unsigned vcpu, uint64_t mask)
 {
 	struct ddom *d = get(hv, domid);
 
@@ -283,7 +324,7 @@ static int d_pin(struct hv *hv, uint32_t domid, unsigned vcpu, uint64_t mask)
 	return vcpu < d->max_vcpus ? 0 : -EINVAL;
 }
 
-static int d_mem(struct hv *hv, uint32_t domid, uint64_t kib)
+static int d_mem(struct hv *hv, hv_domid_t domid, uint64_t kib)
 {
 	struct ddom *d = get(hv, domid);
 
@@ -294,7 +335,7 @@ static int d_mem(struct hv *hv, uint32_t domid, uint64_t kib)
 	return 0;
 }
 
-static int d_pci(struct hv *hv, uint32_t domid, const char *bdf)
+static int d_pci(struct hv *hv, hv_domid_t domid, const char *bdf)
 {
 	(void)bdf;
 	return get(hv, domid) ? 0 : -ESRCH;
@@ -315,6 +356,7 @@ static void d_close(struct hv *hv)
 
 static const struct hv_ops double_ops = {
     .host_info = d_host_info,
+    .domain_next = d_next,
     .domain_create = d_create,
     .domain_destroy = d_destroy,
     .domain_pause = d_pause,

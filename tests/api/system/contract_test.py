@@ -770,6 +770,47 @@ def t_restart(ctx):
     assert c.req("GET", "/v1/domains/slow")[2]["state"] == "stopped"
 
 
+def t_boot_time(ctx):
+    """Domains the hypervisor built at boot (Domain-0, a GRUB line) are adopted at start."""
+    c = ctx.admin
+    assert ctx.d.stop() == 0
+    # The double's state file plays the hypervisor's domains across the restart.
+    path = os.path.join(ctx.work, "hv.json")
+    hv = json.load(open(path)) if os.path.exists(path) else {"next_domid": 1, "doms": []}
+    running = 2  # KEEL_DOMSTATE_running
+    for domid, name, mem in ((0, "dom0", 1024), (4000, "grub guest", 256)):
+        hv["doms"].append({"domid": domid, "name": name, "state": running, "reason": 0,
+                           "max_vcpus": 2, "online": 2, "mem_mib": mem, "target_kib": mem * 1024,
+                           "booted": True, "ignore_shutdown": False})
+    json.dump(hv, open(path, "w"))
+    ctx.d.start()
+    c.port = ctx.admin.port = ctx.read.port = ctx.operate.port = ctx.d.port
+    st, _, lst = c.req("GET", "/v1/domains?limit=500")
+    assert st == 200
+    by_name = {d["name"]: d for d in lst["items"]}
+    d0 = by_name["Domain-0"]
+    assert d0["state"] == "running" and d0["domid"] == 0 and d0["boot"] == {"type": "boot_time"}, d0
+    assert d0["memory_mib"] == 1024 and d0["vcpus"] == 2
+    st, _, js = c.req("POST", "/v1/domains/Domain-0/actions/shutdown")
+    check_problem(st, js, 409)
+    g = by_name["grub-guest"]
+    assert g["state"] == "running" and g["domid"] == 4000, g
+    events = Sse(ctx.unix, "/v1/events?types=domain")
+    assert c.req("POST", "/v1/domains/grub-guest/actions/pause")[0] == 200
+    assert c.req("GET", "/v1/domains/grub-guest")[2]["state"] == "paused"
+    assert c.req("POST", "/v1/domains/grub-guest/actions/unpause")[0] == 200
+    assert c.req("POST", "/v1/domains/grub-guest/actions/destroy")[0] == 200
+    events.wait(lambda e: e["event"] == "domain.state" and e["json"]["name"] == "grub-guest"
+                and e["json"]["to"] == "stopped")
+    events.close()
+    g = c.req("GET", "/v1/domains/grub-guest")[2]
+    assert g["state"] == "stopped" and g["domid"] is None, g
+    # controld cannot build it again.
+    st, _, js = c.req("POST", "/v1/domains/grub-guest/actions/start")
+    check_problem(st, js, 501)
+    assert c.req("DELETE", "/v1/domains/grub-guest")[0] == 204
+
+
 def t_shipped_refuses(ctx):
     if not ctx.args.shipped:
         return
@@ -866,7 +907,7 @@ def t_coverage(ctx):
 TESTS = [t_health_and_auth, t_tokens, t_create_validation, t_list_get_patch, t_lifecycle,
          t_guest_events, t_start_failures, t_pci,
          t_jobs_events_metrics, t_idempotency, t_limits, t_restart, t_shipped_refuses, t_tls,
-         t_store_lost, t_request_log]
+         t_store_lost, t_request_log, t_boot_time]
 # Each scenario is also its own CTest case (api_contract_<name>, see --list and --only);
 # "coverage" runs them all and then checks that every operation was exercised.
 SCENARIOS = {t.__name__[2:]: [t] for t in TESTS}

@@ -3,7 +3,8 @@
  * controld's model without daemons: an in-memory store behind store.h (defined here) and
  * the hypervisor test double (../doubles/hv_double.c) on a libuv loop of its own. Checks
  * the queries and rules the model owns, that a start or a PATCH is all or nothing, and the
- * lifecycle: actions, graceful shutdown and reboot jobs, a guest that crashes.
+ * lifecycle: actions, graceful shutdown and reboot jobs, a guest that crashes, domains the
+ * hypervisor built at boot adopted at start, and domains gone from the hypervisor.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -16,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "../../../controld/hv_backend.h"
 #include "../../../controld/model_internal.h"
+#include "../doubles/hv_double.h"
 
 /* --- the in-memory store: a flat list of (path, value); fail_writes makes writes fail --- */
 #define MEM_NODES 512
@@ -181,7 +182,7 @@ static struct hv_domain_info hv_info(struct fixture *f, int domid)
 {
 	struct hv_domain_info info;
 
-	assert_int_equal(f->cd.hv->ops->domain_info(f->cd.hv, (uint32_t)domid, &info), 0);
+	assert_int_equal(f->cd.hv->ops->domain_info(f->cd.hv, (hv_domid_t)domid, &info), 0);
 	return info;
 }
 
@@ -220,11 +221,11 @@ static void test_patch_running(void **state)
 
 	assert_int_equal(domain_start(&f->cd, f->d), 0);
 	assert_int_equal(f->d->state, DOM_RUNNING);
-	assert_int_equal(hv_info(f, f->d->domid).online_vcpus, 2);
+	assert_int_equal(hv_info(f, f->d->domid).vcpus_online, 2);
 	assert_string_equal(domain_path(f, "name"), "web1");
 	gen = f->d->generation;
 	assert_int_equal(domain_apply_patch(&f->cd, f->d, &p), 0);
-	assert_int_equal(hv_info(f, f->d->domid).online_vcpus, 3);
+	assert_int_equal(hv_info(f, f->d->domid).vcpus_online, 3);
 	assert_string_equal(domain_path(f, "cpu/2/availability"), "online");
 	assert_string_equal(domain_path(f, "cpu/3/availability"), "offline");
 	assert_int_equal(f->d->generation, gen + 1);
@@ -241,8 +242,8 @@ static void test_patch_rolls_back(void **state)
 	assert_int_equal(domain_apply_patch(&f->cd, f->d, &p), -EIO);
 	f->store.fail_writes = 0;
 	/* The hypervisor got the new values, then the old ones back. */
-	assert_int_equal(hv_info(f, f->d->domid).online_vcpus, 2);
-	assert_int_equal(hv_info(f, f->d->domid).memory_kib, 512 * 1024);
+	assert_int_equal(hv_info(f, f->d->domid).vcpus_online, 2);
+	assert_int_equal(hv_info(f, f->d->domid).max_memory_kib, 512 * 1024);
 	assert_int_equal(f->d->spec.vcpus, 2);
 	assert_int_equal(f->d->spec.memory_target_mib, 512);
 	assert_string_equal(domain_path(f, "cpu/3/availability"), "offline");
@@ -351,6 +352,71 @@ static void test_guest_crash(void **state)
 	assert_null(domain_find(&f->cd, "crashy"));
 }
 
+static void test_adopt_boot_domains(void **state)
+{
+	struct fixture *f = *state;
+	struct domain *d0, *g;
+	struct job *j;
+	unsigned by_state[DOM_NR_STATES];
+
+	hv_double_add_boot_domain(f->cd.hv, 0, "dom0", 2, 1024);
+	hv_double_add_boot_domain(f->cd.hv, 5, "web boot!", 1, 256);
+	domains_adopt(&f->cd);
+	domains_adopt(&f->cd); /* known now: not again */
+	domains_count_by_state(&f->cd, by_state);
+	assert_int_equal(by_state[DOM_RUNNING], 2);
+	assert_int_equal(f->cd.doms.items.n, 3);
+
+	d0 = domain_find(&f->cd, "Domain-0");
+	assert_non_null(d0);
+	assert_int_equal(d0->domid, 0);
+	assert_int_equal(d0->spec.boot.type, BOOT_TIME);
+	assert_int_equal(d0->spec.vcpus, 2);
+	assert_int_equal(d0->spec.memory_mib, 1024);
+	g = domain_find(&f->cd, "web-boot-");
+	assert_non_null(g);
+	assert_int_equal(g->domid, 5);
+	assert_int_equal(g->state, DOM_RUNNING);
+	assert_string_equal(mem_get(&f->store, "/local/domain/5/name"), "web-boot-");
+	assert_string_equal(mem_get(&f->store, "/local/domain/5/cpu/0/availability"), "online");
+
+	/* Domain-0 is where controld runs: no action stops it. */
+	assert_int_equal(domain_act(&f->cd, d0, ACT_PAUSE, 0, &j), -EBUSY);
+	assert_int_equal(domain_act(&f->cd, d0, ACT_SHUTDOWN, 5, &j), -EBUSY);
+	assert_int_equal(domain_act(&f->cd, d0, ACT_DESTROY, 0, &j), -EBUSY);
+	assert_int_equal(hv_info(f, 0).state, HV_DOM_RUNNING);
+
+	/* Acted on like any other; once stopped, controld cannot build it again. */
+	assert_int_equal(domain_act(&f->cd, g, ACT_PAUSE, 0, &j), 0);
+	assert_int_equal(hv_info(f, 5).state, HV_DOM_PAUSED);
+	assert_int_equal(domain_act(&f->cd, g, ACT_UNPAUSE, 0, &j), 0);
+	assert_int_equal(domain_act(&f->cd, g, ACT_DESTROY, 0, &j), 0);
+	assert_int_equal(g->state, DOM_STOPPED);
+	assert_int_equal(domain_act(&f->cd, g, ACT_START, 0, &j), -ENOSYS);
+}
+
+static void test_hypervisor_events(void **state)
+{
+	struct fixture *f = *state;
+	struct domain *g;
+
+	hv_double_add_boot_domain(f->cd.hv, 6, "lost", 1, 64);
+	hv_double_add_boot_domain(f->cd.hv, 7, "boom", 1, 64);
+	domains_adopt(&f->cd);
+	/* Gone without a shutdown seen (destroyed by others): stopped. */
+	model_on_hv_event(&f->cd, &(struct hv_event){.type = HV_EV_DOMAIN_GONE, .domid = 6});
+	g = domain_find(&f->cd, "lost");
+	assert_int_equal(g->state, DOM_STOPPED);
+	assert_int_equal(g->domid, -1);
+	/* Crashed: crashed; an event for a domid nobody has is ignored. */
+	model_on_hv_event(&f->cd, &(struct hv_event){.type = HV_EV_DOMAIN_SHUTDOWN,
+						     .domid = 7,
+						     .reason = HV_SHUTDOWN_CRASH});
+	assert_int_equal(domain_find(&f->cd, "boom")->state, DOM_CRASHED);
+	model_on_hv_event(&f->cd, &(struct hv_event){.type = HV_EV_DOMAIN_GONE, .domid = 7});
+	assert_int_equal(domain_find(&f->cd, "boom")->state, DOM_CRASHED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +427,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_start_rolls_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_graceful_shutdown_and_reboot, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_guest_crash, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_adopt_boot_domains, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hypervisor_events, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -135,7 +135,12 @@ function DomainView({ d, scope }: { d: Domain; scope: Scope }) {
 }
 
 function Spec({ d }: { d: Domain }) {
-  const boot = d.boot.type === 'pvh' ? `PVH ${d.boot.kernel} ${d.boot.cmdline ?? ''}` : `HVM ${d.boot.firmware ?? 'seabios'}`;
+  const boot =
+    d.boot.type === 'pvh'
+      ? `PVH ${d.boot.kernel} ${d.boot.cmdline ?? ''}`
+      : d.boot.type === 'hvm'
+        ? `HVM ${d.boot.firmware ?? 'seabios'}`
+        : 'built by the hypervisor at boot';
   return (
     <div>
       <h2>Spec</h2>

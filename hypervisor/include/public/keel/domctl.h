@@ -10,26 +10,63 @@
  *
  * struct keel_domctl (96 bytes):
  *   @0  u32 cmd          KEEL_DOMCTL_*
- *   @4  u16 domid        the target (not DOMID_SELF)
- *   @6  u16 pad
+ *   @4  u16 domid        the target (not DOMID_SELF); ignored by hostinfo
+ *   @6  u16 pad          must be 0 (-EINVAL otherwise: room for a version)
  *   @8  union (88 bytes):
  *       getinfo / next (out): struct keel_domain_info
  *       setsched (in): struct keel_sched
  *       setmaxmem (in): u64 max_bytes
+ *       hostinfo (out): struct keel_host_info
+ *       getvcpu (in vcpu, out the rest), setvcpuaffinity (in vcpu, affinity):
+ *           struct keel_vcpu_info
+ *       setvcpus (in): u32 vcpus
  *
+ * Errors common to every op: -EPERM for an unprivileged caller, -EFAULT when op
+ * cannot be read or written back, -EINVAL for pad != 0, -ESRCH for a domid
+ * with no domain, -EOPNOTSUPP for an unknown cmd.
+ *
+ * KEEL_DOMCTL_pause, KEEL_DOMCTL_destroy: -EINVAL on the caller itself (a
+ *   domain pauses or ends itself with sched_op, as on Xen); -EPERM on any other
+ *   privileged domain (dom0, a toolstack's domain: only it may end itself);
+ *   -EINVAL when the domain is not running (pause) or has ended (destroy).
+ *   Unlike Xen's, pause returns once the domain is marked paused: a vCPU on
+ *   another pCPU leaves the guest when its kick arrives, so its cpu_ns may grow
+ *   a little after the call (seen with 2 pCPUs).
+ * KEEL_DOMCTL_unpause: -EINVAL unless paused.
  * KEEL_DOMCTL_setsched: weight 1-65535, cap 0-100 per vCPU (0 = none); -EINVAL
  *   outside those or for a domain that has ended.
  * KEEL_DOMCTL_setmaxmem: the most RAM the domain may have backed (bytes, a
  *   multiple of 4 KiB, at most the RAM it was built with): populate_physmap
  *   past it is refused, so a balloon driver can give memory back and take back
- *   only up to the target. -EINVAL outside those bounds.
+ *   only up to the target. -EINVAL outside those bounds. The balloon's target
+ *   itself is not the hypervisor's: the toolstack writes it, in KiB, to the
+ *   guest's xenstore node /local/domain/<domid>/memory/target (Linux's
+ *   drivers/xen/xen-balloon.c watches it) and sets the max here.
+ * KEEL_DOMCTL_hostinfo: the hypervisor's version string (Keel's own, e.g.
+ *   "Keel 0.1.0"), the pCPUs online, the host's RAM (the boot memory map's RAM
+ *   entries) and what Keel's frame pool has free now.
+ * KEEL_DOMCTL_getvcpu: state, pCPU, affinity and run time of vCPU u.vcpu.vcpu;
+ *   -EINVAL when vcpu >= nr_vcpus.
+ * KEEL_DOMCTL_setvcpuaffinity: the pCPUs vCPU u.vcpu.vcpu may run on (bit n =
+ *   pCPU n). -EINVAL when vcpu >= nr_vcpus, the mask is empty, names a pCPU
+ *   that is not online, or the domain has ended. Keel does not move a vCPU
+ *   between pCPUs yet (its VMCS stays on the pCPU it was placed on at build):
+ *   a mask without the vCPU's current pCPU is -EXDEV.
+ * KEEL_DOMCTL_setvcpus: how many vCPUs the toolstack wants online, 1..nr_vcpus
+ *   (-EINVAL otherwise or for a domain that has ended); getinfo reports it with
+ *   the count online now. As on Xen, a PVH guest brings its own vCPUs up and
+ *   down: the toolstack writes "online" or "offline" to the guest's xenstore
+ *   node /local/domain/<domid>/cpu/<n>/availability for every n < nr_vcpus
+ *   (Linux's drivers/xen/cpu_hotplug.c watches them); Keel records the target
+ *   and does not force a vCPU down.
  *
  * struct keel_sched (8 bytes): @0 u32 weight, @4 u32 cap
  *
  * struct keel_domain_info (88 bytes):
  *   @0  u16 domid        (KEEL_DOMCTL_next: the first domain with id >= domid)
  *   @2  u8  state        KEEL_DOMSTATE_*
- *   @3  u8  shutdown_reason (SHUTDOWN_* when state is shutdown)
+ *   @3  u8  shutdown_reason (Xen's SHUTDOWN_*, public/xen/hypercall.h, when state
+ *                        is shutdown; SHUTDOWN_crash when crashed)
  *   @4  u32 nr_vcpus
  *   @8  u64 mem_bytes
  *   @16 u64 cpu_ns       time its vCPUs have run, in total
@@ -37,9 +74,26 @@
  *   @28 u32 cap          percent of one pCPU, 0 = none
  *   @32 char name[32]    NUL-terminated
  *   @64 u32 flags        KEEL_DOMINFO_*
- *   @68 u32 pad0
+ *   @68 u16 vcpus_online vCPUs not offline now
+ *   @70 u16 vcpus_target the setvcpus count (nr_vcpus until set)
  *   @72 u64 max_mem_bytes   the setmaxmem limit (mem_bytes until set)
  *   @80 u64 cur_mem_bytes   RAM backed now (less what it ballooned out)
+ *
+ * struct keel_host_info (56 bytes):
+ *   @0  char version[32] NUL-terminated
+ *   @32 u32 nr_cpus      pCPUs online (numbered 0..nr_cpus-1)
+ *   @36 u32 pad
+ *   @40 u64 total_bytes
+ *   @48 u64 free_bytes
+ *
+ * struct keel_vcpu_info (32 bytes):
+ *   @0  u32 vcpu
+ *   @4  u8  state        KEEL_VCPU_*
+ *   @5  u8  pad[3]
+ *   @8  u32 pcpu         the pCPU it runs on
+ *   @12 u32 pad1
+ *   @16 u64 affinity     bit n = pCPU n
+ *   @24 u64 cpu_ns       time it has run
  */
 #ifndef KEEL_PUBLIC_KEEL_DOMCTL_H
 #define KEEL_PUBLIC_KEEL_DOMCTL_H
@@ -48,13 +102,17 @@
 
 #define __HYPERVISOR_keel_domctl 56
 
-#define KEEL_DOMCTL_getinfo   1
-#define KEEL_DOMCTL_next      2 /* iterate: info of the first domain with id >= domid */
-#define KEEL_DOMCTL_pause     3
-#define KEEL_DOMCTL_unpause   4
-#define KEEL_DOMCTL_destroy   5
-#define KEEL_DOMCTL_setsched  6
-#define KEEL_DOMCTL_setmaxmem 7
+#define KEEL_DOMCTL_getinfo	    1
+#define KEEL_DOMCTL_next	    2 /* iterate: info of the first domain with id >= domid */
+#define KEEL_DOMCTL_pause	    3
+#define KEEL_DOMCTL_unpause	    4
+#define KEEL_DOMCTL_destroy	    5
+#define KEEL_DOMCTL_setsched	    6
+#define KEEL_DOMCTL_setmaxmem	    7
+#define KEEL_DOMCTL_hostinfo	    8
+#define KEEL_DOMCTL_getvcpu	    9
+#define KEEL_DOMCTL_setvcpuaffinity 10
+#define KEEL_DOMCTL_setvcpus	    11
 
 #define KEEL_DOMSTATE_paused   1
 #define KEEL_DOMSTATE_running  2
@@ -62,6 +120,11 @@
 #define KEEL_DOMSTATE_crashed  4
 
 #define KEEL_DOMINFO_privileged (1 << 0)
+#define KEEL_DOMINFO_destroyed	(1 << 1) /* ended by KEEL_DOMCTL_destroy */
+
+#define KEEL_VCPU_offline  0
+#define KEEL_VCPU_runnable 1
+#define KEEL_VCPU_blocked  2
 
 struct keel_domain_info {
 	uint16_t domid;
@@ -74,7 +137,8 @@ struct keel_domain_info {
 	uint32_t cap;
 	char name[32];
 	uint32_t flags;
-	uint32_t pad0;
+	uint16_t vcpus_online;
+	uint16_t vcpus_target;
 	uint64_t max_mem_bytes;
 	uint64_t cur_mem_bytes;
 };
@@ -82,6 +146,24 @@ struct keel_domain_info {
 struct keel_sched {
 	uint32_t weight;
 	uint32_t cap;
+};
+
+struct keel_host_info {
+	char version[32];
+	uint32_t nr_cpus;
+	uint32_t pad;
+	uint64_t total_bytes;
+	uint64_t free_bytes;
+};
+
+struct keel_vcpu_info {
+	uint32_t vcpu;
+	uint8_t state;
+	uint8_t pad[3];
+	uint32_t pcpu;
+	uint32_t pad1;
+	uint64_t affinity;
+	uint64_t cpu_ns;
 };
 
 struct keel_domctl {
@@ -92,11 +174,16 @@ struct keel_domctl {
 		struct keel_domain_info info;
 		struct keel_sched sched;
 		uint64_t max_bytes;
+		struct keel_host_info host;
+		struct keel_vcpu_info vcpu;
+		uint32_t vcpus;
 		uint8_t raw[88];
 	} u;
 };
 
 _Static_assert(sizeof(struct keel_domain_info) == 88, "keel_domain_info is 88 bytes");
+_Static_assert(sizeof(struct keel_host_info) == 56, "keel_host_info is 56 bytes");
+_Static_assert(sizeof(struct keel_vcpu_info) == 32, "keel_vcpu_info is 32 bytes");
 _Static_assert(sizeof(struct keel_domctl) == 96, "keel_domctl is 96 bytes");
 
 #endif

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hv.h over Keel's domctl (see hv_keel.h). Hypervisor events: on each VIRQ_DOM_EXC the
+ * domains are listed again and the difference to the last listing becomes events
+ * (hv_domains_diff): a domain that ended, with its reason, or one that is gone.
+ */
+#include "hv_keel.h"
+#include "hv_domctl.h"
+#include "log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Keel has 64 domains at most; a listing stops here whatever the hypervisor says. */
+#define MAX_LISTED 1024
+#define MAX_EVENTS 64
+
+struct hv_keel {
+	struct hv base;
+	struct hv_transport *t;
+	unsigned nr_cpus;
+	struct hv_domain_info *listed; /* the last listing, by domid */
+	unsigned nlisted;
+};
+
+static struct hv_keel *keel_of(struct hv *hv)
+{
+	return (struct hv_keel *)hv;
+}
+
+/* Every domctl goes through here: the log names the one that failed. */
+static int issue(struct hv_keel *k, struct keel_domctl *op)
+{
+	uint32_t cmd = op->cmd;
+	uint16_t domid = op->domid;
+	int rc = k->t->ops->domctl(k->t, op);
+
+	if (rc) {
+		/* An unknown domain is a normal answer to these: the model asks to find out. */
+		bool expected =
+		    rc == -ESRCH && (cmd == KEEL_DOMCTL_getinfo || cmd == KEEL_DOMCTL_next);
+		log_msg(expected ? LOG_LVL_DEBUG : LOG_LVL_WARN,
+			"hypervisor: domctl %s (domid %u) failed: %s (errno %d)",
+			hv_domctl_name(cmd), domid, strerror(-rc), -rc);
+	}
+	return rc;
+}
+
+static int simple(struct hv *hv, uint32_t cmd, hv_domid_t domid)
+{
+	struct keel_domctl op = hv_domctl_op(cmd, domid);
+
+	return issue(keel_of(hv), &op);
+}
+
+static int k_host_info(struct hv *hv, struct hv_host_info *out)
+{
+	struct keel_domctl op = hv_domctl_op(KEEL_DOMCTL_hostinfo, 0);
+	int rc = issue(keel_of(hv), &op);
+
+	if (!rc)
+		hv_host_from_keel(&op.u.host, out);
+	return rc;
+}
+
+static int get_info(struct hv *hv, uint32_t cmd, hv_domid_t domid, struct hv_domain_info *out)
+{
+	struct keel_domctl op = hv_domctl_op(cmd, domid);
+	int rc = issue(keel_of(hv), &op);
+
+	if (!rc)
+		hv_domain_from_keel(&op.u.info, out);
+	return rc;
+}
+
+static int k_next(struct hv *hv, hv_domid_t from, struct hv_domain_info *out)
+{
+	return get_info(hv, KEEL_DOMCTL_next, from, out);
+}
+
+static int k_info(struct hv *hv, hv_domid_t domid, struct hv_domain_info *out)
+{
+	return get_info(hv, KEEL_DOMCTL_getinfo, domid, out);
+}
+
+static int k_create(struct hv *hv, const struct hv_domain_config *cfg, hv_domid_t *domid)
+{
+	(void)hv, (void)domid;
+	/* Building a domain from dom0 is not in Keel's domctl yet. */
+	log_warn("hypervisor: cannot build domain %s: Keel's domctl has no create", cfg->name);
+	return -ENOSYS;
+}
+
+static int k_destroy(struct hv *hv, hv_domid_t domid)
+{
+	struct hv_domain_info info;
+	int rc = simple(hv, KEEL_DOMCTL_destroy, domid);
+
+	/* Keel reaps a domain that ended by itself: destroying it is then already done. */
+	if (rc == -EINVAL && !k_info(hv, domid, &info) && !hv_domain_alive(&info))
+		return 0;
+	return rc;
+}
+
+static int k_pause(struct hv *hv, hv_domid_t domid)
+{
+	return simple(hv, KEEL_DOMCTL_pause, domid);
+}
+
+static int k_unpause(struct hv *hv, hv_domid_t domid)
+{
+	return simple(hv, KEEL_DOMCTL_unpause, domid);
+}
+
+static int k_vcpus(struct hv *hv, hv_domid_t domid, unsigned count)
+{
+	struct keel_domctl op = hv_domctl_op(KEEL_DOMCTL_setvcpus, domid);
+
+	op.u.vcpus = count;
+	return issue(keel_of(hv), &op);
+}
+
+static int k_sched(struct hv *hv, hv_domid_t domid, unsigned weight, unsigned cap)
+{
+	struct keel_domctl op = hv_domctl_op(KEEL_DOMCTL_setsched, domid);
+
+	op.u.sched.weight = weight;
+	op.u.sched.cap = cap;
+	return issue(keel_of(hv), &op);
+}
+
+static int k_pin(struct hv *hv, hv_domid_t domid, unsigned vcpu, uint64_t cpumask)
+{
+	struct hv_keel *k = keel_of(hv);
+	struct keel_domctl op;
+	int rc = hv_domctl_affinity(domid, vcpu, cpumask, k->nr_cpus, &op);
+
+	if (rc) {
+		log_warn("hypervisor: vCPU %u of domid %u: no pCPU of mask %#llx is on this host "
+			 "(%u pCPUs)",
+			 vcpu, domid, (unsigned long long)cpumask, k->nr_cpus);
+		return rc;
+	}
+	return issue(k, &op);
+}
+
+static int k_memory_target(struct hv *hv, hv_domid_t domid, uint64_t kib)
+{
+	struct keel_domctl op;
+	int rc = hv_domctl_maxmem(domid, kib, &op);
+
+	return rc ?: issue(keel_of(hv), &op);
+}
+
+static int k_pci(struct hv *hv, hv_domid_t domid, const char *bdf)
+{
+	(void)hv;
+	log_warn("hypervisor: PCI %s for domid %u: Keel's domctl has no PCI assignment", bdf,
+		 domid);
+	return -ENOSYS;
+}
+
+/* The hypervisor's domains, by domid, into a new array (*n of them). */
+static int list_domains(struct hv *hv, struct hv_domain_info **out, unsigned *n)
+{
+	struct hv_domain_info *v = calloc(MAX_LISTED, sizeof(*v));
+	unsigned from = 0;
+	int rc = 0;
+
+	if (!v)
+		return -ENOMEM;
+	*n = 0;
+	while (*n < MAX_LISTED && from <= UINT16_MAX) {
+		rc = k_next(hv, (hv_domid_t)from, &v[*n]);
+		if (rc || v[*n].domid < from)
+			break;
+		from = v[(*n)++].domid + 1u;
+	}
+	if (rc && rc != -ESRCH) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	return 0;
+}
+
+static void domains_changed(struct hv *hv)
+{
+	struct hv_keel *k = keel_of(hv);
+	struct hv_event ev[MAX_EVENTS];
+	struct hv_domain_info *now;
+	unsigned n, nev;
+
+	if (list_domains(hv, &now, &n))
+		return; /* logged; the next event lists again */
+	nev = hv_domains_diff(k->listed, k->nlisted, now, n, ev, MAX_EVENTS);
+	if (nev > MAX_EVENTS)
+		log_warn("hypervisor: %u domain events at once; %u of them dropped", nev,
+			 nev - MAX_EVENTS);
+	free(k->listed);
+	k->listed = now;
+	k->nlisted = n;
+	for (unsigned i = 0; i < nev && i < MAX_EVENTS; i++) {
+		if (ev[i].type == HV_EV_DOMAIN_SHUTDOWN)
+			log_info("hypervisor: domid %u ended (%s)", ev[i].domid,
+				 hv_shutdown_reason_name(ev[i].reason));
+		else
+			log_info("hypervisor: domid %u is gone", ev[i].domid);
+		hv->event(hv->event_opaque, &ev[i]);
+	}
+}
+
+static void k_close(struct hv *hv)
+{
+	struct hv_keel *k = keel_of(hv);
+
+	k->t->ops->close(k->t);
+	free(k->listed);
+	free(k);
+}
+
+static const struct hv_ops keel_ops = {
+    .host_info = k_host_info,
+    .domain_next = k_next,
+    .domain_create = k_create,
+    .domain_destroy = k_destroy,
+    .domain_pause = k_pause,
+    .domain_unpause = k_unpause,
+    .domain_info = k_info,
+    .set_vcpus_online = k_vcpus,
+    .set_sched = k_sched,
+    .pin_vcpu = k_pin,
+    .set_memory_target = k_memory_target,
+    .pci_assign = k_pci,
+    .pci_unassign = k_pci,
+    .close = k_close,
+};
+
+int hv_keel_open(struct hv_transport *t, hv_event_fn fn, void *opaque, struct hv **out, char *err,
+		 size_t errlen)
+{
+	struct hv_keel *k = calloc(1, sizeof(*k));
+	struct hv_host_info host;
+	int rc;
+
+	if (!k) {
+		t->ops->close(t);
+		return -ENOMEM;
+	}
+	k->base.ops = &keel_ops;
+	k->base.event = fn;
+	k->base.event_opaque = opaque;
+	k->t = t;
+	rc = k_host_info(&k->base, &host);
+	if (rc) {
+		snprintf(err, errlen,
+			 "no hypervisor reachable: Keel's domctl hostinfo failed: %s (errno %d; "
+			 "controld runs in Keel's dom0)",
+			 strerror(-rc), -rc);
+		k_close(&k->base);
+		return -ENODEV;
+	}
+	k->nr_cpus = host.nr_cpus;
+	/* The first listing: later ones are compared with it. */
+	rc = list_domains(&k->base, &k->listed, &k->nlisted);
+	if (rc) {
+		snprintf(err, errlen, "listing the hypervisor's domains failed: %s", strerror(-rc));
+		k_close(&k->base);
+		return rc;
+	}
+	log_info("hypervisor: %s, %u pCPUs, %llu MiB (%llu MiB free), %u domains", host.version,
+		 host.nr_cpus, (unsigned long long)host.total_mib,
+		 (unsigned long long)host.free_mib, k->nlisted);
+	t->hv = &k->base;
+	t->domains_changed = domains_changed;
+	*out = &k->base;
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * TEST DOUBLE of the transport under controld's Keel backend (controld/hv_keel.h): answers
+ * Keel's domctls from a table of domains, with the hypervisor's checks (hc_domctl.c) for
+ * the commands controld issues, and raises "VIRQ_DOM_EXC" when a test says so.
+ */
+#ifndef KEEL_TESTS_DOMCTL_DOUBLE_H
+#define KEEL_TESTS_DOMCTL_DOUBLE_H
+
+#include "../../../controld/hv_keel.h"
+
+#define DOMCTL_DOUBLE_DOMS 16
+
+struct domctl_double {
+	struct hv_transport base;
+	struct keel_host_info host;
+	bool used[DOMCTL_DOUBLE_DOMS];
+	struct keel_domain_info dom[DOMCTL_DOUBLE_DOMS];
+	uint64_t affinity[DOMCTL_DOUBLE_DOMS][8];
+	struct keel_domctl last; /* the last request, as issued */
+	unsigned calls;
+	uint32_t fail_cmd; /* this command fails with fail_rc (0: none) */
+	int fail_rc;
+	bool *closed; /* set when the backend closes it */
+};
+
+struct domctl_double *domctl_double_new(unsigned nr_cpus);
+/* A live domain (KEEL_DOMSTATE_running or _paused) with one vCPU per pCPU allowed. */
+struct keel_domain_info *domctl_double_add(struct domctl_double *x, uint16_t domid,
+					   const char *name, uint8_t state, uint32_t vcpus,
+					   uint64_t mem_bytes);
+/* The domain is reaped: gone from the table. */
+void domctl_double_remove(struct domctl_double *x, uint16_t domid);
+/* VIRQ_DOM_EXC: the backend lists the domains again. */
+void domctl_double_virq(struct domctl_double *x);
+
+#endif
