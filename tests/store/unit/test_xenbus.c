@@ -397,6 +397,13 @@ static void domain_exits_release_and_fire(void **state)
 	run(e);
 	assert_int_equal(h_count_events(e->tools), 0);
 	assert_true(introduced(e, "6"));
+	/* RESUME re-arms it: 6, now crashed, fires again. */
+	assert_int_equal(h_err(h_call(e->tools, XS_RESUME, 0, "6", NULL)), 0);
+	xd_set_domain(&e->xd, 6, KEEL_DOMSTATE_crashed);
+	xd_signal(&e->xd, XD_VIRQ_PORT);
+	run(e);
+	assert_int_equal(h_count_events(e->tools), 1);
+	h_drain_events(e->tools);
 
 	/* 5 is gone: released (its nodes too) and @releaseDomain fired. */
 	xd_remove_domain(&e->xd, 5);
