@@ -51,12 +51,16 @@ static int query(const struct xs_xen_ops *ops, void *h, struct domid_set *live,
 
 int xs_domain_exits(struct xs_server *srv, const struct xs_xen_ops *ops, void *h)
 {
-	struct domid_set *live = calloc(2, sizeof(*live)), *ended = live + 1;
+	struct domid_set *live, *ended;
 	struct xs_domain *d, *next;
 	int ret, changed = 0;
 
+	if (!srv->domains)
+		return 0; /* nothing introduced, nothing to ask */
+	live = calloc(2, sizeof(*live));
 	if (!live)
 		return -ENOMEM;
+	ended = live + 1;
 	ret = query(ops, h, live, ended);
 	if (ret) {
 		free(live);
