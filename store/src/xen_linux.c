@@ -85,8 +85,11 @@ static int lx_ring_map(void *h, struct xs_ring_page **page, unsigned int *port)
 	ret = map_page(BACKEND_DEV, &fd, &p);
 	if (!ret) {
 		/* The port the kernel allocated for its xenstore (xen_store_evtchn). */
-		ret = ioctl(fd, IOCTL_XENBUS_BACKEND_EVTCHN);
-		ret = ret < 0 ? -errno : (*port = (unsigned int)ret, 0);
+		int evtchn = ioctl(fd, IOCTL_XENBUS_BACKEND_EVTCHN);
+
+		ret = evtchn < 0 ? -errno : 0;
+		if (evtchn >= 0)
+			*port = (unsigned int)evtchn;
 		close(fd);
 	} else if (ret == -ENOENT) {
 		/* Kernels without the device offer the same page and port through xenfs. */
