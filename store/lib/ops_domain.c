@@ -172,16 +172,11 @@ static struct xs_domain *unlink_domain(struct xs_server *srv, unsigned int domid
 	return NULL;
 }
 
-int xs_op_release(struct xs_req *r)
+int xs_domain_release(struct xs_server *srv, unsigned int domid)
 {
-	struct xs_server *srv = r->srv;
-	struct xs_domain *d;
-	unsigned int domid;
+	struct xs_domain *d = unlink_domain(srv, domid);
 	int ret;
 
-	if (parse_guest(xs_onearg(r), &domid))
-		return -EINVAL;
-	d = unlink_domain(srv, domid);
 	if (!d)
 		return -ENOENT;
 	if (d->conn) {
@@ -199,8 +194,21 @@ int xs_op_release(struct xs_req *r)
 	if (ret)
 		xs_log(srv, "removing the nodes of domain %u failed: %s", domid,
 		       xs_errno_name(ret));
+	return 0;
+}
+
+int xs_op_release(struct xs_req *r)
+{
+	unsigned int domid;
+	int ret;
+
+	if (parse_guest(xs_onearg(r), &domid))
+		return -EINVAL;
+	ret = xs_domain_release(r->srv, domid);
+	if (ret)
+		return ret;
 	xs_reply_str(r, "OK");
-	xs_fire_special(srv, "@releaseDomain", domid);
+	xs_fire_special(r->srv, "@releaseDomain", domid);
 	return 0;
 }
 

@@ -18,8 +18,13 @@ static void ring_fail(struct xs_ring *ring, uint32_t err)
 {
 	ring->broken = true;
 	store(&ring->page->error, err);
-	if (ring->conn)
+	if (ring->conn) {
+		if (err == XS_RING_ERROR_RINGIDX)
+			xs_log(ring->conn->srv,
+			       "domain %u: ring indexes out of range: disconnecting",
+			       ring->conn->domid);
 		ring->conn->dead = true;
+	}
 }
 
 /* Copies queued replies into the response ring; returns true if any were written. */
@@ -81,13 +86,13 @@ static const struct xs_transport ring_transport = {
 };
 
 int xs_ring_attach(struct xs_server *srv, struct xs_ring *ring, struct xs_ring_page *page,
-		   unsigned int domid, void (*notify)(void *arg), void *notify_arg)
+		   unsigned int domid, bool privileged, void (*notify)(void *arg), void *notify_arg)
 {
 	memset(ring, 0, sizeof(*ring));
 	ring->page = page;
 	ring->notify = notify;
 	ring->notify_arg = notify_arg;
-	ring->conn = xs_conn_new(srv, &ring_transport, ring, domid, false);
+	ring->conn = xs_conn_new(srv, &ring_transport, ring, domid, privileged);
 	if (!ring->conn)
 		return -ENOMEM;
 	store(&page->error, XS_RING_ERROR_NONE);

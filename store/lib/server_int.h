@@ -42,7 +42,6 @@ struct xs_txn *xs_req_wtxn(struct xs_req *r);
 int xs_req_wdone(struct xs_req *r, struct xs_txn *t, int ret);
 /* Fires watches of a committed change (commit callback). */
 void xs_fire(void *srv, const struct xs_event *ev);
-void xs_fire_special(struct xs_server *srv, const char *name, unsigned int domid);
 
 /* Handlers: 0 when they replied, or a negative errno for the error reply. */
 typedef int (*xs_handler)(struct xs_req *r);

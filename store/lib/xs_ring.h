@@ -40,11 +40,13 @@ struct xs_ring {
 };
 
 /*
- * Connects the ring page of domain domid to the server. notify signals the guest.
+ * Connects the ring page of domain domid to the server. notify signals the guest. A guest
+ * is unprivileged; dom0's own kernel (served through /dev/xen/xenbus_backend) is privileged.
  * Returns 0 or -ENOMEM.
  */
 int xs_ring_attach(struct xs_server *srv, struct xs_ring *ring, struct xs_ring_page *page,
-		   unsigned int domid, void (*notify)(void *arg), void *notify_arg);
+		   unsigned int domid, bool privileged, void (*notify)(void *arg),
+		   void *notify_arg);
 /* The guest signalled its event channel: take its requests, pass on replies. */
 void xs_ring_event(struct xs_ring *ring);
 /* Disconnects (frees the connection); the page stays the caller's. */

@@ -126,6 +126,13 @@ void xs_conn_sent(struct xs_conn *c, size_t n);
 bool xs_conn_throttled(const struct xs_conn *c);
 
 struct xs_domain *xs_domain_find(struct xs_server *srv, unsigned int domid);
+/*
+ * Forgets a domain as RELEASE does: closes its connection, removes the nodes it owns and
+ * its entries in other nodes' permissions. Fires nothing. 0 or -ENOENT (not introduced).
+ */
+int xs_domain_release(struct xs_server *srv, unsigned int domid);
+/* Fires the special watch name (@introduceDomain, @releaseDomain) about domid. */
+void xs_fire_special(struct xs_server *srv, const char *name, unsigned int domid);
 /* A line on stderr unless the server is quiet. */
 void xs_log(struct xs_server *srv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

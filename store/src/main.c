@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * keel-xenstored: the xenstore daemon. Serves Xen's wire protocol on a Unix socket (dom0's
- * tools) and keeps the tree in SQLite.
+ * tools) and, in dom0, on its own kernel's ring (/dev/xen/xenbus_backend); keeps the tree in
+ * SQLite.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,6 +16,8 @@
 #include <uv.h>
 
 #include "uv_socket.h"
+#include "uv_xenbus.h"
+#include "xen_linux.h"
 #include "xs_db.h"
 #include "xs_server.h"
 
@@ -31,6 +34,8 @@ static void usage(FILE *f)
 		"  --sync normal|full SQLite synchronous setting (default normal, see README)\n"
 		"  --quota NAME=N     quota for unprivileged domains (0 disables); names:\n"
 		"                     %s\n"
+		"  --no-xenbus        do not serve dom0's kernel even if /dev/xen/xenbus_backend\n"
+		"                     exists (by default it is served when it does)\n"
 		"  --foreground, -F   accepted for compatibility: the daemon never forks\n"
 		"  --quiet            no log lines\n"
 		"  --help\n",
@@ -70,6 +75,28 @@ static int make_parents(const char *file)
 	return ret;
 }
 
+/*
+ * dom0's own kernel waits for a local xenstored on its ring. Whether serving it worked is
+ * printed even with --quiet: dom0 without it has no xenbus. Returns the device handle.
+ */
+static void *serve_kernel(uv_loop_t *loop, struct xs_uv_xenbus *xb, struct xs_server *srv)
+{
+	char err[256];
+	void *xen;
+
+	if (xs_xen_linux_open(&xen, err, sizeof(err))) {
+		fprintf(stderr, "keel-xenstored: cannot serve dom0's kernel: %s\n", err);
+		return NULL;
+	}
+	if (xs_uv_xenbus_start(loop, xb, srv, &xs_xen_linux_ops, xen, err, sizeof(err))) {
+		fprintf(stderr, "keel-xenstored: cannot serve dom0's kernel: %s\n", err);
+		xs_xen_linux_close(xen);
+		return NULL;
+	}
+	fprintf(stderr, "keel-xenstored: serving dom0's kernel on port %u\n", xb->kernel_port);
+	return xen;
+}
+
 static void on_signal(uv_signal_t *h, int signum)
 {
 	(void)signum;
@@ -79,10 +106,15 @@ static void on_signal(uv_signal_t *h, int signum)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},   {"socket", required_argument, NULL, 's'},
-	    {"sync", required_argument, NULL, 'y'}, {"quota", required_argument, NULL, 'q'},
-	    {"foreground", no_argument, NULL, 'F'}, {"quiet", no_argument, NULL, 'Q'},
-	    {"help", no_argument, NULL, 'h'},	    {NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"socket", required_argument, NULL, 's'},
+	    {"sync", required_argument, NULL, 'y'},
+	    {"quota", required_argument, NULL, 'q'},
+	    {"foreground", no_argument, NULL, 'F'},
+	    {"quiet", no_argument, NULL, 'Q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"no-xenbus", no_argument, NULL, 'X'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct xs_quota quota = XS_QUOTA_DEFAULTS;
 	const char *dbfile = DEFAULT_DB, *sock = getenv("XENSTORED_PATH");
@@ -91,7 +123,9 @@ int main(int argc, char **argv)
 	uv_signal_t sigterm, sigint;
 	struct xs_server srv;
 	struct xs_db *db;
-	bool quiet = false;
+	bool quiet = false, xenbus = true;
+	struct xs_uv_xenbus xb = {.serving = false};
+	void *xen = NULL;
 	char err[512];
 	uv_loop_t *loop = uv_default_loop();
 	int opt, ret;
@@ -136,6 +170,9 @@ int main(int argc, char **argv)
 			break;
 		case 'Q':
 			quiet = true;
+			break;
+		case 'X':
+			xenbus = false;
 			break;
 		case 'h':
 			usage(stdout);
@@ -183,11 +220,17 @@ int main(int argc, char **argv)
 	uv_signal_init(loop, &sigint);
 	uv_signal_start(&sigint, on_signal, SIGINT);
 	xs_log(&srv, "serving %s on %s", dbfile, sock);
+	if (xenbus && xs_xen_linux_has_ring())
+		xen = serve_kernel(loop, &xb, &srv);
 
 	uv_run(loop, UV_RUN_DEFAULT);
 
 	/* Orderly stop: close everything, let the close callbacks run, then the database. */
 	xs_uv_close_all(&listener);
+	if (xen) {
+		xs_uv_xenbus_stop(&xb);
+		xs_xen_linux_close(xen);
+	}
 	uv_close((uv_handle_t *)&sigterm, NULL);
 	uv_close((uv_handle_t *)&sigint, NULL);
 	uv_run(loop, UV_RUN_DEFAULT);

@@ -50,19 +50,21 @@ def free_port():
         return s.getsockname()[1]
 
 
-def initrd_with_hook():
-    """dom0's image followed by a second archive holding the test's hook: Linux unpacks
-    concatenated cpio archives in order into the same root."""
-    hook = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "status-hook.sh"),
-                "rb").read()
+def initrd_with_hook(work=None, hooks=("status-hook.sh",)):
+    """dom0's image followed by a second archive holding the test's hooks (files of this
+    directory, run by init in the order given): Linux unpacks concatenated cpio archives in
+    order into the same root."""
+    here = os.path.dirname(os.path.abspath(__file__))
     d = 0o040755
-    extra = debian_image.cpio_newc([("etc", d, b"", 0, 0), ("etc/keel", d, b"", 0, 0),
-                                    ("etc/keel/dom0.d", d, b"", 0, 0),
-                                    ("etc/keel/dom0.d/50-status.sh", 0o100644, hook, 0, 0)])
-    path = os.path.join(WORK, "initramfs-test.cpio")
+    entries = [("etc", d, b"", 0, 0), ("etc/keel", d, b"", 0, 0),
+               ("etc/keel/dom0.d", d, b"", 0, 0)]
+    for i, name in enumerate(hooks):
+        entries.append(("etc/keel/dom0.d/%d-%s" % (50 + i, name), 0o100644,
+                        open(os.path.join(here, name), "rb").read(), 0, 0))
+    path = os.path.join(work or WORK, "initramfs-test.cpio")
     with open(path, "wb") as out:
         out.write(open(os.path.join(IMAGES, "initramfs.cpio"), "rb").read())
-        out.write(extra)
+        out.write(debian_image.cpio_newc(entries))
     return path
 
 
@@ -176,17 +178,29 @@ def main():
            "-initrd", initrd_with_hook(), "-append", "console=ttyS0 panic=-1",
            "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:7777" % port,
            "-device", "e1000,netdev=n0"]
+    boot(cmd, port, serial_path, lambda status, elapsed, serial, lines: checks(
+        status, elapsed, serial, lines, port))
+
+
+def checks(status, elapsed, serial, lines, port):
+    if elapsed:
+        print("dom0 image: %.1f MB; QEMU start to init ready: %.1f s" %
+              (os.path.getsize(os.path.join(IMAGES, "initramfs.cpio")) / 1e6, elapsed))
+        check_status(status, serial, lines, port)
+    check("Kernel panic" not in serial, "no kernel panic")
+
+
+def boot(cmd, port, serial_path, checks):
+    """Runs QEMU (cmd, serial console into serial_path) until init is ready and its status
+    answers through the port forward; calls checks(status text or None, seconds to ready or
+    0, the serial log, init's report lines) while dom0 still runs, stops QEMU and exits
+    with the failures counted."""
     with open(serial_path, "wb") as log:
         qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
                                 stderr=subprocess.STDOUT)
         try:
             status, elapsed = boot_until_ready(qemu, port, serial_path)
-            serial, lines = serial_status(serial_path)
-            if elapsed:
-                print("dom0 image: %.1f MB; QEMU start to init ready: %.1f s" %
-                      (os.path.getsize(os.path.join(IMAGES, "initramfs.cpio")) / 1e6, elapsed))
-                check_status(status, serial, lines, port)
-            check("Kernel panic" not in serial, "no kernel panic")
+            checks(status, elapsed, *serial_status(serial_path))
         finally:
             qemu.terminate()
             try:

@@ -56,48 +56,23 @@ static int fake_introduce(struct xs_server *srv, unsigned int domid, uint64_t gf
 	if (domid == 3)
 		return -EINVAL; /* a page that cannot be mapped */
 	memset(g, 0, sizeof(*g));
-	if (xs_ring_attach(srv, &g->ring, &g->page, domid, notify, g))
+	if (xs_ring_attach(srv, &g->ring, &g->page, domid, false, notify, g))
 		return -ENOMEM;
 	g->attached = true;
 	*conn = g->ring.conn;
 	return 0;
 }
 
-/* The guest side: write a request into the req ring. */
+/* The guest side of its ring. */
 static void guest_send(struct fake_guest *g, uint32_t type, uint32_t req_id, const void *p,
 		       uint32_t len)
 {
-	struct xs_hdr h = {type, req_id, 0, len};
-	uint8_t msg[XS_HDR_SIZE + XS_PAYLOAD_MAX];
-
-	xs_hdr_encode(&h, msg);
-	memcpy(msg + XS_HDR_SIZE, p, len);
-	for (uint32_t i = 0; i < XS_HDR_SIZE + len; i++) {
-		assert_in_range(g->page.req_prod - g->page.req_cons, 0, XS_RING_SIZE - 1);
-		g->page.req[g->page.req_prod & (XS_RING_SIZE - 1)] = (char)msg[i];
-		g->page.req_prod++;
-	}
+	h_ring_send(&g->page, type, req_id, p, len);
 }
 
-/* The guest side: take one message from the rsp ring. */
 static bool guest_recv(struct fake_guest *g, struct xs_hdr *h, char *payload)
 {
-	uint8_t raw[XS_HDR_SIZE];
-
-	if (g->page.rsp_prod - g->page.rsp_cons < XS_HDR_SIZE)
-		return false;
-	for (uint32_t i = 0; i < XS_HDR_SIZE; i++)
-		raw[i] = (uint8_t)g->page.rsp[(g->page.rsp_cons + i) & (XS_RING_SIZE - 1)];
-	xs_hdr_decode(raw, h);
-	assert_true(h->len <= XS_PAYLOAD_MAX);
-	if (g->page.rsp_prod - g->page.rsp_cons < XS_HDR_SIZE + h->len)
-		return false; /* the rest is still to come */
-	g->page.rsp_cons += XS_HDR_SIZE;
-	for (uint32_t i = 0; i < h->len; i++)
-		payload[i] = g->page.rsp[(g->page.rsp_cons + i) & (XS_RING_SIZE - 1)];
-	payload[h->len] = '\0';
-	g->page.rsp_cons += h->len;
-	return true;
+	return h_ring_recv(&g->page, h, payload);
 }
 
 static void introduce_release_and_orphans(void **state)

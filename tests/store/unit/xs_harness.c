@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "xs_harness.h"
+#include "xs_ring.h"
 
 static void capture(struct xs_conn *conn)
 {
@@ -248,4 +249,41 @@ size_t h_count_events(struct h_client *c)
 	for (size_t i = c->taken; i < c->n; i++)
 		k += c->msgs[i].h.type == XS_WATCH_EVENT;
 	return k;
+}
+
+void h_ring_send(struct xs_ring_page *pg, uint32_t type, uint32_t req_id, const void *p,
+		 uint32_t len)
+{
+	struct xs_hdr h = {type, req_id, 0, len};
+	uint8_t msg[XS_HDR_SIZE + XS_PAYLOAD_MAX];
+
+	xs_hdr_encode(&h, msg);
+	memcpy(msg + XS_HDR_SIZE, p, len);
+	for (uint32_t i = 0; i < XS_HDR_SIZE + len; i++) {
+		if (pg->req_prod - pg->req_cons >= XS_RING_SIZE)
+			abort(); /* the test overfilled the ring */
+		pg->req[pg->req_prod & (XS_RING_SIZE - 1)] = (char)msg[i];
+		pg->req_prod++;
+	}
+}
+
+bool h_ring_recv(struct xs_ring_page *pg, struct xs_hdr *h, char *payload)
+{
+	uint8_t raw[XS_HDR_SIZE];
+
+	if (pg->rsp_prod - pg->rsp_cons < XS_HDR_SIZE)
+		return false;
+	for (uint32_t i = 0; i < XS_HDR_SIZE; i++)
+		raw[i] = (uint8_t)pg->rsp[(pg->rsp_cons + i) & (XS_RING_SIZE - 1)];
+	xs_hdr_decode(raw, h);
+	if (h->len > XS_PAYLOAD_MAX)
+		abort(); /* the server never sends more */
+	if (pg->rsp_prod - pg->rsp_cons < XS_HDR_SIZE + h->len)
+		return false; /* the rest is still to come */
+	pg->rsp_cons += XS_HDR_SIZE;
+	for (uint32_t i = 0; i < h->len; i++)
+		payload[i] = pg->rsp[(pg->rsp_cons + i) & (XS_RING_SIZE - 1)];
+	payload[h->len] = '\0';
+	pg->rsp_cons += h->len;
+	return true;
 }

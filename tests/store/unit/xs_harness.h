@@ -62,4 +62,14 @@ bool h_event(struct h_client *c, const char **path, const char **token);
 void h_drain_events(struct h_client *c);
 size_t h_count_events(struct h_client *c);
 
+/*
+ * The other side of a shared ring page (a guest, or dom0's kernel): writes a request into
+ * the request ring (aborts if it does not fit), takes one whole message from the response
+ * ring (false when none is complete yet). payload holds XS_PAYLOAD_MAX + 1 bytes.
+ */
+struct xs_ring_page;
+void h_ring_send(struct xs_ring_page *pg, uint32_t type, uint32_t req_id, const void *p,
+		 uint32_t len);
+bool h_ring_recv(struct xs_ring_page *pg, struct xs_hdr *h, char *payload);
+
 #endif
