@@ -20,6 +20,9 @@
  *       getvcpu (in vcpu, out the rest), setvcpuaffinity (in vcpu, affinity):
  *           struct keel_vcpu_info
  *       setvcpus (in): u32 vcpus
+ *       createdomain (in): struct keel_create (op.domid: out)
+ *       loadkernel, loadinitrd (in): struct keel_load
+ *       getbuild (out): struct keel_build
  *
  * Errors common to every op: -EPERM for an unprivileged caller, -EFAULT when op
  * cannot be read or written back, -EINVAL for pad != 0, -ESRCH for a domid
@@ -59,6 +62,58 @@
  *   node /local/domain/<domid>/cpu/<n>/availability for every n < nr_vcpus
  *   (Linux's drivers/xen/cpu_hotplug.c watches them); Keel records the target
  *   and does not force a vCPU down.
+ *
+ * Building a domain from dom0 (issue 11), in this order:
+ * KEEL_DOMCTL_createdomain: a paused domain of u.create's size with no kernel
+ *   yet; op.domid is written back with its id. Checks: name 1-31 characters of
+ *   [A-Za-z0-9._-], unique among domains not yet reaped (-EEXIST); mem_bytes a
+ *   multiple of 2 MiB, at least 16 MiB (-EINVAL); vcpus 1..KEEL_MAX_VCPUS;
+ *   weight 0 (= 256) or 1-65535; cap 0..100 * vcpus; flags 0. -ENOMEM when the
+ *   host has not that much free memory, -ENOSPC when no domain id is free.
+ * KEEL_DOMCTL_loadkernel: Keel copies the ELF image at u.load.image (an
+ *   address in the caller's virtual memory, as every privcmd argument) of
+ *   image_len bytes (1..KEEL_MAX_IMAGE) into a staging buffer, checks it
+ *   (ELF64 or ELF32 with the XEN_ELFNOTE_PHYS32_ENTRY note: else -ENOEXEC),
+ *   loads it into the domain's RAM (-E2BIG if it does not fit), and writes the
+ *   start info with the command line at u.load.cmdline (cmdline_len bytes,
+ *   0..2047, no NUL needed). It also sets up what the toolstack connects in
+ *   dom0, as Xen's domain builder does: a xenstore page and a console page in
+ *   the guest's reserved low memory (HVM_PARAM_STORE_PFN, _CONSOLE_PFN), an
+ *   unbound event channel for each with remote domain 0 (HVM_PARAM_STORE_EVTCHN,
+ *   _CONSOLE_EVTCHN), and the guest's grant entries GNTTAB_RESERVED_CONSOLE (0)
+ *   and GNTTAB_RESERVED_XENSTORE (1) granting those pages to dom0. Only a
+ *   paused domain built by createdomain and not yet loaded (-EBUSY otherwise).
+ *   -EFAULT when a buffer is not readable.
+ * KEEL_DOMCTL_loadinitrd: after loadkernel, the initrd at u.load.image of
+ *   image_len bytes (1..KEEL_MAX_IMAGE) is placed at the top of the domain's
+ *   RAM (start info module 0); -E2BIG if it does not fit above the kernel.
+ *   cmdline and cmdline_len must be 0.
+ * KEEL_DOMCTL_getbuild: after loadkernel, u.build: the guest frame numbers of
+ *   its xenstore and console pages and its ports for them (remote domain 0):
+ *   what keel-xenstored's XS_INTRODUCE and the console service in dom0 need.
+ *   -ENOENT before loadkernel. Then KEEL_DOMCTL_unpause starts it.
+ *
+ * struct keel_create (56 bytes):
+ *   @0  char name[32]    NUL-terminated
+ *   @32 u64 mem_bytes
+ *   @40 u32 vcpus
+ *   @44 u32 weight
+ *   @48 u32 cap
+ *   @52 u32 flags        0
+ *
+ * struct keel_load (32 bytes):
+ *   @0  u64 image        caller's virtual address
+ *   @8  u64 image_len
+ *   @16 u64 cmdline      caller's virtual address (loadkernel), else 0
+ *   @24 u32 cmdline_len
+ *   @28 u32 pad          0
+ *
+ * struct keel_build (32 bytes):
+ *   @0  u64 store_gfn
+ *   @8  u64 console_gfn
+ *   @16 u32 store_port
+ *   @20 u32 console_port
+ *   @24 u64 pad
  *
  * struct keel_sched (8 bytes): @0 u32 weight, @4 u32 cap
  *
@@ -113,6 +168,13 @@
 #define KEEL_DOMCTL_getvcpu	    9
 #define KEEL_DOMCTL_setvcpuaffinity 10
 #define KEEL_DOMCTL_setvcpus	    11
+#define KEEL_DOMCTL_createdomain    12
+#define KEEL_DOMCTL_loadkernel	    13
+#define KEEL_DOMCTL_loadinitrd	    14
+#define KEEL_DOMCTL_getbuild	    15
+
+#define KEEL_MAX_VCPUS 8
+#define KEEL_MAX_IMAGE (256ULL << 20) /* a kernel or initrd image */
 
 #define KEEL_DOMSTATE_paused   1
 #define KEEL_DOMSTATE_running  2
@@ -166,6 +228,31 @@ struct keel_vcpu_info {
 	uint64_t cpu_ns;
 };
 
+struct keel_create {
+	char name[32];
+	uint64_t mem_bytes;
+	uint32_t vcpus;
+	uint32_t weight;
+	uint32_t cap;
+	uint32_t flags;
+};
+
+struct keel_load {
+	uint64_t image;
+	uint64_t image_len;
+	uint64_t cmdline;
+	uint32_t cmdline_len;
+	uint32_t pad;
+};
+
+struct keel_build {
+	uint64_t store_gfn;
+	uint64_t console_gfn;
+	uint32_t store_port;
+	uint32_t console_port;
+	uint64_t pad;
+};
+
 struct keel_domctl {
 	uint32_t cmd;
 	uint16_t domid;
@@ -177,6 +264,9 @@ struct keel_domctl {
 		struct keel_host_info host;
 		struct keel_vcpu_info vcpu;
 		uint32_t vcpus;
+		struct keel_create create;
+		struct keel_load load;
+		struct keel_build build;
 		uint8_t raw[88];
 	} u;
 };
@@ -184,6 +274,9 @@ struct keel_domctl {
 _Static_assert(sizeof(struct keel_domain_info) == 88, "keel_domain_info is 88 bytes");
 _Static_assert(sizeof(struct keel_host_info) == 56, "keel_host_info is 56 bytes");
 _Static_assert(sizeof(struct keel_vcpu_info) == 32, "keel_vcpu_info is 32 bytes");
+_Static_assert(sizeof(struct keel_create) == 56, "keel_create is 56 bytes");
+_Static_assert(sizeof(struct keel_load) == 32, "keel_load is 32 bytes");
+_Static_assert(sizeof(struct keel_build) == 32, "keel_build is 32 bytes");
 _Static_assert(sizeof(struct keel_domctl) == 96, "keel_domctl is 96 bytes");
 
 #endif
