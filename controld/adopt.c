@@ -69,8 +69,21 @@ static int adopt_one(struct controld *cd, const struct hv_domain_info *info)
 	if (rc)
 		goto out;
 	d->domid = info->domid;
-	domain_set_state(cd, d, info->state == HV_DOM_PAUSED ? DOM_PAUSED : DOM_RUNNING);
-	rc = running_paths_write(cd, d);
+	if (hv_domain_alive(info)) {
+		domain_set_state(cd, d, info->state == HV_DOM_PAUSED ? DOM_PAUSED : DOM_RUNNING);
+		rc = running_paths_write(cd, d);
+	} else {
+		/*
+		 * Ended before controld saw it (a crash at boot, say): Keel keeps it for the
+		 * toolstack. Recorded as it ended and released, as an end seen live is.
+		 */
+		int hrc = cd->hv->ops->domain_destroy(cd->hv, info->domid);
+		if (hrc && hrc != -ESRCH)
+			log_warn("releasing the hypervisor's ended domain %u failed: %s",
+				 info->domid, strerror(-hrc));
+		d->domid = -1;
+		domain_set_state(cd, d, info->state == HV_DOM_CRASHED ? DOM_CRASHED : DOM_STOPPED);
+	}
 	rc = domain_commit(cd, d) ?: rc;
 	log_info("adopted the hypervisor's domain %u (%s) as %s, %s", info->domid, info->name,
 		 domain_name(d), dom_state_name(d->state));
@@ -90,7 +103,7 @@ void domains_adopt(struct controld *cd)
 		if (rc || info.domid < from)
 			break;
 		from = info.domid + 1u;
-		if (!hv_domain_alive(&info) || domain_by_domid(cd, info.domid))
+		if (domain_by_domid(cd, info.domid))
 			continue;
 		rc = adopt_one(cd, &info);
 		if (rc)

@@ -421,8 +421,24 @@ static bool domain_end(struct domain *d, enum domain_state state, u32 reason)
 	return true;
 }
 
+/* A host-owning dom0 runs the toolstack: it sees ended domains and destroys them, as on Xen. */
+static bool toolstack_reaps(const struct domain *d)
+{
+	const struct domain *t = domain_initial();
+
+	return t && t != d && t->owns_host && (t->state == DOM_RUNNING || t->state == DOM_PAUSED);
+}
+
 int domain_kill(struct domain *d, struct domain *by)
 {
+	if ((d->state == DOM_SHUTDOWN || d->state == DOM_CRASHED) && !d->killed) {
+		/* Ended and kept for the toolstack: destroying it now frees it. */
+		d->killed = true;
+		printk("keel: domain %u (%s) released by domain %u (%s)\n", d->id, d->name, by->id,
+		       by->name);
+		smp_kick(0);
+		return 0;
+	}
 	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED)
 		return -EINVAL;
 	d->killed = true;
@@ -538,6 +554,8 @@ void domains_reap(void)
 		struct domain *d = domains[i];
 		if (!d || (d->state != DOM_SHUTDOWN && d->state != DOM_CRASHED))
 			continue;
+		if (!d->killed && toolstack_reaps(d))
+			continue; /* its state stays visible until dom0 destroys it */
 		if (!vmcs_released(d))
 			continue; /* another pCPU still has one loaded: it clears it next pass */
 		hypercall_report(d);

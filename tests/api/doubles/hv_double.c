@@ -295,6 +295,16 @@ void hv_double_add_boot_domain(struct hv *hv, hv_domid_t domid, const char *name
 	save(h);
 }
 
+void hv_double_end_boot_domain(struct hv *hv, hv_domid_t domid, enum hv_dom_state state)
+{
+	struct ddom *d = get(hv, domid);
+
+	if (d) {
+		d->state = state;
+		save((struct hv_double *)hv);
+	}
+}
+
 static int d_vcpus(struct hv *hv, hv_domid_t domid, unsigned n)
 {
 	struct ddom *d = get(hv, domid);

@@ -8,5 +8,7 @@
 /* A domain the hypervisor built at boot, running: Domain-0 (domid 0) or a GRUB line's. */
 void hv_double_add_boot_domain(struct hv *hv, hv_domid_t domid, const char *name, unsigned vcpus,
 			       uint64_t mem_mib);
+/* A boot domain that ended before controld started (Keel keeps it for the toolstack). */
+void hv_double_end_boot_domain(struct hv *hv, hv_domid_t domid, enum hv_dom_state state);
 
 #endif

@@ -361,11 +361,18 @@ static void test_adopt_boot_domains(void **state)
 
 	hv_double_add_boot_domain(f->cd.hv, 0, "dom0", 2, 1024);
 	hv_double_add_boot_domain(f->cd.hv, 5, "web boot!", 1, 256);
+	hv_double_add_boot_domain(f->cd.hv, 9, "early", 1, 16);
+	hv_double_end_boot_domain(f->cd.hv, 9, HV_DOM_CRASHED);
 	domains_adopt(&f->cd);
 	domains_adopt(&f->cd); /* known now: not again */
 	domains_count_by_state(&f->cd, by_state);
 	assert_int_equal(by_state[DOM_RUNNING], 2);
-	assert_int_equal(f->cd.doms.items.n, 3);
+	assert_int_equal(f->cd.doms.items.n, 4);
+	/* Crashed before controld started: listed crashed, released in the hypervisor. */
+	assert_int_equal(by_state[DOM_CRASHED], 1);
+	assert_int_equal(domain_find(&f->cd, "early")->domid, -1);
+	assert_int_equal(f->cd.hv->ops->domain_info(f->cd.hv, 9, &(struct hv_domain_info){0}),
+			 -ESRCH);
 
 	d0 = domain_find(&f->cd, "Domain-0");
 	assert_non_null(d0);
