@@ -82,7 +82,8 @@ static int map_passthrough(struct domain *d, u64 lo, u64 hi)
 		u64 a = MAX(r[i].addr, lo), b = MIN(r[i].addr + r[i].size, hi);
 		if (a >= b)
 			continue;
-		int err = arch_p2m_map(d, a, a, b - a, r[i].type == HOST_FIRMWARE ? P2M_RW : P2M_MMIO);
+		int err =
+		    arch_p2m_map(d, a, a, b - a, r[i].type == HOST_FIRMWARE ? P2M_RW : P2M_MMIO);
 		if (err)
 			return err;
 	}

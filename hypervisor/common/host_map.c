@@ -158,7 +158,8 @@ int host_map_passthrough(const struct boot_mmap_entry *host, u32 nr_host, struct
 		enum host_kind k = host_map_kind(host, nr_host, a);
 		if (k == HOST_RAM)
 			continue;
-		/* Device space may share a page with RAM's edge: round out; firmware RAM rounds in. */
+		/* Device space may share a page with RAM's edge: round out; firmware RAM rounds in.
+		 */
 		if (k == HOST_FIRMWARE) {
 			a = (a + PAGE_MASK_4K) & ~PAGE_MASK_4K;
 			b &= ~PAGE_MASK_4K;
@@ -171,7 +172,8 @@ int host_map_passthrough(const struct boot_mmap_entry *host, u32 nr_host, struct
 		if (k == HOST_HOLE)
 			k = HOST_RESERVED; /* both uncached device space */
 		if (n && out[n - 1].type == k && out[n - 1].addr + out[n - 1].size >= a) {
-			out[n - 1].size = MAX(out[n - 1].addr + out[n - 1].size, b) - out[n - 1].addr;
+			out[n - 1].size =
+			    MAX(out[n - 1].addr + out[n - 1].size, b) - out[n - 1].addr;
 			continue;
 		}
 		if (n == max)

@@ -114,7 +114,8 @@ int mm_claim_window(struct boot_info *bi, u64 lo, u64 size, const char **why)
 			return -ENOMEM;
 		}
 		memmove(phys_to_virt(to), phys_to_virt(m->start), len);
-		/* What lay outside the window is free again (another module never shares its pages). */
+		/* What lay outside the window is free again (another module never shares its
+		 * pages). */
 		if (m->start < lo)
 			frame_pool_add(&pool, m->start, lo);
 		if (ALIGN_UP(m->end, PAGE_SIZE) > hi)

@@ -67,8 +67,8 @@ int main(void)
 		return 1;
 	}
 	/* The argument lives in an ordinary page of this process (locked so it is present). */
-	op = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED,
-		  -1, 0);
+	op = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1,
+		  0);
 	if (op == MAP_FAILED)
 		return 1;
 
@@ -82,8 +82,8 @@ int main(void)
 	expect("domctl pause dom0 itself", domctl(op, KEEL_DOMCTL_pause, 0), -EINVAL);
 	expect("domctl unknown command", domctl(op, 999, 0), -EOPNOTSUPP);
 	expect("domctl setsched weight 0", domctl(op, KEEL_DOMCTL_setsched, 0), -EINVAL);
-	expect("domctl from an unmapped address",
-	       hypercall(__HYPERVISOR_keel_domctl, 0x1000, 0), -EFAULT);
+	expect("domctl from an unmapped address", hypercall(__HYPERVISOR_keel_domctl, 0x1000, 0),
+	       -EFAULT);
 	printf("dom0-probe: hypercalls %s (%d failed)\n", failures ? "FAIL" : "done", failures);
 	return failures ? 1 : 0;
 }

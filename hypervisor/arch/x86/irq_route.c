@@ -31,7 +31,8 @@ static void check_stuck(struct timer *t)
 		}
 		any = true;
 		if (held_seconds[v] < 255 && ++held_seconds[v] == STUCK_SECONDS)
-			printk("keel: dom0 has held level-triggered vector %#x for %u s without an EOI\n",
+			printk("keel: dom0 has held level-triggered vector %#x for %u s without an "
+			       "EOI\n",
 			       v, STUCK_SECONDS);
 	}
 	stuck_timer_on = any;

@@ -92,10 +92,8 @@ static void kinds_and_overlaps(void **state)
 	(void)state;
 	/* A reserved entry inside RAM wins; a bad entry is reserved; unlisted is a hole. */
 	static const struct boot_mmap_entry m[] = {
-	    {0x100000, 0x100000, MMAP_RAM},
-	    {0x180000, 0x1000, MMAP_ACPI_NVS},
-	    {0x181000, 0x1000, MMAP_BAD},
-	    {0x1000, 0x1000, MMAP_RAM},
+	    {0x100000, 0x100000, MMAP_RAM},  {0x180000, 0x1000, MMAP_ACPI_NVS},
+	    {0x181000, 0x1000, MMAP_BAD},    {0x1000, 0x1000, MMAP_RAM},
 	    {0x1000, 0x1000, MMAP_RESERVED},
 	};
 	assert_int_equal(host_map_kind(m, 5, 0x100000), HOST_RAM);
@@ -125,10 +123,8 @@ static void device_vectors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(dom0_map_on_bochs),
-	    cmocka_unit_test(dom0_map_keeps_top_reserved),
-	    cmocka_unit_test(passthrough_on_bochs),
-	    cmocka_unit_test(kinds_and_overlaps),
+	    cmocka_unit_test(dom0_map_on_bochs),    cmocka_unit_test(dom0_map_keeps_top_reserved),
+	    cmocka_unit_test(passthrough_on_bochs), cmocka_unit_test(kinds_and_overlaps),
 	    cmocka_unit_test(device_vectors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
