@@ -63,18 +63,6 @@ static long dom_state(uint16_t domid)
 	return r ? r : op.u.info.state;
 }
 
-static uint16_t domid_of(const char *name)
-{
-	struct keel_domctl op = {.cmd = KEEL_DOMCTL_next, .domid = 0};
-
-	while (domctl(&op) == 0) {
-		if (!strcmp(op.u.info.name, name))
-			return op.u.info.domid;
-		op.domid = op.u.info.domid + 1;
-	}
-	return 0xffff;
-}
-
 /* Events come in while the vCPU briefly allows interrupts between yields. */
 static bool await(bool (*done)(uint64_t), uint64_t arg)
 {
@@ -334,24 +322,6 @@ static struct grant_entry_v1 *gnt = (struct grant_entry_v1 *)(GNT_GFN << 12);
 static uint8_t granted[4096] __attribute__((aligned(4096)));
 static uint8_t ram_spot[4096] __attribute__((aligned(4096)));
 
-static int16_t gmap(uint64_t host_addr, uint32_t flags, uint32_t ref, uint32_t *handle)
-{
-	struct gnttab_map_grant_ref op = {
-	    .host_addr = host_addr, .flags = flags, .ref = ref, .dom = me};
-
-	CHECK_EQ(HYPERCALL3(__HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref, &op, 1), 0);
-	*handle = op.handle;
-	return op.status;
-}
-
-static int16_t gunmap(uint64_t host_addr, uint32_t handle)
-{
-	struct gnttab_unmap_grant_ref op = {.host_addr = host_addr, .handle = handle};
-
-	CHECK_EQ(HYPERCALL3(__HYPERVISOR_grant_table_op, GNTTABOP_unmap_grant_ref, &op, 1), 0);
-	return op.status;
-}
-
 /* dom0 grants itself a page read-only and maps it where gntdev/blkback would. */
 static void check_grant_maps(void)
 {
@@ -365,24 +335,30 @@ static void check_grant_maps(void)
 	ram_spot[0] = 0x11;
 	gnt[8] = (struct grant_entry_v1){GTF_permit_access | GTF_readonly, me,
 					 (uint32_t)((uint64_t)granted >> 12)};
-	CHECK_EQ(gmap(hole, GNTMAP_host_map, 8, &h), GNTST_permission_denied); /* writable */
-	CHECK_EQ(gmap(hole + 1, GNTMAP_host_map | GNTMAP_readonly, 8, &h), GNTST_bad_virt_addr);
-	CHECK_EQ(gmap(SCRATCH, GNTMAP_host_map | GNTMAP_readonly, 8, &h), GNTST_bad_virt_addr);
-	CHECK_EQ(gmap(GNT_GFN << 12, GNTMAP_host_map | GNTMAP_readonly, 8, &h),
+	CHECK_EQ(gnttab_map(me, hole, GNTMAP_host_map, 8, &h),
+		 GNTST_permission_denied); /* writable */
+	CHECK_EQ(gnttab_map(me, hole + 1, GNTMAP_host_map | GNTMAP_readonly, 8, &h),
+		 GNTST_bad_virt_addr);
+	CHECK_EQ(gnttab_map(me, SCRATCH, GNTMAP_host_map | GNTMAP_readonly, 8, &h),
+		 GNTST_bad_virt_addr);
+	CHECK_EQ(gnttab_map(me, GNT_GFN << 12, GNTMAP_host_map | GNTMAP_readonly, 8, &h),
 		 GNTST_bad_virt_addr); /* its own grant frame sits there */
-	CHECK_EQ(gmap(hole, GNTMAP_host_map | GNTMAP_readonly, 99999, &h), GNTST_bad_gntref);
-	CHECK_EQ(gmap(hole, GNTMAP_host_map | GNTMAP_readonly, 8, &h), GNTST_okay);
+	CHECK_EQ(gnttab_map(me, hole, GNTMAP_host_map | GNTMAP_readonly, 99999, &h),
+		 GNTST_bad_gntref);
+	CHECK_EQ(gnttab_map(me, hole, GNTMAP_host_map | GNTMAP_readonly, 8, &h), GNTST_okay);
 	CHECK_EQ(*at(hole), 0x5a5a5a5au);
 	CHECK(gnt[8].flags & GTF_reading);
-	CHECK_EQ(gmap(hole, GNTMAP_host_map | GNTMAP_readonly, 8, &h2), GNTST_bad_virt_addr);
+	CHECK_EQ(gnttab_map(me, hole, GNTMAP_host_map | GNTMAP_readonly, 8, &h2),
+		 GNTST_bad_virt_addr);
 	/* Over a page of its own RAM (a ballooned page's gfn in Linux); unmap puts it back. */
-	CHECK_EQ(gmap((uint64_t)ram_spot, GNTMAP_host_map | GNTMAP_readonly, 8, &h2), GNTST_okay);
+	CHECK_EQ(gnttab_map(me, (uint64_t)ram_spot, GNTMAP_host_map | GNTMAP_readonly, 8, &h2),
+		 GNTST_okay);
 	CHECK_EQ(*(volatile uint8_t *)ram_spot, 0x5a);
-	CHECK_EQ(gunmap((uint64_t)ram_spot, h2), GNTST_okay);
+	CHECK_EQ(gnttab_unmap((uint64_t)ram_spot, h2), GNTST_okay);
 	CHECK_EQ(*(volatile uint8_t *)ram_spot, 0x11);
-	CHECK_EQ(gunmap(hole + 4096, h), GNTST_bad_virt_addr); /* not where it is */
-	CHECK_EQ(gunmap(hole, h), GNTST_okay);
-	CHECK_EQ(gunmap(hole, h), GNTST_bad_handle); /* twice */
+	CHECK_EQ(gnttab_unmap(hole + 4096, h), GNTST_bad_virt_addr); /* not where it is */
+	CHECK_EQ(gnttab_unmap(hole, h), GNTST_okay);
+	CHECK_EQ(gnttab_unmap(hole, h), GNTST_bad_handle); /* twice */
 	CHECK_EQ(*at(hole), 0xffffffffu);
 	CHECK(!(gnt[8].flags & (GTF_reading | GTF_writing)));
 	/* Its grant frame can be taken out of the physmap like a foreign one. */
@@ -412,7 +388,7 @@ static void check_target_death(uint16_t target)
 
 static bool dom0_main(uint16_t target)
 {
-	uint16_t domu = domid_of("domu");
+	uint16_t domu = keel_domid_of("domu");
 
 	check_loopback();
 	check_virqs();
