@@ -141,8 +141,19 @@ u8 *domain_gpa_ptr(struct domain *d, u64 gpa, u64 len)
 	return phys_to_virt(hpa);
 }
 
+/* True when one of its vCPUs entered the guest: the CPUs may cache its EPT's mappings. */
+static bool domain_ran(const struct domain *d)
+{
+	for (u32 i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i] && d->vcpu[i]->exits)
+			return true;
+	return false;
+}
+
 static void free_domain(struct domain *d)
 {
+	bool ran = domain_ran(d);
+
 	for (u32 i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
 		if (!v)
@@ -161,6 +172,9 @@ static void free_domain(struct domain *d)
 	physmap_release_foreign(d);
 	evtchn_raise_dom_exc(d); /* and once more when it is gone */
 	gnttab_domain_free(d);
+	/* Its EPT's tables and its RAM go to the next domain built: no cached mapping may stay. */
+	if (ran)
+		arch_p2m_flush(d);
 	arch_p2m_destroy(d);
 	balloon_domain_free(d);
 	if (d->foreign_pins) {
