@@ -28,8 +28,9 @@ const char test_name[] = "build";
 #define TICKS	      400000000ULL  /* a bound on every wait */
 #define CON_MAP	      0x80000000ULL /* the toolstack's hole where it maps the built console */
 #define STORE_MAP     (CON_MAP + 4096)
-#define GNT_MAP	      0x40000000ULL /* where the built domain looks at its own grant table */
-#define CON_OUT	      1024	    /* Xen's io/console.h: out[2048] @1024, out_prod @3084 */
+#define FOREIGN_MAP   (CON_MAP + 2 * 4096) /* the xenstore page again, mapped foreign */
+#define GNT_MAP	      0x40000000ULL	   /* where the built domain looks at its own grant table */
+#define CON_OUT	      1024		   /* Xen's io/console.h: out[2048] @1024, out_prod @3084 */
 #define CON_OUT_CONS  3080
 #define CON_OUT_PROD  3084
 #define BUILT_MEM     (16 * MIB)
@@ -265,7 +266,7 @@ static void check_initrd_args(uint16_t d)
 }
 
 /* What the toolstack learns and connects before starting the built domain. */
-static void connect(uint16_t d, uint32_t *handles, uint32_t *local)
+static void connect(uint16_t d, uint32_t *handles, uint32_t *local, uint64_t *store_gfn)
 {
 	struct keel_domctl op = {.cmd = KEEL_DOMCTL_getbuild, .domid = d};
 	struct evtchn_status st = {.dom = d};
@@ -278,6 +279,7 @@ static void connect(uint16_t d, uint32_t *handles, uint32_t *local)
 	CHECK(b->store_port && b->console_port && b->store_port != b->console_port);
 	CHECK(b->store_gfn < BUILT_MEM >> 12 && b->console_gfn < BUILT_MEM >> 12);
 	CHECK_EQ(b->pad, 0);
+	*store_gfn = b->store_gfn;
 	st.port = b->store_port;
 	CHECK_EQ(evtchn_op(EVTCHNOP_status, &st), 0);
 	CHECK_EQ(st.status, EVTCHNSTAT_unbound);
@@ -302,10 +304,37 @@ static bool console_written(void)
 	return *prod == sizeof(console_line) - 1;
 }
 
+/* What the started domain wrote: its console line and xenstore marker, as dom0 reads them. */
+static void read_pages(uint16_t d, uint64_t store_gfn, uint32_t port)
+{
+	CHECK(console_written());
+	char line[sizeof(console_line)] = {0};
+	memcpy(line, (const void *)(CON_MAP + CON_OUT), sizeof(console_line) - 1);
+	line[sizeof(line) - 2] = '\0'; /* the newline */
+	gprintf("console of built: %s\n", line);
+	CHECK(!memcmp(line, console_line, sizeof(console_line) - 2));
+	uint64_t end = rdtsc() + TICKS;
+	while (memcmp((const void *)STORE_MAP, store_mark, sizeof(store_mark)) && rdtsc() < end)
+		yield();
+	CHECK(!memcmp((const void *)STORE_MAP, store_mark, sizeof(store_mark)));
+	gprintf("xenstore page of built: %s\n", (const char *)STORE_MAP);
+	/* The same page by foreign mapping, as keel-xenstored may map it. */
+	uint64_t gfn = FOREIGN_MAP >> 12;
+	int err = 1;
+	CHECK_EQ(xen_map_foreign(d, &store_gfn, &gfn, &err, 1), 0);
+	CHECK_EQ(err, 0);
+	CHECK(!memcmp((const void *)FOREIGN_MAP, store_mark, sizeof(store_mark)));
+	CHECK_EQ(xen_unmap_gfn(gfn), 0);
+	/* Consumed, as dom0's console service does: the guest waits for this. */
+	*(volatile uint32_t *)(CON_MAP + CON_OUT_CONS) = sizeof(console_line) - 1;
+	CHECK_EQ(evtchn_send(port), 0);
+}
+
 static void build_and_run(const uint8_t *img, uint64_t len)
 {
 	uint16_t d;
 	uint32_t handles[2], port = 0;
+	uint64_t store_gfn = 0;
 	struct keel_domain_info di;
 
 	CHECK_EQ(create("built", BUILT_MEM, 1, &d), 0);
@@ -321,24 +350,11 @@ static void build_and_run(const uint8_t *img, uint64_t len)
 	check_initrd_args(d);
 	CHECK_EQ(load(KEEL_DOMCTL_loadinitrd, d, initrd, INITRD_BYTES, NULL), 0);
 	CHECK_EQ(load(KEEL_DOMCTL_loadinitrd, d, initrd, INITRD_BYTES, NULL), -EBUSY);
-	connect(d, handles, &port);
+	connect(d, handles, &port, &store_gfn);
 	CHECK_EQ(simple(KEEL_DOMCTL_unpause, d), 0);
 	CHECK_EQ(simple(KEEL_DOMCTL_unpause, d), -EINVAL);
 	CHECK_EQ(load(KEEL_DOMCTL_loadkernel, d, img, len, NULL), -EBUSY); /* running */
-	CHECK(console_written());
-	char line[sizeof(console_line)] = {0};
-	memcpy(line, (const void *)(CON_MAP + CON_OUT), sizeof(console_line) - 1);
-	line[sizeof(line) - 2] = '\0'; /* the newline */
-	gprintf("console of built: %s\n", line);
-	CHECK(!memcmp(line, console_line, sizeof(console_line) - 2));
-	/* Consumed, as dom0's console service does: the guest waits for this. */
-	*(volatile uint32_t *)(CON_MAP + CON_OUT_CONS) = sizeof(console_line) - 1;
-	CHECK_EQ(evtchn_send(port), 0);
-	uint64_t end = rdtsc() + TICKS;
-	while (memcmp((const void *)STORE_MAP, store_mark, sizeof(store_mark)) && rdtsc() < end)
-		yield();
-	CHECK(!memcmp((const void *)STORE_MAP, store_mark, sizeof(store_mark)));
-	gprintf("xenstore page of built: %s\n", (const char *)STORE_MAP);
+	read_pages(d, store_gfn, port);
 	CHECK_EQ(gnttab_unmap(CON_MAP, handles[0]), GNTST_okay);
 	CHECK_EQ(gnttab_unmap(STORE_MAP, handles[1]), GNTST_okay);
 	CHECK(wait_gone(d));

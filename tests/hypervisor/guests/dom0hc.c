@@ -92,27 +92,6 @@ static long mem_op(unsigned cmd, void *arg)
 	return HYPERCALL2(__HYPERVISOR_memory_op, cmd, arg);
 }
 
-static long map_batch(uint16_t fdom, uint64_t *idxs, uint64_t *gfns, int *errs, uint16_t n)
-{
-	struct xen_add_to_physmap_batch b = {
-	    .domid = DOMID_SELF,
-	    .space = XENMAPSPACE_gmfn_foreign,
-	    .size = n,
-	    .foreign_domid = fdom,
-	    .idxs = (uint64_t)idxs,
-	    .gpfns = (uint64_t)gfns,
-	    .errs = (uint64_t)errs,
-	};
-	return mem_op(XENMEM_add_to_physmap_batch, &b);
-}
-
-static long unmap_gfn(uint64_t gfn)
-{
-	struct xen_remove_from_physmap r = {.domid = DOMID_SELF, .gpfn = gfn};
-
-	return mem_op(XENMEM_remove_from_physmap, &r);
-}
-
 static long acquire(uint16_t dom, uint16_t type, uint32_t id, uint64_t frame, uint32_t nr,
 		    uint64_t *gfns, uint32_t *nr_out)
 {
@@ -253,7 +232,7 @@ static void check_foreign_maps(uint16_t target)
 	int errs[4] = {1, 1, 1, 1};
 
 	CHECK_EQ(*at(SCRATCH), 0xffffffffu); /* a hole before */
-	CHECK_EQ(map_batch(target, idxs, gfns, errs, 4), 0);
+	CHECK_EQ(xen_map_foreign(target, idxs, gfns, errs, 4), 0);
 	CHECK_EQ(errs[0], 0);
 	CHECK_EQ(errs[1], 0);
 	CHECK_EQ(errs[2], -EINVAL); /* beyond the target's RAM */
@@ -261,13 +240,13 @@ static void check_foreign_maps(uint16_t target)
 	CHECK_EQ(*at(SCRATCH), HVM_START_MAGIC);
 	CHECK(*at(SCRATCH + 4096) != 0xffffffffu);
 	/* The same gfn again; other domains; a bad errs array. */
-	CHECK_EQ(map_batch(target, idxs, gfns, errs, 1), 0);
+	CHECK_EQ(xen_map_foreign(target, idxs, gfns, errs, 1), 0);
 	CHECK_EQ(errs[0], -EBUSY);
-	CHECK_EQ(map_batch(me, idxs, gfns + 2, errs, 1), 0);
+	CHECK_EQ(xen_map_foreign(me, idxs, gfns + 2, errs, 1), 0);
 	CHECK_EQ(errs[0], -EPERM); /* oneself, as Xen */
-	CHECK_EQ(map_batch(60, idxs, gfns + 2, errs, 1), 0);
+	CHECK_EQ(xen_map_foreign(60, idxs, gfns + 2, errs, 1), 0);
 	CHECK_EQ(errs[0], -ESRCH);
-	CHECK_EQ(map_batch(target, idxs + 2, gfns + 2, (int *)0x7ff0000000ULL, 1), -EFAULT);
+	CHECK_EQ(xen_map_foreign(target, idxs + 2, gfns + 2, (int *)0x7ff0000000ULL, 1), -EFAULT);
 	struct xen_add_to_physmap_batch b = {.domid = 5, .space = XENMAPSPACE_gmfn_foreign};
 	CHECK_EQ(mem_op(XENMEM_add_to_physmap_batch, &b), -EPERM); /* another's physmap */
 	b = (struct xen_add_to_physmap_batch){.domid = DOMID_SELF, .space = XENMAPSPACE_gmfn_range};
@@ -280,11 +259,11 @@ static void check_foreign_maps(uint16_t target)
 	CHECK_EQ(mem_op(XENMEM_add_to_physmap, &x), -ENOSYS);
 
 	/* Unmapped: a hole again; twice, own RAM, beyond the physmap. */
-	CHECK_EQ(unmap_gfn(SCRATCH_GFN + 1), 0);
+	CHECK_EQ(xen_unmap_gfn(SCRATCH_GFN + 1), 0);
 	CHECK_EQ(*at(SCRATCH + 4096), 0xffffffffu);
-	CHECK_EQ(unmap_gfn(SCRATCH_GFN + 1), -ENOENT);
-	CHECK_EQ(unmap_gfn(0x10), -EINVAL);
-	CHECK_EQ(unmap_gfn(1ULL << 40), -EINVAL);
+	CHECK_EQ(xen_unmap_gfn(SCRATCH_GFN + 1), -ENOENT);
+	CHECK_EQ(xen_unmap_gfn(0x10), -EINVAL);
+	CHECK_EQ(xen_unmap_gfn(1ULL << 40), -EINVAL);
 	struct xen_remove_from_physmap r = {.domid = 9, .gpfn = SCRATCH_GFN};
 	CHECK_EQ(mem_op(XENMEM_remove_from_physmap, &r), -EPERM);
 	/* SCRATCH stays mapped: the target's death must not free that page yet. */
@@ -314,7 +293,7 @@ static void check_acquire_resource(uint16_t target)
 	CHECK_EQ(acquire(target, XENMEM_resource_grant_table, 0, 0, 2, gfns, 0), 0);
 	CHECK_EQ(*at(ACQ_GFN << 12), 0); /* an empty grant table, not a hole */
 	CHECK_EQ(*at((ACQ_GFN + 1) << 12), 0);
-	CHECK_EQ(unmap_gfn(ACQ_GFN + 1), 0);
+	CHECK_EQ(xen_unmap_gfn(ACQ_GFN + 1), 0);
 	/* ACQ_GFN stays: the target's death takes it back. */
 }
 
@@ -362,7 +341,7 @@ static void check_grant_maps(void)
 	CHECK_EQ(*at(hole), 0xffffffffu);
 	CHECK(!(gnt[8].flags & (GTF_reading | GTF_writing)));
 	/* Its grant frame can be taken out of the physmap like a foreign one. */
-	CHECK_EQ(unmap_gfn(GNT_GFN), 0);
+	CHECK_EQ(xen_unmap_gfn(GNT_GFN), 0);
 	CHECK_EQ(*at(GNT_GFN << 12), 0xffffffffu);
 }
 
@@ -379,10 +358,10 @@ static void check_target_death(uint16_t target)
 	CHECK_EQ(*at(ACQ_GFN << 12), 0xffffffffu); /* its grant frame was taken back */
 	uint64_t idx = 1, gfn = SCRATCH_GFN + 5;
 	int err = 1;
-	CHECK_EQ(map_batch(target, &idx, &gfn, &err, 1), 0);
+	CHECK_EQ(xen_map_foreign(target, &idx, &gfn, &err, 1), 0);
 	CHECK_EQ(err, -ESRCH); /* a zombie is nobody to map */
 	gprintf("target gone; unmapping its last page\n");
-	CHECK_EQ(unmap_gfn(SCRATCH_GFN), 0);
+	CHECK_EQ(xen_unmap_gfn(SCRATCH_GFN), 0);
 	CHECK_EQ(*at(SCRATCH), 0xffffffffu);
 }
 
@@ -413,7 +392,7 @@ static bool domu_main(uint16_t target)
 	char in[4];
 	uint32_t p;
 
-	CHECK_EQ(map_batch(target, &idx, &gfn, &err, 1), 0);
+	CHECK_EQ(xen_map_foreign(target, &idx, &gfn, &err, 1), 0);
 	CHECK_EQ(err, -EPERM);
 	CHECK_EQ(*at(SCRATCH), 0xffffffffu);
 	CHECK_EQ(acquire(target, XENMEM_resource_grant_table, 0, 0, 0, 0, 0), -EPERM);

@@ -141,6 +141,27 @@ long evtchn_bind_interdomain(uint16_t remote, uint32_t rport, uint32_t *port)
 	return r;
 }
 
+long xen_map_foreign(uint16_t fdom, uint64_t *idxs, uint64_t *gfns, int *errs, uint16_t n)
+{
+	struct xen_add_to_physmap_batch b = {
+	    .domid = DOMID_SELF,
+	    .space = XENMAPSPACE_gmfn_foreign,
+	    .size = n,
+	    .foreign_domid = fdom,
+	    .idxs = (uint64_t)idxs,
+	    .gpfns = (uint64_t)gfns,
+	    .errs = (uint64_t)errs,
+	};
+	return HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, &b);
+}
+
+long xen_unmap_gfn(uint64_t gfn)
+{
+	struct xen_remove_from_physmap r = {.domid = DOMID_SELF, .gpfn = gfn};
+
+	return HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_remove_from_physmap, &r);
+}
+
 int16_t gnttab_map(uint16_t dom, uint64_t host_addr, uint32_t flags, uint32_t ref, uint32_t *handle)
 {
 	struct gnttab_map_grant_ref op = {
