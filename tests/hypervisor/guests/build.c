@@ -13,6 +13,10 @@
  *    initrd, ports and grant entries for dom0), writes a line into its
  *    console ring and a marker into its xenstore page.
  *  - role=spin: runs until destroyed.
+ *  - role=elf32 (this image as an ELF32 container, with the same as its
+ *    initrd): once the toolstack is done, builds "built32" from the ELF32
+ *    image and runs it to its end; the memory comes back.
+ *  - role=quick: passes at once (built32).
  *  - role=unpriv: every build command is refused with -EPERM.
  */
 #include "guest.h"
@@ -385,16 +389,44 @@ static void build_and_destroy(const uint8_t *img, uint64_t len)
 	CHECK_EQ(after, before);
 }
 
+/* The image this guest was given as its initrd, or NULL. */
+static const struct hvm_modlist_entry *given_image(const struct hvm_start_info *si)
+{
+	const struct hvm_modlist_entry *m = (const void *)si->modlist_paddr;
+
+	CHECK_EQ(si->nr_modules, 1);
+	CHECK(si->nr_modules != 1 || m->size <= MAX_IMAGE_CPY);
+	return si->nr_modules == 1 && m->size <= MAX_IMAGE_CPY ? m : NULL;
+}
+
+/* role=elf32: an ELF32 PVH image built and run, after the toolstack has finished. */
+static bool toolstack32(const struct hvm_start_info *si)
+{
+	const struct hvm_modlist_entry *m = given_image(si);
+	uint64_t end = rdtsc() + 4 * TICKS;
+	uint16_t d;
+
+	if (!m)
+		return false;
+	while (keel_domid_of("builder") != 0xffff && rdtsc() < end)
+		yield();
+	uint64_t before = free_bytes();
+	CHECK_EQ(*(const uint8_t *)(m->paddr + 4), 1); /* ELFCLASS32 */
+	CHECK_EQ(create("built32", BUILT_MEM, 1, &d), 0);
+	CHECK_EQ(load(KEEL_DOMCTL_loadkernel, d, (const void *)m->paddr, m->size, "role=quick"), 0);
+	CHECK_EQ(simple(KEEL_DOMCTL_unpause, d), 0);
+	CHECK(wait_gone(d));
+	CHECK_EQ(free_bytes(), before);
+	return true;
+}
+
 static bool toolstack(const struct hvm_start_info *si)
 {
-	CHECK_EQ(si->nr_modules, 1);
-	if (si->nr_modules != 1)
+	const struct hvm_modlist_entry *m = given_image(si);
+
+	if (!m)
 		return false;
-	const struct hvm_modlist_entry *m = (const void *)si->modlist_paddr;
 	const uint8_t *img = (const uint8_t *)m->paddr;
-	CHECK(m->size <= MAX_IMAGE_CPY);
-	if (m->size > MAX_IMAGE_CPY)
-		return false;
 	fill_initrd();
 	/* The unprivileged domain's memory comes back while it ends: wait for it first. */
 	uint16_t unpriv = keel_domid_of("unpriv");
@@ -513,5 +545,9 @@ bool test_main(const struct hvm_start_info *si)
 		return spin();
 	if (cmdline_has(cmd, "role", "unpriv"))
 		return unprivileged();
+	if (cmdline_has(cmd, "role", "elf32"))
+		return toolstack32(si);
+	if (cmdline_has(cmd, "role", "quick"))
+		return true;
 	return toolstack(si);
 }
