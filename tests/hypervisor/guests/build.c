@@ -420,6 +420,31 @@ static bool toolstack32(const struct hvm_start_info *si)
 	return true;
 }
 
+/* Domains until the ids run out (-ENOSPC), all destroyed: every byte comes back. */
+static void check_ids_run_out(void)
+{
+	uint64_t before = free_bytes();
+	uint16_t ids[64];
+	char name[] = "many00";
+	uint32_t n = 0;
+	long r = 0;
+
+	while (n < 64) {
+		name[4] = (char)('0' + n / 10);
+		name[5] = (char)('0' + n % 10);
+		if ((r = create(name, BUILT_MEM, 1, &ids[n])))
+			break;
+		n++;
+	}
+	CHECK_EQ(r, -ENOSPC);
+	gprintf("%u domains created, then no domain id left\n", n);
+	for (uint32_t i = 0; i < n; i++)
+		CHECK_EQ(simple(KEEL_DOMCTL_destroy, ids[i]), 0);
+	for (uint32_t i = 0; i < n; i++)
+		CHECK(wait_gone(ids[i]));
+	CHECK_EQ(free_bytes(), before);
+}
+
 static bool toolstack(const struct hvm_start_info *si)
 {
 	const struct hvm_modlist_entry *m = given_image(si);
@@ -438,6 +463,7 @@ static bool toolstack(const struct hvm_start_info *si)
 	check_create_args();
 	build_and_run(img, m->size);
 	build_and_destroy(img, m->size);
+	check_ids_run_out();
 	return true;
 }
 
