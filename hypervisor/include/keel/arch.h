@@ -54,8 +54,8 @@ bool arch_vcpu_interrupt_pending(struct vcpu *v);
  * map RAM or special pages (writable or not), unmap, look up, and flush
  * what vCPUs cached of it after a change.
  */
-#define P2M_RW 0
-#define P2M_RO 1
+#define P2M_RW	 0
+#define P2M_RO	 1
 #define P2M_MMIO 2 /* read-write, uncached: device memory passed through */
 int arch_p2m_init(struct domain *d);
 void arch_p2m_destroy(struct domain *d);
