@@ -357,7 +357,7 @@ static int place_kernel(struct domain *d, struct elf_pvh_info *info, s64 *delta,
 	return 0;
 }
 
-/* The boot domain's console is Keel's; a built domain's console and xenstore are dom0's. */
+/* A boot-time domain's console is Keel's; a built domain's console and xenstore are dom0's. */
 static int setup_consoles(struct domain *d, const char **why)
 {
 	int err;
