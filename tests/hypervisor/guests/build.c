@@ -269,6 +269,15 @@ static void check_initrd_args(uint16_t d)
 		 -EFAULT);
 }
 
+static long hvm_param(uint16_t domid, uint32_t index, uint64_t *value)
+{
+	struct xen_hvm_param p = {.domid = domid, .index = index};
+	long r = HYPERCALL2(__HYPERVISOR_hvm_op, HVMOP_get_param, &p);
+
+	*value = p.value;
+	return r;
+}
+
 /* What the toolstack learns and connects before starting the built domain. */
 static void connect(uint16_t d, uint32_t *handles, uint32_t *local, uint64_t *store_gfn)
 {
@@ -284,6 +293,15 @@ static void connect(uint16_t d, uint32_t *handles, uint32_t *local, uint64_t *st
 	CHECK(b->store_gfn < BUILT_MEM >> 12 && b->console_gfn < BUILT_MEM >> 12);
 	CHECK_EQ(b->pad, 0);
 	*store_gfn = b->store_gfn;
+	/* The same through hvm_op, as Xen's toolstack reads them; set only by the builder. */
+	uint64_t v = 0;
+	CHECK_EQ(hvm_param(d, HVM_PARAM_CONSOLE_PFN, &v), 0);
+	CHECK_EQ(v, b->console_gfn);
+	CHECK_EQ(hvm_param(d, HVM_PARAM_STORE_EVTCHN, &v), 0);
+	CHECK_EQ(v, b->store_port);
+	CHECK_EQ(hvm_param(60, HVM_PARAM_STORE_EVTCHN, &v), -ESRCH);
+	struct xen_hvm_param set = {.domid = d, .index = HVM_PARAM_STORE_PFN, .value = 9};
+	CHECK_EQ(HYPERCALL2(__HYPERVISOR_hvm_op, HVMOP_set_param, &set), -EPERM);
 	st.port = b->store_port;
 	CHECK_EQ(evtchn_op(EVTCHNOP_status, &st), 0);
 	CHECK_EQ(st.status, EVTCHNSTAT_unbound);
@@ -467,15 +485,6 @@ static bool toolstack(const struct hvm_start_info *si)
 	return true;
 }
 
-static long hvm_param(uint32_t index, uint64_t *value)
-{
-	struct xen_hvm_param p = {.domid = DOMID_SELF, .index = index};
-	long r = HYPERCALL2(__HYPERVISOR_hvm_op, HVMOP_get_param, &p);
-
-	*value = p.value;
-	return r;
-}
-
 static bool reserved(const struct hvm_start_info *si, uint64_t pfn)
 {
 	const struct hvm_memmap_table_entry *mm = (const void *)si->memmap_paddr;
@@ -503,10 +512,10 @@ static bool built(const struct hvm_start_info *si)
 	uint64_t con_pfn, con_port, store_pfn, store_port;
 	struct evtchn_status st = {.dom = DOMID_SELF};
 
-	CHECK_EQ(hvm_param(HVM_PARAM_CONSOLE_PFN, &con_pfn), 0);
-	CHECK_EQ(hvm_param(HVM_PARAM_CONSOLE_EVTCHN, &con_port), 0);
-	CHECK_EQ(hvm_param(HVM_PARAM_STORE_PFN, &store_pfn), 0);
-	CHECK_EQ(hvm_param(HVM_PARAM_STORE_EVTCHN, &store_port), 0);
+	CHECK_EQ(hvm_param(DOMID_SELF, HVM_PARAM_CONSOLE_PFN, &con_pfn), 0);
+	CHECK_EQ(hvm_param(DOMID_SELF, HVM_PARAM_CONSOLE_EVTCHN, &con_port), 0);
+	CHECK_EQ(hvm_param(DOMID_SELF, HVM_PARAM_STORE_PFN, &store_pfn), 0);
+	CHECK_EQ(hvm_param(DOMID_SELF, HVM_PARAM_STORE_EVTCHN, &store_port), 0);
 	CHECK(reserved(si, con_pfn) && reserved(si, store_pfn) && con_pfn != store_pfn);
 	CHECK(si->rsdp_paddr != 0);
 	/* The toolstack bound the console port before starting it; xenstore's waits. */
