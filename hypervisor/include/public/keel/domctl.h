@@ -84,8 +84,10 @@
  *   _CONSOLE_EVTCHN), and the guest's grant entries GNTTAB_RESERVED_CONSOLE (0)
  *   and GNTTAB_RESERVED_XENSTORE (1) granting those pages to dom0. Only a
  *   paused domain built by createdomain and not yet loaded (-EBUSY otherwise).
- *   -EFAULT when a buffer is not readable, -ENOMEM when Keel has no room to
- *   stage the image. A load that fails leaves the domain empty: it may be
+ *   -EFAULT when a buffer is not readable (Keel walks the caller's page
+ *   tables and faults nothing in: the toolstack passes resident memory, e.g.
+ *   read into a buffer it has touched or mlock()ed), -ENOMEM when Keel has no
+ *   room to stage the image. A load that fails leaves the domain empty: it may be
  *   tried again (or the domain destroyed).
  * KEEL_DOMCTL_loadinitrd: after loadkernel, the initrd at u.load.image of
  *   image_len bytes (1..KEEL_MAX_IMAGE) is placed at the top of the domain's
