@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
  * Building a domain from dom0 with Keel's domctl (createdomain, loadkernel,
- * loadinitrd, getbuild), as controld will. One image, four parts, chosen by
+ * loadinitrd, getbuild), as controld will. One image, its part chosen by
  * role= on its command line:
  *  - the toolstack (no role; "initial", so domain 0): its initrd is this very
  *    image. It checks every bad argument, builds "built" from the image with
  *    role=built and an initrd of its own, binds the built domain's console
- *    port, maps its console and xenstore pages through grant entries 0 and 1,
- *    starts it and reads what it wrote there. Then it builds "spinner", runs
- *    and destroys it: the host's free memory is back where it was.
+ *    port, maps its console and xenstore pages through grant entries 0 and 1
+ *    (and the xenstore page by foreign mapping), starts it and reads what it
+ *    wrote there. Then it builds "spinner", runs and destroys it, and creates
+ *    domains until no id is left: each time the host's free memory comes back.
  *  - role=built: checks what a built domain sees (HVM params, memory map,
  *    initrd, ports and grant entries for dom0), writes a line into its
  *    console ring and a marker into its xenstore page.
  *  - role=spin: runs until destroyed.
- *  - role=elf32 (this image as an ELF32 container, with the same as its
- *    initrd): once the toolstack is done, builds "built32" from the ELF32
- *    image and runs it to its end; the memory comes back.
+ *  - role=elf32 (a second privileged domain whose initrd is this image in the
+ *    elf32-x86-64 container): once the toolstack is done, builds "built32"
+ *    from that ELF32 image and runs it to its end; the memory comes back.
  *  - role=quick: passes at once (built32).
  *  - role=unpriv: every build command is refused with -EPERM.
  */
