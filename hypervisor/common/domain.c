@@ -22,13 +22,15 @@
 #include <keel/runstate.h>
 #include <keel/acpi_build.h>
 #include <keel/console_ring.h>
+#include <keel/toolstack_pages.h>
 #include <keel/dom0.h>
 #include <public/xen/start_info.h>
 
 /*
  * Guest-physical layout of what Keel provides, below the kernel (reserved in
  * the memory map): start_info with the memory map, module list and command
- * line; ACPI tables; the console ring page.
+ * line; ACPI tables; the console ring page; the xenstore page (used only by a
+ * domain the toolstack builds, whose console and xenstore dom0 serves).
  */
 #define START_INFO_GPA 0x1000
 #define MEMMAP_GPA     (START_INFO_GPA + 0x40)
@@ -37,7 +39,8 @@
 #define BOOT_DATA_END  (START_INFO_GPA + 0x1000)
 #define ACPI_GPA       0x2000
 #define CONSOLE_GPA    (ACPI_GPA + ACPI_TABLES_SIZE)
-#define RESERVED_END   (CONSOLE_GPA + PAGE_SIZE)
+#define STORE_GPA      (CONSOLE_GPA + PAGE_SIZE)
+#define RESERVED_END   (STORE_GPA + PAGE_SIZE)
 
 static struct domain *domains[MAX_DOMAINS];
 static u32 next_pcpu; /* round-robin placement of unpinned vCPUs */
@@ -58,6 +61,14 @@ struct domain *domain_by_name(const char *name)
 		    !strcmp(domains[i]->name, name))
 			return domains[i];
 	return NULL;
+}
+
+bool domain_id_free(void)
+{
+	for (u32 i = 1; i < MAX_DOMAINS; i++)
+		if (!domains[i])
+			return true;
+	return false;
 }
 
 u32 domains_alive(void)
@@ -130,8 +141,19 @@ u8 *domain_gpa_ptr(struct domain *d, u64 gpa, u64 len)
 	return phys_to_virt(hpa);
 }
 
+/* True when one of its vCPUs entered the guest: the CPUs may cache its EPT's mappings. */
+static bool domain_ran(const struct domain *d)
+{
+	for (u32 i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpu[i] && d->vcpu[i]->exits)
+			return true;
+	return false;
+}
+
 static void free_domain(struct domain *d)
 {
+	bool ran = domain_ran(d);
+
 	for (u32 i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
 		if (!v)
@@ -150,6 +172,9 @@ static void free_domain(struct domain *d)
 	physmap_release_foreign(d);
 	evtchn_raise_dom_exc(d); /* and once more when it is gone */
 	gnttab_domain_free(d);
+	/* Its EPT's tables and its RAM go to the next domain built: no cached mapping may stay. */
+	if (ran)
+		arch_p2m_flush(d);
 	arch_p2m_destroy(d);
 	balloon_domain_free(d);
 	if (d->foreign_pins) {
@@ -223,6 +248,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	d->privileged = cfg->privileged;
 	d->initial = cfg->initial;
 	d->owns_host = cfg->owns_host;
+	d->build = cfg->by_toolstack ? BUILD_EMPTY : BUILD_BOOT;
 	d->weight = cfg->weight;
 	d->cap = cfg->cap;
 	d->mem_size = cfg->mem_size;
@@ -321,7 +347,7 @@ static int place_kernel(struct domain *d, struct elf_pvh_info *info, s64 *delta,
 	if (elf_pvh_place(info, MAX(RESERVED_END, main->gpa), main->gpa + main->size - 1, delta)) {
 		*why = info->reloc ? "the relocatable kernel fits nowhere in the domain's memory"
 				   : "ELF segment does not fit in the domain's memory";
-		return -ENOMEM;
+		return -E2BIG;
 	}
 	info->entry = (u32)((s64)info->entry + *delta);
 	info->lo = (u64)((s64)info->lo + *delta);
@@ -331,32 +357,25 @@ static int place_kernel(struct domain *d, struct elf_pvh_info *info, s64 *delta,
 	return 0;
 }
 
-int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **why)
+/* A boot-time domain's console is Keel's; a built domain's console and xenstore are dom0's. */
+static int setup_consoles(struct domain *d, const char **why)
 {
-	struct elf_pvh_info info;
-	s64 delta;
-	int err = elf_pvh_inspect(image, len, &info, why);
+	int err;
 
+	if (d->build == BUILD_BOOT)
+		err = console_ring_setup(d, CONSOLE_GPA) < 0 ? -ENOSPC : 0;
+	else
+		err = toolstack_pages_setup(d, CONSOLE_GPA, STORE_GPA);
 	if (err)
-		return err;
-	if ((err = place_kernel(d, &info, &delta, why)))
-		return err;
-	err = elf_pvh_load(image, len, delta, map_for_elf, d, why);
-	if (err)
-		return err;
+		*why = "no event channel for the console or xenstore";
+	return err;
+}
 
-	struct hvm_start_info *si = (void *)domain_gpa_ptr(d, START_INFO_GPA, PAGE_SIZE);
+/* A domU's memory map: Keel's pages reserved, the rest RAM; also in start_info. */
+static void write_memmap(struct domain *d, struct hvm_start_info *si)
+{
 	struct hvm_memmap_table_entry *mm = (void *)((u8 *)si + (MEMMAP_GPA - START_INFO_GPA));
-	si->magic = XEN_HVM_START_MAGIC;
-	si->version = 1;
-	si->flags = 0;
-	si->nr_modules = 0;
-	d->kernel_end = info.hi;
-	if (d->owns_host) {
-		if ((err = dom0_setup_start_info(d, si, why)))
-			return err;
-		goto cmdline;
-	}
+
 	d->memmap[0] = (struct domain_memmap_entry){0, START_INFO_GPA, XEN_HVM_MEMMAP_TYPE_RAM};
 	d->memmap[1] = (struct domain_memmap_entry){START_INFO_GPA, RESERVED_END - START_INFO_GPA,
 						    XEN_HVM_MEMMAP_TYPE_RESERVED};
@@ -368,17 +387,47 @@ int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **
 							d->memmap[i].type, 0};
 	si->memmap_paddr = MEMMAP_GPA;
 	si->memmap_entries = d->memmap_entries;
+}
+
+/*
+ * Loads a PVH kernel and writes its start info: for boot modules and for the
+ * toolstack's KEEL_DOMCTL_loadkernel alike. -ENOEXEC for an image that is not
+ * a PVH ELF, -E2BIG when it does not fit: both known before anything is
+ * written, so the toolstack may try again with another image.
+ */
+int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **why)
+{
+	struct elf_pvh_info info;
+	s64 delta;
+	int err;
+
+	if (elf_pvh_inspect(image, len, &info, why))
+		return -ENOEXEC;
+	if ((err = place_kernel(d, &info, &delta, why)))
+		return err;
+	if (elf_pvh_load(image, len, delta, map_for_elf, d, why))
+		return -E2BIG;
+
+	struct hvm_start_info *si = (void *)domain_gpa_ptr(d, START_INFO_GPA, PAGE_SIZE);
+	si->magic = XEN_HVM_START_MAGIC;
+	si->version = 1;
+	si->flags = 0;
+	si->nr_modules = 0;
+	d->kernel_end = info.hi;
+	if (d->owns_host) {
+		if ((err = dom0_setup_start_info(d, si, why)))
+			return err;
+		goto cmdline;
+	}
+	write_memmap(d, si);
 	if (acpi_build_tables(domain_gpa_ptr(d, ACPI_GPA, ACPI_TABLES_SIZE), ACPI_GPA,
 			      d->nr_vcpus)) {
 		*why = "cannot build the ACPI tables";
 		return -EINVAL;
 	}
 	si->rsdp_paddr = ACPI_GPA;
-	int port = console_ring_setup(d, CONSOLE_GPA);
-	if (port < 0) {
-		*why = "no event channel for the console";
-		return port;
-	}
+	if ((err = setup_consoles(d, why)))
+		return err;
 cmdline:
 	if (d->cmdline[0]) {
 		char *c = (char *)si + (CMDLINE_GPA - START_INFO_GPA);
@@ -448,28 +497,46 @@ int domain_kill(struct domain *d, struct domain *by)
 	return 0;
 }
 
-int domain_add_initrd(struct domain *d, const u8 *data, size_t len, const char **why)
+int domain_initrd_place(struct domain *d, u64 len, u64 *at, const char **why)
 {
-	struct hvm_start_info *si = (void *)domain_gpa_ptr(d, START_INFO_GPA, PAGE_SIZE);
-	u64 at;
-
 	const struct domain_ram *top = &d->ram[d->nr_ram - 1];
 
-	/* At the top of RAM, page-aligned, above the kernel. */
-	if (!len || len > top->size) {
-		*why = "initrd empty or larger than the domain's memory";
+	if (!len) {
+		*why = "initrd empty";
 		return -EINVAL;
 	}
-	at = ALIGN_DOWN(top->gpa + top->size - len, PAGE_SIZE);
-	if (at < ALIGN_UP(d->kernel_end, PAGE_SIZE) || at < RESERVED_END) {
-		*why = "initrd does not fit above the kernel";
-		return -ENOMEM;
+	/* At the top of RAM, page-aligned, above the kernel and Keel's pages. */
+	if (len > top->size) {
+		*why = "initrd larger than the domain's memory";
+		return -E2BIG;
 	}
-	memcpy(domain_gpa_ptr(d, at, len), data, len);
+	*at = ALIGN_DOWN(top->gpa + top->size - len, PAGE_SIZE);
+	if (*at < ALIGN_UP(d->kernel_end, PAGE_SIZE) || *at < RESERVED_END) {
+		*why = "initrd does not fit above the kernel";
+		return -E2BIG;
+	}
+	return 0;
+}
+
+void domain_initrd_record(struct domain *d, u64 at, u64 len)
+{
+	struct hvm_start_info *si = (void *)domain_gpa_ptr(d, START_INFO_GPA, PAGE_SIZE);
 	struct hvm_modlist_entry *m = (void *)((u8 *)si + (MODLIST_GPA - START_INFO_GPA));
+
 	*m = (struct hvm_modlist_entry){at, len, 0, 0};
 	si->modlist_paddr = MODLIST_GPA;
 	si->nr_modules = 1;
+}
+
+int domain_add_initrd(struct domain *d, const u8 *data, size_t len, const char **why)
+{
+	u64 at;
+	int err = domain_initrd_place(d, len, &at, why);
+
+	if (err)
+		return err;
+	memcpy(domain_gpa_ptr(d, at, len), data, len);
+	domain_initrd_record(d, at, len);
 	return 0;
 }
 

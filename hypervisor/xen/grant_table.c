@@ -47,6 +47,17 @@ static struct grant_entry_v1 *entry(struct domain *d, u32 ref)
 	return (struct grant_entry_v1 *)d->gnt_frames[ref / GNT_PER_FRAME] + ref % GNT_PER_FRAME;
 }
 
+void gnttab_seed(struct domain *d, u32 ref, u64 gfn, u16 grantee)
+{
+	struct grant_entry_v1 *e = entry(d, ref);
+
+	if (!e)
+		return;
+	e->domid = grantee;
+	e->frame = (u32)gfn;
+	__atomic_store_n(&e->flags, (u16)GTF_permit_access, __ATOMIC_SEQ_CST);
+}
+
 static bool alive(struct domain *d)
 {
 	return d && (d->state == DOM_RUNNING || d->state == DOM_PAUSED);

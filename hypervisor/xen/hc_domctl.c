@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Keel's domain-control hypercall for the toolstack (public/keel/domctl.h). */
 #include <keel/arch.h>
+#include <keel/domctl_build.h>
 #include <keel/hypercall.h>
 #include <keel/errno.h>
 #include <keel/guest_mem.h>
@@ -137,6 +138,18 @@ static long copy_back(struct vcpu *v, const struct hypercall_args *a, const stru
 	return copy_to_guest(v, a->a1, op, sizeof(*op)) ? -EFAULT : 0;
 }
 
+/* A new domain whose id cannot be told to the caller is not kept. */
+static long create(struct vcpu *v, const struct hypercall_args *a, struct keel_domctl *op)
+{
+	long r = domctl_createdomain(v, op);
+
+	if (r || !(r = copy_back(v, a, op)))
+		return r;
+	domain_destroy(domain_by_id(op->domid));
+	arch_vcpu_make_current(v);
+	return r;
+}
+
 long do_keel_domctl(struct vcpu *v, const struct hypercall_args *a)
 {
 	struct keel_domctl op;
@@ -152,6 +165,8 @@ long do_keel_domctl(struct vcpu *v, const struct hypercall_args *a)
 		fill_host(&op.u.host);
 		return copy_back(v, a, &op);
 	}
+	if (op.cmd == KEEL_DOMCTL_createdomain)
+		return create(v, a, &op);
 	if (op.cmd == KEEL_DOMCTL_next) {
 		d = NULL;
 		for (u32 id = op.domid; id < MAX_DOMAINS && !d; id++)
@@ -170,11 +185,12 @@ long do_keel_domctl(struct vcpu *v, const struct hypercall_args *a)
 		return copy_back(v, a, &op);
 	case KEEL_DOMCTL_pause:
 		return may_stop(d, v) ?: domain_pause(d);
-	case KEEL_DOMCTL_unpause:
-		if (d->state != DOM_PAUSED)
-			return -EINVAL;
-		domain_unpause(d);
-		return 0;
+	case KEEL_DOMCTL_unpause: {
+		long r = d->state != DOM_PAUSED ? -EINVAL : domctl_build_unpause(d);
+		if (!r)
+			domain_unpause(d);
+		return r;
+	}
 	case KEEL_DOMCTL_destroy:
 		return may_stop(d, v) ?: domain_kill(d, v->dom);
 	case KEEL_DOMCTL_setsched:
@@ -189,6 +205,14 @@ long do_keel_domctl(struct vcpu *v, const struct hypercall_args *a)
 		return set_affinity(d, &op.u.vcpu);
 	case KEEL_DOMCTL_setvcpus:
 		return set_vcpus(d, op.u.vcpus);
+	case KEEL_DOMCTL_loadkernel:
+		return domctl_loadkernel(v, d, &op.u.load);
+	case KEEL_DOMCTL_loadinitrd:
+		return domctl_loadinitrd(v, d, &op.u.load);
+	case KEEL_DOMCTL_getbuild: {
+		long r = domctl_getbuild(d, &op.u.build);
+		return r ?: copy_back(v, a, &op);
+	}
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -42,15 +42,25 @@ static struct domain *target_domain(struct vcpu *v, u16 dom, int *err)
 	return *err ? NULL : d;
 }
 
-int evtchn_alloc_hypervisor_port(struct domain *d, u8 state)
+static int alloc_port_as(struct domain *d, u8 state, u16 remote)
 {
 	u32 port;
 
 	if (alloc_port(d, &port))
 		return -ENOSPC;
 	d->evtchn[port].state = state;
-	d->evtchn[port].remote_dom = DOMID_SELF;
+	d->evtchn[port].remote_dom = remote;
 	return (int)port;
+}
+
+int evtchn_alloc_hypervisor_port(struct domain *d, u8 state)
+{
+	return alloc_port_as(d, state, DOMID_SELF);
+}
+
+int evtchn_alloc_unbound_port(struct domain *d, u16 remote)
+{
+	return alloc_port_as(d, ECS_UNBOUND, remote);
 }
 
 void evtchn_close_port(struct domain *d, u32 port)

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* hvm_op: get/set_param (the callback vector; "no xenstore, no console" for now). */
+/*
+ * hvm_op: get/set_param: the callback vector; the xenstore and console pages
+ * and ports, which the domain builder sets (0 when there are none), and which
+ * the toolstack may read for another domain, as on Xen.
+ */
 #include <keel/hypercall.h>
 #include <keel/errno.h>
 #include <keel/guest_mem.h>
@@ -49,23 +53,40 @@ static long get_param(struct domain *d, u32 index, u64 *value)
 	}
 }
 
+/* The caller itself, or for a privileged caller reading, any other domain. */
+static struct domain *param_domain(struct vcpu *v, u16 domid, bool set, long *err)
+{
+	struct domain *d;
+
+	if (domid == DOMID_SELF || domid == v->dom->id)
+		return v->dom;
+	if (set || !v->dom->privileged) {
+		*err = -EPERM;
+		return NULL;
+	}
+	d = domain_by_id(domid);
+	*err = d ? 0 : -ESRCH;
+	return d;
+}
+
 long do_hvm_op(struct vcpu *v, const struct hypercall_args *a)
 {
 	struct xen_hvm_param p;
-	long ret;
+	struct domain *d;
+	long ret = 0;
 
 	switch (a->a1) {
 	case HVMOP_set_param:
 	case HVMOP_get_param:
 		if (copy_from_guest(v, &p, a->a2, sizeof(p)))
 			return -EFAULT;
-		if (p.domid != DOMID_SELF && p.domid != v->dom->id)
-			return -EPERM;
+		if (!(d = param_domain(v, p.domid, a->a1 == HVMOP_set_param, &ret)))
+			return ret;
 		if (p.index >= HVM_NR_PARAMS)
 			return -EINVAL;
 		if (a->a1 == HVMOP_set_param)
-			return set_param(v->dom, p.index, p.value);
-		ret = get_param(v->dom, p.index, &p.value);
+			return set_param(d, p.index, p.value);
+		ret = get_param(d, p.index, &p.value);
 		if (!ret && copy_to_guest(v, a->a2, &p, sizeof(p)))
 			return -EFAULT;
 		return ret;

@@ -99,6 +99,11 @@ void arch_vcpu_release(struct vcpu *v)
 	vmx_vcpu_release(v);
 }
 
+void arch_vcpu_make_current(struct vcpu *v)
+{
+	vmx_vcpu_load(v);
+}
+
 bool arch_vcpu_interrupt_pending(struct vcpu *v)
 {
 	return vlapic_has_pending(v);

@@ -213,6 +213,9 @@ int vmx_vcpu_init(struct vcpu *v)
 	v->arch.host_cpu = -1;
 	vmx_vcpu_load(v);
 	v->arch.launched = false;
+	/* VPID 0 is the host's: skipped when the counter wraps (domains built at run time). */
+	if (!next_vpid)
+		next_vpid = 1;
 	v->arch.vpid = (vmx_cpu2_ctls & CPU2_VPID) ? next_vpid++ : 0;
 
 	vmwrite(PIN_BASED_VM_EXEC_CONTROL, vmx_pin_ctls);

@@ -39,6 +39,11 @@ int arch_vcpu_enter(struct vcpu *v);
 enum exit_action arch_vcpu_handle_exit(struct vcpu *v, int entry_failed);
 /* The vCPU's domain ended: its hardware state is let go on the pCPU that ran it. */
 void arch_vcpu_release(struct vcpu *v);
+/*
+ * v's VMCS current on this pCPU again: building another domain's vCPUs in one
+ * of v's exits (a domctl) loads theirs; v's exit handling then needs its own.
+ */
+void arch_vcpu_make_current(struct vcpu *v);
 /* v is being freed: no pCPU keeps it as its FPU owner. */
 void arch_vcpu_forget(struct vcpu *v);
 /* An interrupt is waiting for v (HLT must not sleep). */

@@ -30,6 +30,18 @@ enum domain_state {
 	DOM_ZOMBIE,   /* gone, but others still map its granted memory */
 };
 
+/*
+ * How far a domain the toolstack builds (KEEL_DOMCTL_createdomain...) has got.
+ * Boot-time domains are BUILD_BOOT: Keel loaded them and serves their console.
+ */
+enum domain_build {
+	BUILD_BOOT,
+	BUILD_EMPTY,  /* created, no kernel yet */
+	BUILD_KERNEL, /* kernel, start info and the pages for dom0 in place */
+	BUILD_INITRD, /* and its initrd */
+	BUILD_STARTED /* unpaused once: its memory is the guest's now */
+};
+
 enum vcpu_state {
 	VCPU_OFFLINE, /* not started (APs before INIT/SIPI) or stopped */
 	VCPU_RUNNABLE,
@@ -135,6 +147,7 @@ struct domain {
 	bool privileged;	    /* may use Keel's domctl (the toolstack's domain) */
 	bool initial;		    /* dom0: SIF_INITDOMAIN; console input */
 	bool owns_host;		    /* dom0 proper: identity RAM, devices, interrupts */
+	enum domain_build build;    /* BUILD_BOOT unless the toolstack builds it */
 	u64 kernel_end;		    /* GPA past the loaded kernel image */
 	u64 console_gpa;	    /* the console ring Keel serves, 0 = none */
 	u32 console_port;
@@ -159,6 +172,7 @@ struct domain_config {
 	bool privileged;
 	bool initial;	    /* "initial" or "dom0": the initial domain's role (privileged) */
 	bool owns_host;	    /* "dom0": the host's RAM window, devices and interrupts */
+	bool by_toolstack;  /* built through domctl: console and xenstore served in dom0 */
 	s32 pin[MAX_VCPUS]; /* pCPU per vCPU, -1 = scheduler's choice */
 	char cmdline[DOMAIN_CMDLINE_MAX];
 };
@@ -170,6 +184,10 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why);
 int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **why);
 /* Places an initial ramdisk (start_info module 0) at the top of RAM. */
 int domain_add_initrd(struct domain *d, const u8 *data, size_t len, const char **why);
+/* Where an initrd of len bytes goes (top of RAM, above the kernel): 0, -EINVAL or -E2BIG. */
+int domain_initrd_place(struct domain *d, u64 len, u64 *at, const char **why);
+/* Records the initrd copied to [at, at+len) as start_info module 0. */
+void domain_initrd_record(struct domain *d, u64 at, u64 len);
 void domain_unpause(struct domain *d);
 /* Stops a running domain's vCPUs until unpaused: 0 or -EINVAL. */
 int domain_pause(struct domain *d);
@@ -184,6 +202,8 @@ typedef void (*console_observer_fn)(struct domain *d, const char *line);
 void domain_set_console_observer(console_observer_fn fn);
 struct domain *domain_by_id(u16 id);
 u32 domains_alive(void);
+/* True when domain_create has an id left for a domain other than dom0. */
+bool domain_id_free(void);
 /* Domains not yet reaped (running, paused or ended), zombies aside. */
 u32 domains_remaining(void);
 /* Reports and frees domains that have ended (called from the scheduler loop). */

@@ -61,5 +61,7 @@ long evtchn_op(struct vcpu *v, u32 cmd, u64 arg);
 void evtchn_close_port(struct domain *d, u32 port);
 /* A port whose other end is the hypervisor itself; returns it or -ENOSPC. */
 int evtchn_alloc_hypervisor_port(struct domain *d, u8 state);
+/* An unbound port of d that domain `remote` may bind; returns it or -ENOSPC. */
+int evtchn_alloc_unbound_port(struct domain *d, u16 remote);
 
 #endif

@@ -36,6 +36,8 @@ void gnttab_release_mappings(struct domain *d);
 void gnttab_domain_free(struct domain *d);
 /* True when one of d's grant mappings sits at gpa. */
 bool gnttab_mapped_at(struct domain *d, u64 gpa);
+/* Grants gfn of d to `grantee`, read and write (the builder's reserved entries). */
+void gnttab_seed(struct domain *d, u32 ref, u64 gfn, u16 grantee);
 /* Host page of grant-table frame idx, allocated on first use; NULL when idx is too large. */
 void *gnttab_frame(struct domain *d, u32 idx);
 

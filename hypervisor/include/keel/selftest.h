@@ -15,7 +15,11 @@
 
 void selftest_init(const char *name, u32 idle_seconds);
 bool selftest_active(void);
-/* A boot-time domain and the outcome its module line expects (pass, crash, reboot, destroyed). */
+/*
+ * A domain and the outcome it is expected to have: a boot module's expect= (pass,
+ * crash, reboot, destroyed), or "toolstack" for one a test guest built, which that
+ * guest judges (only a crash or a FAIL line of its own counts).
+ */
 void selftest_domain_created(struct domain *d, const char *expect);
 /* Records how a domain ended, before it is freed. */
 void selftest_domain_ended(struct domain *d);

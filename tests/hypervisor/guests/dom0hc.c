@@ -63,18 +63,6 @@ static long dom_state(uint16_t domid)
 	return r ? r : op.u.info.state;
 }
 
-static uint16_t domid_of(const char *name)
-{
-	struct keel_domctl op = {.cmd = KEEL_DOMCTL_next, .domid = 0};
-
-	while (domctl(&op) == 0) {
-		if (!strcmp(op.u.info.name, name))
-			return op.u.info.domid;
-		op.domid = op.u.info.domid + 1;
-	}
-	return 0xffff;
-}
-
 /* Events come in while the vCPU briefly allows interrupts between yields. */
 static bool await(bool (*done)(uint64_t), uint64_t arg)
 {
@@ -102,27 +90,6 @@ static bool dom_exc_after(uint64_t before)
 static long mem_op(unsigned cmd, void *arg)
 {
 	return HYPERCALL2(__HYPERVISOR_memory_op, cmd, arg);
-}
-
-static long map_batch(uint16_t fdom, uint64_t *idxs, uint64_t *gfns, int *errs, uint16_t n)
-{
-	struct xen_add_to_physmap_batch b = {
-	    .domid = DOMID_SELF,
-	    .space = XENMAPSPACE_gmfn_foreign,
-	    .size = n,
-	    .foreign_domid = fdom,
-	    .idxs = (uint64_t)idxs,
-	    .gpfns = (uint64_t)gfns,
-	    .errs = (uint64_t)errs,
-	};
-	return mem_op(XENMEM_add_to_physmap_batch, &b);
-}
-
-static long unmap_gfn(uint64_t gfn)
-{
-	struct xen_remove_from_physmap r = {.domid = DOMID_SELF, .gpfn = gfn};
-
-	return mem_op(XENMEM_remove_from_physmap, &r);
 }
 
 static long acquire(uint16_t dom, uint16_t type, uint32_t id, uint64_t frame, uint32_t nr,
@@ -265,7 +232,7 @@ static void check_foreign_maps(uint16_t target)
 	int errs[4] = {1, 1, 1, 1};
 
 	CHECK_EQ(*at(SCRATCH), 0xffffffffu); /* a hole before */
-	CHECK_EQ(map_batch(target, idxs, gfns, errs, 4), 0);
+	CHECK_EQ(xen_map_foreign(target, idxs, gfns, errs, 4), 0);
 	CHECK_EQ(errs[0], 0);
 	CHECK_EQ(errs[1], 0);
 	CHECK_EQ(errs[2], -EINVAL); /* beyond the target's RAM */
@@ -273,13 +240,13 @@ static void check_foreign_maps(uint16_t target)
 	CHECK_EQ(*at(SCRATCH), HVM_START_MAGIC);
 	CHECK(*at(SCRATCH + 4096) != 0xffffffffu);
 	/* The same gfn again; other domains; a bad errs array. */
-	CHECK_EQ(map_batch(target, idxs, gfns, errs, 1), 0);
+	CHECK_EQ(xen_map_foreign(target, idxs, gfns, errs, 1), 0);
 	CHECK_EQ(errs[0], -EBUSY);
-	CHECK_EQ(map_batch(me, idxs, gfns + 2, errs, 1), 0);
+	CHECK_EQ(xen_map_foreign(me, idxs, gfns + 2, errs, 1), 0);
 	CHECK_EQ(errs[0], -EPERM); /* oneself, as Xen */
-	CHECK_EQ(map_batch(60, idxs, gfns + 2, errs, 1), 0);
+	CHECK_EQ(xen_map_foreign(60, idxs, gfns + 2, errs, 1), 0);
 	CHECK_EQ(errs[0], -ESRCH);
-	CHECK_EQ(map_batch(target, idxs + 2, gfns + 2, (int *)0x7ff0000000ULL, 1), -EFAULT);
+	CHECK_EQ(xen_map_foreign(target, idxs + 2, gfns + 2, (int *)0x7ff0000000ULL, 1), -EFAULT);
 	struct xen_add_to_physmap_batch b = {.domid = 5, .space = XENMAPSPACE_gmfn_foreign};
 	CHECK_EQ(mem_op(XENMEM_add_to_physmap_batch, &b), -EPERM); /* another's physmap */
 	b = (struct xen_add_to_physmap_batch){.domid = DOMID_SELF, .space = XENMAPSPACE_gmfn_range};
@@ -292,11 +259,11 @@ static void check_foreign_maps(uint16_t target)
 	CHECK_EQ(mem_op(XENMEM_add_to_physmap, &x), -ENOSYS);
 
 	/* Unmapped: a hole again; twice, own RAM, beyond the physmap. */
-	CHECK_EQ(unmap_gfn(SCRATCH_GFN + 1), 0);
+	CHECK_EQ(xen_unmap_gfn(SCRATCH_GFN + 1), 0);
 	CHECK_EQ(*at(SCRATCH + 4096), 0xffffffffu);
-	CHECK_EQ(unmap_gfn(SCRATCH_GFN + 1), -ENOENT);
-	CHECK_EQ(unmap_gfn(0x10), -EINVAL);
-	CHECK_EQ(unmap_gfn(1ULL << 40), -EINVAL);
+	CHECK_EQ(xen_unmap_gfn(SCRATCH_GFN + 1), -ENOENT);
+	CHECK_EQ(xen_unmap_gfn(0x10), -EINVAL);
+	CHECK_EQ(xen_unmap_gfn(1ULL << 40), -EINVAL);
 	struct xen_remove_from_physmap r = {.domid = 9, .gpfn = SCRATCH_GFN};
 	CHECK_EQ(mem_op(XENMEM_remove_from_physmap, &r), -EPERM);
 	/* SCRATCH stays mapped: the target's death must not free that page yet. */
@@ -326,31 +293,13 @@ static void check_acquire_resource(uint16_t target)
 	CHECK_EQ(acquire(target, XENMEM_resource_grant_table, 0, 0, 2, gfns, 0), 0);
 	CHECK_EQ(*at(ACQ_GFN << 12), 0); /* an empty grant table, not a hole */
 	CHECK_EQ(*at((ACQ_GFN + 1) << 12), 0);
-	CHECK_EQ(unmap_gfn(ACQ_GFN + 1), 0);
+	CHECK_EQ(xen_unmap_gfn(ACQ_GFN + 1), 0);
 	/* ACQ_GFN stays: the target's death takes it back. */
 }
 
 static struct grant_entry_v1 *gnt = (struct grant_entry_v1 *)(GNT_GFN << 12);
 static uint8_t granted[4096] __attribute__((aligned(4096)));
 static uint8_t ram_spot[4096] __attribute__((aligned(4096)));
-
-static int16_t gmap(uint64_t host_addr, uint32_t flags, uint32_t ref, uint32_t *handle)
-{
-	struct gnttab_map_grant_ref op = {
-	    .host_addr = host_addr, .flags = flags, .ref = ref, .dom = me};
-
-	CHECK_EQ(HYPERCALL3(__HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref, &op, 1), 0);
-	*handle = op.handle;
-	return op.status;
-}
-
-static int16_t gunmap(uint64_t host_addr, uint32_t handle)
-{
-	struct gnttab_unmap_grant_ref op = {.host_addr = host_addr, .handle = handle};
-
-	CHECK_EQ(HYPERCALL3(__HYPERVISOR_grant_table_op, GNTTABOP_unmap_grant_ref, &op, 1), 0);
-	return op.status;
-}
 
 /* dom0 grants itself a page read-only and maps it where gntdev/blkback would. */
 static void check_grant_maps(void)
@@ -365,28 +314,34 @@ static void check_grant_maps(void)
 	ram_spot[0] = 0x11;
 	gnt[8] = (struct grant_entry_v1){GTF_permit_access | GTF_readonly, me,
 					 (uint32_t)((uint64_t)granted >> 12)};
-	CHECK_EQ(gmap(hole, GNTMAP_host_map, 8, &h), GNTST_permission_denied); /* writable */
-	CHECK_EQ(gmap(hole + 1, GNTMAP_host_map | GNTMAP_readonly, 8, &h), GNTST_bad_virt_addr);
-	CHECK_EQ(gmap(SCRATCH, GNTMAP_host_map | GNTMAP_readonly, 8, &h), GNTST_bad_virt_addr);
-	CHECK_EQ(gmap(GNT_GFN << 12, GNTMAP_host_map | GNTMAP_readonly, 8, &h),
+	CHECK_EQ(gnttab_map(me, hole, GNTMAP_host_map, 8, &h),
+		 GNTST_permission_denied); /* writable */
+	CHECK_EQ(gnttab_map(me, hole + 1, GNTMAP_host_map | GNTMAP_readonly, 8, &h),
+		 GNTST_bad_virt_addr);
+	CHECK_EQ(gnttab_map(me, SCRATCH, GNTMAP_host_map | GNTMAP_readonly, 8, &h),
+		 GNTST_bad_virt_addr);
+	CHECK_EQ(gnttab_map(me, GNT_GFN << 12, GNTMAP_host_map | GNTMAP_readonly, 8, &h),
 		 GNTST_bad_virt_addr); /* its own grant frame sits there */
-	CHECK_EQ(gmap(hole, GNTMAP_host_map | GNTMAP_readonly, 99999, &h), GNTST_bad_gntref);
-	CHECK_EQ(gmap(hole, GNTMAP_host_map | GNTMAP_readonly, 8, &h), GNTST_okay);
+	CHECK_EQ(gnttab_map(me, hole, GNTMAP_host_map | GNTMAP_readonly, 99999, &h),
+		 GNTST_bad_gntref);
+	CHECK_EQ(gnttab_map(me, hole, GNTMAP_host_map | GNTMAP_readonly, 8, &h), GNTST_okay);
 	CHECK_EQ(*at(hole), 0x5a5a5a5au);
 	CHECK(gnt[8].flags & GTF_reading);
-	CHECK_EQ(gmap(hole, GNTMAP_host_map | GNTMAP_readonly, 8, &h2), GNTST_bad_virt_addr);
+	CHECK_EQ(gnttab_map(me, hole, GNTMAP_host_map | GNTMAP_readonly, 8, &h2),
+		 GNTST_bad_virt_addr);
 	/* Over a page of its own RAM (a ballooned page's gfn in Linux); unmap puts it back. */
-	CHECK_EQ(gmap((uint64_t)ram_spot, GNTMAP_host_map | GNTMAP_readonly, 8, &h2), GNTST_okay);
+	CHECK_EQ(gnttab_map(me, (uint64_t)ram_spot, GNTMAP_host_map | GNTMAP_readonly, 8, &h2),
+		 GNTST_okay);
 	CHECK_EQ(*(volatile uint8_t *)ram_spot, 0x5a);
-	CHECK_EQ(gunmap((uint64_t)ram_spot, h2), GNTST_okay);
+	CHECK_EQ(gnttab_unmap((uint64_t)ram_spot, h2), GNTST_okay);
 	CHECK_EQ(*(volatile uint8_t *)ram_spot, 0x11);
-	CHECK_EQ(gunmap(hole + 4096, h), GNTST_bad_virt_addr); /* not where it is */
-	CHECK_EQ(gunmap(hole, h), GNTST_okay);
-	CHECK_EQ(gunmap(hole, h), GNTST_bad_handle); /* twice */
+	CHECK_EQ(gnttab_unmap(hole + 4096, h), GNTST_bad_virt_addr); /* not where it is */
+	CHECK_EQ(gnttab_unmap(hole, h), GNTST_okay);
+	CHECK_EQ(gnttab_unmap(hole, h), GNTST_bad_handle); /* twice */
 	CHECK_EQ(*at(hole), 0xffffffffu);
 	CHECK(!(gnt[8].flags & (GTF_reading | GTF_writing)));
 	/* Its grant frame can be taken out of the physmap like a foreign one. */
-	CHECK_EQ(unmap_gfn(GNT_GFN), 0);
+	CHECK_EQ(xen_unmap_gfn(GNT_GFN), 0);
 	CHECK_EQ(*at(GNT_GFN << 12), 0xffffffffu);
 }
 
@@ -403,16 +358,16 @@ static void check_target_death(uint16_t target)
 	CHECK_EQ(*at(ACQ_GFN << 12), 0xffffffffu); /* its grant frame was taken back */
 	uint64_t idx = 1, gfn = SCRATCH_GFN + 5;
 	int err = 1;
-	CHECK_EQ(map_batch(target, &idx, &gfn, &err, 1), 0);
+	CHECK_EQ(xen_map_foreign(target, &idx, &gfn, &err, 1), 0);
 	CHECK_EQ(err, -ESRCH); /* a zombie is nobody to map */
 	gprintf("target gone; unmapping its last page\n");
-	CHECK_EQ(unmap_gfn(SCRATCH_GFN), 0);
+	CHECK_EQ(xen_unmap_gfn(SCRATCH_GFN), 0);
 	CHECK_EQ(*at(SCRATCH), 0xffffffffu);
 }
 
 static bool dom0_main(uint16_t target)
 {
-	uint16_t domu = domid_of("domu");
+	uint16_t domu = keel_domid_of("domu");
 
 	check_loopback();
 	check_virqs();
@@ -437,7 +392,7 @@ static bool domu_main(uint16_t target)
 	char in[4];
 	uint32_t p;
 
-	CHECK_EQ(map_batch(target, &idx, &gfn, &err, 1), 0);
+	CHECK_EQ(xen_map_foreign(target, &idx, &gfn, &err, 1), 0);
 	CHECK_EQ(err, -EPERM);
 	CHECK_EQ(*at(SCRATCH), 0xffffffffu);
 	CHECK_EQ(acquire(target, XENMEM_resource_grant_table, 0, 0, 0, 0, 0), -EPERM);

@@ -35,7 +35,8 @@
  *   Unlike Xen's, pause returns once the domain is marked paused: a vCPU on
  *   another pCPU leaves the guest when its kick arrives, so its cpu_ns may grow
  *   a little after the call (seen with 2 pCPUs).
- * KEEL_DOMCTL_unpause: -EINVAL unless paused.
+ * KEEL_DOMCTL_unpause: -EINVAL unless paused; -ENOENT for a domain built by
+ *   createdomain that has no kernel yet.
  * KEEL_DOMCTL_setsched: weight 1-65535, cap 0-100 per vCPU (0 = none); -EINVAL
  *   outside those or for a domain that has ended.
  * KEEL_DOMCTL_setmaxmem: the most RAM the domain may have backed (bytes, a
@@ -83,15 +84,26 @@
  *   _CONSOLE_EVTCHN), and the guest's grant entries GNTTAB_RESERVED_CONSOLE (0)
  *   and GNTTAB_RESERVED_XENSTORE (1) granting those pages to dom0. Only a
  *   paused domain built by createdomain and not yet loaded (-EBUSY otherwise).
- *   -EFAULT when a buffer is not readable.
+ *   -EFAULT when a buffer is not readable (Keel walks the caller's page
+ *   tables and faults nothing in: the toolstack passes resident memory, e.g.
+ *   read into a buffer it has touched or mlock()ed), -ENOMEM when Keel has no
+ *   room to stage the image. A load that fails leaves the domain empty: it may be
+ *   tried again (or the domain destroyed).
  * KEEL_DOMCTL_loadinitrd: after loadkernel, the initrd at u.load.image of
  *   image_len bytes (1..KEEL_MAX_IMAGE) is placed at the top of the domain's
  *   RAM (start info module 0); -E2BIG if it does not fit above the kernel.
- *   cmdline and cmdline_len must be 0.
+ *   cmdline and cmdline_len must be 0. -ENOENT before loadkernel, -EBUSY for
+ *   a second initrd or once the domain was unpaused; -EFAULT when the image
+ *   is not readable (copied straight into the domain's RAM: not parsed).
  * KEEL_DOMCTL_getbuild: after loadkernel, u.build: the guest frame numbers of
  *   its xenstore and console pages and its ports for them (remote domain 0):
  *   what keel-xenstored's XS_INTRODUCE and the console service in dom0 need.
- *   -ENOENT before loadkernel. Then KEEL_DOMCTL_unpause starts it.
+ *   -ENOENT before loadkernel (and for a domain Keel built at boot, whose
+ *   console Keel serves). Then KEEL_DOMCTL_unpause starts it.
+ *   Guest-physical layout (as for boot-time domains): start info with the
+ *   memory map, module list and command line at 0x1000, ACPI tables at
+ *   0x2000-0x3fff, the console page at 0x4000, the xenstore page at 0x5000;
+ *   0x1000-0x5fff is reserved in the memory map, the kernel goes above.
  *
  * struct keel_create (56 bytes):
  *   @0  char name[32]    NUL-terminated

@@ -67,6 +67,10 @@
 #define GNTST_address_too_big	(-11)
 #define GNTST_eagain		(-12)
 
+/* Entries the domain builder fills for the toolstack (xen/include/public/grant_table.h). */
+#define GNTTAB_RESERVED_CONSOLE	 0
+#define GNTTAB_RESERVED_XENSTORE 1
+
 struct grant_entry_v1 {
 	uint16_t flags;
 	uint16_t domid;

@@ -2,6 +2,8 @@
 /* Xen-ABI helpers for test guests: see xen.h. */
 #include "xen.h"
 
+#include <public/keel/domctl.h>
+
 struct shared_info *shared;
 static uint8_t shared_page[4096] __attribute__((aligned(4096)));
 volatile uint32_t port_hits[1024];
@@ -137,6 +139,57 @@ long evtchn_bind_interdomain(uint16_t remote, uint32_t rport, uint32_t *port)
 
 	*port = b.local_port;
 	return r;
+}
+
+long xen_map_foreign(uint16_t fdom, uint64_t *idxs, uint64_t *gfns, int *errs, uint16_t n)
+{
+	struct xen_add_to_physmap_batch b = {
+	    .domid = DOMID_SELF,
+	    .space = XENMAPSPACE_gmfn_foreign,
+	    .size = n,
+	    .foreign_domid = fdom,
+	    .idxs = (uint64_t)idxs,
+	    .gpfns = (uint64_t)gfns,
+	    .errs = (uint64_t)errs,
+	};
+	return HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap_batch, &b);
+}
+
+long xen_unmap_gfn(uint64_t gfn)
+{
+	struct xen_remove_from_physmap r = {.domid = DOMID_SELF, .gpfn = gfn};
+
+	return HYPERCALL2(__HYPERVISOR_memory_op, XENMEM_remove_from_physmap, &r);
+}
+
+int16_t gnttab_map(uint16_t dom, uint64_t host_addr, uint32_t flags, uint32_t ref, uint32_t *handle)
+{
+	struct gnttab_map_grant_ref op = {
+	    .host_addr = host_addr, .flags = flags, .ref = ref, .dom = dom};
+
+	CHECK_EQ(HYPERCALL3(__HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref, &op, 1), 0);
+	*handle = op.handle;
+	return op.status;
+}
+
+int16_t gnttab_unmap(uint64_t host_addr, uint32_t handle)
+{
+	struct gnttab_unmap_grant_ref op = {.host_addr = host_addr, .handle = handle};
+
+	CHECK_EQ(HYPERCALL3(__HYPERVISOR_grant_table_op, GNTTABOP_unmap_grant_ref, &op, 1), 0);
+	return op.status;
+}
+
+uint16_t keel_domid_of(const char *name)
+{
+	struct keel_domctl op = {.cmd = KEEL_DOMCTL_next, .domid = 0};
+
+	while (HYPERCALL1(__HYPERVISOR_keel_domctl, &op) == 0) {
+		if (!strcmp(op.u.info.name, name))
+			return op.u.info.domid;
+		op.domid = op.u.info.domid + 1;
+	}
+	return 0xffff;
 }
 
 bool wait_port(uint32_t port, uint32_t want, uint64_t max_ticks)

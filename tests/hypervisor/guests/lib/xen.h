@@ -6,6 +6,7 @@
 #include "guest.h"
 
 #include <public/xen/event_channel.h>
+#include <public/xen/grant_table.h>
 #include <public/xen/hvm.h>
 #include <public/xen/memory.h>
 #include <public/xen/shared_info.h>
@@ -34,6 +35,19 @@ long evtchn_close(uint32_t port);
 long evtchn_unmask(uint32_t port);
 long evtchn_alloc_unbound(uint16_t remote, uint32_t *port);
 long evtchn_bind_interdomain(uint16_t remote, uint32_t rport, uint32_t *port);
+
+/* XENMEM_add_to_physmap_batch of n frames of fdom (gmfn_foreign) at gfns; errs per frame. */
+long xen_map_foreign(uint16_t fdom, uint64_t *idxs, uint64_t *gfns, int *errs, uint16_t n);
+/* XENMEM_remove_from_physmap of one of its own gfns. */
+long xen_unmap_gfn(uint64_t gfn);
+/* One GNTTABOP_map_grant_ref of dom's ref at host_addr (the hypercall is checked): its status. */
+int16_t gnttab_map(uint16_t dom, uint64_t host_addr, uint32_t flags, uint32_t ref,
+		   uint32_t *handle);
+/* One GNTTABOP_unmap_grant_ref: its status. */
+int16_t gnttab_unmap(uint64_t host_addr, uint32_t handle);
+
+/* Keel's domctl (a privileged guest): the id of the domain named name, or 0xffff. */
+uint16_t keel_domid_of(const char *name);
 
 /* Waits (sti; hlt) until port_hits[port] reaches want or max_ticks pass. */
 bool wait_port(uint32_t port, uint32_t want, uint64_t max_ticks);
