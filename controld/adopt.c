@@ -70,7 +70,7 @@ static int adopt_one(struct controld *cd, const struct hv_domain_info *info)
 		goto out;
 	d->domid = info->domid;
 	domain_set_state(cd, d, info->state == HV_DOM_PAUSED ? DOM_PAUSED : DOM_RUNNING);
-	rc = running_paths_write(cd, d);
+	rc = running_paths_write(cd, d, NULL);
 	rc = domain_commit(cd, d) ?: rc;
 	log_info("adopted the hypervisor's domain %u (%s) as %s, %s", info->domid, info->name,
 		 domain_name(d), dom_state_name(d->state));

@@ -476,6 +476,11 @@ def t_lifecycle(ctx):
     # The Xen-tool paths of a running domain are in the store.
     watch.wait(lambda e: e["json"]["path"] == f"/local/domain/{domid}/name" and e["json"]["value"] == "life")
     watch.wait(lambda e: e["json"]["path"] == f"/local/domain/0/backend/vif/{domid}/0/bridge")
+    # What the build set up, as xl writes it: the xenstore and console rings' pages and ports.
+    for leaf, value in (("store/ring-ref", str(0xfeffc)), ("store/port", "1"),
+                        ("console/ring-ref", str(0xfeffd)), ("console/port", "2")):
+        watch.wait(lambda e: e["json"]["path"] == f"/local/domain/{domid}/{leaf}" and e["json"]["value"] == value)
+    watch.wait(lambda e: e["json"]["path"] == f"/local/domain/{domid}/control/feature-poweroff")
     st, _, js = c.req("POST", "/v1/domains/life/actions/start")
     check_problem(st, js, 409)
     st, _, js = c.req("POST", "/v1/domains/life/actions/unpause")
@@ -574,7 +579,7 @@ def t_start_failures(ctx):
     """A start the hypervisor refuses leaves the domain stopped and nothing behind."""
     c = ctx.admin
     watch = Sse(ctx.unix, "/v1/events?types=store&watch=/local/domain")
-    for name, cmdline, status in (("nomem", "test.nomem", 503), ("badunpause", "test.fail_unpause", 502)):
+    for name, cmdline, status in (("nomem", "test.nomem", 507), ("badunpause", "test.fail_unpause", 502)):
         c.req("POST", "/v1/domains", domain_body(name, boot={"type": "pvh", "kernel": "/k", "cmdline": cmdline}))
         gen = c.req("GET", f"/v1/domains/{name}")[2]
         st, _, js = c.req("POST", f"/v1/domains/{name}/actions/start")
@@ -592,6 +597,16 @@ def t_start_failures(ctx):
     probe.close()
     for name in ("nomem", "badunpause"):
         assert c.req("DELETE", f"/v1/domains/{name}")[0] == 204
+    # A kernel that is not an ELF: 422 naming it, the domain stays stopped.
+    script = os.path.join(ctx.work, "not-a-kernel")
+    with open(script, "w") as f:
+        f.write("#!/bin/sh\necho hello\n")
+    c.req("POST", "/v1/domains", domain_body("notelf", boot={"type": "pvh", "kernel": script}))
+    st, _, js = c.req("POST", "/v1/domains/notelf/actions/start")
+    check_problem(st, js, 422, "/boot/kernel")
+    assert js["type"] == "urn:keel:problem:invalid-kernel" and js["title"] == "kernel is not a PVH ELF", js
+    assert c.req("GET", "/v1/domains/notelf")[2]["state"] == "stopped"
+    assert c.req("DELETE", "/v1/domains/notelf")[0] == 204
 
 
 def t_pci(ctx):
