@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * hv.h over Keel's domctl (see hv_keel.h). Hypervisor events: on each VIRQ_DOM_EXC the
- * domains are listed again and the difference to the last listing becomes events
- * (hv_domains_diff): a domain that ended, with its reason, or one that is gone.
+ * hv.h over Keel's domctl (see hv_keel.h). Hypervisor events: on each @releaseDomain or
+ * @introduceDomain from the store (or the fallback poll) the domains are listed again and the
+ * difference to the last listing becomes events (hv_domains_diff): a domain that ended, with its
+ * reason, or one that is gone.
  */
 #include "hv_keel.h"
 #include "hv_domctl.h"
@@ -270,6 +271,19 @@ static void domains_changed(struct hv *hv)
 			log_info("hypervisor: domid %u is gone", ev[i].domid);
 		hv->event(hv->event_opaque, &ev[i]);
 	}
+}
+
+void hv_keel_domains_changed(struct hv *hv)
+{
+	domains_changed(hv);
+}
+
+void hv_keel_events_from_store(struct hv *hv)
+{
+	struct hv_keel *k = keel_of(hv);
+
+	if (k->t->ops->events_from_store)
+		k->t->ops->events_from_store(k->t);
 }
 
 static void k_close(struct hv *hv)

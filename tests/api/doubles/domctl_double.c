@@ -200,8 +200,14 @@ static void dbl_close(struct hv_transport *t)
 	free(x);
 }
 
+static void dbl_events_from_store(struct hv_transport *t)
+{
+	((struct domctl_double *)t)->events_from_store = true;
+}
+
 static const struct hv_transport_ops double_ops = {
     .domctl = dbl_domctl,
+    .events_from_store = dbl_events_from_store,
     .close = dbl_close,
 };
 

@@ -33,7 +33,8 @@ struct domctl_double {
 	struct domctl_double_load load[DOMCTL_DOUBLE_DOMS];
 	uint32_t fail_cmd; /* this command fails with fail_rc (0: none) */
 	int fail_rc;
-	bool *closed; /* set when the backend closes it */
+	bool *closed;		/* set when the backend closes it */
+	bool events_from_store; /* the backend said the store's watches report domains */
 };
 
 struct domctl_double *domctl_double_new(unsigned nr_cpus);

@@ -457,6 +457,25 @@ static void test_events(void **state)
 	assert_int_equal(r->ev[3].domid, 1);
 }
 
+/* From the store's @releaseDomain: the same listing and diff, and the poll may stop. */
+static void test_events_from_store(void **state)
+{
+	struct rig *r = *state;
+
+	assert_false(r->x->events_from_store);
+	hv_keel_events_from_store(r->hv);
+	assert_true(r->x->events_from_store);
+	hv_keel_domains_changed(r->hv); /* the watch fires once when set: nothing changed */
+	assert_int_equal(r->nev, 0);
+	r->x->dom[3].state = KEEL_DOMSTATE_shutdown;
+	r->x->dom[3].shutdown_reason = HV_SHUTDOWN_REBOOT;
+	hv_keel_domains_changed(r->hv);
+	assert_int_equal(r->nev, 1);
+	assert_int_equal(r->ev[0].type, HV_EV_DOMAIN_SHUTDOWN);
+	assert_int_equal(r->ev[0].domid, 3);
+	assert_int_equal(r->ev[0].reason, HV_SHUTDOWN_REBOOT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +487,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_host_and_list, rig_setup, rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_operations, rig_setup, rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_events, rig_setup, rig_teardown),
+	    cmocka_unit_test_setup_teardown(test_events_from_store, rig_setup, rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_build_sequence, rig_setup, rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_build_errors, rig_setup, rig_teardown),
 	};
