@@ -10,11 +10,13 @@
  *   the hypervisor's domain gone (destroyed by others, or ended unseen) --> stopped
  */
 #include "hv_domctl.h"
+#include "image_name.h"
 #include "log.h"
 #include "model_internal.h"
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,15 +42,16 @@ int domain_start(struct controld *cd, struct domain *d)
 {
 	const struct dom_spec *sp = &d->spec;
 	bool hvm = sp->boot.type == BOOT_HVM;
+	char kernel[PATH_MAX], initrd[PATH_MAX];
 	struct hv_domain_config cfg = {
 	    .uuid = d->id,
 	    .name = sp->name,
 	    .max_vcpus = sp->max_vcpus,
 	    .memory_mib = sp->memory_mib,
 	    .hvm = hvm,
-	    .kernel = sp->boot.kernel,
+	    .kernel = kernel,
 	    .cmdline = sp->boot.cmdline,
-	    .initrd = sp->boot.initrd,
+	    .initrd = initrd,
 	    .firmware = hvm ? dom_firmware_name(sp->boot.firmware) : "",
 	};
 	struct hv_build build;
@@ -60,6 +63,11 @@ int domain_start(struct controld *cd, struct domain *d)
 	if (sp->boot.type == BOOT_TIME)
 		return -ENOSYS; /* the hypervisor built it at boot; nothing says how again */
 	d->start_failed = NULL;
+	/* An image name (or the API's /var/lib/keel/images/NAME) is a file in images_dir. */
+	rc = image_ref_path(cd->cfg.images_dir, sp->boot.kernel, kernel, sizeof(kernel));
+	rc = rc ?: image_ref_path(cd->cfg.images_dir, sp->boot.initrd, initrd, sizeof(initrd));
+	if (rc)
+		return rc;
 	rc = cd->hv->ops->domain_create(cd->hv, &cfg, &domid, &build);
 	if (rc) {
 		d->start_failed = build.failed;

@@ -11,9 +11,11 @@
  * controld also gets store/ and console/ ring-ref and port (what the hypervisor's build
  * set up). Each group of writes is one transaction: a reader never sees half a domain.
  */
+#include "image_name.h"
 #include "model_internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,8 +70,12 @@ int running_device_write(struct controld *cd, uint32_t t, const struct domain *d
 	W(be, "state", "1");
 	if (!strcmp(kind, "vbd")) {
 		const struct dom_disk *disk = &d->spec.disks[index];
+		char file[PATH_MAX];
+		rc = image_ref_path(cd->cfg.images_dir, disk->path, file, sizeof(file));
+		if (rc)
+			return rc;
 		W(fe, "virtual-device", "%u", devid);
-		W(be, "params", "%s", disk->path);
+		W(be, "params", "%s", file);
 		W(be, "type", "%s", "phy");
 		W(be, "mode", "%s", disk->readonly ? "r" : "w");
 		W(be, "dev", "%s", disk->id);
