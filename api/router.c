@@ -274,6 +274,10 @@ bool api_begin(void *opaque, struct http_request *req, struct http_response *res
 	r = route_find(&c, buf);
 	if (r && r->fn != h_image_put)
 		return false;
+	/* A name with a '/' in it (sent as %2F) is no image's: say so, not "no resource". */
+	if (!r && !strncmp(req->path, "/v1/images/", 11))
+		problem(resp, 400, "invalid-name", "Invalid image name", "name",
+			"an image name has no '/'");
 	if (r && admit(&c, r))
 		*sink = h_image_upload(&c);
 	return true;
