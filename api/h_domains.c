@@ -230,8 +230,16 @@ static bool start_problem(struct api_call *c, const struct domain *d, int rc)
 	bool image = strcmp(part, "domain") != 0;
 	const char *path = !strcmp(part, "initrd") ? d->spec.boot.initrd : d->spec.boot.kernel;
 	const char *field = !strcmp(part, "initrd") ? "/boot/initrd" : "/boot/kernel";
+	const struct domain *other;
+	unsigned disk = 0;
 
-	if (rc == -ENOEXEC)
+	if (rc == -ETXTBSY && (other = domain_disk_user(c->cd, d, &disk)))
+		problem(c->resp, 409, "disk-in-use", "Disk in use", NULL,
+			"disk %s (%s) is used by domain %s, which is %s: a writable disk is never "
+			"shared",
+			d->spec.disks[disk].id, d->spec.disks[disk].path, domain_name(other),
+			dom_state_name(other->state));
+	else if (rc == -ENOEXEC)
 		problem(c->resp, 422, "invalid-kernel", "kernel is not a PVH ELF", field,
 			"%s is not an ELF64 or ELF32 image with a Xen PVH entry note", path);
 	else if (rc == -E2BIG)

@@ -38,6 +38,32 @@ static void domain_release(struct controld *cd, int domid)
 	running_paths_remove(cd, domid);
 }
 
+/* Whether disks a and b (of two domains) are the same file in dom0. */
+static bool same_file(const struct controld *cd, const char *a, const char *b)
+{
+	char pa[PATH_MAX], pb[PATH_MAX];
+
+	return !image_ref_path(cd->cfg.images_dir, a, pa, sizeof(pa)) &&
+	       !image_ref_path(cd->cfg.images_dir, b, pb, sizeof(pb)) && !strcmp(pa, pb);
+}
+
+const struct domain *domain_disk_user(struct controld *cd, const struct domain *d, unsigned *disk)
+{
+	for (unsigned i = 0; i < cd->doms.items.n; i++) {
+		const struct domain *o = dom_at(cd, i);
+		if (o == d || o->domid < 0)
+			continue;
+		for (unsigned k = 0; k < d->spec.ndisks; k++)
+			for (unsigned m = 0; m < o->spec.ndisks; m++)
+				if ((!d->spec.disks[k].readonly || !o->spec.disks[m].readonly) &&
+				    same_file(cd, d->spec.disks[k].path, o->spec.disks[m].path)) {
+					*disk = k;
+					return o;
+				}
+	}
+	return NULL;
+}
+
 int domain_start(struct controld *cd, struct domain *d)
 {
 	const struct dom_spec *sp = &d->spec;
@@ -63,6 +89,8 @@ int domain_start(struct controld *cd, struct domain *d)
 	if (sp->boot.type == BOOT_TIME)
 		return -ENOSYS; /* the hypervisor built it at boot; nothing says how again */
 	d->start_failed = NULL;
+	if (domain_disk_user(cd, d, &(unsigned){0}))
+		return -ETXTBSY;
 	/* An image name (or the API's /var/lib/keel/images/NAME) is a file in images_dir. */
 	rc = image_ref_path(cd->cfg.images_dir, sp->boot.kernel, kernel, sizeof(kernel));
 	rc = rc ?: image_ref_path(cd->cfg.images_dir, sp->boot.initrd, initrd, sizeof(initrd));

@@ -841,6 +841,13 @@ def t_images(ctx):
     watch.wait(lambda e: e["json"]["path"] == f"/local/domain/0/backend/vbd/{domid}/51712/params"
                and e["json"]["value"] == os.path.join(ctx.work, "images", "byhand"))
     watch.close()
+    # A writable disk is never shared by two running domains (here by its name).
+    c.req("POST", "/v1/domains", domain_body("imgdom2", disks=[{"id": "xvdb", "path": "byhand"}]))
+    st, _, js = c.req("POST", "/v1/domains/imgdom2/actions/start")
+    check_problem(st, js, 409)
+    assert js["type"] == "urn:keel:problem:disk-in-use" and "imgdom" in js["detail"], js
+    assert c.req("GET", "/v1/domains/imgdom2")[2]["state"] == "stopped"
+    assert c.req("DELETE", "/v1/domains/imgdom2")[0] == 204
     c.req("POST", "/v1/domains/imgdom/actions/destroy")
     # An image that is not a kernel: start names it.
     c.req("POST", "/v1/domains", domain_body("notkernel", boot={"type": "pvh", "kernel": "/var/lib/keel/images/byhand"}))
