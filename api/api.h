@@ -21,6 +21,9 @@ struct api_call {
 
 /* The http_handler_fn controld's HTTP server calls; opaque is the struct controld. */
 void api_handle(void *opaque, struct http_request *req, struct http_response *resp);
+/* Its http_begin_fn: takes uploads (PUT /v1/images/{name}) when their head is in. */
+bool api_begin(void *opaque, struct http_request *req, struct http_response *resp,
+	       struct http_sink **sink);
 
 /* Handlers (one file per resource). */
 void h_health(struct api_call *c);
@@ -44,6 +47,14 @@ void h_console_stream(struct api_call *c);
 void h_jobs_list(struct api_call *c);
 void h_job_get(struct api_call *c);
 void h_events(struct api_call *c);
+void h_images_list(struct api_call *c);
+void h_image_get(struct api_call *c);
+void h_image_content(struct api_call *c);
+void h_image_delete(struct api_call *c);
+/* The upload's sink, or NULL with the response set (the body is then not read). */
+struct http_sink *h_image_upload(struct api_call *c);
+/* PUT /v1/images/{name} reaching the buffered path (a server without api_begin): a 500. */
+void h_image_put(struct api_call *c);
 void h_tokens_list(struct api_call *c);
 void h_tokens_create(struct api_call *c);
 void h_token_delete(struct api_call *c);

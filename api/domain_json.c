@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "domain_json.h"
+#include "../controld/image_name.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -44,6 +45,11 @@ bool check_abs_path(const char *s)
 	if (s[0] != '/' || strstr(s, "/../") || (n >= 3 && !strcmp(s + n - 3, "/..")))
 		return false;
 	return check_printable(s);
+}
+
+bool check_path_or_image(const char *s)
+{
+	return image_name_ok(s) || check_abs_path(s);
 }
 
 bool check_bdf(const char *s)
@@ -125,8 +131,8 @@ int disk_from_json(const json_t *in, const char *ptr, struct dom_disk *out, stru
 		return verr_set(e, ptr, NULL, "must be an object");
 	if (jv_only(in, ptr, allowed, e) ||
 	    jv_str(in, "id", ptr, true, 4, check_vdev, "xvda to xvdz", &id, e) ||
-	    jv_str(in, "path", ptr, true, DOM_PATH_MAX, check_abs_path, "an absolute path", &path,
-		   e) ||
+	    jv_str(in, "path", ptr, true, DOM_PATH_MAX, check_path_or_image,
+		   "an absolute path or an image name", &path, e) ||
 	    jv_str(in, "format", ptr, false, 8, check_format, "raw or qcow2", &format, e) ||
 	    jv_bool(in, "readonly", ptr, &ro, e))
 		return -EINVAL;
@@ -181,12 +187,12 @@ static int boot_from_json(const json_t *in, struct dom_boot *out, struct verr *e
 	memset(out, 0, sizeof(*out));
 	if (!strcmp(type, "pvh")) {
 		if (jv_only(in, "/boot", pvh, e) ||
-		    jv_str(in, "kernel", "/boot", true, DOM_PATH_MAX, check_abs_path,
-			   "an absolute path", &kernel, e) ||
+		    jv_str(in, "kernel", "/boot", true, DOM_PATH_MAX, check_path_or_image,
+			   "an absolute path or an image name", &kernel, e) ||
 		    jv_str(in, "cmdline", "/boot", false, DOM_CMDLINE_MAX, NULL, "printable text",
 			   &cmdline, e) ||
-		    jv_str(in, "initrd", "/boot", false, DOM_PATH_MAX, check_abs_path,
-			   "an absolute path", &initrd, e))
+		    jv_str(in, "initrd", "/boot", false, DOM_PATH_MAX, check_path_or_image,
+			   "an absolute path or an image name", &initrd, e))
 			return -EINVAL;
 		out->type = BOOT_PVH;
 		copy(out->kernel, sizeof(out->kernel), kernel);

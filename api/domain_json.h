@@ -15,6 +15,8 @@
 
 bool check_domain_name(const char *s);
 bool check_abs_path(const char *s);
+/* An absolute path, or the name of an image (controld/image_name.h). */
+bool check_path_or_image(const char *s);
 bool check_bdf(const char *s);
 bool check_mac(const char *s);
 

@@ -220,6 +220,56 @@ void h_domain_delete(struct api_call *c)
 		http_resp_body(c->resp, 204, NULL, NULL, 0);
 }
 
+/*
+ * A start the hypervisor refused while building (the issue's "Bad input"): 422 naming the
+ * image, 507 for memory the host does not have, 409 for a name Keel has already.
+ */
+static bool start_problem(struct api_call *c, const struct domain *d, int rc)
+{
+	const char *part = d->start_failed ? d->start_failed : "domain";
+	bool image = strcmp(part, "domain") != 0;
+	const char *path = !strcmp(part, "initrd") ? d->spec.boot.initrd : d->spec.boot.kernel;
+	const char *field = !strcmp(part, "initrd") ? "/boot/initrd" : "/boot/kernel";
+	const struct domain *other;
+	unsigned disk = 0;
+
+	if (rc == -ETXTBSY && (other = domain_disk_user(c->cd, d, &disk)))
+		problem(c->resp, 409, "disk-in-use", "Disk in use", NULL,
+			"disk %s (%s) is used by domain %s, which is %s: a writable disk is never "
+			"shared",
+			d->spec.disks[disk].id, d->spec.disks[disk].path, domain_name(other),
+			dom_state_name(other->state));
+	else if (rc == -ENOEXEC)
+		problem(c->resp, 422, "invalid-kernel", "kernel is not a PVH ELF", field,
+			"%s is not an ELF64 or ELF32 image with a Xen PVH entry note", path);
+	else if (rc == -E2BIG)
+		problem(c->resp, 422, "image-too-large", "Image does not fit the domain", field,
+			"the %s %s does not fit in the domain's %llu MiB", part, path,
+			(unsigned long long)d->spec.memory_mib);
+	else if (image && (rc == -ENOENT || rc == -EACCES || rc == -EINVAL || rc == -ENODATA))
+		problem(c->resp, 422, "invalid-image", "Image cannot be loaded", field,
+			"the %s %s: %s", part, path,
+			rc == -ENODATA ? "the file is empty" : strerror(-rc));
+	else if (rc == -ENOMEM)
+		problem(c->resp, 507, "insufficient-memory", "Not enough free memory",
+			"/memory_mib",
+			"the host has not %llu MiB free for the domain (GET /v1/host)",
+			(unsigned long long)d->spec.memory_mib);
+	else if (rc == -EEXIST)
+		problem(c->resp, 409, "conflict", "Conflict", "/name",
+			"the hypervisor already has a domain named %s", d->spec.name);
+	else if (rc == -ENOSPC)
+		problem(c->resp, 409, "conflict", "Conflict", NULL,
+			"the hypervisor has no free domain id");
+	else if (rc == -EINVAL && !image)
+		problem(c->resp, 422, "invalid-size", "Refused by the hypervisor", "/max_vcpus",
+			"the hypervisor refused %u vCPUs and %llu MiB (at most %u vCPUs)",
+			d->spec.max_vcpus, (unsigned long long)d->spec.memory_mib, KEEL_MAX_VCPUS);
+	else
+		return false;
+	return true;
+}
+
 void h_domain_action(struct api_call *c)
 {
 	const char *action = c->params[1];
@@ -253,10 +303,10 @@ void h_domain_action(struct api_call *c)
 			"cannot %s a domain that is %s", action, dom_state_name(d->state));
 		return;
 	}
-	if (rc) {
+	if (rc && (act != ACT_START || !start_problem(c, d, rc)))
 		problem_errno(c->resp, rc, action);
+	if (rc)
 		return;
-	}
 	http_resp_header(c->resp, "Location", "/v1/jobs/%s", j->id);
 	resp_json(c->resp, j->state == JOB_RUNNING ? 202 : 200, job_out(j));
 }

@@ -42,6 +42,11 @@ static const struct route routes[] = {
     {"GET", "/v1/jobs", h_jobs_list, SCOPE_READ},
     {"GET", "/v1/jobs/*", h_job_get, SCOPE_READ},
     {"GET", "/v1/events", h_events, SCOPE_READ},
+    {"GET", "/v1/images", h_images_list, SCOPE_READ},
+    {"GET", "/v1/images/*", h_image_get, SCOPE_READ},
+    {"PUT", "/v1/images/*", h_image_put, SCOPE_ADMIN}, /* streamed: see api_begin */
+    {"DELETE", "/v1/images/*", h_image_delete, SCOPE_ADMIN},
+    {"GET", "/v1/images/*/content", h_image_content, SCOPE_ADMIN},
     {"GET", "/v1/tokens", h_tokens_list, SCOPE_ADMIN},
     {"POST", "/v1/tokens", h_tokens_create, SCOPE_ADMIN},
     {"DELETE", "/v1/tokens/*", h_token_delete, SCOPE_ADMIN},
@@ -187,46 +192,49 @@ static void run_idempotent(struct api_call *c, const struct route *r, const char
 		 c->resp->body_len, loc, etag);
 }
 
-void api_handle(void *opaque, struct http_request *req, struct http_response *resp)
+/* The route of c's method and path (its params in c, backed by buf); NULL with a 404 or
+ * 405 set. */
+static const struct route *route_find(struct api_call *c, char buf[512])
 {
-	struct api_call c = {.cd = opaque, .req = req, .resp = resp};
 	const struct route *found = NULL;
-	char allow[64] = "", buf[512];
-	enum scope have;
-	bool bad, path_known = false;
+	char allow[64] = "";
+	bool path_known = false;
 
-	if (static_path_is_ui(req->path)) {
-		static_serve(&c);
-		return;
-	}
 	for (unsigned i = 0; i < ARRAY_SIZE(routes); i++) {
 		const char *params[API_MAX_PARAMS] = {0};
 		char pbuf[512];
-		if (!match(routes[i].pattern, req->path, params, pbuf))
+		if (!match(routes[i].pattern, c->req->path, params, pbuf))
 			continue;
 		path_known = true;
 		snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow), "%s%s",
 			 allow[0] ? ", " : "", routes[i].method);
-		if (!strcmp(routes[i].method, req->method) ||
-		    (!strcmp(req->method, "HEAD") && !strcmp(routes[i].method, "GET"))) {
+		if (!strcmp(routes[i].method, c->req->method) ||
+		    (!strcmp(c->req->method, "HEAD") && !strcmp(routes[i].method, "GET"))) {
 			found = &routes[i];
-			memcpy(buf, pbuf, sizeof(buf));
+			memcpy(buf, pbuf, 512);
 			for (int k = 0; k < API_MAX_PARAMS; k++)
-				c.params[k] = params[k] ? buf + (params[k] - pbuf) : NULL;
+				c->params[k] = params[k] ? buf + (params[k] - pbuf) : NULL;
 		}
 	}
-	if (!found) {
-		if (path_known) {
-			http_resp_header(resp, "Allow", "%s", allow);
-			problem(resp, 405, "method-not-allowed", "Method not allowed", NULL,
-				"%s is not allowed here; allowed: %s", req->method, allow);
-		} else {
-			problem(resp, 404, "not-found", "Not found", NULL, "no such resource");
-		}
-		return;
+	if (!found && path_known) {
+		http_resp_header(c->resp, "Allow", "%s", allow);
+		problem(c->resp, 405, "method-not-allowed", "Method not allowed", NULL,
+			"%s is not allowed here; allowed: %s", c->req->method, allow);
+	} else if (!found) {
+		problem(c->resp, 404, "not-found", "Not found", NULL, "no such resource");
 	}
-	if (found->scope != SCOPE_NONE) {
-		have = authenticate(&c, &bad);
+	return found;
+}
+
+/* Authentication, scope and draining: false with the refusal set. */
+static bool admit(struct api_call *c, const struct route *r)
+{
+	struct http_response *resp = c->resp;
+	enum scope have;
+	bool bad;
+
+	if (r->scope != SCOPE_NONE) {
+		have = authenticate(c, &bad);
 		if (have == SCOPE_NONE) {
 			http_resp_header(resp, "WWW-Authenticate", "Bearer realm=\"keel\"%s",
 					 bad ? ", error=\"invalid_request\"" : "");
@@ -234,25 +242,63 @@ void api_handle(void *opaque, struct http_request *req, struct http_response *re
 				"Authorization",
 				bad ? "the Authorization header must be 'Bearer <token>'"
 				    : "a valid bearer token is required");
-			return;
+			return false;
 		}
-		req->scope = (int)have;
-		if (have < found->scope) {
+		c->req->scope = (int)have;
+		if (have < r->scope) {
 			problem(resp, 403, "forbidden", "Insufficient scope", NULL,
 				"this operation needs a token with scope '%s'; this one has '%s'",
-				scope_name(found->scope), scope_name(have));
-			return;
+				scope_name(r->scope), scope_name(have));
+			return false;
 		}
 	}
-	if (req->body_len && !is_json_type(http_header(req, "Content-Type"))) {
-		problem(resp, 415, "unsupported-media-type", "Unsupported media type",
-			"Content-Type", "request bodies must be application/json");
-		return;
-	}
-	if (c.cd->draining && found->fn != h_health) {
+	if (c->cd->draining && r->fn != h_health) {
 		http_resp_header(resp, "Retry-After", "5");
 		problem(resp, 503, "shutting-down", "controld is shutting down", NULL,
 			"retry in a few seconds");
+		return false;
+	}
+	return true;
+}
+
+bool api_begin(void *opaque, struct http_request *req, struct http_response *resp,
+	       struct http_sink **sink)
+{
+	struct api_call c = {.cd = opaque, .req = req, .resp = resp};
+	const struct route *r;
+	char buf[512];
+
+	/* Only uploads stream; every other request is buffered and routed by api_handle. */
+	if (strcmp(req->method, "PUT"))
+		return false;
+	r = route_find(&c, buf);
+	if (r && r->fn != h_image_put)
+		return false;
+	/* A name with a '/' in it (sent as %2F) is no image's: say so, not "no resource". */
+	if (!r && !strncmp(req->path, "/v1/images/", 11))
+		problem(resp, 400, "invalid-name", "Invalid image name", "name",
+			"an image name has no '/'");
+	if (r && admit(&c, r))
+		*sink = h_image_upload(&c);
+	return true;
+}
+
+void api_handle(void *opaque, struct http_request *req, struct http_response *resp)
+{
+	struct api_call c = {.cd = opaque, .req = req, .resp = resp};
+	const struct route *found;
+	char buf[512];
+
+	if (static_path_is_ui(req->path)) {
+		static_serve(&c);
+		return;
+	}
+	found = route_find(&c, buf);
+	if (!found || !admit(&c, found))
+		return;
+	if (req->body_len && !is_json_type(http_header(req, "Content-Type"))) {
+		problem(resp, 415, "unsupported-media-type", "Unsupported media type",
+			"Content-Type", "request bodies must be application/json");
 		return;
 	}
 	if (!strcmp(req->method, "POST") && http_header(req, "Idempotency-Key")) {

@@ -71,7 +71,7 @@ static int adopt_one(struct controld *cd, const struct hv_domain_info *info)
 	d->domid = info->domid;
 	if (hv_domain_alive(info)) {
 		domain_set_state(cd, d, info->state == HV_DOM_PAUSED ? DOM_PAUSED : DOM_RUNNING);
-		rc = running_paths_write(cd, d);
+		rc = running_paths_write(cd, d, NULL);
 	} else {
 		/*
 		 * Ended before controld saw it (a crash at boot, say): Keel keeps it for the

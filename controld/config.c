@@ -26,6 +26,8 @@ void config_defaults(struct controld_config *c)
 	c->max_connections_per_client = 64;
 	c->request_timeout_s = 10;
 	str_copy(c->ui_dir, KEEL_UI_DIR, sizeof(c->ui_dir));
+	str_copy(c->images_dir, "/var/lib/keel/images", sizeof(c->images_dir));
+	c->image_max_mib = 4096;
 }
 
 static int parse_uint(const char *v, unsigned min, unsigned max, unsigned *out)
@@ -109,6 +111,10 @@ int config_set(struct controld_config *c, const char *key, const char *v, char *
 		rc = set_path(c->pci_sysfs, sizeof(c->pci_sysfs), v);
 	else if (!strcmp(key, "ui_dir"))
 		rc = set_path(c->ui_dir, sizeof(c->ui_dir), v);
+	else if (!strcmp(key, "images_dir"))
+		rc = set_path(c->images_dir, sizeof(c->images_dir), v);
+	else if (!strcmp(key, "image_max_mib"))
+		rc = parse_uint(v, 1, 1024 * 1024, &c->image_max_mib);
 	else if (!strcmp(key, "request_log"))
 		rc = parse_bool(v, &c->request_log);
 	else if (!strcmp(key, "max_connections"))

@@ -24,6 +24,8 @@ struct controld_config {
 	unsigned max_connections_per_client; /* TCP, per client address */
 	unsigned request_timeout_s;	     /* to receive a whole request */
 	char ui_dir[PATH_MAX];		     /* the web dashboard's built assets; "" serves none */
+	char images_dir[PATH_MAX];	     /* uploaded images (the API's /var/lib/keel/images) */
+	unsigned image_max_mib;		     /* the largest image an upload may be */
 };
 
 void config_defaults(struct controld_config *c);

@@ -36,6 +36,9 @@ struct domain {
 	struct dom_spec spec;
 	char created_at[32], updated_at[32];
 	char job_id[37]; /* the job working on it, "" if none */
+	/* Why the last start failed, when the build did: "kernel", "initrd", "domain" (not
+	 * kept in the store: the API's answer to that start names it). */
+	const char *start_failed;
 	/* Unique to this domain and its current contents: bumped (from the registry's version,
 	 * so never reused) on every change. api/ keys its cache of rendered domains on it. */
 	uint64_t revision;

@@ -60,6 +60,7 @@ struct stream_glue {
 struct http_server {
 	uv_loop_t *loop;
 	http_handler_fn fn;
+	http_begin_fn begin;
 	void *opaque;
 	struct listener lst[2];
 	int nlst;
@@ -84,6 +85,8 @@ struct http_server {
 struct req_ctx {
 	char *buf;
 	size_t len;
+	struct http_sink *sink; /* a streamed body goes here instead of buf */
+	int sink_rc;
 	bool begun;    /* the handler has seen the request head */
 	bool answered; /* refused before MHD parsed the target; the connection closes */
 	bool too_big;
@@ -111,6 +114,16 @@ void http_resp_header(struct http_response *r, const char *name, const char *fmt
 	vsnprintf(r->headers[r->nheaders].value, sizeof(r->headers[0].value), fmt, ap);
 	va_end(ap);
 	r->nheaders++;
+}
+
+void http_resp_file(struct http_response *r, int status, const char *content_type, int fd,
+		    uint64_t size)
+{
+	r->status = status;
+	r->content_type = content_type;
+	r->file_fd = fd;
+	r->file_size = size;
+	r->has_file = true;
 }
 
 void http_resp_body(struct http_response *r, int status, const char *content_type, char *body,
@@ -261,6 +274,13 @@ static enum MHD_Result queue_response(struct listener *l, struct MHD_Connection 
 			g->next->prev = g;
 		l->srv->streams = g;
 		l->srv->stats.open_streams++;
+	} else if (r->has_file) {
+		mr = MHD_create_response_from_fd64(r->file_size, r->file_fd);
+		if (!mr) {
+			close(r->file_fd);
+			return MHD_NO;
+		}
+		ctx->sent = r->file_size;
 	} else {
 		mr = MHD_create_response_from_buffer(r->body_len, r->body ? r->body : (char *)"",
 						     r->body ? MHD_RESPMEM_MUST_FREE
@@ -415,6 +435,56 @@ static int peer_uid(struct MHD_Connection *conn)
 	return (int)cred.uid;
 }
 
+static void fill_request(struct listener *l, struct MHD_Connection *conn, struct req_ctx *ctx,
+			 const char *method, const char *url, struct http_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->method = method;
+	req->path = url;
+	req->body = ctx->buf ? ctx->buf : "";
+	req->body_len = ctx->len;
+	req->is_unix = l->is_unix;
+	req->peer_uid = l->is_unix ? peer_uid(conn) : -1;
+	req->conn = conn;
+	memcpy(req->request_id, ctx->request_id, sizeof(req->request_id));
+}
+
+/* The begin callback's turn, with the request's head: true when it took the request. */
+static bool begin_stream(struct listener *l, struct MHD_Connection *conn, struct req_ctx *ctx,
+			 const char *method, const char *url, enum MHD_Result *ret)
+{
+	struct http_server *s = l->srv;
+	struct http_request req;
+	struct http_response resp;
+	struct http_sink *sink = NULL;
+
+	memset(&resp, 0, sizeof(resp));
+	fill_request(l, conn, ctx, method, url, &req);
+	if (!s->begin(s->opaque, &req, &resp, &sink))
+		return false;
+	str_copy(ctx->principal, req.principal[0] ? req.principal : "-", sizeof(ctx->principal));
+	if (sink) {
+		ctx->sink = sink;
+		*ret = MHD_YES;
+	} else {
+		*ret = queue_response(l, conn, ctx, &resp);
+	}
+	return true;
+}
+
+/* A chunk of a streamed body; its connection's deadline moves on (an upload in progress is
+ * not a slow client). */
+static void sink_chunk(struct listener *l, struct MHD_Connection *conn, struct req_ctx *ctx,
+		       const char *data, size_t n)
+{
+	struct conn_state *cs = conn_state_of(conn);
+
+	if (!ctx->sink_rc)
+		ctx->sink_rc = ctx->sink->write(ctx->sink, data, n);
+	if (cs && cs->deadline_ms)
+		cs->deadline_ms = now_mono_ms() + l->srv->request_timeout_ms;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -442,6 +512,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!headers_ok(conn))
 			return simple_error(l, conn, ctx, 400,
 					    "a header field contains a control character");
+		if (s->begin && begin_stream(l, conn, ctx, method, url, &ret))
+			return ret;
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY) {
 			ctx->too_big = true;
@@ -452,6 +524,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
+		if (ctx->sink) {
+			sink_chunk(l, conn, ctx, upload_data, n);
+			return MHD_YES;
+		}
 		if (ctx->too_big || ctx->len + n > HTTP_MAX_BODY) {
 			ctx->too_big = true;
 			return MHD_YES;
@@ -468,16 +544,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (ctx->too_big)
 		return simple_error(l, conn, ctx, 413, "the limit is 1 MiB");
 
-	memset(&req, 0, sizeof(req));
 	memset(&resp, 0, sizeof(resp));
-	req.method = method;
-	req.path = url;
-	req.body = ctx->buf ? ctx->buf : "";
-	req.body_len = ctx->len;
-	req.is_unix = l->is_unix;
-	req.peer_uid = l->is_unix ? peer_uid(conn) : -1;
-	req.conn = conn;
-	memcpy(req.request_id, ctx->request_id, sizeof(req.request_id));
+	if (ctx->sink) {
+		struct http_sink *k = ctx->sink;
+		ctx->sink = NULL;
+		k->finish(k, ctx->sink_rc, &resp);
+		return queue_response(l, conn, ctx, &resp);
+	}
+	fill_request(l, conn, ctx, method, url, &req);
 	if (memchr(req.body, '\0', req.body_len))
 		return simple_error(l, conn, ctx, 400, "the request body contains a NUL byte");
 	s->fn(s->opaque, &req, &resp);
@@ -519,6 +593,9 @@ static void request_finish(struct listener *l, struct MHD_Connection *conn, stru
 			 ctx->status, ctx->sent, secs * 1000.0, peer, ctx->principal,
 			 ctx->request_id);
 	}
+	/* The connection ended before the whole body of a streamed request arrived. */
+	if (ctx->sink)
+		ctx->sink->abort(ctx->sink);
 	free(ctx->buf);
 	free(ctx);
 }
@@ -818,6 +895,7 @@ int http_server_start(struct http_server **out, uv_loop_t *loop, const struct ht
 		return -ENOMEM;
 	s->loop = loop;
 	s->fn = fn;
+	s->begin = cfg->begin;
 	s->opaque = opaque;
 	s->request_log = cfg->request_log;
 	s->request_timeout_ms = (cfg->request_timeout_s ? cfg->request_timeout_s : 10) * 1000;

@@ -4,8 +4,9 @@
  * (a uv_poll on MHD's epoll fd plus a uv_timer for its timeouts), so every request is
  * handled on the loop thread. One listener per socket: a Unix socket and optionally TCP
  * (TLS when a certificate is configured). Bodies are buffered up to a limit, then the
- * handler runs once with the whole request. Streams (SSE) are read by MHD through a
- * callback and the connection is suspended while a stream has nothing to say.
+ * handler runs once with the whole request; or, for uploads, the begin callback takes the
+ * request when its head is in and its body streams to a sink chunk by chunk. Streams (SSE) are read
+ * by MHD through a callback and the connection is suspended while a stream has nothing to say.
  */
 #ifndef KEEL_CONTROLD_HTTP_H
 #define KEEL_CONTROLD_HTTP_H
@@ -44,6 +45,19 @@ struct http_stream {
 };
 void http_stream_wake(struct http_stream *st);
 
+/*
+ * Where a streamed request body goes (an image upload): never held in memory. write() gets
+ * each chunk as it arrives (a negative errno: the rest is read and dropped); finish() runs
+ * once the whole body is in, with the first write error or 0, and fills the response;
+ * abort() runs instead when the connection ends first. Either frees the sink.
+ */
+struct http_response;
+struct http_sink {
+	int (*write)(struct http_sink *k, const char *data, size_t len);
+	void (*finish)(struct http_sink *k, int rc, struct http_response *resp);
+	void (*abort)(struct http_sink *k);
+};
+
 struct http_response {
 	int status;
 	char *body; /* malloc'd, owned by the response */
@@ -55,10 +69,16 @@ struct http_response {
 		char value[256];
 	} headers[HTTP_MAX_HEADERS];
 	struct http_stream *stream; /* instead of body */
+	int file_fd;		    /* instead of body when file_size is set: sent, then closed */
+	uint64_t file_size;
+	bool has_file;
 };
 
 void http_resp_header(struct http_response *r, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A file to send as the body (fd is closed by the server). */
+void http_resp_file(struct http_response *r, int status, const char *content_type, int fd,
+		    uint64_t size);
 /* Takes ownership of body (malloc'd). */
 void http_resp_body(struct http_response *r, int status, const char *content_type, char *body,
 		    size_t len);
@@ -71,6 +91,13 @@ int http_query_each(const struct http_request *req,
 		    int (*fn)(void *arg, const char *key, const char *value), void *arg);
 
 typedef void (*http_handler_fn)(void *opaque, struct http_request *req, struct http_response *resp);
+/*
+ * Called when a request's head is in (req->body empty): false to buffer the body and call
+ * the handler as usual; true to take it: *sink set to stream the body into, or the
+ * response filled to answer at once (the body is then not read).
+ */
+typedef bool (*http_begin_fn)(void *opaque, struct http_request *req, struct http_response *resp,
+			      struct http_sink **sink);
 
 struct http_listen {
 	const char *unix_path; /* NULL or "" for none */
@@ -82,6 +109,7 @@ struct http_listen {
 	unsigned max_per_client;    /* TCP connections per client address (0: no limit) */
 	unsigned request_timeout_s; /* a whole request must arrive within this (0: 10 s) */
 	bool request_log;
+	http_begin_fn begin; /* NULL: every body is buffered */
 };
 
 struct http_stats {

@@ -40,6 +40,15 @@ struct hv_domain_config {
 	const char *firmware; /* HVM */
 };
 
+/* What the toolstack connects in dom0 to a domain just built (KEEL_DOMCTL_getbuild): its
+ * xenstore and console pages (guest frame numbers) and their event channels to dom0. */
+struct hv_build {
+	uint64_t store_gfn, console_gfn;
+	uint32_t store_port, console_port;
+	/* When the build failed: which part ("kernel", "initrd", "domain"), for the message. */
+	const char *failed;
+};
+
 enum hv_dom_state {
 	HV_DOM_PAUSED = KEEL_DOMSTATE_paused,
 	HV_DOM_RUNNING = KEEL_DOMSTATE_running,
@@ -92,8 +101,12 @@ struct hv_ops {
 	/* The first domain with an id >= from (KEEL_DOMCTL_next): lists the hypervisor's
 	 * domains, boot-time ones included. -ESRCH past the last. */
 	int (*domain_next)(struct hv *hv, hv_domid_t from, struct hv_domain_info *out);
-	/* Builds the domain and leaves it paused. */
-	int (*domain_create)(struct hv *hv, const struct hv_domain_config *cfg, hv_domid_t *domid);
+	/* Builds the domain (kernel, initrd, start info, xenstore and console pages) and leaves
+	 * it paused; *build says what to connect. -ENOEXEC: the kernel is not a PVH ELF;
+	 * -E2BIG: an image does not fit; -ENOMEM: the host lacks the memory; -EEXIST: the
+	 * hypervisor has a domain of that name; -ENOENT/-EACCES: an image file. */
+	int (*domain_create)(struct hv *hv, const struct hv_domain_config *cfg, hv_domid_t *domid,
+			     struct hv_build *build);
 	/* 0 for a domain that had ended by itself already. */
 	int (*domain_destroy)(struct hv *hv, hv_domid_t domid);
 	int (*domain_pause)(struct hv *hv, hv_domid_t domid);

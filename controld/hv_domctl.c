@@ -28,12 +28,14 @@ struct keel_domctl hv_domctl_op(uint32_t cmd, hv_domid_t domid)
 }
 
 static const char *const cmd_names[] = {
-    [KEEL_DOMCTL_getinfo] = "getinfo",	   [KEEL_DOMCTL_next] = "next",
-    [KEEL_DOMCTL_pause] = "pause",	   [KEEL_DOMCTL_unpause] = "unpause",
-    [KEEL_DOMCTL_destroy] = "destroy",	   [KEEL_DOMCTL_setsched] = "setsched",
-    [KEEL_DOMCTL_setmaxmem] = "setmaxmem", [KEEL_DOMCTL_hostinfo] = "hostinfo",
-    [KEEL_DOMCTL_getvcpu] = "getvcpu",	   [KEEL_DOMCTL_setvcpuaffinity] = "setvcpuaffinity",
-    [KEEL_DOMCTL_setvcpus] = "setvcpus",
+    [KEEL_DOMCTL_getinfo] = "getinfo",	     [KEEL_DOMCTL_next] = "next",
+    [KEEL_DOMCTL_pause] = "pause",	     [KEEL_DOMCTL_unpause] = "unpause",
+    [KEEL_DOMCTL_destroy] = "destroy",	     [KEEL_DOMCTL_setsched] = "setsched",
+    [KEEL_DOMCTL_setmaxmem] = "setmaxmem",   [KEEL_DOMCTL_hostinfo] = "hostinfo",
+    [KEEL_DOMCTL_getvcpu] = "getvcpu",	     [KEEL_DOMCTL_setvcpuaffinity] = "setvcpuaffinity",
+    [KEEL_DOMCTL_setvcpus] = "setvcpus",     [KEEL_DOMCTL_createdomain] = "createdomain",
+    [KEEL_DOMCTL_loadkernel] = "loadkernel", [KEEL_DOMCTL_loadinitrd] = "loadinitrd",
+    [KEEL_DOMCTL_getbuild] = "getbuild",
 };
 
 const char *hv_domctl_name(uint32_t cmd)
@@ -115,6 +117,52 @@ int hv_domctl_maxmem(hv_domid_t domid, uint64_t kib, struct keel_domctl *op)
 	*op = hv_domctl_op(KEEL_DOMCTL_setmaxmem, domid);
 	op->u.max_bytes = (kib + PAGE_KIB - 1) / PAGE_KIB * PAGE_KIB * 1024;
 	return 0;
+}
+
+#define BUILD_MIB 2u /* the hypervisor builds a domain in 2 MiB pages */
+#define UUID_PART 8u
+
+int hv_domctl_create(const struct hv_domain_config *cfg, struct keel_domctl *op)
+{
+	size_t max = sizeof(op->u.create.name) - 1, len;
+
+	if (!cfg->name || !cfg->name[0] || !cfg->max_vcpus || !cfg->memory_mib)
+		return -EINVAL;
+	*op = hv_domctl_op(KEEL_DOMCTL_createdomain, 0);
+	len = strlen(cfg->name);
+	if (len <= max || !cfg->uuid || strlen(cfg->uuid) < UUID_PART) {
+		memcpy(op->u.create.name, cfg->name, len < max ? len : max);
+	} else {
+		size_t head = max - 1 - UUID_PART;
+		memcpy(op->u.create.name, cfg->name, head);
+		op->u.create.name[head] = '-';
+		memcpy(op->u.create.name + head + 1, cfg->uuid, UUID_PART);
+	}
+	op->u.create.mem_bytes = (cfg->memory_mib + BUILD_MIB - 1) / BUILD_MIB * BUILD_MIB << 20;
+	op->u.create.vcpus = cfg->max_vcpus;
+	return 0;
+}
+
+struct keel_domctl hv_domctl_load(uint32_t cmd, hv_domid_t domid, const void *image, size_t len,
+				  const char *cmdline)
+{
+	struct keel_domctl op = hv_domctl_op(cmd, domid);
+
+	op.u.load.image = (uint64_t)(uintptr_t)image;
+	op.u.load.image_len = len;
+	if (cmdline) {
+		op.u.load.cmdline = (uint64_t)(uintptr_t)cmdline;
+		op.u.load.cmdline_len = (uint32_t)strlen(cmdline);
+	}
+	return op;
+}
+
+void hv_build_from_keel(const struct keel_build *k, struct hv_build *out)
+{
+	out->store_gfn = k->store_gfn;
+	out->console_gfn = k->console_gfn;
+	out->store_port = k->store_port;
+	out->console_port = k->console_port;
 }
 
 static unsigned push(struct hv_event *out, unsigned n, unsigned max, struct hv_event ev)

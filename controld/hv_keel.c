@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * hv.h over Keel's domctl (see hv_keel.h). Hypervisor events: on each VIRQ_DOM_EXC the
- * domains are listed again and the difference to the last listing becomes events
- * (hv_domains_diff): a domain that ended, with its reason, or one that is gone.
+ * hv.h over Keel's domctl (see hv_keel.h). Hypervisor events: on each @releaseDomain or
+ * @introduceDomain from the store (or the fallback poll) the domains are listed again and the
+ * difference to the last listing becomes events (hv_domains_diff): a domain that ended, with its
+ * reason, or one that is gone.
  */
 #include "hv_keel.h"
 #include "hv_domctl.h"
+#include "hv_image.h"
 #include "log.h"
 
 #include <errno.h>
@@ -85,12 +87,71 @@ static int k_info(struct hv *hv, hv_domid_t domid, struct hv_domain_info *out)
 	return get_info(hv, KEEL_DOMCTL_getinfo, domid, out);
 }
 
-static int k_create(struct hv *hv, const struct hv_domain_config *cfg, hv_domid_t *domid)
+/* Loads one image file into the domain: loadkernel (with cmdline) or loadinitrd. */
+static int load_image(struct hv_keel *k, uint32_t cmd, hv_domid_t domid, const char *path,
+		      const char *cmdline)
 {
-	(void)hv, (void)domid;
-	/* Building a domain from dom0 is not in Keel's domctl yet. */
-	log_warn("hypervisor: cannot build domain %s: Keel's domctl has no create", cfg->name);
-	return -ENOSYS;
+	struct hv_image img;
+	struct keel_domctl op;
+	int rc = hv_image_map(path, KEEL_MAX_IMAGE, &img);
+
+	if (rc) {
+		log_warn("hypervisor: domid %u: image %s: %s", domid, path, strerror(-rc));
+		return rc;
+	}
+	/* The hypervisor copies the image while the domctl runs: unmapped right after. */
+	op = hv_domctl_load(cmd, domid, img.data, img.len, cmdline);
+	rc = issue(k, &op);
+	hv_image_unmap(&img);
+	return rc;
+}
+
+/* createdomain → loadkernel → loadinitrd → getbuild; a failure part way destroys it. */
+static int k_create(struct hv *hv, const struct hv_domain_config *cfg, hv_domid_t *domid,
+		    struct hv_build *build)
+{
+	struct hv_keel *k = keel_of(hv);
+	struct keel_domctl op;
+	int rc;
+
+	memset(build, 0, sizeof(*build));
+	build->failed = "domain";
+	if (cfg->hvm) {
+		log_warn("hypervisor: cannot build HVM domain %s: Keel builds PVH guests only",
+			 cfg->name);
+		return -ENOSYS;
+	}
+	if (!cfg->kernel || !cfg->kernel[0])
+		return -EINVAL;
+	rc = hv_domctl_create(cfg, &op);
+	rc = rc ?: issue(k, &op);
+	if (rc)
+		return rc;
+	*domid = op.domid;
+	build->failed = "kernel";
+	rc = load_image(k, KEEL_DOMCTL_loadkernel, op.domid, cfg->kernel,
+			cfg->cmdline ? cfg->cmdline : "");
+	if (!rc && cfg->initrd && cfg->initrd[0]) {
+		build->failed = "initrd";
+		rc = load_image(k, KEEL_DOMCTL_loadinitrd, op.domid, cfg->initrd, NULL);
+	}
+	if (!rc) {
+		struct keel_domctl b = hv_domctl_op(KEEL_DOMCTL_getbuild, op.domid);
+		build->failed = "domain";
+		rc = issue(k, &b);
+		if (!rc)
+			hv_build_from_keel(&b.u.build, build);
+	}
+	if (rc) {
+		simple(hv, KEEL_DOMCTL_destroy, op.domid);
+		return rc;
+	}
+	build->failed = NULL;
+	log_info("hypervisor: built domid %u (%s): xenstore gfn %#llx port %u, console gfn "
+		 "%#llx port %u",
+		 op.domid, cfg->name, (unsigned long long)build->store_gfn, build->store_port,
+		 (unsigned long long)build->console_gfn, build->console_port);
+	return 0;
 }
 
 static int k_destroy(struct hv *hv, hv_domid_t domid)
@@ -210,6 +271,19 @@ static void domains_changed(struct hv *hv)
 			log_info("hypervisor: domid %u is gone", ev[i].domid);
 		hv->event(hv->event_opaque, &ev[i]);
 	}
+}
+
+void hv_keel_domains_changed(struct hv *hv)
+{
+	domains_changed(hv);
+}
+
+void hv_keel_events_from_store(struct hv *hv)
+{
+	struct hv_keel *k = keel_of(hv);
+
+	if (k->t->ops->events_from_store)
+		k->t->ops->events_from_store(k->t);
 }
 
 static void k_close(struct hv *hv)

@@ -17,13 +17,15 @@ struct hv_transport;
 struct hv_transport_ops {
 	/* Issues one domctl; the hypervisor's results are written back into *op. */
 	int (*domctl)(struct hv_transport *t, struct keel_domctl *op);
+	/* Domain events now come from the store: the transport's own source (a poll) may stop. */
+	void (*events_from_store)(struct hv_transport *t);
 	void (*close)(struct hv_transport *t);
 };
 
 struct hv_transport {
 	const struct hv_transport_ops *ops;
-	/* Set by hv_keel_open: the transport calls it when the hypervisor says a domain
-	 * changed (VIRQ_DOM_EXC). */
+	/* Set by hv_keel_open: the transport calls it when a domain may have changed (its
+	 * fallback poll). */
 	void (*domains_changed)(struct hv *hv);
 	struct hv *hv;
 };
@@ -35,5 +37,14 @@ struct hv_transport {
  */
 int hv_keel_open(struct hv_transport *t, hv_event_fn fn, void *opaque, struct hv **out, char *err,
 		 size_t errlen);
+
+/*
+ * Domain events as Xen's toolstack gets them: keel-xenstored binds VIRQ_DOM_EXC (one
+ * process in dom0 may) and fires @releaseDomain / @introduceDomain; controld watches those
+ * and calls hv_keel_domains_changed on each, which lists the domains and reports the
+ * difference. hv_keel_events_from_store says the watches are set (the poll may stop).
+ */
+void hv_keel_domains_changed(struct hv *hv);
+void hv_keel_events_from_store(struct hv *hv);
 
 #endif

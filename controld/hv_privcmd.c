@@ -2,12 +2,11 @@
 /*
  * The shipped hypervisor transport: Keel's domctl through /dev/xen/privcmd with Debian's
  * libxencall (the request in a hypercall buffer from xencall_alloc_buffer, which privcmd
- * can hand to the hypervisor), and VIRQ_DOM_EXC through libxenevtchn, its fd polled on the
- * libuv loop. The domctls themselves are hv_keel.c's.
+ * can hand to the hypervisor). The domctls themselves are hv_keel.c's.
  *
- * Without the virq (a hypervisor that does not raise it, or no evtchn device) controld
- * says so in its log and lists the domains every POLL_MS instead, so a domain that ends
- * by itself is still seen, later.
+ * Domain events: VIRQ_DOM_EXC is keel-xenstored's (on Keel as on Xen one process in dom0
+ * binds it), which fires @releaseDomain; controld watches that (backends.c). Until the
+ * watch is set, or when it cannot be, the domains are listed every POLL_MS instead.
  */
 #include "hv_backend.h"
 #include "hv_keel.h"
@@ -20,7 +19,6 @@
 #include <unistd.h>
 #include <xen/xen.h>
 #include <xencall.h>
-#include <xenevtchn.h>
 
 #define POLL_MS 1000
 
@@ -28,12 +26,8 @@ struct privcmd {
 	struct hv_transport base;
 	xencall_handle *xc;
 	struct keel_domctl *buf; /* a hypercall buffer */
-	xenevtchn_handle *xce;
-	evtchn_port_t port;
-	uv_poll_t poll;
 	uv_timer_t timer;
-	bool polling, timing;
-	unsigned open_handles; /* libuv handles still to close before freeing */
+	bool timing;
 };
 
 static int pc_domctl(struct hv_transport *t, struct keel_domctl *op)
@@ -49,41 +43,16 @@ static int pc_domctl(struct hv_transport *t, struct keel_domctl *op)
 	return 0;
 }
 
-static void changed(struct privcmd *p)
+static void on_timer(uv_timer_t *t)
 {
+	struct privcmd *p = t->data;
+
 	if (p->base.domains_changed)
 		p->base.domains_changed(p->base.hv);
 }
 
-static void on_virq(uv_poll_t *h, int status, int events)
-{
-	struct privcmd *p = h->data;
-	xenevtchn_port_or_error_t port;
-
-	(void)events;
-	if (status < 0) {
-		log_error("hypervisor: event channel fd: %s", uv_strerror(status));
-		return;
-	}
-	port = xenevtchn_pending(p->xce);
-	if (port < 0) {
-		log_warn("hypervisor: xenevtchn_pending: %s", strerror(errno));
-		return;
-	}
-	if (xenevtchn_unmask(p->xce, (evtchn_port_t)port))
-		log_warn("hypervisor: xenevtchn_unmask(%d): %s", port, strerror(errno));
-	changed(p);
-}
-
-static void on_timer(uv_timer_t *t)
-{
-	changed(t->data);
-}
-
 static void release(struct privcmd *p)
 {
-	if (p->xce)
-		xenevtchn_close(p->xce);
 	if (p->buf)
 		xencall_free_buffer(p->xc, p->buf);
 	if (p->xc)
@@ -91,76 +60,39 @@ static void release(struct privcmd *p)
 	free(p);
 }
 
-static void handle_closed(uv_handle_t *h)
+static void timer_closed(uv_handle_t *h)
 {
-	struct privcmd *p = h->data;
+	release(h->data);
+}
 
-	if (--p->open_handles == 0)
-		release(p);
+static void pc_events_from_store(struct hv_transport *t)
+{
+	struct privcmd *p = (struct privcmd *)t;
+
+	if (p->timing)
+		uv_timer_stop(&p->timer);
 }
 
 static void pc_close(struct hv_transport *t)
 {
 	struct privcmd *p = (struct privcmd *)t;
 
-	if (p->polling) {
-		p->open_handles++;
-		uv_close((uv_handle_t *)&p->poll, handle_closed);
-	}
-	if (p->timing) {
-		p->open_handles++;
-		uv_close((uv_handle_t *)&p->timer, handle_closed);
-	}
-	if (!p->open_handles)
+	if (p->timing)
+		uv_close((uv_handle_t *)&p->timer, timer_closed);
+	else
 		release(p);
 }
 
 static const struct hv_transport_ops privcmd_ops = {
     .domctl = pc_domctl,
+    .events_from_store = pc_events_from_store,
     .close = pc_close,
 };
-
-/* VIRQ_DOM_EXC on the loop, or else a timer: 0, or why not in err. */
-static int watch_domains(uv_loop_t *loop, struct privcmd *p, char *err, size_t errlen)
-{
-	xenevtchn_port_or_error_t port;
-
-	p->xce = xenevtchn_open(NULL, 0);
-	if (!p->xce) {
-		int e = errno;
-		snprintf(err, errlen, "xenevtchn_open: %s", strerror(e));
-		return -e;
-	}
-	port = xenevtchn_bind_virq(p->xce, VIRQ_DOM_EXC);
-	if (port < 0) {
-		int e = errno;
-		snprintf(err, errlen, "xenevtchn_bind_virq(VIRQ_DOM_EXC): %s", strerror(e));
-		return -e;
-	}
-	p->port = (evtchn_port_t)port;
-	if (uv_poll_init(loop, &p->poll, xenevtchn_fd(p->xce))) {
-		snprintf(err, errlen, "polling the event channel fd failed");
-		return -EIO;
-	}
-	p->poll.data = p;
-	p->polling = true;
-	uv_poll_start(&p->poll, UV_READABLE, on_virq);
-	return 0;
-}
-
-static void poll_instead(uv_loop_t *loop, struct privcmd *p)
-{
-	uv_timer_init(loop, &p->timer);
-	p->timer.data = p;
-	p->timing = true;
-	uv_timer_start(&p->timer, on_timer, POLL_MS, POLL_MS);
-}
 
 int hv_privcmd_open(uv_loop_t *loop, hv_event_fn fn, void *opaque, struct hv **out, char *err,
 		    size_t errlen)
 {
 	struct privcmd *p;
-	char why[160];
 	int rc;
 
 	if (access("/dev/xen/privcmd", R_OK | W_OK)) {
@@ -187,11 +119,10 @@ int hv_privcmd_open(uv_loop_t *loop, hv_event_fn fn, void *opaque, struct hv **o
 		release(p);
 		return -ENOMEM;
 	}
-	rc = watch_domains(loop, p, why, sizeof(why));
-	if (rc) {
-		log_error("hypervisor: no domain events (%s): listing domains every %d ms instead",
-			  why, POLL_MS);
-		poll_instead(loop, p);
-	}
+	/* Until the store's watch is set (backends.c stops it then). */
+	uv_timer_init(loop, &p->timer);
+	p->timer.data = p;
+	p->timing = true;
+	uv_timer_start(&p->timer, on_timer, POLL_MS, POLL_MS);
 	return hv_keel_open(&p->base, fn, opaque, out, err, errlen);
 }

@@ -10,11 +10,13 @@
  *   the hypervisor's domain gone (destroyed by others, or ended unseen) --> stopped
  */
 #include "hv_domctl.h"
+#include "image_name.h"
 #include "log.h"
 #include "model_internal.h"
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,21 +27,60 @@ static void shutdown_job_arm(struct controld *cd, struct job *j);
 /* Shutdown jobs: called by the job's timer and on hypervisor events. */
 static void shutdown_job_check(struct controld *cd, struct job *j);
 
+/* What the store keeps of a domain that is gone: its connection (XS_RELEASE, which fires
+ * @releaseDomain) and its paths. Releasing one never introduced is harmless (ENOENT). */
+static void domain_release(struct controld *cd, int domid)
+{
+	int rc = cd->store->ops->release(cd->store, (uint32_t)domid);
+
+	if (rc && rc != -ENOENT && rc != -EINVAL)
+		log_warn("store: releasing domid %d failed: %s", domid, strerror(-rc));
+	running_paths_remove(cd, domid);
+}
+
+/* Whether disks a and b (of two domains) are the same file in dom0. */
+static bool same_file(const struct controld *cd, const char *a, const char *b)
+{
+	char pa[PATH_MAX], pb[PATH_MAX];
+
+	return !image_ref_path(cd->cfg.images_dir, a, pa, sizeof(pa)) &&
+	       !image_ref_path(cd->cfg.images_dir, b, pb, sizeof(pb)) && !strcmp(pa, pb);
+}
+
+const struct domain *domain_disk_user(struct controld *cd, const struct domain *d, unsigned *disk)
+{
+	for (unsigned i = 0; i < cd->doms.items.n; i++) {
+		const struct domain *o = dom_at(cd, i);
+		if (o == d || o->domid < 0)
+			continue;
+		for (unsigned k = 0; k < d->spec.ndisks; k++)
+			for (unsigned m = 0; m < o->spec.ndisks; m++)
+				if ((!d->spec.disks[k].readonly || !o->spec.disks[m].readonly) &&
+				    same_file(cd, d->spec.disks[k].path, o->spec.disks[m].path)) {
+					*disk = k;
+					return o;
+				}
+	}
+	return NULL;
+}
+
 int domain_start(struct controld *cd, struct domain *d)
 {
 	const struct dom_spec *sp = &d->spec;
 	bool hvm = sp->boot.type == BOOT_HVM;
+	char kernel[PATH_MAX], initrd[PATH_MAX];
 	struct hv_domain_config cfg = {
 	    .uuid = d->id,
 	    .name = sp->name,
 	    .max_vcpus = sp->max_vcpus,
 	    .memory_mib = sp->memory_mib,
 	    .hvm = hvm,
-	    .kernel = sp->boot.kernel,
+	    .kernel = kernel,
 	    .cmdline = sp->boot.cmdline,
-	    .initrd = sp->boot.initrd,
+	    .initrd = initrd,
 	    .firmware = hvm ? dom_firmware_name(sp->boot.firmware) : "",
 	};
+	struct hv_build build;
 	hv_domid_t domid;
 	int rc;
 
@@ -47,16 +88,28 @@ int domain_start(struct controld *cd, struct domain *d)
 		return -EBUSY;
 	if (sp->boot.type == BOOT_TIME)
 		return -ENOSYS; /* the hypervisor built it at boot; nothing says how again */
-	rc = cd->hv->ops->domain_create(cd->hv, &cfg, &domid);
+	d->start_failed = NULL;
+	if (domain_disk_user(cd, d, &(unsigned){0}))
+		return -ETXTBSY;
+	/* An image name (or the API's /var/lib/keel/images/NAME) is a file in images_dir. */
+	rc = image_ref_path(cd->cfg.images_dir, sp->boot.kernel, kernel, sizeof(kernel));
+	rc = rc ?: image_ref_path(cd->cfg.images_dir, sp->boot.initrd, initrd, sizeof(initrd));
 	if (rc)
 		return rc;
+	rc = cd->hv->ops->domain_create(cd->hv, &cfg, &domid, &build);
+	if (rc) {
+		d->start_failed = build.failed;
+		return rc;
+	}
 	d->domid = (int)domid;
 	rc = cd->hv->ops->set_vcpus_online(cd->hv, domid, sp->vcpus);
 	rc = rc ?: cd->hv->ops->set_memory_target(cd->hv, domid, sp->memory_target_mib * 1024);
 	rc = rc ?: domain_push_vcpu_settings(cd, d);
 	for (unsigned i = 0; i < sp->npci; i++)
 		rc = rc ?: cd->hv->ops->pci_assign(cd->hv, domid, sp->pci[i]);
-	rc = rc ?: running_paths_write(cd, d);
+	rc = rc ?: running_paths_write(cd, d, &build);
+	/* As xl: the nodes first, then the store serves the guest's ring. */
+	rc = rc ?: cd->store->ops->introduce(cd->store, domid, build.store_gfn, build.store_port);
 	/* Recorded before it runs: a restart after this point finds and adopts it. */
 	d->console_len = d->console_head = 0;
 	domain_set_state(cd, d, DOM_PAUSED);
@@ -64,7 +117,7 @@ int domain_start(struct controld *cd, struct domain *d)
 	rc = rc ?: cd->hv->ops->domain_unpause(cd->hv, domid);
 	if (rc) {
 		cd->hv->ops->domain_destroy(cd->hv, domid);
-		running_paths_remove(cd, d->domid);
+		domain_release(cd, d->domid);
 		d->domid = -1;
 		domain_set_state(cd, d, DOM_STOPPED);
 		domain_commit(cd, d);
@@ -109,7 +162,7 @@ int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after)
 	rc = cd->hv->ops->domain_destroy(cd->hv, (hv_domid_t)d->domid);
 	if (rc && rc != -ESRCH)
 		return rc;
-	running_paths_remove(cd, d->domid);
+	domain_release(cd, d->domid);
 	d->domid = -1;
 	domain_set_state(cd, d, after);
 	return domain_commit(cd, d);
@@ -178,7 +231,7 @@ static void reconcile(struct controld *cd, struct domain *d)
 	if (rc == -ESRCH) {
 		log_warn("domain %s: domid %d is gone; marking it stopped", domain_name(d),
 			 d->domid);
-		running_paths_remove(cd, d->domid);
+		domain_release(cd, d->domid);
 		d->domid = -1;
 		d->state = DOM_STOPPED;
 		domain_commit(cd, d);

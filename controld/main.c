@@ -9,6 +9,7 @@
 #include "hv_backend.h"
 #include "log.h"
 #include "model.h"
+#include "images.h"
 #include "util.h"
 #include "../api/api.h"
 #include "../api/out.h"
@@ -256,6 +257,9 @@ static int open_model(char *err, size_t errlen)
 	}
 	lifecycle_resume(&cd);
 	domains_adopt(&cd);
+	rc = images_init(&cd);
+	if (rc)
+		log_warn("images: %s: %s (uploads will fail)", cd.cfg.images_dir, strerror(-rc));
 	return 0;
 }
 
@@ -271,6 +275,7 @@ static int start_serving(char *cert, char *key, char *err, size_t errlen)
 	    .max_per_client = cd.cfg.max_connections_per_client,
 	    .request_timeout_s = cd.cfg.request_timeout_s,
 	    .request_log = cd.cfg.request_log,
+	    .begin = api_begin,
 	};
 	int rc = http_server_start(&cd.http, cd.loop, &l, api_handle, &cd, err, errlen);
 

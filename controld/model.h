@@ -66,6 +66,12 @@ int domain_nic_add(struct controld *cd, struct domain *d, const struct dom_nic *
 int domain_device_remove(struct controld *cd, struct domain *d, const char *kind, const char *id);
 int domain_pci_assign(struct controld *cd, struct domain *d, const char *bdf);
 int domain_pci_unassign(struct controld *cd, struct domain *d, const char *bdf);
+/*
+ * A domain with a domid (running, paused, shutting down) that has a file of d's disks too,
+ * one of the two writable: a writable disk is never shared, so d's start is refused
+ * (-ETXTBSY). *disk: which of d's disks.
+ */
+const struct domain *domain_disk_user(struct controld *cd, const struct domain *d, unsigned *disk);
 /* The console ring's contents, oldest first (malloc'd). */
 char *domain_console_text(const struct domain *d, size_t *len);
 int domains_load(struct controld *cd);

@@ -44,7 +44,8 @@ void domain_set_state(struct controld *cd, struct domain *d, enum dom_state st);
 int domain_push_vcpu_settings(struct controld *cd, struct domain *d);
 
 /* running_paths.c: the Xen-tool store paths of a running domain. */
-int running_paths_write(struct controld *cd, const struct domain *d);
+/* build: the rings of a domain controld built (store/, console/), or NULL. */
+int running_paths_write(struct controld *cd, const struct domain *d, const struct hv_build *build);
 void running_paths_remove(struct controld *cd, int domid);
 /* Within transaction t: cpu/<n>/availability from the spec's vcpus; memory/target. */
 int running_vcpus_write(struct store *s, uint32_t t, const struct domain *d);

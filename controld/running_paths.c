@@ -4,10 +4,18 @@
  *   /local/domain/<domid>/ name, domid, vm, memory/{static-max,target},
  *       cpu/<n>/availability, control/shutdown, device/{vbd,vif}/<devid>/...
  *   /local/domain/0/backend/{vbd,vif}/<domid>/<devid>/...  the backends' halves
- * Each group of writes is one transaction: a reader never sees half a domain.
+ * Permissions as xl sets them: the home is dom0's, readable by the guest; the guest owns
+ * its device frontends, control/shutdown, control/feature-* and sysrq (Linux's
+ * drivers/xen/manage.c writes feature-poweroff there), data/, drivers/, feature/, attr/,
+ * error/; a backend directory is readable by its frontend's domain. A domain built by
+ * controld also gets store/ and console/ ring-ref and port (what the hypervisor's build
+ * set up). Each group of writes is one transaction: a reader never sees half a domain.
  */
+#include "image_name.h"
 #include "model_internal.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +28,19 @@ unsigned device_devid(const struct domain *d, const char *kind, unsigned index)
 	return (unsigned)(d->spec.nics[index].id[0] - '0');
 }
 
+/* Creates path (empty) with perms: owner, and read for reader unless it is the owner. */
+static int mknod_perms(struct store *s, uint32_t t, const char *path, uint32_t owner, int reader)
+{
+	struct store_perm p[2] = {{owner, STORE_PERM_NONE}, {(uint32_t)reader, STORE_PERM_READ}};
+	char *old = NULL;
+	int rc = store_read(s, t, path, &old, NULL);
+
+	free(old);
+	/* A node that exists keeps its value (a hotplugged device's, a guest's feature-*). */
+	rc = rc == -ENOENT ? store_write(s, t, path, "", 0) : rc;
+	return rc ?: s->ops->set_perms(s, t, path, p, reader < 0 ? 1u : 2u);
+}
+
 int running_device_write(struct controld *cd, uint32_t t, const struct domain *d, const char *kind,
 			 unsigned index)
 {
@@ -29,6 +50,10 @@ int running_device_write(struct controld *cd, uint32_t t, const struct domain *d
 
 	snprintf(fe, sizeof(fe), "/local/domain/%d/device/%s/%u", d->domid, kind, devid);
 	snprintf(be, sizeof(be), "/local/domain/0/backend/%s/%d/%u", kind, d->domid, devid);
+	rc = mknod_perms(cd->store, t, fe, (uint32_t)d->domid, 0);
+	rc = rc ?: mknod_perms(cd->store, t, be, 0, d->domid);
+	if (rc)
+		return rc;
 #define W(base, leaf, ...)                                                                         \
 	do {                                                                                       \
 		snprintf(p, sizeof(p), "%s/%s", base, leaf);                                       \
@@ -45,8 +70,12 @@ int running_device_write(struct controld *cd, uint32_t t, const struct domain *d
 	W(be, "state", "1");
 	if (!strcmp(kind, "vbd")) {
 		const struct dom_disk *disk = &d->spec.disks[index];
+		char file[PATH_MAX];
+		rc = image_ref_path(cd->cfg.images_dir, disk->path, file, sizeof(file));
+		if (rc)
+			return rc;
 		W(fe, "virtual-device", "%u", devid);
-		W(be, "params", "%s", disk->path);
+		W(be, "params", "%s", file);
 		W(be, "type", "%s", "phy");
 		W(be, "mode", "%s", disk->readonly ? "r" : "w");
 		W(be, "dev", "%s", disk->id);
@@ -84,7 +113,36 @@ int running_memory_write(struct store *s, uint32_t t, const struct domain *d)
 struct running_paths_arg {
 	struct controld *cd;
 	const struct domain *d;
+	const struct hv_build *build; /* NULL for a domain controld did not build */
 };
+
+/* The nodes the guest itself writes, created for it (the home is not its own). */
+static const char *const guest_writable[] = {
+    "control/shutdown",
+    "control/feature-poweroff",
+    "control/feature-reboot",
+    "control/feature-suspend",
+    "control/sysrq",
+    "data",
+    "drivers",
+    "feature",
+    "attr",
+    "error",
+};
+
+static int guest_nodes_write(struct store *s, uint32_t t, const char *base, int domid)
+{
+	char p[160];
+	int rc = 0;
+
+	snprintf(p, sizeof(p), "%s/control", base);
+	rc = mknod_perms(s, t, p, 0, domid);
+	for (unsigned i = 0; i < sizeof(guest_writable) / sizeof(guest_writable[0]) && !rc; i++) {
+		snprintf(p, sizeof(p), "%s/%s", base, guest_writable[i]);
+		rc = mknod_perms(s, t, p, (uint32_t)domid, -1);
+	}
+	return rc;
+}
 
 static int running_paths_txn(struct store *s, uint32_t t, void *arg)
 {
@@ -94,8 +152,7 @@ static int running_paths_txn(struct store *s, uint32_t t, void *arg)
 	int rc;
 
 	snprintf(base, sizeof(base), "/local/domain/%d", d->domid);
-	rc = store_write(s, t, base, "", 0);
-	rc = rc ?: s->ops->set_owner(s, t, base, (uint32_t)d->domid);
+	rc = mknod_perms(s, t, base, 0, d->domid);
 #define W(leaf, ...)                                                                               \
 	do {                                                                                       \
 		snprintf(p, sizeof(p), "%s/%s", base, leaf);                                       \
@@ -105,8 +162,16 @@ static int running_paths_txn(struct store *s, uint32_t t, void *arg)
 	W("domid", "%d", d->domid);
 	W("vm", "/vm/%s", d->id);
 	W("memory/static-max", "%llu", (unsigned long long)d->spec.memory_mib * 1024);
-	W("control/shutdown", "%s", "");
+	if (a->build) {
+		W("store/ring-ref", "%llu", (unsigned long long)a->build->store_gfn);
+		W("store/port", "%u", a->build->store_port);
+		W("console/ring-ref", "%llu", (unsigned long long)a->build->console_gfn);
+		W("console/port", "%u", a->build->console_port);
+		W("console/limit", "%u", 1048576u);
+		W("console/type", "%s", "xenconsoled");
+	}
 #undef W
+	rc = rc ?: guest_nodes_write(s, t, base, d->domid);
 	rc = rc ?: running_memory_write(s, t, d);
 	rc = rc ?: running_vcpus_write(s, t, d);
 	for (unsigned i = 0; i < d->spec.ndisks; i++)
@@ -116,9 +181,9 @@ static int running_paths_txn(struct store *s, uint32_t t, void *arg)
 	return rc;
 }
 
-int running_paths_write(struct controld *cd, const struct domain *d)
+int running_paths_write(struct controld *cd, const struct domain *d, const struct hv_build *build)
 {
-	struct running_paths_arg a = {cd, d};
+	struct running_paths_arg a = {cd, d, build};
 
 	return store_txn_run(cd->store, running_paths_txn, &a);
 }

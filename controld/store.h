@@ -16,6 +16,14 @@
 
 #define STORE_NO_TXN 0u
 
+/* One entry of a node's permissions (Xen's): the first is the owner and its perm the
+ * default for everyone else; dom0 may do anything. */
+enum store_perm_kind { STORE_PERM_NONE, STORE_PERM_READ, STORE_PERM_WRITE, STORE_PERM_BOTH };
+struct store_perm {
+	uint32_t domid;
+	enum store_perm_kind perm;
+};
+
 typedef void (*store_watch_fn)(void *opaque, const char *path, const char *token);
 
 struct store;
@@ -28,8 +36,14 @@ struct store_ops {
 	int (*list)(struct store *s, uint32_t txn, const char *path, char ***names, unsigned *n);
 	int (*txn_start)(struct store *s, uint32_t *txn);
 	int (*txn_end)(struct store *s, uint32_t txn, bool abort);
-	/* Makes domid the owner of path (a guest may then write its own nodes). */
-	int (*set_owner)(struct store *s, uint32_t txn, const char *path, uint32_t domid);
+	/* Sets path's permissions (n entries, the first the owner). */
+	int (*set_perms)(struct store *s, uint32_t txn, const char *path,
+			 const struct store_perm *perms, unsigned n);
+	/* XS_INTRODUCE: the store serves the domain's ring (page gfn, event channel port to
+	 * dom0) and fires @introduceDomain. XS_RELEASE undoes it: the store drops the domain's
+	 * connection and the nodes it owns, and fires @releaseDomain. */
+	int (*introduce)(struct store *s, uint32_t domid, uint64_t gfn, uint32_t port);
+	int (*release)(struct store *s, uint32_t domid);
 	int (*watch)(struct store *s, const char *path, const char *token);
 	int (*unwatch)(struct store *s, const char *path, const char *token);
 	void (*close)(struct store *s);

@@ -97,12 +97,39 @@ static int xs_op_txn_end(struct store *s, uint32_t txn, bool abort)
 	return xs_transaction_end(H(s), txn, abort) ? 0 : err_of();
 }
 
-static int xs_op_set_owner(struct store *s, uint32_t t, const char *path, uint32_t domid)
-{
-	struct xs_permissions p = {.id = domid, .perms = XS_PERM_NONE};
+#define MAX_PERMS 4
 
+static int xs_op_set_perms(struct store *s, uint32_t t, const char *path,
+			   const struct store_perm *perms, unsigned n)
+{
+	static const unsigned flag[] = {
+	    [STORE_PERM_NONE] = XS_PERM_NONE,
+	    [STORE_PERM_READ] = XS_PERM_READ,
+	    [STORE_PERM_WRITE] = XS_PERM_WRITE,
+	    [STORE_PERM_BOTH] = XS_PERM_READ | XS_PERM_WRITE,
+	};
+	struct xs_permissions p[MAX_PERMS];
+
+	if (!n || n > MAX_PERMS)
+		return -EINVAL;
+	for (unsigned i = 0; i < n; i++) {
+		p[i].id = perms[i].domid;
+		p[i].perms = flag[perms[i].perm];
+	}
 	errno = 0;
-	return xs_set_permissions(H(s), t, path, &p, 1) ? 0 : err_of();
+	return xs_set_permissions(H(s), t, path, p, n) ? 0 : err_of();
+}
+
+static int xs_op_introduce(struct store *s, uint32_t domid, uint64_t gfn, uint32_t port)
+{
+	errno = 0;
+	return xs_introduce_domain(H(s), domid, (unsigned long)gfn, port) ? 0 : err_of();
+}
+
+static int xs_op_release(struct store *s, uint32_t domid)
+{
+	errno = 0;
+	return xs_release_domain(H(s), domid) ? 0 : err_of();
 }
 
 static int xs_op_watch(struct store *s, const char *path, const char *token)
@@ -155,7 +182,9 @@ static const struct store_ops xs_ops = {
     .list = xs_op_list,
     .txn_start = xs_op_txn_start,
     .txn_end = xs_op_txn_end,
-    .set_owner = xs_op_set_owner,
+    .set_perms = xs_op_set_perms,
+    .introduce = xs_op_introduce,
+    .release = xs_op_release,
     .watch = xs_op_watch,
     .unwatch = xs_op_unwatch,
     .close = xs_op_close,

@@ -3,6 +3,7 @@
  * keel: the command-line client of controld's REST API (libcurl + jansson).
  * Exit codes scripts can rely on are listed in usage().
  */
+#include "client.h"
 #include "domain_config.h"
 
 #include <curl/curl.h>
@@ -16,31 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
-enum exit_code {
-	EXIT_OK = 0,
-	EXIT_ERROR = 1, /* any other API error */
-	EXIT_USAGE = 2,
-	EXIT_NOT_FOUND = 3,  /* 404 */
-	EXIT_CONFLICT = 4,   /* 409, 412: wrong state, name taken, changed meanwhile */
-	EXIT_AUTH = 5,	     /* 401, 403 */
-	EXIT_CONNECT = 6,    /* controld unreachable */
-	EXIT_JOB_FAILED = 7, /* the operation was accepted but failed */
-	EXIT_INVALID = 8,    /* 400, 422: the request was refused as invalid */
-};
+struct cli_options opt;
 
-static struct {
-	const char *socket;
-	const char *url;
-	const char *token;
-	bool json;
-	bool quiet;
-	bool insecure;
-	bool explained; /* a usage error already said what is wrong: no usage text */
-} opt;
-
-/* A usage error with its reason, instead of the whole usage text. */
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
+int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -53,18 +32,7 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-struct buf {
-	char *p;
-	size_t len;
-};
-
-struct reply {
-	long status;
-	struct buf body;
-	char location[256];
-};
-
-static size_t on_body(char *data, size_t size, size_t n, void *arg)
+size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
 	struct buf *b = arg;
 	size_t add = size * n;
@@ -96,7 +64,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
-static CURL *new_handle(const char *path, char *url, size_t urlsize, struct curl_slist **hdrs)
+CURL *new_handle(const char *path, char *url, size_t urlsize, struct curl_slist **hdrs)
 {
 	CURL *c = curl_easy_init();
 	char auth[300];
@@ -122,13 +90,32 @@ static CURL *new_handle(const char *path, char *url, size_t urlsize, struct curl
 	return c;
 }
 
-/* One request; returns 0 or EXIT_CONNECT. */
-static int call(const char *method, const char *path, json_t *body, struct reply *r)
+int perform(CURL *c, struct curl_slist *hdrs, struct reply *r)
+{
+	CURLcode rc;
+
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	rc = curl_easy_perform(c);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(c);
+	if (rc != CURLE_OK) {
+		fprintf(stderr, "keel: cannot reach controld at %s: %s\n",
+			opt.url ? opt.url : opt.socket, curl_easy_strerror(rc));
+		return EXIT_CONNECT;
+	}
+	return 0;
+}
+
+int call(const char *method, const char *path, json_t *body, struct reply *r)
 {
 	char url[1024], *data = NULL;
 	struct curl_slist *hdrs;
 	CURL *c = new_handle(path, url, sizeof(url), &hdrs);
-	CURLcode rc;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	if (!c)
@@ -139,24 +126,12 @@ static int call(const char *method, const char *path, json_t *body, struct reply
 		hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, data);
 	}
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-	rc = curl_easy_perform(c);
-	if (rc == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(c);
+	rc = perform(c, hdrs, r);
 	free(data);
-	if (rc != CURLE_OK) {
-		fprintf(stderr, "keel: cannot reach controld at %s: %s\n",
-			opt.url ? opt.url : opt.socket, curl_easy_strerror(rc));
-		return EXIT_CONNECT;
-	}
-	return 0;
+	return rc;
 }
 
 static int exit_for(long status)
@@ -182,8 +157,7 @@ static int exit_for(long status)
 	}
 }
 
-/* Prints a problem (or the raw reply) on stderr and maps the status to an exit code. */
-static int report_error(const struct reply *r)
+int report_error(const struct reply *r)
 {
 	json_t *p = r->body.p ? json_loads(r->body.p, 0, NULL) : NULL;
 
@@ -204,13 +178,12 @@ static int report_error(const struct reply *r)
 	return exit_for(r->status);
 }
 
-static void reply_free(struct reply *r)
+void reply_free(struct reply *r)
 {
 	free(r->body.p);
 }
 
-/* Calls and parses the JSON reply; on an error status reports it and returns the code. */
-static int call_json(const char *method, const char *path, json_t *body, json_t **out)
+int call_json(const char *method, const char *path, json_t *body, json_t **out)
 {
 	struct reply r;
 	int rc = call(method, path, body, &r);
@@ -229,7 +202,7 @@ static int call_json(const char *method, const char *path, json_t *body, json_t 
 	return 0;
 }
 
-static void print_json(const json_t *j)
+void print_json(const json_t *j)
 {
 	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
@@ -237,19 +210,19 @@ static void print_json(const json_t *j)
 	free(s);
 }
 
-static const char *str(const json_t *o, const char *k)
+const char *str(const json_t *o, const char *k)
 {
 	const char *v = json_string_value(json_object_get(o, k));
 
 	return v ? v : "-";
 }
 
-static long long num(const json_t *o, const char *k)
+long long num(const json_t *o, const char *k)
 {
 	return json_integer_value(json_object_get(o, k));
 }
 
-static char *escape_path(const char *s)
+char *escape_path(const char *s)
 {
 	CURL *c = curl_easy_init();
 	char *e = c ? curl_easy_escape(c, s, 0) : NULL;
@@ -666,6 +639,8 @@ static const struct {
     {"host", "host                                CPUs, memory, hypervisor"},
     {"pci", "pci list | pci assign DOMAIN BDF | pci unassign DOMAIN BDF"},
     {"token", "token create NAME [-s read|operate|admin] | token list | token delete ID"},
+    {"image", "image upload FILE [-n NAME] | image list | image download NAME [-o FILE] | "
+	      "image delete NAME"},
 };
 
 static void usage(FILE *f)
@@ -765,6 +740,8 @@ int main(int argc, char **argv)
 		rc = cmd_pci(argc, argv);
 	else if (!strcmp(cmd, "token"))
 		rc = cmd_token(argc, argv);
+	else if (!strcmp(cmd, "image"))
+		rc = cmd_image(argc, argv);
 	else if (!strcmp(cmd, "host") && argc == 1) {
 		json_t *h;
 		rc = call_json("GET", "/v1/host", NULL, &h);

@@ -24,7 +24,7 @@ xpid=$!
 for _ in $(seq 100); do [ -S "$work/xs.sock" ] && break; sleep 0.05; done
 XENSTORED_PATH=$work/xs.sock KEEL_TEST_HV_STATE=$work/hv.json \
   "$controld" --unix "$work/controld.sock" --listen "127.0.0.1:$port" \
-  --ready-file "$work/ready.json" 2>"$work/controld.log" &
+  --ready-file "$work/ready.json" --set "images_dir=$work/images" 2>"$work/controld.log" &
 cpid=$!
 for _ in $(seq 100); do [ -s "$work/ready.json" ] && break; sleep 0.05; done
 [ -s "$work/ready.json" ] || { cat "$work/controld.log" >&2; exit 1; }

@@ -34,6 +34,68 @@ static int vcpu_cmd(struct domctl_double *x, struct keel_domain_info *d, struct 
 	return 0;
 }
 
+/* loadkernel / loadinitrd, with the hypervisor's checks; the bytes are read as Keel copies
+ * them, from the caller's memory. */
+static int load(struct domctl_double *x, struct keel_domain_info *d, struct keel_domctl *op)
+{
+	const struct keel_load *l = &op->u.load;
+	const char *img = (const char *)(uintptr_t)l->image;
+	bool kernel = op->cmd == KEEL_DOMCTL_loadkernel;
+	struct domctl_double_load *s = &x->load[d->domid];
+
+	if (!s->built || d->state != KEEL_DOMSTATE_paused || kernel == (s->kernel_len != 0))
+		return kernel ? -EBUSY : -ENOENT;
+	if (!l->image_len || l->image_len > KEEL_MAX_IMAGE || l->pad ||
+	    (!kernel && (l->cmdline || l->cmdline_len)) || l->cmdline_len > 2047)
+		return -EINVAL;
+	if (kernel && (l->image_len < 4 || memcmp(img, "\177ELF", 4)))
+		return -ENOEXEC;
+	if (s->kernel_len + l->image_len > d->mem_bytes / 2)
+		return -E2BIG;
+	memcpy(kernel ? s->kernel_head : s->initrd_head, img, l->image_len < 8 ? l->image_len : 8);
+	if (kernel) {
+		s->kernel_len = l->image_len;
+		memcpy(s->cmdline, (const char *)(uintptr_t)l->cmdline,
+		       l->cmdline_len < sizeof(s->cmdline) - 1 ? l->cmdline_len
+							       : sizeof(s->cmdline) - 1);
+	} else {
+		s->initrd_len = l->image_len;
+	}
+	return 0;
+}
+
+/* createdomain: Keel's checks, the lowest free id, the host's memory taken. */
+static int create(struct domctl_double *x, struct keel_domctl *op)
+{
+	const struct keel_create *c = &op->u.create;
+	size_t len = strnlen(c->name, sizeof(c->name));
+	unsigned id;
+
+	if (!len || len == sizeof(c->name) ||
+	    strspn(c->name, "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789._-") != len)
+		return -EINVAL;
+	if (c->mem_bytes % (2u << 20) || c->mem_bytes < (16u << 20) || !c->vcpus ||
+	    c->vcpus > KEEL_MAX_VCPUS || c->flags || c->weight > 65535 || c->cap > 100 * c->vcpus)
+		return -EINVAL;
+	for (id = 0; id < DOMCTL_DOUBLE_DOMS; id++)
+		if (x->used[id] && alive(&x->dom[id]) && !strcmp(x->dom[id].name, c->name))
+			return -EEXIST;
+	if (c->mem_bytes > x->host.free_bytes)
+		return -ENOMEM;
+	for (id = 1; id < DOMCTL_DOUBLE_DOMS && x->used[id]; id++)
+		;
+	if (id == DOMCTL_DOUBLE_DOMS)
+		return -ENOSPC;
+	domctl_double_add(x, (uint16_t)id, c->name, KEEL_DOMSTATE_paused, c->vcpus, c->mem_bytes);
+	memset(&x->load[id], 0, sizeof(x->load[id]));
+	x->load[id].built = true;
+	x->host.free_bytes -= c->mem_bytes;
+	op->domid = (uint16_t)id;
+	return 0;
+}
+
 static int dom_cmd(struct domctl_double *x, struct keel_domain_info *d, struct keel_domctl *op)
 {
 	switch (op->cmd) {
@@ -57,6 +119,20 @@ static int dom_cmd(struct domctl_double *x, struct keel_domain_info *d, struct k
 			return -EINVAL;
 		d->state = KEEL_DOMSTATE_shutdown;
 		d->flags |= KEEL_DOMINFO_destroyed;
+		if (x->load[d->domid].built)
+			x->host.free_bytes += d->mem_bytes;
+		x->load[d->domid].built = false;
+		return 0;
+	case KEEL_DOMCTL_loadkernel:
+	case KEEL_DOMCTL_loadinitrd:
+		return load(x, d, op);
+	case KEEL_DOMCTL_getbuild:
+		if (!x->load[d->domid].kernel_len)
+			return -ENOENT;
+		op->u.build = (struct keel_build){.store_gfn = 0xfeffc,
+						  .console_gfn = 0xfeffd,
+						  .store_port = 1,
+						  .console_port = 2};
 		return 0;
 	case KEEL_DOMCTL_setsched:
 		if (!alive(d) || op->u.sched.weight < 1 || op->u.sched.weight > 65535 ||
@@ -90,6 +166,8 @@ static int dbl_domctl(struct hv_transport *t, struct keel_domctl *op)
 	struct keel_domain_info *d;
 
 	x->last = *op;
+	if (x->calls < sizeof(x->cmds) / sizeof(x->cmds[0]))
+		x->cmds[x->calls] = op->cmd;
 	x->calls++;
 	if (x->fail_cmd && op->cmd == x->fail_cmd)
 		return x->fail_rc;
@@ -99,6 +177,8 @@ static int dbl_domctl(struct hv_transport *t, struct keel_domctl *op)
 		op->u.host = x->host;
 		return 0;
 	}
+	if (op->cmd == KEEL_DOMCTL_createdomain)
+		return create(x, op);
 	if (op->cmd == KEEL_DOMCTL_next) {
 		for (unsigned id = op->domid; id < DOMCTL_DOUBLE_DOMS; id++)
 			if (x->used[id]) {
@@ -120,8 +200,14 @@ static void dbl_close(struct hv_transport *t)
 	free(x);
 }
 
+static void dbl_events_from_store(struct hv_transport *t)
+{
+	((struct domctl_double *)t)->events_from_store = true;
+}
+
 static const struct hv_transport_ops double_ops = {
     .domctl = dbl_domctl,
+    .events_from_store = dbl_events_from_store,
     .close = dbl_close,
 };
 

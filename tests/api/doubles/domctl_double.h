@@ -2,7 +2,9 @@
 /*
  * TEST DOUBLE of the transport under controld's Keel backend (controld/hv_keel.h): answers
  * Keel's domctls from a table of domains, with the hypervisor's checks (hc_domctl.c) for
- * the commands controld issues, and raises "VIRQ_DOM_EXC" when a test says so.
+ * the commands controld issues (domain building: a kernel must start with an ELF magic,
+ * images must fit the domain's memory, the host's free memory is taken), and raises "VIRQ_DOM_EXC"
+ * when a test says so.
  */
 #ifndef KEEL_TESTS_DOMCTL_DOUBLE_H
 #define KEEL_TESTS_DOMCTL_DOUBLE_H
@@ -10,6 +12,14 @@
 #include "../../../controld/hv_keel.h"
 
 #define DOMCTL_DOUBLE_DOMS 16
+
+/* What domain building received: the image and cmdline bytes the pointers led to. */
+struct domctl_double_load {
+	bool built; /* by createdomain: its memory returns to the host on destroy */
+	uint64_t kernel_len, initrd_len;
+	char kernel_head[8], initrd_head[8];
+	char cmdline[128];
+};
 
 struct domctl_double {
 	struct hv_transport base;
@@ -19,9 +29,12 @@ struct domctl_double {
 	uint64_t affinity[DOMCTL_DOUBLE_DOMS][8];
 	struct keel_domctl last; /* the last request, as issued */
 	unsigned calls;
+	uint32_t cmds[64]; /* every command issued, in order (the first 64) */
+	struct domctl_double_load load[DOMCTL_DOUBLE_DOMS];
 	uint32_t fail_cmd; /* this command fails with fail_rc (0: none) */
 	int fail_rc;
-	bool *closed; /* set when the backend closes it */
+	bool *closed;		/* set when the backend closes it */
+	bool events_from_store; /* the backend said the store's watches report domains */
 };
 
 struct domctl_double *domctl_double_new(unsigned nr_cpus);

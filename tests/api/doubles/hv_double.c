@@ -7,11 +7,13 @@
  * control/shutdown ~50 ms after it is written, unless their cmdline has
  * "test.ignore_shutdown". With "test.crash" or "test.halt" in the cmdline a guest crashes
  * or powers itself off ~50 ms after it first runs (hypervisor events controld must handle).
- * "test.nomem" makes domain_create fail with ENOMEM and "test.fail_unpause" makes the first
- * unpause fail with EIO, so controld's error paths can be checked.
- * hv_double_add_boot_domain() plays a domain Keel built at boot (Domain-0, a GRUB line).
+ * "test.nomem" makes domain_create fail with ENOMEM and a kernel file that exists but does
+ * not start with an ELF magic fails it with ENOEXEC (a missing one is simulated); and
+ * "test.fail_unpause" makes the first unpause fail with EIO, so controld's error paths can be
+ * checked. hv_double_add_boot_domain() plays a domain Keel built at boot (Domain-0, a GRUB line).
  */
 #include "hv_double.h"
+#include "../../../controld/hv_image.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -129,12 +131,34 @@ static int d_host_info(struct hv *hv, struct hv_host_info *out)
 	return 0;
 }
 
-static int d_create(struct hv *hv, const struct hv_domain_config *cfg, hv_domid_t *domid)
+/* A kernel file that exists must look like an ELF; a missing one is a simulated guest's. */
+static int check_kernel(const char *path)
+{
+	struct hv_image img;
+	int rc = path && path[0] ? hv_image_map(path, KEEL_MAX_IMAGE, &img) : -ENOENT;
+
+	if (rc)
+		return rc == -ENOENT ? 0 : rc;
+	rc = img.len >= 4 && !memcmp(img.data, "\177ELF", 4) ? 0 : -ENOEXEC;
+	hv_image_unmap(&img);
+	return rc;
+}
+
+static int d_create(struct hv *hv, const struct hv_domain_config *cfg, hv_domid_t *domid,
+		    struct hv_build *build)
 {
 	struct hv_double *h = (struct hv_double *)hv;
+	int rc;
 
+	memset(build, 0, sizeof(*build));
+	build->failed = "domain";
 	if (cfg->cmdline && strstr(cfg->cmdline, "test.nomem"))
 		return -ENOMEM;
+	build->failed = "kernel";
+	rc = check_kernel(cfg->kernel);
+	if (rc)
+		return rc;
+	build->failed = NULL;
 	for (unsigned tries = 0; tries < MAX_DOMS; tries++) {
 		uint32_t id = h->next_domid++;
 		struct ddom *d;
@@ -161,6 +185,11 @@ static int d_create(struct hv *hv, const struct hv_domain_config *cfg, hv_domid_
 			     : strstr(cfg->cmdline, "test.halt")  ? HV_SHUTDOWN_POWEROFF
 								  : -1;
 		*domid = (hv_domid_t)id;
+		/* Where Keel puts them: the top of the guest's reserved low memory. */
+		build->store_gfn = 0xfeffc;
+		build->console_gfn = 0xfeffd;
+		build->store_port = 1;
+		build->console_port = 2;
 		save(h);
 		return 0;
 	}

@@ -32,7 +32,8 @@ xspid=$!
 for _ in $(seq 100); do [ -S "$work/xs.sock" ] && break; sleep 0.05; done
 XENSTORED_PATH=$work/xs.sock KEEL_TEST_HV_STATE=$work/hv.json \
   "$daemon" --unix "$work/s.sock" --listen 127.0.0.1:0 --ready-file "$work/ready" \
-  --set "pci_sysfs=$work/sysfs" --set shutdown_timeout=2 --set request_log=off 2>"$work/log" &
+  --set "pci_sysfs=$work/sysfs" --set shutdown_timeout=2 --set request_log=off \
+  --set "images_dir=$work/images" 2>"$work/log" &
 pid=$!
 for _ in $(seq 100); do [ -s "$work/ready" ] && break; sleep 0.05; done
 port=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['tcp_port'])" "$work/ready")
@@ -111,6 +112,23 @@ if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
   check unix-nonroot-with-token 0 setpriv --reuid=65534 --regid=65534 --clear-groups "$keel" --token "$tok" list
   chmod 600 "$work/s.sock" && chmod 700 "$work"
 fi
+# Images: upload (named after the file, or -n), list, download (the same bytes), delete.
+head -c 200000 /dev/urandom >"$work/vmlinuz.bin"
+check image-upload 0 "$keel" image upload "$work/vmlinuz.bin"
+expect_out image-upload-sha "$(sha256sum "$work/vmlinuz.bin" | cut -d' ' -f1)"
+check image-upload-again 4 "$keel" image upload "$work/vmlinuz.bin"
+check image-upload-named 0 "$keel" -q image upload -n initrd "$work/vmlinuz.bin"
+check image-upload-bad-name 8 "$keel" image upload -n ../escape "$work/vmlinuz.bin"
+check image-list 0 "$keel" image list
+expect_out image-listed "vmlinuz.bin .*200000"
+check image-download 0 "$keel" image download initrd -o "$work/back.bin"
+cmp -s "$work/vmlinuz.bin" "$work/back.bin" && { pass=$((pass + 1)); echo "PASS image-download-same"; } \
+  || { fail=$((fail + 1)); echo "FAIL image-download-same"; }
+check image-download-missing 3 "$keel" image download nosuch -o "$work/none.bin"
+[ ! -e "$work/none.bin" ] && [ ! -e "$work/none.bin.part" ] && { pass=$((pass + 1)); echo "PASS image-download-missing-leaves-nothing"; } \
+  || { fail=$((fail + 1)); echo "FAIL image-download-missing-leaves-nothing"; }
+check image-delete 0 "$keel" image delete initrd
+check image-delete-again 3 "$keel" image delete initrd
 check unreachable 6 "$keel" --socket "$work/none.sock" list
 check usage 2 "$keel" frobnicate
 echo "$pass passed, $fail failed"

@@ -8,6 +8,7 @@ for its status code, and checks behaviour: errors, auth, ETags, idempotency, job
 restart. Prints 'N passed, N failed' and exits non-zero on any failure.
 """
 import argparse
+import hashlib
 import http.client
 import json
 import os
@@ -256,7 +257,8 @@ class Daemon:
         self.proc = subprocess.Popen(
             [self.binary, "--unix", self.sock, "--listen", "127.0.0.1:0", "--ready-file", ready,
              "--set", "shutdown_timeout=5", "--set", "pci_sysfs=" + os.path.join(self.work, "sysfs"),
-             "--set", "drain_timeout=10"] + self.extra,
+             "--set", "drain_timeout=10", "--set", "images_dir=" + os.path.join(self.work, "images"),
+             "--set", "image_max_mib=1"] + self.extra,
             env=env, stdout=self.log, stderr=subprocess.STDOUT)
         for _ in range(200):
             if os.path.exists(ready) and os.path.getsize(ready):
@@ -378,7 +380,7 @@ def t_create_validation(ctx):
         (domain_body("v2", boot={"type": "pvh"}), None, "/boot/kernel"),
         (domain_body("v2", boot={"type": "xen"}), None, "/boot/type"),
         (domain_body("v2", boot={"type": "hvm", "kernel": "/k"}), None, "/boot/kernel"),
-        (domain_body("v2", boot={"type": "pvh", "kernel": "relative"}), None, "/boot/kernel"),
+        (domain_body("v2", boot={"type": "pvh", "kernel": "rel/ative"}), None, "/boot/kernel"),
         (domain_body("v2", disks=[{"id": "xvda", "path": "/a/../b"}]), None, "/disks/0/path"),
         (domain_body("v2", disks=[{"id": "sda", "path": "/a"}]), None, "/disks/0/id"),
         (domain_body("v2", disks=[{"id": "xvda", "path": "/a"}, {"id": "xvda", "path": "/b"}]), None, "/disks/1/id"),
@@ -476,6 +478,11 @@ def t_lifecycle(ctx):
     # The Xen-tool paths of a running domain are in the store.
     watch.wait(lambda e: e["json"]["path"] == f"/local/domain/{domid}/name" and e["json"]["value"] == "life")
     watch.wait(lambda e: e["json"]["path"] == f"/local/domain/0/backend/vif/{domid}/0/bridge")
+    # What the build set up, as xl writes it: the xenstore and console rings' pages and ports.
+    for leaf, value in (("store/ring-ref", str(0xfeffc)), ("store/port", "1"),
+                        ("console/ring-ref", str(0xfeffd)), ("console/port", "2")):
+        watch.wait(lambda e: e["json"]["path"] == f"/local/domain/{domid}/{leaf}" and e["json"]["value"] == value)
+    watch.wait(lambda e: e["json"]["path"] == f"/local/domain/{domid}/control/feature-poweroff")
     st, _, js = c.req("POST", "/v1/domains/life/actions/start")
     check_problem(st, js, 409)
     st, _, js = c.req("POST", "/v1/domains/life/actions/unpause")
@@ -574,7 +581,7 @@ def t_start_failures(ctx):
     """A start the hypervisor refuses leaves the domain stopped and nothing behind."""
     c = ctx.admin
     watch = Sse(ctx.unix, "/v1/events?types=store&watch=/local/domain")
-    for name, cmdline, status in (("nomem", "test.nomem", 503), ("badunpause", "test.fail_unpause", 502)):
+    for name, cmdline, status in (("nomem", "test.nomem", 507), ("badunpause", "test.fail_unpause", 502)):
         c.req("POST", "/v1/domains", domain_body(name, boot={"type": "pvh", "kernel": "/k", "cmdline": cmdline}))
         gen = c.req("GET", f"/v1/domains/{name}")[2]
         st, _, js = c.req("POST", f"/v1/domains/{name}/actions/start")
@@ -592,6 +599,16 @@ def t_start_failures(ctx):
     probe.close()
     for name in ("nomem", "badunpause"):
         assert c.req("DELETE", f"/v1/domains/{name}")[0] == 204
+    # A kernel that is not an ELF: 422 naming it, the domain stays stopped.
+    script = os.path.join(ctx.work, "not-a-kernel")
+    with open(script, "w") as f:
+        f.write("#!/bin/sh\necho hello\n")
+    c.req("POST", "/v1/domains", domain_body("notelf", boot={"type": "pvh", "kernel": script}))
+    st, _, js = c.req("POST", "/v1/domains/notelf/actions/start")
+    check_problem(st, js, 422, "/boot/kernel")
+    assert js["type"] == "urn:keel:problem:invalid-kernel" and js["title"] == "kernel is not a PVH ELF", js
+    assert c.req("GET", "/v1/domains/notelf")[2]["state"] == "stopped"
+    assert c.req("DELETE", "/v1/domains/notelf")[0] == 204
 
 
 def t_pci(ctx):
@@ -724,6 +741,127 @@ def t_limits(ctx):
     st, _ = raw_request(ctx, b"POST /v1/tokens HTTP/1.1\r\nHost: x\r\n" + auth +
                         b"Content-Type: application/json\r\nContent-Length: 3\r\n\r\n{\x00}")
     assert st == 400
+
+
+def images_left(ctx):
+    """What the images directory holds, hidden files (uploads in progress) included."""
+    return sorted(os.listdir(os.path.join(ctx.work, "images")))
+
+
+def t_images(ctx):
+    c = ctx.admin
+    kernel = b"\x7fELF" + os.urandom(300 * 1024)
+    st, h, im = c.req("PUT", "/v1/images/kern", raw=kernel, ctype="application/octet-stream")
+    assert st == 201 and h["Location"] == "/v1/images/kern", (st, im)
+    assert im["name"] == "kern" and im["size"] == len(kernel), im
+    assert im["sha256"] == hashlib.sha256(kernel).hexdigest() and im["path"] == "/var/lib/keel/images/kern"
+    assert open(os.path.join(ctx.work, "images", "kern"), "rb").read() == kernel
+    # A name that exists is a 409, and the image is unchanged.
+    st, _, js = c.req("PUT", "/v1/images/kern", raw=b"other", ctype="application/octet-stream")
+    check_problem(st, js, 409)
+    st, _, lst = ctx.read.req("GET", "/v1/images")
+    assert st == 200 and [i["name"] for i in lst["items"]] == ["kern"], lst
+    st, _, got = ctx.read.req("GET", "/v1/images/kern")
+    assert st == 200 and got["sha256"] == im["sha256"] and got["size"] == len(kernel)
+    conn = ctx.admin.conn()
+    conn.request("GET", "/v1/images/kern/content", headers={"Authorization": "Bearer " + c.token})
+    r = conn.getresponse()
+    body = r.read()
+    conn.close()
+    assert r.status == 200 and body == kernel and r.getheader("Content-Type") == "application/octet-stream"
+    assert int(r.getheader("Content-Length")) == len(kernel)
+    CALLS.append(("GET", "/v1/images/{name}/content", 200))
+    # An image put there by other means gets its SHA-256 computed once.
+    with open(os.path.join(ctx.work, "images", "byhand"), "wb") as f:
+        f.write(b"#!/bin/sh\n")
+    st, _, got = c.req("GET", "/v1/images/byhand")
+    assert got["sha256"] == hashlib.sha256(b"#!/bin/sh\n").hexdigest(), got
+    # Names: no path tricks, no hidden files; bad media type; read scope cannot upload.
+    for name in ("..", ".hidden", "-x", "a%20b", "x" * 65):
+        st, _, js = c.req("PUT", f"/v1/images/{name}", raw=b"x", ctype="application/octet-stream")
+        check_problem(st, js, 400, "name")
+        st, _, js = c.req("GET", f"/v1/images/{name}")
+        check_problem(st, js, 400, "name")
+    auth = ("Authorization: Bearer " + c.token + "\r\n").encode()
+    for target in (b"/v1/images/..%2Fxenstored.db", b"/v1/images/%2e%2e", b"/v1/images/a%2Fb"):
+        st, _ = raw_request(ctx, b"PUT " + target + b" HTTP/1.1\r\nHost: x\r\n" + auth +
+                            b"Content-Type: application/octet-stream\r\nContent-Length: 1\r\n\r\nx")
+        assert st == 400, (target, st)
+    st, _, js = c.req("PUT", "/v1/images/j", raw=b"{}", ctype="application/json")
+    check_problem(st, js, 415, "Content-Type")
+    st, _, js = ctx.read.req("PUT", "/v1/images/r", raw=b"x", ctype="application/octet-stream")
+    check_problem(st, js, 403)
+    # Over the size limit (image_max_mib = 1): from its Content-Length, before it is read...
+    st, _ = raw_request(ctx, b"PUT /v1/images/big HTTP/1.1\r\nHost: x\r\n" + auth +
+                        b"Content-Type: application/octet-stream\r\nContent-Length: 2097152\r\n\r\n")
+    assert st == 413, st
+    # ...and, chunked, once the limit is passed: nothing is kept.
+    conn = ctx.admin.conn()
+    conn.putrequest("PUT", "/v1/images/big")
+    conn.putheader("Authorization", "Bearer " + c.token)
+    conn.putheader("Content-Type", "application/octet-stream")
+    conn.putheader("Transfer-Encoding", "chunked")
+    conn.endheaders()
+    for _ in range(9):
+        chunk = b"\0" * (256 * 1024)
+        conn.send(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+    conn.send(b"0\r\n\r\n")
+    r = conn.getresponse()
+    js = json.loads(r.read())
+    conn.close()
+    check_problem(r.status, js, 413)
+    CALLS.append(("PUT", "/v1/images/{name}", 413))
+    # A partial upload (the client goes away) leaves nothing behind.
+    s = socket.create_connection(("127.0.0.1", ctx.d.port), timeout=5)
+    s.sendall(b"PUT /v1/images/partial HTTP/1.1\r\nHost: x\r\n" + auth +
+              b"Content-Type: application/octet-stream\r\nContent-Length: 500000\r\n\r\n" + b"p" * 100000)
+    time.sleep(0.3)
+    assert any(n.startswith(".upload-") for n in images_left(ctx)), images_left(ctx)
+    s.close()
+    for _ in range(100):
+        if not any(n.startswith(".upload-") for n in images_left(ctx)):
+            break
+        time.sleep(0.05)
+    assert images_left(ctx) == [".byhand.sha256", ".kern.sha256", "byhand", "kern"], images_left(ctx)
+    st, _, js = c.req("GET", "/v1/images/partial")
+    check_problem(st, js, 404)
+    # Domains take an image by name or as /var/lib/keel/images/NAME; one in use is not deleted.
+    st, _, d = c.req("POST", "/v1/domains", domain_body("imgdom", boot={"type": "pvh", "kernel": "kern"},
+                                                         disks=[{"id": "xvda", "path": "/var/lib/keel/images/byhand"}]))
+    assert st == 201 and d["boot"]["kernel"] == "kern", d
+    for name in ("kern", "byhand"):
+        st, _, js = c.req("DELETE", f"/v1/images/{name}")
+        check_problem(st, js, 409)
+        assert "imgdom" in js["detail"], js
+    watch = Sse(ctx.unix, "/v1/events?types=store&watch=/local/domain/0/backend/vbd")
+    st, _, j = c.req("POST", "/v1/domains/imgdom/actions/start")
+    assert st == 200, j
+    domid = c.req("GET", "/v1/domains/imgdom")[2]["domid"]
+    # The backend gets the file in dom0's images directory.
+    watch.wait(lambda e: e["json"]["path"] == f"/local/domain/0/backend/vbd/{domid}/51712/params"
+               and e["json"]["value"] == os.path.join(ctx.work, "images", "byhand"))
+    watch.close()
+    # A writable disk is never shared by two running domains (here by its name).
+    c.req("POST", "/v1/domains", domain_body("imgdom2", disks=[{"id": "xvdb", "path": "byhand"}]))
+    st, _, js = c.req("POST", "/v1/domains/imgdom2/actions/start")
+    check_problem(st, js, 409)
+    assert js["type"] == "urn:keel:problem:disk-in-use" and "imgdom" in js["detail"], js
+    assert c.req("GET", "/v1/domains/imgdom2")[2]["state"] == "stopped"
+    assert c.req("DELETE", "/v1/domains/imgdom2")[0] == 204
+    c.req("POST", "/v1/domains/imgdom/actions/destroy")
+    # An image that is not a kernel: start names it.
+    c.req("POST", "/v1/domains", domain_body("notkernel", boot={"type": "pvh", "kernel": "/var/lib/keel/images/byhand"}))
+    st, _, js = c.req("POST", "/v1/domains/notkernel/actions/start")
+    check_problem(st, js, 422, "/boot/kernel")
+    assert js["type"] == "urn:keel:problem:invalid-kernel", js
+    for name in ("imgdom", "notkernel"):
+        assert c.req("DELETE", f"/v1/domains/{name}")[0] == 204
+    st, _, _ = c.req("DELETE", "/v1/images/kern")
+    assert st == 204
+    assert c.req("DELETE", "/v1/images/byhand")[0] == 204
+    check_problem(*c.req("GET", "/v1/images/kern")[::2], 404)
+    check_problem(*c.req("DELETE", "/v1/images/kern")[::2], 404)
+    assert images_left(ctx) == [], images_left(ctx)
 
 
 def t_restart(ctx):
@@ -905,7 +1043,7 @@ def t_coverage(ctx):
 
 
 TESTS = [t_health_and_auth, t_tokens, t_create_validation, t_list_get_patch, t_lifecycle,
-         t_guest_events, t_start_failures, t_pci,
+         t_guest_events, t_start_failures, t_images, t_pci,
          t_jobs_events_metrics, t_idempotency, t_limits, t_restart, t_shipped_refuses, t_tls,
          t_store_lost, t_request_log, t_boot_time]
 # Each scenario is also its own CTest case (api_contract_<name>, see --list and --only);

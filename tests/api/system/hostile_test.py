@@ -354,6 +354,44 @@ def t_slowloris(ctx):
         assert d.stop() == 0
 
 
+def t_upload_timeout(ctx):
+    """An upload that keeps sending outlives request_timeout; one that stalls is closed after
+    it and leaves nothing in the images directory."""
+    work = os.path.join(ctx.work, "upload")
+    os.makedirs(work)
+    d = ct.Daemon(ctx.args.daemon, work, ctx.d.store, extra=["--set", "request_timeout=2"])
+    start_daemon(d)
+    images = os.path.join(work, "images")
+    head = (b"PUT /v1/images/%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+            b"Content-Length: 8000\r\n\r\n")
+    try:
+        steady = socket.socket(socket.AF_UNIX)
+        steady.connect(d.sock)
+        steady.sendall(head % b"steady")
+        stalled = socket.socket(socket.AF_UNIX)
+        stalled.connect(d.sock)
+        stalled.sendall(head % b"stalled" + b"s" * 1000)
+        for _ in range(7):  # 3.5 s in all, a chunk every 0.5 s
+            steady.sendall(b"k" * 1000)
+            time.sleep(0.5)
+        steady.sendall(b"k" * 1000)
+        steady.settimeout(5)
+        data = ct.read_head(steady)
+        assert data.startswith(b"HTTP/1.1 201"), data[:200]
+        stalled.settimeout(3)
+        assert stalled.recv(100) == b"", "a stalled upload outlived request_timeout"
+        for _ in range(40):
+            if sorted(os.listdir(images)) == [".steady.sha256", "steady"]:
+                break
+            time.sleep(0.05)
+        assert sorted(os.listdir(images)) == [".steady.sha256", "steady"], os.listdir(images)
+        assert os.path.getsize(os.path.join(images, "steady")) == 8000
+        steady.close()
+        stalled.close()
+    finally:
+        assert d.stop() == 0
+
+
 def start_daemon(d):
     """Daemon.start with an optional preexec_fn (a resource limit)."""
     pre = getattr(d, "preexec", None)
@@ -372,7 +410,7 @@ def start_daemon(d):
 
 
 TESTS = [t_nul_in_path, t_sse_idle_neighbours, t_watch_paths, t_many_query_params,
-         t_schema_as_strict, t_slowloris]
+         t_schema_as_strict, t_slowloris, t_upload_timeout]
 
 
 def main():

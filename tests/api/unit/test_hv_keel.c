@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -279,7 +281,8 @@ static void test_operations(void **state)
 
 	/* Not in Keel's domctl: said so, not pretended. */
 	assert_int_equal(
-	    r->hv->ops->domain_create(r->hv, &(struct hv_domain_config){.name = "n"}, &domid),
+	    r->hv->ops->domain_create(r->hv, &(struct hv_domain_config){.name = "n", .hvm = true},
+				      &domid, &(struct hv_build){0}),
 	    -ENOSYS);
 	assert_int_equal(r->hv->ops->pci_assign(r->hv, 1, "0000:00:02.0"), -ENOSYS);
 
@@ -293,6 +296,128 @@ static void test_operations(void **state)
 	assert_int_equal(r->hv->ops->domain_destroy(r->hv, 3), 0);
 	assert_int_equal(r->hv->ops->domain_destroy(r->hv, 9), -ESRCH);
 	assert_int_equal(r->nev, 0); /* nothing without the virq */
+}
+
+/* A file of n bytes starting with head, in a scratch directory; returns its path. */
+static const char *image(const char *name, const char *head, size_t n)
+{
+	static char path[4][128];
+	static unsigned next;
+	char *p = path[next++ % 4];
+	FILE *f;
+
+	snprintf(p, sizeof(path[0]), "/tmp/keel-test-hv-keel-%d-%s", (int)getpid(), name);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fwrite(head, 1, strlen(head), f);
+	for (size_t i = strlen(head); i < n; i++)
+		fputc('k', f);
+	fclose(f);
+	return p;
+}
+
+static void test_build_sequence(void **state)
+{
+	struct rig *r = *state;
+	const char *kernel = image("kernel", "\177ELF2", 4096);
+	const char *initrd = image("initrd", "07070", 8192);
+	struct hv_domain_config cfg = {.uuid = "0123abcd-0000-4000-8000-000000000000",
+				       .name = "web1",
+				       .max_vcpus = 2,
+				       .memory_mib = 63,
+				       .kernel = kernel,
+				       .cmdline = "console=hvc0",
+				       .initrd = initrd};
+	static const uint32_t want[] = {KEEL_DOMCTL_createdomain, KEEL_DOMCTL_loadkernel,
+					KEEL_DOMCTL_loadinitrd, KEEL_DOMCTL_getbuild};
+	struct hv_build b;
+	hv_domid_t domid = 0;
+	unsigned first = r->x->calls;
+
+	assert_int_equal(r->hv->ops->domain_create(r->hv, &cfg, &domid, &b), 0);
+	assert_int_equal(r->x->calls - first, 4);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(r->x->cmds[first + i], want[i]);
+	/* The lowest free id; memory rounded up to Keel's 2 MiB; paused, not started. */
+	assert_int_equal(domid, 2);
+	assert_int_equal(r->x->dom[2].mem_bytes, 64ull << 20);
+	assert_int_equal(r->x->dom[2].nr_vcpus, 2);
+	assert_string_equal(r->x->dom[2].name, "web1");
+	assert_int_equal(r->x->dom[2].state, KEEL_DOMSTATE_paused);
+	/* The hypervisor read the files' bytes and the command line through the pointers. */
+	assert_int_equal(r->x->load[2].kernel_len, 4096);
+	assert_memory_equal(r->x->load[2].kernel_head, "\177ELF2kkkk", 8);
+	assert_int_equal(r->x->load[2].initrd_len, 8192);
+	assert_memory_equal(r->x->load[2].initrd_head, "07070kkk", 8);
+	assert_string_equal(r->x->load[2].cmdline, "console=hvc0");
+	assert_int_equal(b.store_gfn, 0xfeffc);
+	assert_int_equal(b.console_gfn, 0xfeffd);
+	assert_int_equal(b.store_port, 1);
+	assert_int_equal(b.console_port, 2);
+	assert_null(b.failed);
+	assert_int_equal(r->x->host.free_bytes, (3ull << 30) - (64ull << 20));
+
+	/* The same name again is the hypervisor's EEXIST, and nothing is left behind. */
+	first = r->x->calls;
+	assert_int_equal(r->hv->ops->domain_create(r->hv, &cfg, &domid, &b), -EEXIST);
+	assert_int_equal(r->x->calls - first, 1);
+	assert_false(r->x->used[4]);
+
+	/* A name longer than Keel's 31 characters: its head and the uuid's. */
+	cfg.name = "a-very-long-domain-name-beyond-thirty-one";
+	cfg.initrd = NULL;
+	assert_int_equal(r->hv->ops->domain_create(r->hv, &cfg, &domid, &b), 0);
+	assert_string_equal(r->x->dom[domid].name, "a-very-long-domain-nam-0123abcd");
+	assert_int_equal(r->x->load[domid].initrd_len, 0);
+	unlink(kernel);
+	unlink(initrd);
+}
+
+/* Each failure of the build names its part, undoes the domain, and leaves the host as it was. */
+static void test_build_errors(void **state)
+{
+	struct rig *r = *state;
+	const char *elf = image("elf", "\177ELF", 4096);
+	const char *text = image("text", "#!/bin/sh", 100);
+	const char *big = image("big", "\177ELF", 9u << 20);
+	const char *empty = image("empty", "", 0);
+	struct hv_domain_config cfg = {.name = "g", .max_vcpus = 1, .memory_mib = 16};
+	uint64_t free_before = r->x->host.free_bytes;
+	struct {
+		const char *kernel, *initrd;
+		unsigned vcpus;
+		uint64_t mib;
+		int rc;
+		const char *failed;
+	} c[] = {
+	    {text, NULL, 1, 16, -ENOEXEC, "kernel"},
+	    {elf, big, 1, 16, -E2BIG, "initrd"},
+	    {big, NULL, 1, 16, -E2BIG, "kernel"},
+	    {"/nonexistent/vmlinuz", NULL, 1, 16, -ENOENT, "kernel"},
+	    {elf, empty, 1, 16, -ENODATA, "initrd"},
+	    {elf, NULL, 9, 16, -EINVAL, "domain"},
+	    {elf, NULL, 1, 4096, -ENOMEM, "domain"},
+	};
+
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct hv_build b;
+		hv_domid_t domid = 0;
+		cfg.kernel = c[i].kernel;
+		cfg.initrd = c[i].initrd;
+		cfg.max_vcpus = c[i].vcpus;
+		cfg.memory_mib = c[i].mib;
+		assert_int_equal(r->hv->ops->domain_create(r->hv, &cfg, &domid, &b), c[i].rc);
+		assert_string_equal(b.failed, c[i].failed);
+		assert_int_equal(r->x->host.free_bytes, free_before);
+		/* Nothing alive is left under the name: creating it again is not EEXIST. */
+		for (unsigned id = 0; id < DOMCTL_DOUBLE_DOMS; id++)
+			if (r->x->used[id] && !strcmp(r->x->dom[id].name, "g"))
+				assert_int_equal(r->x->dom[id].state, KEEL_DOMSTATE_shutdown);
+	}
+	unlink(elf);
+	unlink(text);
+	unlink(big);
+	unlink(empty);
 }
 
 static void test_events(void **state)
@@ -332,6 +457,25 @@ static void test_events(void **state)
 	assert_int_equal(r->ev[3].domid, 1);
 }
 
+/* From the store's @releaseDomain: the same listing and diff, and the poll may stop. */
+static void test_events_from_store(void **state)
+{
+	struct rig *r = *state;
+
+	assert_false(r->x->events_from_store);
+	hv_keel_events_from_store(r->hv);
+	assert_true(r->x->events_from_store);
+	hv_keel_domains_changed(r->hv); /* the watch fires once when set: nothing changed */
+	assert_int_equal(r->nev, 0);
+	r->x->dom[3].state = KEEL_DOMSTATE_shutdown;
+	r->x->dom[3].shutdown_reason = HV_SHUTDOWN_REBOOT;
+	hv_keel_domains_changed(r->hv);
+	assert_int_equal(r->nev, 1);
+	assert_int_equal(r->ev[0].type, HV_EV_DOMAIN_SHUTDOWN);
+	assert_int_equal(r->ev[0].domid, 3);
+	assert_int_equal(r->ev[0].reason, HV_SHUTDOWN_REBOOT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +487,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_host_and_list, rig_setup, rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_operations, rig_setup, rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_events, rig_setup, rig_teardown),
+	    cmocka_unit_test_setup_teardown(test_events_from_store, rig_setup, rig_teardown),
+	    cmocka_unit_test_setup_teardown(test_build_sequence, rig_setup, rig_teardown),
+	    cmocka_unit_test_setup_teardown(test_build_errors, rig_setup, rig_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -27,6 +28,10 @@ struct mem_store {
 	char *path[MEM_NODES], *val[MEM_NODES];
 	unsigned n;
 	int fail_writes; /* negative errno returned by every write while set */
+	int introduced;	 /* the domid of the last XS_INTRODUCE, -1 after its XS_RELEASE */
+	uint64_t gfn;
+	uint32_t port;
+	char perms[MEM_NODES][24]; /* "n0,r5": the permissions last set on path[i] */
 };
 
 static struct mem_store *mem(struct store *s)
@@ -93,9 +98,34 @@ static int mem_txn_end(struct store *s, uint32_t t, bool abort)
 	return 0;
 }
 
-static int mem_set_owner(struct store *s, uint32_t t, const char *path, uint32_t domid)
+static int mem_set_perms(struct store *s, uint32_t t, const char *path, const struct store_perm *p,
+			 unsigned n)
 {
-	(void)s, (void)t, (void)path, (void)domid;
+	struct mem_store *m = mem(s);
+	int i = mem_find(m, path);
+	size_t off = 0;
+
+	(void)t;
+	assert_true(i >= 0);
+	for (unsigned k = 0; k < n; k++)
+		off += (size_t)snprintf(m->perms[i] + off, sizeof(m->perms[i]) - off, "%s%c%u",
+					k ? "," : "", "nrwb"[p[k].perm], p[k].domid);
+	return 0;
+}
+
+static int mem_introduce(struct store *s, uint32_t domid, uint64_t gfn, uint32_t port)
+{
+	mem(s)->introduced = (int)domid;
+	mem(s)->gfn = gfn;
+	mem(s)->port = port;
+	return 0;
+}
+
+static int mem_release(struct store *s, uint32_t domid)
+{
+	if (mem(s)->introduced != (int)domid)
+		return -ENOENT;
+	mem(s)->introduced = -1;
 	return 0;
 }
 
@@ -105,7 +135,9 @@ static const struct store_ops mem_ops = {
     .rm = mem_rm,
     .txn_start = mem_txn_start,
     .txn_end = mem_txn_end,
-    .set_owner = mem_set_owner,
+    .set_perms = mem_set_perms,
+    .introduce = mem_introduce,
+    .release = mem_release,
 };
 
 static const char *mem_get(struct mem_store *m, const char *path)
@@ -229,6 +261,67 @@ static void test_patch_running(void **state)
 	assert_string_equal(domain_path(f, "cpu/2/availability"), "online");
 	assert_string_equal(domain_path(f, "cpu/3/availability"), "offline");
 	assert_int_equal(f->d->generation, gen + 1);
+}
+
+static const char *domain_perms(struct fixture *f, const char *leaf)
+{
+	char path[128];
+	int i;
+
+	snprintf(path, sizeof(path), "/local/domain/%d%s%s", f->d->domid, *leaf ? "/" : "", leaf);
+	i = mem_find(&f->store, path);
+	assert_true(i >= 0);
+	return f->store.perms[i];
+}
+
+/* Start connects what the build set up: the nodes xl writes, then XS_INTRODUCE; destroy
+ * releases it. */
+static void test_start_introduces(void **state)
+{
+	struct fixture *f = *state;
+	char want[16];
+
+	f->store.introduced = -1;
+	assert_int_equal(domain_start(&f->cd, f->d), 0);
+	assert_int_equal(f->store.introduced, f->d->domid);
+	assert_int_equal(f->store.gfn, 0xfeffc);
+	assert_int_equal(f->store.port, 1);
+	assert_string_equal(domain_path(f, "store/ring-ref"), "1044476");
+	assert_string_equal(domain_path(f, "store/port"), "1");
+	assert_string_equal(domain_path(f, "console/ring-ref"), "1044477");
+	assert_string_equal(domain_path(f, "console/port"), "2");
+	assert_string_equal(domain_path(f, "domid"), "1");
+	assert_string_equal(domain_path(f, "memory/target"), "524288");
+	assert_string_equal(domain_path(f, "cpu/1/availability"), "online");
+	/* The home is dom0's and readable by the guest; the guest owns what it writes. */
+	snprintf(want, sizeof(want), "n0,r%d", f->d->domid);
+	assert_string_equal(domain_perms(f, ""), want);
+	assert_string_equal(domain_perms(f, "control"), want);
+	snprintf(want, sizeof(want), "n%d", f->d->domid);
+	assert_string_equal(domain_perms(f, "control/shutdown"), want);
+	assert_string_equal(domain_perms(f, "control/feature-poweroff"), want);
+	assert_string_equal(domain_perms(f, "data"), want);
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_DESTROY, 0, &(struct job *){NULL}), 0);
+	assert_int_equal(f->store.introduced, -1);
+}
+
+/* A build that fails says which part did, and nothing is introduced. */
+static void test_start_names_the_failed_part(void **state)
+{
+	struct fixture *f = *state;
+	char path[] = "/tmp/keel-test-model-kernel-XXXXXX";
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "MZ not an ELF", 13), 13);
+	close(fd);
+	snprintf(f->d->spec.boot.kernel, sizeof(f->d->spec.boot.kernel), "%s", path);
+	f->store.introduced = -1;
+	assert_int_equal(domain_start(&f->cd, f->d), -ENOEXEC);
+	assert_string_equal(f->d->start_failed, "kernel");
+	assert_int_equal(f->d->state, DOM_STOPPED);
+	assert_int_equal(f->store.introduced, -1);
+	unlink(path);
 }
 
 static void test_patch_rolls_back(void **state)
@@ -430,6 +523,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_create_and_query, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_patch_running, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_patch_rolls_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_start_introduces, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_start_names_the_failed_part, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_start_rolls_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_graceful_shutdown_and_reboot, setup, teardown),

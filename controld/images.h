@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Images: kernels, initrds and disk images kept as files in dom0's images directory
+ * (config images_dir, default /var/lib/keel/images), which the API names
+ * /var/lib/keel/images/<name>. An upload streams into a hidden temporary file there,
+ * hashed (SHA-256) as it goes; only a complete one is fsync'd and renamed to its name
+ * (never over an existing one), so a partial or failed upload leaves nothing. Each image's
+ * SHA-256 is kept next to it in a hidden file (.<name>.sha256), computed once for an image
+ * put there by other means. Errors are negative errno.
+ */
+#ifndef KEEL_CONTROLD_IMAGES_H
+#define KEEL_CONTROLD_IMAGES_H
+
+#include "controld.h"
+#include "image_name.h"
+
+#include <stdint.h>
+
+struct image_info {
+	char name[IMAGE_NAME_MAX + 1];
+	uint64_t size;
+	char sha256[65];
+	char created_at[32];
+};
+
+/* Creates the directory (0700) and removes uploads a crash left behind. */
+int images_init(struct controld *cd);
+typedef int (*image_visit_fn)(void *arg, const struct image_info *im);
+/* Every image, by name; stops at fn's first error. */
+int images_each(struct controld *cd, image_visit_fn fn, void *arg);
+/* -EINVAL for a name that is not one, -ENOENT for none of that name. */
+int image_get(struct controld *cd, const char *name, struct image_info *out);
+/* The image's bytes: an fd to read (the caller closes it) and its size. */
+int image_open(struct controld *cd, const char *name, int *fd, uint64_t *size);
+/* The domain whose spec uses the image (kernel, initrd or a disk), or NULL. */
+const struct domain *image_user(struct controld *cd, const char *name);
+/* -EBUSY while a domain uses it. */
+int image_delete(struct controld *cd, const char *name);
+
+struct image_upload;
+/*
+ * -EINVAL a bad name, -EEXIST an image of that name, -EFBIG when declared (the
+ * Content-Length; UINT64_MAX for unknown) is over the size limit (config image_max_mib).
+ */
+int image_upload_begin(struct controld *cd, const char *name, uint64_t declared,
+		       struct image_upload **out);
+/* -EFBIG past the size limit; -ENOSPC and other errors of the disk. */
+int image_upload_write(struct image_upload *u, const void *data, size_t len);
+/* Completes it (frees u): -EEXIST when another upload of the name finished first. */
+int image_upload_finish(struct image_upload *u, struct image_info *out);
+/* Drops it (frees u): nothing is left. */
+void image_upload_abort(struct image_upload *u);
+uint64_t image_max_bytes(const struct controld *cd);
+
+#endif
