@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "domain_exits.h"
 #include "public/keel/domctl.h"
@@ -11,6 +12,9 @@
 struct domid_set {
 	uint64_t bits[(NDOMIDS + 63) / 64];
 };
+
+_Static_assert(sizeof(struct domid_set) == sizeof(((struct xs_domain_seen *)0)->live),
+	       "seen sets are domid sets");
 
 static void set_add(struct domid_set *s, unsigned int id)
 {
@@ -49,13 +53,48 @@ static int query(const struct xs_xen_ops *ops, void *h, struct domid_set *live,
 	return 0;
 }
 
-int xs_domain_exits(struct xs_server *srv, const struct xs_xen_ops *ops, void *h)
+static bool introduced(const struct xs_server *srv, unsigned int domid)
+{
+	for (const struct xs_domain *d = srv->domains; d; d = d->next)
+		if (d->domid == domid)
+			return true;
+	return false;
+}
+
+/* Boot-time domains: an end or a disappearance since the last query fires @releaseDomain. */
+static int others_ended(struct xs_server *srv, struct xs_domain_seen *seen,
+			const struct domid_set *live, const struct domid_set *ended)
+{
+	/* The first query knows no past: every domain ended now counts as newly ended. */
+	static const struct domid_set none;
+	const struct domid_set *was_live = seen->valid ? (const void *)seen->live : live;
+	const struct domid_set *was_ended = seen->valid ? (const void *)seen->ended : &none;
+	int changed = 0;
+
+	for (unsigned int id = 0; id < NDOMIDS; id++) {
+		if (introduced(srv, id) || !set_has(was_live, id))
+			continue;
+		bool gone = !set_has(live, id);
+		bool newly_ended = set_has(ended, id) && !set_has(was_ended, id);
+		if (gone || newly_ended) {
+			xs_fire_special(srv, "@releaseDomain", id);
+			changed++;
+		}
+	}
+	memcpy(seen->live, live->bits, sizeof(seen->live));
+	memcpy(seen->ended, ended->bits, sizeof(seen->ended));
+	seen->valid = true;
+	return changed;
+}
+
+int xs_domain_exits(struct xs_server *srv, const struct xs_xen_ops *ops, void *h,
+		    struct xs_domain_seen *seen)
 {
 	struct domid_set *live, *ended;
 	struct xs_domain *d, *next;
 	int ret, changed = 0;
 
-	if (!srv->domains)
+	if (!srv->domains && !seen)
 		return 0; /* nothing introduced, nothing to ask */
 	live = calloc(2, sizeof(*live));
 	if (!live)
@@ -81,6 +120,8 @@ int xs_domain_exits(struct xs_server *srv, const struct xs_xen_ops *ops, void *h
 			changed++;
 		}
 	}
+	if (seen)
+		changed += others_ended(srv, seen, live, ended);
 	free(live);
 	return changed;
 }

@@ -38,7 +38,7 @@ static void ring_event(struct xs_uv_xenbus *xb)
 
 static void domain_event(struct xs_uv_xenbus *xb)
 {
-	int ret = xs_domain_exits(xb->srv, xb->ops, xb->h);
+	int ret = xs_domain_exits(xb->srv, xb->ops, xb->h, &xb->seen);
 
 	if (ret < 0)
 		xs_log(xb->srv, "cannot ask the hypervisor which domains ended: %s",

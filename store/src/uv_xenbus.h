@@ -12,6 +12,7 @@
 
 #include <uv.h>
 
+#include "domain_exits.h"
 #include "xen_ops.h"
 #include "xs_ring.h"
 #include "xs_server.h"
@@ -31,6 +32,7 @@ struct xs_uv_xenbus {
 	int virq_port;		  /* VIRQ_DOM_EXC, or -1 */
 	bool serving;		  /* the ring is attached */
 	bool polling;
+	struct xs_domain_seen seen; /* boot-time domains, for @releaseDomain */
 };
 
 /*

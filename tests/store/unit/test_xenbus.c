@@ -418,18 +418,55 @@ static void domain_exits_release_and_fire(void **state)
 	assert_non_null(strstr(logged(e), "domain 5 is gone: released"));
 }
 
+/* Keel's boot-time guests have no store ring and are never introduced: their ends fire too. */
+static void boot_time_domain_ends_fire(void **state)
+{
+	struct env *e = *state;
+	const char *path, *token;
+
+	assert_int_equal(start(e), 0);
+	xd_set_domain(&e->xd, 0, KEEL_DOMSTATE_running);
+	xd_set_domain(&e->xd, 3, KEEL_DOMSTATE_running);
+	xd_set_domain(&e->xd, 4, KEEL_DOMSTATE_crashed); /* ended before the first query */
+	assert_int_equal(h_watch(e->tools, "@releaseDomain", "rel"), 0);
+	h_drain_events(e->tools);
+
+	xd_signal(&e->xd, XD_VIRQ_PORT);
+	run(e);
+	assert_true(h_event(e->tools, &path, &token));
+	assert_string_equal(path, "@releaseDomain");
+	h_drain_events(e->tools);
+	/* Nothing new: nothing fires. */
+	xd_signal(&e->xd, XD_VIRQ_PORT);
+	run(e);
+	assert_int_equal(h_count_events(e->tools), 0);
+	/* 3 crashes: once; then it goes away: once more. */
+	xd_set_domain(&e->xd, 3, KEEL_DOMSTATE_crashed);
+	xd_signal(&e->xd, XD_VIRQ_PORT);
+	run(e);
+	assert_int_equal(h_count_events(e->tools), 1);
+	h_drain_events(e->tools);
+	xd_signal(&e->xd, XD_VIRQ_PORT);
+	run(e);
+	assert_int_equal(h_count_events(e->tools), 0);
+	xd_remove_domain(&e->xd, 3);
+	xd_signal(&e->xd, XD_VIRQ_PORT);
+	run(e);
+	assert_int_equal(h_count_events(e->tools), 1);
+}
+
 static void failed_domain_query_releases_nothing(void **state)
 {
 	struct env *e = *state;
 
 	assert_int_equal(start(e), 0);
 	e->xd.domctl_err = -EPERM;
-	/* With no domain introduced there is nothing to ask (nor to complain about). */
+	/* Boot-time domains are asked about too: the failure is logged, nothing changes. */
 	xd_signal(&e->xd, XD_VIRQ_PORT);
 	run(e);
 	assert_int_equal(xd_count(&e->xd, "unmask 12"), 1);
-	assert_int_equal(xd_count(&e->xd, "domain_next 0"), 0);
-	assert_null(strstr(logged(e), "cannot ask"));
+	assert_int_equal(xd_count(&e->xd, "domain_next 0"), 1);
+	assert_non_null(strstr(logged(e), "cannot ask"));
 
 	introduce(e, "5"); /* unknown to the hypervisor, but the query fails */
 	xd_signal(&e->xd, XD_VIRQ_PORT);
@@ -464,6 +501,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(setup_errors_leave_nothing_behind, setup, teardown),
 	    cmocka_unit_test_setup_teardown(no_virq_still_serves, setup, teardown),
 	    cmocka_unit_test_setup_teardown(domain_exits_release_and_fire, setup, teardown),
+	    cmocka_unit_test_setup_teardown(boot_time_domain_ends_fire, setup, teardown),
 	    cmocka_unit_test_setup_teardown(failed_domain_query_releases_nothing, setup, teardown),
 	};
 
