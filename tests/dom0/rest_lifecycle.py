@@ -4,8 +4,11 @@
 through the emulator's port forward (TLS with the build's CA, the build's admin token).
 Boot-time domains appear in the API; pausing "ticker" stops its console ticks and unpausing
 resumes them; destroying it ends it in the hypervisor with an SSE event saying so; "crasher",
-which crashed at boot, is listed as crashed and forgetting it releases it in Keel. keel-emu
-runs this with KEEL_EMU_PORT_18443, KEEL_BUILD and KEEL_EMU_SERIAL set."""
+which crashed at boot, is listed as crashed and forgetting it releases it in Keel. Then a
+guest from the REST API alone: the ticker test guest uploaded as an image, a domain created
+from it and started (controld builds it through Keel's domctl), its ticks on the console,
+destroyed, and the host's free memory back to its value before. keel-emu runs this with
+KEEL_EMU_PORT_18443, KEEL_BUILD and KEEL_EMU_SERIAL set."""
 import json
 import os
 import re
@@ -31,10 +34,13 @@ def check(ok, what):
         failures.append(what)
 
 
-def call(method, path, body=None, timeout=60):
+def call(method, path, body=None, timeout=60, raw=None):
     req = urllib.request.Request(BASE + path, method=method,
                                  headers={"Authorization": "Bearer " + TOKEN})
-    if body is not None:
+    if raw is not None:
+        req.data = raw
+        req.add_header("Content-Type", "application/octet-stream")
+    elif body is not None:
         req.data = json.dumps(body).encode()
         req.add_header("Content-Type", "application/json")
     try:
@@ -51,8 +57,8 @@ def serial():
         return f.read().decode("utf-8", "replace")
 
 
-def ticks():
-    return len(re.findall(r"^\(ticker\) tick \d+", serial(), re.M))
+def ticks(name="ticker"):
+    return len(re.findall(r"^\(%s\) tick \d+" % name, serial(), re.M))
 
 
 def wait_for(pred, limit, what):
@@ -82,6 +88,38 @@ def follow_events():
                 events.append(line.decode("utf-8", "replace").rstrip("\n"))
     except Exception as e:  # the run ends while the stream is open
         events.append("stream ended: %s" % e)
+
+
+def free_mib():
+    status, host = call("GET", "/v1/host")
+    return host["free_memory_mib"] if status == 200 else None
+
+
+def built_from_rest():
+    image = open(os.path.join(BUILD, "boot", "guests", "ticker.elf"), "rb").read()
+    status, meta = call("PUT", "/v1/images/ticker-guest", raw=image, timeout=120)
+    check(status == 201, "upload the ticker guest as an image (%s %s)" % (status, meta))
+    before = free_mib()
+    status, d = call("POST", "/v1/domains", {
+        "name": "rest-ticker", "vcpus": 1, "memory_mib": 32,
+        "boot": {"type": "pvh", "kernel": "ticker-guest", "cmdline": "period=500"}})
+    check(status == 201, "create rest-ticker (%s %s)" % (status, d))
+    t0 = time.monotonic()
+    status, job = call("POST", "/v1/domains/rest-ticker/actions/start")
+    check(status in (200, 202), "start rest-ticker (%s %s)" % (status, job))
+    if wait_for(lambda: ticks("rest-ticker") >= 1, 60, "rest-ticker's first tick"):
+        print("start to first console line: %.1f s" % (time.monotonic() - t0))
+    check((domain("rest-ticker") or {}).get("state") == "running", "rest-ticker running")
+    check(re.search(r"^keel: domain \d+ \(rest-ticker\)", serial(), re.M) is not None,
+          "Keel names the domain controld built")
+    status, _ = call("POST", "/v1/domains/rest-ticker/actions/destroy")
+    check(status in (200, 202), "destroy rest-ticker (%s)" % status)
+    wait_for(lambda: re.search(r"^keel: domain \d+ \(rest-ticker\) vcpu 0: ran", serial(),
+                               re.M), 30, "Keel freed rest-ticker")
+    after = free_mib()
+    check(after == before, "host free memory back (%s MiB before, %s after)" % (before, after))
+    status, _ = call("DELETE", "/v1/domains/rest-ticker")
+    check(status in (200, 204), "delete rest-ticker (%s)" % status)
 
 
 def main():
@@ -125,6 +163,7 @@ def main():
     check(status in (200, 202, 204), "forget crasher (%s)" % status)
     wait_for(lambda: re.search(r"^keel: domain \d+ \(crasher\) (released|destroyed) by domain 0",
                                serial(), re.M), 30, "Keel released crasher")
+    built_from_rest()
     print("events seen:", len(events))
     for e in events[:40]:
         print("  ", e[:200])
