@@ -25,7 +25,18 @@ stop() {
 }
 trap stop INT TERM
 
-# Ready when controld in dom0 answers through the forward with the build's CA and token.
+# Ready when controld in dom0 answers through the forward with the build's CA and token. No
+# connection before dom0's init is ready: Bochs' slirp, asked to forward to a guest that has
+# no address yet, then lost dom0's DHCP offers (3 of 3 runs that polled from the start).
+serial=build/emu/main/serial.log
+until grep -q '^(Domain-0) dom0-init: ready' "$serial" 2>/dev/null; do
+	if ! kill -0 "$emu" 2>/dev/null; then
+		wait "$emu" || true
+		echo "keel: the emulated host stopped before dom0 was ready" >&2
+		exit 1
+	fi
+	sleep 2
+done
 until curl -sf --max-time 10 --cacert "$ca" -H "Authorization: Bearer $(cat "$token")" \
 	"https://127.0.0.1:$port/v1/host" >/dev/null 2>&1; do
 	if ! kill -0 "$emu" 2>/dev/null; then

@@ -32,6 +32,11 @@ tests/harness/keel-emu run --stay --workdir "$work/emu" tests/dom0/bench-dom0.de
 emu=$!
 until [ -s "$work/emu/forwards" ]; do sleep 0.2; done
 port=$(awk '$1 == 18443 {print $2}' "$work/emu/forwards")
+# No connection through the forward before dom0 is ready (see deploy/run-main.sh).
+until grep -q '^(Domain-0) dom0-init: ready' "$work/emu/serial.log" 2>/dev/null; do
+	kill -0 "$emu" 2>/dev/null || { cat "$work/emu.log"; exit 1; }
+	sleep 1
+done
 until curl -sf --max-time 10 --cacert "$ca" -H "Authorization: Bearer $token" \
 	"https://127.0.0.1:$port/v1/host" >/dev/null 2>&1; do
 	kill -0 "$emu" 2>/dev/null || { cat "$work/emu.log"; exit 1; }
