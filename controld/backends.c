@@ -1,6 +1,15 @@
 // SPDX-License-Identifier: MIT
-/* The shipped daemon's backends: Keel via privcmd, keel-xenstored via libxenstore. */
+/*
+ * The shipped daemon's backends: Keel via privcmd, keel-xenstored via libxenstore, guests'
+ * consoles over /dev/xen/{evtchn,gntdev,privcmd}.
+ */
+#include "console_linux.h"
 #include "hv_backend.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void *console_devices;
 
 int backends_open_hv(uv_loop_t *loop, hv_event_fn fn, void *opaque, struct hv **out, char *err,
 		     size_t errlen)
@@ -22,4 +31,27 @@ void backends_store_watch(const char *path, const char *token)
 void backends_store_opened(struct hv *hv, struct store *store)
 {
 	(void)hv, (void)store;
+}
+
+int backends_open_consoles(uv_loop_t *loop, console_output_fn fn, void *opaque,
+			   struct consoles **out, char *err, size_t errlen)
+{
+	int rc = console_linux_open(&console_devices, err, errlen);
+
+	if (rc)
+		return rc;
+	rc = consoles_open(loop, &console_linux_ops, console_devices, fn, opaque, out);
+	if (rc) {
+		snprintf(err, errlen, "cannot poll the event channel: %s", strerror(-rc));
+		console_linux_close(console_devices);
+		console_devices = NULL;
+	}
+	return rc;
+}
+
+void backends_close_consoles(struct consoles *cs)
+{
+	consoles_close(cs);
+	console_linux_close(console_devices);
+	console_devices = NULL;
 }

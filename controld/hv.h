@@ -70,6 +70,13 @@ struct hv_domain_info {
 	unsigned weight, cap;
 };
 
+/* What dom0 serves for a domain built through domctl (KEEL_DOMCTL_getbuild): its xenstore
+ * and console pages (gfns) and the guest's ports for them, remote domain 0. */
+struct hv_build_info {
+	uint64_t store_gfn, console_gfn;
+	unsigned store_port, console_port;
+};
+
 enum hv_event_type {
 	HV_EV_DOMAIN_SHUTDOWN, /* the domain ended (reason says how: power off, reboot, crash) */
 	HV_EV_DOMAIN_GONE,     /* the domain no longer exists (reaped, or ended unseen) */
@@ -109,6 +116,8 @@ struct hv_ops {
 	int (*set_memory_target)(struct hv *hv, hv_domid_t domid, uint64_t kib);
 	int (*pci_assign)(struct hv *hv, hv_domid_t domid, const char *bdf);
 	int (*pci_unassign)(struct hv *hv, hv_domid_t domid, const char *bdf);
+	/* -ENOENT for a domain the hypervisor did not build through domctl (boot-time). */
+	int (*build_info)(struct hv *hv, hv_domid_t domid, struct hv_build_info *out);
 	void (*close)(struct hv *hv);
 };
 

@@ -33,7 +33,7 @@ static const char *const cmd_names[] = {
     [KEEL_DOMCTL_destroy] = "destroy",	   [KEEL_DOMCTL_setsched] = "setsched",
     [KEEL_DOMCTL_setmaxmem] = "setmaxmem", [KEEL_DOMCTL_hostinfo] = "hostinfo",
     [KEEL_DOMCTL_getvcpu] = "getvcpu",	   [KEEL_DOMCTL_setvcpuaffinity] = "setvcpuaffinity",
-    [KEEL_DOMCTL_setvcpus] = "setvcpus",
+    [KEEL_DOMCTL_setvcpus] = "setvcpus",   [KEEL_DOMCTL_getbuild] = "getbuild",
 };
 
 const char *hv_domctl_name(uint32_t cmd)
@@ -88,6 +88,14 @@ void hv_host_from_keel(const struct keel_host_info *k, struct hv_host_info *out)
 	out->total_mib = k->total_bytes >> 20;
 	out->free_mib = k->free_bytes >> 20;
 	memcpy(out->version, k->version, sizeof(out->version) - 1);
+}
+
+void hv_build_from_keel(const struct keel_build *k, struct hv_build_info *out)
+{
+	out->store_gfn = k->store_gfn;
+	out->console_gfn = k->console_gfn;
+	out->store_port = k->store_port;
+	out->console_port = k->console_port;
 }
 
 uint64_t hv_online_mask(unsigned nr_cpus)
