@@ -201,6 +201,27 @@ static void garbage_input_index_costs_that_console(void **state)
 	assert_int_equal(consoles_write(e->cs, 5, "x", 1), -EIO);
 }
 
+static void output_flood_is_served_in_slices(void **state)
+{
+	struct env *e = *state;
+	static char line[CONS_OUT_SIZE + 1];
+
+	assert_int_equal(consoles_attach(e->cs, 5, 1, 2), 0);
+	assert_int_equal(consoles_attach(e->cs, 6, 1, 2), 0);
+	/* 5 fills its ring and signals 150 times (more than one wake serves); 6 writes one
+	 * line. */
+	memset(line, 'f', CONS_OUT_SIZE);
+	console_double_guest_write(5, line);
+	for (int i = 0; i < 150; i++)
+		console_double_signal(5);
+	console_double_guest_write(6, "six\n");
+	for (int i = 0; i < 40 && !strstr(e->out, "six"); i++)
+		run(e);
+	assert_non_null(strstr(e->out, "six\n"));
+	/* 5's output was passed on once: empty events add nothing. */
+	assert_int_equal(e->out_len, CONS_OUT_SIZE + 4);
+}
+
 static void detach_unbinds_and_unmaps(void **state)
 {
 	struct env *e = *state;
@@ -227,6 +248,7 @@ int main(void)
 	    T(setup_errors_leave_nothing),
 	    T(garbage_indexes_cost_only_that_console),
 	    T(garbage_input_index_costs_that_console),
+	    T(output_flood_is_served_in_slices),
 	    T(detach_unbinds_and_unmaps),
 	};
 

@@ -281,6 +281,25 @@ static void oversized_message_costs_only_that_guest(void **state)
 	assert_true(e->xb.serving); /* dom0's kernel still served */
 }
 
+static void event_flood_does_not_starve_others(void **state)
+{
+	struct env *e = *state;
+
+	start_two_guests(e);
+	/* Guest 5 signals more than one wake serves (64 ports), with nothing in its ring
+	 * (150: what the double's socketpair holds without blocking). */
+	for (int i = 0; i < 150; i++)
+		xd_signal(&e->xd, PORT5);
+	h_ring_send(e->xd.guest_page[6], XS_GET_DOMAIN_PATH, 1, "6", 2);
+	xd_signal(&e->xd, PORT6);
+	for (int i = 0; i < 40 && !h_ring_recv(e->xd.guest_page[6], &e->hdr, e->payload); i++)
+		env_run(e);
+	assert_string_equal(e->payload, "/local/domain/6");
+	/* Empty events cost no replies and no notifications to 5. */
+	assert_int_equal(xd_count(&e->xd, "notify 25"), 1); /* the one at introduce */
+	assert_true(e->xb.polling);
+}
+
 static void stop_unmaps_every_guest(void **state)
 {
 	struct env *e = *state;
@@ -312,6 +331,7 @@ int main(void)
 	    T(request_queued_before_introduce_is_answered),
 	    T(garbage_ring_costs_only_that_guest),
 	    T(oversized_message_costs_only_that_guest),
+	    T(event_flood_does_not_starve_others),
 	    T(stop_unmaps_every_guest),
 	};
 
