@@ -79,6 +79,11 @@ static int dom_cmd(struct domctl_double *x, struct keel_domain_info *d, struct k
 	case KEEL_DOMCTL_getvcpu:
 	case KEEL_DOMCTL_setvcpuaffinity:
 		return vcpu_cmd(x, d, op);
+	case KEEL_DOMCTL_getbuild:
+		if (!x->built[d->domid])
+			return -ENOENT;
+		op->u.build = x->build[d->domid];
+		return 0;
 	default:
 		return -EOPNOTSUPP;
 	}
