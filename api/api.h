@@ -44,6 +44,7 @@ void h_pci_assign(struct api_call *c);
 void h_pci_unassign(struct api_call *c);
 void h_console_get(struct api_call *c);
 void h_console_stream(struct api_call *c);
+void h_console_input(struct api_call *c);
 void h_jobs_list(struct api_call *c);
 void h_job_get(struct api_call *c);
 void h_events(struct api_call *c);

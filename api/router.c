@@ -39,6 +39,7 @@ static const struct route routes[] = {
     {"DELETE", "/v1/domains/*/pci/*", h_pci_unassign, SCOPE_ADMIN},
     {"GET", "/v1/domains/*/console", h_console_get, SCOPE_OPERATE},
     {"GET", "/v1/domains/*/console/stream", h_console_stream, SCOPE_OPERATE},
+    {"POST", "/v1/domains/*/console", h_console_input, SCOPE_OPERATE},
     {"GET", "/v1/jobs", h_jobs_list, SCOPE_READ},
     {"GET", "/v1/jobs/*", h_job_get, SCOPE_READ},
     {"GET", "/v1/events", h_events, SCOPE_READ},

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The shipped daemon's backends: Keel via privcmd, keel-xenstored via libxenstore. Domain
- * events come from the store's @releaseDomain and @introduceDomain, as for Xen's toolstack.
+ * The shipped daemon's backends: Keel via privcmd, keel-xenstored via libxenstore, guests'
+ * consoles over /dev/xen/{evtchn,gntdev,privcmd}. Domain events come from the store's
+ * @releaseDomain and @introduceDomain, as for Xen's toolstack.
  */
+#include "console_linux.h"
 #include "hv_backend.h"
 #include "hv_keel.h"
 #include "log.h"
@@ -12,6 +14,11 @@
 #define DOMAINS_TOKEN "hvd:domains"
 
 static struct hv *the_hv;
+
+#include <stdio.h>
+#include <string.h>
+
+static void *console_devices;
 
 int backends_open_hv(uv_loop_t *loop, hv_event_fn fn, void *opaque, struct hv **out, char *err,
 		     size_t errlen)
@@ -45,4 +52,27 @@ void backends_store_opened(struct hv *hv, struct store *store)
 	}
 	log_info("hypervisor: domain events from the store's @releaseDomain and @introduceDomain");
 	hv_keel_events_from_store(hv);
+}
+
+int backends_open_consoles(uv_loop_t *loop, console_output_fn fn, void *opaque,
+			   struct consoles **out, char *err, size_t errlen)
+{
+	int rc = console_linux_open(&console_devices, err, errlen);
+
+	if (rc)
+		return rc;
+	rc = consoles_open(loop, &console_linux_ops, console_devices, fn, opaque, out);
+	if (rc) {
+		snprintf(err, errlen, "cannot poll the event channel: %s", strerror(-rc));
+		console_linux_close(console_devices);
+		console_devices = NULL;
+	}
+	return rc;
+}
+
+void backends_close_consoles(struct consoles *cs)
+{
+	consoles_close(cs);
+	console_linux_close(console_devices);
+	console_devices = NULL;
 }

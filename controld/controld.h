@@ -116,6 +116,7 @@ struct idem {
 	struct collection items; /* struct idem_entry *, oldest first */
 };
 
+struct consoles;
 struct events;
 struct http_server;
 
@@ -130,6 +131,7 @@ struct controld {
 	struct tokens tokens;
 	struct idem idem;
 	struct events *events;
+	struct consoles *consoles; /* guests' consoles served in dom0; NULL: none */
 	/* The API's representations for event data, supplied by api/ (NULL: events carry none). */
 	const struct model_render *render;
 	uint64_t started_mono;

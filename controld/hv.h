@@ -122,6 +122,8 @@ struct hv_ops {
 	int (*set_memory_target)(struct hv *hv, hv_domid_t domid, uint64_t kib);
 	int (*pci_assign)(struct hv *hv, hv_domid_t domid, const char *bdf);
 	int (*pci_unassign)(struct hv *hv, hv_domid_t domid, const char *bdf);
+	/* -ENOENT for a domain the hypervisor did not build through domctl (boot-time). */
+	int (*build_info)(struct hv *hv, hv_domid_t domid, struct hv_build *out);
 	void (*close)(struct hv *hv);
 };
 

@@ -7,6 +7,7 @@
 #ifndef KEEL_CONTROLD_HV_BACKEND_H
 #define KEEL_CONTROLD_HV_BACKEND_H
 
+#include "consoles.h"
 #include "hv.h"
 #include "store.h"
 
@@ -25,5 +26,9 @@ void backends_store_opened(struct hv *hv, struct store *store);
 void backends_store_watch(const char *path, const char *token);
 int backends_open_store(uv_loop_t *loop, store_watch_fn fn, void *opaque, struct store **out,
 			char *err, size_t errlen);
+/* Guests' consoles served in dom0 (consoles.h), over the devices the flavour has. */
+int backends_open_consoles(uv_loop_t *loop, console_output_fn fn, void *opaque,
+			   struct consoles **out, char *err, size_t errlen);
+void backends_close_consoles(struct consoles *cs);
 
 #endif

@@ -42,7 +42,8 @@ static int issue(struct hv_keel *k, struct keel_domctl *op)
 	if (rc) {
 		/* An unknown domain is a normal answer to these: the model asks to find out. */
 		bool expected =
-		    rc == -ESRCH && (cmd == KEEL_DOMCTL_getinfo || cmd == KEEL_DOMCTL_next);
+		    (rc == -ESRCH && (cmd == KEEL_DOMCTL_getinfo || cmd == KEEL_DOMCTL_next)) ||
+		    (rc == -ENOENT && cmd == KEEL_DOMCTL_getbuild); /* a boot-time domain */
 		log_msg(expected ? LOG_LVL_DEBUG : LOG_LVL_WARN,
 			"hypervisor: domctl %s (domid %u) failed: %s (errno %d)",
 			hv_domctl_name(cmd), domid, strerror(-rc), -rc);
@@ -223,6 +224,16 @@ static int k_pci(struct hv *hv, hv_domid_t domid, const char *bdf)
 	return -ENOSYS;
 }
 
+static int k_build_info(struct hv *hv, hv_domid_t domid, struct hv_build *out)
+{
+	struct keel_domctl op = hv_domctl_op(KEEL_DOMCTL_getbuild, domid);
+	int rc = issue(keel_of(hv), &op);
+
+	if (!rc)
+		hv_build_from_keel(&op.u.build, out);
+	return rc;
+}
+
 /* The hypervisor's domains, by domid, into a new array (*n of them). */
 static int list_domains(struct hv *hv, struct hv_domain_info **out, unsigned *n)
 {
@@ -309,6 +320,7 @@ static const struct hv_ops keel_ops = {
     .set_memory_target = k_memory_target,
     .pci_assign = k_pci,
     .pci_unassign = k_pci,
+    .build_info = k_build_info,
     .close = k_close,
 };
 

@@ -112,10 +112,13 @@ int domain_start(struct controld *cd, struct domain *d)
 	rc = rc ?: cd->store->ops->introduce(cd->store, domid, build.store_gfn, build.store_port);
 	/* Recorded before it runs: a restart after this point finds and adopts it. */
 	d->console_len = d->console_head = 0;
+	if (!rc)
+		domain_console_connect(cd, d); /* before it runs: its first line is kept */
 	domain_set_state(cd, d, DOM_PAUSED);
 	rc = rc ?: domain_commit(cd, d);
 	rc = rc ?: cd->hv->ops->domain_unpause(cd->hv, domid);
 	if (rc) {
+		domain_console_disconnect(cd, d);
 		cd->hv->ops->domain_destroy(cd->hv, domid);
 		domain_release(cd, d->domid);
 		d->domid = -1;
@@ -159,9 +162,13 @@ int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after)
 
 	if (d->state == DOM_STOPPED || d->domid < 0)
 		return d->state == DOM_CRASHED ? 0 : -EBUSY;
+	/* Its pages are unmapped while they are still its own. */
+	domain_console_disconnect(cd, d);
 	rc = cd->hv->ops->domain_destroy(cd->hv, (hv_domid_t)d->domid);
-	if (rc && rc != -ESRCH)
+	if (rc && rc != -ESRCH) {
+		domain_console_connect(cd, d);
 		return rc;
+	}
 	domain_release(cd, d->domid);
 	d->domid = -1;
 	domain_set_state(cd, d, after);
@@ -243,6 +250,7 @@ static void reconcile(struct controld *cd, struct domain *d)
 		on_guest_shutdown(cd, d, info.reason);
 		return;
 	}
+	domain_console_connect(cd, d); /* served again after a restart of controld */
 	if (d->state != DOM_SHUTTING_DOWN) {
 		enum dom_state st = info.state == HV_DOM_PAUSED ? DOM_PAUSED : DOM_RUNNING;
 		if (st != d->state) {

@@ -231,6 +231,14 @@ static int write_ready_file(void)
 	return fclose(f) ? -errno : 0;
 }
 
+/* A console served in dom0 wrote: the same event a hypervisor backend would send. */
+static void on_console_output(void *opaque, hv_domid_t domid, const char *data, size_t len)
+{
+	struct hv_event ev = {.type = HV_EV_CONSOLE, .domid = domid, .data = data, .len = len};
+
+	model_on_hv_event(opaque, &ev);
+}
+
 /* The hypervisor, then the store, then the state kept in it. */
 static int open_model(char *err, size_t errlen)
 {
@@ -241,6 +249,10 @@ static int open_model(char *err, size_t errlen)
 		return rc;
 	cd.store->on_lost = on_store_lost;
 	backends_store_opened(cd.hv, cd.store);
+	if (backends_open_consoles(cd.loop, on_console_output, &cd, &cd.consoles, err, errlen)) {
+		log_warn("guests' consoles are not served in dom0: %s", err);
+		cd.consoles = NULL;
+	}
 	cd.render = &api_render;
 	cd.events = events_new(&cd);
 	if (!cd.events) {
@@ -308,6 +320,8 @@ static void close_all(void)
 	domain_cache_clear();
 	idem_free(&cd);
 	tokens_free(&cd);
+	if (cd.consoles)
+		backends_close_consoles(cd.consoles);
 	cd.hv->ops->close(cd.hv);
 	cd.store->ops->close(cd.store);
 	uv_run(cd.loop, UV_RUN_DEFAULT);

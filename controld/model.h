@@ -74,6 +74,12 @@ int domain_pci_unassign(struct controld *cd, struct domain *d, const char *bdf);
 const struct domain *domain_disk_user(struct controld *cd, const struct domain *d, unsigned *disk);
 /* The console ring's contents, oldest first (malloc'd). */
 char *domain_console_text(const struct domain *d, size_t *len);
+/*
+ * Console input for the guest: how many bytes its input ring took (fewer than len when it
+ * is full). -EBUSY when the domain is not running or paused, -ENOENT when its console is
+ * not served in dom0 (boot-time domains), -EIO when the guest broke its console ring.
+ */
+long domain_console_input(struct controld *cd, struct domain *d, const char *data, size_t len);
 int domains_load(struct controld *cd);
 /*
  * After loading domains and jobs: resumes the graceful shutdowns that were waiting, fails

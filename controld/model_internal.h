@@ -12,6 +12,9 @@ struct domain *domain_by_domid(struct controld *cd, int domid);
 /* Writes d to the store after a change of spec or state, bumps the generation, emits. */
 int domain_commit(struct controld *cd, struct domain *d);
 void domain_console_append(struct controld *cd, struct domain *d, const char *data, size_t len);
+/* console_model.c: serve a built domain's console in dom0 (at start, on adoption), stop. */
+void domain_console_connect(struct controld *cd, const struct domain *d);
+void domain_console_disconnect(struct controld *cd, const struct domain *d);
 
 /* model_events.c: the events the model emits (domains, consoles, jobs). */
 void model_emit(struct controld *cd, const struct model_event *e);

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 struct cli_options opt;
@@ -473,17 +475,102 @@ static size_t on_console(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* Sends bytes typed on the console; a full input ring takes the rest a little later. */
+static int console_send(const char *path, const char *data, size_t len)
+{
+	char clean[1024];
+	size_t n = 0;
+
+	/* JSON strings carry UTF-8 without NUL: anything else is sent as '?'. */
+	for (size_t i = 0; i < len && n < sizeof(clean); i++)
+		if (data[i])
+			clean[n++] = (unsigned char)data[i] < 0x80 ? data[i] : '?';
+	for (int tries = 0; n && tries < 250; tries++) {
+		json_t *body = json_pack("{s:s%}", "input", clean, n), *out;
+		long taken;
+		int rc = call_json("POST", path, body, &out);
+
+		json_decref(body);
+		if (rc)
+			return rc;
+		taken = num(out, "accepted");
+		json_decref(out);
+		if (taken < 0 || (size_t)taken > n)
+			return EXIT_ERROR;
+		memmove(clean, clean + taken, n - (size_t)taken);
+		n -= (size_t)taken;
+		if (n)
+			usleep(20000);
+	}
+	return n ? EXIT_ERROR : 0;
+}
+
+#define CONSOLE_ESCAPE 0x1d /* Ctrl-], as xl console */
+
+/*
+ * Follows the output stream while sending what is typed: raw keystrokes on a terminal
+ * (Ctrl-] ends), else standard input until its end, then a second more of output.
+ */
+static int console_interactive(CURL *stream, const char *path)
+{
+	CURLM *m = curl_multi_init();
+	struct termios saved, raw;
+	bool tty = isatty(0) && !tcgetattr(0, &saved), in_open = true;
+	time_t linger = 0;
+	int rc = 0, running = 1;
+
+	if (!m)
+		return EXIT_ERROR;
+	if (tty) {
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(0, TCSANOW, &raw);
+		fprintf(stderr, "keel: connected; Ctrl-] leaves\r\n");
+	}
+	curl_multi_add_handle(m, stream);
+	while (!rc && running && (in_open || time(NULL) <= linger)) {
+		struct curl_waitfd in = {.fd = 0, .events = CURL_WAIT_POLLIN};
+		char buf[512];
+		ssize_t n;
+		char *esc;
+
+		curl_multi_perform(m, &running);
+		curl_multi_poll(m, &in, in_open ? 1 : 0, 200, NULL);
+		if (!in_open || !(in.revents & CURL_WAIT_POLLIN))
+			continue;
+		n = read(0, buf, sizeof(buf));
+		if (n <= 0) {
+			in_open = false;
+			linger = time(NULL) + 1;
+			continue;
+		}
+		esc = tty ? memchr(buf, CONSOLE_ESCAPE, (size_t)n) : NULL;
+		rc = console_send(path, buf, esc ? (size_t)(esc - buf) : (size_t)n);
+		if (esc)
+			break;
+	}
+	if (tty) {
+		tcsetattr(0, TCSANOW, &saved);
+		fputc('\n', stderr);
+	}
+	curl_multi_remove_handle(m, stream);
+	curl_multi_cleanup(m);
+	return rc;
+}
+
 static int cmd_console(int argc, char **argv)
 {
 	char path[512], url[1024];
-	bool follow = false;
+	bool follow = false, interactive = false;
 	struct reply r;
 	int o, rc;
 
 	optind = 1;
-	while ((o = getopt(argc, argv, "f")) != -1) {
+	while ((o = getopt(argc, argv, "fi")) != -1) {
 		if (o == 'f')
 			follow = true;
+		else if (o == 'i')
+			interactive = true;
 		else
 			return EXIT_USAGE;
 	}
@@ -500,18 +587,23 @@ static int cmd_console(int argc, char **argv)
 	fwrite(r.body.p ? r.body.p : "", 1, r.body.len, stdout);
 	fflush(stdout);
 	reply_free(&r);
-	if (follow) {
+	if (follow || interactive) {
+		char stream[600];
 		struct curl_slist *hdrs;
 		struct console_stream cs = {{NULL, 0}};
 		CURL *c;
-		strncat(path, "/stream", sizeof(path) - strlen(path) - 1);
-		c = new_handle(path, url, sizeof(url), &hdrs);
+
+		snprintf(stream, sizeof(stream), "%s/stream", path);
+		c = new_handle(stream, url, sizeof(url), &hdrs);
 		if (!c)
 			return EXIT_ERROR;
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_console);
 		curl_easy_setopt(c, CURLOPT_WRITEDATA, &cs);
-		rc = curl_easy_perform(c) == CURLE_OK ? 0 : EXIT_CONNECT;
+		if (interactive)
+			rc = console_interactive(c, path);
+		else
+			rc = curl_easy_perform(c) == CURLE_OK ? 0 : EXIT_CONNECT;
 		curl_slist_free_all(hdrs);
 		curl_easy_cleanup(c);
 		free(cs.pending.p);
@@ -635,7 +727,8 @@ static const struct {
     {"reboot", "shutdown|reboot [-t SECONDS] [-n] DOMAIN   graceful; -n: print the job id, "
 	       "do not wait"},
     {"delete", "delete DOMAIN"},
-    {"console", "console [-f] DOMAIN                 recent output; -f: then follow it live"},
+    {"console", "console [-f|-i] DOMAIN              recent output; -f: then follow it live; "
+		"-i: and type (Ctrl-] leaves; stdin when not a terminal)"},
     {"host", "host                                CPUs, memory, hypervisor"},
     {"pci", "pci list | pci assign DOMAIN BDF | pci unassign DOMAIN BDF"},
     {"token", "token create NAME [-s read|operate|admin] | token list | token delete ID"},

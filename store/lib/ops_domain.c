@@ -190,6 +190,8 @@ int xs_domain_release(struct xs_server *srv, unsigned int domid)
 		c->tp->close(c);
 	}
 	free(d);
+	if (srv->dom_ops.release)
+		srv->dom_ops.release(srv, domid, srv->dom_ops.arg);
 	ret = remove_orphans(srv, domid);
 	if (ret)
 		xs_log(srv, "removing the nodes of domain %u failed: %s", domid,

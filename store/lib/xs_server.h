@@ -59,6 +59,8 @@ struct xs_domain_ops {
 			 struct xs_conn **conn, void *arg);
 	/* INTRODUCE of a known domain: rebind its event channel. */
 	int (*rebind)(struct xs_server *srv, struct xs_conn *conn, unsigned int port, void *arg);
+	/* The domain was released (its connection already closed): drop its ring. */
+	void (*release)(struct xs_server *srv, unsigned int domid, void *arg);
 	void *arg;
 };
 

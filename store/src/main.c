@@ -43,15 +43,17 @@ static void usage(FILE *f)
 }
 
 /*
- * Dom0 cannot map guest pages yet: an introduced domain is recorded (watches fire, its
- * quotas apply, RELEASE cleans up) but has no ring until the hypervisor offers mappings.
+ * Without Xen's devices (a plain socket daemon, or dom0's kernel not served) an introduced
+ * domain is recorded (watches fire, its quotas apply, RELEASE cleans up) but has no ring.
  */
 static int introduce_without_ring(struct xs_server *srv, unsigned int domid, uint64_t gfn,
 				  unsigned int port, struct xs_conn **conn, void *arg)
 {
 	(void)arg;
-	xs_log(srv, "domain %u introduced (gfn %llu, port %u); guest rings not mapped yet", domid,
-	       (unsigned long long)gfn, port);
+	xs_log(srv,
+	       "domain %u introduced (gfn %llu, port %u); no event channel device: its ring is not "
+	       "served",
+	       domid, (unsigned long long)gfn, port);
 	*conn = NULL;
 	return 0;
 }
@@ -125,6 +127,7 @@ int main(int argc, char **argv)
 	struct xs_db *db;
 	bool quiet = false, xenbus = true;
 	struct xs_uv_xenbus xb = {.serving = false};
+	struct xs_guest_rings guests;
 	void *xen = NULL;
 	char err[512];
 	uv_loop_t *loop = uv_default_loop();
@@ -222,12 +225,18 @@ int main(int argc, char **argv)
 	xs_log(&srv, "serving %s on %s", dbfile, sock);
 	if (xenbus && xs_xen_linux_has_ring())
 		xen = serve_kernel(loop, &xb, &srv);
+	if (xen) {
+		/* Guests' rings share the kernel's event channel fd and its poll. */
+		xs_guest_rings_init(&guests, &srv, &xs_xen_linux_ops, xen);
+		xb.guests = &guests;
+	}
 
 	uv_run(loop, UV_RUN_DEFAULT);
 
 	/* Orderly stop: close everything, let the close callbacks run, then the database. */
 	xs_uv_close_all(&listener);
 	if (xen) {
+		xs_guest_rings_fini(&guests);
 		xs_uv_xenbus_stop(&xb);
 		xs_xen_linux_close(xen);
 	}

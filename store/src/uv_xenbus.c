@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "domain_exits.h"
+#include "guest_rings.h"
 #include "uv_xenbus.h"
 
 /* Ports taken per poll callback: the loop's other work is not starved. */
@@ -93,7 +94,7 @@ static void on_evtchn(uv_poll_t *p, int status, int events)
 			ring_event(xb);
 		else if (port == xb->virq_port)
 			domain_event(xb);
-		else
+		else if (!xb->guests || !xs_guest_rings_event(xb->guests, port))
 			xs_log(xb->srv, "event on unknown port %d ignored", port);
 	}
 }

@@ -2,7 +2,7 @@
 /*
  * Serving dom0's own kernel (Xen's XS_LOCAL, dom0/PVH-DOM0.md section 7): its xenstore ring
  * through /dev/xen/xenbus_backend as connection domid 0, privileged, its event channel and
- * VIRQ_DOM_EXC on one event-channel fd polled by libuv.
+ * VIRQ_DOM_EXC on one event-channel fd polled by libuv; guests' ports (guest_rings.c) too.
  */
 #ifndef KEEL_XS_UV_XENBUS_H
 #define KEEL_XS_UV_XENBUS_H
@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "domain_exits.h"
+#include "guest_rings.h"
 #include "xen_ops.h"
 #include "xs_ring.h"
 #include "xs_server.h"
@@ -27,10 +28,11 @@ struct xs_uv_xenbus {
 	void *h;
 	struct xs_ring_page *page;
 	struct xs_ring ring;
-	unsigned int kernel_port; /* the kernel's end (xen_store_evtchn) */
-	int ring_port;		  /* ours, bound to it */
-	int virq_port;		  /* VIRQ_DOM_EXC, or -1 */
-	bool serving;		  /* the ring is attached */
+	unsigned int kernel_port;      /* the kernel's end (xen_store_evtchn) */
+	int ring_port;		       /* ours, bound to it */
+	int virq_port;		       /* VIRQ_DOM_EXC, or -1 */
+	struct xs_guest_rings *guests; /* their ports' events go there (set after start) */
+	bool serving;		       /* the ring is attached */
 	bool polling;
 	struct xs_domain_seen seen; /* boot-time domains, for @releaseDomain */
 };

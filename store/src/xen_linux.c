@@ -4,6 +4,7 @@
  * drivers/xen/xenfs/xenstored.c, drivers/xen/evtchn.c, drivers/xen/privcmd*.c). Event
  * channels go through Debian's libxenevtchn, the domctl through libxencall: its argument
  * buffer comes from /dev/xen/hypercall, memory the hypervisor may access without faulting.
+ * Guests' ring pages through guestmem/ (gntdev, privcmd).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +20,7 @@
 #include <xencall.h>
 #include <xenevtchn.h>
 
+#include "guest_page.h"
 #include "public/keel/domctl.h"
 #include "xen_linux.h"
 #include "xs_ring.h"
@@ -32,6 +34,7 @@ struct xen_linux {
 	xenevtchn_handle *xce;
 	xencall_handle *xcall; /* NULL: no domctl (privcmd missing) */
 	struct keel_domctl *op;
+	struct guest_pages *pages; /* NULL: neither gntdev nor privcmd */
 };
 
 bool xs_xen_linux_has_ring(void)
@@ -114,6 +117,28 @@ static void lx_ring_unmap(void *h, struct xs_ring_page *page)
 	munmap(page, RING_BYTES);
 }
 
+static int lx_grant_map(void *h, unsigned int domid, uint32_t gref, void **page)
+{
+	struct xen_linux *x = h;
+
+	return x->pages ? guest_page_grant_map(x->pages, domid, gref, page) : -ENODEV;
+}
+
+static int lx_foreign_map(void *h, unsigned int domid, uint64_t gfn, void **page)
+{
+	struct xen_linux *x = h;
+
+	return x->pages ? guest_page_foreign_map(x->pages, domid, gfn, page) : -ENODEV;
+}
+
+static void lx_guest_unmap(void *h, void *page)
+{
+	struct xen_linux *x = h;
+
+	if (x->pages)
+		guest_page_unmap(x->pages, page);
+}
+
 static int lx_evtchn_fd(void *h)
 {
 	return xenevtchn_fd(((struct xen_linux *)h)->xce);
@@ -173,6 +198,9 @@ static int lx_domain_next(void *h, unsigned int domid, struct keel_domain_info *
 const struct xs_xen_ops xs_xen_linux_ops = {
     .ring_map = lx_ring_map,
     .ring_unmap = lx_ring_unmap,
+    .grant_map = lx_grant_map,
+    .foreign_map = lx_foreign_map,
+    .guest_unmap = lx_guest_unmap,
     .evtchn_fd = lx_evtchn_fd,
     .bind_interdomain = lx_bind_interdomain,
     .bind_virq = lx_bind_virq,
@@ -213,6 +241,9 @@ int xs_xen_linux_open(void **h, char *err, size_t errsz)
 			x->xcall = NULL;
 		}
 	}
+	/* Without them dom0's kernel is still served; guests' rings are not. */
+	if (guest_pages_open(&x->pages, err, errsz))
+		fprintf(stderr, "keel-xenstored: guests' rings cannot be mapped: %s\n", err);
 	*h = x;
 	return 0;
 fail:
@@ -234,5 +265,6 @@ void xs_xen_linux_close(void *h)
 	}
 	if (x->xce)
 		xenevtchn_close(x->xce);
+	guest_pages_close(x->pages);
 	free(x);
 }

@@ -27,6 +27,9 @@ struct domctl_double {
 	bool used[DOMCTL_DOUBLE_DOMS];
 	struct keel_domain_info dom[DOMCTL_DOUBLE_DOMS];
 	uint64_t affinity[DOMCTL_DOUBLE_DOMS][8];
+	/* KEEL_DOMCTL_getbuild's answer; a domain without one was not loaded (-ENOENT). */
+	bool built[DOMCTL_DOUBLE_DOMS];
+	struct keel_build build[DOMCTL_DOUBLE_DOMS];
 	struct keel_domctl last; /* the last request, as issued */
 	unsigned calls;
 	uint32_t cmds[64]; /* every command issued, in order (the first 64) */

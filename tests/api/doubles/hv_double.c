@@ -32,6 +32,7 @@ struct ddom {
 	unsigned max_vcpus, online;
 	uint64_t mem_mib, target_kib;
 	bool booted;
+	bool built; /* by domain_create: its console is served in dom0 (build_info) */
 	bool ignore_shutdown;
 	bool fail_unpause;
 	int on_boot; /* -1, or the hv_shutdown_reason the guest ends with on its own */
@@ -64,12 +65,13 @@ static void save(struct hv_double *h)
 		if (d->used)
 			json_array_append_new(
 			    arr,
-			    json_pack("{s:i, s:s, s:i, s:i, s:i, s:i, s:I, s:I, s:b, s:b}", "domid",
-				      (int)d->domid, "name", d->name, "state", (int)d->state,
-				      "reason", (int)d->reason, "max_vcpus", (int)d->max_vcpus,
-				      "online", (int)d->online, "mem_mib", (json_int_t)d->mem_mib,
-				      "target_kib", (json_int_t)d->target_kib, "booted", d->booted,
-				      "ignore_shutdown", d->ignore_shutdown));
+			    json_pack("{s:i, s:s, s:i, s:i, s:i, s:i, s:I, s:I, s:b, s:b, s:b}",
+				      "domid", (int)d->domid, "name", d->name, "state",
+				      (int)d->state, "reason", (int)d->reason, "max_vcpus",
+				      (int)d->max_vcpus, "online", (int)d->online, "mem_mib",
+				      (json_int_t)d->mem_mib, "target_kib",
+				      (json_int_t)d->target_kib, "booted", d->booted,
+				      "ignore_shutdown", d->ignore_shutdown, "built", d->built));
 	}
 	json_t *o = json_pack("{s:i, s:o}", "next_domid", (int)h->next_domid, "doms", arr);
 	f = fopen(h->state_file, "w");
@@ -104,6 +106,7 @@ static void load(struct hv_double *h)
 		x->target_kib = (uint64_t)json_integer_value(json_object_get(d, "target_kib"));
 		x->booted = json_is_true(json_object_get(d, "booted"));
 		x->ignore_shutdown = json_is_true(json_object_get(d, "ignore_shutdown"));
+		x->built = json_is_true(json_object_get(d, "built"));
 	}
 	json_decref(o);
 }
@@ -170,7 +173,7 @@ static int d_create(struct hv *hv, const struct hv_domain_config *cfg, hv_domid_
 		if (d->used)
 			continue;
 		memset(d, 0, sizeof(*d));
-		d->used = true;
+		d->used = d->built = true;
 		d->domid = id;
 		snprintf(d->name, sizeof(d->name), "%s", cfg->name ? cfg->name : "");
 		d->state = HV_DOM_PAUSED;
@@ -380,6 +383,20 @@ static int d_pci(struct hv *hv, hv_domid_t domid, const char *bdf)
 	return get(hv, domid) ? 0 : -ESRCH;
 }
 
+/* Made-up frames and ports: the console double maps by domid. */
+static int d_build_info(struct hv *hv, hv_domid_t domid, struct hv_build *out)
+{
+	struct ddom *d = get(hv, domid);
+
+	if (!d)
+		return -ESRCH;
+	if (!d->built)
+		return -ENOENT;
+	*out = (struct hv_build){
+	    .store_gfn = 0xfeffc, .console_gfn = 0xfeffd, .store_port = 1, .console_port = 2};
+	return 0;
+}
+
 static void d_close(struct hv *hv)
 {
 	struct hv_double *h = (struct hv_double *)hv;
@@ -407,6 +424,7 @@ static const struct hv_ops double_ops = {
     .set_memory_target = d_mem,
     .pci_assign = d_pci,
     .pci_unassign = d_pci,
+    .build_info = d_build_info,
     .close = d_close,
 };
 

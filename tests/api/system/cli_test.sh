@@ -89,6 +89,10 @@ check console-follow 124 timeout 2 "$keel" console -f web1
 [ "$(grep -c 'Linux version' "$work/out")" -ge 2 ] && { pass=$((pass + 1)); echo "PASS console-follow-live"; } \
   || { fail=$((fail + 1)); echo "FAIL console-follow-live"; cat "$work/out"; }
 wait "$restarter"
+# -i: standard input is typed on the console (the double's guests echo it back).
+check console-type 0 sh -c "printf 'whoami\\n' | '$keel' console -i web1"
+expect_out console-typed-echo "whoami"
+check console-type-missing 3 sh -c "printf 'x' | '$keel' console -i nosuch"
 check shutdown 0 "$keel" shutdown -t 5 web1
 expect_out shutdown-done "shut down"
 check show 0 "$keel" show web1

@@ -557,6 +557,40 @@ def t_lifecycle(ctx):
         s.close()
 
 
+def t_console_input(ctx):
+    """Typing on a guest's console: the real console service (controld/consoles.c) over the
+    test double of its devices, whose guests echo their input ring to their output ring."""
+    c = ctx.operate
+    ctx.admin.req("POST", "/v1/domains", domain_body("typist"))
+    st, _, js = c.req("POST", "/v1/domains/typist/console", {"input": "x"})
+    check_problem(st, js, 409)  # stopped: nothing to type on
+    assert ctx.admin.req("POST", "/v1/domains/typist/actions/start")[0] == 200
+    console = Sse(ctx.unix, "/v1/domains/typist/console/stream")
+    st, _, js = c.req("POST", "/v1/domains/typist/console", {"input": "uname -r\n\u0003"})
+    assert st == 200 and js == {"accepted": 10}, (st, js)
+    console.wait(lambda e: e["event"] == "console.output" and "uname -r" in e["json"]["data"])
+    st, _, text = c.req("GET", "/v1/domains/typist/console")
+    assert st == 200 and "uname -r\n?" in text, text  # Ctrl-C shown as '?'
+    # More than the ring holds at once (1 KiB): it takes what fits, the echo frees it again.
+    st, _, js = c.req("POST", "/v1/domains/typist/console", {"input": "y" * 1024})
+    assert st == 200 and 0 < js["accepted"] <= 1024, js
+    for body, field in (({}, "/input"), ({"input": ""}, "/input"), ({"input": 7}, "/input"),
+                        ({"input": "z" * 1025}, "/input"), ({"input": "x", "more": 1}, "/more")):
+        st, _, js = c.req("POST", "/v1/domains/typist/console", body)
+        check_problem(st, js, 400, field)
+    st, _, js = c.req("POST", "/v1/domains/typist/console", raw=b'{"input": "a\\u0000b"}')
+    check_problem(st, js, 400)
+    st, _, js = ctx.read.req("POST", "/v1/domains/typist/console", {"input": "x"})
+    check_problem(st, js, 403)
+    st, _, js = c.req("POST", "/v1/domains/nobody/console", {"input": "x"})
+    check_problem(st, js, 404)
+    assert ctx.admin.req("POST", "/v1/domains/typist/actions/destroy")[0] == 200
+    st, _, js = c.req("POST", "/v1/domains/typist/console", {"input": "x"})
+    check_problem(st, js, 409)
+    console.close()
+    assert ctx.admin.req("DELETE", "/v1/domains/typist")[0] == 204
+
+
 def t_guest_events(ctx):
     """Hypervisor events: a guest that crashes or powers itself off."""
     c = ctx.admin
@@ -896,6 +930,9 @@ def t_restart(ctx):
     after = c.req("GET", "/v1/domains/keeper")[2]
     assert after["state"] == "running" and after["domid"] == before["domid"], (before, after)
     assert after["id"] == before["id"]
+    # Its console is served again: typed input comes back as output.
+    st, _, js = c.req("POST", "/v1/domains/keeper/console", {"input": "still here"})
+    assert st == 200 and js["accepted"] == 10, (st, js)
     st, _, lst = c.req("GET", "/v1/domains?limit=500")
     assert lst["total"] >= 3
     # Tokens survive too, and the interrupted shutdown goes on (destroyed at the timeout).
@@ -933,6 +970,10 @@ def t_boot_time(ctx):
     check_problem(st, js, 409)
     g = by_name["grub-guest"]
     assert g["state"] == "running" and g["domid"] == 4000, g
+    # Keel built it at boot: its console is the hypervisor's, not served in dom0.
+    st, _, js = c.req("POST", "/v1/domains/grub-guest/console", {"input": "x"})
+    check_problem(st, js, 409)
+    assert js["type"].endswith("no-console"), js
     events = Sse(ctx.unix, "/v1/events?types=domain")
     assert c.req("POST", "/v1/domains/grub-guest/actions/pause")[0] == 200
     assert c.req("GET", "/v1/domains/grub-guest")[2]["state"] == "paused"
@@ -1043,7 +1084,7 @@ def t_coverage(ctx):
 
 
 TESTS = [t_health_and_auth, t_tokens, t_create_validation, t_list_get_patch, t_lifecycle,
-         t_guest_events, t_start_failures, t_images, t_pci,
+         t_console_input, t_guest_events, t_start_failures, t_images, t_pci,
          t_jobs_events_metrics, t_idempotency, t_limits, t_restart, t_shipped_refuses, t_tls,
          t_store_lost, t_request_log, t_boot_time]
 # Each scenario is also its own CTest case (api_contract_<name>, see --list and --only);

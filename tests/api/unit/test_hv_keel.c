@@ -279,6 +279,20 @@ static void test_operations(void **state)
 	assert_int_equal(r->x->dom[1].max_mem_bytes, 128ull << 20);
 	assert_int_equal(r->hv->ops->set_memory_target(r->hv, 1, 1ull << 30), -EINVAL);
 
+	/* What dom0 serves for a domain built through domctl; -ENOENT for a boot-time one. */
+	struct hv_build b;
+	r->x->built[3] = true;
+	r->x->build[3] = (struct keel_build){
+	    .store_gfn = 0xfeffc, .console_gfn = 0xfeffd, .store_port = 1, .console_port = 2};
+	assert_int_equal(r->hv->ops->build_info(r->hv, 3, &b), 0);
+	assert_int_equal(r->x->last.cmd, KEEL_DOMCTL_getbuild);
+	assert_int_equal(b.store_gfn, 0xfeffc);
+	assert_int_equal(b.console_gfn, 0xfeffd);
+	assert_int_equal(b.store_port, 1);
+	assert_int_equal(b.console_port, 2);
+	assert_int_equal(r->hv->ops->build_info(r->hv, 1, &b), -ENOENT);
+	assert_int_equal(r->hv->ops->build_info(r->hv, 9, &b), -ESRCH);
+
 	/* Not in Keel's domctl: said so, not pretended. */
 	assert_int_equal(
 	    r->hv->ops->domain_create(r->hv, &(struct hv_domain_config){.name = "n", .hvm = true},

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "../../../controld/model_internal.h"
+#include "../doubles/console_double.h"
 #include "../doubles/hv_double.h"
 
 /* --- the in-memory store: a flat list of (path, value); fail_writes makes writes fail --- */
@@ -445,6 +446,60 @@ static void test_guest_crash(void **state)
 	assert_null(domain_find(&f->cd, "crashy"));
 }
 
+/* The console service over its device double, its output into the model as main.c does. */
+static void console_output(void *opaque, hv_domid_t domid, const char *data, size_t len)
+{
+	struct hv_event ev = {.type = HV_EV_CONSOLE, .domid = domid, .data = data, .len = len};
+
+	model_on_hv_event(opaque, &ev);
+}
+
+static void test_console_served_while_it_runs(void **state)
+{
+	struct fixture *f = *state;
+	struct dom_spec spec = spec_with("test.crash");
+	struct domain *d;
+	size_t len;
+	char *text;
+	void *h;
+	int domid;
+
+	console_double_open(&h);
+	assert_int_equal(consoles_open(&f->loop, &console_double_ops, h, console_output, &f->cd,
+				       &f->cd.consoles),
+			 0);
+	assert_int_equal(domain_console_input(&f->cd, f->d, "x", 1), -EBUSY); /* stopped */
+	assert_int_equal(domain_start(&f->cd, f->d), 0);
+	domid = f->d->domid;
+	assert_non_null(console_double_page((unsigned)domid)); /* attached at start */
+	assert_int_equal(domain_console_input(&f->cd, f->d, "hostname\n", 9), 9);
+	for (int i = 0; i < 4; i++)
+		uv_run(&f->loop, UV_RUN_NOWAIT);
+	text = domain_console_text(f->d, &len);
+	assert_non_null(strstr(text, "Linux version")); /* the double's own boot lines */
+	assert_non_null(strstr(text, "hostname\n"));	/* the echo, through the ring */
+	free(text);
+	/* Destroyed: unmapped and unbound before the hypervisor destroys it. */
+	assert_int_equal(domain_destroy(&f->cd, f->d, DOM_STOPPED), 0);
+	assert_null(console_double_page((unsigned)domid));
+	assert_int_equal(domain_console_input(&f->cd, f->d, "x", 1), -EBUSY);
+	/* A guest that crashes by itself loses its console too. */
+	snprintf(spec.name, sizeof(spec.name), "crashy");
+	assert_int_equal(domain_create(&f->cd, &spec, &d), 0);
+	assert_int_equal(domain_start(&f->cd, d), 0);
+	domid = d->domid;
+	assert_non_null(console_double_page((unsigned)domid));
+	/* The poll handle keeps the loop alive: run until the double's guest has crashed. */
+	for (int i = 0; i < 100 && d->state != DOM_CRASHED; i++)
+		uv_run(&f->loop, UV_RUN_ONCE);
+	assert_int_equal(d->state, DOM_CRASHED);
+	assert_null(console_double_page((unsigned)domid));
+	consoles_close(f->cd.consoles);
+	f->cd.consoles = NULL;
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	console_double_close(h);
+}
+
 static void test_adopt_boot_domains(void **state)
 {
 	struct fixture *f = *state;
@@ -529,6 +584,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_start_rolls_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_graceful_shutdown_and_reboot, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_guest_crash, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_console_served_while_it_runs, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_adopt_boot_domains, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hypervisor_events, setup, teardown),
 	};

@@ -15,93 +15,7 @@
 
 #include <cmocka.h>
 
-#include "uv_xenbus.h"
-#include "xen_double.h"
-#include "xs_harness.h"
-
-struct env {
-	struct h_env h;
-	struct h_client *tools; /* dom0's tools on the socket */
-	struct xen_double xd;
-	uv_loop_t loop;
-	struct xs_uv_xenbus xb;
-	bool started;
-	FILE *log; /* the server's log lines (stderr) */
-	int saved_stderr;
-	char logtext[16384];
-	char payload[XS_PAYLOAD_MAX + 1];
-	struct xs_hdr hdr;
-};
-
-static int setup(void **state)
-{
-	struct env *e = calloc(1, sizeof(*e));
-
-	h_env_init(&e->h, NULL);
-	e->tools = h_client_new(&e->h, 0, true);
-	xd_init(&e->xd);
-	uv_loop_init(&e->loop);
-	/* The server logs on stderr: keep it in a file the tests read. */
-	fflush(stderr);
-	e->saved_stderr = dup(2);
-	e->log = tmpfile();
-	if (!e->log || e->saved_stderr < 0 || dup2(fileno(e->log), 2) < 0)
-		abort();
-	e->h.srv.quiet = false;
-	*state = e;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct env *e = *state;
-
-	if (e->started)
-		xs_uv_xenbus_stop(&e->xb);
-	uv_run(&e->loop, UV_RUN_NOWAIT);
-	assert_int_equal(uv_loop_close(&e->loop), 0);
-	fflush(stderr);
-	dup2(e->saved_stderr, 2);
-	close(e->saved_stderr);
-	fclose(e->log);
-	h_client_free(e->tools);
-	xd_fini(&e->xd);
-	h_env_fini(&e->h);
-	free(e);
-	return 0;
-}
-
-static int start(struct env *e)
-{
-	char err[256] = "";
-	int ret =
-	    xs_uv_xenbus_start(&e->loop, &e->xb, &e->h.srv, &xd_ops, &e->xd, err, sizeof(err));
-
-	e->started = !ret;
-	if (ret)
-		fprintf(stderr, "start: %s\n", err);
-	return ret;
-}
-
-/* Everything the server logged so far. */
-static const char *logged(struct env *e)
-{
-	size_t n;
-
-	fflush(stderr);
-	rewind(e->log);
-	n = fread(e->logtext, 1, sizeof(e->logtext) - 1, e->log);
-	e->logtext[n] = '\0';
-	fseek(e->log, 0, SEEK_END);
-	return e->logtext;
-}
-
-/* Lets the loop take what the double's event channel delivered. */
-static void run(struct env *e)
-{
-	for (int i = 0; i < 4; i++)
-		uv_run(&e->loop, UV_RUN_NOWAIT);
-}
+#include "xenbus_env.h"
 
 /* The kernel's side of its ring: a request in, a reply or watch event out. */
 static void kernel_send(struct env *e, uint32_t type, uint32_t req_id, const void *p, uint32_t len)
@@ -121,7 +35,7 @@ static void setup_binds_then_notifies_once(void **state)
 	struct env *e = *state;
 	int bind, virq, notify;
 
-	assert_int_equal(start(e), 0);
+	assert_int_equal(env_start(e), 0);
 	assert_int_equal(e->xd.ncalls, 4);
 	assert_int_equal(xd_find(&e->xd, "ring_map"), 0);
 	bind = xd_find(&e->xd, "bind_interdomain 0 7"); /* remote domain 0 = dom0 itself */
@@ -148,14 +62,14 @@ static void kernel_requests_served_as_dom0(void **state)
 	struct env *e = *state;
 	int err;
 
-	assert_int_equal(start(e), 0);
+	assert_int_equal(env_start(e), 0);
 	/* One batch: write (relative path), read it back absolutely, watch. */
 	kernel_send(e, XS_WRITE, 1, "name\0Domain-0", 13);
 	kernel_send(e, XS_READ, 2, "/local/domain/0/name", 21);
 	kernel_send(e, XS_WATCH, 3, "control/shutdown\0tok", 21);
 	kernel_send(e, XS_GET_QUOTA, 4, "", 1); /* privileged only */
 	xd_signal(&e->xd, XD_RING_PORT);
-	run(e);
+	env_run(e);
 	assert_int_equal(xd_count(&e->xd, "unmask 11"), 1);
 	/* One notification for the whole batch, after the one at setup. */
 	assert_int_equal(xd_count(&e->xd, notify_call), 2);
@@ -198,11 +112,11 @@ static void request_split_across_the_wrap(void **state)
 	/* The kernel's indexes are free-running: start them just before the wrap. */
 	pg->req_cons = pg->req_prod = 1010;
 	pg->rsp_cons = pg->rsp_prod = 1020;
-	assert_int_equal(start(e), 0);
+	assert_int_equal(env_start(e), 0);
 	memcpy(val, "wrap\0across-the-end-of-the-ring", 32);
 	kernel_send(e, XS_WRITE, 9, val, 32); /* bytes 1010..1057: header and value wrap */
 	xd_signal(&e->xd, XD_RING_PORT);
-	run(e);
+	env_run(e);
 	assert_int_equal(pg->req_cons, 1010 + XS_HDR_SIZE + 32);
 	assert_true(kernel_recv(e)); /* the reply wraps too (1020..1039) */
 	assert_int_equal(e->hdr.req_id, 9);
@@ -218,13 +132,13 @@ static void assert_only_the_ring_lost(struct env *e)
 
 	assert_false(e->xb.serving);
 	assert_null(e->xb.ring.conn);
-	assert_non_null(strstr(logged(e), "dom0's kernel broke the ring protocol"));
+	assert_non_null(strstr(env_logged(e), "dom0's kernel broke the ring protocol"));
 	assert_int_equal(h_write(e->tools, 0, "/still", "served"), 0);
 	assert_string_equal(h_read(e->tools, 0, "/still", &err), "served");
 	e->xd.page->req_prod = e->xd.page->req_cons;
 	kernel_send(e, XS_READ, 3, "/still", 7);
 	xd_signal(&e->xd, XD_RING_PORT);
-	run(e);
+	env_run(e);
 	assert_false(kernel_recv(e));
 	assert_true(e->xb.polling); /* domain exits are still watched */
 }
@@ -233,12 +147,12 @@ static void garbage_indexes_cost_only_the_ring(void **state)
 {
 	struct env *e = *state;
 
-	assert_int_equal(start(e), 0);
+	assert_int_equal(env_start(e), 0);
 	e->xd.page->req_prod = e->xd.page->req_cons + 2000; /* more than the ring holds */
 	xd_signal(&e->xd, XD_RING_PORT);
-	run(e);
+	env_run(e);
 	assert_int_equal(e->xd.page->error, XS_RING_ERROR_RINGIDX);
-	assert_non_null(strstr(logged(e), "domain 0: ring indexes out of range"));
+	assert_non_null(strstr(env_logged(e), "domain 0: ring indexes out of range"));
 	assert_only_the_ring_lost(e);
 }
 
@@ -249,14 +163,14 @@ static void oversize_length_costs_only_the_ring(void **state)
 	uint8_t raw[XS_HDR_SIZE];
 	struct xs_ring_page *pg = e->xd.page;
 
-	assert_int_equal(start(e), 0);
+	assert_int_equal(env_start(e), 0);
 	xs_hdr_encode(&h, raw);
 	memcpy(pg->req, raw, sizeof(raw));
 	pg->req_prod = sizeof(raw);
 	xd_signal(&e->xd, XD_RING_PORT);
-	run(e);
+	env_run(e);
 	assert_int_equal(pg->error, XS_RING_ERROR_PROTO);
-	assert_non_null(strstr(logged(e), "domain 0 sent an oversized message"));
+	assert_non_null(strstr(env_logged(e), "domain 0 sent an oversized message"));
 	assert_only_the_ring_lost(e);
 }
 
@@ -266,7 +180,7 @@ static void garbage_before_start_is_caught_at_start(void **state)
 
 	e->xd.page->rsp_prod = 5000; /* rsp_cons 0: impossible */
 	h_ring_send(e->xd.page, XS_READ, 1, "/", 2);
-	assert_int_equal(start(e), 0);
+	assert_int_equal(env_start(e), 0);
 	assert_int_equal(e->xd.page->error, XS_RING_ERROR_RINGIDX);
 	assert_false(e->xb.serving);
 }
@@ -275,12 +189,12 @@ static void evtchn_read_error_stops_polling(void **state)
 {
 	struct env *e = *state;
 
-	assert_int_equal(start(e), 0);
+	assert_int_equal(env_start(e), 0);
 	e->xd.pending_err = -EFBIG; /* Linux: the evtchn ring overflowed */
 	xd_signal(&e->xd, XD_RING_PORT);
-	run(e);
+	env_run(e);
 	assert_false(e->xb.polling);
-	assert_non_null(strstr(logged(e), "event channel failed (File too large)"));
+	assert_non_null(strstr(env_logged(e), "event channel failed (File too large)"));
 	/* Stopping later is still clean (teardown), and the store serves its socket. */
 	assert_int_equal(h_write(e->tools, 0, "/after", "x"), 0);
 }
@@ -289,14 +203,14 @@ static void evtchn_closed_stops_polling(void **state)
 {
 	struct env *e = *state;
 
-	assert_int_equal(start(e), 0);
+	assert_int_equal(env_start(e), 0);
 	/* A request waiting when the channel dies is still answered once. */
 	kernel_send(e, XS_WRITE, 1, "last\0x", 6);
 	close(e->xd.fd[1]);
 	e->xd.fd[1] = -1;
-	run(e);
+	env_run(e);
 	assert_false(e->xb.polling);
-	assert_non_null(strstr(logged(e), "event channel failed"));
+	assert_non_null(strstr(env_logged(e), "event channel failed"));
 	assert_true(kernel_recv(e));
 	assert_string_equal(e->payload, "OK");
 }
@@ -305,11 +219,11 @@ static void unknown_port_is_logged(void **state)
 {
 	struct env *e = *state;
 
-	assert_int_equal(start(e), 0);
+	assert_int_equal(env_start(e), 0);
 	xd_signal(&e->xd, 99);
-	run(e);
+	env_run(e);
 	assert_true(e->xb.polling);
-	assert_non_null(strstr(logged(e), "event on unknown port 99 ignored"));
+	assert_non_null(strstr(env_logged(e), "event on unknown port 99 ignored"));
 }
 
 static void setup_errors_leave_nothing_behind(void **state)
@@ -344,9 +258,9 @@ static void no_virq_still_serves(void **state)
 	struct env *e = *state;
 
 	e->xd.virq_err = -EINVAL;
-	assert_int_equal(start(e), 0);
+	assert_int_equal(env_start(e), 0);
 	assert_int_equal(e->xb.virq_port, -1);
-	assert_non_null(strstr(logged(e), "cannot bind VIRQ_DOM_EXC: Invalid argument"));
+	assert_non_null(strstr(env_logged(e), "cannot bind VIRQ_DOM_EXC: Invalid argument"));
 	assert_int_equal(xd_count(&e->xd, notify_call), 1);
 	assert_true(e->xb.serving);
 }
@@ -369,7 +283,7 @@ static void domain_exits_release_and_fire(void **state)
 	const char *path, *token;
 	int err;
 
-	assert_int_equal(start(e), 0);
+	assert_int_equal(env_start(e), 0);
 	xd_set_domain(&e->xd, 5, KEEL_DOMSTATE_running);
 	xd_set_domain(&e->xd, 6, KEEL_DOMSTATE_running);
 	introduce(e, "5");
@@ -381,7 +295,7 @@ static void domain_exits_release_and_fire(void **state)
 
 	/* Nothing ended: nothing happens. */
 	xd_signal(&e->xd, XD_VIRQ_PORT);
-	run(e);
+	env_run(e);
 	assert_int_equal(xd_count(&e->xd, "unmask 12"), 1);
 	assert_int_equal(h_count_events(e->tools), 0);
 	assert_true(introduced(e, "5") && introduced(e, "6"));
@@ -389,33 +303,33 @@ static void domain_exits_release_and_fire(void **state)
 	/* 6 shut down: @releaseDomain once; it stays introduced until it is gone. */
 	xd_set_domain(&e->xd, 6, KEEL_DOMSTATE_shutdown);
 	xd_signal(&e->xd, XD_VIRQ_PORT);
-	run(e);
+	env_run(e);
 	assert_true(h_event(e->tools, &path, &token));
 	assert_string_equal(path, "@releaseDomain");
 	assert_false(h_event(e->tools, &path, &token));
 	xd_signal(&e->xd, XD_VIRQ_PORT);
-	run(e);
+	env_run(e);
 	assert_int_equal(h_count_events(e->tools), 0);
 	assert_true(introduced(e, "6"));
 	/* RESUME re-arms it: 6, now crashed, fires again. */
 	assert_int_equal(h_err(h_call(e->tools, XS_RESUME, 0, "6", NULL)), 0);
 	xd_set_domain(&e->xd, 6, KEEL_DOMSTATE_crashed);
 	xd_signal(&e->xd, XD_VIRQ_PORT);
-	run(e);
+	env_run(e);
 	assert_int_equal(h_count_events(e->tools), 1);
 	h_drain_events(e->tools);
 
 	/* 5 is gone: released (its nodes too) and @releaseDomain fired. */
 	xd_remove_domain(&e->xd, 5);
 	xd_signal(&e->xd, XD_VIRQ_PORT);
-	run(e);
+	env_run(e);
 	assert_true(h_event(e->tools, &path, &token));
 	assert_string_equal(path, "@releaseDomain");
 	assert_false(introduced(e, "5"));
 	assert_true(introduced(e, "6"));
 	assert_null(h_read(e->tools, 0, "/local/domain/5/data", &err));
 	assert_int_equal(err, ENOENT);
-	assert_non_null(strstr(logged(e), "domain 5 is gone: released"));
+	assert_non_null(strstr(env_logged(e), "domain 5 is gone: released"));
 }
 
 /* Keel's boot-time guests have no store ring and are never introduced: their ends fire too. */
@@ -424,7 +338,7 @@ static void boot_time_domain_ends_fire(void **state)
 	struct env *e = *state;
 	const char *path, *token;
 
-	assert_int_equal(start(e), 0);
+	assert_int_equal(env_start(e), 0);
 	xd_set_domain(&e->xd, 0, KEEL_DOMSTATE_running);
 	xd_set_domain(&e->xd, 3, KEEL_DOMSTATE_running);
 	xd_set_domain(&e->xd, 4, KEEL_DOMSTATE_crashed); /* ended before the first query */
@@ -432,26 +346,26 @@ static void boot_time_domain_ends_fire(void **state)
 	h_drain_events(e->tools);
 
 	xd_signal(&e->xd, XD_VIRQ_PORT);
-	run(e);
+	env_run(e);
 	assert_true(h_event(e->tools, &path, &token));
 	assert_string_equal(path, "@releaseDomain");
 	h_drain_events(e->tools);
 	/* Nothing new: nothing fires. */
 	xd_signal(&e->xd, XD_VIRQ_PORT);
-	run(e);
+	env_run(e);
 	assert_int_equal(h_count_events(e->tools), 0);
 	/* 3 crashes: once; then it goes away: once more. */
 	xd_set_domain(&e->xd, 3, KEEL_DOMSTATE_crashed);
 	xd_signal(&e->xd, XD_VIRQ_PORT);
-	run(e);
+	env_run(e);
 	assert_int_equal(h_count_events(e->tools), 1);
 	h_drain_events(e->tools);
 	xd_signal(&e->xd, XD_VIRQ_PORT);
-	run(e);
+	env_run(e);
 	assert_int_equal(h_count_events(e->tools), 0);
 	xd_remove_domain(&e->xd, 3);
 	xd_signal(&e->xd, XD_VIRQ_PORT);
-	run(e);
+	env_run(e);
 	assert_int_equal(h_count_events(e->tools), 1);
 }
 
@@ -459,20 +373,20 @@ static void failed_domain_query_releases_nothing(void **state)
 {
 	struct env *e = *state;
 
-	assert_int_equal(start(e), 0);
+	assert_int_equal(env_start(e), 0);
 	e->xd.domctl_err = -EPERM;
 	/* Boot-time domains are asked about too: the failure is logged, nothing changes. */
 	xd_signal(&e->xd, XD_VIRQ_PORT);
-	run(e);
+	env_run(e);
 	assert_int_equal(xd_count(&e->xd, "unmask 12"), 1);
 	assert_int_equal(xd_count(&e->xd, "domain_next 0"), 1);
-	assert_non_null(strstr(logged(e), "cannot ask"));
+	assert_non_null(strstr(env_logged(e), "cannot ask"));
 
 	introduce(e, "5"); /* unknown to the hypervisor, but the query fails */
 	xd_signal(&e->xd, XD_VIRQ_PORT);
-	run(e);
+	env_run(e);
 	assert_true(introduced(e, "5"));
-	assert_non_null(strstr(logged(e),
+	assert_non_null(strstr(env_logged(e),
 			       "cannot ask the hypervisor which domains ended: Operation not "
 			       "permitted"));
 
@@ -480,29 +394,36 @@ static void failed_domain_query_releases_nothing(void **state)
 	e->xd.domctl_err = 0;
 	e->xd.domctl_backwards = true;
 	xd_signal(&e->xd, XD_VIRQ_PORT);
-	run(e);
+	env_run(e);
 	assert_true(introduced(e, "5"));
-	assert_non_null(strstr(logged(e), "domains ended: Input/output error"));
+	assert_non_null(strstr(env_logged(e), "domains ended: Input/output error"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(setup_binds_then_notifies_once, setup, teardown),
-	    cmocka_unit_test_setup_teardown(kernel_requests_served_as_dom0, setup, teardown),
-	    cmocka_unit_test_setup_teardown(request_split_across_the_wrap, setup, teardown),
-	    cmocka_unit_test_setup_teardown(garbage_indexes_cost_only_the_ring, setup, teardown),
-	    cmocka_unit_test_setup_teardown(oversize_length_costs_only_the_ring, setup, teardown),
-	    cmocka_unit_test_setup_teardown(garbage_before_start_is_caught_at_start, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(evtchn_read_error_stops_polling, setup, teardown),
-	    cmocka_unit_test_setup_teardown(evtchn_closed_stops_polling, setup, teardown),
-	    cmocka_unit_test_setup_teardown(unknown_port_is_logged, setup, teardown),
-	    cmocka_unit_test_setup_teardown(setup_errors_leave_nothing_behind, setup, teardown),
-	    cmocka_unit_test_setup_teardown(no_virq_still_serves, setup, teardown),
-	    cmocka_unit_test_setup_teardown(domain_exits_release_and_fire, setup, teardown),
-	    cmocka_unit_test_setup_teardown(boot_time_domain_ends_fire, setup, teardown),
-	    cmocka_unit_test_setup_teardown(failed_domain_query_releases_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(setup_binds_then_notifies_once, env_setup,
+					    env_teardown),
+	    cmocka_unit_test_setup_teardown(kernel_requests_served_as_dom0, env_setup,
+					    env_teardown),
+	    cmocka_unit_test_setup_teardown(request_split_across_the_wrap, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(garbage_indexes_cost_only_the_ring, env_setup,
+					    env_teardown),
+	    cmocka_unit_test_setup_teardown(oversize_length_costs_only_the_ring, env_setup,
+					    env_teardown),
+	    cmocka_unit_test_setup_teardown(garbage_before_start_is_caught_at_start, env_setup,
+					    env_teardown),
+	    cmocka_unit_test_setup_teardown(evtchn_read_error_stops_polling, env_setup,
+					    env_teardown),
+	    cmocka_unit_test_setup_teardown(evtchn_closed_stops_polling, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(unknown_port_is_logged, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(setup_errors_leave_nothing_behind, env_setup,
+					    env_teardown),
+	    cmocka_unit_test_setup_teardown(no_virq_still_serves, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(domain_exits_release_and_fire, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(boot_time_domain_ends_fire, env_setup, env_teardown),
+	    cmocka_unit_test_setup_teardown(failed_domain_query_releases_nothing, env_setup,
+					    env_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

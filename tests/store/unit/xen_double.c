@@ -41,6 +41,44 @@ static void ring_unmap(void *h, struct xs_ring_page *page)
 	log_call(xd, page == xd->page ? "ring_unmap" : "ring_unmap of a wrong page");
 }
 
+static int guest_page(struct xen_double *xd, unsigned int domid, int err, void **page)
+{
+	if (err)
+		return err;
+	if (domid >= XD_MAX_DOMS)
+		return -ESRCH;
+	*page = xd->guest_page[domid];
+	return 0;
+}
+
+static int grant_map(void *h, unsigned int domid, uint32_t gref, void **page)
+{
+	struct xen_double *xd = h;
+
+	log_call(xd, "grant_map %u %u", domid, gref);
+	return guest_page(xd, domid, xd->grant_err, page);
+}
+
+static int foreign_map(void *h, unsigned int domid, uint64_t gfn, void **page)
+{
+	struct xen_double *xd = h;
+
+	log_call(xd, "foreign_map %u %#llx", domid, (unsigned long long)gfn);
+	return guest_page(xd, domid, xd->foreign_err, page);
+}
+
+static void guest_unmap(void *h, void *page)
+{
+	struct xen_double *xd = h;
+
+	for (unsigned int i = 0; i < XD_MAX_DOMS; i++)
+		if (xd->guest_page[i] == page) {
+			log_call(xd, "guest_unmap %u", i);
+			return;
+		}
+	log_call(xd, "guest_unmap of a wrong page");
+}
+
 static int evtchn_fd(void *h)
 {
 	return ((struct xen_double *)h)->fd[0];
@@ -51,7 +89,9 @@ static int bind_interdomain(void *h, unsigned int domid, unsigned int remote_por
 	struct xen_double *xd = h;
 
 	log_call(xd, "bind_interdomain %u %u", domid, remote_port);
-	return xd->bind_err ? xd->bind_err : (int)XD_RING_PORT;
+	if (xd->bind_err)
+		return xd->bind_err;
+	return domid ? (int)(XD_GUEST_PORT + domid) : (int)XD_RING_PORT;
 }
 
 static int bind_virq(void *h, unsigned int virq)
@@ -121,6 +161,9 @@ static int domain_next(void *h, unsigned int domid, struct keel_domain_info *inf
 const struct xs_xen_ops xd_ops = {
     .ring_map = ring_map,
     .ring_unmap = ring_unmap,
+    .grant_map = grant_map,
+    .foreign_map = foreign_map,
+    .guest_unmap = guest_unmap,
     .evtchn_fd = evtchn_fd,
     .bind_interdomain = bind_interdomain,
     .bind_virq = bind_virq,
@@ -138,12 +181,20 @@ void xd_init(struct xen_double *xd)
 	if (xd->page == MAP_FAILED || socketpair(AF_UNIX, SOCK_STREAM, 0, xd->fd) ||
 	    fcntl(xd->fd[0], F_SETFL, O_NONBLOCK))
 		abort();
+	for (unsigned int i = 0; i < XD_MAX_DOMS; i++) {
+		xd->guest_page[i] =
+		    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (xd->guest_page[i] == MAP_FAILED)
+			abort();
+	}
 	xd_set_domain(xd, 0, KEEL_DOMSTATE_running);
 }
 
 void xd_fini(struct xen_double *xd)
 {
 	munmap(xd->page, 4096);
+	for (unsigned int i = 0; i < XD_MAX_DOMS; i++)
+		munmap(xd->guest_page[i], 4096);
 	close(xd->fd[0]);
 	if (xd->fd[1] >= 0)
 		close(xd->fd[1]);

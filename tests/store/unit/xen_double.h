@@ -3,7 +3,8 @@
  * Test double (tests only) for dom0's Xen devices behind struct xs_xen_ops: a shared page
  * stands for the kernel's ring (/dev/xen/xenbus_backend), a socketpair for /dev/xen/evtchn
  * (the kernel side writes a 4-byte port to signal it, as the evtchn driver hands ports to
- * read()), a table for the hypervisor's domains. Every call is logged in order.
+ * read()), a table for the hypervisor's domains, and one page per guest domain standing
+ * for its xenstore page (granted, or mapped foreign). Every call is logged in order.
  */
 #ifndef KEEL_XEN_DOUBLE_H
 #define KEEL_XEN_DOUBLE_H
@@ -18,6 +19,7 @@
 #define XD_KERNEL_PORT 7u  /* the port the kernel allocated */
 #define XD_RING_PORT   11u /* what binding it returns */
 #define XD_VIRQ_PORT   12u /* what binding VIRQ_DOM_EXC returns */
+#define XD_GUEST_PORT  20u /* binding a guest's port returns this + its domid */
 #define XD_MAX_CALLS   256
 #define XD_MAX_DOMS    8
 
@@ -29,6 +31,9 @@ struct xen_double {
 	/* Errors to inject (negative errno, 0 = none). */
 	int ring_map_err, bind_err, virq_err, pending_err, domctl_err;
 	bool domctl_backwards; /* answers an id below the one asked for */
+	/* Guests' pages, by domid (a shared mapping each); a grant or foreign map error. */
+	struct xs_ring_page *guest_page[XD_MAX_DOMS];
+	int grant_err, foreign_err;
 	struct keel_domain_info doms[XD_MAX_DOMS];
 	size_t ndoms;
 };
