@@ -1,9 +1,10 @@
 // The guest's console in a terminal widget (xterm.js, loaded only on this page): scroll-back
-// from the API's history (GET .../console), then live output from .../console/stream.
+// from the API's history (GET .../console), then live output from .../console/stream; what
+// is typed goes to POST .../console (see TypeAhead), and the guest's echo comes back as output.
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { request, session, type Domain } from '../api';
+import { idempotencyKey, request, session, type Domain } from '../api';
 import { EventStream, type StreamState } from '../sse';
 import { ProblemBox } from '../ui';
 
@@ -13,7 +14,7 @@ export function Console({ d }: { d: Domain }) {
   const [state, setState] = useState<StreamState>('connecting');
 
   useEffect(() => {
-    const term = new Terminal({ convertEol: true, scrollback: 5000, rows: 20, cols: 100, disableStdin: true });
+    const term = new Terminal({ convertEol: true, scrollback: 5000, rows: 20, cols: 100, disableStdin: false });
     term.open(box.current!);
     let history = false;
     let asked = false;
@@ -29,6 +30,8 @@ export function Console({ d }: { d: Domain }) {
           history = true;
           for (const t of early) term.write(t);
         });
+    const typed = new TypeAhead(d.id, setError);
+    const input = term.onData((data) => typed.add(data));
     const stream = new EventStream({
       url: `/v1/domains/${d.id}/console/stream`,
       token: () => session.token,
@@ -50,6 +53,8 @@ export function Console({ d }: { d: Domain }) {
       },
     });
     return () => {
+      input.dispose();
+      typed.stop();
       stream.close();
       term.dispose();
     };
@@ -59,10 +64,65 @@ export function Console({ d }: { d: Domain }) {
     <div>
       <h2>Console</h2>
       <p class="muted">
-        Output of <code>{d.name}</code>, live ({state === 'open' ? 'connected' : state}). The API offers no console input yet.
+        Console of <code>{d.name}</code>, live ({state === 'open' ? 'connected' : state}). Click it and type: keys go to the
+        guest's input.
       </p>
       <ProblemBox error={error} />
       <div class="term" ref={box} data-testid="console" />
     </div>
   );
+}
+
+/**
+ * Keys typed go to the guest in batches: one POST in flight at a time, and what is typed
+ * meanwhile goes in the next one, so fast typing costs a request per round trip, not per key.
+ * Bytes the guest's ring did not take (accepted < sent) are sent again a little later.
+ */
+class TypeAhead {
+  private pending = '';
+  private busy = false;
+  private stopped = false;
+
+  constructor(
+    private readonly id: string,
+    private readonly onError: (e: unknown) => void,
+  ) {}
+
+  add(data: string): void {
+    this.pending += data;
+    this.flush();
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private flush(): void {
+    if (this.busy || this.stopped || !this.pending) return;
+    const input = this.pending;
+    this.pending = '';
+    this.busy = true;
+    request<{ accepted: number }>('POST', `/v1/domains/${this.id}/console`, {
+      body: { input },
+      headers: { 'Idempotency-Key': idempotencyKey() },
+    })
+      .then((r) => {
+        this.onError(null);
+        const rest = utf8Tail(input, r.data.accepted);
+        this.pending = rest + this.pending;
+        // The ring was full: give the guest time to read before sending the rest.
+        return rest ? new Promise((ok) => setTimeout(ok, 100)) : undefined;
+      })
+      .catch((e) => this.onError(e)) // 409 no-console / console-broken: its title and detail
+      .finally(() => {
+        this.busy = false;
+        this.flush();
+      });
+  }
+}
+
+/** What is left of text after its first n UTF-8 bytes (the API counts bytes). */
+function utf8Tail(text: string, n: number): string {
+  const bytes = new TextEncoder().encode(text);
+  return n >= bytes.length ? '' : new TextDecoder().decode(bytes.slice(n));
 }
