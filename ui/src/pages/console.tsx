@@ -5,6 +5,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { idempotencyKey, request, session, type Domain } from '../api';
+import { TypeAhead } from '../typeahead';
 import { EventStream, type StreamState } from '../sse';
 import { ProblemBox } from '../ui';
 
@@ -30,7 +31,14 @@ export function Console({ d }: { d: Domain }) {
           history = true;
           for (const t of early) term.write(t);
         });
-    const typed = new TypeAhead(d.id, setError);
+    const typed = new TypeAhead(
+      (input) =>
+        request<{ accepted: number }>('POST', `/v1/domains/${d.id}/console`, {
+          body: { input },
+          headers: { 'Idempotency-Key': idempotencyKey() },
+        }).then((r) => r.data.accepted),
+      setError, // 409 no-console / console-broken: shown with its title and detail
+    );
     const input = term.onData((data) => typed.add(data));
     const stream = new EventStream({
       url: `/v1/domains/${d.id}/console/stream`,
@@ -71,58 +79,4 @@ export function Console({ d }: { d: Domain }) {
       <div class="term" ref={box} data-testid="console" />
     </div>
   );
-}
-
-/**
- * Keys typed go to the guest in batches: one POST in flight at a time, and what is typed
- * meanwhile goes in the next one, so fast typing costs a request per round trip, not per key.
- * Bytes the guest's ring did not take (accepted < sent) are sent again a little later.
- */
-class TypeAhead {
-  private pending = '';
-  private busy = false;
-  private stopped = false;
-
-  constructor(
-    private readonly id: string,
-    private readonly onError: (e: unknown) => void,
-  ) {}
-
-  add(data: string): void {
-    this.pending += data;
-    this.flush();
-  }
-
-  stop(): void {
-    this.stopped = true;
-  }
-
-  private flush(): void {
-    if (this.busy || this.stopped || !this.pending) return;
-    const input = this.pending;
-    this.pending = '';
-    this.busy = true;
-    request<{ accepted: number }>('POST', `/v1/domains/${this.id}/console`, {
-      body: { input },
-      headers: { 'Idempotency-Key': idempotencyKey() },
-    })
-      .then((r) => {
-        this.onError(null);
-        const rest = utf8Tail(input, r.data.accepted);
-        this.pending = rest + this.pending;
-        // The ring was full: give the guest time to read before sending the rest.
-        return rest ? new Promise((ok) => setTimeout(ok, 100)) : undefined;
-      })
-      .catch((e) => this.onError(e)) // 409 no-console / console-broken: its title and detail
-      .finally(() => {
-        this.busy = false;
-        this.flush();
-      });
-  }
-}
-
-/** What is left of text after its first n UTF-8 bytes (the API counts bytes). */
-function utf8Tail(text: string, n: number): string {
-  const bytes = new TextEncoder().encode(text);
-  return n >= bytes.length ? '' : new TextDecoder().decode(bytes.slice(n));
 }

@@ -58,7 +58,7 @@ export function Upload({ idPrefix, onUploaded }: { idPrefix: string; onUploaded:
           />
         </label>
         <label>
-          Name <input id={`${idPrefix}-name`} value={name} size={24} onInput={(e) => setName(e.currentTarget.value)} />
+          Save as <input id={`${idPrefix}-name`} value={name} size={24} onInput={(e) => setName(e.currentTarget.value)} />
         </label>
         <button type="submit" disabled={!file || busy}>
           Upload
