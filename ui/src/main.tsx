@@ -78,7 +78,7 @@ function App() {
   if (page === 'domains' && arg) body = <DomainPage idOrName={arg} scope={scope} />;
   else if (page === 'domains') body = <DomainList />;
   else if (page === 'create' && allows(scope, 'admin')) body = <CreateDomain />;
-  else if (page === 'images' && allows(scope, 'admin')) body = <ImagesPage />;
+  else if (page === 'images') body = <ImagesPage admin={allows(scope, 'admin')} />;
   else if (page === 'pci') body = <PciPage scope={scope} />;
   else if (page === 'tokens' && allows(scope, 'admin')) body = <TokensPage />;
   else body = <Overview />;
@@ -96,7 +96,7 @@ function App() {
           {link('#/', 'Overview', !page)}
           {link('#/domains', 'Domains', page === 'domains')}
           {allows(scope, 'admin') ? link('#/create', 'Create domain', page === 'create') : null}
-          {allows(scope, 'admin') ? link('#/images', 'Images', page === 'images') : null}
+          {link('#/images', 'Images', page === 'images')}
           {link('#/pci', 'PCI devices', page === 'pci')}
           {allows(scope, 'admin') ? link('#/tokens', 'Tokens', page === 'tokens') : null}
         </nav>

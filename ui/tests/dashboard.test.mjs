@@ -271,9 +271,10 @@ describe('dashboard', { concurrency: false }, () => {
     await admin.getByText('live (connected)').waitFor();
     await admin.getByTestId('console').scrollIntoViewIfNeeded();
     const posts = [];
-    admin.on('request', (r) => {
+    const onRequest = (r) => {
       if (r.method() === 'POST' && r.url().endsWith('/console')) posts.push(r.postDataJSON().input);
-    });
+    };
+    admin.on('request', onRequest);
     await admin.locator('[data-testid="console"] .xterm').click();
     const line = 'echo typed-in-the-dashboard-0123456789';
     await admin.keyboard.type(line); // no delay between keys: as fast as Playwright types
@@ -281,6 +282,7 @@ describe('dashboard', { concurrency: false }, () => {
     const term = admin.locator('[data-testid="console"] .xterm-rows');
     await term.filter({ hasText: line }).waitFor();
     // Every key arrived, in order, in fewer requests than keys.
+    admin.off('request', onRequest);
     assert.equal(posts.join(''), `${line}\r`);
     assert.ok(posts.length < line.length / 2, `${posts.length} requests for ${line.length + 1} keys`);
     results.console_input_requests = { keys: line.length + 1, requests: posts.length };
@@ -473,6 +475,10 @@ describe('dashboard', { concurrency: false }, () => {
     await page.goto(`${env.base}/ui/#/pci`);
     await page.locator('tr[data-bdf="0000:03:00.0"]').waitFor();
     assert.equal(await page.getByRole('button', { name: /Assign|Unassign/ }).count(), 0);
+    await page.goto(`${env.base}/ui/#/images`);
+    await page.getByRole('heading', { level: 1, name: 'Images' }).waitFor();
+    await page.getByText('No images yet.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Upload' }).count(), 0);
     await page.goto(`${env.base}/ui/#/tokens`); // not offered: falls back to the overview
     await page.getByRole('heading', { name: 'Host' }).waitFor();
     // The operate token sees actions but not the admin pages.

@@ -88,7 +88,8 @@ export function Upload({ idPrefix, onUploaded }: { idPrefix: string; onUploaded:
   );
 }
 
-export function ImagesPage() {
+/** Every token sees the list; uploading and deleting are offered to admin tokens only. */
+export function ImagesPage({ admin }: { admin: boolean }) {
   const [images, setImages] = useState<Image[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [asking, setAsking] = useState<string | null>(null);
@@ -115,7 +116,7 @@ export function ImagesPage() {
     <section aria-labelledby="img-h">
       <h1 id="img-h">Images</h1>
       <p class="muted">Kernels, initrds and disk images kept in dom0; domains name them in their boot and disks.</p>
-      <Upload idPrefix="img-up" onUploaded={() => void reload()} />
+      {admin ? <Upload idPrefix="img-up" onUploaded={() => void reload()} /> : null}
       <ProblemBox error={error} />
       {images === null ? (
         <p>Loading…</p>
@@ -123,7 +124,7 @@ export function ImagesPage() {
         <p class="muted">No images yet.</p>
       ) : (
         <table class="list" data-testid="images">
-          <TableHead cols={['Name', 'Size', 'SHA-256', 'Uploaded', '']} />
+          <TableHead cols={['Name', 'Size', 'SHA-256', 'Uploaded', admin ? 'Actions' : null]} />
           <tbody>
             {images.map((i) => (
               <tr key={i.name}>
@@ -133,11 +134,13 @@ export function ImagesPage() {
                   <code class="hash">{i.sha256}</code>
                 </td>
                 <td>{i.created_at}</td>
-                <td>
-                  <button type="button" class="danger" onClick={() => setAsking(i.name)}>
-                    Delete {i.name}
-                  </button>
-                </td>
+                {admin ? (
+                  <td>
+                    <button type="button" class="danger" onClick={() => setAsking(i.name)}>
+                      Delete {i.name}
+                    </button>
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
