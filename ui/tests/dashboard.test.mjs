@@ -412,7 +412,7 @@ describe('dashboard', { concurrency: false }, () => {
     await admin.getByLabel('vCPUs').fill('2');
     await admin.getByLabel('Memory, MiB').fill('1024');
     await admin.getByRole('button', { name: 'Add disk' }).click();
-    await admin.getByLabel('Image path').fill('relative.img'); // the API wants an absolute path
+    await admin.getByLabel('Image path').fill('relative/made.img'); // neither an absolute path nor an image name
     await admin.getByLabel('0000:04:00.0', { exact: false }).check();
     await admin.getByRole('button', { name: 'Create' }).click();
     await admin.getByRole('alert').filter({ hasText: /absolute path/ }).waitFor();
