@@ -14,6 +14,7 @@ export type PciDevice = Schemas['PciDevice'];
 export type Token = Schemas['Token'];
 export type Scope = Schemas['Scope'];
 export type Problem = Schemas['Problem'];
+export type Image = Schemas['Image'];
 export type Action = 'start' | 'pause' | 'unpause' | 'shutdown' | 'reboot' | 'destroy';
 
 /** An error the API answered (problem+json), or controld not answering at all. */
@@ -66,7 +67,8 @@ export const session = {
   },
 };
 
-function asProblem(status: number, body: unknown): Problem {
+/** The answer's problem+json, or a plain one made from its status. */
+export function asProblem(status: number, body: unknown): Problem {
   const b = body as Partial<Problem> | null;
   if (b && typeof b === 'object' && typeof b.title === 'string') {
     return { type: b.type ?? 'about:blank', title: b.title, status, detail: b.detail, field: b.field };

@@ -10,6 +10,7 @@ import { DomainList } from './pages/domains';
 import { DomainPage } from './pages/domain';
 import { CreateDomain } from './pages/create';
 import { PciPage } from './pages/pci';
+import { ImagesPage } from './pages/images';
 import { TokensPage } from './pages/tokens';
 import './style.css';
 
@@ -77,6 +78,7 @@ function App() {
   if (page === 'domains' && arg) body = <DomainPage idOrName={arg} scope={scope} />;
   else if (page === 'domains') body = <DomainList />;
   else if (page === 'create' && allows(scope, 'admin')) body = <CreateDomain />;
+  else if (page === 'images') body = <ImagesPage admin={allows(scope, 'admin')} />;
   else if (page === 'pci') body = <PciPage scope={scope} />;
   else if (page === 'tokens' && allows(scope, 'admin')) body = <TokensPage />;
   else body = <Overview />;
@@ -94,6 +96,7 @@ function App() {
           {link('#/', 'Overview', !page)}
           {link('#/domains', 'Domains', page === 'domains')}
           {allows(scope, 'admin') ? link('#/create', 'Create domain', page === 'create') : null}
+          {link('#/images', 'Images', page === 'images')}
           {link('#/pci', 'PCI devices', page === 'pci')}
           {allows(scope, 'admin') ? link('#/tokens', 'Tokens', page === 'tokens') : null}
         </nav>

@@ -4,6 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
@@ -264,6 +266,142 @@ describe('dashboard', { concurrency: false }, () => {
     await accessible(admin, 'domain');
   });
 
+  step('console input: typed keys batched to POST .../console, echoed back by the guest', async () => {
+    await openDomain(admin, 'con1');
+    await admin.getByText('live (connected)').waitFor();
+    await admin.getByTestId('console').scrollIntoViewIfNeeded();
+    const posts = [];
+    const onRequest = (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/console')) posts.push(r.postDataJSON().input);
+    };
+    admin.on('request', onRequest);
+    await admin.locator('[data-testid="console"] .xterm').click();
+    const line = 'echo typed-in-the-dashboard-0123456789';
+    await admin.keyboard.type(line); // no delay between keys: as fast as Playwright types
+    await admin.keyboard.press('Enter');
+    const term = admin.locator('[data-testid="console"] .xterm-rows');
+    await term.filter({ hasText: line }).waitFor();
+    // Every key arrived, in order, in fewer requests than keys.
+    admin.off('request', onRequest);
+    assert.equal(posts.join(''), `${line}\r`);
+    assert.ok(posts.length < line.length / 2, `${posts.length} requests for ${line.length + 1} keys`);
+    results.console_input_requests = { keys: line.length + 1, requests: posts.length };
+    await shot(admin, 'console-input');
+    await accessible(admin, 'console-input');
+    // A domain that is not running has no console to type on: the 409 with title and detail.
+    await env.domain('idle1');
+    await openDomain(admin, 'idle1');
+    await admin.getByTestId('console').scrollIntoViewIfNeeded();
+    await admin.locator('[data-testid="console"] .xterm').click();
+    await admin.keyboard.type('x');
+    const problem = (await env.api('POST', '/v1/domains/idle1/console', { input: 'x' })).body;
+    assert.ok(problem.title);
+    await admin.getByRole('alert').filter({ hasText: problem.title }).filter({ hasText: 'HTTP 409' }).waitFor();
+    await shot(admin, 'console-409');
+    await admin.goto(`${env.base}/ui/#/`);
+    assert.equal((await env.api('DELETE', '/v1/domains/idle1')).status, 204);
+  });
+
+  step('CPU charts: per domain on its page and on the overview', async () => {
+    await openDomain(admin, 'con1');
+    const chart = admin.locator('figure.chart').filter({ hasText: 'This domain: vCPUs online' });
+    // Samples every 2 s: a line needs two points; con1 runs 1 vCPU.
+    await admin.waitForFunction(
+      () =>
+        [...document.querySelectorAll('figure.chart')]
+          .find((f) => f.textContent.includes('This domain: vCPUs online'))
+          ?.querySelector('polyline')
+          ?.getAttribute('points')
+          .split(' ').length >= 2,
+    );
+    assert.match(await chart.locator('.legend').textContent(), /online: 1/);
+    await admin.goto(`${env.base}/ui/#/`);
+    const per = admin.locator('figure.chart').filter({ hasText: 'vCPUs online per domain' });
+    await per.locator('.legend').filter({ hasText: 'con1: 1' }).waitFor();
+    await admin.waitForFunction(() => {
+      const f = [...document.querySelectorAll('figure.chart')].find((x) => x.textContent.includes('per domain'));
+      return f && [...f.querySelectorAll('polyline')].some((p) => p.getAttribute('points').split(' ').length >= 2);
+    });
+    await shot(admin, 'overview-charts');
+    await accessible(admin, 'overview-charts');
+  });
+
+  step('images: upload with progress and SHA-256, create from it, delete refused while used', async () => {
+    const file = join(env.work, 'vmlinuz-ui');
+    // The test daemon's hypervisor double boots any file that starts with the ELF magic.
+    writeFileSync(file, Buffer.concat([Buffer.from('\x7fELF', 'latin1'), randomBytes(24 * 1024 * 1024 + 119)]));
+    const want = execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0];
+    await admin.goto(`${env.base}/ui/#/images`);
+    await admin.getByText('No images yet.').waitFor();
+    // The progress bar's values as the upload goes (polled in the page, every frame).
+    await admin.evaluate(() => {
+      window.seen = [];
+      const tick = () => {
+        const p = document.getElementById('img-up-progress');
+        if (p) window.seen.push(Number(p.value));
+        if (!document.querySelector('[data-testid="img-up-sha256"]')) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await admin.locator('#img-up-file').setInputFiles(file);
+    await admin.getByLabel('Save as').fill('vmlinuz-ui');
+    await admin.getByRole('button', { name: 'Upload' }).click();
+    const sha = admin.getByTestId('img-up-sha256');
+    await sha.waitFor({ timeout: 60000 });
+    assert.equal(await sha.textContent(), want);
+    await admin.getByRole('status').filter({ hasText: 'matches the file here' }).waitFor();
+    const size = 24 * 1024 * 1024 + 123;
+    assert.equal(await admin.locator('#img-up-progress').getAttribute('max'), String(size));
+    assert.equal(await admin.locator('#img-up-progress').evaluate((p) => p.value), size);
+    assert.equal((await admin.getByTestId('img-up-pct').textContent()).startsWith('100%'), true);
+    const seen = await admin.evaluate(() => window.seen);
+    results.upload_progress_values_seen = new Set(seen).size;
+    await admin.locator('[data-testid="images"] tr').filter({ hasText: 'vmlinuz-ui' }).filter({ hasText: want }).waitFor();
+    const img = (await env.api('GET', '/v1/images/vmlinuz-ui')).body;
+    assert.equal(img.sha256, want);
+    assert.equal(img.size, size);
+    await shot(admin, 'images');
+    await accessible(admin, 'images');
+    // Create a domain booting the uploaded image, picked from the list.
+    await admin.goto(`${env.base}/ui/#/create`);
+    await admin.locator('#c-kernel-image option', { hasText: 'vmlinuz-ui' }).waitFor({ state: 'attached' });
+    await admin.getByLabel('Name', { exact: true }).fill('from-image');
+    await admin.getByLabel('Kernel image').selectOption('vmlinuz-ui');
+    // An initrd uploaded from the create page itself, then picked there.
+    const initrd = join(env.work, 'initrd-ui');
+    writeFileSync(initrd, randomBytes(4096));
+    await admin.getByText('Upload a kernel or initrd first').click();
+    await admin.locator('#c-up-file').setInputFiles(initrd);
+    await admin.getByRole('button', { name: 'Upload' }).click();
+    await admin.getByTestId('c-up-sha256').waitFor();
+    await admin.getByLabel('Initrd image').selectOption('initrd-ui');
+    assert.equal(await admin.locator('#c-kernel').inputValue(), 'vmlinuz-ui');
+    await admin.getByRole('button', { name: 'Create' }).click();
+    await admin.getByRole('heading', { level: 1, name: /^from-image/ }).waitFor();
+    const made = (await env.api('GET', '/v1/domains/from-image')).body;
+    assert.deepEqual([made.boot.kernel, made.boot.initrd], ['vmlinuz-ui', 'initrd-ui']);
+    await admin.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Start', exact: true }).click();
+    await badge(admin).filter({ hasText: 'running' }).waitFor();
+    // Deleting it while from-image uses it: confirmed, then the 409 shown.
+    await admin.goto(`${env.base}/ui/#/images`);
+    await admin.getByRole('button', { name: 'Delete vmlinuz-ui' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    const refused = await env.api('DELETE', '/v1/images/vmlinuz-ui');
+    assert.equal(refused.status, 409);
+    await admin.getByRole('alert').filter({ hasText: refused.body.title }).filter({ hasText: 'HTTP 409' }).waitFor();
+    await shot(admin, 'images-in-use');
+    assert.equal((await env.api('POST', '/v1/domains/from-image/actions/destroy')).status, 200);
+    await admin.goto(`${env.base}/ui/#/domains/from-image`);
+    await badge(admin).filter({ hasText: 'stopped' }).waitFor();
+    assert.equal((await env.api('DELETE', '/v1/domains/from-image')).status, 204);
+    assert.equal((await env.api('DELETE', '/v1/images/initrd-ui')).status, 204);
+    await admin.goto(`${env.base}/ui/#/images`);
+    await admin.getByRole('button', { name: 'Delete vmlinuz-ui' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await admin.getByText('No images yet.').waitFor();
+    assert.equal((await env.api('GET', '/v1/images/vmlinuz-ui')).status, 404);
+  });
+
   step('create a domain with a disk, a NIC and a PCI device', async () => {
     await admin.goto(`${env.base}/ui/#/create`);
     // A problem is shown with its title and detail, at the field it names.
@@ -274,7 +412,7 @@ describe('dashboard', { concurrency: false }, () => {
     await admin.getByLabel('vCPUs').fill('2');
     await admin.getByLabel('Memory, MiB').fill('1024');
     await admin.getByRole('button', { name: 'Add disk' }).click();
-    await admin.getByLabel('Image path').fill('sub/relative.img'); // neither an absolute path nor an image name
+    await admin.getByLabel('Image path').fill('relative/made.img'); // neither an absolute path nor an image name
     await admin.getByLabel('0000:04:00.0', { exact: false }).check();
     await admin.getByRole('button', { name: 'Create' }).click();
     await admin.getByRole('alert').filter({ hasText: /absolute path/ }).waitFor();
@@ -354,6 +492,10 @@ describe('dashboard', { concurrency: false }, () => {
     await page.goto(`${env.base}/ui/#/pci`);
     await page.locator('tr[data-bdf="0000:03:00.0"]').waitFor();
     assert.equal(await page.getByRole('button', { name: /Assign|Unassign/ }).count(), 0);
+    await page.goto(`${env.base}/ui/#/images`);
+    await page.getByRole('heading', { level: 1, name: 'Images' }).waitFor();
+    await page.getByText('No images yet.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Upload' }).count(), 0);
     await page.goto(`${env.base}/ui/#/tokens`); // not offered: falls back to the overview
     await page.getByRole('heading', { name: 'Host' }).waitFor();
     // The operate token sees actions but not the admin pages.

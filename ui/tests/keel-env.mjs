@@ -56,6 +56,8 @@ export class KeelEnv {
       }
     }
     this.sysfs = sysfs;
+    this.images = join(this.work, 'images');
+    mkdirSync(this.images);
     const xsSock = join(this.work, 'xs.sock');
     this.xs = spawn(this.xenstored, ['--db', join(this.work, 'xs.db'), '--socket', xsSock], {
       stdio: ['ignore', 'ignore', openSync(join(this.work, 'xs.log'), 'a')],
@@ -77,6 +79,7 @@ export class KeelEnv {
         '--ready-file', ready,
         '--set', `ui_dir=${this.uiDir}`,
         '--set', `pci_sysfs=${this.sysfs}`,
+        '--set', `images_dir=${this.images}`,
         '--set', 'shutdown_timeout=2',
         '--set', 'request_log=off',
       ],

@@ -1,9 +1,11 @@
 // The guest's console in a terminal widget (xterm.js, loaded only on this page): scroll-back
-// from the API's history (GET .../console), then live output from .../console/stream.
+// from the API's history (GET .../console), then live output from .../console/stream; what
+// is typed goes to POST .../console (see TypeAhead), and the guest's echo comes back as output.
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { request, session, type Domain } from '../api';
+import { idempotencyKey, request, session, type Domain } from '../api';
+import { TypeAhead } from '../typeahead';
 import { EventStream, type StreamState } from '../sse';
 import { ProblemBox } from '../ui';
 
@@ -13,7 +15,7 @@ export function Console({ d }: { d: Domain }) {
   const [state, setState] = useState<StreamState>('connecting');
 
   useEffect(() => {
-    const term = new Terminal({ convertEol: true, scrollback: 5000, rows: 20, cols: 100, disableStdin: true });
+    const term = new Terminal({ convertEol: true, scrollback: 5000, rows: 20, cols: 100, disableStdin: false });
     term.open(box.current!);
     let history = false;
     let asked = false;
@@ -29,6 +31,15 @@ export function Console({ d }: { d: Domain }) {
           history = true;
           for (const t of early) term.write(t);
         });
+    const typed = new TypeAhead(
+      (input) =>
+        request<{ accepted: number }>('POST', `/v1/domains/${d.id}/console`, {
+          body: { input },
+          headers: { 'Idempotency-Key': idempotencyKey() },
+        }).then((r) => r.data.accepted),
+      setError, // 409 no-console / console-broken: shown with its title and detail
+    );
+    const input = term.onData((data) => typed.add(data));
     const stream = new EventStream({
       url: `/v1/domains/${d.id}/console/stream`,
       token: () => session.token,
@@ -50,6 +61,8 @@ export function Console({ d }: { d: Domain }) {
       },
     });
     return () => {
+      input.dispose();
+      typed.stop();
       stream.close();
       term.dispose();
     };
@@ -59,7 +72,8 @@ export function Console({ d }: { d: Domain }) {
     <div>
       <h2>Console</h2>
       <p class="muted">
-        Output of <code>{d.name}</code>, live ({state === 'open' ? 'connected' : state}). The API offers no console input yet.
+        Console of <code>{d.name}</code>, live ({state === 'open' ? 'connected' : state}). Click it and type: keys go to the
+        guest's input.
       </p>
       <ProblemBox error={error} />
       <div class="term" ref={box} data-testid="console" />

@@ -1,7 +1,8 @@
 // Define a domain: sizes, PVH kernel, disks, NICs and host PCI devices (POST /v1/domains).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, idempotencyKey, request, type Domain, type DomainCreate, type PciDevice } from '../api';
+import { ApiError, idempotencyKey, request, type Domain, type DomainCreate, type Image, type PciDevice } from '../api';
 import { Field, fieldError, ProblemBox } from '../ui';
+import { listImages, Upload } from './images';
 
 interface DiskRow {
   id: string;
@@ -26,6 +27,7 @@ export function CreateDomain() {
   const [nics, setNics] = useState<NicRow[]>([{ id: '0', bridge: 'xenbr0', mac: '' }]);
   const [pci, setPci] = useState<string[]>([]);
   const [hostPci, setHostPci] = useState<PciDevice[]>([]);
+  const [images, setImages] = useState<Image[]>([]);
   const [error, setError] = useState<unknown>(null);
   // One Idempotency-Key per distinct request: a resubmitted identical form is replayed, an
   // edited one is a new request.
@@ -35,6 +37,9 @@ export function CreateDomain() {
     request<{ items: PciDevice[] }>('GET', '/v1/host/pci')
       .then((r) => setHostPci(r.data.items.filter((p) => !p.assigned_to)))
       .catch(() => setHostPci([]));
+    listImages()
+      .then(setImages)
+      .catch(() => setImages([]));
   }, []);
 
   async function submit(e: Event) {
@@ -67,6 +72,10 @@ export function CreateDomain() {
   return (
     <section aria-labelledby="c-h">
       <h1 id="c-h">Create a domain</h1>
+      <details class="upload-here">
+        <summary>Upload a kernel or initrd first</summary>
+        <Upload idPrefix="c-up" onUploaded={(img) => setImages([...images.filter((i) => i.name !== img.name), img])} />
+      </details>
       <form onSubmit={submit} class="create">
         <ProblemBox error={general} />
         <Field id="c-name" label="Name" error={fe('/name')}>
@@ -79,13 +88,15 @@ export function CreateDomain() {
           <input id="c-mem" inputMode="numeric" value={memory} onInput={(e) => setMemory(e.currentTarget.value)} />
         </Field>
         <fieldset>
-          <legend>Boot (PVH kernel in dom0's file system)</legend>
+          <legend>Boot (PVH kernel: an uploaded image or a path in dom0)</legend>
+          <ImagePick id="c-kernel-image" label="Kernel image" images={images} value={kernel} onPick={setKernel} />
           <Field id="c-kernel" label="Kernel" error={fe('/boot/kernel', '/boot/type')}>
             <input id="c-kernel" value={kernel} onInput={(e) => setKernel(e.currentTarget.value)} />
           </Field>
           <Field id="c-cmdline" label="Command line" error={fe('/boot/cmdline')}>
             <input id="c-cmdline" value={cmdline} onInput={(e) => setCmdline(e.currentTarget.value)} />
           </Field>
+          <ImagePick id="c-initrd-image" label="Initrd image" images={images} value={initrd} onPick={setInitrd} />
           <Field id="c-initrd" label="Initrd (optional)" error={fe('/boot/initrd')}>
             <input id="c-initrd" value={initrd} onInput={(e) => setInitrd(e.currentTarget.value)} />
           </Field>
@@ -164,5 +175,23 @@ export function CreateDomain() {
         <button type="submit">Create</button>
       </form>
     </section>
+  );
+}
+
+/** Picks an uploaded image by name (the field beside it still takes any dom0 path). */
+function ImagePick(props: { id: string; label: string; images: Image[]; value: string; onPick: (name: string) => void }) {
+  const known = props.images.some((i) => i.name === props.value);
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} value={known ? props.value : ''} onChange={(e) => props.onPick(e.currentTarget.value)}>
+        <option value="">(a path, below)</option>
+        {props.images.map((i) => (
+          <option key={i.name} value={i.name}>
+            {i.name} ({i.size} bytes)
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

@@ -335,7 +335,11 @@ function Events({ d }: { d: Domain }) {
   );
 }
 
-/** The domain's vCPUs online and memory target over the last five minutes (2 s samples). */
+/**
+ * The domain's vCPUs online and memory target over the last five minutes (2 s samples). These
+ * are its CPU figures the API has: neither GET /v1/domains/{id} nor /metrics reports a
+ * domain's CPU time, so its CPU use cannot be charted.
+ */
 function DomainCharts({ d }: { d: Domain }) {
   const latest = useRef(d);
   latest.current = d;
@@ -346,9 +350,12 @@ function DomainCharts({ d }: { d: Domain }) {
     setSamples((s) => [...s.slice(-149), v]);
   }, 2000);
   return (
-    <div class="charts">
-      <Chart title="This domain: memory target (MiB)" unit="MiB" max={d.memory_mib} series={[{ label: 'target', values: samples.map((s) => s.mem), cls: 'c1' }]} />
-      <Chart title="This domain: vCPUs online" unit="" max={d.max_vcpus} series={[{ label: 'online', values: samples.map((s) => s.vcpus), cls: 'c1' }]} />
-    </div>
+    <>
+      <p class="muted">The API reports no per-domain CPU time; these are the domain's vCPUs online and memory target.</p>
+      <div class="charts">
+        <Chart title="This domain: memory target (MiB)" unit="MiB" max={d.memory_mib} series={[{ label: 'target', values: samples.map((s) => s.mem), cls: 'c1' }]} />
+        <Chart title="This domain: vCPUs online" unit="" max={d.max_vcpus} series={[{ label: 'online', values: samples.map((s) => s.vcpus), cls: 'c1' }]} />
+      </div>
+    </>
   );
 }

@@ -1,6 +1,8 @@
 // Host overview: CPUs, memory, hypervisor version, domains by state, and live charts of the
 // last five minutes (host memory from /v1/host; running domains and their vCPUs and memory
-// from the live domain view).
+// from the live domain view). The API has no per-domain CPU time (neither GET /v1/domains/{id}
+// nor /metrics carries one), so the per-domain chart shows what it has: each live domain's
+// vCPUs online.
 import { useRef, useState } from 'preact/hooks';
 import { request, type DomainState, type Host } from '../api';
 import { useInterval, useLive } from '../hooks';
@@ -28,6 +30,7 @@ export function Overview() {
   const [host, setHost] = useState<Host | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [samples, setSamples] = useState<Sample[]>([]);
+  const [perDomain, setPerDomain] = useState<Map<string, number[]>>(new Map());
   const hostRef = useRef<Host | null>(null);
 
   useInterval(() => {
@@ -36,6 +39,7 @@ export function Overview() {
         hostRef.current = r.data;
         setHost(r.data);
         setError(null);
+        setPerDomain((m) => samplePerDomain(m));
         let running = 0;
         let vcpus = 0;
         let memTarget = 0;
@@ -101,7 +105,29 @@ export function Overview() {
             { label: 'live domains', values: samples.map((s) => s.running), cls: 'c2' },
           ]}
         />
+        <Chart
+          title="vCPUs online per domain (the largest four)"
+          unit=""
+          max={Math.max(1, ...[...perDomain.values()].flat())}
+          series={topDomains(perDomain).map(([name, values], i) => ({ label: name, values, cls: `c${i + 1}` }))}
+        />
       </div>
     </section>
   );
+}
+
+/** One more sample of each live domain's vCPUs online (0 once it stops; gone once deleted). */
+function samplePerDomain(prev: Map<string, number[]>): Map<string, number[]> {
+  const next = new Map<string, number[]>();
+  for (const d of live.domains.values()) {
+    const on = d.state === 'running' || d.state === 'paused';
+    const old = prev.get(d.name);
+    if (!on && !old) continue;
+    next.set(d.name, push(old ?? [], on ? d.vcpus : 0));
+  }
+  return next;
+}
+
+function topDomains(m: Map<string, number[]>): [string, number[]][] {
+  return [...m.entries()].sort((a, b) => (b[1].at(-1) ?? 0) - (a[1].at(-1) ?? 0) || a[0].localeCompare(b[0])).slice(0, 4);
 }
