@@ -281,6 +281,8 @@ describe('dashboard', { concurrency: false }, () => {
     await admin.keyboard.press('Enter');
     const term = admin.locator('[data-testid="console"] .xterm-rows');
     await term.filter({ hasText: line }).waitFor();
+    // The echo of the text can show before Enter's own batch has gone out: wait for it.
+    for (let i = 0; i < 50 && !posts.join('').endsWith('\r'); i++) await admin.waitForTimeout(100);
     // Every key arrived, in order, in fewer requests than keys.
     admin.off('request', onRequest);
     assert.equal(posts.join(''), `${line}\r`);
