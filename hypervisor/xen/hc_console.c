@@ -29,14 +29,12 @@ static struct console_input input;
 static struct timer poll_timer;
 static bool polling;
 
+/* The initial domain (always domid 0), while it is alive to read its input. */
 static struct domain *initial_domain(void)
 {
-	for (u16 id = 0; id < MAX_DOMAINS; id++) {
-		struct domain *d = domain_by_id(id);
-		if (d && d->initial && (d->state == DOM_RUNNING || d->state == DOM_PAUSED))
-			return d;
-	}
-	return NULL;
+	struct domain *d = domain_initial();
+
+	return d && (d->state == DOM_RUNNING || d->state == DOM_PAUSED) ? d : NULL;
 }
 
 /* Periodic work on pCPU 0: the UART's received bytes into the ring, then tell dom0. */
