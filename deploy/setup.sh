@@ -22,6 +22,8 @@ PACKAGES=(
   xen-hypervisor-4.17-amd64
   # the Debian-kernel guest and dom0 images: busybox, depmod (kmod)
   busybox-static kmod
+  # the guests' NAT in dom0 (nft, packed into dom0's image)
+  nftables
   # bzImage payloads in every kernel compression (deploy/images/bzimage.py and its test)
   python3-zstandard python3-lz4 lz4 zstd xz-utils bzip2
   # load generation for the benchmarks

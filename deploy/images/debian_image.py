@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: MIT
-"""Helpers shared by the image builders (deploy/images/linux-guest, dom0/build-image):
-Debian's kernel package, fetched through apt and cached, and the initramfs cpio writer."""
+"""Helpers shared by the image builders (deploy/images/linux-guest, deploy/images/pv-guest,
+dom0/build-image): Debian's kernel package, fetched through apt and cached, its modules in
+load order, and the initramfs cpio writer."""
+import fcntl
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -48,6 +51,56 @@ def extract_deb(deb, root):
     """Unpacks a .deb's files into root (emptied first)."""
     shutil.rmtree(root, ignore_errors=True)
     subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
+
+
+def kernel_tree(cache):
+    """Extracts the kernel .deb (once per package version) into cache/kernel and runs depmod
+    on it. Returns (root, kernel version). The image builders share it, one at a time."""
+    deb = kernel_deb(cache)
+    root = os.path.join(cache, "kernel")
+    stamp = os.path.join(cache, "kernel-package")
+    with open(os.path.join(cache, ".kernel.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (os.path.exists(stamp) and open(stamp).read() == os.path.basename(deb)):
+            extract_deb(deb, root)
+            subprocess.run(["depmod", "-b", root, _version(root, deb)], check=True)
+            open(stamp, "w").write(os.path.basename(deb))
+    return root, _version(root, deb)
+
+
+def _version(root, deb):
+    versions = os.listdir(os.path.join(root, "lib", "modules"))
+    if len(versions) != 1:
+        sys.exit("debian_image: expected one kernel in %s, found %s" % (deb, versions))
+    return versions[0]
+
+
+def module_load_order(moddir, wanted):
+    """Every module named in wanted and its dependencies (modules.dep), dependencies first;
+    modules built into the kernel (modules.builtin) are left out. ValueError for a name
+    that is neither."""
+    deps = {}
+    for line in open(os.path.join(moddir, "modules.dep")):
+        path, _, rest = line.partition(":")
+        deps[path] = rest.split()
+    by_name = {os.path.basename(p)[:-len(".ko")].replace("_", "-"): p for p in deps}
+    builtin = open(os.path.join(moddir, "modules.builtin")).read()
+    order = []
+
+    def visit(path):
+        if path in order:
+            return
+        for d in deps[path]:
+            visit(d)
+        order.append(path)
+
+    for name in wanted:
+        if name not in by_name:
+            if re.search(r"/%s\.ko$" % re.escape(name), builtin, re.M):
+                continue  # built in: nothing to load
+            raise ValueError("module %s is neither in modules.dep nor built in" % name)
+        visit(by_name[name])
+    return order
 
 
 def cpio_newc(entries):
