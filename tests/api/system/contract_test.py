@@ -999,6 +999,16 @@ def t_volumes(ctx):
     st, _, js = c.req("POST", "/v1/domains/vola/actions/start")
     check_problem(st, js, 409)
     assert js["type"] == "urn:keel:problem:disk-in-use" and "volb" in js["detail"], js
+    # Nor by adding it to a running domain.
+    c.req("POST", "/v1/domains", domain_body("volc"))
+    assert c.req("POST", "/v1/domains/volc/actions/start")[0] == 200
+    st, _, js = c.req("POST", "/v1/domains/volc/disks", {"id": "xvdc", "path": "vol1", "readonly": True})
+    check_problem(st, js, 409, "/path")
+    assert js["type"] == "urn:keel:problem:disk-in-use", js
+    assert c.req("GET", "/v1/domains/volc")[2]["disks"] == []
+    assert c.req("POST", "/v1/domains/volc/actions/destroy")[0] == 200
+    assert c.req("POST", "/v1/domains/volc/disks", {"id": "xvdc", "path": "vol1"})[0] == 201
+    assert c.req("DELETE", "/v1/domains/volc")[0] == 204
     assert c.req("POST", "/v1/domains/volb/actions/destroy")[0] == 200
     # Read-only, it may be shared; and a copy of a disk read by a running guest is fine.
     for name in ("vola", "volb"):
