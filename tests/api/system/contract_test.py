@@ -938,13 +938,17 @@ def t_volumes(ctx):
     check_problem(*c.req("POST", "/v1/images", {"name": "golden", "from": "vol1"})[::2], 409, "/name")
     # A copy is a job (image.copy); the disk appears whole or not at all.
     events = Sse(ctx.unix, "/v1/events?types=job")
-    st, h, job = c.req("POST", "/v1/images", {"name": "vol2", "from": "golden"})
+    idem = {"Idempotency-Key": "copy-vol2"}
+    st, h, job = c.req("POST", "/v1/images", {"name": "vol2", "from": "golden"}, headers=idem)
     assert st == 202 and job["kind"] == "image.copy" and job["domain_id"] is None, (st, job)
     assert h["Location"] == f"/v1/jobs/{job['id']}"
     j = wait_job(c, job["id"])
     assert j["state"] == "succeeded" and j["progress"] == 100 and "copied golden to vol2" in j["message"], j
     events.wait(lambda e: e["event"] == "job.finished" and e["json"]["id"] == job["id"])
     events.close()
+    # The same request again under its Idempotency-Key: the same job, not a second copy.
+    st, h, again = c.req("POST", "/v1/images", {"name": "vol2", "from": "golden"}, headers=idem)
+    assert st == 202 and again["id"] == job["id"] and h.get("Idempotent-Replayed") == "true", (st, again)
     v2 = c.req("GET", "/v1/images/vol2")[2]
     assert v2["kind"] == "disk" and v2["size"] == len(golden) and v2["sha256"] is None, v2
     assert open(os.path.join(ctx.work, "images", "vol2"), "rb").read() == golden
