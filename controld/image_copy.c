@@ -225,7 +225,7 @@ int disk_copy_start(struct controld *cd, const char *from, const char *name, str
 	str_copy(c->from, from, sizeof(c->from));
 	str_copy(c->name, name, sizeof(c->name));
 	rc = image_file(cd, name, c->path);
-	rc = rc ?: image_aside(cd, ".new-", name, "", c->tmp);
+	rc = rc ?: image_aside(cd, IMAGE_NEW_PREFIX, name, "", c->tmp);
 	if (!rc && image_taken(cd, name))
 		rc = -EEXIST;
 	rc = rc ?: open_source(cd, c, &st);

@@ -43,7 +43,7 @@ int disk_create_blank(struct controld *cd, const char *name, uint64_t size, stru
 	char tmp[PATH_MAX], path[PATH_MAX];
 	int fd, rc = image_file(cd, name, path);
 
-	rc = rc ?: image_aside(cd, ".new-", name, "", tmp);
+	rc = rc ?: image_aside(cd, IMAGE_NEW_PREFIX, name, "", tmp);
 	rc = rc ?: size_ok(cd, size);
 	if (!rc && image_taken(cd, name))
 		rc = -EEXIST;

@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #define UPLOAD_PREFIX ".upload-"
-#define NEW_PREFIX    ".new-"
 #define MAX_LISTED    4096
 #define HASH_CHUNK    (1u << 20)
 
@@ -54,7 +53,7 @@ int images_init(struct controld *cd)
 		return -errno;
 	while ((e = readdir(dir)))
 		if (!strncmp(e->d_name, UPLOAD_PREFIX, strlen(UPLOAD_PREFIX)) ||
-		    !strncmp(e->d_name, NEW_PREFIX, strlen(NEW_PREFIX))) {
+		    !strncmp(e->d_name, IMAGE_NEW_PREFIX, strlen(IMAGE_NEW_PREFIX))) {
 			log_info("images: removing %s, an upload or copy that never finished",
 				 e->d_name);
 			unlinkat(dirfd(dir), e->d_name, 0);
@@ -323,7 +322,7 @@ bool image_taken(const struct controld *cd, const char *name)
 	struct stat st;
 
 	return (!path_of(cd, name, "%s/%s", path, sizeof(path)) && !lstat(path, &st)) ||
-	       (!image_aside(cd, NEW_PREFIX, name, "", path) && !lstat(path, &st));
+	       (!image_aside(cd, IMAGE_NEW_PREFIX, name, "", path) && !lstat(path, &st));
 }
 
 int image_upload_begin(struct controld *cd, const char *name, uint64_t declared,

@@ -22,6 +22,9 @@
 #include <limits.h>
 #include <stdint.h>
 
+/* The hidden name of an image being made (a blank disk, a copy) until it is whole. */
+#define IMAGE_NEW_PREFIX ".new-"
+
 struct image_info {
 	char name[IMAGE_NAME_MAX + 1];
 	uint64_t size;
