@@ -131,10 +131,11 @@ static bool disk_problem(struct api_call *c, int rc, const char *name, const cha
 		problem(c->resp, 404, "not-found", "Not found", from ? "/from" : NULL,
 			"no image %s", from ? from : name);
 	else if (rc == -ERANGE)
-		problem(c->resp, 422, "cannot-shrink", "Disks only grow", "/size_bytes",
-			"%s is larger than that; a disk is never shrunk (its guest's data is at "
-			"the end as anywhere)",
-			name);
+		problem(
+		    c->resp, 422, "cannot-shrink", "Disks only grow", "/size_bytes",
+		    "%s is larger than that; a disk is never shrunk (its guest's filesystem may "
+		    "use the end)",
+		    name);
 	else if (rc == -ETXTBSY && from && (user = image_running_writer(c->cd, from)))
 		problem(c->resp, 409, "in-use", "Image in use", "/from",
 			"running domain %s writes to %s; stop it first for a consistent copy",
@@ -146,7 +147,7 @@ static bool disk_problem(struct api_call *c, int rc, const char *name, const cha
 			domain_name(user), name);
 	else if (rc == -ENOSPC)
 		problem(c->resp, 507, "insufficient-storage", "Not enough space", NULL,
-			"dom0's images directory has not the room for %s; nothing was kept", name);
+			"dom0's images directory has not the room for %s; nothing changed", name);
 	else
 		return false;
 	return true;
