@@ -52,6 +52,10 @@ void h_images_list(struct api_call *c);
 void h_image_get(struct api_call *c);
 void h_image_content(struct api_call *c);
 void h_image_delete(struct api_call *c);
+/* POST /v1/images: a blank disk (201) or a copy of an image (202, a job). */
+void h_images_create(struct api_call *c);
+/* PATCH /v1/images/{name}: grows a disk. */
+void h_image_patch(struct api_call *c);
 /* The upload's sink, or NULL with the response set (the body is then not read). */
 struct http_sink *h_image_upload(struct api_call *c);
 /* PUT /v1/images/{name} reaching the buffered path (a server without api_begin): a 500. */

@@ -337,6 +337,11 @@ static void device_add(struct api_call *c, const char *kind)
 	else if (rc == -ENOSPC)
 		problem(c->resp, 409, "conflict", "Conflict", NULL,
 			"the domain has the most devices of this kind it can have");
+	else if (rc == -ETXTBSY)
+		problem(c->resp, 409, "disk-in-use", "Disk in use", "/path",
+			"another running domain has %s, and one of the two would write to it: a "
+			"writable disk is never shared",
+			disk.path);
 	else if (rc)
 		problem_errno(c->resp, rc, "adding the device");
 	else {

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Images: GET /v1/images, PUT/GET/DELETE /v1/images/{name}, GET /v1/images/{name}/content.
- * An upload's body streams to the image store chunk by chunk (http_sink), never held here.
+ * Images: GET/POST /v1/images, PUT/GET/PATCH/DELETE /v1/images/{name},
+ * GET /v1/images/{name}/content. An upload's body streams to the image store chunk by chunk
+ * (http_sink), never held here. POST makes a disk (blank, or a copy: a job); PATCH grows one.
  */
 #include "api.h"
+#include "image_json.h"
+#include "out.h"
 #include "problem.h"
-#include "../controld/images.h"
+#include "../controld/image_disk.h"
 #include "../controld/model.h"
 #include "../controld/util.h"
 
@@ -18,9 +21,10 @@
 
 static json_t *image_out(const struct image_info *im)
 {
-	return json_pack("{s:s, s:I, s:s, s:s, s:s+}", "name", im->name, "size",
-			 (json_int_t)im->size, "sha256", im->sha256, "created_at", im->created_at,
-			 "path", IMAGE_API_DIR "/", im->name);
+	return json_pack("{s:s, s:s, s:I, s:o, s:s, s:s+}", "name", im->name, "kind",
+			 im->disk ? "disk" : "image", "size", (json_int_t)im->size, "sha256",
+			 im->disk ? json_null() : json_string(im->sha256), "created_at",
+			 im->created_at, "path", IMAGE_API_DIR "/", im->name);
 }
 
 /* The {name} of the path: false with a 400 set when it is not an image name. */
@@ -109,6 +113,104 @@ void h_image_delete(struct api_call *c)
 		image_problem(c, rc);
 	else
 		http_resp_body(c->resp, 204, NULL, NULL, 0);
+}
+
+static void upload_problem(struct http_response *resp, const struct controld *cd, const char *name,
+			   int rc);
+
+/* The problems of making or growing a disk that uploads do not have. */
+static bool disk_problem(struct api_call *c, int rc, const char *name, const char *from)
+{
+	const struct domain *user;
+
+	if (rc == -EEXIST)
+		problem(c->resp, 409, "conflict", "Conflict", "/name",
+			"image %s exists or is being made; delete it first or choose another name",
+			name);
+	else if (rc == -ENOENT)
+		problem(c->resp, 404, "not-found", "Not found", from ? "/from" : NULL,
+			"no image %s", from ? from : name);
+	else if (rc == -ERANGE)
+		problem(
+		    c->resp, 422, "cannot-shrink", "Disks only grow", "/size_bytes",
+		    "%s is larger than that; a disk is never shrunk (its guest's filesystem may "
+		    "use the end)",
+		    name);
+	else if (rc == -ETXTBSY && from && (user = image_running_writer(c->cd, from)))
+		problem(c->resp, 409, "in-use", "Image in use", "/from",
+			"running domain %s writes to %s; stop it first for a consistent copy",
+			domain_name(user), from);
+	else if (rc == -ETXTBSY && (user = image_running_user(c->cd, name)))
+		problem(c->resp, 409, "in-use", "Image in use", NULL,
+			"running domain %s uses %s; stop it first (its backend would not see the "
+			"new size)",
+			domain_name(user), name);
+	else if (rc == -ENOSPC)
+		problem(c->resp, 507, "insufficient-storage", "Not enough space", NULL,
+			"dom0's images directory has not the room for %s; nothing changed", name);
+	else
+		return false;
+	return true;
+}
+
+/* rc, the body's check: false with the 400 set when it failed. */
+static bool body_ok(struct api_call *c, int rc, const struct verr *e)
+{
+	if (rc)
+		problem(c->resp, 400, "invalid-body", "Invalid request body", e->pointer, "%s",
+			e->detail);
+	return !rc;
+}
+
+void h_images_create(struct api_call *c)
+{
+	json_t *body = api_body_object(c);
+	struct image_create_req req;
+	struct image_info im;
+	struct job *j;
+	struct verr e;
+	int rc;
+
+	if (!body)
+		return;
+	rc = image_create_from_json(body, &req, &e);
+	json_decref(body);
+	if (!body_ok(c, rc, &e))
+		return;
+	rc = req.from[0] ? disk_copy_start(c->cd, req.from, req.name, &j)
+			 : disk_create_blank(c->cd, req.name, req.size, &im);
+	if (rc && !disk_problem(c, rc, req.name, req.from[0] ? req.from : NULL)) {
+		upload_problem(c->resp, c->cd, req.name, rc);
+	} else if (!rc && req.from[0]) {
+		http_resp_header(c->resp, "Location", "/v1/jobs/%s", j->id);
+		resp_json(c->resp, 202, job_out(j)); /* a copy is a job, even one over at once */
+	} else if (!rc) {
+		http_resp_header(c->resp, "Location", "/v1/images/%s", im.name);
+		resp_json(c->resp, 201, image_out(&im));
+	}
+}
+
+void h_image_patch(struct api_call *c)
+{
+	json_t *body;
+	struct image_info im;
+	struct verr e;
+	uint64_t size;
+	int rc;
+
+	if (!name_ok(c) || !(body = api_body_object(c)))
+		return;
+	rc = image_resize_from_json(body, &size, &e);
+	json_decref(body);
+	if (!body_ok(c, rc, &e))
+		return;
+	rc = disk_resize(c->cd, c->params[0], size, &im);
+	if (rc == -ENOENT)
+		image_problem(c, rc);
+	else if (rc && !disk_problem(c, rc, c->params[0], NULL))
+		upload_problem(c->resp, c->cd, c->params[0], rc);
+	else if (!rc)
+		resp_json(c->resp, 200, image_out(&im));
 }
 
 /* --- PUT /v1/images/{name}: the body streams into an image_upload --- */

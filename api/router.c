@@ -44,7 +44,9 @@ static const struct route routes[] = {
     {"GET", "/v1/jobs/*", h_job_get, SCOPE_READ},
     {"GET", "/v1/events", h_events, SCOPE_READ},
     {"GET", "/v1/images", h_images_list, SCOPE_READ},
+    {"POST", "/v1/images", h_images_create, SCOPE_ADMIN},
     {"GET", "/v1/images/*", h_image_get, SCOPE_READ},
+    {"PATCH", "/v1/images/*", h_image_patch, SCOPE_ADMIN},
     {"PUT", "/v1/images/*", h_image_put, SCOPE_ADMIN}, /* streamed: see api_begin */
     {"DELETE", "/v1/images/*", h_image_delete, SCOPE_ADMIN},
     {"GET", "/v1/images/*/content", h_image_content, SCOPE_ADMIN},

@@ -363,6 +363,11 @@ int domain_disk_add(struct controld *cd, struct domain *d, const struct dom_disk
 	if (disk_index(sp, disk->id) >= 0)
 		return -EEXIST;
 	sp->disks[sp->ndisks++] = *disk;
+	/* As at start: a writable disk is never shared by two running domains. */
+	if (d->domid >= 0 && domain_disk_user(cd, d, &(unsigned){0})) {
+		sp->ndisks--;
+		return -ETXTBSY;
+	}
 	return device_added(cd, d, "vbd", sp->ndisks - 1, &sp->ndisks);
 }
 

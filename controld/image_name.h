@@ -11,6 +11,8 @@
 #include <stddef.h>
 
 #define IMAGE_NAME_MAX 64
+/* A disk's size is whole sectors of this many bytes (what blkback serves the guest). */
+#define IMAGE_DISK_SECTOR 512u
 /* Where the API says images are, whatever directory dom0 keeps them in. */
 #define IMAGE_API_DIR "/var/lib/keel/images"
 

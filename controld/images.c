@@ -52,8 +52,10 @@ int images_init(struct controld *cd)
 	if (!dir)
 		return -errno;
 	while ((e = readdir(dir)))
-		if (!strncmp(e->d_name, UPLOAD_PREFIX, strlen(UPLOAD_PREFIX))) {
-			log_info("images: removing %s, an upload that never finished", e->d_name);
+		if (!strncmp(e->d_name, UPLOAD_PREFIX, strlen(UPLOAD_PREFIX)) ||
+		    !strncmp(e->d_name, IMAGE_NEW_PREFIX, strlen(IMAGE_NEW_PREFIX))) {
+			log_info("images: removing %s, an upload or copy that never finished",
+				 e->d_name);
 			unlinkat(dirfd(dir), e->d_name, 0);
 		}
 	closedir(dir);
@@ -134,10 +136,44 @@ static int image_sha(const struct controld *cd, const char *name, const struct s
 	return rc;
 }
 
-/* The file of image name: -EINVAL when name is not one. */
-static int image_file(const struct controld *cd, const char *name, char path[PATH_MAX])
+int image_file(const struct controld *cd, const char *name, char path[PATH_MAX])
 {
 	return image_name_ok(name) ? path_of(cd, name, "%s/%s", path, PATH_MAX) : -EINVAL;
+}
+
+int image_aside(const struct controld *cd, const char *prefix, const char *name, const char *suffix,
+		char path[PATH_MAX])
+{
+	int n = snprintf(path, PATH_MAX, "%s/%s%s%s", cd->cfg.images_dir, prefix, name, suffix);
+
+	if (!image_name_ok(name))
+		return -EINVAL;
+	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
+static bool is_disk(const struct controld *cd, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return !image_aside(cd, ".", name, ".disk", path) && !lstat(path, &st);
+}
+
+int image_mark_disk(const struct controld *cd, const char *name)
+{
+	char path[PATH_MAX];
+	int fd, rc = image_aside(cd, ".", name, ".disk", path);
+
+	if (rc)
+		return rc;
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	/* Its contents change under the guest: a kept SHA-256 would be a lie. */
+	if (!image_aside(cd, ".", name, ".sha256", path))
+		unlink(path);
+	return 0;
 }
 
 int image_get(struct controld *cd, const char *name, struct image_info *out)
@@ -157,7 +193,8 @@ int image_get(struct controld *cd, const char *name, struct image_info *out)
 	str_copy(out->name, name, sizeof(out->name));
 	out->size = (uint64_t)st.st_size;
 	format_time((uint64_t)st.st_mtime * 1000, out->created_at);
-	return image_sha(cd, name, &st, out->sha256);
+	out->disk = is_disk(cd, name);
+	return out->disk ? 0 : image_sha(cd, name, &st, out->sha256);
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -219,19 +256,41 @@ static bool uses(const struct controld *cd, const char *ref, const char *name)
 	return n && !strcmp(n, name);
 }
 
-const struct domain *image_user(struct controld *cd, const char *name)
+enum user_kind { ANY_USER, RUNNING_USER, RUNNING_WRITER };
+
+/* The first domain of that kind whose spec uses the image. */
+static const struct domain *first_user(struct controld *cd, const char *name, enum user_kind kind)
 {
 	for (unsigned i = 0; i < cd->doms.items.n; i++) {
 		const struct domain *d = dom_at(cd, i);
 		const struct dom_spec *sp = &d->spec;
-		bool used = sp->boot.type == BOOT_PVH &&
+		/* A kernel or initrd is read, never written. */
+		bool used = kind != RUNNING_WRITER && sp->boot.type == BOOT_PVH &&
 			    (uses(cd, sp->boot.kernel, name) || uses(cd, sp->boot.initrd, name));
+		if (kind != ANY_USER && d->domid < 0)
+			continue;
 		for (unsigned k = 0; k < sp->ndisks && !used; k++)
-			used = uses(cd, sp->disks[k].path, name);
+			used = uses(cd, sp->disks[k].path, name) &&
+			       (kind != RUNNING_WRITER || !sp->disks[k].readonly);
 		if (used)
 			return d;
 	}
 	return NULL;
+}
+
+const struct domain *image_user(struct controld *cd, const char *name)
+{
+	return first_user(cd, name, ANY_USER);
+}
+
+const struct domain *image_running_user(struct controld *cd, const char *name)
+{
+	return first_user(cd, name, RUNNING_USER);
+}
+
+const struct domain *image_running_writer(struct controld *cd, const char *name)
+{
+	return first_user(cd, name, RUNNING_WRITER);
 }
 
 int image_delete(struct controld *cd, const char *name)
@@ -251,16 +310,19 @@ int image_delete(struct controld *cd, const char *name)
 		return -errno;
 	if (!path_of(cd, name, "%s/.%s.sha256", path, sizeof(path)))
 		unlink(path);
+	if (!image_aside(cd, ".", name, ".disk", path))
+		unlink(path);
 	log_info("images: deleted %s", name);
 	return 0;
 }
 
-static bool exists(const struct controld *cd, const char *name)
+bool image_taken(const struct controld *cd, const char *name)
 {
 	char path[PATH_MAX];
 	struct stat st;
 
-	return !path_of(cd, name, "%s/%s", path, sizeof(path)) && !lstat(path, &st);
+	return (!path_of(cd, name, "%s/%s", path, sizeof(path)) && !lstat(path, &st)) ||
+	       (!image_aside(cd, IMAGE_NEW_PREFIX, name, "", path) && !lstat(path, &st));
 }
 
 int image_upload_begin(struct controld *cd, const char *name, uint64_t declared,
@@ -271,7 +333,7 @@ int image_upload_begin(struct controld *cd, const char *name, uint64_t declared,
 
 	if (!image_name_ok(name))
 		return -EINVAL;
-	if (exists(cd, name))
+	if (image_taken(cd, name))
 		return -EEXIST;
 	if (declared != UINT64_MAX && declared > image_max_bytes(cd))
 		return -EFBIG;
@@ -369,6 +431,8 @@ int image_upload_finish(struct image_upload *u, struct image_info *out)
 	hex(d, sizeof(d), out->sha256);
 	format_time(now_wall_ms(), out->created_at);
 	write_sidecar(u->cd, u->name, out->sha256);
+	if (!image_aside(u->cd, ".", u->name, ".disk", path))
+		unlink(path); /* a disk's marker a crash left behind */
 	log_info("images: %s uploaded, %llu bytes, sha256 %s", u->name, (unsigned long long)u->size,
 		 out->sha256);
 	upload_free(u, true);

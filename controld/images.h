@@ -7,6 +7,11 @@
  * (never over an existing one), so a partial or failed upload leaves nothing. Each image's
  * SHA-256 is kept next to it in a hidden file (.<name>.sha256), computed once for an image
  * put there by other means. Errors are negative errno.
+ *
+ * Disks are images too (controld/README.md, "Disks"): a blank sparse file or a copy of
+ * another image, made by the API (image_disk.c, image_copy.c) and marked by a hidden
+ * .<name>.disk. A disk's bytes belong to its guest and change under it, so no SHA-256 is
+ * kept for one. A name being made lives as the hidden .new-<name> until it is whole.
  */
 #ifndef KEEL_CONTROLD_IMAGES_H
 #define KEEL_CONTROLD_IMAGES_H
@@ -14,13 +19,18 @@
 #include "controld.h"
 #include "image_name.h"
 
+#include <limits.h>
 #include <stdint.h>
+
+/* The hidden name of an image being made (a blank disk, a copy) until it is whole. */
+#define IMAGE_NEW_PREFIX ".new-"
 
 struct image_info {
 	char name[IMAGE_NAME_MAX + 1];
 	uint64_t size;
-	char sha256[65];
+	char sha256[65]; /* "" for a disk */
 	char created_at[32];
+	bool disk;
 };
 
 /* Creates the directory (0700) and removes uploads a crash left behind. */
@@ -34,8 +44,22 @@ int image_get(struct controld *cd, const char *name, struct image_info *out);
 int image_open(struct controld *cd, const char *name, int *fd, uint64_t *size);
 /* The domain whose spec uses the image (kernel, initrd or a disk), or NULL. */
 const struct domain *image_user(struct controld *cd, const char *name);
+/* The domain with a domid (running, paused, shutting down) whose spec uses it, or NULL. */
+const struct domain *image_running_user(struct controld *cd, const char *name);
+/* The domain with a domid that has it as a writable disk, or NULL. */
+const struct domain *image_running_writer(struct controld *cd, const char *name);
 /* -EBUSY while a domain uses it. */
 int image_delete(struct controld *cd, const char *name);
+/* The file of image name in dom0: -EINVAL when name is not one. */
+int image_file(const struct controld *cd, const char *name, char path[PATH_MAX]);
+/* The hidden file of name with that prefix or suffix, e.g. ".new-" + name, "." + name +
+ * ".disk". */
+int image_aside(const struct controld *cd, const char *prefix, const char *name, const char *suffix,
+		char path[PATH_MAX]);
+/* An image of that name exists or is being made (uploads aside: they race to the rename). */
+bool image_taken(const struct controld *cd, const char *name);
+/* Marks name a disk (no SHA-256 kept); the caller just made or changed it. */
+int image_mark_disk(const struct controld *cd, const char *name);
 
 struct image_upload;
 /*

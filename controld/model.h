@@ -60,7 +60,8 @@ int domain_act(struct controld *cd, struct domain *d, enum dom_action a, unsigne
  */
 int domain_apply_patch(struct controld *cd, struct domain *d, const struct dom_patch *p);
 /* Devices and PCI: -ENOSPC at the limit of their kind, -EBUSY while shutting down, -EEXIST
- * for an id (or a PCI device, on any domain) already there. */
+ * for an id (or a PCI device, on any domain) already there; -ETXTBSY for a disk a running d
+ * would share with another running domain, one of the two writable. */
 int domain_disk_add(struct controld *cd, struct domain *d, const struct dom_disk *disk);
 int domain_nic_add(struct controld *cd, struct domain *d, const struct dom_nic *nic);
 int domain_device_remove(struct controld *cd, struct domain *d, const char *kind, const char *id);

@@ -65,7 +65,10 @@ const char *str(const json_t *o, const char *k);
 long long num(const json_t *o, const char *k);
 char *escape_path(const char *s);
 
-/* image.c: keel image upload|list|download|delete. */
+/* Follows a job to its end, showing progress on stderr: 0, or EXIT_JOB_FAILED and the like. */
+int follow_job(json_t *job, const char *what);
+
+/* image.c: keel image upload|list|download|delete|create|copy|resize. */
 int cmd_image(int argc, char **argv);
 
 #endif

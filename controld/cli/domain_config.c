@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "domain_config.h"
+#include "size_text.h"
 #include "../util.h"
 
 #include <ctype.h>
@@ -24,51 +25,19 @@ static int int_value(const char *v, json_int_t *out)
 }
 
 /*
- * A memory size: N with an optional binary suffix K, M or G (as the hypervisor's mem=
- * module option takes them), a bare N meaning MiB. In whole MiB, into *mib.
+ * A memory size: N with an optional binary suffix (as the hypervisor's mem= module option
+ * takes them), a bare N meaning MiB. In whole MiB, into *mib.
  */
 static int size_value(const char *v, json_int_t *mib)
 {
-	char *end;
-	unsigned long long n;
-	unsigned shift_kib;
+	uint64_t bytes;
+	int rc = size_text_parse(v, 20, &bytes);
 
-	if (!isdigit((unsigned char)*v))
-		return -EINVAL;
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (errno)
-		return -ERANGE;
-	switch (*end) {
-	case '\0':
-		shift_kib = 10; /* MiB */
-		break;
-	case 'k':
-	case 'K':
-		shift_kib = 0;
-		end++;
-		break;
-	case 'm':
-	case 'M':
-		shift_kib = 10;
-		end++;
-		break;
-	case 'g':
-	case 'G':
-		shift_kib = 20;
-		end++;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (*end)
-		return -EINVAL;
-	if (n > (1ull << 40) >> shift_kib)
-		return -ERANGE;
-	n <<= shift_kib; /* KiB */
-	if (n % 1024)
+	if (rc)
+		return rc;
+	if (bytes % (1u << 20))
 		return -EDOM;
-	*mib = (json_int_t)(n / 1024);
+	*mib = (json_int_t)(bytes >> 20);
 	return 0;
 }
 
@@ -148,7 +117,7 @@ static int set_line(json_t *o, const char *key, char *v, const char **why)
 	if (!strcmp(key, "memory") || !strcmp(key, "memory_target")) {
 		rc = size_value(v, &n);
 		*why = rc == -EDOM ? "a whole number of MiB"
-		       : rc ? "a size: N[K|M|G] (binary units; a bare N is MiB), e.g. 512M or 2G"
+		       : rc ? "a size: N[K|M|G|T] (binary units; a bare N is MiB), e.g. 512M or 2G"
 			    : NULL;
 		if (rc)
 			return -EINVAL;

@@ -5,7 +5,7 @@
  *
  *   name = web1
  *   vcpus = 2            max_vcpus = 4 (optional)
- *   memory = 1G          (N[K|M|G], binary units; a bare N is MiB)   memory_target = 512M
+ *   memory = 1G          (N[K|M|G|T], binary units; a bare N is MiB) memory_target = 512M
  *   kernel = /var/lib/keel/vmlinuz      cmdline = console=hvc0    initrd = /path
  *   firmware = seabios   (instead of kernel: an HVM guest)
  *   disk = xvda:/var/lib/keel/web1.img[:ro]       (repeatable)

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * keel image upload FILE [-n NAME] | list | download NAME [-o FILE] | delete NAME.
+ * keel image upload FILE [-n NAME] | list | download NAME [-o FILE] | delete NAME |
+ * create NAME --size SIZE | copy SRC DST | resize NAME SIZE.
  * Uploads stream the file (libcurl reads it as it sends); downloads stream to FILE.part,
  * renamed to FILE once whole, so a failed download leaves no half file under the name.
+ * create, copy and resize make and grow disks (controld/README.md, "Disks"); a copy is a
+ * job, followed to its end.
  */
 #include "client.h"
+#include "size_text.h"
 
 #include <getopt.h>
 #include <libgen.h>
@@ -25,8 +29,102 @@ static int image_path(const char *name, const char *suffix, char *out, size_t si
 
 static void print_image(const json_t *im)
 {
-	printf("%-32s %12lld  %s  %s\n", str(im, "name"), num(im, "size"), str(im, "sha256"),
-	       str(im, "created_at"));
+	const char *sha = json_is_string(json_object_get(im, "sha256")) ? str(im, "sha256") : "-";
+
+	printf("%-32s %-5s %14lld  %-64s  %s\n", str(im, "name"), str(im, "kind"), num(im, "size"),
+	       sha, str(im, "created_at"));
+}
+
+/* An image in a reply: printed as --json or -q say; consumed. */
+static void show_image(json_t *im)
+{
+	if (opt.json)
+		print_json(im);
+	else if (!opt.quiet)
+		print_image(im);
+	json_decref(im);
+}
+
+/* call_json with a body made for the call (consumed). */
+static int send_json(const char *method, const char *path, json_t *body, json_t **out)
+{
+	int rc = body ? call_json(method, path, body, out) : EXIT_ERROR;
+
+	json_decref(body);
+	return rc;
+}
+
+/* SIZE in bytes, or a usage error saying what a size is. */
+static int disk_size(const char *text, json_int_t *out)
+{
+	uint64_t n;
+
+	if (size_text_parse(text, 0, &n))
+		return usage_error("%s: want a size, N[K|M|G|T] (binary units; a bare N is bytes), "
+				   "e.g. 10G",
+				   text);
+	*out = (json_int_t)n;
+	return 0;
+}
+
+/* keel image create NAME --size SIZE: a blank (sparse) disk. */
+static int create(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"size", required_argument, NULL, 's'},
+						 {NULL, 0, NULL, 0}};
+	const char *size = NULL;
+	json_int_t bytes;
+	json_t *im;
+	int o, rc;
+
+	/* 0: a fresh scan that takes --size before or after NAME ("create" stays first of
+	 * the operands, moved behind the options). */
+	optind = 0;
+	while ((o = getopt_long(argc, argv, "s:", longopts, NULL)) != -1) {
+		if (o != 's')
+			return EXIT_USAGE;
+		size = optarg;
+	}
+	if (optind != argc - 2 || !size)
+		return EXIT_USAGE;
+	if ((rc = disk_size(size, &bytes)) ||
+	    (rc = send_json("POST", "/v1/images",
+			    json_pack("{s:s, s:I}", "name", argv[optind + 1], "size_bytes", bytes),
+			    &im)))
+		return rc;
+	show_image(im);
+	return 0;
+}
+
+/* keel image copy SRC DST: a job; its progress on stderr. */
+static int copy(const char *src, const char *dst)
+{
+	char what[160];
+	json_t *job;
+	int rc = send_json("POST", "/v1/images", json_pack("{s:s, s:s}", "name", dst, "from", src),
+			   &job);
+
+	if (rc)
+		return rc;
+	snprintf(what, sizeof(what), "copy %s to %s", src, dst);
+	rc = follow_job(job, what);
+	json_decref(job);
+	return rc;
+}
+
+/* keel image resize NAME SIZE: grows it (controld refuses to shrink). */
+static int resize(const char *name, const char *size)
+{
+	char path[256];
+	json_int_t bytes;
+	json_t *im;
+	int rc = disk_size(size, &bytes);
+
+	if (rc || (rc = image_path(name, "", path, sizeof(path))) ||
+	    (rc = send_json("PATCH", path, json_pack("{s:I}", "size_bytes", bytes), &im)))
+		return rc;
+	show_image(im);
+	return 0;
 }
 
 static int upload(int argc, char **argv)
@@ -36,7 +134,6 @@ static int upload(int argc, char **argv)
 	struct curl_slist *hdrs;
 	struct reply r;
 	struct stat st;
-	json_t *im;
 	CURL *c;
 	FILE *f;
 	int o, rc;
@@ -76,14 +173,8 @@ static int upload(int argc, char **argv)
 	fclose(f);
 	if (!rc && r.status >= 400)
 		rc = report_error(&r);
-	if (!rc) {
-		im = json_loads(r.body.p ? r.body.p : "", 0, NULL);
-		if (opt.json)
-			print_json(im);
-		else if (!opt.quiet)
-			print_image(im);
-		json_decref(im);
-	}
+	if (!rc)
+		show_image(json_loads(r.body.p ? r.body.p : "", 0, NULL));
 	reply_free(&r);
 	return rc;
 }
@@ -153,6 +244,12 @@ int cmd_image(int argc, char **argv)
 
 	if (argc >= 3 && !strcmp(argv[1], "upload"))
 		return upload(argc, argv);
+	if (argc >= 3 && !strcmp(argv[1], "create"))
+		return create(argc, argv);
+	if (argc == 4 && !strcmp(argv[1], "copy"))
+		return copy(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "resize"))
+		return resize(argv[2], argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "list")) {
 		if ((rc = call_json("GET", "/v1/images", NULL, &out)))
 			return rc;

@@ -350,8 +350,7 @@ static int cmd_create(const char *file)
 	return 0;
 }
 
-/* Follows a job to its end, showing progress on stderr. */
-static int follow_job(json_t *job, const char *what)
+int follow_job(json_t *job, const char *what)
 {
 	char path[128];
 	bool tty = isatty(STDERR_FILENO);
@@ -733,7 +732,8 @@ static const struct {
     {"pci", "pci list | pci assign DOMAIN BDF | pci unassign DOMAIN BDF"},
     {"token", "token create NAME [-s read|operate|admin] | token list | token delete ID"},
     {"image", "image upload FILE [-n NAME] | image list | image download NAME [-o FILE] | "
-	      "image delete NAME"},
+	      "image delete NAME | image create NAME --size SIZE | image copy SRC DST | "
+	      "image resize NAME SIZE   (SIZE: N[K|M|G|T], binary units; a bare N is bytes)"},
 };
 
 static void usage(FILE *f)

@@ -1,13 +1,39 @@
 // SPDX-License-Identifier: MIT
 /*
  * Fuzz target: JSON request bodies through the checks of create, patch, disks, NICs and
- * action options. Anything accepted must come out within the typed spec's limits.
+ * action options, and the image store's (a new disk, a resize). Anything accepted must come
+ * out within the typed spec's limits.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../../api/domain_json.h"
+#include "../../../api/image_json.h"
+
+/* A disk size accepted: whole sectors, 1 sector to IMAGE_DISK_MAX. */
+static void check_size(uint64_t n)
+{
+	if (n < IMAGE_DISK_SECTOR || n > IMAGE_DISK_MAX || n % IMAGE_DISK_SECTOR)
+		abort();
+}
+
+static void check_image_bodies(const json_t *in)
+{
+	struct image_create_req req;
+	struct verr e;
+	uint64_t n;
+
+	if (!image_create_from_json(in, &req, &e)) {
+		if (!image_name_ok(req.name) || (req.from[0] && !image_name_ok(req.from)) ||
+		    (req.from[0] && req.size))
+			abort();
+		if (!req.from[0])
+			check_size(req.size);
+	}
+	if (!image_resize_from_json(in, &n, &e))
+		check_size(n);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -37,6 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	action_options(in, "shutdown", 60, &t, &e);
 	if (t > 3600)
 		abort();
+	check_image_bodies(in);
 	json_decref(in);
 	return 0;
 }

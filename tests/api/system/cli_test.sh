@@ -133,6 +133,35 @@ check image-download-missing 3 "$keel" image download nosuch -o "$work/none.bin"
   || { fail=$((fail + 1)); echo "FAIL image-download-missing-leaves-nothing"; }
 check image-delete 0 "$keel" image delete initrd
 check image-delete-again 3 "$keel" image delete initrd
+# Disks: blank (sparse), a copy (a job, followed), grown; the errors' exit codes.
+check disk-create 0 "$keel" image create vol1 --size 1M
+expect_out disk-create-is-disk "vol1 .*disk .*1048576"
+check disk-create-again 4 "$keel" image create vol1 --size 1M
+check disk-create-size-first 0 "$keel" -q image create -s 512K vol3
+check disk-listed 0 "$keel" image list
+expect_out disk-listed-sparse "vol3 .*disk .*524288  -  "
+check disk-create-bad-size 2 "$keel" image create vol2 --size 1GB
+check disk-create-no-size 2 "$keel" image create vol2
+check disk-create-odd-size 8 "$keel" image create vol2 --size 1000
+check disk-copy 0 "$keel" image copy vmlinuz.bin vol2
+expect_out disk-copy-done "copied vmlinuz.bin to vol2: 200000 bytes"
+cmp -s "$work/vmlinuz.bin" "$work/images/vol2" && { pass=$((pass + 1)); echo "PASS disk-copy-same"; } \
+  || { fail=$((fail + 1)); echo "FAIL disk-copy-same"; }
+check disk-copy-missing 3 "$keel" image copy nosuch vol4
+check disk-copy-taken 4 "$keel" image copy vmlinuz.bin vol1
+check disk-resize 0 "$keel" --json image resize vol1 2M
+expect_out disk-resized '"size": 2097152'
+check disk-resize-shrink 8 "$keel" image resize vol1 1M
+check disk-resize-bad-size 2 "$keel" image resize vol1 big
+check disk-resize-missing 3 "$keel" image resize nosuch 1M
+printf 'name = disky\nvcpus = 1\nmemory = 64\nkernel = /k\ndisk = xvda:vol1\n' >"$work/disky.conf"
+"$keel" -q create "$work/disky.conf" && "$keel" -q start disky
+check disk-resize-in-use 4 "$keel" image resize vol1 4M
+check disk-delete-in-use 4 "$keel" image delete vol1
+"$keel" -q destroy disky && "$keel" -q delete disky
+check disk-resize-stopped 0 "$keel" -q image resize vol1 4M
+check disk-delete 0 "$keel" image delete vol1
+"$keel" image delete vol2 && "$keel" image delete vol3
 check unreachable 6 "$keel" --socket "$work/none.sock" list
 check usage 2 "$keel" frobnicate
 echo "$pass passed, $fail failed"

@@ -898,6 +898,158 @@ def t_images(ctx):
     assert images_left(ctx) == [], images_left(ctx)
 
 
+def allocated(ctx, name):
+    return os.stat(os.path.join(ctx.work, "images", name)).st_blocks * 512
+
+
+def t_volumes(ctx):
+    """Disks: blank (sparse), copies (a job), growing, and who may use one (controld/README.md, Disks)."""
+    c = ctx.admin
+    st, h, v = c.req("POST", "/v1/images", {"name": "vol1", "size_bytes": 512 * 1024})
+    assert st == 201 and h["Location"] == "/v1/images/vol1", (st, v)
+    assert v["kind"] == "disk" and v["size"] == 512 * 1024 and v["sha256"] is None, v
+    assert allocated(ctx, "vol1") < 512 * 1024, "a blank disk is sparse"
+    assert c.req("GET", "/v1/images/vol1")[2] == v
+    # Bodies: one of size_bytes or from, whole sectors, within image_max_mib (1 MiB here).
+    for body, field in (({"name": "v", "size_bytes": 0}, "/size_bytes"),
+                        ({"name": "v", "size_bytes": 1000}, "/size_bytes"),
+                        ({"name": "v", "size_bytes": (1 << 40) + 512}, "/size_bytes"),
+                        ({"name": "v", "size_bytes": -512}, "/size_bytes"),
+                        ({"name": "v", "size_bytes": "1G"}, "/size_bytes"),
+                        ({"name": "v"}, "/size_bytes"),
+                        ({"name": "v", "size_bytes": 512, "from": "vol1"}, "/from"),
+                        ({"name": "../v", "size_bytes": 512}, "/name"),
+                        ({"name": ".v", "size_bytes": 512}, "/name"),
+                        ({"size_bytes": 512}, "/name"),
+                        ({"name": "v", "from": "a/b"}, "/from"),
+                        ({"name": "v", "size_bytes": 512, "sparse": False}, "/sparse")):
+        st, _, js = c.req("POST", "/v1/images", body)
+        check_problem(st, js, 400, field)
+    check_problem(*c.req("POST", "/v1/images", raw=b"[1]")[::2], 400)
+    # Over image_max_mib (1 MiB here) is what an upload over it is: 413.
+    check_problem(*c.req("POST", "/v1/images", {"name": "v", "size_bytes": (1 << 20) + 512})[::2], 413)
+    check_problem(*ctx.operate.req("POST", "/v1/images", {"name": "v", "size_bytes": 512})[::2], 403)
+    # A taken name is a 409, by a disk or an upload, either way round.
+    st, _, js = c.req("POST", "/v1/images", {"name": "vol1", "size_bytes": 512})
+    check_problem(st, js, 409, "/name")
+    check_problem(*c.req("PUT", "/v1/images/vol1", raw=b"x", ctype="application/octet-stream")[::2], 409)
+    golden = os.urandom(200 * 1024)
+    assert c.req("PUT", "/v1/images/golden", raw=golden, ctype="application/octet-stream")[0] == 201
+    check_problem(*c.req("POST", "/v1/images", {"name": "golden", "from": "vol1"})[::2], 409, "/name")
+    # A copy is a job (image.copy); the disk appears whole or not at all.
+    events = Sse(ctx.unix, "/v1/events?types=job")
+    idem = {"Idempotency-Key": "copy-vol2"}
+    st, h, job = c.req("POST", "/v1/images", {"name": "vol2", "from": "golden"}, headers=idem)
+    assert st == 202 and job["kind"] == "image.copy" and job["domain_id"] is None, (st, job)
+    assert h["Location"] == f"/v1/jobs/{job['id']}"
+    j = wait_job(c, job["id"])
+    assert j["state"] == "succeeded" and j["progress"] == 100 and "copied golden to vol2" in j["message"], j
+    events.wait(lambda e: e["event"] == "job.finished" and e["json"]["id"] == job["id"])
+    events.close()
+    # The same request again under its Idempotency-Key: the same job, not a second copy.
+    st, h, again = c.req("POST", "/v1/images", {"name": "vol2", "from": "golden"}, headers=idem)
+    assert st == 202 and again["id"] == job["id"] and h.get("Idempotent-Replayed") == "true", (st, again)
+    v2 = c.req("GET", "/v1/images/vol2")[2]
+    assert v2["kind"] == "disk" and v2["size"] == len(golden) and v2["sha256"] is None, v2
+    assert open(os.path.join(ctx.work, "images", "vol2"), "rb").read() == golden
+    assert c.req("GET", "/v1/images/golden")[2]["kind"] == "image"
+    # A sparse source stays sparse: only its data is copied.
+    with open(os.path.join(ctx.work, "images", "holey"), "wb") as f:
+        f.write(b"head")
+        f.seek(1024 * 1024 - 4)
+        f.write(b"tail")
+    st, _, job = c.req("POST", "/v1/images", {"name": "holey2", "from": "holey"})
+    assert st == 202 and wait_job(c, job["id"])["state"] == "succeeded"
+    data = open(os.path.join(ctx.work, "images", "holey2"), "rb").read()
+    assert len(data) == 1 << 20 and data[:4] == b"head" and data[-4:] == b"tail" and not data[4:-4].strip(b"\0")
+    assert allocated(ctx, "holey2") < 512 * 1024, allocated(ctx, "holey2")
+    st, _, js = c.req("POST", "/v1/images", {"name": "vol3", "from": "nosuch"})
+    check_problem(st, js, 404, "/from")
+    # Growing: never shrinking; the new space sparse.
+    st, _, g = c.req("PATCH", "/v1/images/vol1", {"size_bytes": 1 << 20})
+    assert st == 200 and g["size"] == 1 << 20 and g["kind"] == "disk", g
+    assert os.path.getsize(os.path.join(ctx.work, "images", "vol1")) == 1 << 20
+    st, _, js = c.req("PATCH", "/v1/images/vol1", {"size_bytes": 512})
+    check_problem(st, js, 422, "/size_bytes")
+    assert js["type"] == "urn:keel:problem:cannot-shrink", js
+    for body in ({"size_bytes": (1 << 40) + 512}, {"size_bytes": 513}, {}, {"size_bytes": 512, "name": "x"}):
+        check_problem(*c.req("PATCH", "/v1/images/vol1", body)[::2], 400)
+    check_problem(*c.req("PATCH", "/v1/images/vol1", {"size_bytes": (1 << 20) + 512})[::2], 413)
+    check_problem(*c.req("PATCH", "/v1/images/nosuch", {"size_bytes": 512})[::2], 404)
+    check_problem(*c.req("PATCH", "/v1/images/..", {"size_bytes": 512})[::2], 400, "name")
+    # An uploaded image grown becomes a disk (its SHA-256 would no longer say anything).
+    st, _, g = c.req("PATCH", "/v1/images/golden", {"size_bytes": 400 * 1024})
+    assert st == 200 and g["kind"] == "disk" and g["sha256"] is None, g
+    # Used by domains: a running one blocks growing and copying from it; any blocks delete.
+    c.req("POST", "/v1/domains", domain_body("vola", disks=[{"id": "xvda", "path": "vol1"}]))
+    c.req("POST", "/v1/domains", domain_body("volb", disks=[{"id": "xvdb", "path": "/var/lib/keel/images/vol1"}]))
+    st, _, js = c.req("DELETE", "/v1/images/vol1")
+    check_problem(st, js, 409)
+    assert "vola" in js["detail"], js
+    assert c.req("PATCH", "/v1/images/vol1", {"size_bytes": 1 << 20})[0] == 200
+    assert c.req("POST", "/v1/domains/vola/actions/start")[0] == 200
+    st, _, js = c.req("PATCH", "/v1/images/vol1", {"size_bytes": 1 << 20})
+    check_problem(st, js, 409)
+    assert "vola" in js["detail"], js
+    st, _, js = c.req("POST", "/v1/images", {"name": "vol4", "from": "vol1"})
+    check_problem(st, js, 409, "/from")
+    assert "vola" in js["detail"], js
+    # A writable disk is never shared by two running domains, whichever started first.
+    st, _, js = c.req("POST", "/v1/domains/volb/actions/start")
+    check_problem(st, js, 409)
+    assert js["type"] == "urn:keel:problem:disk-in-use" and "vola" in js["detail"], js
+    assert c.req("POST", "/v1/domains/vola/actions/destroy")[0] == 200
+    assert c.req("POST", "/v1/domains/volb/actions/start")[0] == 200
+    st, _, js = c.req("POST", "/v1/domains/vola/actions/start")
+    check_problem(st, js, 409)
+    assert js["type"] == "urn:keel:problem:disk-in-use" and "volb" in js["detail"], js
+    # Nor by adding it to a running domain.
+    c.req("POST", "/v1/domains", domain_body("volc"))
+    assert c.req("POST", "/v1/domains/volc/actions/start")[0] == 200
+    st, _, js = c.req("POST", "/v1/domains/volc/disks", {"id": "xvdc", "path": "vol1", "readonly": True})
+    check_problem(st, js, 409, "/path")
+    assert js["type"] == "urn:keel:problem:disk-in-use", js
+    assert c.req("GET", "/v1/domains/volc")[2]["disks"] == []
+    assert c.req("POST", "/v1/domains/volc/actions/destroy")[0] == 200
+    assert c.req("POST", "/v1/domains/volc/disks", {"id": "xvdc", "path": "vol1"})[0] == 201
+    assert c.req("DELETE", "/v1/domains/volc")[0] == 204
+    assert c.req("POST", "/v1/domains/volb/actions/destroy")[0] == 200
+    # Read-only, it may be shared; and a copy of a disk read by a running guest is fine.
+    for name in ("vola", "volb"):
+        d = c.req("GET", f"/v1/domains/{name}")[2]
+        disk = d["disks"][0]
+        assert c.req("DELETE", f"/v1/domains/{name}/disks/{disk['id']}")[0] == 200
+        st, _, js = c.req("POST", f"/v1/domains/{name}/disks", dict(disk, readonly=True))
+        assert st == 201, (st, js)
+        assert c.req("POST", f"/v1/domains/{name}/actions/start")[0] == 200
+    st, _, job = c.req("POST", "/v1/images", {"name": "vol4", "from": "vol1"})
+    assert st == 202 and wait_job(c, job["id"])["state"] == "succeeded", job
+    for name in ("vola", "volb"):
+        assert c.req("POST", f"/v1/domains/{name}/actions/destroy")[0] == 200
+        assert c.req("DELETE", f"/v1/domains/{name}")[0] == 204
+    # Not the room in dom0's filesystem: 507, nothing kept (with a limit above what is free).
+    free = os.statvfs(os.path.join(ctx.work, "images"))
+    too_big = (free.f_bavail * free.f_frsize // 512 + 1) * 512 + (1 << 30)
+    if too_big <= 1 << 40:
+        ctx.d.stop()
+        ctx.d.extra = ["--set", "image_max_mib=1048576"]
+        ctx.d.start()
+        c.port = ctx.admin.port = ctx.read.port = ctx.operate.port = ctx.d.port
+        before = images_left(ctx)
+        st, _, js = c.req("POST", "/v1/images", {"name": "huge", "size_bytes": too_big})
+        check_problem(st, js, 507)
+        st, _, js = c.req("PATCH", "/v1/images/vol1", {"size_bytes": too_big})
+        check_problem(st, js, 507)
+        assert images_left(ctx) == before and os.path.getsize(os.path.join(ctx.work, "images", "vol1")) == 1 << 20
+        ctx.d.stop()
+        ctx.d.extra = []
+        ctx.d.start()
+        c.port = ctx.admin.port = ctx.read.port = ctx.operate.port = ctx.d.port
+    for name in ("vol1", "vol2", "vol4", "golden", "holey", "holey2"):
+        assert c.req("DELETE", f"/v1/images/{name}")[0] == 204, name
+    assert images_left(ctx) == [], images_left(ctx)
+
+
 def t_restart(ctx):
     c = ctx.admin
     c.req("POST", "/v1/domains", domain_body("keeper"))
@@ -1084,7 +1236,7 @@ def t_coverage(ctx):
 
 
 TESTS = [t_health_and_auth, t_tokens, t_create_validation, t_list_get_patch, t_lifecycle,
-         t_console_input, t_guest_events, t_start_failures, t_images, t_pci,
+         t_console_input, t_guest_events, t_start_failures, t_images, t_volumes, t_pci,
          t_jobs_events_metrics, t_idempotency, t_limits, t_restart, t_shipped_refuses, t_tls,
          t_store_lost, t_request_log, t_boot_time]
 # Each scenario is also its own CTest case (api_contract_<name>, see --list and --only);

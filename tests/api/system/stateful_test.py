@@ -98,7 +98,8 @@ def strategy(schema):
     if t == "boolean":
         return st.booleans()
     if t == "integer":
-        return st.integers(s.get("minimum", -(2 ** 31)), s.get("maximum", 2 ** 31))
+        lo, hi, m = s.get("minimum", -(2 ** 31)), s.get("maximum", 2 ** 31), s.get("multipleOf", 1)
+        return st.integers(-(-lo // m), hi // m).map(lambda n: n * m)
     if t == "number":
         return st.floats(s.get("minimum", -1e9), s.get("maximum", 1e9), allow_nan=False)
     if t == "string":

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* `keel create`'s config file becomes the POST /v1/domains body. */
+/* `keel create`'s config file becomes the POST /v1/domains body; sizes as typed (size_text). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "../../../controld/cli/domain_config.h"
+#include "../../../controld/cli/size_text.h"
 
 static void test_file(void **state)
 {
@@ -86,12 +87,42 @@ static void test_memory_sizes(void **state)
 	assert_int_equal(memory_of("memory = 2000000G\n", err), -1);
 }
 
+/* keel image create/resize: a bare N is bytes; K M G T binary; nothing else. */
+static void test_disk_sizes(void **state)
+{
+	uint64_t n = 7;
+
+	(void)state;
+	assert_int_equal(size_text_parse("4096", 0, &n), 0);
+	assert_int_equal(n, 4096);
+	assert_int_equal(size_text_parse("1G", 0, &n), 0);
+	assert_int_equal(n, 1ull << 30);
+	assert_int_equal(size_text_parse("3t", 0, &n), 0);
+	assert_int_equal(n, 3ull << 40);
+	assert_int_equal(size_text_parse("512k", 0, &n), 0);
+	assert_int_equal(n, 512ull << 10);
+	assert_int_equal(size_text_parse("2", 20, &n), 0);
+	assert_int_equal(n, 2ull << 20);
+	assert_int_equal(size_text_parse("1024T", 0, &n), 0);
+	assert_int_equal(n, SIZE_TEXT_MAX);
+	static const char *const bad[] = {"",	 "G",	 "-1",	 " 1",	"+1", "0x10",
+					  "1GB", "1GiB", "1.5G", "1 G", "1P", "10e3"};
+	n = 7;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(size_text_parse(bad[i], 0, &n), -EINVAL);
+	assert_int_equal(size_text_parse("1025T", 0, &n), -ERANGE);
+	assert_int_equal(size_text_parse("99999999999999999999", 0, &n), -ERANGE);
+	assert_int_equal(size_text_parse("18446744073709551615K", 0, &n), -ERANGE);
+	assert_int_equal(n, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_file),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_memory_sizes),
+	    cmocka_unit_test(test_disk_sizes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,7 @@
 /*
  * The image store (controld/images.c) in a scratch directory: uploads kept only when
  * complete, two uploads of one name, the size limit, leftovers of a crash, the kept
- * SHA-256, and an image a domain uses.
+ * SHA-256, and an image a domain uses; blank disks and growing one (image_disk.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "../../../controld/images.h"
+#include "../../../controld/image_disk.h"
 #include "../../../controld/model_internal.h"
 
 struct rig {
@@ -168,12 +168,91 @@ static void test_in_use(void **state)
 	assert_int_equal(image_delete(&r->cd, "vmlinuz"), -ENOENT);
 }
 
+static void test_blank_and_grow(void **state)
+{
+	struct rig *r = *state;
+	struct domain d = {.domid = -1};
+	struct image_info im;
+	char path[160];
+	FILE *f;
+
+	assert_int_equal(disk_create_blank(&r->cd, "vol", 512 * 1024, &im), 0);
+	assert_true(im.disk);
+	assert_int_equal(im.size, 512 * 1024);
+	assert_string_equal(im.sha256, "");
+	assert_string_equal(listing(r), ".vol.disk vol");
+	/* Taken, not whole sectors, over the limit (1 MiB), not a name: nothing made. */
+	assert_int_equal(disk_create_blank(&r->cd, "vol", 512, &im), -EEXIST);
+	assert_int_equal(disk_create_blank(&r->cd, "odd", 1000, &im), -EINVAL);
+	assert_int_equal(disk_create_blank(&r->cd, "odd", 0, &im), -EINVAL);
+	assert_int_equal(disk_create_blank(&r->cd, "big", (1u << 20) + 512, &im), -EFBIG);
+	assert_int_equal(disk_create_blank(&r->cd, "../x", 512, &im), -EINVAL);
+	assert_string_equal(listing(r), ".vol.disk vol");
+	/* A name being made (.new-NAME) is taken too, by disks and uploads alike. */
+	snprintf(path, sizeof(path), "%s/.new-mid", r->dir);
+	f = fopen(path, "w");
+	fclose(f);
+	assert_int_equal(disk_create_blank(&r->cd, "mid", 512, &im), -EEXIST);
+	{
+		struct image_upload *u;
+		assert_int_equal(image_upload_begin(&r->cd, "mid", 3, &u), -EEXIST);
+	}
+	/* ...until a crash's leftover is cleared at the next start. */
+	assert_int_equal(images_init(&r->cd), 0);
+	assert_string_equal(listing(r), ".vol.disk vol");
+
+	/* Growing: never shrinking; not while a running domain uses it. */
+	assert_int_equal(disk_resize(&r->cd, "vol", 1u << 20, &im), 0);
+	assert_int_equal(im.size, 1u << 20);
+	assert_int_equal(disk_resize(&r->cd, "vol", 512, &im), -ERANGE);
+	assert_int_equal(disk_resize(&r->cd, "vol", 1000 * 1024 + 1, &im), -EINVAL);
+	assert_int_equal(disk_resize(&r->cd, "vol", (1u << 20) + 512, &im), -EFBIG);
+	assert_int_equal(disk_resize(&r->cd, "nosuch", 512, &im), -ENOENT);
+	snprintf(d.spec.name, sizeof(d.spec.name), "web1");
+	d.spec.ndisks = 1;
+	snprintf(d.spec.disks[0].path, sizeof(d.spec.disks[0].path), "vol");
+	assert_int_equal(collection_append(&r->cd.doms.items, &d), 0);
+	assert_int_equal(disk_resize(&r->cd, "vol", 1u << 20, &im), 0); /* defined, stopped */
+	d.domid = 3;
+	assert_int_equal(disk_resize(&r->cd, "vol", 1u << 20, &im), -ETXTBSY);
+	assert_ptr_equal(image_running_writer(&r->cd, "vol"), &d);
+	d.spec.disks[0].readonly = true;
+	assert_null(image_running_writer(&r->cd, "vol"));
+	assert_ptr_equal(image_running_user(&r->cd, "vol"), &d);
+	d.domid = -1;
+	assert_int_equal(image_delete(&r->cd, "vol"), -EBUSY);
+	d.spec.ndisks = 0;
+	assert_int_equal(image_delete(&r->cd, "vol"), 0);
+	assert_string_equal(listing(r), "");
+}
+
+/* An uploaded image grown is a disk: its SHA-256 would no longer say anything. */
+static void test_grown_upload_is_a_disk(void **state)
+{
+	struct rig *r = *state;
+	struct image_upload *u;
+	struct image_info im;
+
+	assert_int_equal(image_upload_begin(&r->cd, "seed", 3, &u), 0);
+	assert_int_equal(image_upload_write(u, "abc", 3), 0);
+	assert_int_equal(image_upload_finish(u, &im), 0);
+	assert_false(im.disk);
+	assert_int_equal(disk_resize(&r->cd, "seed", 4096, &im), 0);
+	assert_true(im.disk);
+	assert_string_equal(im.sha256, "");
+	assert_string_equal(listing(r), ".seed.disk seed");
+	assert_int_equal(disk_room(&r->cd, 4096), 0);
+	assert_int_equal(disk_room(&r->cd, UINT64_MAX), -ENOSPC);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_upload_whole_or_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_crash_leftovers_and_kept_sha, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_in_use, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_blank_and_grow, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_grown_upload_is_a_disk, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

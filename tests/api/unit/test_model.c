@@ -4,7 +4,8 @@
  * the hypervisor test double (../doubles/hv_double.c) on a libuv loop of its own. Checks
  * the queries and rules the model owns, that a start or a PATCH is all or nothing, and the
  * lifecycle: actions, graceful shutdown and reboot jobs, a guest that crashes, domains the
- * hypervisor built at boot adopted at start, and domains gone from the hypervisor.
+ * hypervisor built at boot adopted at start, and domains gone from the hypervisor; and a
+ * disk copied on the thread pool (a job), kept whole or not at all.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -13,11 +14,14 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "../../../controld/image_disk.h"
 #include "../../../controld/model_internal.h"
 #include "../doubles/console_double.h"
 #include "../doubles/hv_double.h"
@@ -572,6 +576,67 @@ static void test_hypervisor_events(void **state)
 	assert_int_equal(domain_find(&f->cd, "boom")->state, DOM_CRASHED);
 }
 
+/* Runs the loop until job j is over. */
+static void job_wait(struct fixture *f, const struct job *j)
+{
+	for (int i = 0; i < 5000 && j->state == JOB_RUNNING; i++)
+		uv_run(&f->loop, UV_RUN_ONCE);
+	assert_int_not_equal(j->state, JOB_RUNNING);
+}
+
+static void test_disk_copy(void **state)
+{
+	struct fixture *f = *state;
+	char base[] = "/tmp/keel-test-copy-XXXXXX", path[160], cmd[200];
+	static char data[1u << 20];
+	struct rlimit old, small = {.rlim_cur = 256 * 1024};
+	struct image_info im;
+	struct job *j;
+	FILE *out;
+
+	assert_non_null(mkdtemp(base));
+	snprintf(f->cd.cfg.images_dir, sizeof(f->cd.cfg.images_dir), "%s", base);
+	f->cd.cfg.image_max_mib = 2;
+	assert_int_equal(images_init(&f->cd), 0);
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (char)(i * 7 + 1);
+	snprintf(path, sizeof(path), "%s/golden", base);
+	out = fopen(path, "w");
+	assert_int_equal(fwrite(data, 1, sizeof(data), out), sizeof(data));
+	fclose(out);
+
+	assert_int_equal(disk_copy_start(&f->cd, "golden", "vol", &j), 0);
+	assert_string_equal(j->kind, "image.copy");
+	assert_int_equal(disk_copy_start(&f->cd, "golden", "vol", &j), -EEXIST); /* in flight */
+	job_wait(f, j);
+	assert_int_equal(j->state, JOB_SUCCEEDED);
+	assert_int_equal(image_get(&f->cd, "vol", &im), 0);
+	assert_true(im.disk);
+	assert_int_equal(im.size, sizeof(data));
+	snprintf(cmd, sizeof(cmd), "cmp -s %s/golden %s/vol", base, base);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(disk_copy_start(&f->cd, "nosuch", "vol2", &j), -ENOENT);
+	assert_int_equal(disk_copy_start(&f->cd, "golden", "vol", &j), -EEXIST);
+
+	/* Writing fails part way (here a file size limit): the job fails, nothing is kept. */
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &old);
+	small.rlim_max = old.rlim_max;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	assert_int_equal(disk_copy_start(&f->cd, "golden", "cut", &j), 0);
+	job_wait(f, j);
+	setrlimit(RLIMIT_FSIZE, &old);
+	assert_int_equal(j->state, JOB_FAILED);
+	assert_true(j->has_error);
+	assert_int_equal(j->error.status, 500);
+	assert_int_equal(image_get(&f->cd, "cut", &im), -ENOENT);
+	snprintf(cmd, sizeof(cmd),
+		 "test \"$(ls -A %s)\" = \"$(printf '.vol.disk\\ngolden\\nvol')\"", base);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", base);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -587,6 +652,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_console_served_while_it_runs, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_adopt_boot_domains, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hypervisor_events, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_disk_copy, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
