@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* GET /metrics: Prometheus text of domains, jobs, HTTP requests and uptime. */
+/* GET /metrics: Prometheus text of domains (their CPU time, read from the hypervisor at the
+ * call), jobs, HTTP requests and uptime. */
 #include "api.h"
 #include "problem.h"
 #include "../controld/model.h"
@@ -9,6 +10,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Domain names are [A-Za-z0-9._-] (the API's and adopt.c's rule): nothing in a label value
+ * needs escaping. */
+static int cpu_line(void *arg, const struct domain *d, const struct domain_stats *s)
+{
+	fprintf(arg, "keel_domain_cpu_seconds_total{domain=\"%s\"} %llu.%09llu\n", domain_name(d),
+		(unsigned long long)(s->cpu_time_ns / 1000000000u),
+		(unsigned long long)(s->cpu_time_ns % 1000000000u));
+	return 0;
+}
+
+static int memory_line(void *arg, const struct domain *d, const struct domain_stats *s)
+{
+	fprintf(arg, "keel_domain_memory_bytes{domain=\"%s\"} %llu\n", domain_name(d),
+		(unsigned long long)s->memory_kib * 1024);
+	return 0;
+}
 
 void h_metrics(struct api_call *c)
 {
@@ -29,6 +47,14 @@ void h_metrics(struct api_call *c)
 	for (unsigned s = 0; s < DOM_NR_STATES; s++)
 		fprintf(f, "keel_domains{state=\"%s\"} %u\n", dom_state_name((enum dom_state)s),
 			by_state[s]);
+	fprintf(f,
+		"# HELP keel_domain_cpu_seconds_total CPU time of a domain the hypervisor has, on "
+		"all its vCPUs; it begins again at each start.\n"
+		"# TYPE keel_domain_cpu_seconds_total counter\n");
+	domains_stats_each(c->cd, cpu_line, f);
+	fprintf(f, "# HELP keel_domain_memory_bytes Memory backed now of a domain the hypervisor "
+		   "has.\n# TYPE keel_domain_memory_bytes gauge\n");
+	domains_stats_each(c->cd, memory_line, f);
 	fprintf(f, "# HELP keel_jobs Jobs controld remembers, by state.\n# TYPE keel_jobs gauge\n");
 	for (unsigned s = 0; s < JOB_NR_STATES; s++)
 		fprintf(f, "keel_jobs{state=\"%s\"} %u\n", job_state_name((enum job_state)s),
