@@ -589,6 +589,11 @@ describe('dashboard', { concurrency: false }, () => {
   step('controld stopped mid-session: a clear banner, then recovery', async () => {
     await admin.goto(`${env.base}/ui/#/domains`);
     await admin.getByTestId('domain-count').filter({ hasText: /of 4/ }).waitFor();
+    const after = [];
+    const onRequest = (r) => {
+      if (new URL(r.url()).pathname.match(/^\/v1\/(events|domains)$/)) after.push(r);
+    };
+    admin.on('request', onRequest);
     await env.stopControld();
     const banner = admin.getByRole('alert').filter({ hasText: 'controld is unreachable' });
     await banner.waitFor();
@@ -598,6 +603,14 @@ describe('dashboard', { concurrency: false }, () => {
     await accessible(admin, 'controld-down');
     await env.startControld();
     await banner.waitFor({ state: 'detached', timeout: 30000 });
+    // The stream came back with Last-Event-ID (the last event seen), and the list was loaded
+    // again (a restarted controld numbers its events anew).
+    for (let i = 0; i < 50 && !after.some((r) => r.url().includes('/v1/domains?')); i++) await admin.waitForTimeout(100);
+    admin.off('request', onRequest);
+    const resumed = after.filter((r) => r.url().includes('/v1/events') && r.headers()['last-event-id']);
+    assert.ok(resumed.length >= 1, 'the stream resumed with Last-Event-ID');
+    assert.match(resumed[0].headers()['last-event-id'], /^[0-9]+$/);
+    assert.ok(after.some((r) => r.url().includes('/v1/domains?limit=500')), 'the list was loaded again');
     const r = await env.api('POST', '/v1/domains/web1/actions/start');
     assert.equal(r.status, 200);
     await admin.locator('tr[data-name="web1"] .badge').filter({ hasText: 'running' }).waitFor();
