@@ -36,6 +36,7 @@ void h_domain_get(struct api_call *c);
 void h_domain_patch(struct api_call *c);
 void h_domain_delete(struct api_call *c);
 void h_domain_action(struct api_call *c);
+void h_domain_stats(struct api_call *c);
 void h_disk_add(struct api_call *c);
 void h_disk_remove(struct api_call *c);
 void h_nic_add(struct api_call *c);

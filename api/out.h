@@ -14,6 +14,8 @@
 json_t *domain_out(const struct domain *d);
 json_t *job_out(const struct job *j);
 json_t *token_out(const struct token *t);
+/* GET /v1/domains/{domain}/stats: d's statistics s, sampled at s->sampled_wall_ms. */
+json_t *domain_stats_out(const struct domain *d, const struct domain_stats *s);
 
 /* domain_out as compact text, cached until the domain's revision changes (domain_cache.c);
  * NULL when out of memory. The text is valid until the next call. */

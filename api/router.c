@@ -31,6 +31,7 @@ static const struct route routes[] = {
     {"PATCH", "/v1/domains/*", h_domain_patch, SCOPE_OPERATE},
     {"DELETE", "/v1/domains/*", h_domain_delete, SCOPE_ADMIN},
     {"POST", "/v1/domains/*/actions/*", h_domain_action, SCOPE_OPERATE},
+    {"GET", "/v1/domains/*/stats", h_domain_stats, SCOPE_READ},
     {"POST", "/v1/domains/*/disks", h_disk_add, SCOPE_OPERATE},
     {"DELETE", "/v1/domains/*/disks/*", h_disk_remove, SCOPE_OPERATE},
     {"POST", "/v1/domains/*/nics", h_nic_add, SCOPE_OPERATE},

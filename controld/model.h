@@ -113,6 +113,19 @@ void domains_count_by_state(const struct controld *cd, unsigned out[DOM_NR_STATE
 const struct domain *domain_pci_owner(const struct controld *cd, const char *bdf);
 const char *domain_name(const struct domain *d);
 
+/* A domain's use of the host as the hypervisor counts it at the call (domain_stats.c). */
+struct domain_stats {
+	uint64_t cpu_time_ns; /* on all its vCPUs since it was built (restarts at each start) */
+	unsigned vcpus_online;
+	uint64_t memory_kib; /* backed now */
+	uint64_t sampled_wall_ms;
+};
+/* -EBUSY for a domain the hypervisor has none of (stopped): no CPU time to report. */
+int domain_stats(struct controld *cd, const struct domain *d, struct domain_stats *out);
+typedef int (*domain_stats_fn)(void *arg, const struct domain *d, const struct domain_stats *s);
+/* Calls fn for each domain the hypervisor has, in name order; stops at the first error. */
+int domains_stats_each(struct controld *cd, domain_stats_fn fn, void *arg);
+
 /* Jobs */
 struct job *job_find(struct controld *cd, const char *id);
 int jobs_load(struct controld *cd);

@@ -306,17 +306,43 @@ static int domain_path(const char *name, const char *suffix, char *out, size_t s
 	return 0;
 }
 
-static int cmd_show(const char *name)
+/* GET of the domain's resource below suffix ("" for the domain itself). */
+static int domain_get(const char *name, const char *suffix, json_t **out)
 {
 	char path[512];
+	int rc = domain_path(name, suffix, path, sizeof(path));
+
+	return rc ? rc : call_json("GET", path, NULL, out);
+}
+
+static int cmd_show(const char *name)
+{
 	json_t *d;
 	int rc;
 
-	if ((rc = domain_path(name, "", path, sizeof(path))) ||
-	    (rc = call_json("GET", path, NULL, &d)))
+	if ((rc = domain_get(name, "", &d)))
 		return rc;
 	print_json(d);
 	json_decref(d);
+	return 0;
+}
+
+/* What the hypervisor counts for a domain now; CPU use is the difference of two of these. */
+static int cmd_stats(const char *name)
+{
+	json_t *s;
+	int rc;
+
+	if ((rc = domain_get(name, "/stats", &s)))
+		return rc;
+	if (opt.json)
+		print_json(s);
+	else
+		printf("%s: cpu %lld.%09lld s, vcpus online %lld, memory %lld KiB, at %s\n",
+		       str(s, "name"), num(s, "cpu_time_ns") / 1000000000,
+		       num(s, "cpu_time_ns") % 1000000000, num(s, "vcpus_online"),
+		       num(s, "memory_kib"), str(s, "sampled_at"));
+	json_decref(s);
 	return 0;
 }
 
@@ -716,6 +742,7 @@ static const struct {
 } commands[] = {
     {"list", "list [-s STATES] [-p NAME_PREFIX]   domains (all pages)"},
     {"show", "show DOMAIN                         one domain as JSON"},
+    {"stats", "stats DOMAIN                        CPU time, vCPUs online, memory now"},
     {"create", "create FILE                         from a domain config file ('-': stdin)"},
     {"start", "start|pause|unpause|destroy DOMAIN"},
     {"pause", "start|pause|unpause|destroy DOMAIN"},
@@ -820,6 +847,8 @@ int main(int argc, char **argv)
 		rc = cmd_list(argc, argv);
 	else if (!strcmp(cmd, "show") && argc == 2)
 		rc = cmd_show(argv[1]);
+	else if (!strcmp(cmd, "stats") && argc == 2)
+		rc = cmd_stats(argv[1]);
 	else if (!strcmp(cmd, "create") && argc == 2)
 		rc = cmd_create(argv[1]);
 	else if (!strcmp(cmd, "delete") && argc == 2)

@@ -15,6 +15,7 @@ export type Token = Schemas['Token'];
 export type Scope = Schemas['Scope'];
 export type Problem = Schemas['Problem'];
 export type Image = Schemas['Image'];
+export type DomainStats = Schemas['DomainStats'];
 export type Action = 'start' | 'pause' | 'unpause' | 'shutdown' | 'reboot' | 'destroy';
 
 /** An error the API answered (problem+json), or controld not answering at all. */

@@ -1,5 +1,5 @@
 // Small hooks shared by the pages.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { live } from './live';
 
 /** Re-renders on every change of the live domain view; returns its version. */
@@ -32,12 +32,31 @@ export function useRoute(): string[] {
   return route;
 }
 
-/** Runs fn now and every ms milliseconds while mounted. */
-export function useInterval(fn: () => void, ms: number): void {
+/**
+ * Runs fn now and every ms milliseconds while mounted and the page is visible: nothing while
+ * the tab is hidden (a sampler's polling stops with it), fn again at once when it shows.
+ */
+export function useVisibleInterval(fn: () => void, ms: number): void {
+  const latest = useRef(fn);
+  latest.current = fn;
   useEffect(() => {
-    fn();
-    const t = setInterval(fn, ms);
-    return () => clearInterval(t);
+    let t: ReturnType<typeof setInterval> | undefined;
+    const sync = () => {
+      const visible = document.visibilityState === 'visible';
+      if (visible && t === undefined) {
+        latest.current();
+        t = setInterval(() => latest.current(), ms);
+      } else if (!visible && t !== undefined) {
+        clearInterval(t);
+        t = undefined;
+      }
+    };
+    sync();
+    document.addEventListener('visibilitychange', sync);
+    return () => {
+      document.removeEventListener('visibilitychange', sync);
+      clearInterval(t);
+    };
   }, [ms]);
 }
 

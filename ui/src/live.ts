@@ -24,6 +24,7 @@ export class Live {
   private readonly jobSubs = new Set<(j: Job) => void>();
   private es: EventStream | null = null;
   private readonly refreshing = new Map<string, boolean>(); // id → asked again meanwhile
+  private wasDown = false;
 
   start(): void {
     this.es = new EventStream({
@@ -34,6 +35,11 @@ export class Live {
         this.stream = s;
         if (s === 'open') setReachable(true);
         if (s === 'down') setReachable(false);
+        // Back after an outage: Last-Event-ID replays what the ring still has, but a
+        // controld that restarted numbers its events from 1 again, so the list is loaded
+        // again too.
+        if (s === 'open' && this.wasDown) void this.reload();
+        if (s === 'open' || s === 'down') this.wasDown = s === 'down';
         this.changed();
       },
     });

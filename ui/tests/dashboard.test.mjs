@@ -60,6 +60,51 @@ async function openDomain(page, name) {
 
 const badge = (page) => page.locator('h1 .badge');
 
+/** Within 10 % of want (the samples' intervals are measured, not exact). */
+const near = (v, want) => v !== undefined && Math.abs(v - want) <= want * 0.1;
+
+/** The chart titled title as drawn: each line's values (from its points and the chart's scale,
+ * data-max) by label, and its first line's values and points. */
+async function readChart(page, title) {
+  return page.evaluate((t) => {
+    const f = [...document.querySelectorAll('figure.chart')].find((x) => x.querySelector('figcaption')?.textContent === t);
+    if (!f) return null;
+    const svg = f.querySelector('svg');
+    const [, , , h] = svg.getAttribute('viewBox').split(' ').map(Number);
+    const max = Number(svg.dataset.max);
+    const keys = [...f.querySelectorAll('.legend .key')];
+    const series = {};
+    [...f.querySelectorAll('polyline')].forEach((p, i) => {
+      const ys = (p.getAttribute('points') || '').split(' ').filter(Boolean).map((xy) => Number(xy.split(',')[1]));
+      series[keys[i].textContent.replace(/: [^:]*$/, '')] = ys.map((y) => Math.round(((h - y) * max * 10) / h) / 10);
+    });
+    return { series, values: Object.values(series)[0] ?? [], points: f.querySelector('polyline')?.getAttribute('points') ?? '' };
+  }, title);
+}
+
+async function waitChart(page, title, ok, ms = T) {
+  const end = Date.now() + ms;
+  let c;
+  while (Date.now() < end) {
+    c = await readChart(page, title);
+    if (c && ok(c)) return c;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`chart ${title}: not as expected: ${JSON.stringify(c)}`);
+}
+
+async function chartLegend(page, title) {
+  return page.locator('figure.chart').filter({ hasText: title }).locator('.legend .key').first().textContent();
+}
+
+/** Pretends the tab is hidden (or shown again): the page's visibilitychange listeners run. */
+async function setHidden(page, hidden) {
+  await page.evaluate((h) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}
+
 before(async () => {
   rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
@@ -304,26 +349,47 @@ describe('dashboard', { concurrency: false }, () => {
     assert.equal((await env.api('DELETE', '/v1/domains/idle1')).status, 204);
   });
 
-  step('CPU charts: per domain on its page and on the overview', async () => {
+  step('CPU charts: a running domain moves, a paused one stays flat; polling stops while hidden', async () => {
+    // The test double's guests keep every vCPU online busy: con1 with 2 online uses 200 %.
+    assert.equal((await env.api('PATCH', '/v1/domains/con1', { vcpus: 2 })).status, 200);
     await openDomain(admin, 'con1');
-    const chart = admin.locator('figure.chart').filter({ hasText: 'This domain: vCPUs online' });
-    // Samples every 2 s: a line needs two points; con1 runs 1 vCPU.
-    await admin.waitForFunction(
-      () =>
-        [...document.querySelectorAll('figure.chart')]
-          .find((f) => f.textContent.includes('This domain: vCPUs online'))
-          ?.querySelector('polyline')
-          ?.getAttribute('points')
-          .split(' ').length >= 2,
-    );
-    assert.match(await chart.locator('.legend').textContent(), /online: 1/);
+    const cpu = 'This domain: CPU (% of one CPU)';
+    await admin.locator('figure.chart').filter({ hasText: cpu }).scrollIntoViewIfNeeded();
+    const running = await waitChart(admin, cpu, (c) => c.values.length >= 2 && near(c.values.at(-1), 200));
+    // It moves: more samples come, drawn as a longer line.
+    const later = await waitChart(admin, cpu, (c) => c.values.length > running.values.length);
+    assert.notEqual(later.points, running.points);
+    assert.match(await chartLegend(admin, cpu), /^used: \d+(\.\d)? %$/);
+    await shot(admin, 'domain-cpu-running');
+    await accessible(admin, 'domain-cpu-running');
+    // Paused: its CPU time stands still, the line drops to 0 and stays there.
+    assert.equal((await env.api('POST', '/v1/domains/con1/actions/pause')).status, 200);
+    const paused = await waitChart(admin, cpu, (c) => c.values.at(-1) === 0);
+    const flat = await waitChart(admin, cpu, (c) => c.values.length >= paused.values.length + 2);
+    assert.deepEqual(flat.values.slice(paused.values.length - 1), Array(flat.values.length - paused.values.length + 1).fill(0));
+    await shot(admin, 'domain-cpu-paused');
+    // Hidden: no stats requests; shown again: they start at once.
+    const asked = [];
+    const onRequest = (r) => {
+      if (r.url().endsWith('/stats')) asked.push(r.url());
+    };
+    admin.on('request', onRequest);
+    await setHidden(admin, true);
+    asked.length = 0;
+    await admin.waitForTimeout(4500);
+    assert.equal(asked.length, 0, 'no polling while the page is hidden');
+    await setHidden(admin, false);
+    for (let i = 0; i < 20 && !asked.length; i++) await admin.waitForTimeout(100);
+    admin.off('request', onRequest);
+    assert.ok(asked.length >= 1, 'polling again once visible');
+    // The overview: one line per domain from /metrics, the paused one flat at 0.
     await admin.goto(`${env.base}/ui/#/`);
-    const per = admin.locator('figure.chart').filter({ hasText: 'vCPUs online per domain' });
-    await per.locator('.legend').filter({ hasText: 'con1: 1' }).waitFor();
-    await admin.waitForFunction(() => {
-      const f = [...document.querySelectorAll('figure.chart')].find((x) => x.textContent.includes('per domain'));
-      return f && [...f.querySelectorAll('polyline')].some((p) => p.getAttribute('points').split(' ').length >= 2);
-    });
+    const per = 'CPU per domain (% of one CPU, the busiest four)';
+    const ov = await waitChart(admin, per, (c) => c.series.con1?.length >= 2 && c.series.web2?.length >= 2 && near(c.series.web2.at(-1), 100));
+    assert.deepEqual(ov.series.con1.slice(-2), [0, 0]);
+    await waitChart(admin, 'Host CPU used by domains (% of all CPUs)', (c) => c.values.length >= 2 && c.values.at(-1) > 0);
+    assert.equal((await env.api('POST', '/v1/domains/con1/actions/unpause')).status, 200);
+    await waitChart(admin, per, (c) => c.series.con1?.length >= 1 && near(c.series.con1.at(-1), 200));
     await shot(admin, 'overview-charts');
     await accessible(admin, 'overview-charts');
   });
@@ -489,6 +555,9 @@ describe('dashboard', { concurrency: false }, () => {
     assert.equal(await page.getByRole('group', { name: 'Actions' }).count(), 0);
     assert.equal(await page.getByRole('button', { name: 'Apply' }).count(), 0);
     assert.equal(await page.getByTestId('console').count(), 0);
+    // Statistics are readable with scope read: the CPU chart draws (web2 runs 1 vCPU).
+    await waitChart(page, 'This domain: CPU (% of one CPU)', (c) => c.values.length >= 1 && near(c.values.at(-1), 100));
+    assert.equal(await page.getByRole('alert').count(), 0);
     await shot(page, 'readonly-domain');
     await accessible(page, 'readonly-domain');
     await page.goto(`${env.base}/ui/#/pci`);
@@ -523,6 +592,11 @@ describe('dashboard', { concurrency: false }, () => {
   step('controld stopped mid-session: a clear banner, then recovery', async () => {
     await admin.goto(`${env.base}/ui/#/domains`);
     await admin.getByTestId('domain-count').filter({ hasText: /of 4/ }).waitFor();
+    const after = [];
+    const onRequest = (r) => {
+      if (new URL(r.url()).pathname.match(/^\/v1\/(events|domains)$/)) after.push(r);
+    };
+    admin.on('request', onRequest);
     await env.stopControld();
     const banner = admin.getByRole('alert').filter({ hasText: 'controld is unreachable' });
     await banner.waitFor();
@@ -532,6 +606,14 @@ describe('dashboard', { concurrency: false }, () => {
     await accessible(admin, 'controld-down');
     await env.startControld();
     await banner.waitFor({ state: 'detached', timeout: 30000 });
+    // The stream came back with Last-Event-ID (the last event seen), and the list was loaded
+    // again (a restarted controld numbers its events anew).
+    for (let i = 0; i < 50 && !after.some((r) => r.url().includes('/v1/domains?')); i++) await admin.waitForTimeout(100);
+    admin.off('request', onRequest);
+    const resumed = after.filter((r) => r.url().includes('/v1/events') && r.headers()['last-event-id']);
+    assert.ok(resumed.length >= 1, 'the stream resumed with Last-Event-ID');
+    assert.match(resumed[0].headers()['last-event-id'], /^[0-9]+$/);
+    assert.ok(after.some((r) => r.url().includes('/v1/domains?limit=500')), 'the list was loaded again');
     const r = await env.api('POST', '/v1/domains/web1/actions/start');
     assert.equal(r.status, 200);
     await admin.locator('tr[data-name="web1"] .badge').filter({ hasText: 'running' }).waitFor();

@@ -11,6 +11,8 @@
  * not start with an ELF magic fails it with ENOEXEC (a missing one is simulated); and
  * "test.fail_unpause" makes the first unpause fail with EIO, so controld's error paths can be
  * checked. hv_double_add_boot_domain() plays a domain Keel built at boot (Domain-0, a GRUB line).
+ * A running guest's vCPUs are all busy: its CPU time grows by the real time passed times its
+ * vCPUs online, and stands still while it is paused or ended.
  */
 #include "hv_double.h"
 #include "../../../controld/hv_image.h"
@@ -20,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_DOMS 4096
 
@@ -39,6 +42,8 @@ struct ddom {
 	uv_timer_t timer;
 	bool timer_init;
 	enum hv_shutdown_reason pending;
+	uint64_t cpu_ns;       /* CPU time up to run_since_ns */
+	uint64_t run_since_ns; /* CLOCK_MONOTONIC when cpu_ns was last brought up to date */
 };
 
 struct hv_double {
@@ -65,13 +70,15 @@ static void save(struct hv_double *h)
 		if (d->used)
 			json_array_append_new(
 			    arr,
-			    json_pack("{s:i, s:s, s:i, s:i, s:i, s:i, s:I, s:I, s:b, s:b, s:b}",
-				      "domid", (int)d->domid, "name", d->name, "state",
-				      (int)d->state, "reason", (int)d->reason, "max_vcpus",
-				      (int)d->max_vcpus, "online", (int)d->online, "mem_mib",
-				      (json_int_t)d->mem_mib, "target_kib",
-				      (json_int_t)d->target_kib, "booted", d->booted,
-				      "ignore_shutdown", d->ignore_shutdown, "built", d->built));
+			    json_pack(
+				"{s:i, s:s, s:i, s:i, s:i, s:i, s:I, s:I, s:b, s:b, s:b, s:I, s:I}",
+				"domid", (int)d->domid, "name", d->name, "state", (int)d->state,
+				"reason", (int)d->reason, "max_vcpus", (int)d->max_vcpus, "online",
+				(int)d->online, "mem_mib", (json_int_t)d->mem_mib, "target_kib",
+				(json_int_t)d->target_kib, "booted", d->booted, "ignore_shutdown",
+				d->ignore_shutdown, "built", d->built, "cpu_ns",
+				(json_int_t)d->cpu_ns, "run_since_ns",
+				(json_int_t)d->run_since_ns));
 	}
 	json_t *o = json_pack("{s:i, s:o}", "next_domid", (int)h->next_domid, "doms", arr);
 	f = fopen(h->state_file, "w");
@@ -107,8 +114,35 @@ static void load(struct hv_double *h)
 		x->booted = json_is_true(json_object_get(d, "booted"));
 		x->ignore_shutdown = json_is_true(json_object_get(d, "ignore_shutdown"));
 		x->built = json_is_true(json_object_get(d, "built"));
+		x->cpu_ns = (uint64_t)json_integer_value(json_object_get(d, "cpu_ns"));
+		x->run_since_ns = (uint64_t)json_integer_value(json_object_get(d, "run_since_ns"));
 	}
 	json_decref(o);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* d's CPU time now: what it had, plus the time since then on each vCPU online if it ran. */
+static uint64_t cpu_now(const struct ddom *d, uint64_t now)
+{
+	if (d->state != HV_DOM_RUNNING || now < d->run_since_ns)
+		return d->cpu_ns;
+	return d->cpu_ns + (now - d->run_since_ns) * d->online;
+}
+
+/* Brings d's CPU time up to date before its state or vCPUs online change. */
+static void cpu_settle(struct ddom *d)
+{
+	uint64_t now = mono_ns();
+
+	d->cpu_ns = cpu_now(d, now);
+	d->run_since_ns = now;
 }
 
 static struct ddom *get(struct hv *hv, uint32_t domid)
@@ -251,6 +285,7 @@ static int d_pause(struct hv *hv, hv_domid_t domid)
 
 	if (!d)
 		return -ESRCH;
+	cpu_settle(d);
 	d->state = HV_DOM_PAUSED;
 	save((struct hv_double *)hv);
 	return 0;
@@ -264,6 +299,7 @@ static int d_unpause(struct hv *hv, hv_domid_t domid)
 		return -ESRCH;
 	if (d->fail_unpause)
 		return -EIO;
+	cpu_settle(d);
 	if (d->state == HV_DOM_PAUSED)
 		d->state = HV_DOM_RUNNING;
 	if (!d->booted) {
@@ -292,6 +328,7 @@ static int d_info(struct hv *hv, hv_domid_t domid, struct hv_domain_info *out)
 	out->nr_vcpus = d->max_vcpus;
 	out->vcpus_online = out->vcpus_target = d->online;
 	out->memory_kib = out->cur_memory_kib = d->mem_mib * 1024;
+	out->cpu_time_ns = cpu_now(d, mono_ns());
 	out->max_memory_kib = d->target_kib;
 	out->weight = 256;
 	return 0;
@@ -322,6 +359,7 @@ void hv_double_add_boot_domain(struct hv *hv, hv_domid_t domid, const char *name
 	d->mem_mib = mem_mib;
 	d->target_kib = mem_mib * 1024;
 	d->on_boot = -1;
+	d->run_since_ns = mono_ns();
 	if (h->next_domid <= domid)
 		h->next_domid = domid + 1u;
 	save(h);
@@ -332,6 +370,7 @@ void hv_double_end_boot_domain(struct hv *hv, hv_domid_t domid, enum hv_dom_stat
 	struct ddom *d = get(hv, domid);
 
 	if (d) {
+		cpu_settle(d);
 		d->state = state;
 		save((struct hv_double *)hv);
 	}
@@ -345,6 +384,7 @@ static int d_vcpus(struct hv *hv, hv_domid_t domid, unsigned n)
 		return -ESRCH;
 	if (n < 1 || n > d->max_vcpus)
 		return -EINVAL;
+	cpu_settle(d);
 	d->online = n;
 	save((struct hv_double *)hv);
 	return 0;
@@ -436,6 +476,7 @@ static void on_guest_acts(uv_timer_t *t)
 
 	if (!h || !d->used)
 		return;
+	cpu_settle(d);
 	d->state = HV_DOM_SHUTDOWN;
 	d->reason = d->pending;
 	save(h);

@@ -78,6 +78,11 @@ check list-json 0 "$keel" --json list -s running
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[0]['name']=='web1' and d[0]['state']=='running'" "$work/out" \
   && { pass=$((pass + 1)); echo "PASS list-json-parses"; } || { fail=$((fail + 1)); echo "FAIL list-json-parses"; }
 check start-again 4 "$keel" start web1
+check stats 0 "$keel" stats web1
+expect_out stats-line "^web1: cpu [0-9]*\.[0-9]\{9\} s, vcpus online 2, memory 524288 KiB, at 20"
+check stats-json 0 "$keel" --json stats web1
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['name']=='web1' and d['cpu_time_ns']>0" "$work/out" \
+  && { pass=$((pass + 1)); echo "PASS stats-json-parses"; } || { fail=$((fail + 1)); echo "FAIL stats-json-parses"; }
 check pause 0 "$keel" pause web1
 check unpause 0 "$keel" unpause web1
 check console 0 "$keel" console web1
@@ -108,6 +113,8 @@ check tcp-read 0 "$keel" --url "http://127.0.0.1:$port" --token "$tok" host
 check tcp-forbidden 5 "$keel" --url "http://127.0.0.1:$port" --token "$tok" destroy web1
 check tcp-no-token 5 env -u KEEL_TOKEN "$keel" --url "http://127.0.0.1:$port" list
 check destroy-stopped 4 "$keel" destroy web1
+check stats-stopped 4 "$keel" stats web1
+check stats-missing 3 "$keel" stats nosuch
 check delete 0 "$keel" delete web1
 # Only root is trusted on the Unix socket: anyone else who can reach it needs a token.
 if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then

@@ -8,6 +8,7 @@ for its status code, and checks behaviour: errors, auth, ETags, idempotency, job
 restart. Prints 'N passed, N failed' and exits non-zero on any failure.
 """
 import argparse
+import calendar
 import hashlib
 import http.client
 import json
@@ -721,6 +722,65 @@ def t_jobs_events_metrics(ctx):
     assert host["cpus"] >= 1 and host["hypervisor"]["version"]
 
 
+def t_stats(ctx):
+    """A domain's CPU time from the hypervisor (the test double: real time x vCPUs online while
+    it runs): it grows while running, stands still while paused, and a stopped domain has none."""
+    c = ctx.read
+    ctx.admin.req("POST", "/v1/domains", domain_body("cpu1", vcpus=2, max_vcpus=2))
+    st, _, js = c.req("GET", "/v1/domains/cpu1/stats")
+    check_problem(st, js, 409)
+    assert js["type"].endswith("invalid-state") and "stopped" in js["detail"], js
+    st, _, js = c.req("GET", "/v1/domains/nosuch/stats")
+    check_problem(st, js, 404)
+    st, _, js = c.req("GET", "/v1/domains/cpu1/stats?x=1")
+    check_problem(st, js, 400, "x")
+    ctx.admin.req("POST", "/v1/domains/cpu1/actions/start")
+    st, h, a = c.req("GET", "/v1/domains/cpu1/stats")
+    assert st == 200 and h.get("Cache-Control") == "no-store", (st, h)
+    assert a["name"] == "cpu1" and a["vcpus_online"] == 2 and a["memory_kib"] == 256 * 1024, a
+    time.sleep(0.3)
+    st, _, b = c.req("GET", "/v1/domains/cpu1/stats")
+    wall_ns = (parse_ts(b["sampled_at"]) - parse_ts(a["sampled_at"])) * 1e9
+    used = b["cpu_time_ns"] - a["cpu_time_ns"]
+    # Two busy vCPUs: twice the time between the samples (the clocks read differ by < 20 ms).
+    assert wall_ns >= 0.25e9 and abs(used - 2 * wall_ns) < 0.04e9, (a, b)
+    # In /metrics too, as seconds, read at the call (not from a cache).
+    st, _, text = c.req("GET", "/metrics")
+    m = re.search(r'^keel_domain_cpu_seconds_total\{domain="cpu1"\} (\d+\.\d{9})$', text, re.M)
+    assert m and float(m.group(1)) * 1e9 >= b["cpu_time_ns"], text
+    assert re.search(r'^keel_domain_memory_bytes\{domain="cpu1"\} 268435456$', text, re.M), text
+    assert "# TYPE keel_domain_cpu_seconds_total counter" in text
+    # One vCPU online: half the pace.
+    ctx.admin.req("PATCH", "/v1/domains/cpu1", {"vcpus": 1})
+    st, _, a = c.req("GET", "/v1/domains/cpu1/stats")
+    time.sleep(0.3)
+    st, _, b = c.req("GET", "/v1/domains/cpu1/stats")
+    wall_ns = (parse_ts(b["sampled_at"]) - parse_ts(a["sampled_at"])) * 1e9
+    assert a["vcpus_online"] == 1 and abs(b["cpu_time_ns"] - a["cpu_time_ns"] - wall_ns) < 0.04e9, (a, b)
+    # Paused: it stands still.
+    ctx.admin.req("POST", "/v1/domains/cpu1/actions/pause")
+    st, _, a = c.req("GET", "/v1/domains/cpu1/stats")
+    time.sleep(0.2)
+    st, _, b = c.req("GET", "/v1/domains/cpu1/stats")
+    assert st == 200 and b["cpu_time_ns"] == a["cpu_time_ns"] and b["sampled_at"] > a["sampled_at"], (a, b)
+    # Destroyed: stopped again, gone from the metrics; the next start begins at 0 again.
+    ctx.admin.req("POST", "/v1/domains/cpu1/actions/destroy")
+    st, _, js = c.req("GET", "/v1/domains/cpu1/stats")
+    check_problem(st, js, 409)
+    st, _, text = c.req("GET", "/metrics")
+    assert 'domain="cpu1"' not in text
+    ctx.admin.req("POST", "/v1/domains/cpu1/actions/start")
+    st, _, js = c.req("GET", "/v1/domains/cpu1/stats")
+    assert st == 200 and js["cpu_time_ns"] < a["cpu_time_ns"], (js, a)
+    ctx.admin.req("POST", "/v1/domains/cpu1/actions/destroy")
+    ctx.admin.req("DELETE", "/v1/domains/cpu1")
+
+
+def parse_ts(ts):
+    """An API Timestamp (RFC 3339, UTC, milliseconds) as seconds since the epoch."""
+    return calendar.timegm(time.strptime(ts[:19], "%Y-%m-%dT%H:%M:%S")) + int(ts[20:23]) / 1000
+
+
 def t_idempotency(ctx):
     c = ctx.admin
     body = domain_body("idem1")
@@ -1237,7 +1297,8 @@ def t_coverage(ctx):
 
 TESTS = [t_health_and_auth, t_tokens, t_create_validation, t_list_get_patch, t_lifecycle,
          t_console_input, t_guest_events, t_start_failures, t_images, t_volumes, t_pci,
-         t_jobs_events_metrics, t_idempotency, t_limits, t_restart, t_shipped_refuses, t_tls,
+         t_jobs_events_metrics, t_stats, t_idempotency, t_limits, t_restart, t_shipped_refuses,
+         t_tls,
          t_store_lost, t_request_log, t_boot_time]
 # Each scenario is also its own CTest case (api_contract_<name>, see --list and --only);
 # "coverage" runs them all and then checks that every operation was exercised.

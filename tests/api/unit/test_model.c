@@ -637,6 +637,44 @@ static void test_disk_copy(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+static int count_live(void *arg, const struct domain *d, const struct domain_stats *s)
+{
+	(void)d, (void)s;
+	++*(unsigned *)arg;
+	return 0;
+}
+
+/* Statistics come from the hypervisor at each call: the double's CPU time grows with real
+ * time on each vCPU online while the domain runs, not while it is paused. */
+static void test_stats(void **state)
+{
+	struct fixture *f = *state;
+	struct domain_stats a, b;
+	unsigned live = 0;
+	struct job *j;
+
+	assert_int_equal(domain_stats(&f->cd, f->d, &a), -EBUSY);
+	assert_int_equal(domains_stats_each(&f->cd, count_live, &live), 0);
+	assert_int_equal(live, 0);
+	assert_int_equal(domain_start(&f->cd, f->d), 0);
+	assert_int_equal(domain_stats(&f->cd, f->d, &a), 0);
+	assert_int_equal(a.vcpus_online, 2);
+	assert_int_equal(a.memory_kib, 512 * 1024);
+	usleep(20000);
+	assert_int_equal(domain_stats(&f->cd, f->d, &b), 0);
+	assert_true(b.cpu_time_ns - a.cpu_time_ns >= 2 * 20000000ull);
+	assert_true(b.sampled_wall_ms >= a.sampled_wall_ms + 20);
+	assert_int_equal(domains_stats_each(&f->cd, count_live, &live), 0);
+	assert_int_equal(live, 1);
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_PAUSE, 0, &j), 0);
+	assert_int_equal(domain_stats(&f->cd, f->d, &a), 0);
+	usleep(20000);
+	assert_int_equal(domain_stats(&f->cd, f->d, &b), 0);
+	assert_int_equal(b.cpu_time_ns, a.cpu_time_ns);
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_DESTROY, 0, &j), 0);
+	assert_int_equal(domain_stats(&f->cd, f->d, &a), -EBUSY);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -653,6 +691,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_adopt_boot_domains, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hypervisor_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_disk_copy, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

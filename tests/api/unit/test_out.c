@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * api/'s renderers of the typed model (api/domain_out.c, domain_cache.c, event_out.c,
- * job_out.c, token_out.c): the contract's bytes, and cached domains following their revision.
+ * job_out.c, token_out.c, stats_out.c): the contract's bytes, and cached domains following their
+ * revision.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -201,6 +202,24 @@ static void domain_running_hvm(void **state)
 }
 
 /* The cache answers the same text while the revision holds, and renders again after. */
+/* Counters beyond 32 bits stay whole; sampled_at is T0 with its milliseconds. */
+static void stats_rendered(void **state)
+{
+	static struct domain d;
+	struct domain_stats s = {.cpu_time_ns = 12345678901234ull,
+				 .vcpus_online = 3,
+				 .memory_kib = 5242880,
+				 .sampled_wall_ms = 1767323045678ull};
+
+	(void)state;
+	fill_domain(&d);
+	d.domid = 4;
+	d.state = DOM_RUNNING;
+	assert_renders(domain_stats_out(&d, &s),
+		       "{\"id\":\"" DOM "\",\"name\":\"web-1\",\"cpu_time_ns\":12345678901234,"
+		       "\"vcpus_online\":3,\"memory_kib\":5242880,\"sampled_at\":\"" T0 "\"}");
+}
+
 static void domain_cache_follows_revision(void **state)
 {
 	static struct domain d, other;
@@ -277,6 +296,7 @@ int main(void)
 	    cmocka_unit_test(token_without_hash),
 	    cmocka_unit_test(domain_stopped),
 	    cmocka_unit_test(domain_running_hvm),
+	    cmocka_unit_test(stats_rendered),
 	    cmocka_unit_test(domain_cache_follows_revision),
 	    cmocka_unit_test(events_named_and_rendered),
 	};

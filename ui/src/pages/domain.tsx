@@ -1,11 +1,11 @@
-// One domain: spec, state, actions, editing, jobs with progress, its events and its console.
+// One domain: spec, state, actions, editing, charts, jobs with progress, its events and its console.
 import type { FunctionComponent } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { allows, ApiError, idempotencyKey, request, type Action, type Domain, type DomainPatch, type Job, type Scope } from '../api';
-import { useInterval, useLive } from '../hooks';
+import { useLive } from '../hooks';
 import { live } from '../live';
 import { Confirm, Field, fieldError, fmtMib, ProblemBox, StateBadge, TableHead } from '../ui';
-import { Chart } from './chart';
+import { DomainCharts } from './domain-charts';
 import { formatPinning, parsePinning } from './pinning';
 
 /** The console page part with xterm.js, fetched only when a console is shown. */
@@ -332,30 +332,5 @@ function Events({ d }: { d: Domain }) {
         <p class="muted">No events since this page opened.</p>
       )}
     </div>
-  );
-}
-
-/**
- * The domain's vCPUs online and memory target over the last five minutes (2 s samples). These
- * are its CPU figures the API has: neither GET /v1/domains/{id} nor /metrics reports a
- * domain's CPU time, so its CPU use cannot be charted.
- */
-function DomainCharts({ d }: { d: Domain }) {
-  const latest = useRef(d);
-  latest.current = d;
-  const [samples, setSamples] = useState<{ vcpus: number; mem: number }[]>([]);
-  useInterval(() => {
-    const live = latest.current.state === 'running' || latest.current.state === 'paused';
-    const v = { vcpus: live ? latest.current.vcpus : 0, mem: live ? latest.current.memory_target_mib : 0 };
-    setSamples((s) => [...s.slice(-149), v]);
-  }, 2000);
-  return (
-    <>
-      <p class="muted">The API reports no per-domain CPU time; these are the domain's vCPUs online and memory target.</p>
-      <div class="charts">
-        <Chart title="This domain: memory target (MiB)" unit="MiB" max={d.memory_mib} series={[{ label: 'target', values: samples.map((s) => s.mem), cls: 'c1' }]} />
-        <Chart title="This domain: vCPUs online" unit="" max={d.max_vcpus} series={[{ label: 'online', values: samples.map((s) => s.vcpus), cls: 'c1' }]} />
-      </div>
-    </>
   );
 }

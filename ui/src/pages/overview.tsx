@@ -1,16 +1,17 @@
 // Host overview: CPUs, memory, hypervisor version, domains by state, and live charts of the
-// last five minutes (host memory from /v1/host; running domains and their vCPUs and memory
-// from the live domain view). The API has no per-domain CPU time (neither GET /v1/domains/{id}
-// nor /metrics carries one), so the per-domain chart shows what it has: each live domain's
-// vCPUs online.
+// last five minutes, sampled every 2 s while the page is visible: host memory from /v1/host;
+// CPU use of the host and of each domain, and each domain's memory, from /metrics (one request
+// for every domain; its CPU time counters are read from the hypervisor at each request);
+// vCPUs and memory targets of live domains from the live domain view.
 import { useRef, useState } from 'preact/hooks';
 import { request, type DomainState, type Host } from '../api';
-import { useInterval, useLive } from '../hooks';
+import { cpuPercent, parseDomainMetrics, SAMPLE_PERIOD_MS, type CpuSample } from '../cpu';
+import { useLive, useVisibleInterval } from '../hooks';
 import { live } from '../live';
 import { fmtMib, ProblemBox, StateBadge } from '../ui';
 import { Chart } from './chart';
 
-const SAMPLES = 150; // 5 minutes at one sample per 2 s
+const SAMPLES = 150; // 5 minutes at one sample per SAMPLE_PERIOD_MS
 
 interface Sample {
   used: number;
@@ -30,16 +31,18 @@ export function Overview() {
   const [host, setHost] = useState<Host | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [samples, setSamples] = useState<Sample[]>([]);
-  const [perDomain, setPerDomain] = useState<Map<string, number[]>>(new Map());
-  const hostRef = useRef<Host | null>(null);
+  const [perDomain, setPerDomain] = useState<PerDomain>({ cpu: new Map(), mem: new Map(), hostCpu: [] });
+  const prevCpu = useRef<Map<string, CpuSample>>(new Map());
 
-  useInterval(() => {
-    request<Host>('GET', '/v1/host')
-      .then((r) => {
-        hostRef.current = r.data;
+  useVisibleInterval(() => {
+    void Promise.all([request<Host>('GET', '/v1/host'), request<string>('GET', '/metrics')])
+      .then(([r, m]) => {
         setHost(r.data);
         setError(null);
-        setPerDomain((m) => samplePerDomain(m));
+        const cpus = r.data.cpus;
+        const now = samplePerDomain(prevCpu.current, parseDomainMetrics(m.data), Date.now());
+        prevCpu.current = now.cpu;
+        setPerDomain((p) => nextPerDomain(p, now.pct, now.memMib, cpus));
         let running = 0;
         let vcpus = 0;
         let memTarget = 0;
@@ -54,7 +57,7 @@ export function Overview() {
         );
       })
       .catch(setError);
-  }, 2000);
+  }, SAMPLE_PERIOD_MS);
 
   const counts = live.byState();
   return (
@@ -106,26 +109,62 @@ export function Overview() {
           ]}
         />
         <Chart
-          title="vCPUs online per domain (the largest four)"
-          unit=""
-          max={Math.max(1, ...[...perDomain.values()].flat())}
-          series={topDomains(perDomain).map(([name, values], i) => ({ label: name, values, cls: `c${i + 1}` }))}
+          title="Host CPU used by domains (% of all CPUs)"
+          unit="%"
+          max={100}
+          series={[{ label: 'used', values: perDomain.hostCpu, cls: 'c1' }]}
+        />
+        <Chart
+          title="CPU per domain (% of one CPU, the busiest four)"
+          unit="%"
+          max={Math.max(100, ...[...perDomain.cpu.values()].flat())}
+          series={topDomains(perDomain.cpu).map(([name, values], i) => ({ label: name, values, cls: `c${i + 1}` }))}
+        />
+        <Chart
+          title="Memory per domain (MiB, the largest four)"
+          unit="MiB"
+          max={Math.max(1, ...[...perDomain.mem.values()].flat())}
+          series={topDomains(perDomain.mem).map(([name, values], i) => ({ label: name, values, cls: `c${i + 1}` }))}
         />
       </div>
     </section>
   );
 }
 
-/** One more sample of each live domain's vCPUs online (0 once it stops; gone once deleted). */
-function samplePerDomain(prev: Map<string, number[]>): Map<string, number[]> {
-  const next = new Map<string, number[]>();
-  for (const d of live.domains.values()) {
-    const on = d.state === 'running' || d.state === 'paused';
-    const old = prev.get(d.name);
-    if (!on && !old) continue;
-    next.set(d.name, push(old ?? [], on ? d.vcpus : 0));
+interface PerDomain {
+  cpu: Map<string, number[]>; // percent of one CPU, by domain name
+  mem: Map<string, number[]>; // MiB backed
+  hostCpu: number[]; // percent of all the host's CPUs, all domains together
+}
+
+/** This sample's CPU use (against the last sample's counters) and memory of each domain the
+ * hypervisor has; the counters become the next sample's baseline. */
+function samplePerDomain(prev: Map<string, CpuSample>, metrics: ReturnType<typeof parseDomainMetrics>, atMs: number) {
+  const cpu = new Map<string, CpuSample>();
+  const pct = new Map<string, number>();
+  const memMib = new Map<string, number>();
+  for (const [name, m] of metrics) {
+    const s = { cpuNs: m.cpuNs, atMs };
+    cpu.set(name, s);
+    const last = prev.get(name);
+    const p = last ? cpuPercent(last, s, 3 * SAMPLE_PERIOD_MS) : null;
+    if (p !== null) pct.set(name, p);
+    if (m.memoryBytes !== undefined) memMib.set(name, Math.round(m.memoryBytes / 1048576));
   }
-  return next;
+  return { cpu, pct, memMib };
+}
+
+/** The series with one more sample: 0 for a domain that stopped, gone once it is deleted. */
+function nextPerDomain(p: PerDomain, pct: Map<string, number>, memMib: Map<string, number>, cpus: number): PerDomain {
+  const names = new Set([...live.domains.values()].map((d) => d.name));
+  const grow = (old: Map<string, number[]>, now: Map<string, number>) => {
+    const next = new Map<string, number[]>();
+    for (const [name, v] of now) next.set(name, push(old.get(name) ?? [], v));
+    for (const [name, vals] of old) if (!now.has(name) && names.has(name)) next.set(name, push(vals, 0));
+    return next;
+  };
+  const total = [...pct.values()].reduce((a, b) => a + b, 0);
+  return { cpu: grow(p.cpu, pct), mem: grow(p.mem, memMib), hostCpu: push(p.hostCpu, Math.round((total / Math.max(1, cpus)) * 10) / 10) };
 }
 
 function topDomains(m: Map<string, number[]>): [string, number[]][] {
