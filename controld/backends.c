@@ -5,6 +5,7 @@
  * @releaseDomain and @introduceDomain, as for Xen's toolstack.
  */
 #include "console_linux.h"
+#include "hotplug.h"
 #include "hv_backend.h"
 #include "hv_keel.h"
 #include "log.h"
@@ -68,6 +69,11 @@ int backends_open_consoles(uv_loop_t *loop, console_output_fn fn, void *opaque,
 		console_devices = NULL;
 	}
 	return rc;
+}
+
+struct hotplug *backends_hotplug(void)
+{
+	return hotplug_linux();
 }
 
 void backends_close_consoles(struct consoles *cs)

@@ -339,6 +339,9 @@ static int device_added(struct controld *cd, struct domain *d, const char *kind,
 	struct device_txn a = {cd, d, kind, index};
 	int rc = d->domid >= 0 ? store_txn_run(cd->store, device_txn, &a) : 0;
 
+	/* dom0's side (a loop device, the NIC's bridge); its nodes go again if it fails. */
+	if (!rc && d->domid >= 0 && (rc = devices_attach_one(cd, d, kind, index)))
+		running_device_remove(cd, d, kind, index);
 	if (rc) {
 		--*count;
 		return rc;
