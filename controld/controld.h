@@ -121,7 +121,7 @@ struct consoles;
 struct events;
 struct hotplug;
 struct http_server;
-struct vif_hotplug;
+struct dev_watch;
 
 struct controld {
 	uv_loop_t *loop;
@@ -134,9 +134,9 @@ struct controld {
 	struct tokens tokens;
 	struct idem idem;
 	struct events *events;
-	struct consoles *consoles; /* guests' consoles served in dom0; NULL: none */
-	struct hotplug *hotplug;   /* guests' disks and NICs in dom0 (devices.c); NULL: none */
-	struct vif_hotplug *vifs;  /* NICs whose backends are watched */
+	struct consoles *consoles;     /* guests' consoles served in dom0; NULL: none */
+	struct hotplug *hotplug;       /* guests' disks and NICs in dom0 (devices.c); NULL: none */
+	struct dev_watch *dev_watches; /* backends watched: NICs to bridge, devices unplugged */
 	/* The API's representations for event data, supplied by api/ (NULL: events carry none). */
 	const struct model_render *render;
 	uint64_t started_mono;

@@ -31,12 +31,16 @@
 #define VIF_RETRY_TRIES	 50 /* 5 s for netback to create its netdev */
 #define XENBUS_INITWAIT	 2
 #define XENBUS_CONNECTED 4
+#define XENBUS_CLOSING	 5
+#define XENBUS_CLOSED	 6
 #define MAX_BACKENDS	 64
 
-/* A NIC whose backend is watched until its netdev is bridged. */
-struct vif_hotplug {
-	struct vif_hotplug *next;
+/* A backend watched: a NIC's until its netdev is bridged, or one being unplugged. */
+struct dev_watch {
+	struct dev_watch *next;
 	struct controld *cd;
+	bool unplug;
+	char kind[4]; /* "vif", "vbd" */
 	int domid;
 	unsigned devid;
 	char path[96], token[48];
@@ -59,6 +63,24 @@ static char *backend_read(struct controld *cd, const char *kind, int domid, unsi
 	backend_dir(p, sizeof(p), kind, domid, devid);
 	snprintf(p + strlen(p), sizeof(p) - strlen(p), "/%s", leaf);
 	return store_read(cd->store, STORE_NO_TXN, p, &v, NULL) ? NULL : v;
+}
+
+static void loop_detach(struct controld *cd, int domid, unsigned devid, const char *loop)
+{
+	bool lazy = false;
+	int rc;
+
+	if (!loop || !cd->hotplug)
+		return;
+	rc = cd->hotplug->ops->disk_detach(cd->hotplug, loop, &lazy);
+	if (rc)
+		log_error("domid %d: disk %u: detaching %s failed: %s", domid, devid, loop,
+			  strerror(-rc));
+	else
+		log_info("domid %d: disk %u: %s detached%s", domid, devid, loop,
+			 lazy ? " lazily: still open (xen-blkback closing it), the kernel frees it "
+				"at the last close"
+			      : "");
 }
 
 struct disk_nodes {
@@ -111,59 +133,82 @@ static int disk_attach(struct controld *cd, struct domain *d, unsigned i)
 	return 0;
 }
 
-static struct vif_hotplug **vif_find(struct controld *cd, const char *token)
+struct unplug_arg {
+	const char *kind;
+	int domid;
+	unsigned devid;
+};
+
+/* As libxl: the backend goes away once the frontend closes (online 0), and is asked to. */
+static int unplug_txn(struct store *s, uint32_t t, void *arg)
 {
-	struct vif_hotplug **v = &cd->vifs;
+	const struct unplug_arg *a = arg;
+	char be[160], p[192];
+	int rc;
+
+	backend_dir(be, sizeof(be), a->kind, a->domid, a->devid);
+	snprintf(p, sizeof(p), "%s/online", be);
+	rc = store_write_str(s, t, p, "0");
+	snprintf(p, sizeof(p), "%s/state", be);
+	return rc ?: store_write_str(s, t, p, "%d", XENBUS_CLOSING);
+}
+
+static struct dev_watch **watch_find(struct controld *cd, const char *token)
+{
+	struct dev_watch **v = &cd->dev_watches;
 
 	while (*v && strcmp((*v)->token, token))
 		v = &(*v)->next;
 	return v;
 }
 
-static void vif_freed(uv_handle_t *h)
+static void watch_freed(uv_handle_t *h)
 {
 	free(h->data);
 }
 
-static void vif_forget(struct controld *cd, struct vif_hotplug **at)
+static void watch_forget(struct controld *cd, struct dev_watch **at)
 {
-	struct vif_hotplug *v = *at;
+	struct dev_watch *v = *at;
 
 	*at = v->next;
 	cd->store->ops->unwatch(cd->store, v->path, v->token);
-	uv_close((uv_handle_t *)&v->retry, vif_freed);
+	uv_close((uv_handle_t *)&v->retry, watch_freed);
 }
 
-static int vif_watch(struct controld *cd, int domid, unsigned devid)
+static int watch_add(struct controld *cd, const char *kind, int domid, unsigned devid, bool unplug)
 {
-	struct vif_hotplug *v = calloc(1, sizeof(*v));
+	struct dev_watch *v = calloc(1, sizeof(*v));
 	int rc;
 
 	if (!v)
 		return -ENOMEM;
 	v->cd = cd;
+	v->unplug = unplug;
+	snprintf(v->kind, sizeof(v->kind), "%s", kind);
 	v->domid = domid;
 	v->devid = devid;
-	backend_dir(v->path, sizeof(v->path), "vif", domid, devid);
+	backend_dir(v->path, sizeof(v->path), kind, domid, devid);
 	strcat(v->path, "/state");
-	snprintf(v->token, sizeof(v->token), "dev:vif:%d:%u", domid, devid);
-	if (*vif_find(cd, v->token)) {
+	snprintf(v->token, sizeof(v->token), "dev:%s%s:%d:%u", unplug ? "rm-" : "", kind, domid,
+		 devid);
+	if (*watch_find(cd, v->token)) {
 		free(v);
 		return 0; /* watched already */
 	}
 	uv_timer_init(cd->loop, &v->retry);
 	v->retry.data = v;
-	v->next = cd->vifs;
-	cd->vifs = v;
+	v->next = cd->dev_watches;
+	cd->dev_watches = v;
 	rc = cd->store->ops->watch(cd->store, v->path, v->token);
 	if (rc) {
 		log_error("watching %s failed: %s", v->path, strerror(-rc));
-		vif_forget(cd, &cd->vifs);
+		watch_forget(cd, &cd->dev_watches);
 	}
 	return rc;
 }
 
-static void vif_status(struct controld *cd, const struct vif_hotplug *v, const char *status,
+static void vif_status(struct controld *cd, const struct dev_watch *v, const char *status,
 		       const char *error)
 {
 	char p[160];
@@ -181,7 +226,7 @@ static void vif_status(struct controld *cd, const struct vif_hotplug *v, const c
 static void vif_retry_tick(uv_timer_t *t);
 
 /* Bridges the NIC once netback is in InitWait or later and it is not done yet. */
-static void vif_check(struct controld *cd, struct vif_hotplug *v)
+static void vif_check(struct controld *cd, struct dev_watch *v)
 {
 	char *state = backend_read(cd, "vif", v->domid, v->devid, "state");
 	char *status = backend_read(cd, "vif", v->domid, v->devid, "hotplug-status");
@@ -222,18 +267,66 @@ out:
 
 static void vif_retry_tick(uv_timer_t *t)
 {
-	struct vif_hotplug *v = t->data;
+	struct dev_watch *v = t->data;
 
 	vif_check(v->cd, v);
 }
 
+/*
+ * An unplugged device whose backend is Closed (its frontend let go), or gone: its nodes are
+ * removed, which ends the backend device, and its loop device detached.
+ */
+static void unplug_check(struct controld *cd, struct dev_watch **at)
+{
+	struct dev_watch *v = *at;
+	char *state = backend_read(cd, v->kind, v->domid, v->devid, "state");
+	char *loop = NULL;
+	char p[160];
+
+	if (state && atoi(state) != XENBUS_CLOSED)
+		goto out;
+	if (!strcmp(v->kind, "vbd"))
+		loop = backend_read(cd, v->kind, v->domid, v->devid, "physical-device-path");
+	snprintf(p, sizeof(p), "/local/domain/%d/device/%s/%u", v->domid, v->kind, v->devid);
+	store_rm(cd->store, STORE_NO_TXN, p);
+	backend_dir(p, sizeof(p), v->kind, v->domid, v->devid);
+	store_rm(cd->store, STORE_NO_TXN, p);
+	log_info("domid %d: %s %u unplugged: its frontend closed; nodes removed", v->domid, v->kind,
+		 v->devid);
+	loop_detach(cd, v->domid, v->devid, loop);
+	free(loop);
+	watch_forget(cd, at);
+out:
+	free(state);
+}
+
+int devices_unplug(struct controld *cd, struct domain *d, const char *kind, unsigned index)
+{
+	unsigned devid = device_devid(d, kind, index);
+	char token[48];
+	struct dev_watch **at;
+	int rc;
+
+	snprintf(token, sizeof(token), "dev:%s:%d:%u", kind, d->domid, devid);
+	if (*(at = watch_find(cd, token)))
+		watch_forget(cd, at); /* a NIC not bridged yet: no longer */
+	rc = store_txn_run(cd->store, unplug_txn, &(struct unplug_arg){kind, d->domid, devid});
+	if (rc)
+		return rc;
+	log_info("domain %s (domid %d): %s %u: asked to close (online 0, state Closing)",
+		 domain_name(d), d->domid, kind, devid);
+	return cd->hotplug ? watch_add(cd, kind, d->domid, devid, true) : 0;
+}
+
 void devices_on_store_watch(struct controld *cd, const char *path, const char *token)
 {
-	struct vif_hotplug *v = *vif_find(cd, token);
+	struct dev_watch **at = watch_find(cd, token);
 
 	(void)path;
-	if (v)
-		vif_check(cd, v);
+	if (*at && (*at)->unplug)
+		unplug_check(cd, at);
+	else if (*at)
+		vif_check(cd, *at);
 }
 
 static int nic_prepare(struct controld *cd, struct domain *d, unsigned i)
@@ -248,7 +341,7 @@ static int nic_prepare(struct controld *cd, struct domain *d, unsigned i)
 	}
 	log_info("domain %s (domid %d): NIC %s: vif%d.%u will join bridge %s", domain_name(d),
 		 d->domid, nic->id, d->domid, device_devid(d, "vif", i), nic->bridge);
-	return vif_watch(cd, d->domid, device_devid(d, "vif", i));
+	return watch_add(cd, "vif", d->domid, device_devid(d, "vif", i), false);
 }
 
 int devices_attach_one(struct controld *cd, struct domain *d, const char *kind, unsigned index)
@@ -299,11 +392,11 @@ void devices_release(struct controld *cd, int domid)
 {
 	unsigned ids[MAX_BACKENDS], n = 0;
 	char *loops[MAX_BACKENDS];
-	struct vif_hotplug **v = &cd->vifs;
+	struct dev_watch **v = &cd->dev_watches;
 
 	while (*v)
 		if ((*v)->domid == domid)
-			vif_forget(cd, v);
+			watch_forget(cd, v);
 		else
 			v = &(*v)->next;
 	if (cd->hotplug)
@@ -313,17 +406,25 @@ void devices_release(struct controld *cd, int domid)
 	/* The backends let go of the loop devices and netdevs when their nodes go. */
 	running_paths_remove(cd, domid);
 	for (unsigned i = 0; i < n; i++) {
-		bool lazy = false;
-		int rc = loops[i] ? cd->hotplug->ops->disk_detach(cd->hotplug, loops[i], &lazy) : 0;
-		if (rc)
-			log_error("domid %d: detaching %s failed: %s", domid, loops[i],
-				  strerror(-rc));
-		else if (loops[i])
-			log_info("domid %d: disk %u: %s detached%s", domid, ids[i], loops[i],
-				 lazy ? " lazily: still open (xen-blkback closing it), the kernel "
-					"frees it at the last close"
-				      : "");
+		loop_detach(cd, domid, ids[i], loops[i]);
 		free(loops[i]);
+	}
+}
+
+/* The watches a restart lost: devices being unplugged (online 0), NICs to bridge. */
+static void watch_again(struct controld *cd, const struct domain *d, const char *kind)
+{
+	unsigned ids[MAX_BACKENDS], n = backend_devids(cd, kind, d->domid, ids);
+
+	for (unsigned i = 0; i < n; i++) {
+		char *online = backend_read(cd, kind, d->domid, ids[i], "online");
+		bool unplug = online && !strcmp(online, "0");
+		free(online);
+		if ((unplug || !strcmp(kind, "vif")) &&
+		    !watch_add(cd, kind, d->domid, ids[i], unplug))
+			log_info("domain %s (domid %d): %s %u: its backend is watched again%s",
+				 domain_name(d), d->domid, kind, ids[i],
+				 unplug ? " until it closes" : "");
 	}
 }
 
@@ -352,15 +453,12 @@ void devices_adopt(struct controld *cd, struct domain *d)
 		free(file);
 		free(dev);
 	}
-	n = backend_devids(cd, "vif", d->domid, ids);
-	for (unsigned i = 0; i < n; i++)
-		if (!vif_watch(cd, d->domid, ids[i]))
-			log_info("domain %s (domid %d): NIC %u: its backend is watched again",
-				 domain_name(d), d->domid, ids[i]);
+	watch_again(cd, d, "vbd");
+	watch_again(cd, d, "vif");
 }
 
 void devices_free(struct controld *cd)
 {
-	while (cd->vifs)
-		vif_forget(cd, &cd->vifs);
+	while (cd->dev_watches)
+		watch_forget(cd, &cd->dev_watches);
 }

@@ -393,12 +393,8 @@ int domain_device_remove(struct controld *cd, struct domain *d, const char *kind
 	if (i < 0)
 		return -ENOENT;
 	if (d->domid >= 0) {
-		/* Ask the frontend to close (XenbusStateClosing); the backend tears down. */
-		char p[160];
-		int rc;
-		snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%d/%u/state", kind, d->domid,
-			 device_devid(d, kind, (unsigned)i));
-		rc = store_write_str(cd->store, STORE_NO_TXN, p, "5");
+		/* Ask the frontend to close; its nodes and loop device go once it has. */
+		int rc = devices_unplug(cd, d, kind, (unsigned)i);
 		if (rc)
 			return rc;
 	}

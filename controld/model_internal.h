@@ -43,6 +43,9 @@ int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned
 int devices_start(struct controld *cd, struct domain *d);
 int devices_attach_one(struct controld *cd, struct domain *d, const char *kind, unsigned index);
 void devices_release(struct controld *cd, int domid);
+/* Asks device index of kind of running d to close (online 0, state Closing); once its
+ * backend is Closed, its nodes are removed and its loop device detached. */
+int devices_unplug(struct controld *cd, struct domain *d, const char *kind, unsigned index);
 void devices_adopt(struct controld *cd, struct domain *d);
 /* Store watches whose token starts with "dev:". */
 void devices_on_store_watch(struct controld *cd, const char *path, const char *token);

@@ -274,6 +274,45 @@ static void test_hot_added_devices(void **state)
 	assert_int_equal(hotplug_double_attached(f->hp), 0);
 }
 
+/* The backend of an unplugged device closes: what xen-blkback writes, the watch fired. */
+static void backend_closed(struct fixture *f, const char *kind, unsigned devid)
+{
+	char p[128], token[48];
+
+	snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%d/%u/state", kind, f->d->domid, devid);
+	snprintf(token, sizeof(token), "dev:rm-%s:%d:%u", kind, f->d->domid, devid);
+	assert_string_equal(mem_watch_token(&f->store, p), token);
+	assert_int_equal(store_write_str(&f->store.s, 0, p, "6"), 0);
+	devices_on_store_watch(&f->cd, p, token);
+}
+
+static void test_unplug_detaches_once_closed(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(domain_start(&f->cd, f->d), 0);
+	assert_int_equal(domain_device_remove(&f->cd, f->d, "vbd", "xvdb"), 0);
+	/* Asked to close as libxl asks; the loop device stays until the backend is closed. */
+	assert_string_equal(be(f, "vbd", 51728, "online"), "0");
+	assert_string_equal(be(f, "vbd", 51728, "state"), "5");
+	assert_int_equal(hotplug_double_attached(f->hp), 2);
+	/* A restart meanwhile watches it again. */
+	devices_free(&f->cd);
+	lifecycle_resume(&f->cd);
+	backend_closed(f, "vbd", 51728);
+	assert_null(be(f, "vbd", 51728, "params"));
+	assert_null(fe(f, "vbd", 51728, "backend"));
+	assert_int_equal(hotplug_double_attached(f->hp), 1);
+	assert_false(f->hp->disks[1].attached);
+	/* A NIC removed before netback probed is no longer bridged. */
+	assert_int_equal(domain_device_remove(&f->cd, f->d, "vif", "0"), 0);
+	netback_state(f, "2");
+	assert_int_equal(f->hp->bridge_adds, 0);
+	backend_closed(f, "vif", 0);
+	assert_null(be(f, "vif", 0, "handle"));
+	assert_int_equal(f->store.nwatches, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +325,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_missing_bridge_refuses_start, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_restart_finds_again, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hot_added_devices, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unplug_detaches_once_closed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
