@@ -220,18 +220,18 @@ void h_domain_delete(struct api_call *c)
 		http_resp_body(c->resp, 204, NULL, NULL, 0);
 }
 
-/* dom0 could not set up a disk (its file) or a NIC (its bridge): 422 naming it. */
-static bool device_problem(struct api_call *c, bool vbd, const char *id, const char *what, int rc)
+/* dom0 could not set up a disk (its file) or a NIC (its bridge): 422 naming it and its field. */
+static bool device_problem(struct api_call *c, bool vbd, const char *id, const char *what,
+			   const char *field, int rc)
 {
-	if (vbd)
-		problem(c->resp, 422, "device-unavailable", "Device cannot be set up in dom0", NULL,
-			"disk %s: %s: %s", id, what, strerror(-rc));
-	else
-		problem(c->resp, 422, "device-unavailable", "Device cannot be set up in dom0", NULL,
-			"NIC %s: bridge %s: %s", id, what,
-			rc == -ENODEV	? "no such bridge in dom0"
-			: rc == -EINVAL ? "not a bridge"
-					: strerror(-rc));
+	const char *why = strerror(-rc);
+
+	if (!vbd)
+		why = rc == -ENODEV   ? "no such bridge in dom0"
+		      : rc == -EINVAL ? "not a bridge"
+				      : why;
+	problem(c->resp, 422, "device-unavailable", "Device cannot be set up in dom0", field,
+		"%s %s: %s: %s", vbd ? "disk" : "NIC", id, what, why);
 	return true;
 }
 
@@ -248,11 +248,16 @@ static bool start_problem(struct api_call *c, const struct domain *d, int rc)
 	const char *field = !strcmp(part, "initrd") ? "/boot/initrd" : "/boot/kernel";
 	const struct domain *other;
 	unsigned disk = 0, i = d->start_failed_index;
+	char dev_field[32];
 
+	snprintf(dev_field, sizeof(dev_field), "/%ss/%u/%s", part, i,
+		 !strcmp(part, "disk") ? "path" : "bridge");
 	if (!strcmp(part, "disk"))
-		return device_problem(c, true, d->spec.disks[i].id, d->spec.disks[i].path, rc);
+		return device_problem(c, true, d->spec.disks[i].id, d->spec.disks[i].path,
+				      dev_field, rc);
 	if (!strcmp(part, "nic"))
-		return device_problem(c, false, d->spec.nics[i].id, d->spec.nics[i].bridge, rc);
+		return device_problem(c, false, d->spec.nics[i].id, d->spec.nics[i].bridge,
+				      dev_field, rc);
 	if (rc == -ETXTBSY && (other = domain_disk_user(c->cd, d, &disk)))
 		problem(c->resp, 409, "disk-in-use", "Disk in use", NULL,
 			"disk %s (%s) is used by domain %s, which is %s: a writable disk is never "
@@ -359,7 +364,8 @@ static void device_add(struct api_call *c, const char *kind)
 			"the domain has the most devices of this kind it can have");
 	else if (rc && d->domid >= 0 &&
 		 (rc == -ENOENT || rc == -ENODEV || rc == -EINVAL || rc == -EACCES || rc == -EROFS))
-		device_problem(c, vbd, vbd ? disk.id : nic.id, vbd ? disk.path : nic.bridge, rc);
+		device_problem(c, vbd, vbd ? disk.id : nic.id, vbd ? disk.path : nic.bridge,
+			       vbd ? "/path" : "/bridge", rc);
 	else if (rc)
 		problem_errno(c->resp, rc, "adding the device");
 	else {

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#define MISSING "missing"
+
 static struct hotplug_double the;
 
 static struct hotplug_double *dbl(struct hotplug *hp)
@@ -20,6 +22,8 @@ static int d_attach(struct hotplug *hp, const char *file, bool ro, struct hotplu
 
 	if (d->attach_err && d->attaches >= d->attach_ok)
 		return d->attach_err;
+	if (!strncmp(strrchr(file, '/') ? strrchr(file, '/') + 1 : file, MISSING, strlen(MISSING)))
+		return -ENOENT;
 	if (d->ndisks == HP_DOUBLE_MAX)
 		return -EBUSY;
 	k = &d->disks[d->ndisks];
@@ -65,17 +69,19 @@ static int d_detach(struct hotplug *hp, const char *dev, bool *lazy)
 
 static int d_bridge_check(struct hotplug *hp, const char *bridge)
 {
-	(void)bridge;
+	if (!strncmp(bridge, MISSING, strlen(MISSING)))
+		return -ENODEV;
 	return dbl(hp)->bridge_check_err;
 }
 
 static int d_bridge_add(struct hotplug *hp, const char *bridge, const char *ifname)
 {
 	struct hotplug_double *d = dbl(hp);
+	int rc = d_bridge_check(hp, bridge);
 
 	d->bridge_adds++;
-	if (d->bridge_check_err || d->bridge_add_err)
-		return d->bridge_check_err ?: d->bridge_add_err;
+	if (rc || d->bridge_add_err)
+		return rc ?: d->bridge_add_err;
 	if (d->netdev_late) {
 		d->netdev_late--;
 		return -ENODEV;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * TEST DOUBLE of dom0's device plumbing (controld/hotplug.h): loop devices and bridge
- * ports are records in memory. By default every file attaches and every bridge exists (the
- * test daemon's); tests inject errors, make a NIC's netdev appear late, and read the
- * records.
+ * ports are records in memory. Every file attaches and every bridge exists but those whose
+ * name starts with "missing" (as the hypervisor double's cmdline test.* words, so that the
+ * test daemon can be made to refuse); unit tests inject errors, make a NIC's netdev appear
+ * late, and read the records.
  */
 #ifndef KEEL_TESTS_HOTPLUG_DOUBLE_H
 #define KEEL_TESTS_HOTPLUG_DOUBLE_H
