@@ -230,6 +230,8 @@ static bool device_problem(struct api_call *c, bool vbd, const char *id, const c
 		why = rc == -ENODEV   ? "no such bridge in dom0"
 		      : rc == -EINVAL ? "not a bridge"
 				      : why;
+	else if (rc == -EMEDIUMTYPE)
+		why = "only raw disks are served (xen-blkback), not qcow2";
 	problem(c->resp, 422, "device-unavailable", "Device cannot be set up in dom0", field,
 		"%s %s: %s: %s", vbd ? "disk" : "NIC", id, what, why);
 	return true;
@@ -363,7 +365,8 @@ static void device_add(struct api_call *c, const char *kind)
 		problem(c->resp, 409, "conflict", "Conflict", NULL,
 			"the domain has the most devices of this kind it can have");
 	else if (rc && d->domid >= 0 &&
-		 (rc == -ENOENT || rc == -ENODEV || rc == -EINVAL || rc == -EACCES || rc == -EROFS))
+		 (rc == -ENOENT || rc == -ENODEV || rc == -EINVAL || rc == -EACCES ||
+		  rc == -EROFS || rc == -EMEDIUMTYPE))
 		device_problem(c, vbd, vbd ? disk.id : nic.id, vbd ? disk.path : nic.bridge,
 			       vbd ? "/path" : "/bridge", rc);
 	else if (rc)

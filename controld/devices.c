@@ -27,13 +27,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VIF_RETRY_MS	 100
-#define VIF_RETRY_TRIES	 50 /* 5 s for netback to create its netdev */
-#define XENBUS_INITWAIT	 2
-#define XENBUS_CONNECTED 4
-#define XENBUS_CLOSING	 5
-#define XENBUS_CLOSED	 6
-#define MAX_BACKENDS	 64
+#define VIF_RETRY_MS	  100
+#define VIF_RETRY_TRIES	  50 /* 5 s for netback to create its netdev */
+#define XENBUS_INITWAIT	  2
+#define XENBUS_CONNECTED  4
+#define XENBUS_CLOSING	  5
+#define XENBUS_CLOSED	  6
+#define MAX_BACKENDS	  64
+#define UNPLUG_TIMEOUT_MS 10000 /* as libxl's LIBXL_DESTROY_TIMEOUT */
 
 /* A backend watched: a NIC's until its netdev is bridged, or one being unplugged. */
 struct dev_watch {
@@ -113,6 +114,8 @@ static int disk_attach(struct controld *cd, struct domain *d, unsigned i)
 
 	backend_dir(be, sizeof(be), "vbd", d->domid, device_devid(d, "vbd", i));
 	rc = image_ref_path(cd->cfg.images_dir, disk->path, file, sizeof(file));
+	/* xen-blkback serves a block device's bytes; qcow2 needs QEMU's qdisk backend. */
+	rc = rc ?: (disk->format == DISK_RAW ? 0 : -EMEDIUMTYPE);
 	rc = rc ?: hp->ops->disk_attach(hp, file, disk->readonly, &ld);
 	if (rc) {
 		log_error("domain %s: disk %s: attaching %s failed: %s", domain_name(d), disk->id,
@@ -176,6 +179,15 @@ static void watch_forget(struct controld *cd, struct dev_watch **at)
 	uv_close((uv_handle_t *)&v->retry, watch_freed);
 }
 
+static void unplug_check(struct controld *cd, struct dev_watch **at, bool force);
+
+static void unplug_timeout(uv_timer_t *t)
+{
+	struct dev_watch *v = t->data;
+
+	unplug_check(v->cd, watch_find(v->cd, v->token), true);
+}
+
 static int watch_add(struct controld *cd, const char *kind, int domid, unsigned devid, bool unplug)
 {
 	struct dev_watch *v = calloc(1, sizeof(*v));
@@ -201,6 +213,9 @@ static int watch_add(struct controld *cd, const char *kind, int domid, unsigned 
 	v->next = cd->dev_watches;
 	cd->dev_watches = v;
 	rc = cd->store->ops->watch(cd->store, v->path, v->token);
+	/* A frontend that never closes (no driver, a hung guest): removed anyway, as libxl. */
+	if (!rc && unplug)
+		uv_timer_start(&v->retry, unplug_timeout, UNPLUG_TIMEOUT_MS, 0);
 	if (rc) {
 		log_error("watching %s failed: %s", v->path, strerror(-rc));
 		watch_forget(cd, &cd->dev_watches);
@@ -276,14 +291,14 @@ static void vif_retry_tick(uv_timer_t *t)
  * An unplugged device whose backend is Closed (its frontend let go), or gone: its nodes are
  * removed, which ends the backend device, and its loop device detached.
  */
-static void unplug_check(struct controld *cd, struct dev_watch **at)
+static void unplug_check(struct controld *cd, struct dev_watch **at, bool force)
 {
 	struct dev_watch *v = *at;
 	char *state = backend_read(cd, v->kind, v->domid, v->devid, "state");
 	char *loop = NULL;
 	char p[160];
 
-	if (state && atoi(state) != XENBUS_CLOSED)
+	if (state && atoi(state) != XENBUS_CLOSED && !force)
 		goto out;
 	if (!strcmp(v->kind, "vbd"))
 		loop = backend_read(cd, v->kind, v->domid, v->devid, "physical-device-path");
@@ -291,8 +306,9 @@ static void unplug_check(struct controld *cd, struct dev_watch **at)
 	store_rm(cd->store, STORE_NO_TXN, p);
 	backend_dir(p, sizeof(p), v->kind, v->domid, v->devid);
 	store_rm(cd->store, STORE_NO_TXN, p);
-	log_info("domid %d: %s %u unplugged: its frontend closed; nodes removed", v->domid, v->kind,
-		 v->devid);
+	log_info("domid %d: %s %u unplugged: %s; nodes removed", v->domid, v->kind, v->devid,
+		 force ? "its frontend did not close in time (as libxl, removed anyway)"
+		       : "its frontend closed");
 	loop_detach(cd, v->domid, v->devid, loop);
 	free(loop);
 	watch_forget(cd, at);
@@ -324,7 +340,7 @@ void devices_on_store_watch(struct controld *cd, const char *path, const char *t
 
 	(void)path;
 	if (*at && (*at)->unplug)
-		unplug_check(cd, at);
+		unplug_check(cd, at, false);
 	else if (*at)
 		vif_check(cd, *at);
 }

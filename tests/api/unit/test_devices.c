@@ -313,6 +313,34 @@ static void test_unplug_detaches_once_closed(void **state)
 	assert_int_equal(f->store.nwatches, 0);
 }
 
+/* A frontend that never closes (no driver in the guest): removed after 10 s, as libxl. */
+static void test_unplug_without_frontend_times_out(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t t0;
+
+	assert_int_equal(domain_start(&f->cd, f->d), 0);
+	assert_int_equal(domain_device_remove(&f->cd, f->d, "vbd", "xvda"), 0);
+	t0 = uv_now(&f->loop);
+	uv_run(&f->loop, UV_RUN_DEFAULT); /* nothing else is pending but that timer */
+	assert_true(uv_now(&f->loop) - t0 >= 9900);
+	assert_null(be(f, "vbd", 51712, "params"));
+	assert_false(f->hp->disks[0].attached);
+	assert_true(f->hp->disks[1].attached);
+}
+
+static void test_qcow2_is_refused(void **state)
+{
+	struct fixture *f = *state;
+
+	f->d->spec.disks[1].format = DISK_QCOW2;
+	assert_int_equal(domain_start(&f->cd, f->d), -EMEDIUMTYPE);
+	assert_string_equal(f->d->start_failed, "disk");
+	assert_int_equal(f->d->start_failed_index, 1);
+	assert_int_equal(hotplug_double_attached(f->hp), 0);
+	assert_no_running_paths(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +354,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_restart_finds_again, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hot_added_devices, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unplug_detaches_once_closed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unplug_without_frontend_times_out, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_qcow2_is_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
