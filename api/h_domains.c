@@ -232,6 +232,8 @@ static bool device_problem(struct api_call *c, bool vbd, const char *id, const c
 				      : why;
 	else if (rc == -EMEDIUMTYPE)
 		why = "only raw disks are served (xen-blkback), not qcow2";
+	else if (rc == -ENXIO)
+		why = "dom0 has no loop devices (/dev/loop-control)";
 	problem(c->resp, 422, "device-unavailable", "Device cannot be set up in dom0", field,
 		"%s %s: %s: %s", vbd ? "disk" : "NIC", id, what, why);
 	return true;

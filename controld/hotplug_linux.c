@@ -6,11 +6,13 @@
  * (/sys/block/loopN/loop/backing_file, autoclear). LOOP_CLR_FD on a device still open (by
  * xen-blkback) only marks it autoclear: the kernel unbinds it at the last close
  * (drivers/block/loop.c, loop_clr_fd). NICs: the bridge ioctls of net/bridge/br_ioctl.c
- * (SIOCBRADDIF) and SIOCSIFFLAGS, on an AF_UNIX socket; no tools are run.
+ * (SIOCBRADDIF), SIOCSIFMTU (the bridge's, as Xen's vif-bridge) and SIOCSIFFLAGS, on an
+ * AF_UNIX socket; no tools are run.
  */
 #include "hotplug.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -91,7 +93,7 @@ static int linux_disk_attach(struct hotplug *hp, const char *file, bool readonly
 		return -errno;
 	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0) {
-		rc = -errno;
+		rc = errno == ENOENT ? -ENXIO : -errno; /* no loop driver: not the file's fault */
 		goto out;
 	}
 	for (int i = 0; i < LOOP_TRIES && rc == -EBUSY; i++) {
@@ -156,6 +158,9 @@ static int linux_disk_find(struct hotplug *hp, const char *file, const char *dev
 {
 	char real[PATH_MAX];
 	int want = dev ? loop_number(dev) : -1;
+	bool found = false;
+	struct dirent *e;
+	DIR *dir;
 
 	(void)hp;
 	if (dev && want < 0)
@@ -164,19 +169,17 @@ static int linux_disk_find(struct hotplug *hp, const char *file, const char *dev
 		return -errno;
 	if (dev)
 		return loop_serves(want, real, out) ? 0 : -ENOENT;
-	/* Loop devices are numbered densely from 0; a gap of 64 ends the scan. */
-	for (int n = 0, miss = 0; miss < 64; n++) {
-		char p[64];
-		snprintf(p, sizeof(p), "/sys/block/loop%d", n);
-		if (access(p, F_OK)) {
-			miss++;
-			continue;
-		}
-		miss = 0;
-		if (loop_serves(n, real, out))
-			return 0;
+	dir = opendir("/sys/block");
+	if (!dir)
+		return -errno;
+	while ((e = readdir(dir)) && !found) {
+		char path[300];
+		snprintf(path, sizeof(path), "/dev/%s", e->d_name);
+		want = loop_number(path);
+		found = want >= 0 && loop_serves(want, real, out);
 	}
-	return -ENOENT;
+	closedir(dir);
+	return found ? 0 : -ENOENT;
 }
 
 static int linux_disk_detach(struct hotplug *hp, const char *dev, bool *lazy)
@@ -231,9 +234,16 @@ static bool bridge_has(const char *bridge, const char *ifname)
 	return !access(p, F_OK);
 }
 
+/* ioctl req on netdev name (set in ifr here). */
+static int if_ioctl(int s, const char *name, unsigned long req, struct ifreq *ifr)
+{
+	str_copy(ifr->ifr_name, name, sizeof(ifr->ifr_name));
+	return ioctl(s, req, ifr) ? -errno : 0;
+}
+
 static int linux_bridge_add(struct hotplug *hp, const char *bridge, const char *ifname)
 {
-	struct ifreq ifr = {0};
+	struct ifreq mtu = {0}, port = {0}, flags = {0};
 	int s, rc;
 
 	rc = linux_bridge_check(hp, bridge);
@@ -241,27 +251,20 @@ static int linux_bridge_add(struct hotplug *hp, const char *bridge, const char *
 		return rc;
 	if (!ifname_ok(ifname))
 		return -EINVAL;
-	ifr.ifr_ifindex = (int)if_nametoindex(ifname);
-	if (!ifr.ifr_ifindex)
+	port.ifr_ifindex = (int)if_nametoindex(ifname);
+	if (!port.ifr_ifindex)
 		return -ENODEV;
 	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return -errno;
-	str_copy(ifr.ifr_name, bridge, sizeof(ifr.ifr_name));
-	if (!bridge_has(bridge, ifname) && ioctl(s, SIOCBRADDIF, &ifr)) {
-		rc = -errno;
-		goto out;
-	}
-	memset(&ifr, 0, sizeof(ifr));
-	str_copy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
-	if (ioctl(s, SIOCGIFFLAGS, &ifr)) {
-		rc = -errno;
-		goto out;
-	}
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr))
-		rc = -errno;
-out:
+	/* As Xen's vif-bridge: the port takes the bridge's MTU before it joins. */
+	rc = if_ioctl(s, bridge, SIOCGIFMTU, &mtu);
+	rc = rc ?: if_ioctl(s, ifname, SIOCSIFMTU, &mtu);
+	if (!rc && !bridge_has(bridge, ifname))
+		rc = if_ioctl(s, bridge, SIOCBRADDIF, &port);
+	rc = rc ?: if_ioctl(s, ifname, SIOCGIFFLAGS, &flags);
+	flags.ifr_flags |= IFF_UP;
+	rc = rc ?: if_ioctl(s, ifname, SIOCSIFFLAGS, &flags);
 	close(s);
 	return rc;
 }

@@ -135,8 +135,18 @@ static void test_disk_readonly_and_lazy(void **state)
 	assert_int_equal(hp->ops->disk_find(hp, file, NULL, &found), -ENOENT);
 	close(fd);
 	nattached = 0;
-	assert_int_equal(hp->ops->disk_attach(hp, "/nonexistent/keel.img", false, &found),
-			 -ENOENT);
+	assert_int_equal(hp->ops->disk_attach(hp, "/nonexistent/keel.img", false, &found), -ENOENT);
+}
+
+static unsigned long sysfs_number(const char *path, int base)
+{
+	char line[32] = "";
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	return strtoul(line, NULL, base);
 }
 
 static void test_bridge(void **state)
@@ -147,7 +157,7 @@ static void test_bridge(void **state)
 	(void)state;
 	assert_int_equal(hp->ops->bridge_check(hp, BRIDGE), -ENODEV);
 	assert_int_equal(hp->ops->bridge_add(hp, BRIDGE, VIF), -ENODEV);
-	assert_int_equal(system("ip link add " BRIDGE " type bridge"), 0);
+	assert_int_equal(system("ip link add " BRIDGE " mtu 1400 type bridge"), 0);
 	assert_int_equal(hp->ops->bridge_check(hp, BRIDGE), 0);
 	assert_int_equal(hp->ops->bridge_check(hp, "lo"), -EINVAL);
 	assert_int_equal(hp->ops->bridge_check(hp, "../x"), -EINVAL);
@@ -161,14 +171,9 @@ static void test_bridge(void **state)
 	snprintf(p, sizeof(p), "/sys/class/net/%s/brif/%s", BRIDGE, VIF);
 	assert_int_equal(access(p, F_OK), 0);
 	snprintf(p, sizeof(p), "/sys/class/net/%s/flags", VIF);
-	{
-		char flags[32] = "";
-		FILE *f = fopen(p, "r");
-		assert_non_null(f);
-		assert_non_null(fgets(flags, sizeof(flags), f));
-		fclose(f);
-		assert_true(strtoul(flags, NULL, 16) & IFF_UP);
-	}
+	assert_true(sysfs_number(p, 16) & IFF_UP);
+	snprintf(p, sizeof(p), "/sys/class/net/%s/mtu", VIF);
+	assert_int_equal(sysfs_number(p, 10), 1400); /* the bridge's, as vif-bridge sets it */
 	/* Again (a restarted controld): fine. */
 	assert_int_equal(hp->ops->bridge_add(hp, BRIDGE, VIF), 0);
 }
