@@ -11,6 +11,7 @@
 #include "log.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #define DOMAINS_TOKEN "hvd:domains"
 
@@ -71,8 +72,18 @@ int backends_open_consoles(uv_loop_t *loop, console_output_fn fn, void *opaque,
 	return rc;
 }
 
+/* What dom0 has for guests' disks and NICs, said once at start: the lead reads it first. */
+static const char *present(const char *path)
+{
+	return access(path, F_OK) ? "missing" : "present";
+}
+
 struct hotplug *backends_hotplug(void)
 {
+	log_info("guests' devices: /dev/loop-control %s; xen-blkback %s, xen-netback %s "
+		 "(/sys/bus/xen-backend/drivers/{vbd,vif})",
+		 present("/dev/loop-control"), present("/sys/bus/xen-backend/drivers/vbd"),
+		 present("/sys/bus/xen-backend/drivers/vif"));
 	return hotplug_linux();
 }
 
