@@ -220,9 +220,29 @@ void h_domain_delete(struct api_call *c)
 		http_resp_body(c->resp, 204, NULL, NULL, 0);
 }
 
+/* dom0 could not set up a disk (its file) or a NIC (its bridge): 422 naming it and its field. */
+static bool device_problem(struct api_call *c, bool vbd, const char *id, const char *what,
+			   const char *field, int rc)
+{
+	const char *why = strerror(-rc);
+
+	if (!vbd)
+		why = rc == -ENODEV   ? "no such bridge in dom0"
+		      : rc == -EINVAL ? "not a bridge"
+				      : why;
+	else if (rc == -EMEDIUMTYPE)
+		why = "only raw disks are served (xen-blkback), not qcow2";
+	else if (rc == -ENXIO)
+		why = "dom0 has no loop devices (/dev/loop-control)";
+	problem(c->resp, 422, "device-unavailable", "Device cannot be set up in dom0", field,
+		"%s %s: %s: %s", vbd ? "disk" : "NIC", id, what, why);
+	return true;
+}
+
 /*
  * A start the hypervisor refused while building (the issue's "Bad input"): 422 naming the
- * image, 507 for memory the host does not have, 409 for a name Keel has already.
+ * image, 507 for memory the host does not have, 409 for a name Keel has already; a disk or
+ * NIC dom0 cannot set up, 422 naming it.
  */
 static bool start_problem(struct api_call *c, const struct domain *d, int rc)
 {
@@ -231,8 +251,17 @@ static bool start_problem(struct api_call *c, const struct domain *d, int rc)
 	const char *path = !strcmp(part, "initrd") ? d->spec.boot.initrd : d->spec.boot.kernel;
 	const char *field = !strcmp(part, "initrd") ? "/boot/initrd" : "/boot/kernel";
 	const struct domain *other;
-	unsigned disk = 0;
+	unsigned disk = 0, i = d->start_failed_index;
+	char dev_field[32];
 
+	snprintf(dev_field, sizeof(dev_field), "/%ss/%u/%s", part, i,
+		 !strcmp(part, "disk") ? "path" : "bridge");
+	if (!strcmp(part, "disk"))
+		return device_problem(c, true, d->spec.disks[i].id, d->spec.disks[i].path,
+				      dev_field, rc);
+	if (!strcmp(part, "nic"))
+		return device_problem(c, false, d->spec.nics[i].id, d->spec.nics[i].bridge,
+				      dev_field, rc);
 	if (rc == -ETXTBSY && (other = domain_disk_user(c->cd, d, &disk)))
 		problem(c->resp, 409, "disk-in-use", "Disk in use", NULL,
 			"disk %s (%s) is used by domain %s, which is %s: a writable disk is never "
@@ -342,6 +371,11 @@ static void device_add(struct api_call *c, const char *kind)
 			"another running domain has %s, and one of the two would write to it: a "
 			"writable disk is never shared",
 			disk.path);
+	else if (rc && d->domid >= 0 &&
+		 (rc == -ENOENT || rc == -ENODEV || rc == -EINVAL || rc == -EACCES ||
+		  rc == -EROFS || rc == -EMEDIUMTYPE))
+		device_problem(c, vbd, vbd ? disk.id : nic.id, vbd ? disk.path : nic.bridge,
+			       vbd ? "/path" : "/bridge", rc);
 	else if (rc)
 		problem_errno(c->resp, rc, "adding the device");
 	else {

@@ -5,11 +5,13 @@
  * @releaseDomain and @introduceDomain, as for Xen's toolstack.
  */
 #include "console_linux.h"
+#include "hotplug.h"
 #include "hv_backend.h"
 #include "hv_keel.h"
 #include "log.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #define DOMAINS_TOKEN "hvd:domains"
 
@@ -68,6 +70,21 @@ int backends_open_consoles(uv_loop_t *loop, console_output_fn fn, void *opaque,
 		console_devices = NULL;
 	}
 	return rc;
+}
+
+/* What dom0 has for guests' disks and NICs, said once at start: the lead reads it first. */
+static const char *present(const char *path)
+{
+	return access(path, F_OK) ? "missing" : "present";
+}
+
+struct hotplug *backends_hotplug(void)
+{
+	log_info("guests' devices: /dev/loop-control %s; xen-blkback %s, xen-netback %s "
+		 "(/sys/bus/xen-backend/drivers/{vbd,vif})",
+		 present("/dev/loop-control"), present("/sys/bus/xen-backend/drivers/vbd"),
+		 present("/sys/bus/xen-backend/drivers/vif"));
+	return hotplug_linux();
 }
 
 void backends_close_consoles(struct consoles *cs)

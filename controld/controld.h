@@ -39,6 +39,7 @@ struct domain {
 	/* Why the last start failed, when the build did: "kernel", "initrd", "domain" (not
 	 * kept in the store: the API's answer to that start names it). */
 	const char *start_failed;
+	unsigned start_failed_index; /* which disk or NIC, for "disk" and "nic" */
 	/* Unique to this domain and its current contents: bumped (from the registry's version,
 	 * so never reused) on every change. api/ keys its cache of rendered domains on it. */
 	uint64_t revision;
@@ -118,7 +119,9 @@ struct idem {
 
 struct consoles;
 struct events;
+struct hotplug;
 struct http_server;
+struct dev_watch;
 
 struct controld {
 	uv_loop_t *loop;
@@ -131,7 +134,9 @@ struct controld {
 	struct tokens tokens;
 	struct idem idem;
 	struct events *events;
-	struct consoles *consoles; /* guests' consoles served in dom0; NULL: none */
+	struct consoles *consoles;     /* guests' consoles served in dom0; NULL: none */
+	struct hotplug *hotplug;       /* guests' disks and NICs in dom0 (devices.c); NULL: none */
+	struct dev_watch *dev_watches; /* backends watched: NICs to bridge, devices unplugged */
 	/* The API's representations for event data, supplied by api/ (NULL: events carry none). */
 	const struct model_render *render;
 	uint64_t started_mono;

@@ -339,6 +339,9 @@ static int device_added(struct controld *cd, struct domain *d, const char *kind,
 	struct device_txn a = {cd, d, kind, index};
 	int rc = d->domid >= 0 ? store_txn_run(cd->store, device_txn, &a) : 0;
 
+	/* dom0's side (a loop device, the NIC's bridge); its nodes go again if it fails. */
+	if (!rc && d->domid >= 0 && (rc = devices_attach_one(cd, d, kind, index)))
+		running_device_remove(cd, d, kind, index);
 	if (rc) {
 		--*count;
 		return rc;
@@ -395,12 +398,8 @@ int domain_device_remove(struct controld *cd, struct domain *d, const char *kind
 	if (i < 0)
 		return -ENOENT;
 	if (d->domid >= 0) {
-		/* Ask the frontend to close (XenbusStateClosing); the backend tears down. */
-		char p[160];
-		int rc;
-		snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%d/%u/state", kind, d->domid,
-			 device_devid(d, kind, (unsigned)i));
-		rc = store_write_str(cd->store, STORE_NO_TXN, p, "5");
+		/* Ask the frontend to close; its nodes and loop device go once it has. */
+		int rc = devices_unplug(cd, d, kind, (unsigned)i);
 		if (rc)
 			return rc;
 	}

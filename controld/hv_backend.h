@@ -30,5 +30,7 @@ int backends_open_store(uv_loop_t *loop, store_watch_fn fn, void *opaque, struct
 int backends_open_consoles(uv_loop_t *loop, console_output_fn fn, void *opaque,
 			   struct consoles **out, char *err, size_t errlen);
 void backends_close_consoles(struct consoles *cs);
+/* Guests' disks and NICs in dom0 (hotplug.h): loop devices and bridges, or a double. */
+struct hotplug *backends_hotplug(void);
 
 #endif

@@ -28,14 +28,15 @@ static void shutdown_job_arm(struct controld *cd, struct job *j);
 static void shutdown_job_check(struct controld *cd, struct job *j);
 
 /* What the store keeps of a domain that is gone: its connection (XS_RELEASE, which fires
- * @releaseDomain) and its paths. Releasing one never introduced is harmless (ENOENT). */
+ * @releaseDomain), its paths and, in dom0, its devices' loop devices. Releasing one never
+ * introduced is harmless (ENOENT). */
 static void domain_release(struct controld *cd, int domid)
 {
 	int rc = cd->store->ops->release(cd->store, (uint32_t)domid);
 
 	if (rc && rc != -ENOENT && rc != -EINVAL)
 		log_warn("store: releasing domid %d failed: %s", domid, strerror(-rc));
-	running_paths_remove(cd, domid);
+	devices_release(cd, domid);
 }
 
 /* Whether disks a and b (of two domains) are the same file in dom0. */
@@ -108,6 +109,7 @@ int domain_start(struct controld *cd, struct domain *d)
 	for (unsigned i = 0; i < sp->npci; i++)
 		rc = rc ?: cd->hv->ops->pci_assign(cd->hv, domid, sp->pci[i]);
 	rc = rc ?: running_paths_write(cd, d, &build);
+	rc = rc ?: devices_start(cd, d);
 	/* As xl: the nodes first, then the store serves the guest's ring. */
 	rc = rc ?: cd->store->ops->introduce(cd->store, domid, build.store_gfn, build.store_port);
 	/* Recorded before it runs: a restart after this point finds and adopts it. */
@@ -251,6 +253,7 @@ static void reconcile(struct controld *cd, struct domain *d)
 		return;
 	}
 	domain_console_connect(cd, d); /* served again after a restart of controld */
+	devices_adopt(cd, d);
 	if (d->state != DOM_SHUTTING_DOWN) {
 		enum dom_state st = info.state == HV_DOM_PAUSED ? DOM_PAUSED : DOM_RUNNING;
 		if (st != d->state) {

@@ -9,6 +9,7 @@
 #include "hv_backend.h"
 #include "log.h"
 #include "model.h"
+#include "model_internal.h"
 #include "images.h"
 #include "util.h"
 #include "../api/api.h"
@@ -79,6 +80,8 @@ static void on_store_watch(void *opaque, const char *path, const char *token)
 		events_on_store_watch(c->events, path, token);
 	else if (!strncmp(token, "hvd:", 4))
 		backends_store_watch(path, token);
+	else if (!strncmp(token, "dev:", 4))
+		devices_on_store_watch(c, path, token);
 }
 
 static int exit_status;
@@ -253,6 +256,7 @@ static int open_model(char *err, size_t errlen)
 		log_warn("guests' consoles are not served in dom0: %s", err);
 		cd.consoles = NULL;
 	}
+	cd.hotplug = backends_hotplug();
 	cd.render = &api_render;
 	cd.events = events_new(&cd);
 	if (!cd.events) {
@@ -315,6 +319,7 @@ static void close_all(void)
 	uv_close((uv_handle_t *)&sig_term, NULL);
 	uv_close((uv_handle_t *)&sig_int, NULL);
 	jobs_free(&cd);
+	devices_free(&cd);
 	events_free(cd.events);
 	domains_free(&cd);
 	domain_cache_clear();

@@ -33,6 +33,24 @@ int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after);
 int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned timeout_s,
 		    struct job **job);
 
+/*
+ * devices.c: the dom0 side of guests' disks and NICs (hotplug.h), once their nodes are
+ * written. start: every NIC's bridge checked and watched, every disk attached (on failure
+ * d->start_failed is "disk" or "nic"); attach_one: one device added to a running domain;
+ * release: the backend nodes removed (running_paths_remove), then the loop devices
+ * detached; adopt: a running domain's loop devices and NIC watches found again.
+ */
+int devices_start(struct controld *cd, struct domain *d);
+int devices_attach_one(struct controld *cd, struct domain *d, const char *kind, unsigned index);
+void devices_release(struct controld *cd, int domid);
+/* Asks device index of kind of running d to close (online 0, state Closing); once its
+ * backend is Closed, its nodes are removed and its loop device detached. */
+int devices_unplug(struct controld *cd, struct domain *d, const char *kind, unsigned index);
+void devices_adopt(struct controld *cd, struct domain *d);
+/* Store watches whose token starts with "dev:". */
+void devices_on_store_watch(struct controld *cd, const char *path, const char *token);
+void devices_free(struct controld *cd);
+
 /* jobs.c */
 struct job *job_new(struct controld *cd, const char *kind, const struct domain *d);
 void job_progress(struct controld *cd, struct job *j, unsigned pct, const char *msg);
@@ -56,6 +74,9 @@ int running_memory_write(struct store *s, uint32_t t, const struct domain *d);
 /* Device index of kind ("vbd": disks, "vif": NICs) of d's spec, within transaction t. */
 int running_device_write(struct controld *cd, uint32_t t, const struct domain *d, const char *kind,
 			 unsigned index);
+/* Removes what running_device_write wrote. */
+void running_device_remove(struct controld *cd, const struct domain *d, const char *kind,
+			   unsigned index);
 unsigned device_devid(const struct domain *d, const char *kind, unsigned index);
 
 /* The collections' items, typed. */

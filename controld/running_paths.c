@@ -10,6 +10,8 @@
  * error/; a backend directory is readable by its frontend's domain. A domain built by
  * controld also gets store/ and console/ ring-ref and port (what the hypervisor's build
  * set up). Each group of writes is one transaction: a reader never sees half a domain.
+ * The device nodes are what Linux's backends and frontends read (controld/README.md has
+ * the list and where each is read); devices.c adds the hotplug scripts' part.
  */
 #include "image_name.h"
 #include "model_internal.h"
@@ -75,18 +77,36 @@ int running_device_write(struct controld *cd, uint32_t t, const struct domain *d
 		if (rc)
 			return rc;
 		W(fe, "virtual-device", "%u", devid);
+		W(fe, "device-type", "%s", "disk");
 		W(be, "params", "%s", file);
 		W(be, "type", "%s", "phy");
 		W(be, "mode", "%s", disk->readonly ? "r" : "w");
 		W(be, "dev", "%s", disk->id);
+		W(be, "device-type", "%s", "disk");
 	} else {
 		const struct dom_nic *nic = &d->spec.nics[index];
+		W(fe, "handle", "%u", devid);
 		W(fe, "mac", "%s", nic->mac);
+		W(be, "handle", "%u", devid);
 		W(be, "mac", "%s", nic->mac);
 		W(be, "bridge", "%s", nic->bridge);
+		/* netback's probe fails without it; controld is the hotplug agent, nothing runs. */
+		W(be, "script", "%s", "");
 	}
 #undef W
 	return 0;
+}
+
+void running_device_remove(struct controld *cd, const struct domain *d, const char *kind,
+			   unsigned index)
+{
+	unsigned devid = device_devid(d, kind, index);
+	char p[160];
+
+	snprintf(p, sizeof(p), "/local/domain/%d/device/%s/%u", d->domid, kind, devid);
+	store_rm(cd->store, STORE_NO_TXN, p);
+	snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%d/%u", kind, d->domid, devid);
+	store_rm(cd->store, STORE_NO_TXN, p);
 }
 
 int running_vcpus_write(struct store *s, uint32_t t, const struct domain *d)

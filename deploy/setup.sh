@@ -36,6 +36,8 @@ PACKAGES=(
   python3-yaml python3-jsonschema openssl
   # the property-based API test (tests/api/system/stateful_test.py)
   python3-hypothesis
+  # controld's hotplug system test makes a bridge and a vif with ip(8)
+  iproute2
 )
 
 missing=()

@@ -2,10 +2,12 @@
 /*
  * The TEST daemon's backends: the real store (libxenstore to the keel-xenstored that the
  * test starts, found through $XENSTORED_PATH), the hypervisor test double (hv_double.c) and
- * the real console service over the console devices' test double (console_double.c).
+ * the real console service over the console devices' test double (console_double.c), and
+ * dom0's device plumbing as a double (hotplug_double.c: every disk and bridge is there).
  */
 #include "../../../controld/hv_backend.h"
 #include "console_double.h"
+#include "hotplug_double.h"
 
 static void *console_devices;
 
@@ -27,4 +29,9 @@ void backends_close_consoles(struct consoles *cs)
 {
 	consoles_close(cs);
 	console_double_close(console_devices);
+}
+
+struct hotplug *backends_hotplug(void)
+{
+	return &hotplug_double_new()->hp;
 }

@@ -646,6 +646,47 @@ def t_start_failures(ctx):
     assert c.req("DELETE", "/v1/domains/notelf")[0] == 204
 
 
+def t_devices(ctx):
+    """dom0's side of disks and NICs (the test daemon's hotplug double: files and bridges whose
+    name starts with "missing" are absent): a start refuses what dom0 lacks with a 422 naming
+    it and leaves nothing; a started domain's backends get what Linux's backends wait for."""
+    c = ctx.admin
+    for name, kw, field, words in (
+            ("nodisk", {"disks": [{"id": "xvda", "path": "/srv/ok.img"},
+                                  {"id": "xvdb", "path": "/srv/missing.img"}]}, "/disks/1/path", "disk xvdb"),
+            ("nobridge", {"nics": [{"id": "0", "bridge": "missingbr"}]}, "/nics/0/bridge", "NIC 0")):
+        c.req("POST", "/v1/domains", domain_body(name, **kw))
+        st, _, js = c.req("POST", f"/v1/domains/{name}/actions/start")
+        check_problem(st, js, 422, field)
+        assert js["type"] == "urn:keel:problem:device-unavailable" and words in js["detail"], js
+        d = c.req("GET", f"/v1/domains/{name}")[2]
+        assert d["state"] == "stopped" and d["domid"] is None, d
+        assert c.req("DELETE", f"/v1/domains/{name}")[0] == 204
+    watch = Sse(ctx.unix, "/v1/events?types=store&watch=/local/domain/0/backend")
+    c.req("POST", "/v1/domains", domain_body("plumbed", disks=[{"id": "xvda", "path": "/srv/plumbed.img"}],
+                                             nics=[{"id": "0"}]))
+    assert c.req("POST", "/v1/domains/plumbed/actions/start")[0] == 200
+    domid = c.req("GET", "/v1/domains/plumbed")[2]["domid"]
+    vbd, vif = f"/local/domain/0/backend/vbd/{domid}/51712", f"/local/domain/0/backend/vif/{domid}/0"
+    watch.wait(lambda e: e["json"]["path"] == f"{vbd}/physical-device"
+               and re.match(r"^7:[0-9a-f]+$", e["json"]["value"] or ""))
+    watch.wait(lambda e: e["json"]["path"] == f"{vbd}/hotplug-status" and e["json"]["value"] == "connected")
+    watch.wait(lambda e: e["json"]["path"] == f"{vif}/handle" and e["json"]["value"] == "0")
+    watch.wait(lambda e: e["json"]["path"] == f"{vif}/script")
+    watch.close()
+    # A disk added while it runs whose file is missing is refused and not kept.
+    st, _, js = c.req("POST", "/v1/domains/plumbed/disks", {"id": "xvdb", "path": "/srv/missing-data.img"})
+    check_problem(st, js, 422, "/path")
+    assert [x["id"] for x in c.req("GET", "/v1/domains/plumbed")[2]["disks"]] == ["xvda"]
+    assert c.req("POST", "/v1/domains/plumbed/actions/destroy")[0] == 200
+    # Its backends are gone: a watch's first event says the node does not exist.
+    probe = Sse(ctx.unix, f"/v1/events?types=store&watch={vbd}")
+    first = probe.wait(lambda e: e["event"] == "store.changed")
+    assert first["json"]["path"] == vbd and first["json"]["value"] is None, first
+    probe.close()
+    assert c.req("DELETE", "/v1/domains/plumbed")[0] == 204
+
+
 def t_pci(ctx):
     c = ctx.admin
     st, _, lst = c.req("GET", "/v1/host/pci")
@@ -1296,9 +1337,9 @@ def t_coverage(ctx):
 
 
 TESTS = [t_health_and_auth, t_tokens, t_create_validation, t_list_get_patch, t_lifecycle,
-         t_console_input, t_guest_events, t_start_failures, t_images, t_volumes, t_pci,
-         t_jobs_events_metrics, t_stats, t_idempotency, t_limits, t_restart, t_shipped_refuses,
-         t_tls,
+         t_console_input, t_guest_events, t_start_failures, t_devices, t_images, t_volumes,
+         t_pci, t_jobs_events_metrics, t_stats, t_idempotency, t_limits, t_restart,
+         t_shipped_refuses, t_tls,
          t_store_lost, t_request_log, t_boot_time]
 # Each scenario is also its own CTest case (api_contract_<name>, see --list and --only);
 # "coverage" runs them all and then checks that every operation was exercised.

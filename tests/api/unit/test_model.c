@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * controld's model without daemons: an in-memory store behind store.h (defined here) and
+ * controld's model without daemons: an in-memory store behind store.h (mem_store.c) and
  * the hypervisor test double (../doubles/hv_double.c) on a libuv loop of its own. Checks
  * the queries and rules the model owns, that a start or a PATCH is all or nothing, and the
  * lifecycle: actions, graceful shutdown and reboot jobs, a guest that crashes, domains the
@@ -25,132 +25,7 @@
 #include "../../../controld/model_internal.h"
 #include "../doubles/console_double.h"
 #include "../doubles/hv_double.h"
-
-/* --- the in-memory store: a flat list of (path, value); fail_writes makes writes fail --- */
-#define MEM_NODES 512
-struct mem_store {
-	struct store s;
-	char *path[MEM_NODES], *val[MEM_NODES];
-	unsigned n;
-	int fail_writes; /* negative errno returned by every write while set */
-	int introduced;	 /* the domid of the last XS_INTRODUCE, -1 after its XS_RELEASE */
-	uint64_t gfn;
-	uint32_t port;
-	char perms[MEM_NODES][24]; /* "n0,r5": the permissions last set on path[i] */
-};
-
-static struct mem_store *mem(struct store *s)
-{
-	return (struct mem_store *)s;
-}
-
-static int mem_find(struct mem_store *m, const char *path)
-{
-	for (unsigned i = 0; i < m->n; i++)
-		if (!strcmp(m->path[i], path))
-			return (int)i;
-	return -1;
-}
-
-static int mem_read(struct store *s, uint32_t t, const char *path, char **val, size_t *len)
-{
-	int i = mem_find(mem(s), path);
-
-	(void)t;
-	if (i < 0)
-		return -ENOENT;
-	*val = strdup(mem(s)->val[i]);
-	if (len)
-		*len = strlen(*val);
-	return 0;
-}
-
-static int mem_write(struct store *s, uint32_t t, const char *path, const char *val, size_t len)
-{
-	struct mem_store *m = mem(s);
-	int i = mem_find(m, path);
-
-	(void)t;
-	if (m->fail_writes)
-		return m->fail_writes;
-	if (i < 0) {
-		assert_in_range(m->n, 0, MEM_NODES - 1);
-		i = (int)m->n++;
-		m->path[i] = strdup(path);
-		m->val[i] = NULL;
-	}
-	free(m->val[i]);
-	m->val[i] = strndup(val, len);
-	return 0;
-}
-
-static int mem_rm(struct store *s, uint32_t t, const char *path)
-{
-	(void)s, (void)t, (void)path;
-	return 0;
-}
-
-static int mem_txn_start(struct store *s, uint32_t *t)
-{
-	(void)s;
-	*t = 1;
-	return 0;
-}
-
-static int mem_txn_end(struct store *s, uint32_t t, bool abort)
-{
-	(void)s, (void)t, (void)abort;
-	return 0;
-}
-
-static int mem_set_perms(struct store *s, uint32_t t, const char *path, const struct store_perm *p,
-			 unsigned n)
-{
-	struct mem_store *m = mem(s);
-	int i = mem_find(m, path);
-	size_t off = 0;
-
-	(void)t;
-	assert_true(i >= 0);
-	for (unsigned k = 0; k < n; k++)
-		off += (size_t)snprintf(m->perms[i] + off, sizeof(m->perms[i]) - off, "%s%c%u",
-					k ? "," : "", "nrwb"[p[k].perm], p[k].domid);
-	return 0;
-}
-
-static int mem_introduce(struct store *s, uint32_t domid, uint64_t gfn, uint32_t port)
-{
-	mem(s)->introduced = (int)domid;
-	mem(s)->gfn = gfn;
-	mem(s)->port = port;
-	return 0;
-}
-
-static int mem_release(struct store *s, uint32_t domid)
-{
-	if (mem(s)->introduced != (int)domid)
-		return -ENOENT;
-	mem(s)->introduced = -1;
-	return 0;
-}
-
-static const struct store_ops mem_ops = {
-    .read = mem_read,
-    .write = mem_write,
-    .rm = mem_rm,
-    .txn_start = mem_txn_start,
-    .txn_end = mem_txn_end,
-    .set_perms = mem_set_perms,
-    .introduce = mem_introduce,
-    .release = mem_release,
-};
-
-static const char *mem_get(struct mem_store *m, const char *path)
-{
-	int i = mem_find(m, path);
-
-	return i < 0 ? NULL : m->val[i];
-}
+#include "model_harness.h"
 
 struct fixture {
 	struct controld cd;
@@ -177,16 +52,10 @@ static struct fixture *fixture_new(const char *cmdline)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct dom_spec spec = spec_with(cmdline);
-	char err[128];
 
 	assert_non_null(f);
-	assert_int_equal(uv_loop_init(&f->loop), 0);
-	f->store.s.ops = &mem_ops;
-	f->cd.loop = &f->loop;
-	f->cd.store = &f->store.s;
+	model_harness_open(&f->cd, &f->loop, &f->store);
 	f->cd.cfg.shutdown_timeout_s = 1;
-	assert_int_equal(
-	    backends_open_hv(&f->loop, model_on_hv_event, &f->cd, &f->cd.hv, err, sizeof(err)), 0);
 	assert_int_equal(domain_create(&f->cd, &spec, &f->d), 0);
 	return f;
 }
@@ -201,15 +70,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	jobs_free(&f->cd);
-	domains_free(&f->cd);
-	f->cd.hv->ops->close(f->cd.hv);
-	uv_run(&f->loop, UV_RUN_DEFAULT);
-	assert_int_equal(uv_loop_close(&f->loop), 0);
-	for (unsigned i = 0; i < f->store.n; i++) {
-		free(f->store.path[i]);
-		free(f->store.val[i]);
-	}
+	model_harness_close(&f->cd, &f->loop, &f->store);
 	free(f);
 	return 0;
 }
