@@ -34,6 +34,8 @@ PACKAGES=(
   python3-yaml python3-jsonschema openssl
   # the property-based API test (tests/api/system/stateful_test.py)
   python3-hypothesis
+  # the Ansible collection (ansible/keel_cloud) and its tests (tests/ansible)
+  ansible-core python3-pytest pyflakes3 pylint python3-venv
 )
 
 missing=()

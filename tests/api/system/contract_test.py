@@ -276,6 +276,20 @@ class Daemon:
         return rc
 
 
+def start_host(daemon, xenstored, work, token_name, extra=None):
+    """keel-xenstored and the test daemon in work, and an admin token made over the Unix socket.
+
+    Returns (Daemon, token); the Daemon's store is the started keel-xenstored.
+    """
+    store = Store(xenstored, work)
+    store.start()
+    d = Daemon(daemon, work, store, extra)
+    d.start()
+    st, _, js = Client(unix=d.sock).req("POST", "/v1/tokens", {"name": token_name, "scope": "admin"})
+    assert st == 201, (st, js)
+    return d, js["token"]
+
+
 def make_sysfs(root):
     for bdf, vendor, device, cls, driver in [("0000:00:1f.2", "0x8086", "0x2922", "0x010601", "ahci"),
                                              ("0000:03:00.0", "0x8086", "0x10d3", "0x020000", "pciback"),

@@ -1,0 +1,139 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: MIT
+"""The API client (module_utils/keel_api.py) against a scripted HTTP server on 127.0.0.1."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import socket
+import threading
+
+import pytest
+from ansible.module_utils.six.moves import BaseHTTPServer
+
+from ansible_collections.keel.cloud.plugins.module_utils.keel_api import (
+    KeelClient, KeelError, connection_params, path_of, problem_message)
+
+
+class Scripted(BaseHTTPServer.BaseHTTPRequestHandler):
+    """Answers each request with the next (status, body) of the server's script; records it."""
+
+    def handle_one(self):
+        n = int(self.headers.get('Content-Length') or 0)
+        self.server.seen.append((self.command, self.path, self.headers.get('Authorization'),
+                                 self.rfile.read(n) if n else b''))
+        status, body = self.server.script.pop(0)
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        ctype = 'application/problem+json' if status >= 400 else 'application/json'
+        self.send_header('Content-Type', ctype)
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = handle_one
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    srv = BaseHTTPServer.HTTPServer(('127.0.0.1', 0), Scripted)
+    srv.script, srv.seen = [], []
+    t = threading.Thread(target=srv.serve_forever)
+    t.daemon = True
+    t.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def client(srv):
+    return KeelClient('http://127.0.0.1:%d' % srv.server_address[1], 'keel_tok', timeout=5)
+
+
+def test_connection_params_default_to_the_cli_environment():
+    env = {'KEEL_URL': 'https://h:18443/', 'KEEL_TOKEN': 't', 'KEEL_CA_CERT': '/ca'}
+    assert connection_params({}, env) == ('https://h:18443', 't', '/ca')
+    assert connection_params({'url': 'http://o', 'token': 'u', 'ca_cert': None}, env) == ('http://o', 'u', '/ca')
+    with pytest.raises(KeelError, match='KEEL_URL'):
+        connection_params({}, {})
+    with pytest.raises(KeelError, match='KEEL_TOKEN'):
+        connection_params({'url': 'http://o'}, {})
+    with pytest.raises(KeelError, match='not an http'):
+        connection_params({'url': 'ftp://o', 'token': 't'}, {})
+
+
+def test_paths_are_escaped():
+    assert path_of('domains', 'a b/c') == '/v1/domains/a%20b%2Fc'
+
+
+def test_problem_details_become_the_error(server):
+    problem = {'type': 'urn:keel:problem:conflict', 'title': 'Conflict', 'status': 409,
+               'detail': 'name taken', 'field': '/name'}
+    server.script = [(409, problem)]
+    with pytest.raises(KeelError) as e:
+        client(server).call('POST', '/v1/domains', body={'name': 'x'})
+    assert str(e.value) == 'POST /v1/domains: 409 Conflict: name taken (field /name)'
+    assert e.value.result() == {'msg': str(e.value), 'status': 409, 'problem': problem}
+    method, path, auth, body = server.seen[0]
+    assert (method, path, auth, json.loads(body)) == ('POST', '/v1/domains', 'Bearer keel_tok', {'name': 'x'})
+
+
+def test_missing_is_none_only_when_asked(server):
+    server.script = [(404, {'title': 'Not found', 'status': 404}), (404, {'title': 'Not found', 'status': 404})]
+    assert client(server).get('/v1/domains/x', ok_missing=True) is None
+    with pytest.raises(KeelError, match='404 Not found'):
+        client(server).get('/v1/domains/x')
+
+
+def test_unreachable_host_says_so():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    with pytest.raises(KeelError, match='cannot reach Keel at http://127.0.0.1:%d' % port) as e:
+        KeelClient('http://127.0.0.1:%d' % port, 't', timeout=2).get('/v1/host')
+    assert e.value.status is None
+
+
+def test_list_all_follows_cursors(server):
+    server.script = [(200, {'items': [{'name': 'a'}], 'total': 2, 'next_cursor': 'c1'}),
+                     (200, {'items': [{'name': 'b'}], 'total': 2, 'next_cursor': None})]
+    assert [d['name'] for d in client(server).list_all('/v1/domains', 'state=running')] == ['a', 'b']
+    assert [s[1] for s in server.seen] == ['/v1/domains?limit=500&state=running',
+                                          '/v1/domains?limit=500&state=running&cursor=c1']
+
+
+def job(state, **kw):
+    j = {'id': '11111111-2222-3333-4444-555555555555', 'kind': 'domain.shutdown', 'state': state,
+         'message': '', 'error': None}
+    j.update(kw)
+    return j
+
+
+def test_wait_job_polls_until_done(server):
+    server.script = [(200, job('running')), (200, job('succeeded'))]
+    assert client(server).wait_job(job('running'))['state'] == 'succeeded'
+    assert [s[1] for s in server.seen] == ['/v1/jobs/11111111-2222-3333-4444-555555555555'] * 2
+
+
+def test_a_failed_job_raises_its_problem(server):
+    err = {'type': 'urn:keel:problem:backend', 'title': 'Backend failed', 'status': 502, 'detail': 'boom'}
+    server.script = [(200, job('failed', error=err))]
+    with pytest.raises(KeelError, match='failed: boom') as e:
+        client(server).wait_job(job('running'))
+    assert e.value.problem == err and e.value.status == 502
+
+
+def test_wait_job_gives_up_at_its_timeout(server):
+    server.script = [(200, job('running'))] * 50
+    with pytest.raises(KeelError, match='still running after 0.2 s'):
+        client(server).wait_job(job('running'), timeout=0.2)
+
+
+def test_problem_message_without_details():
+    assert problem_message('GET', '/v1/host', 502, {}) == 'GET /v1/host: 502'
