@@ -11,6 +11,7 @@ wrong token and an unreachable host fail only their own host. Every step is chec
 the API as well as in Ansible's recap.
 """
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -28,6 +29,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "api", "system"))
 import contract_test as ct  # noqa: E402
 
 PLAYBOOK = "keel.cloud.place_guests"
+BAD_TOKEN = "keel_" + "0" * 16 + "_" + "0" * 64
 GUESTS = {"keel-a": ["web1", "web2"], "keel-b": ["db1"]}
 PASSED, FAILED = [], []
 
@@ -50,17 +52,17 @@ class Run:
 
 
 class Ctx:
-    def ansible(self, cmd, *args, extra=None):
-        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=self.collections,
-                   ANSIBLE_LOCAL_TEMP=os.path.join(self.work, "tmp"), ANSIBLE_NOCOLOR="1",
-                   ANSIBLE_RETRY_FILES_ENABLED="0", ANSIBLE_HOST_KEY_CHECKING="0",
-                   ANSIBLE_HOME=os.path.join(self.work, "ansible-home"))
-        env.pop("KEEL_URL", None)
-        env.pop("KEEL_TOKEN", None)
+    def ansible(self, cmd, *args, extra=None, env=None):
+        """Runs an ansible command; KEEL_* come only from env (never from the caller's)."""
+        full = dict((k, v) for k, v in os.environ.items() if not k.startswith("KEEL_"))
+        full.update(env or {})
+        full.update(ANSIBLE_COLLECTIONS_PATH=self.collections, ANSIBLE_NOCOLOR="1",
+                    ANSIBLE_LOCAL_TEMP=os.path.join(self.work, "tmp"),
+                    ANSIBLE_RETRY_FILES_ENABLED="0", ANSIBLE_HOME=os.path.join(self.work, "ansible-home"))
         argv = [cmd] + list(args)
         if extra:
             argv += ["-e", json.dumps(extra)]
-        p = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=self.work, timeout=240)
+        p = subprocess.run(argv, capture_output=True, text=True, env=full, cwd=self.work, timeout=240)
         return Run(p)
 
     def play(self, inventory, extra=None, *args):
@@ -75,15 +77,35 @@ class Ctx:
 
 
 def write_inventory(path, hosts):
-    """A YAML inventory of Keel hosts (name -> url, token) with their guests."""
+    """A YAML inventory of Keel hosts (name -> url, token, ca_cert) with their guests."""
     inv = {"keel_hosts": {"hosts": {}, "vars": {"ansible_connection": "local",
                                                 "ansible_python_interpreter": "/usr/bin/python3"}}}
-    for name, (url, token) in hosts.items():
-        inv["keel_hosts"]["hosts"][name] = {"keel_url": url, "keel_token": token,
-                                            "guests": GUESTS.get(name, ["lost1"])}
+    for name, h in hosts.items():
+        hv = {"keel_url": h["url"], "keel_token": h["token"], "guests": GUESTS.get(name, ["lost1"])}
+        if h.get("ca_cert"):
+            hv["keel_ca_cert"] = h["ca_cert"]
+        inv["keel_hosts"]["hosts"][name] = hv
     with open(path, "w") as f:
         yaml.safe_dump(inv, f)
     return path
+
+
+def random_file(work, name, size=64 * 1024):
+    """A file of random bytes and its SHA-256."""
+    path = os.path.join(work, name)
+    data = os.urandom(size)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path, hashlib.sha256(data).hexdigest()
+
+
+def tls_certificate(work):
+    """A self-signed certificate for 127.0.0.1 (PREFIX.crt, PREFIX.key); it is its own CA."""
+    prefix = os.path.join(work, "tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", prefix + ".key",
+                    "-out", prefix + ".crt", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    return prefix
 
 
 def closed_port():
@@ -161,8 +183,9 @@ def t_fixed_field(ctx):
 
 def t_inventory(ctx):
     cfg = os.path.join(ctx.work, "fleet.keel.yml")
-    hosts = [{"name": h, "url": url, "token": tok} for h, (url, tok) in ctx.hosts.items()]
+    hosts = [dict(h, name=name) for name, h in ctx.hosts.items()]
     hosts.append({"name": "keel-down", "url": f"http://127.0.0.1:{closed_port()}", "token": "x"})
+    hosts.append(dict(ctx.hosts["keel-b"], name="keel-badtoken", token=BAD_TOKEN))
     with open(cfg, "w") as f:
         yaml.safe_dump({"plugin": "keel.cloud.keel", "keel_hosts": hosts,
                         "keyed_groups": [{"key": "keel_vcpus | string", "prefix": "vcpus"}]}, f)
@@ -179,17 +202,17 @@ def t_inventory(ctx):
     assert inv["keel_host_keel_b"]["hosts"] == ["db1"], inv
     assert sorted(inv["vcpus_2"]["hosts"]) == ["db1", "web1", "web2"], inv
     assert "Keel host keel-down skipped: cannot reach Keel at http://127.0.0.1:" in r.flat, r
+    assert "Keel host keel-badtoken skipped: GET /v1/domains?limit=500: 401 Authentication required" in r.flat, r
 
 
 def t_wrong_token_unreachable(ctx):
     """One good host, one with a wrong token, one unreachable: only the bad ones fail."""
-    url_b = ctx.hosts["keel-b"][0]
     GUESTS["keel-a"].append("web3")
     try:
         bad = write_inventory(os.path.join(ctx.work, "bad.yml"), {
             "keel-a": ctx.hosts["keel-a"],
-            "keel-badtoken": (url_b, "keel_" + "0" * 16 + "_" + "0" * 64),
-            "keel-down": (f"http://127.0.0.1:{closed_port()}", ctx.hosts["keel-a"][1])})
+            "keel-badtoken": dict(ctx.hosts["keel-b"], token=BAD_TOKEN),
+            "keel-down": dict(ctx.hosts["keel-a"], url=f"http://127.0.0.1:{closed_port()}")})
     finally:
         GUESTS["keel-a"].remove("web3")
     r = ctx.play(bad, {"guest_weight": 512, "guest_vcpus": 2})
@@ -204,6 +227,32 @@ def t_wrong_token_unreachable(ctx):
     r = ctx.ansible("ansible", "keel-a", "-i", ctx.inv, "-m", "keel.cloud.domain", "-a",
                     "url={{ keel_url }} token={{ keel_token }} name=web3 state=absent stop_method=destroy")
     assert r.rc == 0 and "web3" not in ctx.domains("keel-a"), r
+
+
+def t_modules(ctx):
+    """token, domain_info and image on both hosts (tests/ansible/playbooks/modules.yml asserts)."""
+    one, one_sha = random_file(ctx.work, "one.bin", 1000)
+    two, two_sha = random_file(ctx.work, "two.bin", 2000)
+    r = ctx.ansible("ansible-playbook", "-i", ctx.inv, os.path.join(HERE, "playbooks", "modules.yml"),
+                    extra={"file_one": one, "file_one_sha256": one_sha, "file_two": two, "file_two_sha256": two_sha})
+    assert r.rc == 0, r
+    expect_recap(r, **{"keel-a": dict(failed=0), "keel-b": dict(failed=0)})
+    for host in GUESTS:
+        toks = ctx.clients[host].req("GET", "/v1/tokens")[2]["items"]
+        assert not [t for t in toks if t["name"] == "ops"], toks
+        assert ctx.clients[host].req("GET", "/v1/images/extra")[0] == 404
+
+
+def t_environment(ctx):
+    """Without url, token and ca_cert the modules take KEEL_URL, KEEL_TOKEN and KEEL_CA_CERT."""
+    h = ctx.hosts["keel-b"]
+    env = {"KEEL_URL": h["url"], "KEEL_TOKEN": h["token"], "KEEL_CA_CERT": h["ca_cert"]}
+    r = ctx.ansible("ansible", "localhost", "-m", "keel.cloud.domain_info", "-a", "name=db1", env=env)
+    assert r.rc == 0 and '"name": "db1"' in r.out, r
+    # The CA is checked: without it the host's self-signed certificate is refused.
+    del env["KEEL_CA_CERT"]
+    r = ctx.ansible("ansible", "localhost", "-m", "keel.cloud.domain_info", env=env)
+    assert r.rc != 0 and "CERTIFICATE_VERIFY_FAILED" in r.out, r
 
 
 def t_stop(ctx):
@@ -229,7 +278,7 @@ def t_remove(ctx):
 
 
 TESTS = [t_create, t_converge_twice, t_check_diff, t_change_setting, t_fixed_field, t_inventory,
-         t_wrong_token_unreachable, t_stop, t_remove]
+         t_wrong_token_unreachable, t_modules, t_environment, t_stop, t_remove]
 
 
 def main():
@@ -245,19 +294,22 @@ def main():
         ctx = Ctx()
         ctx.work, ctx.collections = work, args.collections
         os.makedirs(os.path.join(work, "tmp"))
-        ctx.disk = os.path.join(work, "guest-disk.img")
-        with open(ctx.disk, "wb") as f:
-            f.write(os.urandom(64 * 1024))
-        import hashlib
-        ctx.disk_sha256 = hashlib.sha256(open(ctx.disk, "rb").read()).hexdigest()
+        ctx.disk, ctx.disk_sha256 = random_file(work, "guest-disk.img")
+        cert = tls_certificate(work)
         daemons, ctx.hosts, ctx.clients = [], {}, {}
         for name in GUESTS:
             hw = os.path.join(work, name)
             os.makedirs(hw)
-            d, token = ct.start_host(args.daemon, args.xenstored, hw, "ansible")
+            # keel-b speaks HTTPS: its tasks verify it with ca_cert.
+            tls = name == "keel-b"
+            extra = ["--tls-cert", cert + ".crt", "--tls-key", cert + ".key"] if tls else None
+            d, token = ct.start_host(args.daemon, args.xenstored, hw, "ansible", extra)
             daemons.append(d)
-            ctx.hosts[name] = (f"http://127.0.0.1:{d.port}", token)
-            ctx.clients[name] = ct.Client(port=d.port, token=token)
+            ctx.hosts[name] = {"url": f"{'https' if tls else 'http'}://127.0.0.1:{d.port}", "token": token}
+            if tls:
+                ctx.hosts[name]["ca_cert"] = cert + ".crt"
+            # The test's own checks go through the Unix socket (admin).
+            ctx.clients[name] = ct.Client(unix=d.sock)
         ctx.inv = write_inventory(os.path.join(work, "hosts.yml"), ctx.hosts)
         for t in TESTS:
             t0 = time.time()
