@@ -203,6 +203,22 @@ def t_inventory(ctx):
     assert sorted(inv["vcpus_2"]["hosts"]) == ["db1", "web1", "web2"], inv
     assert "Keel host keel-down skipped: cannot reach Keel at http://127.0.0.1:" in r.flat, r
     assert "Keel host keel-badtoken skipped: GET /v1/domains?limit=500: 401 Authentication required" in r.flat, r
+    # A name on two Keel hosts is qualified by its host on both.
+    body = {"name": "web2", "vcpus": 1, "memory_mib": 64, "boot": {"type": "pvh", "kernel": "/var/lib/keel/vmlinuz"}}
+    assert ctx.clients["keel-b"].req("POST", "/v1/domains", body)[0] == 201
+    try:
+        r = ctx.ansible("ansible-inventory", "-i", cfg, "--list")
+    finally:
+        assert ctx.clients["keel-b"].req("DELETE", "/v1/domains/web2")[0] == 204
+    inv = json.loads(r.out[r.out.index("{"):r.out.rindex("}") + 1])
+    assert sorted(inv["_meta"]["hostvars"]) == ["db1", "web1", "web2.keel-a", "web2.keel-b"], r
+    assert inv["keel_state_stopped"]["hosts"] == ["web2.keel-b"], inv
+    # fail_on_errors: an unlistable host fails the whole source, naming it.
+    with open(cfg, "w") as f:
+        yaml.safe_dump({"plugin": "keel.cloud.keel", "keel_hosts": hosts, "fail_on_errors": True}, f)
+    r = ctx.ansible("ansible-inventory", "-i", cfg, "--list")
+    assert "Keel host keel-down: cannot reach Keel at http://127.0.0.1:" in r.flat, r
+    assert '"db1"' not in r.out, r
 
 
 def t_wrong_token_unreachable(ctx):
