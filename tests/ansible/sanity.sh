@@ -7,7 +7,8 @@
 #    those that pip-install pinned tools into a venv (ansible-doc, import, pep8, pylint,
 #    runtime-metadata, validate-modules, yamllint), so they are skipped here and stood in
 #    for by the line above, pyflakes and Debian's pylint below;
-#  - pyflakes and pylint (errors) over every Python file.
+#  - pyflakes over every Python file; Debian's pylint over the plugins (tests/ansible/pylintrc)
+#    and, for errors only, the unit tests.
 set -euo pipefail
 colls=$(realpath "$1")
 coll=$colls/ansible_collections/keel/cloud
@@ -44,7 +45,9 @@ cp -r "$coll" "$work/ansible_collections/keel/cloud"
   --color no "${args[@]}")
 echo "sanity: ansible-test sanity passed (skipped, needing pip: ${skip[*]})"
 
-mapfile -t files < <(find "$coll/plugins" "$coll/tests" -name '*.py')
-pyflakes3 "${files[@]}"
-PYTHONPATH=$colls pylint --rcfile=/dev/null --errors-only --disable=import-error "${files[@]}"
-echo "sanity: pyflakes and pylint --errors-only clean on ${#files[@]} files"
+mapfile -t plugins < <(find "$coll/plugins" -name '*.py')
+mapfile -t tests < <(find "$coll/tests" -name '*.py')
+pyflakes3 "${plugins[@]}" "${tests[@]}" "$(dirname "$0")"/*.py
+PYTHONPATH=$colls pylint --rcfile="$(dirname "$0")/pylintrc" --score=n "${plugins[@]}"
+PYTHONPATH=$colls pylint --rcfile=/dev/null --errors-only --disable=import-error "${tests[@]}"
+echo "sanity: pyflakes and pylint clean on ${#plugins[@]} plugin and ${#tests[@]} test files"

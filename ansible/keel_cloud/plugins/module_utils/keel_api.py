@@ -163,3 +163,4 @@ def client_or_fail(module):
         return KeelClient.from_params(module.params)
     except KeelError as e:
         module.fail_json(**e.result())
+    return None  # not reached: fail_json exits
