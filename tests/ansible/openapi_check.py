@@ -18,6 +18,7 @@ import yaml
 
 TYPES = {"int": "integer", "str": "string", "path": "string", "bool": "boolean",
          "list": "array", "dict": "object"}
+MODULES = ("domain", "domain_info", "image", "token")
 PROBLEMS = []
 CHECKED = []
 
@@ -174,7 +175,7 @@ def check_domain(spec, argspec):
 
 def check(spec, collections):
     sys.path.insert(0, collections)
-    args = {m: argument_spec_of(m) for m in ("domain", "domain_info", "image", "token")}
+    args = {m: argument_spec_of(m) for m in MODULES}
     for m, a in args.items():
         for o in ("url", "token", "ca_cert"):
             if o not in a:
@@ -208,10 +209,15 @@ def main():
     ap.add_argument("--collections", required=True)
     a = ap.parse_args()
     check(Spec(a.spec), os.path.abspath(a.collections))
-    for p in PROBLEMS:
-        print("DRIFT " + p)
-    print(f"{len(CHECKED)} options checked against {a.spec}, {len(PROBLEMS)} problems")
-    return 1 if PROBLEMS else 0
+    return report("DRIFT", PROBLEMS, f"{len(CHECKED)} options checked against {a.spec}")
+
+
+def report(tag, problems, summary):
+    """Prints each problem and a summary; the exit code (1 if any problem)."""
+    for p in problems:
+        print(f"{tag} {p}")
+    print(f"{summary}, {len(problems)} problems")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

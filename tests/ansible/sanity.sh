@@ -6,7 +6,8 @@
 #  - `ansible-test sanity` with the tests that run offline: Debian's ansible-core cannot run
 #    those that pip-install pinned tools into a venv (ansible-doc, import, pep8, pylint,
 #    runtime-metadata, validate-modules, yamllint), so they are skipped here and stood in
-#    for by the line above, pyflakes and Debian's pylint below;
+#    for by the line above, docs_check.py (docs = argument_spec), pyflakes and Debian's
+#    pylint below;
 #  - pyflakes over every Python file; Debian's pylint over the plugins (tests/ansible/pylintrc)
 #    and, for errors only, the unit tests.
 set -euo pipefail
@@ -32,6 +33,8 @@ out=$(ansible-doc -t inventory keel.cloud.keel 2>&1) || { echo "$out"; exit 1; }
 grep -q "keel_hosts" <<<"$out" || { echo "ansible-doc inventory keel.cloud.keel: no keel_hosts"; exit 1; }
 [ "$(ansible-doc -t module -l keel.cloud 2>/dev/null | wc -l)" -eq "$n" ]
 echo "sanity: ansible-doc shows $n modules and the inventory plugin"
+# validate-modules' core check, offline: the docs state each argument_spec exactly.
+PYTHONPATH=$(dirname "$0") $py "$(dirname "$0")/docs_check.py" "$colls"
 
 skip=(ansible-doc import pep8 pylint runtime-metadata validate-modules yamllint)
 args=()
