@@ -175,8 +175,7 @@ def t_change_setting(ctx):
 
 def t_fixed_field(ctx):
     """memory_mib cannot change on an existing domain: the task fails and says so."""
-    r = ctx.ansible("ansible", "keel-a", "-i", ctx.inv, "-m", "keel.cloud.domain", "-a",
-                    "url={{ keel_url }} token={{ keel_token }} name=web1 memory_mib=128")
+    r = adhoc_domain(ctx, "keel-a", name="web1", memory_mib=128)
     assert r.rc != 0 and "memory_mib cannot change on an existing domain" in r.out, r
     assert ctx.domains("keel-a")["web1"]["memory_mib"] == 64
 
@@ -240,8 +239,7 @@ def t_wrong_token_unreachable(ctx):
     assert ctx.domains("keel-a")["web3"]["state"] == "running"
     assert sorted(ctx.domains("keel-b")) == ["db1"]
     # Back to the fleet's two guests on keel-a.
-    r = ctx.ansible("ansible", "keel-a", "-i", ctx.inv, "-m", "keel.cloud.domain", "-a",
-                    "url={{ keel_url }} token={{ keel_token }} name=web3 state=absent stop_method=destroy")
+    r = adhoc_domain(ctx, "keel-a", name="web3", state="absent", stop_method="destroy")
     assert r.rc == 0 and "web3" not in ctx.domains("keel-a"), r
 
 
@@ -271,6 +269,32 @@ def t_environment(ctx):
     assert r.rc != 0 and "CERTIFICATE_VERIFY_FAILED" in r.out, r
 
 
+def adhoc_domain(ctx, host, **args):
+    """The domain module once, ad hoc, on one Keel host (its url and token from the inventory)."""
+    args.update(url="{{ keel_url }}", token="{{ keel_token }}")
+    return ctx.ansible("ansible", host, "-i", ctx.inv, "-m", "keel.cloud.domain", "-a", json.dumps(args))
+
+
+def t_devices(ctx):
+    """Disks, NICs and PCI devices follow the lists given: added, kept, removed (web1 is stopped)."""
+    disks = [{"id": "xvda", "path": "guest-disk", "readonly": True}]
+    more = dict(disks=disks + [{"id": "xvdb", "path": "/srv/web1-data.img"}],
+                nics=[{"id": "0"}, {"id": "1", "bridge": "xenbr1"}], pci=["0000:03:00.0"])
+    for expect in ("CHANGED", "SUCCESS"):
+        r = adhoc_domain(ctx, "keel-a", name="web1", **more)
+        assert r.rc == 0 and f"keel-a | {expect}" in r.out, r
+    d = ctx.domains("keel-a")["web1"]
+    assert [x["id"] for x in d["disks"]] == ["xvda", "xvdb"] and d["pci"] == ["0000:03:00.0"], d
+    assert [(n["id"], n["bridge"]) for n in d["nics"]] == [("0", "xenbr0"), ("1", "xenbr1")], d
+    assert ctx.clients["keel-a"].req("GET", "/v1/host/pci")[2]["items"][1]["assigned_to"] == d["id"]
+    r = adhoc_domain(ctx, "keel-a", name="web1", disks=disks, nics=[{"id": "0"}], pci=[])
+    assert r.rc == 0 and "keel-a | CHANGED" in r.out, r
+    for action in ("remove disk xvdb", "remove nic 1", "remove pci 0000:03:00.0"):
+        assert f'"{action}"' in r.out, (action, r)
+    d = ctx.domains("keel-a")["web1"]
+    assert [x["id"] for x in d["disks"]] == ["xvda"] and [n["id"] for n in d["nics"]] == ["0"] and d["pci"] == [], d
+
+
 def t_stop(ctx):
     r = ctx.play(ctx.inv, {"guest_weight": 512, "guest_vcpus": 2, "guest_state": "stopped"})
     assert r.rc == 0, r
@@ -294,7 +318,7 @@ def t_remove(ctx):
 
 
 TESTS = [t_create, t_converge_twice, t_check_diff, t_change_setting, t_fixed_field, t_inventory,
-         t_wrong_token_unreachable, t_modules, t_environment, t_stop, t_remove]
+         t_wrong_token_unreachable, t_modules, t_environment, t_stop, t_devices, t_remove]
 
 
 def main():
@@ -316,6 +340,7 @@ def main():
         for name in GUESTS:
             hw = os.path.join(work, name)
             os.makedirs(hw)
+            ct.make_pci_sysfs(hw)  # 0000:03:00.0 is bound to pciback, ready to assign
             # keel-b speaks HTTPS: its tasks verify it with ca_cert.
             tls = name == "keel-b"
             extra = ["--tls-cert", cert + ".crt", "--tls-key", cert + ".key"] if tls else None

@@ -290,6 +290,15 @@ def start_host(daemon, xenstored, work, token_name, extra=None):
     return d, js["token"]
 
 
+def make_pci_sysfs(work):
+    """make_sysfs's devices in work/sys/devices; work/sysfs, the daemon's pci_sysfs, points there
+    (the root must be the devices directory, with drivers/ beside it)."""
+    devices = os.path.join(work, "sys", "devices")
+    os.makedirs(devices)
+    make_sysfs(devices)
+    os.symlink(devices, os.path.join(work, "sysfs"))
+
+
 def make_sysfs(root):
     for bdf, vendor, device, cls, driver in [("0000:00:1f.2", "0x8086", "0x2922", "0x010601", "ahci"),
                                              ("0000:03:00.0", "0x8086", "0x10d3", "0x020000", "pciback"),
@@ -1148,17 +1157,13 @@ def main():
     SPEC = yaml.safe_load(open(args.spec))
     TEMPLATES = templates()
     with tempfile.TemporaryDirectory(prefix="keel-contract-") as work:
-        os.makedirs(os.path.join(work, "sysfs", "devices"))
-        make_sysfs(os.path.join(work, "sysfs", "devices"))
+        make_pci_sysfs(work)
         ctx = Ctx()
         ctx.args, ctx.work = args, work
         store = Store(args.xenstored, work) if args.xenstored else None
         if store:
             store.start()
         ctx.d = Daemon(args.daemon, work, store)
-        # The sysfs root must be the devices directory.
-        os.rename(os.path.join(work, "sysfs"), os.path.join(work, "sys"))
-        os.symlink(os.path.join(work, "sys", "devices"), os.path.join(work, "sysfs"))
         ctx.d.start()
         ctx.unix = Client(unix=ctx.d.sock)
         toks = {}
