@@ -15,6 +15,8 @@ description:
     and its actions). Options carry the API's own field names (openapi.yaml C(DomainCreate)).
   - Idempotent; options left out are not managed. Run-state changes are the API's jobs,
     and the module waits for each to finish.
+  - Spec changes are sent with C(If-Match) of the domain as the task read it, so a change
+    another client made meanwhile fails the task rather than being overwritten.
   - C(vcpus), C(memory_target_mib), C(sched) and C(pinning) change on an existing domain
     (at once when it runs); disks, NICs and PCI devices are added and removed to match the
     lists given. C(max_vcpus), C(memory_mib) and C(boot) are fixed once the domain exists;
@@ -202,6 +204,7 @@ class DomainTask(object):
         self.p = module.params
         self.actions = []
         self.path = path_of('domains', self.p['name'])
+        self.generation = None  # of the domain as last read or changed by this task
 
     def current(self):
         """The domain, after any job already working on it has finished; None if absent."""
@@ -214,11 +217,24 @@ class DomainTask(object):
     def job_timeout(self):
         return max(self.p['timeout'], self.p['shutdown_timeout'] + SHUTDOWN_SLACK_S)
 
-    def do(self, label, method, path, body=None):
+    def do(self, label, method, path, body=None, guarded=False):
+        """One call (none in check mode). guarded: a change of the domain's spec, made only if
+        the domain is still the generation this task read (If-Match), so a concurrent change
+        by another client is not overwritten."""
         self.actions.append(label)
         if self.m.check_mode:
             return None
-        return self.c.call(method, path, body=body)[1]
+        headers = {'If-Match': '"%d"' % self.generation} if guarded else None
+        try:
+            out = self.c.call(method, path, body=body, headers=headers)[1]
+        except KeelError as e:
+            if guarded and e.status == 412:
+                raise KeelError('domain %s changed while this task ran (another client?); run it again'
+                                % self.p['name'], e.status, e.problem)
+            raise
+        if guarded:
+            self.generation = out['generation']
+        return out
 
     def act(self, action):
         body = {'timeout_s': self.p['shutdown_timeout']} if action == 'shutdown' else None
@@ -234,6 +250,7 @@ class DomainTask(object):
                                  % (self.p['name'], ', '.join(missing)))
             self.do('create', 'POST', path_of('domains'), spec)
             return
+        self.generation = cur['generation']
         p = plan(cur, spec)
         if p['fixed']:
             self.m.fail_json(msg='domain %s: %s cannot change on an existing domain (the API has no '
@@ -243,16 +260,17 @@ class DomainTask(object):
             return
         for kind, key in (('disks', 'id'), ('nics', 'id')):
             for dev in p['remove_' + kind]:
-                self.do('remove %s %s' % (kind[:-1], dev[key]), 'DELETE', self.path + '/' + kind + '/' + dev[key])
+                self.do('remove %s %s' % (kind[:-1], dev[key]), 'DELETE', self.path + '/' + kind + '/' + dev[key],
+                        guarded=True)
         for bdf in p['remove_pci']:
-            self.do('remove pci %s' % bdf, 'DELETE', self.path + '/pci/' + bdf)
+            self.do('remove pci %s' % bdf, 'DELETE', self.path + '/pci/' + bdf, guarded=True)
         if p['patch']:
-            self.do('patch ' + ','.join(sorted(p['patch'])), 'PATCH', self.path, p['patch'])
+            self.do('patch ' + ','.join(sorted(p['patch'])), 'PATCH', self.path, p['patch'], guarded=True)
         for kind, key in (('disks', 'id'), ('nics', 'id')):
             for dev in p['add_' + kind]:
-                self.do('add %s %s' % (kind[:-1], dev[key]), 'POST', self.path + '/' + kind, dev)
+                self.do('add %s %s' % (kind[:-1], dev[key]), 'POST', self.path + '/' + kind, dev, guarded=True)
         for bdf in p['add_pci']:
-            self.do('add pci %s' % bdf, 'POST', self.path + '/pci', {'bdf': bdf})
+            self.do('add pci %s' % bdf, 'POST', self.path + '/pci', {'bdf': bdf}, guarded=True)
 
     def run(self):
         state = self.p['state']

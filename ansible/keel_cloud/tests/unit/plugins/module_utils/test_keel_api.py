@@ -6,53 +6,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import socket
-import threading
 
 import pytest
-from ansible.module_utils.six.moves import BaseHTTPServer
 
 from ansible_collections.keel.cloud.plugins.module_utils.keel_api import (
     KeelClient, KeelError, connection_params, path_of, problem_message)
 
 
-class Scripted(BaseHTTPServer.BaseHTTPRequestHandler):
-    """Answers each request with the next (status, body) of the server's script; records it."""
-
-    def handle_one(self):
-        n = int(self.headers.get('Content-Length') or 0)
-        self.server.seen.append((self.command, self.path, self.headers.get('Authorization'),
-                                 self.rfile.read(n) if n else b''))
-        status, body = self.server.script.pop(0)
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        ctype = 'application/problem+json' if status >= 400 else 'application/json'
-        self.send_header('Content-Type', ctype)
-        self.send_header('Content-Length', str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = handle_one
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def server():
-    srv = BaseHTTPServer.HTTPServer(('127.0.0.1', 0), Scripted)
-    srv.script, srv.seen = [], []
-    t = threading.Thread(target=srv.serve_forever)
-    t.daemon = True
-    t.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-
-
 def client(srv):
-    return KeelClient('http://127.0.0.1:%d' % srv.server_address[1], 'keel_tok', timeout=5)
+    return KeelClient(srv.url, 'keel_tok', timeout=5)
 
 
 def test_connection_params_default_to_the_cli_environment():
@@ -79,8 +42,9 @@ def test_problem_details_become_the_error(server):
         client(server).call('POST', '/v1/domains', body={'name': 'x'})
     assert str(e.value) == 'POST /v1/domains: 409 Conflict: name taken (field /name)'
     assert e.value.result() == {'msg': str(e.value), 'status': 409, 'problem': problem}
-    method, path, auth, body = server.seen[0]
-    assert (method, path, auth, json.loads(body)) == ('POST', '/v1/domains', 'Bearer keel_tok', {'name': 'x'})
+    seen = server.seen[0]
+    assert (seen['method'], seen['path'], seen['headers']['Authorization'], seen['body']) == \
+        ('POST', '/v1/domains', 'Bearer keel_tok', {'name': 'x'})
 
 
 def test_missing_is_none_only_when_asked(server):
@@ -104,7 +68,7 @@ def test_list_all_follows_cursors(server):
     server.script = [(200, {'items': [{'name': 'a'}], 'total': 2, 'next_cursor': 'c1'}),
                      (200, {'items': [{'name': 'b'}], 'total': 2, 'next_cursor': None})]
     assert [d['name'] for d in client(server).list_all('/v1/domains', 'state=running')] == ['a', 'b']
-    assert [s[1] for s in server.seen] == ['/v1/domains?limit=500&state=running',
+    assert [s['path'] for s in server.seen] == ['/v1/domains?limit=500&state=running',
                                           '/v1/domains?limit=500&state=running&cursor=c1']
 
 
@@ -118,7 +82,7 @@ def job(state, **kw):
 def test_wait_job_polls_until_done(server):
     server.script = [(200, job('running')), (200, job('succeeded'))]
     assert client(server).wait_job(job('running'))['state'] == 'succeeded'
-    assert [s[1] for s in server.seen] == ['/v1/jobs/11111111-2222-3333-4444-555555555555'] * 2
+    assert [s['path'] for s in server.seen] == ['/v1/jobs/11111111-2222-3333-4444-555555555555'] * 2
 
 
 def test_a_failed_job_raises_its_problem(server):
@@ -133,6 +97,8 @@ def test_wait_job_gives_up_at_its_timeout(server):
     server.script = [(200, job('running'))] * 50
     with pytest.raises(KeelError, match='still running after 0.2 s'):
         client(server).wait_job(job('running'), timeout=0.2)
+    assert len(server.seen) < 50
+    del server.script[:]
 
 
 def test_problem_message_without_details():
