@@ -35,7 +35,8 @@ PACKAGES=(
   # the property-based API test (tests/api/system/stateful_test.py)
   python3-hypothesis
   # the Ansible collection (ansible/keel_cloud) and its tests (tests/ansible)
-  ansible-core python3-pytest pyflakes3 pylint python3-venv
+  ansible-core python3-pytest python3-pytest-xdist python3-pytest-forked pyflakes3 pylint
+  python3-venv
 )
 
 missing=()

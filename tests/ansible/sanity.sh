@@ -39,13 +39,7 @@ PYTHONPATH=$(dirname "$0") $py "$(dirname "$0")/docs_check.py" "$colls"
 skip=(ansible-doc import pep8 pylint runtime-metadata validate-modules yamllint)
 args=()
 for t in "${skip[@]}"; do args+=(--skip-test "$t"); done
-# ansible-test works on a copy (it writes tests/output into the collection).
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/ansible_collections/keel"
-cp -r "$coll" "$work/ansible_collections/keel/cloud"
-(cd "$work/ansible_collections/keel/cloud" && ansible-test sanity --python "$($py -c 'import sys;print("%d.%d"%sys.version_info[:2])')" \
-  --color no "${args[@]}")
+"$(dirname "$0")/ansible_test.sh" "$colls" sanity "${args[@]}"
 echo "sanity: ansible-test sanity passed (skipped, needing pip: ${skip[*]})"
 
 mapfile -t plugins < <(find "$coll/plugins" -name '*.py')
