@@ -258,15 +258,22 @@ def t_modules(ctx):
 
 
 def t_environment(ctx):
-    """Without url, token and ca_cert the modules take KEEL_URL, KEEL_TOKEN and KEEL_CA_CERT."""
+    """Without url, token and ca_cert the modules take KEEL_URL, KEEL_TOKEN and KEEL_CA_CERT,
+    as the keel CLI does."""
     h = ctx.hosts["keel-b"]
     env = {"KEEL_URL": h["url"], "KEEL_TOKEN": h["token"], "KEEL_CA_CERT": h["ca_cert"]}
     r = ctx.ansible("ansible", "localhost", "-m", "keel.cloud.domain_info", "-a", "name=db1", env=env)
     assert r.rc == 0 and '"name": "db1"' in r.out, r
+    cli = subprocess.run([ctx.cli, "list"], capture_output=True, text=True, timeout=30,
+                         env=dict(os.environ, **env))
+    assert cli.returncode == 0 and "db1" in cli.stdout, (cli.returncode, cli.stdout, cli.stderr)
     # The CA is checked: without it the host's self-signed certificate is refused.
     del env["KEEL_CA_CERT"]
     r = ctx.ansible("ansible", "localhost", "-m", "keel.cloud.domain_info", env=env)
     assert r.rc != 0 and "CERTIFICATE_VERIFY_FAILED" in r.out, r
+    cli = subprocess.run([ctx.cli, "list"], capture_output=True, text=True, timeout=30,
+                         env=dict((k, v) for k, v in dict(os.environ, **env).items() if k != "KEEL_CA_CERT"))
+    assert cli.returncode == 6, (cli.returncode, cli.stdout, cli.stderr)
 
 
 def adhoc_domain(ctx, host, **args):
@@ -327,12 +334,13 @@ def main():
     ap.add_argument("--xenstored", required=True)
     ap.add_argument("--spec", required=True)
     ap.add_argument("--collections", required=True, help="where the fixture installed keel.cloud")
+    ap.add_argument("--cli", required=True, help="the keel CLI")
     args = ap.parse_args()
     ct.SPEC = yaml.safe_load(open(args.spec))
     ct.TEMPLATES = ct.templates()
     with tempfile.TemporaryDirectory(prefix="keel-ansible-") as work:
         ctx = Ctx()
-        ctx.work, ctx.collections = work, args.collections
+        ctx.work, ctx.collections, ctx.cli = work, args.collections, args.cli
         os.makedirs(os.path.join(work, "tmp"))
         ctx.disk, ctx.disk_sha256 = random_file(work, "guest-disk.img")
         cert = tls_certificate(work)
