@@ -59,13 +59,27 @@ def connection_params(params, env=None):
 def problem_message(method, path, status, problem):
     """One line naming the call and the API's problem: title, detail and offending field."""
     text = '%s %s: %s' % (method, path, status)
-    if problem.get('title'):
-        text += ' %s' % problem['title']
-    if problem.get('detail'):
-        text += ': %s' % problem['detail']
-    if problem.get('field'):
-        text += ' (field %s)' % problem['field']
+    if not problem:
+        return text + ' (no problem details)'
+    for key, form in (('title', ' %s'), ('detail', ': %s'), ('field', ' (field %s)')):
+        if problem.get(key):
+            text += form % (problem[key],)
     return text
+
+
+def parse_reply(method, path, status, text):
+    """The JSON object of a 2xx reply (None when it has no body). Any other status, or a body
+    that is not a JSON object, is a KeelError naming the call (with the problem details the
+    server gave, when they are a JSON object)."""
+    if not 200 <= status < 300:
+        problem = _json_object(text) or {}
+        raise KeelError(problem_message(method, path, status, problem), status, problem)
+    if not text:
+        return None
+    reply = _json_object(text)
+    if reply is None:
+        raise KeelError('%s %s: %s with a body that is not a JSON object' % (method, path, status), status)
+    return reply
 
 
 def path_of(*parts):
@@ -98,15 +112,13 @@ class KeelClient(object):
             status, text = resp.getcode(), resp.read()
         except HTTPError as e:
             status, text = e.code, e.read() if e.fp else b''
-            problem = _json_or_empty(text)
             if ok_missing and status == 404:
                 return status, None
-            raise KeelError(problem_message(method, path, status, problem), status, problem)
         except URLError as e:
             raise KeelError('cannot reach Keel at %s: %s' % (self.url, getattr(e, 'reason', e)))
         except (OSError, ValueError) as e:
             raise KeelError('cannot reach Keel at %s: %s' % (self.url, e))
-        return status, _json_or_empty(text) if text else None
+        return status, parse_reply(method, path, status, text)
 
     def get(self, path, ok_missing=False):
         return self.call('GET', path, ok_missing=ok_missing)[1]
@@ -119,8 +131,12 @@ class KeelClient(object):
             if cursor:
                 q += '&cursor=' + quote(cursor, safe='')
             page = self.get(path + '?' + q)
+            if not isinstance(page, dict) or not isinstance(page.get('items'), list):
+                raise KeelError('GET %s: the reply is not a page of items' % path)
             items.extend(page['items'])
             cursor = page.get('next_cursor')
+            if cursor is not None and not isinstance(cursor, str):
+                raise KeelError('GET %s: next_cursor is not a string' % path)
             if not cursor:
                 return items
 
@@ -143,11 +159,15 @@ class KeelClient(object):
         return job
 
 
-def _json_or_empty(text):
+def _json_object(text):
+    """The JSON object in text (bytes), or None (not UTF-8, not JSON, not an object)."""
     try:
-        return json.loads(text)
+        if isinstance(text, bytes):
+            text = text.decode('utf-8')
+        js = json.loads(text)
     except ValueError:
-        return {}
+        return None
+    return js if isinstance(js, dict) else None
 
 
 def argument_spec(**resource_args):

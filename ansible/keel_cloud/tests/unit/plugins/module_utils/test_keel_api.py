@@ -11,7 +11,7 @@ import socket
 import pytest
 
 from ansible_collections.keel.cloud.plugins.module_utils.keel_api import (
-    KeelClient, KeelError, connection_params, path_of, problem_message)
+    KeelClient, KeelError, connection_params, parse_reply, path_of, problem_message)
 
 
 def client(srv):
@@ -102,4 +102,32 @@ def test_wait_job_gives_up_at_its_timeout(server):
 
 
 def test_problem_message_without_details():
-    assert problem_message('GET', '/v1/host', 502, {}) == 'GET /v1/host: 502'
+    assert problem_message('GET', '/v1/host', 502, {}) == 'GET /v1/host: 502 (no problem details)'
+
+
+@pytest.mark.parametrize('status,text,message', [
+    (200, b'<html>proxy</html>', 'GET /v1/x: 200 with a body that is not a JSON object'),
+    (200, b'[1, 2]', 'GET /v1/x: 200 with a body that is not a JSON object'),
+    (200, b'\xff\xfe{}', 'GET /v1/x: 200 with a body that is not a JSON object'),
+    (502, b'<html>Bad gateway</html>', 'GET /v1/x: 502 (no problem details)'),
+    (409, b'["not", "a", "problem"]', 'GET /v1/x: 409 (no problem details)'),
+    (409, b'{"title": 5, "detail": ["x"]}', "GET /v1/x: 409 5: ['x']"),
+    (302, b'', 'GET /v1/x: 302 (no problem details)'),
+])
+def test_replies_that_are_not_the_api_are_errors(status, text, message):
+    with pytest.raises(KeelError) as e:
+        parse_reply('GET', '/v1/x', status, text)
+    assert str(e.value) == message and e.value.status == status
+
+
+def test_empty_and_object_replies():
+    assert parse_reply('DELETE', '/v1/x', 204, b'') is None
+    assert parse_reply('GET', '/v1/x', 200, b'{"a": 1}') == {'a': 1}
+
+
+def test_a_page_without_items_is_an_error(server):
+    server.script = [(200, {'total': 0}), (200, {'items': [], 'next_cursor': 5})]
+    with pytest.raises(KeelError, match='not a page of items'):
+        client(server).list_all('/v1/domains')
+    with pytest.raises(KeelError, match='next_cursor is not a string'):
+        client(server).list_all('/v1/domains')
