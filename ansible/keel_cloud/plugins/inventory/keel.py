@@ -77,6 +77,7 @@ keyed_groups:
 
 import os
 import re
+from collections import Counter
 
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Constructable
@@ -103,9 +104,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
         return super(InventoryModule, self).verify_file(path) and path.endswith(('keel.yml', 'keel.yaml'))
 
     def list_host(self, entry):
+        """(domain name, host variables) of every domain of one Keel host."""
         params = dict(url=entry.get('url'), token=entry.get('token'), ca_cert=entry.get('ca_cert'))
         url, token, ca_cert = connection_params(params, os.environ)
-        return url, KeelClient(url, token, ca_cert, self.get_option('timeout')).list_all('/v1/domains')
+        domains = KeelClient(url, token, ca_cert, self.get_option('timeout')).list_all('/v1/domains')
+        try:
+            return [(d['name'], domain_vars(entry['name'], url, d)) for d in domains]
+        except (KeyError, TypeError, AttributeError) as e:
+            raise KeelError('GET /v1/domains: an item is not a domain (%s: %s)' % (type(e).__name__, e))
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
@@ -115,24 +121,19 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
             if not entry.get('name'):
                 raise AnsibleParserError('%s: every keel_hosts entry needs a name' % path)
             try:
-                url, domains = self.list_host(entry)
+                listed.extend(self.list_host(entry))
             except KeelError as e:
                 if self.get_option('fail_on_errors'):
                     raise AnsibleParserError('Keel host %s: %s' % (entry['name'], e))
                 self.display.warning('Keel host %s skipped: %s' % (entry['name'], e))
-                continue
-            listed.extend((entry['name'], url, d) for d in domains)
-        seen = {}
-        for keel_host, _, d in listed:
-            seen[d['name']] = seen.get(d['name'], 0) + 1
+        seen = Counter(name for name, _ in listed)
         strict = self.get_option('strict')
-        for keel_host, url, d in listed:
-            name = d['name'] if seen[d['name']] == 1 else '%s.%s' % (d['name'], keel_host)
-            hv = domain_vars(keel_host, url, d)
+        for domain, hv in listed:
+            name = domain if seen[domain] == 1 else '%s.%s' % (domain, hv['keel_host'])
             self.inventory.add_host(name)
             for k, v in hv.items():
                 self.inventory.set_variable(name, k, v)
-            for g in (group_name('keel_state_', d['state']), group_name('keel_host_', keel_host)):
+            for g in (group_name('keel_state_', hv['keel_state']), group_name('keel_host_', hv['keel_host'])):
                 self.inventory.add_group(g)
                 self.inventory.add_child(g, name)
             self._set_composite_vars(self.get_option('compose'), hv, name, strict=strict)
