@@ -340,7 +340,8 @@ def main():
     ct.TEMPLATES = ct.templates()
     with tempfile.TemporaryDirectory(prefix="keel-ansible-") as work:
         ctx = Ctx()
-        ctx.work, ctx.collections, ctx.cli = work, args.collections, args.cli
+        # ansible runs in the scratch directory: paths given relative to here are made absolute.
+        ctx.work, ctx.collections, ctx.cli = work, os.path.abspath(args.collections), os.path.abspath(args.cli)
         os.makedirs(os.path.join(work, "tmp"))
         ctx.disk, ctx.disk_sha256 = random_file(work, "guest-disk.img")
         cert = tls_certificate(work)
