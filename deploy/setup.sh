@@ -38,6 +38,9 @@ PACKAGES=(
   python3-hypothesis
   # controld's hotplug system test makes a bridge and a vif with ip(8)
   iproute2
+  # the Ansible collection (ansible/keel_cloud) and its tests (tests/ansible)
+  ansible-core python3-pytest python3-pytest-xdist python3-pytest-forked pyflakes3 pylint
+  python3-venv
 )
 
 missing=()

@@ -27,6 +27,7 @@ struct cli_options {
 	const char *socket;
 	const char *url;
 	const char *token;
+	const char *ca_cert; /* PEM CA bundle for https:// URLs (else the system's) */
 	bool json;
 	bool quiet;
 	bool insecure;

@@ -80,6 +80,8 @@ CURL *new_handle(const char *path, char *url, size_t urlsize, struct curl_slist 
 		curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, opt.socket);
 	}
 	curl_easy_setopt(c, CURLOPT_URL, url);
+	if (opt.ca_cert)
+		curl_easy_setopt(c, CURLOPT_CAINFO, opt.ca_cert);
 	if (opt.insecure) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -776,6 +778,7 @@ static void usage(FILE *f)
 	}
 	fprintf(f,
 		"environment: KEEL_SOCKET (default /run/keel/controld.sock), KEEL_URL, KEEL_TOKEN\n"
+		"  and KEEL_CA_CERT (the CA certificate of an https:// KEEL_URL)\n"
 		"exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 conflict (state, name, ETag),\n"
 		"  5 not authorised, 6 controld unreachable, 7 job failed, 8 invalid request\n");
 }
@@ -805,6 +808,7 @@ int main(int argc, char **argv)
 	opt.socket = getenv("KEEL_SOCKET") ? getenv("KEEL_SOCKET") : "/run/keel/controld.sock";
 	opt.url = getenv("KEEL_URL");
 	opt.token = getenv("KEEL_TOKEN");
+	opt.ca_cert = getenv("KEEL_CA_CERT");
 	/* Options stop at the command: its own options follow it. */
 	while ((o = getopt_long(argc, argv, "+jqkh", opts, NULL)) != -1) {
 		switch (o) {

@@ -277,6 +277,29 @@ class Daemon:
         return rc
 
 
+def start_host(daemon, xenstored, work, token_name, extra=None):
+    """keel-xenstored and the test daemon in work, and an admin token made over the Unix socket.
+
+    Returns (Daemon, token); the Daemon's store is the started keel-xenstored.
+    """
+    store = Store(xenstored, work)
+    store.start()
+    d = Daemon(daemon, work, store, extra)
+    d.start()
+    st, _, js = Client(unix=d.sock).req("POST", "/v1/tokens", {"name": token_name, "scope": "admin"})
+    assert st == 201, (st, js)
+    return d, js["token"]
+
+
+def make_pci_sysfs(work):
+    """make_sysfs's devices in work/sys/devices; work/sysfs, the daemon's pci_sysfs, points there
+    (the root must be the devices directory, with drivers/ beside it)."""
+    devices = os.path.join(work, "sys", "devices")
+    os.makedirs(devices)
+    make_sysfs(devices)
+    os.symlink(devices, os.path.join(work, "sysfs"))
+
+
 def make_sysfs(root):
     for bdf, vendor, device, cls, driver in [("0000:00:1f.2", "0x8086", "0x2922", "0x010601", "ahci"),
                                              ("0000:03:00.0", "0x8086", "0x10d3", "0x020000", "pciback"),
@@ -1388,17 +1411,13 @@ def main():
     SPEC = yaml.safe_load(open(args.spec))
     TEMPLATES = templates()
     with tempfile.TemporaryDirectory(prefix="keel-contract-") as work:
-        os.makedirs(os.path.join(work, "sysfs", "devices"))
-        make_sysfs(os.path.join(work, "sysfs", "devices"))
+        make_pci_sysfs(work)
         ctx = Ctx()
         ctx.args, ctx.work = args, work
         store = Store(args.xenstored, work) if args.xenstored else None
         if store:
             store.start()
         ctx.d = Daemon(args.daemon, work, store)
-        # The sysfs root must be the devices directory.
-        os.rename(os.path.join(work, "sysfs"), os.path.join(work, "sys"))
-        os.symlink(os.path.join(work, "sys", "devices"), os.path.join(work, "sysfs"))
         ctx.d.start()
         ctx.unix = Client(unix=ctx.d.sock)
         toks = {}

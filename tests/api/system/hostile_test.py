@@ -425,13 +425,10 @@ def main():
     with tempfile.TemporaryDirectory(prefix="keel-hostile-") as work:
         ctx = ct.Ctx()
         ctx.args, ctx.work = args, work
-        store = ct.Store(args.xenstored, work)
-        store.start()
-        ctx.d = ct.Daemon(args.daemon, work, store)
-        ctx.d.start()
+        ctx.d, token = ct.start_host(args.daemon, args.xenstored, work, "hostile")
+        store = ctx.d.store
         ctx.unix = ct.Client(unix=ctx.d.sock)
-        st, _, js = ctx.unix.req("POST", "/v1/tokens", {"name": "hostile", "scope": "admin"})
-        ctx.admin = ct.Client(port=ctx.d.port, token=js["token"])
+        ctx.admin = ct.Client(port=ctx.d.port, token=token)
         key, cert = os.path.join(work, "tls.key"), os.path.join(work, "tls.crt")
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
                         "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1"],

@@ -262,13 +262,10 @@ def main():
     rc = 0
     with tempfile.TemporaryDirectory(prefix="keel-stateful-") as work:
         ctx = ct.Ctx()
-        store = ct.Store(args.xenstored, work)
-        store.start()
-        ctx.d = ct.Daemon(args.daemon, work, store, extra=["--set", "request_log=off"])
         os.makedirs(os.path.join(work, "sysfs"))
-        ctx.d.start()
-        st_, _, js = ct.Client(unix=ctx.d.sock).req("POST", "/v1/tokens", {"name": "stateful", "scope": "admin"})
-        ctx.token = js["token"]
+        ctx.d, ctx.token = ct.start_host(args.daemon, args.xenstored, work, "stateful",
+                                         extra=["--set", "request_log=off"])
+        store = ctx.d.store
         Api.ctx = ctx
         # Hypothesis's caches go to the run's directory, not into the source tree.
         set_hypothesis_home_dir(os.path.join(work, "hypothesis"))
