@@ -28,7 +28,10 @@ WORK = os.path.join(BUILD, "tests", "dom0img")
 BOOT_LIMIT_S = 180
 FORWARD_GRACE_S = 20  # after init is ready, for the forwarded status to answer
 # Loadable without a hypervisor (bridge needs stp and llc, from modules.dep).
-PLAIN_MODULES = ["e1000", "llc", "stp", "bridge"]
+# e1000, the guests' bridge, loop devices for their disks, nftables NAT (with dependencies).
+PLAIN_MODULES = ["e1000", "llc", "stp", "bridge", "loop", "crc32c_generic", "libcrc32c",
+                 "nfnetlink", "nf_tables", "nf_defrag_ipv4", "nf_defrag_ipv6", "nf_conntrack",
+                 "nf_nat", "nft_chain_nat", "nft_nat", "nft_masq"]
 # Their init returns -ENODEV unless xen_domain(); xenfs then lacks xen-privcmd's symbols.
 XEN_MODULES = ["xen-evtchn", "xen-privcmd", "xen-gntdev", "xen-gntalloc", "xen-blkback",
                "xen-netback"]
@@ -111,7 +114,7 @@ def check_status(status, serial, lines, port):
     eth0 (None if that failed, then only the console is checked)."""
     if status is not None:
         check(status.splitlines() == lines, "status through eth0 equals the console's report")
-    version = os.listdir(os.path.join(BUILD, "dom0", "kernel", "lib", "modules"))[0]
+    version = os.listdir(os.path.join(BUILD, "linux", "kernel", "lib", "modules"))[0]
     check("kernel " + version in lines, "/init ran on Debian's kernel %s" % version)
 
     reported = {m.group(1): m.group(2) for m in

@@ -156,25 +156,26 @@ def load_builder():
 def refuses(fn, *args):
     try:
         fn(*args)
-    except SystemExit:
+    except (SystemExit, ValueError):
         return True
     return False
 
 
 def check_builder_helpers():
     b = load_builder()
+    mods = b.debian_image  # the module resolver is shared with the guest image builders
     with tempfile.TemporaryDirectory() as tmp:
         open(os.path.join(tmp, "modules.dep"), "w").write(
             "kernel/a/top.ko: kernel/b/mid_dep.ko kernel/c/leaf.ko\n"
             "kernel/b/mid_dep.ko: kernel/c/leaf.ko\nkernel/c/leaf.ko:\nkernel/d/other.ko:\n")
         open(os.path.join(tmp, "modules.builtin"), "w").write("kernel/e/inside.ko\n")
-        order = b.module_load_order(tmp, ["top", "other", "inside", "leaf"])
+        order = mods.module_load_order(tmp, ["top", "other", "inside", "leaf"])
         check(order == ["kernel/c/leaf.ko", "kernel/b/mid_dep.ko", "kernel/a/top.ko",
                         "kernel/d/other.ko"],
               "load order: dependencies first, each once, built-ins left out (%s)" % order)
-        check(b.module_load_order(tmp, ["mid-dep"])[-1] == "kernel/b/mid_dep.ko",
+        check(mods.module_load_order(tmp, ["mid-dep"])[-1] == "kernel/b/mid_dep.ko",
               "module names match with '-' or '_'")
-        check(refuses(b.module_load_order, tmp, ["absent"]),
+        check(refuses(mods.module_load_order, tmp, ["absent"]),
               "a module neither in modules.dep nor built in stops the build")
         b.WORK = tmp
         for bad in ("keel_123_456\n", "keel_%s_%s\n" % ("0" * 16, "g" * 64), ""):
@@ -193,8 +194,16 @@ def main():
     for p in ["init", "bin/busybox", "bin/sh", "usr/sbin/keel-xenstored",
               "usr/sbin/keel-controld", "usr/bin/keel", "usr/bin/xenstore-ls",
               "usr/bin/xenstore-write", "usr/share/keel/udhcpc.script",
-              "etc/keel/controld.conf", "dev/console"]:
+              "etc/keel/controld.conf", "dev/console", "usr/sbin/nft",
+              "etc/keel/dom0/guest-nat.nft", "etc/keel/dom0/udhcpd.conf"]:
         check(resolve(files, p) is not None, "%s is in the image" % p)
+    # The images a guest is created from at once, each with the SHA-256 record controld keeps.
+    for name in ("debian-vmlinux", "debian-initrd"):
+        img = files.get("usr/share/keel/images/" + name)
+        rec = files.get("usr/share/keel/images/.%s.sha256" % name)
+        check(img is not None and rec is not None and
+              rec[1].decode().strip() == hashlib.sha256(img[1]).hexdigest(),
+              "image %s is in the image with its SHA-256 record" % name)
     check(files["init"][0] & 0o111 != 0, "/init is executable")
     check_elf_closure(files)
     check_modules(files)

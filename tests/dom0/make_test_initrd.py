@@ -3,8 +3,8 @@
 """dom0's image for the dom0 emulator test: build/boot/dom0/initramfs.cpio followed by a
 second cpio archive with the test's probes (Linux unpacks concatenated archives into one
 root): /etc/keel/dom0.d/60-probe.sh (probe-hook.sh), /usr/libexec/keel/hypercall-probe, and
-/etc/keel/dom0.d/70-guestnet.sh (guestnet-hook.sh: a fixed address and a port forward for the
-guests test's web-serving guest).
+/etc/keel/dom0.d/70-guests.sh (guests-hook.sh: a fixed address and a port forward for the
+guests test's web-serving guest, and a way to restart controld from the host).
 Usage: make_test_initrd.py BUILD_DIR PROBE_BINARY  ->  BUILD_DIR/boot/dom0/initramfs-test.cpio
 """
 import os
@@ -22,11 +22,11 @@ def main():
     images = os.path.join(build, "boot", "dom0")
     d, f, x = 0o040755, 0o100644, 0o100755
     hook = open(os.path.join(HERE, "probe-hook.sh"), "rb").read()
-    guestnet = open(os.path.join(HERE, "guestnet-hook.sh"), "rb").read()
+    guests_hook = open(os.path.join(HERE, "guests-hook.sh"), "rb").read()
     extra = debian_image.cpio_newc([
         ("etc", d, b"", 0, 0), ("etc/keel", d, b"", 0, 0), ("etc/keel/dom0.d", d, b"", 0, 0),
         ("etc/keel/dom0.d/60-probe.sh", f, hook, 0, 0),
-        ("etc/keel/dom0.d/70-guestnet.sh", f, guestnet, 0, 0),
+        ("etc/keel/dom0.d/70-guests.sh", f, guests_hook, 0, 0),
         ("usr", d, b"", 0, 0), ("usr/libexec", d, b"", 0, 0),
         ("usr/libexec/keel", d, b"", 0, 0),
         ("usr/libexec/keel/hypercall-probe", x, open(probe, "rb").read(), 0, 0)])

@@ -7,7 +7,8 @@ NIC is created and started; its console shows the test guest's /init lines ("kee
 ..."): xen-blkfront's /dev/xvda formatted and mounted, xen-netfront's DHCP address from
 dom0. Input typed through the API reaches its shell, which pings dom0, fetches a page from
 this machine through dom0's NAT and writes to its disk; its web server answers this machine
-through the forwards; a reboot through control/shutdown keeps the disk's data. A second
+through the forwards; controld restarted in dom0 adopts it with its console, disk and NIC;
+a reboot through control/shutdown keeps the disk's data. A second
 guest on its own disk and the first ping each other; a third on the first one's disk is
 refused. Graceful shutdowns stop both and the host's free memory returns to its value
 before; eight small guests started and destroyed three times leak nothing. keel-emu runs this with
@@ -158,6 +159,18 @@ class HostServer(threading.Thread):
         self.httpd.serve_forever()
 
 
+def restart_controld():
+    """Through the test's hook in dom0 (guests-hook.sh): controld stopped and started again."""
+    port = os.environ.get("KEEL_EMU_PORT_7777")
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%s/cgi-bin/restart-controld" % port,
+                                    timeout=120) as r:
+            said = r.read().decode()
+    except (OSError, ValueError) as e:
+        said = str(e)
+    check("restarted as" in said, "controld restarted in dom0 (%s)" % said.strip())
+
+
 def blank_disk(name, mib=32):
     status, r = call("POST", "/v1/images", {"name": name, "size_bytes": mib << 20})
     check(status == 201, "blank disk %s of %d MiB (%s %s)" % (name, mib, status, r))
@@ -208,6 +221,12 @@ def first_guest(host):
     check(typed("deb1", "dd if=/dev/urandom of=/mnt/data bs=64k count=16 2>/dev/null; "
                 "sync; md5sum /mnt/data > /mnt/data.md5; echo written-$((5*5))",
                 r"^written-25\s*$"), "deb1 writes 1 MiB to its disk")
+    restart_controld()
+    check(state("deb1") == "running", "deb1 still running after controld's restart (%s)" %
+          state("deb1"))
+    check(typed("deb1", "md5sum -c /mnt/data.md5 && ping -c 1 -W 5 192.168.100.1 >/dev/null "
+                "&& echo kept-$((8*8))", r"^kept-64\s*$"),
+          "after controld's restart the guest's console, disk and network still work")
     t1 = time.monotonic()
     status, job = call("POST", "/v1/domains/deb1/actions/reboot", {"timeout_s": 120})
     check(status in (200, 202), "reboot deb1 (%s %s)" % (status, job))
