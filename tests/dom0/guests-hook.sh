@@ -27,4 +27,28 @@ until netstat -ltn | grep -q ':18443 ' || [ "$n" -eq 0 ]; do usleep 100000; n=$(
 echo "controld $old restarted as $(pidof keel-controld)"
 CGI
 chmod +x /run/keel-test/cgi-bin/restart-controld
+# For the guests benchmark (tests/dom0/bench-guests.sh): dom0's own figures, in dom0's
+# (emulated) seconds, next to which the guest's are read.
+#   /cgi-bin/dom0-disk?NAME  64 MiB written (fsync'd) to and read from image NAME's file
+#   /cgi-bin/dom0-net        32 MiB fetched from dom0's own web server over loopback
+#   /big                     the 32 MiB file (made by dom0-net) a guest fetches over its NIC
+cat >/run/keel-test/cgi-bin/dom0-disk <<'CGI'
+#!/bin/sh
+printf 'Content-Type: text/plain\r\n\r\n'
+f=/var/lib/keel/images/$QUERY_STRING
+up() { cut -d' ' -f1 /proc/uptime; }
+t0=$(up); dd if=/dev/zero of="$f" bs=1M count=64 conv=notrunc,fsync 2>/dev/null; t1=$(up)
+echo 3 >/proc/sys/vm/drop_caches
+dd if="$f" of=/dev/null bs=1M count=64 2>/dev/null; t2=$(up)
+echo "write $t0 $t1 read $t1 $t2"
+CGI
+cat >/run/keel-test/cgi-bin/dom0-net <<'CGI'
+#!/bin/sh
+printf 'Content-Type: text/plain\r\n\r\n'
+up() { cut -d' ' -f1 /proc/uptime; }
+[ -e /run/keel-test/big ] || dd if=/dev/zero of=/run/keel-test/big bs=1M count=32 2>/dev/null
+t0=$(up); wget -q -O /dev/null http://127.0.0.1:7777/big; t1=$(up)
+echo "fetch $t0 $t1"
+CGI
+chmod +x /run/keel-test/cgi-bin/dom0-disk /run/keel-test/cgi-bin/dom0-net
 httpd -p 7777 -h /run/keel-test && echo "dom0-guests: restart service on port 7777"

@@ -10,7 +10,8 @@ this machine through dom0's NAT and writes to its disk; its web server answers t
 through the forwards; controld restarted in dom0 adopts it with its console, disk and NIC;
 a reboot through control/shutdown keeps the disk's data. A second
 guest on its own disk and the first ping each other; a third on the first one's disk is
-refused. Graceful shutdowns stop both and the host's free memory returns to its value
+refused. Kernels that are no PVH ELF, an initrd larger than the domain, memory the host
+lacks and too many vCPUs are refused with 4xx naming the field. Graceful shutdowns stop both and the host's free memory returns to its value
 before; eight small guests started and destroyed three times leak nothing. keel-emu runs this with
 KEEL_EMU_PORT_18443, KEEL_BUILD and KEEL_EMU_SERIAL set; it prints the numbers it measures.
 """
@@ -270,14 +271,53 @@ def stop_all(before):
     check(after == before, "host free memory back (%s MiB before, %s after)" % (before, after))
 
 
-def leak_loop(rounds=3, count=8):
-    """Eight small guests started and destroyed, round after round: nothing leaks."""
-    image = open(os.path.join(BUILD, "boot", "guests", "ticker.elf"), "rb").read()
-    req = urllib.request.Request(BASE + "/v1/images/ticker-guest", method="PUT", data=image,
+def upload(name, data):
+    req = urllib.request.Request(BASE + "/v1/images/" + name, method="PUT", data=data,
                                  headers={"Authorization": "Bearer " + TOKEN,
                                           "Content-Type": "application/octet-stream"})
-    with urllib.request.urlopen(req, context=CTX, timeout=120) as r:
-        check(r.status == 201, "upload the ticker guest (%s)" % r.status)
+    try:
+        with urllib.request.urlopen(req, context=CTX, timeout=120) as r:
+            return check(r.status == 201, "upload %s (%s)" % (name, r.status))
+    except urllib.error.HTTPError as e:
+        return check(False, "upload %s (%s)" % (name, e.code))
+
+
+def refused_start(name, boot, memory_mib, want, field, what):
+    """A domain Keel cannot build: its start is refused with want, naming field, and the
+    host's free memory is unchanged."""
+    before = free_mib()
+    status, d = call("POST", "/v1/domains", {"name": name, "vcpus": 1,
+                                             "memory_mib": memory_mib, "boot": boot})
+    check(status == 201, "create %s (%s %s)" % (name, status, d))
+    status, r = call("POST", "/v1/domains/%s/actions/start" % name)
+    check(status == want and (r or {}).get("field") == field,
+          "%s: start refused %d naming %s (%s %s)" % (what, want, field, status, r))
+    check(state(name) == "stopped" and free_mib() == before,
+          "%s: nothing left running, free memory unchanged" % what)
+    call("DELETE", "/v1/domains/" + name)
+
+
+def bad_requests():
+    """What Keel refuses to build, on the real hypervisor (the issue's "Bad input")."""
+    upload("ticker-guest", open(os.path.join(BUILD, "boot", "guests", "ticker.elf"),
+                                "rb").read())
+    upload("not-a-kernel", b"#!/bin/sh\necho this is no ELF\n" * 64)
+    refused_start("bad1", {"type": "pvh", "kernel": "not-a-kernel"}, 32, 422, "/boot/kernel",
+                  "a kernel that is not an ELF with a PVH note")
+    refused_start("bad2", {"type": "pvh", "kernel": "ticker-guest",
+                           "initrd": "debian-vmlinux"},
+                  16, 422, "/boot/initrd", "an initrd larger than the domain")
+    status, host = call("GET", "/v1/host")
+    refused_start("bad3", {"type": "pvh", "kernel": "ticker-guest"},
+                  host["memory_mib"] * 2, 507, "/memory_mib",
+                  "memory the host does not have")
+    status, r = call("POST", "/v1/domains", {"name": "bad4", "vcpus": 65, "memory_mib": 32,
+                                             "boot": {"type": "pvh", "kernel": "ticker-guest"}})
+    check(status == 400, "more vCPUs than allowed refused at create (%s %s)" % (status, r))
+
+
+def leak_loop(rounds=3, count=8):
+    """Eight small guests started and destroyed, round after round: nothing leaks."""
     names = ["tick%d" % i for i in range(count)]
     for n in names:
         call("POST", "/v1/domains", {"name": n, "vcpus": 1, "memory_mib": 16,
@@ -303,6 +343,7 @@ def leak_loop(rounds=3, count=8):
 
 def main():
     images_present()
+    bad_requests()
     host = HostServer()
     host.start()
     before = free_mib()
