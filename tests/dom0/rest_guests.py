@@ -12,15 +12,19 @@ a reboot through control/shutdown keeps the disk's data. A second
 guest on its own disk and the first ping each other; a third on the first one's disk is
 refused. Kernels that are no PVH ELF, an initrd larger than the domain, memory the host
 lacks and too many vCPUs are refused with 4xx naming the field. Graceful shutdowns stop both and the host's free memory returns to its value
-before; eight small guests started and destroyed three times leak nothing. keel-emu runs this with
+before; eight small guests started and destroyed three times leak nothing; the keel.cloud Ansible collection
+starts a guest, converges without change and removes it. keel-emu runs this with
 KEEL_EMU_PORT_18443, KEEL_BUILD and KEEL_EMU_SERIAL set; it prints the numbers it measures.
 """
 import http.server
 import json
 import os
 import re
+import shutil
 import ssl
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -341,6 +345,41 @@ def leak_loop(rounds=3, count=8):
         call("DELETE", "/v1/domains/" + n)
 
 
+def ansible_play(want):
+    """ansible-playbook with the keel.cloud collection (built by the ansible tests' fixture)
+    against this emulated host; returns its recap's changed count, or None."""
+    work = tempfile.mkdtemp(prefix="keel-ansible-")
+    inv = os.path.join(work, "hosts.yml")
+    with open(inv, "w") as f:
+        json.dump({"all": {"hosts": {"emulated": {
+            "keel_url": BASE, "keel_token": TOKEN,
+            "keel_ca_cert": os.path.join(BUILD, "dom0", "ca.crt")}}}}, f)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEEL_")}
+    env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(BUILD, "ansible", "collections"),
+               ANSIBLE_NOCOLOR="1", ANSIBLE_HOME=os.path.join(work, "home"),
+               ANSIBLE_LOCAL_TEMP=os.path.join(work, "tmp"), ANSIBLE_RETRY_FILES_ENABLED="0")
+    p = subprocess.run(["ansible-playbook", "-i", inv,
+                        os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                     "ansible-guest.yml"), "-e", "want=" + want],
+                       capture_output=True, text=True, env=env, timeout=600)
+    shutil.rmtree(work, ignore_errors=True)
+    m = re.search(r"emulated\s*:\s*ok=\d+\s+changed=(\d+).*failed=0", p.stdout)
+    if not m:
+        print(p.stdout[-2000:], p.stderr[-2000:], flush=True)
+    return int(m.group(1)) if m else None
+
+
+def ansible_phase():
+    """The Ansible collection against this host (issue 18): a guest started, converged again
+    without change, removed; the host's memory back."""
+    before = free_mib()
+    check(ansible_play("started") == 1, "ansible: ans1 created and started")
+    check(state("ans1") == "running", "ansible: ans1 running (%s)" % state("ans1"))
+    check(ansible_play("started") == 0, "ansible: a second run changes nothing")
+    check(ansible_play("absent") == 1 and state("ans1") is None, "ansible: ans1 removed")
+    check(free_mib() == before, "ansible: host free memory back")
+
+
 def main():
     images_present()
     bad_requests()
@@ -351,6 +390,7 @@ def main():
     two_guests()
     stop_all(before)
     leak_loop()
+    ansible_phase()
     if failures:
         print("rest_guests: %d check(s) failed" % len(failures))
         sys.exit(1)
