@@ -34,6 +34,8 @@ PACKAGES=(
   python3-yaml python3-jsonschema openssl
   # the property-based API test (tests/api/system/stateful_test.py)
   python3-hypothesis
+  # Debian packages of Keel and the install tests (deploy/build-debs.sh, tests/install)
+  debhelper lintian debootstrap rsync
 )
 
 missing=()
