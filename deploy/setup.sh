@@ -35,7 +35,7 @@ PACKAGES=(
   # the property-based API test (tests/api/system/stateful_test.py)
   python3-hypothesis
   # Debian packages of Keel and the install tests (deploy/build-debs.sh, tests/install)
-  debhelper lintian debootstrap rsync
+  debhelper lintian debootstrap rsync curl
 )
 
 missing=()
