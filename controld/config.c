@@ -103,6 +103,8 @@ int config_set(struct controld_config *c, const char *key, const char *v, char *
 		rc = set_path(c->tls_cert, sizeof(c->tls_cert), v);
 	else if (!strcmp(key, "tls_key"))
 		rc = set_path(c->tls_key, sizeof(c->tls_key), v);
+	else if (!strcmp(key, "tls_generate"))
+		rc = parse_bool(v, &c->tls_generate);
 	else if (!strcmp(key, "shutdown_timeout"))
 		rc = parse_uint(v, 0, 86400, &c->shutdown_timeout_s);
 	else if (!strcmp(key, "drain_timeout"))

@@ -15,12 +15,13 @@ struct controld_config {
 	unsigned tcp_port;
 	char tls_cert[PATH_MAX]; /* both set: TCP speaks TLS */
 	char tls_key[PATH_MAX];
-	unsigned shutdown_timeout_s;	     /* graceful shutdown before destroy */
-	unsigned drain_timeout_s;	     /* SIGTERM: wait this long for requests */
-	char pci_sysfs[PATH_MAX];	     /* root of the PCI devices in sysfs */
-	int request_log;		     /* one line per request */
-	int log_level;			     /* enum log_level */
-	unsigned max_connections;	     /* TCP */
+	int tls_generate;	     /* neither file exists: make a self-signed pair there */
+	unsigned shutdown_timeout_s; /* graceful shutdown before destroy */
+	unsigned drain_timeout_s;    /* SIGTERM: wait this long for requests */
+	char pci_sysfs[PATH_MAX];    /* root of the PCI devices in sysfs */
+	int request_log;	     /* one line per request */
+	int log_level;		     /* enum log_level */
+	unsigned max_connections;    /* TCP */
 	unsigned max_connections_per_client; /* TCP, per client address */
 	unsigned request_timeout_s;	     /* to receive a whole request */
 	char ui_dir[PATH_MAX];		     /* the web dashboard's built assets; "" serves none */

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "model.h"
 #include "model_internal.h"
+#include "tls_selfsigned.h"
 #include "images.h"
 #include "util.h"
 #include "../api/api.h"
@@ -333,6 +334,25 @@ static void close_all(void)
 	uv_loop_close(cd.loop);
 }
 
+/*
+ * tls_generate: a host installed from the packages serves TLS from its first start; the
+ * administrator compares the logged fingerprint with what clients are shown, or replaces the
+ * pair with their own.
+ */
+static int generate_tls(char *err, size_t errlen)
+{
+	char host[256] = "localhost", fp[TLS_FINGERPRINT_LEN];
+
+	if (gethostname(host, sizeof(host) - 1) || !host[0])
+		str_copy(host, "localhost", sizeof(host));
+	int rc = tls_selfsigned_ensure(cd.cfg.tls_cert, cd.cfg.tls_key, host, fp, err, errlen);
+	if (rc == 1)
+		log_info("generated a self-signed TLS certificate %s (key %s) for %s, SHA-256 "
+			 "fingerprint %s",
+			 cd.cfg.tls_cert, cd.cfg.tls_key, host, fp);
+	return rc < 0 ? rc : 0;
+}
+
 int main(int argc, char **argv)
 {
 	char err[1024] = "";
@@ -347,6 +367,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	cd.loop = uv_default_loop();
 	cd.started_mono = now_mono_ms();
+	if (cd.cfg.tls_cert[0] && cd.cfg.tls_generate && generate_tls(err, sizeof(err)))
+		goto fail;
 	if (cd.cfg.tls_cert[0]) {
 		cert = read_file(cd.cfg.tls_cert, err, sizeof(err));
 		key = cert ? read_file(cd.cfg.tls_key, err, sizeof(err)) : NULL;

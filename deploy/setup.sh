@@ -41,6 +41,8 @@ PACKAGES=(
   # the Ansible collection (ansible/keel_cloud) and its tests (tests/ansible)
   ansible-core python3-pytest python3-pytest-xdist python3-pytest-forked pyflakes3 pylint
   python3-venv
+  # Debian packages of Keel and the install tests (deploy/build-debs.sh, tests/install)
+  debhelper lintian debootstrap rsync curl
 )
 
 missing=()

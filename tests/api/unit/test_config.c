@@ -72,6 +72,10 @@ static void test_sample(void **state)
 		fail_msg("%s", err);
 	assert_string_equal(c.unix_socket, "/run/keel/controld.sock");
 	assert_int_equal(c.shutdown_timeout_s, 60);
+	/* As installed: TLS on all addresses, a self-signed pair made at first start. */
+	assert_string_equal(c.tcp_host, "0.0.0.0");
+	assert_string_equal(c.tls_cert, "/etc/keel/tls/controld.crt");
+	assert_true(c.tls_generate);
 }
 
 int main(void)

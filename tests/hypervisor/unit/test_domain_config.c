@@ -107,13 +107,38 @@ static void roles(void **state)
 	assert_false(cfg.privileged);
 }
 
+/* The dom0 line /etc/grub.d/21_keel writes (deploy/host/grub.d/21_keel). */
+static void grub_dom0_line(void **state)
+{
+	(void)state;
+	const char *why;
+
+	assert_int_equal(
+	    domain_config_parse("dom0 mem=1024M vcpus=2 -- root=UUID=0f3c9a1e-5b2d-4c7e-"
+				"9a1b-2c3d4e5f6a7b ro net.ifnames=0 quiet console=hvc0",
+				&cfg, &why),
+	    0);
+	assert_string_equal(cfg.name, "Domain-0");
+	assert_true(cfg.owns_host);
+	assert_int_equal(cfg.mem_size, 1ULL << 30);
+	assert_int_equal(cfg.vcpus, 2);
+	assert_string_equal(cfg.cmdline, "root=UUID=0f3c9a1e-5b2d-4c7e-9a1b-2c3d4e5f6a7b ro "
+					 "net.ifnames=0 quiet console=hvc0");
+	/* An empty GRUB_CMDLINE_LINUX leaves double spaces: still one guest command line. */
+	assert_int_equal(
+	    domain_config_parse("dom0 mem=2G vcpus=8 -- root=/dev/sda1 ro  quiet", &cfg, &why), 0);
+	assert_int_equal(cfg.mem_size, 2ULL << 30);
+	assert_string_equal(cfg.cmdline, "root=/dev/sda1 ro  quiet");
+	/* What 21_keel refuses to write, Keel refuses too. */
+	assert_int_equal(domain_config_parse("dom0 mem=1024M vcpus=12 -- ro", &cfg, &why), -EINVAL);
+	assert_int_equal(domain_config_parse("dom0 mem=1024X vcpus=2 -- ro", &cfg, &why), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(defaults),
-	    cmocka_unit_test(full),
-	    cmocka_unit_test(rejects),
-	    cmocka_unit_test(roles),
+	    cmocka_unit_test(defaults), cmocka_unit_test(full),		  cmocka_unit_test(rejects),
+	    cmocka_unit_test(roles),	cmocka_unit_test(grub_dom0_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
