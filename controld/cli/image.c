@@ -73,7 +73,7 @@ static int create(int argc, char **argv)
 	static const struct option longopts[] = {{"size", required_argument, NULL, 's'},
 						 {NULL, 0, NULL, 0}};
 	const char *size = NULL;
-	json_int_t bytes;
+	json_int_t bytes = 0;
 	json_t *im;
 	int o, rc;
 
@@ -116,7 +116,7 @@ static int copy(const char *src, const char *dst)
 static int resize(const char *name, const char *size)
 {
 	char path[256];
-	json_int_t bytes;
+	json_int_t bytes = 0;
 	json_t *im;
 	int rc = disk_size(size, &bytes);
 
