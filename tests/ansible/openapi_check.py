@@ -67,6 +67,10 @@ class Spec:
         node = self.resolve(node)
         if "oneOf" not in node:
             return node
+        alts = [self.resolve(a) for a in node["oneOf"]]
+        values = [a for a in alts if a.get("type") != "null"]
+        if len(values) == 1 and values[0].get("type") != "object":
+            return values[0]  # a nullable value (e.g. an image's sha256): the value's schema
         out = {"type": "object", "properties": {}, "required": None}
         for alt in node["oneOf"]:
             alt = self.resolve(alt)
