@@ -14,85 +14,18 @@ before; eight small guests started and destroyed three times leak nothing. keel-
 KEEL_EMU_PORT_18443, KEEL_BUILD and KEEL_EMU_SERIAL set; it prints the numbers it measures.
 """
 import http.server
-import json
 import os
-import re
-import ssl
 import sys
 import threading
 import time
-import urllib.error
 import urllib.request
 
-PORT = os.environ["KEEL_EMU_PORT_18443"]
-BUILD = os.environ["KEEL_BUILD"]
-BASE = "https://127.0.0.1:%s" % PORT
-CTX = ssl.create_default_context(cafile=os.path.join(BUILD, "dom0", "ca.crt"))
-TOKEN = open(os.path.join(BUILD, "dom0", "admin.token")).read().strip()
+from rest_client import (blank_disk, call, check, failures, free_mib, start, state,
+                         upload_guest, wait_console, wait_state)
+
 # In Bochs the kernel's W+X checks of its own and the user page tables take 37 s of a 90 s
 # boot: the test guests skip them (rodata=off, pti=off), as they skip the crypto self-tests.
 CMDLINE = "console=hvc0 cryptomgr.notests watchdog_thresh=60 rodata=off pti=off"
-failures = []
-
-
-def check(ok, what):
-    print("%s: %s" % ("ok" if ok else "FAIL", what), flush=True)
-    if not ok:
-        failures.append(what)
-    return ok
-
-
-def call(method, path, body=None, timeout=120):
-    req = urllib.request.Request(BASE + path, method=method,
-                                 headers={"Authorization": "Bearer " + TOKEN})
-    if body is not None:
-        req.data = json.dumps(body).encode()
-        req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, context=CTX, timeout=timeout) as r:
-            raw = r.read()
-            kind = r.headers.get("Content-Type", "")
-            return r.status, json.loads(raw) if raw and "json" in kind else raw.decode()
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        return e.code, json.loads(raw) if raw else None
-
-
-def console(name):
-    status, text = call("GET", "/v1/domains/%s/console" % name)
-    return text if status == 200 and isinstance(text, str) else ""
-
-
-def wait_console(name, pattern, limit):
-    """The first match of pattern on the guest's console within limit seconds, or None."""
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        m = re.search(pattern, console(name), re.M)
-        if m:
-            return m
-        time.sleep(2)
-    check(False, "%s: /%s/ on the console within %d s" % (name, pattern, limit))
-    print("--- %s's console ---\n%s\n---" % (name, console(name)[-3000:]), flush=True)
-    return None
-
-
-def state(name):
-    status, d = call("GET", "/v1/domains/" + name)
-    return d.get("state") if status == 200 else None
-
-
-def wait_state(name, want, limit):
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        if state(name) == want:
-            return True
-        time.sleep(1)
-    return check(False, "%s %s within %d s (is %s)" % (name, want, limit, state(name)))
-
-
-def free_mib():
-    status, host = call("GET", "/v1/host")
-    return host["free_memory_mib"] if status == 200 else None
 
 
 def images_present():
@@ -113,13 +46,6 @@ def create(name, memory_mib=128, disks=(), nics=()):
         spec["nics"] = list(nics)
     status, d = call("POST", "/v1/domains", spec)
     return check(status == 201, "create %s (%s %s)" % (name, status, d))
-
-
-def start(name):
-    t0 = time.monotonic()
-    status, job = call("POST", "/v1/domains/%s/actions/start" % name)
-    check(status in (200, 202), "start %s (%s %s)" % (name, status, job))
-    return t0
 
 
 def typed(name, command, answer, limit=60):
@@ -156,11 +82,6 @@ class HostServer(threading.Thread):
 
     def run(self):
         self.httpd.serve_forever()
-
-
-def blank_disk(name, mib=32):
-    status, r = call("POST", "/v1/images", {"name": name, "size_bytes": mib << 20})
-    check(status == 201, "blank disk %s of %d MiB (%s %s)" % (name, mib, status, r))
 
 
 def boot_checks(name, t0, boot):
@@ -253,12 +174,7 @@ def stop_all(before):
 
 def leak_loop(rounds=3, count=8):
     """Eight small guests started and destroyed, round after round: nothing leaks."""
-    image = open(os.path.join(BUILD, "boot", "guests", "ticker.elf"), "rb").read()
-    req = urllib.request.Request(BASE + "/v1/images/ticker-guest", method="PUT", data=image,
-                                 headers={"Authorization": "Bearer " + TOKEN,
-                                          "Content-Type": "application/octet-stream"})
-    with urllib.request.urlopen(req, context=CTX, timeout=120) as r:
-        check(r.status == 201, "upload the ticker guest (%s)" % r.status)
+    upload_guest("ticker-guest", "ticker.elf")
     names = ["tick%d" % i for i in range(count)]
     for n in names:
         call("POST", "/v1/domains", {"name": n, "vcpus": 1, "memory_mib": 16,
