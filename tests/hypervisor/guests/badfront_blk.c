@@ -6,7 +6,7 @@
  * operation, too many segments, a grant it never made, sectors past the disk's end,
  * a sector range upside down) next to one good read, a data page revoked while the read
  * may hold it, the ring's grant revoked while the backend maps it (refused, as on Xen:
- * GTF_reading/GTF_writing), then Closing, the revocation again once unmapped, Closed.
+ * GTF_reading/GTF_writing), then Closing and Closed, the revocation again once unmapped.
  */
 #include "badfront.h"
 
@@ -189,17 +189,25 @@ bool bad_blk(struct xs_client *x)
 	gprintf("blk: ring revoked while connected: %s (flags %#x)\n", gone ? "yes" : "refused",
 		flags);
 	CHECK(!gone);
+	/* blkback unmaps the ring when the frontend is Closed, not before (Linux's
+	 * drivers/block/xen-blkback/xenbus.c, frontend_changed). */
 	fe_write(x, fe, "state", "5");
 	st = backend_state(x, be, XenbusStateClosing, true, 30);
-	gprintf("blk: backend state %ld after Closing\n", st);
-	uint64_t end = xen_now_ns() + 10000 * MS;
-	while (!(gone = revoke(RING_REF, &flags)) && xen_now_ns() < end)
-		xen_nap(50 * MS);
-	gprintf("blk: ring revoked after the backend let go: %s (flags %#x)\n",
+	gone = revoke(RING_REF, &flags);
+	gprintf("blk: backend state %ld after Closing; ring revoked: %s (flags %#x)\n", st,
 		gone ? "yes" : "refused", flags);
+	if (!gone) {
+		fe_write(x, fe, "state", "6");
+		st = backend_state(x, be, XenbusStateClosed, false, 30);
+		uint64_t end = xen_now_ns() + 10000 * MS;
+		while (!(gone = revoke(RING_REF, &flags)) && xen_now_ns() < end)
+			xen_nap(50 * MS);
+		gprintf("blk: backend state %ld after Closed; ring revoked: %s (flags %#x)\n", st,
+			gone ? "yes" : "refused", flags);
+	}
 	CHECK(gone);
-	fe_write(x, fe, "state", "6");
-	st = backend_state(x, be, XenbusStateClosed, false, 30);
-	gprintf("blk: backend state %ld after Closed\n", st);
+	gone = revoke(DATA_REF, &flags);
+	gprintf("blk: data page flags now %#x\n", flags);
+	CHECK(gone);
 	return true;
 }
