@@ -68,6 +68,8 @@ def misbehave(name, cmdline, disk, other):
     check(during >= took / 10, "ticker ticked %d times during %s's %.0f s" % (during, name, took))
     status, _ = call("GET", "/v1/domains")
     check(status == 200, "GET /v1/domains answers after %s (%s)" % (name, status))
+    status, _ = call("GET", "/v1/domains/%s/console" % name)
+    check(status == 200, "%s's console answers (%s)" % (name, status))
     destroy(name)
 
 

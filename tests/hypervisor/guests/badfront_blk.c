@@ -53,6 +53,19 @@ static bool revoke(uint32_t ref, uint16_t *seen)
 	return !(flags & (GTF_reading | GTF_writing));
 }
 
+/* Waits up to ms for dom0 to have the entry in use (GTF_reading/GTF_writing). */
+static bool wait_in_use(uint32_t ref, uint64_t ms)
+{
+	uint64_t end = xen_now_ns() + ms * MS;
+
+	while (!(__atomic_load_n(&gnt[ref].flags, __ATOMIC_SEQ_CST) & (GTF_reading | GTF_writing)))
+		if (xen_now_ns() > end)
+			return false;
+		else
+			HYPERCALL2(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+	return true;
+}
+
 /* Polls the backend's state until it is want (or past it when at_least); its last value. */
 static long backend_state(struct xs_client *x, const char *be, long want, bool at_least,
 			  uint64_t seconds)
@@ -177,16 +190,20 @@ bool bad_blk(struct xs_client *x)
 	wmb();
 	s->req_prod = n;
 	CHECK_EQ(evtchn_send(port), 0);
-	/* Mid-I/O: the good read may hold the data page; a bad guest takes it back anyway. */
+	/* Mid-I/O: once the good read holds the data page, a bad guest takes it back anyway. */
+	bool held = wait_in_use(DATA_REF, 3000);
 	bool gone = revoke(DATA_REF, &flags);
-	gprintf("blk: data page revoked mid-I/O: %s (flags %#x)\n", gone ? "yes" : "refused",
-		flags);
-	if (!gone)
+	gprintf("blk: data page %s by the backend; revoked: %s (flags 0x%x)\n",
+		held ? "seen mapped" : "never seen mapped", gone ? "yes" : "refused", flags);
+	CHECK(!held || !gone);
+	if (!gone) {
 		__atomic_store_n(&gnt[DATA_REF].flags, 0, __ATOMIC_SEQ_CST);
+		gprintf("blk: data page's grant entry cleared while mapped\n");
+	}
 	report_responses(s, n);
 
 	gone = revoke(RING_REF, &flags);
-	gprintf("blk: ring revoked while connected: %s (flags %#x)\n", gone ? "yes" : "refused",
+	gprintf("blk: ring revoked while connected: %s (flags 0x%x)\n", gone ? "yes" : "refused",
 		flags);
 	CHECK(!gone);
 	/* blkback unmaps the ring when the frontend is Closed, not before (Linux's
@@ -194,7 +211,7 @@ bool bad_blk(struct xs_client *x)
 	fe_write(x, fe, "state", "5");
 	st = backend_state(x, be, XenbusStateClosing, true, 30);
 	gone = revoke(RING_REF, &flags);
-	gprintf("blk: backend state %ld after Closing; ring revoked: %s (flags %#x)\n", st,
+	gprintf("blk: backend state %ld after Closing; ring revoked: %s (flags 0x%x)\n", st,
 		gone ? "yes" : "refused", flags);
 	if (!gone) {
 		fe_write(x, fe, "state", "6");
@@ -202,12 +219,12 @@ bool bad_blk(struct xs_client *x)
 		uint64_t end = xen_now_ns() + 10000 * MS;
 		while (!(gone = revoke(RING_REF, &flags)) && xen_now_ns() < end)
 			xen_nap(50 * MS);
-		gprintf("blk: backend state %ld after Closed; ring revoked: %s (flags %#x)\n", st,
+		gprintf("blk: backend state %ld after Closed; ring revoked: %s (flags 0x%x)\n", st,
 			gone ? "yes" : "refused", flags);
 	}
 	CHECK(gone);
 	gone = revoke(DATA_REF, &flags);
-	gprintf("blk: data page flags now %#x\n", flags);
+	gprintf("blk: data page flags now 0x%x\n", flags);
 	CHECK(gone);
 	return true;
 }
