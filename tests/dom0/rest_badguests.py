@@ -92,6 +92,8 @@ def main():
     status, _ = call("GET", "/v1/domains/good-ticker/console")
     check(status == 200, "good-ticker's console answers (%s)" % status)
     destroy("good-ticker")
+    wait_for(lambda: re.search(r"^\(Domain-0\) keel-xenstored: domain %d is gone" % other,
+                               serial(), re.M), 30, "keel-xenstored releases good-ticker")
     time.sleep(3)
     after = free_mib()
     check(after == before, "host free memory back (%s MiB before, %s after)" % (before, after))
