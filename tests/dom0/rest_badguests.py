@@ -3,11 +3,11 @@
 """Host side of the bad-guests emulator test (badguests.desc, issue 11 "Bad input"): a
 well-behaved ticker guest from the REST API keeps ticking while the badfront test guest,
 uploaded as an image, misbehaves in one domain per behaviour: garbage in its xenstore ring
-(twice, each ring break first once), console ring garbage and an event flood, a blkfront
-gone wrong on a disk controld plumbed. Each bad domain says what it saw and is then
-destroyed. Afterwards keel-xenstored and controld still answer, the ticker still ticks, and
-the host's free memory is back to its value before. Keel's serial log must show no
-hypervisor exception or panic and dom0's kernel no oops (the desc forbids them). keel-emu
+(three times, each way of breaking the ring first once), console ring garbage and an event
+flood, a blkfront gone wrong on a disk controld plumbed. Each bad domain says what it saw
+and is then destroyed. Afterwards keel-xenstored and controld still answer, the ticker still
+ticks, and the host's free memory is back to its value before. Keel's serial log must show
+no hypervisor exception or panic and dom0's kernel no oops (the desc forbids them). keel-emu
 runs this with KEEL_EMU_PORT_18443, KEEL_BUILD and KEEL_EMU_SERIAL set."""
 import re
 import sys
@@ -20,6 +20,7 @@ BEHAVIOURS = [
     ("bad-console", "console=garbage flood=5", False),
     ("bad-xs", "xs=garbage watches=200", False),
     ("bad-xsprod", "xs=garbage xsfirst=prod watches=20", False),
+    ("bad-xsback", "xs=garbage xsfirst=back watches=20", False),
     ("bad-blk", "blk=garbage", True),
 ]
 

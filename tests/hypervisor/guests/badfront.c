@@ -5,8 +5,8 @@
  *   xs=garbage       its xenstore ring: other domains' paths (other=DOMID is another
  *                    guest), unknown and privileged message types, a watch flood, then
  *                    a header longer than XENSTORE_PAYLOAD_MAX, a producer index far past
- *                    the consumer and indexes going backwards (xsfirst=prod swaps the
- *                    first two, so each break is the first one in some run);
+ *                    the consumer and indexes going backwards (xsfirst=len|prod|back
+ *                    says which comes first: only the first meets a served ring);
  *   console=garbage  console ring indexes that jump by more than the ring, then an event
  *                    flood on its console and xenstore ports for flood=S seconds;
  *   blk=garbage      a blkfront gone wrong (badfront_blk.c);
@@ -110,25 +110,30 @@ static void xs_backwards(struct xs_client *x)
 	x->ring->req_prod = x->ring->req_cons - 50000;
 	x->ring->rsp_cons = x->ring->rsp_prod + 3000;
 	evtchn_send(x->port);
-	xen_nap(500000000);
-	gprintf("xs: indexes backwards: ring error %u\n", x->ring->error);
+	gprintf("xs: indexes backwards: ring error %u\n", ring_error(x));
 }
+
+/* The ways to break the ring; xsfirst=NAME puts one first, the server's error set by it. */
+static const struct {
+	const char *name;
+	void (*run)(struct xs_client *x);
+} xs_breaks[] = {{"len", xs_oversized}, {"prod", xs_prod_far}, {"back", xs_backwards}};
 
 static bool xs_garbage(struct xs_client *x, const struct hvm_start_info *si)
 {
 	const char *cmd = guest_cmdline(si);
+	unsigned first = 0, n = sizeof(xs_breaks) / sizeof(xs_breaks[0]);
 
 	xs_refusals(x, guest_option(si, "other", 0));
 	xs_watch_flood(x, guest_option(si, "watches", 200));
-	if (cmdline_has(cmd, "xsfirst", "prod")) {
-		xs_prod_far(x);
-		xs_oversized(x);
-	} else {
-		xs_oversized(x);
-		xs_prod_far(x);
-	}
+	for (unsigned i = 0; i < n; i++)
+		if (cmdline_has(cmd, "xsfirst", xs_breaks[i].name))
+			first = i;
+	xs_breaks[first].run(x);
 	CHECK(x->ring->error != 0);
-	xs_backwards(x);
+	for (unsigned i = 0; i < n; i++)
+		if (i != first)
+			xs_breaks[i].run(x);
 	gprintf("xs: garbage done\n");
 	return true;
 }
