@@ -16,12 +16,17 @@ import time
 from rest_client import (blank_disk, call, check, failures, free_mib, serial, start,
                          upload_guest, wait_for, wait_state)
 
+# name, command line, with a disk, what dom0's daemon or kernel says of it (%d: its domid).
 BEHAVIOURS = [
-    ("bad-console", "console=garbage flood=5", False),
-    ("bad-xs", "xs=garbage watches=200", False),
-    ("bad-xsprod", "xs=garbage xsfirst=prod watches=20", False),
-    ("bad-xsback", "xs=garbage xsfirst=back watches=20", False),
-    ("bad-blk", "blk=garbage", True),
+    ("bad-console", "console=garbage flood=5", False,
+     r"keel-controld: warn: console of domid %d: the guest broke its ring"),
+    ("bad-xs", "xs=garbage watches=200", False,
+     r"keel-xenstored: domain %d broke its xenstore ring \(ring error 3\)"),
+    ("bad-xsprod", "xs=garbage xsfirst=prod watches=20", False,
+     r"keel-xenstored: domain %d broke its xenstore ring \(ring error 2\)"),
+    ("bad-xsback", "xs=garbage xsfirst=back watches=20", False,
+     r"keel-xenstored: domain %d broke its xenstore ring \(ring error 2\)"),
+    ("bad-blk", "blk=garbage", True, r"xen-blkback: backend/vbd/%d/\d+: using 1 queues"),
 ]
 
 
@@ -51,9 +56,14 @@ def destroy(name):
     check(status in (200, 202, 204), "delete %s (%s)" % (name, status))
 
 
-def misbehave(name, cmdline, disk, other):
+def daemon_lines(pattern):
+    return len(re.findall(r"^\(Domain-0\) .*" + pattern, serial(), re.M))
+
+
+def misbehave(name, cmdline, disk, other, noticed):
     create(name, "badfront", "%s other=%d stay=1" % (cmdline, other),
            [{"id": "xvda", "path": "bad-disk"}] if disk else ())
+    seen = daemon_lines(noticed.replace("%d", r"\d+"))
     before = ticks("good-ticker")
     t0 = start(name)
     done = wait_for(lambda: any(l.startswith("badfront: done") for l in lines(name)), 240,
@@ -64,6 +74,11 @@ def misbehave(name, cmdline, disk, other):
         print("   (%s) %s" % (name, line), flush=True)
     check(done and not any(l.startswith("check failed") for l in said),
           "%s: every check of the guest held" % name)
+    # Its domid is known once it is built: dom0 noticed this domain, not an earlier one.
+    status, d = call("GET", "/v1/domains/" + name)
+    mine = noticed % (d.get("domid") or -1 if status == 200 else -1)
+    wait_for(lambda: daemon_lines(noticed.replace("%d", r"\d+")) > seen and daemon_lines(mine),
+             10, "dom0 says /%s/" % mine)
     during = ticks("good-ticker") - before
     # period=500: about two ticks a second of guest time; Bochs runs slower than that.
     check(during >= took / 10, "ticker ticked %d times during %s's %.0f s" % (during, name, took))
@@ -84,8 +99,8 @@ def main():
     wait_for(lambda: ticks("good-ticker") >= 2, 60, "good-ticker ticking")
     status, d = call("GET", "/v1/domains/good-ticker")
     other = d.get("domid", 0) if status == 200 else 0
-    for name, cmdline, disk in BEHAVIOURS:
-        misbehave(name, cmdline, disk, other)
+    for name, cmdline, disk, noticed in BEHAVIOURS:
+        misbehave(name, cmdline, disk, other, noticed)
     # Everything still answers: the API, keel-xenstored behind it, the ticker.
     n = ticks("good-ticker")
     wait_for(lambda: ticks("good-ticker") > n + 2, 30, "good-ticker still ticking")
