@@ -17,6 +17,7 @@ import urllib.request
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rest_client as rc  # noqa: E402
 import rest_guests as rg  # noqa: E402
 
 HOOK = "http://127.0.0.1:%s/cgi-bin/" % os.environ.get("KEEL_EMU_PORT_7777")
@@ -32,7 +33,7 @@ def guest_timed(name, command, tag):
     """Runs command on the guest's shell between two readings of its clock: seconds."""
     rg.typed(name, "a=$(cut -d' ' -f1 /proc/uptime); %s; b=$(cut -d' ' -f1 /proc/uptime); "
              "echo %s $a $b" % (command, tag), r"^%s [\d.]+ [\d.]+" % tag, 900)
-    m = re.findall(r"^%s ([\d.]+) ([\d.]+)" % tag, rg.console(name), re.M)
+    m = re.findall(r"^%s ([\d.]+) ([\d.]+)" % tag, rc.console(name), re.M)
     return float(m[-1][1]) - float(m[-1][0]) if m else None
 
 
@@ -41,7 +42,7 @@ def rate(mib, secs):
 
 
 def main():
-    rg.blank_disk("benchdisk", 96)
+    rc.blank_disk("benchdisk", 96)
     rg.create("bench", disks=[{"id": "xvda", "path": "benchdisk"}],
               nics=[{"id": "0", "mac": "00:16:3e:4b:00:40"}])
     t0 = rg.start("bench")
@@ -52,8 +53,8 @@ def main():
                      "read")
     (nl,) = dom0("dom0-net")
     gn = guest_timed("bench", "wget -q -O /dev/null http://192.168.100.1:7777/big", "fetched")
-    rg.call("POST", "/v1/domains/bench/actions/shutdown", {"timeout_s": 120})
-    rg.wait_state("bench", "stopped", 150)
+    rc.call("POST", "/v1/domains/bench/actions/shutdown", {"timeout_s": 120})
+    rc.wait_state("bench", "stopped", 150)
     dw, dr = dom0("dom0-disk?benchdisk")
     print("\nPV disk, 64 MiB dd (MiB per emulated second):")
     print("  write  guest %.1f (O_DIRECT)   dom0 %.1f (fsync)   ratio %.2f" %
@@ -63,7 +64,7 @@ def main():
     print("PV network, 32 MiB over HTTP (MiB per emulated second):")
     print("  guest from dom0 %.1f   dom0 loopback %.1f   ratio %.2f" %
           (rate(32, gn), rate(32, nl), rate(32, gn) / rate(32, nl)))
-    if rg.failures:
+    if rc.failures:
         sys.exit(1)
 
 

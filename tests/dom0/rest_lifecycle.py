@@ -9,66 +9,18 @@ guest from the REST API alone: the ticker test guest uploaded as an image, a dom
 from it and started (controld builds it through Keel's domctl), its ticks on the console,
 destroyed, and the host's free memory back to its value before. keel-emu runs this with
 KEEL_EMU_PORT_18443, KEEL_BUILD and KEEL_EMU_SERIAL set."""
-import json
-import os
 import re
-import ssl
 import sys
 import threading
 import time
-import urllib.error
 import urllib.request
 
-PORT = os.environ["KEEL_EMU_PORT_18443"]
-BUILD = os.environ["KEEL_BUILD"]
-SERIAL = os.environ["KEEL_EMU_SERIAL"]
-BASE = "https://127.0.0.1:%s" % PORT
-CTX = ssl.create_default_context(cafile=os.path.join(BUILD, "dom0", "ca.crt"))
-TOKEN = open(os.path.join(BUILD, "dom0", "admin.token")).read().strip()
-failures = []
-
-
-def check(ok, what):
-    print("%s: %s" % ("ok" if ok else "FAIL", what), flush=True)
-    if not ok:
-        failures.append(what)
-
-
-def call(method, path, body=None, timeout=60, raw=None):
-    req = urllib.request.Request(BASE + path, method=method,
-                                 headers={"Authorization": "Bearer " + TOKEN})
-    if raw is not None:
-        req.data = raw
-        req.add_header("Content-Type", "application/octet-stream")
-    elif body is not None:
-        req.data = json.dumps(body).encode()
-        req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, context=CTX, timeout=timeout) as r:
-            raw = r.read()
-            return r.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        return e.code, json.loads(raw) if raw else None
-
-
-def serial():
-    with open(SERIAL, "rb") as f:
-        return f.read().decode("utf-8", "replace")
+from rest_client import (BASE, CTX, TOKEN, call, check, failures, free_mib, serial, upload_guest,
+                         wait_for)
 
 
 def ticks(name="ticker"):
     return len(re.findall(r"^\(%s\) tick \d+" % name, serial(), re.M))
-
-
-def wait_for(pred, limit, what):
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.5)
-    check(False, "%s within %d s" % (what, limit))
-    return False
 
 
 def domain(name):
@@ -90,15 +42,8 @@ def follow_events():
         events.append("stream ended: %s" % e)
 
 
-def free_mib():
-    status, host = call("GET", "/v1/host")
-    return host["free_memory_mib"] if status == 200 else None
-
-
 def built_from_rest():
-    image = open(os.path.join(BUILD, "boot", "guests", "ticker.elf"), "rb").read()
-    status, meta = call("PUT", "/v1/images/ticker-guest", raw=image, timeout=120)
-    check(status == 201, "upload the ticker guest as an image (%s %s)" % (status, meta))
+    upload_guest("ticker-guest", "ticker.elf")
     before = free_mib()
     status, d = call("POST", "/v1/domains", {
         "name": "rest-ticker", "vcpus": 1, "memory_mib": 32,

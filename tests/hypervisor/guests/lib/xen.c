@@ -88,6 +88,17 @@ uint64_t xen_clock_ns(const struct vcpu_time_info *t)
 	return ns;
 }
 
+uint64_t xen_now_ns(void)
+{
+	return xen_clock_ns(&shared->vcpu_info[0].time);
+}
+
+void xen_nap(uint64_t ns)
+{
+	HYPERCALL1(__HYPERVISOR_set_timer_op, xen_now_ns() + ns);
+	sti_hlt();
+}
+
 long evtchn_op(uint32_t cmd, void *arg)
 {
 	return HYPERCALL2(__HYPERVISOR_event_channel_op, cmd, arg);

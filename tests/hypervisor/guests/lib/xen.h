@@ -23,6 +23,11 @@ long xen_enable_upcall(void);
 /* ns since boot from vcpu 0's PV clock. */
 uint64_t xen_clock_ns(const struct vcpu_time_info *t);
 
+/* ns since boot, vcpu 0's clock (shared info mapped). */
+uint64_t xen_now_ns(void);
+/* Halts until any event or ns pass (set_timer_op): VIRQ_TIMER must be bound, upcalls on. */
+void xen_nap(uint64_t ns);
+
 /* Per-port callback run from the upcall; counts in port_hits[] regardless. */
 typedef void (*port_handler)(uint32_t port);
 void xen_set_port_handler(uint32_t port, port_handler h);
