@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 secs=${KEEL_FUZZ_SECONDS:-20}
 CC=clang cmake -S . -B build-fuzz -G Ninja -DKEEL_FUZZ=ON -DKEEL_FUZZ_SECONDS="$secs" >/dev/null
 ninja -C build-fuzz
-cd build-fuzz && ctest --output-on-failure -L fuzz "$@"
+cd build-fuzz && ctest --output-on-failure -j2 -L fuzz "$@"
