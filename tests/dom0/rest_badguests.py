@@ -13,6 +13,7 @@ import re
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from rest_client import (blank_disk, call, check, failures, free_mib, serial, start,
                          upload_guest, wait_for, wait_state)
 

@@ -28,6 +28,7 @@ import threading
 import time
 import urllib.request
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from rest_client import (BASE, BUILD, TOKEN, blank_disk, call, check, failures, free_mib,
                          start, state, upload_guest, wait_console, wait_for, wait_state)
 

@@ -15,6 +15,7 @@ import threading
 import time
 import urllib.request
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from rest_client import (BASE, CTX, TOKEN, call, check, failures, free_mib, serial, upload_guest,
                          wait_for)
 
