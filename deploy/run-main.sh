@@ -10,7 +10,6 @@ cd "$(dirname "$0")/.."
 root=$PWD
 port=18443
 deploy/build.sh >&2
-deploy/images/linux-guest build >&2
 cmake --build build --target dom0-image >&2
 ca=$root/build/dom0/ca.crt
 token=$root/build/dom0/admin.token

@@ -11,7 +11,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-10}
 deploy/build.sh >/dev/null
-deploy/images/linux-guest build >/dev/null
 cmake --build build --target dom0-image >/dev/null
 cmake -S . -B build-bench -G Ninja -DKEEL_SANITIZE=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
 ninja -C build-bench keel-controld-test keel-xenstored >/dev/null
