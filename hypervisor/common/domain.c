@@ -18,6 +18,7 @@
 #include <keel/evtchn.h>
 #include <keel/grant_table.h>
 #include <keel/physmap.h>
+#include <keel/ioreq.h>
 #include <keel/pvclock.h>
 #include <keel/runstate.h>
 #include <keel/acpi_build.h>
@@ -170,6 +171,7 @@ static void free_domain(struct domain *d)
 	d->shared_info = NULL;
 	gnttab_release_mappings(d);
 	physmap_release_foreign(d);
+	ioreq_domain_free(d);	 /* after its pages were taken back from their mappers */
 	evtchn_raise_dom_exc(d); /* and once more when it is gone */
 	gnttab_domain_free(d);
 	/* Its EPT's tables and its RAM go to the next domain built: no cached mapping may stay. */
@@ -249,6 +251,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	d->initial = cfg->initial;
 	d->owns_host = cfg->owns_host;
 	d->build = cfg->by_toolstack ? BUILD_EMPTY : BUILD_BOOT;
+	d->hvm = cfg->hvm;
 	d->weight = cfg->weight;
 	d->cap = cfg->cap;
 	d->mem_size = cfg->mem_size;

@@ -7,6 +7,7 @@
 #include <keel/timer.h>
 #include <keel/pvclock.h>
 #include <keel/runstate.h>
+#include <keel/ioreq.h>
 #include <keel/spinlock.h>
 
 spinlock_t hv_lock = SPINLOCK_INIT;
@@ -67,6 +68,8 @@ void sched_wake(struct vcpu *v)
 		return;
 	if (v->state == VCPU_RUNNABLE && v->on_rq)
 		return;
+	if (v->io.state == IOW_WAITING)
+		return; /* in the middle of an instruction: only the emulator's answer goes on */
 	/* A sleeper does not bank credit: it rejoins at most one slice behind the queue. */
 	u64 floor = rq_min_vruntime(pc);
 	u64 lag = sched_vruntime_delta(slice_ticks, v->dom->weight);

@@ -37,7 +37,7 @@ static bool create_args_ok(const struct keel_create *c)
 {
 	return name_ok(c->name) && c->mem_bytes >= MIN_MEM && !(c->mem_bytes % MEM_ALIGN) &&
 	       c->vcpus >= 1 && c->vcpus <= KEEL_MAX_VCPUS && c->weight <= 65535 &&
-	       c->cap <= 100 * c->vcpus && !c->flags;
+	       c->cap <= 100 * c->vcpus && !(c->flags & ~KEEL_CREATE_hvm);
 }
 
 long domctl_createdomain(struct vcpu *v, struct keel_domctl *op)
@@ -61,6 +61,7 @@ long domctl_createdomain(struct vcpu *v, struct keel_domctl *op)
 	cfg.weight = c->weight ? c->weight : DEFAULT_WEIGHT;
 	cfg.cap = c->cap;
 	cfg.by_toolstack = true;
+	cfg.hvm = c->flags & KEEL_CREATE_hvm;
 	for (u32 i = 0; i < MAX_VCPUS; i++)
 		cfg.pin[i] = -1;
 	struct domain *d = domain_create(&cfg, &why);
@@ -72,8 +73,9 @@ long domctl_createdomain(struct vcpu *v, struct keel_domctl *op)
 	}
 	selftest_domain_created(d, "toolstack");
 	op->domid = d->id;
-	printk("keel: domain %u (%s) created by domain %u (%s): %lu MiB, %u vCPU(s)\n", d->id,
-	       d->name, v->dom->id, v->dom->name, d->mem_size >> 20, d->nr_vcpus);
+	printk("keel: domain %u (%s) created by domain %u (%s): %lu MiB, %u vCPU(s)%s\n", d->id,
+	       d->name, v->dom->id, v->dom->name, d->mem_size >> 20, d->nr_vcpus,
+	       d->hvm ? ", HVM" : "");
 	return 0;
 }
 

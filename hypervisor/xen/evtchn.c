@@ -2,6 +2,7 @@
 /* Event-channel ports and delivery: see evtchn.h. */
 #include <keel/evtchn.h>
 #include <keel/errno.h>
+#include <keel/ioreq.h>
 #include <keel/mm.h>
 #include <keel/sched.h>
 #include <keel/string.h>
@@ -71,6 +72,10 @@ void evtchn_set_pending(struct domain *d, u32 port)
 {
 	struct shared_info *si = d->shared_info;
 
+	if (d->evtchn[port].consumer == EVTCHN_CONSUMER_IOREQ) {
+		ioreq_port_notify(d, port); /* an emulator answered: not the guest's event */
+		return;
+	}
 	if (!test_and_set(si->evtchn_pending, port) && !test(si->evtchn_mask, port))
 		evtchn_select(d, port);
 	/* A vCPU polling any port of this domain re-checks, masked or not. */

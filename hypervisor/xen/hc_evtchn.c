@@ -215,8 +215,9 @@ static long op_close(struct vcpu *v, u64 arg)
 	if (copy_from_guest(v, &a, arg, sizeof(a)))
 		return -EFAULT;
 	struct evtchn *e = port_of(v->dom, a.port);
-	if (!e)
-		return -EINVAL;
+	if (!e || e->consumer != EVTCHN_CONSUMER_GUEST)
+		return -EINVAL; /* as Xen: a port Keel itself consumes is not the guest's to close
+				 */
 	evtchn_close_port(v->dom, a.port);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <keel/hypercall.h>
 #include <keel/grant_table.h>
 #include <public/keel/domctl.h>
+#include <public/xen/dm_op.h>
 #include <keel/errno.h>
 #include <keel/guest_mem.h>
 #include <keel/printk.h>
@@ -40,6 +41,7 @@ static const hypercall_fn table[__HYPERVISOR_NR] = {
     [__HYPERVISOR_event_channel_op] = do_event_channel_op,
     [__HYPERVISOR_grant_table_op] = do_grant_table_op,
     [__HYPERVISOR_keel_domctl] = do_keel_domctl,
+    [__HYPERVISOR_dm_op] = do_dm_op,
 };
 
 static const char *const names[__HYPERVISOR_NR] = {
@@ -56,6 +58,7 @@ static const char *const names[__HYPERVISOR_NR] = {
     [__HYPERVISOR_physdev_op] = "physdev_op",
     [__HYPERVISOR_hvm_op] = "hvm_op",
     [__HYPERVISOR_keel_domctl] = "keel_domctl",
+    [__HYPERVISOR_dm_op] = "dm_op",
 };
 
 long hypercall_dispatch(struct vcpu *v, u64 nr, const struct hypercall_args *a)

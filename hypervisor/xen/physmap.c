@@ -13,14 +13,16 @@
 #include <keel/physmap.h>
 #include <public/xen/memory.h>
 #include <public/xen/memory_reservation.h>
+#include <keel/ioreq.h>
 
 #define MAX_GFN (EPT_MAX_GPA >> PAGE_SHIFT)
 
 struct foreign_map {
 	struct domain *mapper; /* NULL: a free slot */
 	struct domain *owner;
-	u64 gfn;  /* in the mapper's physmap */
-	bool ram; /* the owner's RAM (pins it), else one of its grant frames */
+	u64 gfn;     /* in the mapper's physmap */
+	paddr_t hpa; /* the frame */
+	bool ram; /* the owner's RAM (pins it), else a frame of its grant table or ioreq servers */
 };
 
 static struct foreign_map maps[PHYSMAP_MAX_FOREIGN];
@@ -105,7 +107,7 @@ static int map_frame(struct domain *d, u64 gfn, u64 hpa, struct domain *owner, b
 		return -ENOMEM;
 	if (arch_p2m_map(d, gfn << PAGE_SHIFT, hpa, PAGE_SIZE, P2M_RW))
 		return -ENOMEM;
-	*m = (struct foreign_map){d, owner, gfn, ram};
+	*m = (struct foreign_map){d, owner, gfn, hpa, ram};
 	if (ram)
 		owner->foreign_pins++;
 	return 0;
@@ -262,12 +264,40 @@ long physmap_remove(struct vcpu *v, u64 start, u64 arg)
 	return 0;
 }
 
-/* Frames the resource has (0: none such); Keel has v1 grant tables and no ioreq servers. */
+/* Frames the resource has (0: none such); Keel has v1 grant tables. */
 static u32 resource_frames(u16 type, u32 id)
 {
 	if (type == XENMEM_resource_grant_table && id == XENMEM_resource_grant_table_id_shared)
 		return GNT_MAX_FRAMES;
+	if (type == XENMEM_resource_ioreq_server)
+		return IOREQ_SERVER_FRAMES;
 	return 0;
+}
+
+/* Frame i of the resource: its host address, or a negative errno. */
+static int resource_frame(struct domain *o, struct domain *d,
+			  const struct xen_mem_acquire_resource *x, u64 i, paddr_t *hpa)
+{
+	if (x->type == XENMEM_resource_ioreq_server)
+		return ioreq_server_frame(o, d, x->id, x->frame + i, hpa);
+	void *f = gnttab_frame(o, (u32)(x->frame + i)); /* grows its table, as Xen */
+	if (!f)
+		return -ENOMEM;
+	*hpa = virt_to_phys(f);
+	return 0;
+}
+
+void physmap_revoke_frame(struct domain *owner, paddr_t hpa)
+{
+	for (u32 i = 0; i < PHYSMAP_MAX_FOREIGN; i++) {
+		struct foreign_map *m = &maps[i];
+		if (m->mapper && m->owner == owner && !m->ram && m->hpa == hpa) {
+			struct domain *mapper = m->mapper;
+			domain_restore_ram_page(mapper, m->gfn << PAGE_SHIFT);
+			drop_map(m);
+			arch_p2m_flush(mapper);
+		}
+	}
 }
 
 long physmap_acquire_resource(struct vcpu *v, u64 start, u64 arg)
@@ -286,8 +316,6 @@ long physmap_acquire_resource(struct vcpu *v, u64 start, u64 arg)
 		return err;
 	if (!d->privileged)
 		return -EPERM;
-	if (x.type == XENMEM_resource_ioreq_server)
-		return -EOPNOTSUPP; /* no device models in Keel's design */
 	u32 max = resource_frames(x.type, x.id);
 	if (!max)
 		return -EINVAL;
@@ -302,16 +330,13 @@ long physmap_acquire_resource(struct vcpu *v, u64 start, u64 arg)
 		return -EINVAL;
 	for (u64 i = start; i < x.nr_frames; i++) {
 		u64 gfn;
-		void *f = gnttab_frame(o, (u32)(x.frame + i)); /* grows its table, as Xen */
+		paddr_t hpa;
 		if (copy_from_guest(v, &gfn, x.frame_list + i * sizeof(gfn), sizeof(gfn))) {
 			ret = -EFAULT;
 			break;
 		}
-		if (!f) {
-			ret = -ENOMEM;
-			break;
-		}
-		if ((ret = map_frame(d, gfn, virt_to_phys(f), o, false)))
+		if ((ret = resource_frame(o, d, &x, i, &hpa)) ||
+		    (ret = map_frame(d, gfn, hpa, o, false)))
 			break;
 	}
 	arch_p2m_flush(d);

@@ -9,6 +9,7 @@
 #include <arch/x86/vmexit.h>
 #include <keel/guest_mem.h>
 #include <keel/acpi_build.h>
+#include <keel/ioreq.h>
 
 #define DEBUG_CONSOLE_PORT 0xe9
 
@@ -42,10 +43,126 @@ static void port_out(struct vcpu *v, u16 port, u32 size, u64 val)
 	}
 }
 
+/* Ports Keel answers itself in every domain. */
+static bool keel_port(u16 port)
+{
+	return port == DEBUG_CONSOLE_PORT || port == ACPI_SLEEP_CONTROL_PORT ||
+	       port == ACPI_SLEEP_STATUS_PORT || port == RESET_PORT || port == KBC_PORT;
+}
+
+static u64 addr_mask(u32 bytes)
+{
+	return bytes == 8 ? ~0ULL : (1ULL << (bytes * 8)) - 1;
+}
+
+/* reg advanced by step within the address size (the bits above stay, as the CPU does for 16-bit).
+ */
+static u64 addr_step(u64 reg, s64 step, u32 bytes)
+{
+	u64 m = addr_mask(bytes);
+
+	if (bytes == 4)
+		return (u32)(reg + (u64)step);
+	return (reg & ~m) | ((reg + (u64)step) & m);
+}
+
+/*
+ * Port I/O of an HVM domain that an ioreq server claims: one element at a
+ * time (a REP string instruction runs again for the next one). Returns
+ * EXIT_RESCHED when sent, EXIT_RESUME when there was nothing to do, or -1 when
+ * no server claims the port. INS/OUTS use ES:rDI / DS:rSI with the code
+ * segment's address size (a segment override or 0x67 prefix is not honoured).
+ */
+static int forward_pio(struct vcpu *v, u64 qual)
+{
+	struct io_insn *io = &v->arch.io;
+	struct ioreq_access a = {IOREQ_TYPE_PIO, IO_IN(qual) ? IOREQ_READ : IOREQ_WRITE,
+				 (u8)IO_SIZE(qual), IO_PORT(qual), 0};
+	u32 mode = vmexit_code_mode(v);
+
+	*io = (struct io_insn){.kind = IO_INSN_PIO,
+			       .size = a.size,
+			       .len = (u32)vmread(VM_EXIT_INSTRUCTION_LEN),
+			       .rep = IO_REP(qual) != 0,
+			       .in = IO_IN(qual) != 0,
+			       .addr_bytes = (u8)(mode / 8)};
+	if (IO_STRING(qual)) {
+		u64 mask = addr_mask(io->addr_bytes);
+		io->step = (vmread(GUEST_RFLAGS) & RFLAGS_DF) ? -(s64)a.size : (s64)a.size;
+		if (io->rep && !(v->regs.rcx & mask)) {
+			vmexit_advance_rip(io->len); /* a count of zero does nothing */
+			return EXIT_RESUME;
+		}
+		if (IO_IN(qual)) {
+			u64 probe;
+			io->kind = IO_INSN_INS;
+			io->lin = (mode == 64 ? 0 : vmread(GUEST_ES_BASE)) + (v->regs.rdi & mask);
+			if (copy_from_guest(v, &probe, io->lin, a.size))
+				return vmexit_crash(v, "INS to an unmapped address");
+		} else {
+			io->kind = IO_INSN_OUTS;
+			u64 lin = (mode == 64 ? 0 : vmread(GUEST_DS_BASE)) + (v->regs.rsi & mask);
+			if (copy_from_guest(v, &a.data, lin, a.size))
+				return vmexit_crash(v, "OUTS from an unmapped address");
+		}
+	} else if (!IO_IN(qual)) {
+		a.data = v->regs.rax & addr_mask(a.size);
+	}
+	return ioreq_send(v, &a) ? EXIT_RESCHED : -1;
+}
+
+/* The last element of a string instruction, or a plain one: step over it. */
+static void string_step(struct vcpu *v, u64 *index)
+{
+	struct io_insn *io = &v->arch.io;
+
+	*index = addr_step(*index, io->step, io->addr_bytes);
+	if (io->rep) {
+		v->regs.rcx = addr_step(v->regs.rcx, -1, io->addr_bytes);
+		if (v->regs.rcx & addr_mask(io->addr_bytes))
+			return; /* more to go: the instruction runs again */
+	}
+	vmexit_advance_rip(io->len);
+}
+
+void io_forward_complete(struct vcpu *v)
+{
+	struct io_insn *io = &v->arch.io;
+	u64 data = v->io.data;
+
+	v->io.state = IOW_IDLE;
+	switch (io->kind) {
+	case IO_INSN_PIO:
+		if (io->in && io->size == 4)
+			v->regs.rax = (u32)data; /* a 32-bit result clears the upper half */
+		else if (io->in)
+			v->regs.rax =
+			    (v->regs.rax & ~addr_mask(io->size)) | (data & addr_mask(io->size));
+		vmexit_advance_rip(io->len);
+		break;
+	case IO_INSN_INS:
+		(void)copy_to_guest(v, io->lin, &data, io->size); /* gone since: dropped */
+		string_step(v, &v->regs.rdi);
+		break;
+	case IO_INSN_OUTS:
+		string_step(v, &v->regs.rsi);
+		break;
+	case IO_INSN_MMIO:
+		mmio_forward_complete(v);
+		break;
+	}
+}
+
 enum exit_action handle_io(struct vcpu *v, u64 qual)
 {
 	u32 size = IO_SIZE(qual);
 	u16 port = IO_PORT(qual);
+
+	if (v->dom->hvm && !keel_port(port)) {
+		int r = forward_pio(v, qual);
+		if (r >= 0)
+			return (enum exit_action)r;
+	}
 
 	if (IO_STRING(qual)) {
 		/*

@@ -12,6 +12,7 @@
 #include <arch/x86/vmexit.h>
 #include <arch/x86/insn_decode.h>
 #include <keel/guest_mem.h>
+#include <keel/ioreq.h>
 #include <keel/printk.h>
 #include <keel/vlapic.h>
 
@@ -23,7 +24,7 @@
 #define CS_AR_DB	BIT(14)
 #define PAGE_SIZE_4K	4096
 
-static u32 code_mode(struct vcpu *v)
+u32 vmexit_code_mode(struct vcpu *v)
 {
 	u64 ar = vmread(GUEST_CS_AR);
 
@@ -64,7 +65,7 @@ static u32 fetch_insn(struct vcpu *v, u8 *buf)
 {
 	u64 lin = vmread(GUEST_RIP);
 
-	if (code_mode(v) != 64)
+	if (vmexit_code_mode(v) != 64)
 		lin = (lin + vmread(GUEST_CS_BASE)) & 0xffffffffULL;
 	u32 first = PAGE_SIZE_4K - (u32)(lin & (PAGE_SIZE_4K - 1));
 	if (first > INSN_MAX_LEN)
@@ -90,6 +91,27 @@ static void device_write(struct vcpu *v, u64 gpa, u32 size, u64 val)
 		vlapic_mmio_write(v, gpa, size, val);
 }
 
+/* True when an ioreq server took the access; the answer is applied by mmio_forward_complete. */
+static bool forward(struct vcpu *v, u64 gpa, const struct mmio_insn *in)
+{
+	struct ioreq_access a = {IOREQ_TYPE_COPY, in->op == MMIO_LOAD ? IOREQ_READ : IOREQ_WRITE,
+				 in->size, gpa, 0};
+
+	if (in->op != MMIO_LOAD)
+		a.data = mmio_store_value(in, in->op == MMIO_STORE_IMM ? 0 : gpr_get(v, in->reg));
+	v->arch.io = (struct io_insn){.kind = IO_INSN_MMIO, .len = in->len, .mmio = *in};
+	return ioreq_send(v, &a);
+}
+
+void mmio_forward_complete(struct vcpu *v)
+{
+	const struct mmio_insn *in = &v->arch.io.mmio;
+
+	if (in->op == MMIO_LOAD)
+		gpr_set(v, in->reg, mmio_load_result(in, gpr_get(v, in->reg), v->io.data));
+	vmexit_advance_rip(in->len);
+}
+
 static enum exit_action refuse(struct vcpu *v, u64 gpa, u64 qual, const char *why)
 {
 	printk("keel: d%u: access to unmapped guest-physical %lx (%s%s%s)\n", v->dom->id, gpa,
@@ -109,8 +131,10 @@ enum exit_action handle_ept_violation(struct vcpu *v, u64 qual)
 	if (qual & EPT_QUAL_MAPPED)
 		return refuse(v, gpa, qual, "EPT violation: write to a read-only page");
 	u32 n = fetch_insn(v, bytes);
-	if (!n || insn_decode_mmio(bytes, n, code_mode(v), &in))
+	if (!n || insn_decode_mmio(bytes, n, vmexit_code_mode(v), &in))
 		return refuse(v, gpa, qual, "EPT violation: MMIO access Keel cannot emulate");
+	if (!vlapic_mmio_claims(v, gpa) && forward(v, gpa, &in))
+		return EXIT_RESCHED; /* an ioreq server answers it */
 	if (in.op == MMIO_LOAD) {
 		u64 val = device_read(v, gpa, in.size);
 		gpr_set(v, in.reg, mmio_load_result(&in, gpr_get(v, in.reg), val));

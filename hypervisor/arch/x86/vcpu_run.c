@@ -6,6 +6,7 @@
  */
 #include <keel/arch.h>
 #include <keel/errno.h>
+#include <keel/ioreq.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/vlapic.h>
@@ -74,6 +75,9 @@ void arch_vcpu_forget(struct vcpu *v)
 
 void arch_vcpu_prepare_entry(struct vcpu *v, u64 tsc_deadline)
 {
+	if (v->io.state == IOW_ANSWERED)
+		io_forward_complete(
+		    v); /* before any interrupt is injected: the instruction ends first */
 	vlapic_inject_pending(v);
 	vmx_set_preemption_deadline(tsc_deadline, rdtsc());
 }

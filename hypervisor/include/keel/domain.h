@@ -56,6 +56,7 @@ struct guest_regs {
 };
 
 struct domain;
+struct ioreq_server;
 struct vlapic;
 struct grant_active;
 struct grant_map;
@@ -90,7 +91,12 @@ struct vcpu {
 	u32 poll_ports[MAX_POLL_PORTS];
 	struct timer poll_timeout;
 	struct vcpu_runstate_info runstate;
-	u64 runstate_gpa;  /* 0: not registered */
+	u64 runstate_gpa; /* 0: not registered */
+	struct {
+		u8 state;  /* enum ioreq_wait_state (ioreq.h) */
+		u8 server; /* the ioreq server asked */
+		u64 data;  /* its answer */
+	} io;
 	u64 time_area_gpa; /* VCPUOP_register_vcpu_time_memory_area; 0: none */
 };
 
@@ -142,14 +148,16 @@ struct domain {
 	u64 gnt_frame_gfn[4];
 	u32 gnt_nr_frames;
 	struct grant_active *gnt_active;
-	struct grant_map *gnt_maps; /* this domain's mappings of others' frames */
-	u32 foreign_pins;	    /* others' mappings of this domain's frames */
-	bool privileged;	    /* may use Keel's domctl (the toolstack's domain) */
-	bool initial;		    /* dom0: SIF_INITDOMAIN; console input */
-	bool owns_host;		    /* dom0 proper: identity RAM, devices, interrupts */
-	enum domain_build build;    /* BUILD_BOOT unless the toolstack builds it */
-	u64 kernel_end;		    /* GPA past the loaded kernel image */
-	u64 console_gpa;	    /* the console ring Keel serves, 0 = none */
+	struct grant_map *gnt_maps;    /* this domain's mappings of others' frames */
+	u32 foreign_pins;	       /* others' mappings of this domain's frames */
+	bool privileged;	       /* may use Keel's domctl (the toolstack's domain) */
+	bool initial;		       /* dom0: SIF_INITDOMAIN; console input */
+	bool owns_host;		       /* dom0 proper: identity RAM, devices, interrupts */
+	bool hvm;		       /* emulated platform: ioreq servers may claim its I/O */
+	struct ioreq_server *ioreq[8]; /* KEEL_MAX_IOREQ_SERVERS (public/xen/dm_op.h) */
+	enum domain_build build;       /* BUILD_BOOT unless the toolstack builds it */
+	u64 kernel_end;		       /* GPA past the loaded kernel image */
+	u64 console_gpa;	       /* the console ring Keel serves, 0 = none */
 	u32 console_port;
 	bool killed;		    /* destroyed by the toolstack */
 	bool said_unclaimed_mmio;   /* the console has one line about it */
@@ -173,6 +181,7 @@ struct domain_config {
 	bool initial;	    /* "initial" or "dom0": the initial domain's role (privileged) */
 	bool owns_host;	    /* "dom0": the host's RAM window, devices and interrupts */
 	bool by_toolstack;  /* built through domctl: console and xenstore served in dom0 */
+	bool hvm;	    /* KEEL_CREATE_hvm: its I/O may go to device models */
 	s32 pin[MAX_VCPUS]; /* pCPU per vCPU, -1 = scheduler's choice */
 	char cmdline[DOMAIN_CMDLINE_MAX];
 };

@@ -22,9 +22,13 @@ enum evtchn_state {
 	ECS_XEN_CONSOLE, /* the other end is the hypervisor's console */
 };
 
+/* The guest (pending bits, upcall) or the hypervisor itself (an ioreq server's port). */
+#define EVTCHN_CONSUMER_GUEST 0
+#define EVTCHN_CONSUMER_IOREQ 1
+
 struct evtchn {
 	u8 state;
-	u8 pad;
+	u8 consumer;	 /* EVTCHN_CONSUMER_*: who takes this end's notifications */
 	u16 remote_dom;	 /* unbound: who may bind; interdomain: the peer */
 	u32 remote_port; /* interdomain */
 	u32 vcpu;	 /* the vCPU notified */

@@ -33,6 +33,7 @@ long memory_reservation_op(struct vcpu *v, u32 cmd, u64 start, u64 arg);
 void balloon_domain_free(struct domain *d);
 long do_event_channel_op(struct vcpu *v, const struct hypercall_args *a);
 long do_keel_domctl(struct vcpu *v, const struct hypercall_args *a);
+long do_dm_op(struct vcpu *v, const struct hypercall_args *a);
 
 /* Fills the guest page at gpa with hypercall stubs (the hypercall-page MSR). */
 int hypercall_page_install(struct vcpu *v, u64 gpa);

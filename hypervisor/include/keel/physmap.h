@@ -31,6 +31,8 @@ long physmap_add_batch(struct vcpu *v, u64 start, u64 arg);
 long physmap_remove(struct vcpu *v, u64 start, u64 arg);
 long physmap_acquire_resource(struct vcpu *v, u64 start, u64 arg);
 
+/* Every mapping of owner's non-RAM frame at hpa (a grant or ioreq page) goes from its mapper. */
+void physmap_revoke_frame(struct domain *owner, paddr_t hpa);
 /* d is being freed: its foreign mappings go, and others' mappings of its grant frames. */
 void physmap_release_foreign(struct domain *d);
 /* One mapping of d's memory by another domain went away; a zombie's last one frees it. */

@@ -83,6 +83,13 @@ SEEDS = {
         'movzx-sib': bytes([0x44, 0x0f, 0xb7, 0x4c, 0xca, 0x04]),
         'moffs': bytes([0x48, 0xa1, 0xf0, 0, 0xd0, 0xfe, 0, 0, 0, 0]),
     },
+    'dm_op': {
+        'map-unmap': (struct.pack('<IIHHIQQ', 3, 0, 0, 0, 0, 0x5000, 0x5007) +
+                      struct.pack('<IIHHIQQ', 3, 0, 0, 0, 0, 0x5008, 0x500f) +
+                      struct.pack('<IIHHIQQ', 4, 0, 0, 0, 0, 0x5004, 0x5005)),
+        'create-info': (struct.pack('<IIB3xH18x', 1, 0, 2, 0) +
+                        struct.pack('<IIHHI16x', 2, 0, 0, 1, 0)),
+    },
     'domain_config': {
         'full': b'name=web mem=64M vcpus=2 weight=512 cap=50 pin=0,1 peer=db expect=pass '
                 b'-- console=hvc0',

@@ -9,8 +9,29 @@
 
 #include <keel/types.h>
 #include <arch/x86/ept.h>
+#include <arch/x86/insn_decode.h>
 
 struct vlapic;
+
+/*
+ * An I/O instruction forwarded to an ioreq server (io.c, mmio.c): what to do
+ * with the answer when the vCPU runs again.
+ */
+struct io_insn {
+	u8 kind;       /* IO_INSN_* */
+	u8 size;       /* port I/O: bytes */
+	u8 addr_bytes; /* string I/O: address size (2, 4, 8) */
+	bool rep;
+	bool in;	       /* port I/O: IN (the answer goes to rAX) */
+	u32 len;	       /* instruction length */
+	s64 step;	       /* string I/O: +size or -size (EFLAGS.DF) */
+	u64 lin;	       /* INS: where the element goes */
+	struct mmio_insn mmio; /* MMIO: the decoded move */
+};
+#define IO_INSN_PIO  1
+#define IO_INSN_INS  2
+#define IO_INSN_OUTS 3
+#define IO_INSN_MMIO 4
 
 struct arch_vcpu {
 	u8 *vmcs;
@@ -27,6 +48,7 @@ struct arch_vcpu {
 	u64 xcr0;		   /* the guest's XCR0 (x87 only until it says otherwise) */
 	u8 *xsave_area;		   /* its extended state while another vCPU runs */
 	u8 fpu[512] __aligned(64); /* FXSAVE image across vCPU switches */
+	struct io_insn io;	   /* the instruction an ioreq server is answering */
 };
 
 struct arch_domain {

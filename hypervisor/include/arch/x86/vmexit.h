@@ -25,6 +25,12 @@ enum exit_action handle_ept_violation(struct vcpu *v, u64 qual);
 void msr_save_guest(struct vcpu *v);
 void msr_load_guest(struct vcpu *v);
 
+/* The guest's code segment: 16, 32 or 64 (bits). */
+u32 vmexit_code_mode(struct vcpu *v);
+/* An answer from an ioreq server is in v->io: finish the instruction (before entry). */
+void io_forward_complete(struct vcpu *v);
+void mmio_forward_complete(struct vcpu *v);
+
 /* Advances the guest RIP past the exiting instruction. */
 void vmexit_skip_instruction(void);
 /* A fatal guest error: dump state and crash the vCPU's domain. */

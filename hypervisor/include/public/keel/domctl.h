@@ -69,7 +69,7 @@
  *   yet; op.domid is written back with its id. Checks: name 1-31 characters of
  *   [A-Za-z0-9._-], unique among domains not yet reaped (-EEXIST); mem_bytes a
  *   multiple of 2 MiB, at least 16 MiB (-EINVAL); vcpus 1..KEEL_MAX_VCPUS;
- *   weight 0 (= 256) or 1-65535; cap 0..100 * vcpus; flags 0. -ENOMEM when the
+ *   weight 0 (= 256) or 1-65535; cap 0..100 * vcpus; flags 0 or KEEL_CREATE_hvm. -ENOMEM when the
  *   host has not that much free memory, -ENOSPC when no domain id is free.
  * KEEL_DOMCTL_loadkernel: Keel copies the ELF image at u.load.image (an
  *   address in the caller's virtual memory, as every privcmd argument) of
@@ -111,7 +111,10 @@
  *   @40 u32 vcpus
  *   @44 u32 weight
  *   @48 u32 cap
- *   @52 u32 flags        0
+ *   @52 u32 flags        KEEL_CREATE_hvm (bit 0): an HVM domain, whose port I/O
+ *                        and unclaimed memory accesses go to the ioreq servers a
+ *                        device model creates with dm_op (public/xen/dm_op.h);
+ *                        other bits must be 0
  *
  * struct keel_load (32 bytes):
  *   @0  u64 image        caller's virtual address
@@ -186,7 +189,9 @@
 #define KEEL_DOMCTL_getbuild	    15
 
 #define KEEL_MAX_VCPUS 8
-#define KEEL_MAX_IMAGE (256ULL << 20) /* a kernel or initrd image */
+
+#define KEEL_CREATE_hvm (1u << 0)
+#define KEEL_MAX_IMAGE	(256ULL << 20) /* a kernel or initrd image */
 
 #define KEEL_DOMSTATE_paused   1
 #define KEEL_DOMSTATE_running  2

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Keel's guest ABI for device models: dm_op (hypercall 41) and the ioreq pages
+ * an ioreq server shares with its emulator, with Xen's numbers and layouts
+ * (Xen's public/hvm/dm_op.h and public/hvm/ioreq.h, interface of Xen 4.17, as
+ * Debian's libxendevicemodel 4.17 and qemu-system-xen use them).
+ *
+ * HYPERVISOR_dm_op(domid_t domid @a1, unsigned nr_bufs @a2, xen_dm_op_buf_t *bufs @a3)
+ *   domid: the emulated domain (an HVM domain: -EINVAL for any other; -ESRCH
+ *   when there is none; -EPERM for the caller itself). nr_bufs: 1 or 2 (0:
+ *   -ENODATA, more: -E2BIG). Only a privileged domain may call it (-EPERM).
+ *   Buffer addresses are the caller's virtual addresses, as privcmd passes them
+ *   (Linux drivers/xen/privcmd.c, IOCTL_PRIVCMD_DM_OP).
+ * struct xen_dm_op_buf (16 bytes): @0 u64 h (address), @8 u64 size.
+ * struct xen_dm_op (buffer 0): @0 u32 op, @4 u32 pad (must be 0, else -EINVAL),
+ *   @8 the op's struct. A buffer shorter than 8 + the op's size is -EFAULT; an
+ *   op number past the last Xen defines is -EOPNOTSUPP; ops Keel does not
+ *   implement are -EOPNOTSUPP. Results are written back into buffer 0.
+ *
+ * Ioreq servers (at most KEEL_MAX_IOREQ_SERVERS per domain, -ENOSPC past it).
+ * Only the domain that created a server may use it (-EPERM); an id with no
+ * server is -ENOENT.
+ *   1 create_ioreq_server (6 bytes): @0 u8 handle_bufioreq (0 off, 1 on,
+ *     2 atomic; more: -EINVAL), @1 u8 pad[3] (0), @4 u16 id (out).
+ *     Allocates the server's synchronous ioreq page, its buffered page when
+ *     asked for, and one event channel per vCPU (unbound in the emulated
+ *     domain, bindable by the creator: vp_eport of each vCPU's ioreq_t) plus
+ *     one for buffered requests. New servers are disabled.
+ *   2 get_ioreq_server_info (24 bytes): @0 u16 id, @2 u16 flags (only
+ *     XEN_DMOP_no_gfns = 1; others -EINVAL), @4 u32 bufioreq_port (out),
+ *     @8 u64 ioreq_gfn, @16 u64 bufioreq_gfn. Keel has no pages in the guest's
+ *     physmap for them: without XEN_DMOP_no_gfns it answers -EOPNOTSUPP; map
+ *     the pages with XENMEM_acquire_resource instead.
+ *   3 map_io_range_to_ioreq_server, 4 unmap_io_range_from_ioreq_server
+ *     (24 bytes): @0 u16 id, @2 u16 pad (0), @4 u32 type (0 port, 1 memory,
+ *     2 PCI segment/bus/device/function; more: -EINVAL), @8 u64 start,
+ *     @16 u64 end (inclusive; start > end: -EINVAL). Map: -EEXIST when it
+ *     overlaps a range of that type, -ENOMEM past KEEL_MAX_IO_RANGES per type
+ *     (adjacent ranges merge, as in Xen's rangesets). Unmap: -ENOENT unless the
+ *     whole range is mapped (a range may be cut out of a bigger one).
+ *   5 set_ioreq_server_state (4 bytes): @0 u16 id, @2 u8 enabled, @3 u8 pad.
+ *   6 destroy_ioreq_server (4 bytes): @0 u16 id, @2 u16 pad. Its ranges go,
+ *     its event channels close, its pages are taken out of every physmap that
+ *     mapped them and freed. A vCPU waiting on it is answered all ones.
+ *   20 nr_vcpus (4 bytes): @0 u32 vcpus (out).
+ *
+ * Requests. Port I/O and memory accesses of an HVM domain that no device in
+ * Keel handles go to the enabled server whose range holds the whole access;
+ * with none, reads return all ones and writes are dropped (as Xen without a
+ * device model). The vCPU's ioreq_t in the server's synchronous page (slot =
+ * vCPU id) is filled, its state set to READY, and vp_eport is notified; the
+ * vCPU waits (nothing else wakes it) until the emulator sets the state to
+ * IORESP_READY and notifies the port; Keel then takes `data` for a read,
+ * sets the state back to NONE and completes the instruction. Keel sends one
+ * element at a time (count 1, data_is_ptr 0), REP string I/O included; it
+ * posts nothing to the buffered ring yet. As Xen, a slot not in NONE when a
+ * request is sent, or in anything but READY, INPROCESS or IORESP_READY when the
+ * port is notified, crashes the emulated domain ("device model set bad IO
+ * state"); READY and INPROCESS keep it waiting.
+ *
+ * struct ioreq (32 bytes): @0 u64 addr (port or guest-physical address),
+ *   @8 u64 data, @16 u32 count, @20 u32 size (bytes: 1, 2, 4 or 8),
+ *   @24 u32 vp_eport, @28 u16 pad, @30 u8 bits: state (0-3), data_is_ptr (4),
+ *   dir (5: 1 read, 0 write), df (6); @31 u8 type (0 PIO, 1 COPY (memory),
+ *   2 PCI_CONFIG, 7 TIMEOFFSET, 8 INVALIDATE).
+ * Synchronous page: struct ioreq per vCPU, vCPU n at byte 32 * n.
+ * Buffered page: @0 u32 read_pointer, @4 u32 write_pointer, @8 511 slots of
+ *   8 bytes (struct buf_ioreq).
+ * XENMEM_acquire_resource type XENMEM_resource_ioreq_server (0), id = server
+ *   id: frame 0 the buffered page (-ENOENT when the server has none), frame 1
+ *   the synchronous page; the size query answers 2.
+ */
+#ifndef KEEL_PUBLIC_XEN_DM_OP_H
+#define KEEL_PUBLIC_XEN_DM_OP_H
+
+#include <stdint.h>
+
+#define __HYPERVISOR_dm_op 41
+
+#define KEEL_MAX_IOREQ_SERVERS 8   /* as Xen's MAX_NR_IOREQ_SERVERS */
+#define KEEL_MAX_IO_RANGES     256 /* per server and type, as Xen's MAX_NR_IO_RANGES */
+
+#define XEN_DMOP_create_ioreq_server		  1
+#define XEN_DMOP_get_ioreq_server_info		  2
+#define XEN_DMOP_map_io_range_to_ioreq_server	  3
+#define XEN_DMOP_unmap_io_range_from_ioreq_server 4
+#define XEN_DMOP_set_ioreq_server_state		  5
+#define XEN_DMOP_destroy_ioreq_server		  6
+#define XEN_DMOP_nr_vcpus			  20
+#define XEN_DMOP_LAST				  20 /* the highest op Xen 4.17 defines */
+
+#define XEN_DMOP_no_gfns 1u
+
+#define XEN_DMOP_IO_RANGE_PORT	 0
+#define XEN_DMOP_IO_RANGE_MEMORY 1
+#define XEN_DMOP_IO_RANGE_PCI	 2
+#define XEN_DMOP_IO_RANGE_TYPES	 3
+
+#define HVM_IOREQSRV_BUFIOREQ_OFF    0
+#define HVM_IOREQSRV_BUFIOREQ_LEGACY 1
+#define HVM_IOREQSRV_BUFIOREQ_ATOMIC 2
+
+#define XENMEM_resource_ioreq_server		    0
+#define XENMEM_resource_ioreq_server_frame_bufioreq 0
+#define XENMEM_resource_ioreq_server_frame_ioreq(n) (1 + (n))
+
+#define IOREQ_READ  1
+#define IOREQ_WRITE 0
+
+#define STATE_IOREQ_NONE      0
+#define STATE_IOREQ_READY     1
+#define STATE_IOREQ_INPROCESS 2
+#define STATE_IORESP_READY    3
+
+#define IOREQ_TYPE_PIO	      0
+#define IOREQ_TYPE_COPY	      1
+#define IOREQ_TYPE_PCI_CONFIG 2
+
+struct xen_dm_op_buf {
+	uint64_t h;
+	uint64_t size;
+};
+
+struct xen_dm_op_create_ioreq_server {
+	uint8_t handle_bufioreq;
+	uint8_t pad[3];
+	uint16_t id;
+};
+
+struct xen_dm_op_get_ioreq_server_info {
+	uint16_t id;
+	uint16_t flags;
+	uint32_t bufioreq_port;
+	uint64_t ioreq_gfn;
+	uint64_t bufioreq_gfn;
+};
+
+struct xen_dm_op_ioreq_server_range {
+	uint16_t id;
+	uint16_t pad;
+	uint32_t type;
+	uint64_t start;
+	uint64_t end;
+};
+
+struct xen_dm_op_set_ioreq_server_state {
+	uint16_t id;
+	uint8_t enabled;
+	uint8_t pad;
+};
+
+struct xen_dm_op_destroy_ioreq_server {
+	uint16_t id;
+	uint16_t pad;
+};
+
+struct xen_dm_op_nr_vcpus {
+	uint32_t vcpus;
+};
+
+struct xen_dm_op {
+	uint32_t op;
+	uint32_t pad;
+	union {
+		struct xen_dm_op_create_ioreq_server create_ioreq_server;
+		struct xen_dm_op_get_ioreq_server_info get_ioreq_server_info;
+		struct xen_dm_op_ioreq_server_range range;
+		struct xen_dm_op_set_ioreq_server_state set_ioreq_server_state;
+		struct xen_dm_op_destroy_ioreq_server destroy_ioreq_server;
+		struct xen_dm_op_nr_vcpus nr_vcpus;
+		uint8_t raw[256];
+	} u;
+};
+
+struct ioreq {
+	uint64_t addr;
+	uint64_t data;
+	uint32_t count;
+	uint32_t size;
+	uint32_t vp_eport;
+	uint16_t pad;
+	uint8_t bits; /* state 0-3, data_is_ptr 4, dir 5, df 6 */
+	uint8_t type;
+};
+
+#define IOREQ_STATE(b) ((b)&0xf)
+#define IOREQ_DIR_BIT  5
+#define IOREQ_PTR_BIT  4
+#define IOREQ_DF_BIT   6
+
+struct buffered_iopage_head {
+	uint32_t read_pointer;
+	uint32_t write_pointer;
+};
+
+_Static_assert(sizeof(struct xen_dm_op_buf) == 16, "xen_dm_op_buf is 16 bytes");
+_Static_assert(sizeof(struct xen_dm_op_create_ioreq_server) == 6, "create is 6 bytes");
+_Static_assert(sizeof(struct xen_dm_op_get_ioreq_server_info) == 24, "get_info is 24 bytes");
+_Static_assert(sizeof(struct xen_dm_op_ioreq_server_range) == 24, "range is 24 bytes");
+_Static_assert(sizeof(struct ioreq) == 32, "ioreq is 32 bytes");
+
+#endif

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A test device model in dom0, written against Debian's unmodified
+ * libxendevicemodel, libxenforeignmemory and libxenevtchn as QEMU uses them:
+ * it builds an HVM domain with Keel's domctl, creates an ioreq server, maps
+ * its page with acquire_resource, binds the per-vCPU event channels, claims
+ * the test devices of ioreq_testdev.h and serves the ioreq test guest. On the
+ * way it checks dm_op's refusals, answers one request with garbage first and
+ * one late, and then checks that a guest left waiting (its device model gone
+ * or silent) costs only that guest: it is destroyed and its memory comes back.
+ *
+ * keel-ioreq-dm GUEST.ELF   prints "ioreq-dm: PASS ..." or "ioreq-dm: FAIL ..."
+ */
+#define __XEN_TOOLS__ 1 /* the toolstack part of Xen's public headers, as QEMU builds them */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xencall.h>
+#include <xendevicemodel.h>
+#include <xenevtchn.h>
+#include <xenforeignmemory.h>
+#include <xen/hvm/ioreq.h>
+#include <xen/hvm/dm_op.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/memory.h>
+
+#include <public/keel/domctl.h>
+#include "../hypervisor/guests/lib/ioreq_testdev.h"
+
+static int failures;
+static xencall_handle *xc;
+static struct keel_domctl *dbuf;
+static xendevicemodel_handle *dm;
+static xenforeignmemory_handle *fm;
+static xenevtchn_handle *xe;
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("ioreq-dm: check failed: ");
+	vprintf(fmt, ap);
+	printf("\n");
+	fflush(stdout);
+	va_end(ap);
+	failures++;
+}
+
+/* rc of a libxen* call that must fail with errno want. */
+static void expect_errno(const char *what, int rc, int want)
+{
+	if (rc >= 0)
+		fail("%s: succeeded, wanted %s", what, strerror(want));
+	else if (errno != want)
+		fail("%s: %s, wanted %s", what, strerror(errno), strerror(want));
+}
+
+static int domctl(struct keel_domctl *op)
+{
+	memcpy(dbuf, op, sizeof(*op));
+	int rc = xencall1(xc, __HYPERVISOR_keel_domctl, (uint64_t)(uintptr_t)dbuf);
+	memcpy(op, dbuf, sizeof(*op));
+	return rc < 0 ? -errno : 0;
+}
+
+static struct keel_domctl op_for(uint32_t cmd, uint16_t domid)
+{
+	struct keel_domctl op;
+
+	memset(&op, 0, sizeof(op));
+	op.cmd = cmd;
+	op.domid = domid;
+	return op;
+}
+
+static uint64_t host_free(void)
+{
+	struct keel_domctl op = op_for(KEEL_DOMCTL_hostinfo, 0);
+
+	return domctl(&op) ? 0 : op.u.host.free_bytes;
+}
+
+static int dom_state(uint16_t domid)
+{
+	struct keel_domctl op = op_for(KEEL_DOMCTL_getinfo, domid);
+
+	return domctl(&op) ? -1 : op.u.info.state;
+}
+
+/* A paused domain of 32 MiB with the guest loaded; its id, or -1. */
+static int build(const char *name, uint32_t flags, const void *elf, size_t len, const char *cmd)
+{
+	struct keel_domctl op = op_for(KEEL_DOMCTL_createdomain, 0);
+
+	snprintf(op.u.create.name, sizeof(op.u.create.name), "%s", name);
+	op.u.create.mem_bytes = 32ULL << 20;
+	op.u.create.vcpus = 1;
+	op.u.create.flags = flags;
+	int rc = domctl(&op);
+	if (rc) {
+		fail("createdomain %s: %s", name, strerror(-rc));
+		return -1;
+	}
+	uint16_t domid = op.domid;
+	op = op_for(KEEL_DOMCTL_loadkernel, domid);
+	op.u.load.image = (uint64_t)(uintptr_t)elf;
+	op.u.load.image_len = len;
+	op.u.load.cmdline = (uint64_t)(uintptr_t)cmd;
+	op.u.load.cmdline_len = (uint32_t)strlen(cmd);
+	if ((rc = domctl(&op))) {
+		fail("loadkernel %s: %s", name, strerror(-rc));
+		return -1;
+	}
+	return domid;
+}
+
+static void run_domctl(uint32_t cmd, uint16_t domid)
+{
+	struct keel_domctl op = op_for(cmd, domid);
+	int rc = domctl(&op);
+
+	if (rc)
+		fail("domctl %u on %u: %s", cmd, domid, strerror(-rc));
+}
+
+static void *read_file(const char *path, size_t *len)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st))
+		return NULL;
+	void *p = malloc((size_t)st.st_size);
+	if (p && read(fd, p, (size_t)st.st_size) != st.st_size) {
+		free(p);
+		p = NULL;
+	}
+	close(fd);
+	if (p)
+		mlock(p, (size_t)st.st_size); /* Keel reads it without faulting anything in */
+	*len = (size_t)st.st_size;
+	return p;
+}
+
+/* The test devices. */
+static uint8_t regs[TESTDEV_REGS_LEN], mmio[TESTDEV_MMIO_LEN], fifo[256];
+static unsigned fifo_len, served, verdict;
+
+static uint64_t device(uint64_t addr, unsigned size, int read, uint64_t data, int is_mmio)
+{
+	uint64_t v = 0;
+
+	if (is_mmio) {
+		uint64_t off = addr - TESTDEV_MMIO;
+		if (read)
+			memcpy(&v, mmio + off, size);
+		else
+			memcpy(mmio + off, &data, size);
+	} else if (addr >= TESTDEV_REGS && addr < TESTDEV_REGS + TESTDEV_REGS_LEN) {
+		if (read)
+			memcpy(&v, regs + (addr - TESTDEV_REGS), size);
+		else
+			memcpy(regs + (addr - TESTDEV_REGS), &data, size);
+	} else if (addr == TESTDEV_FIFO) {
+		if (read && fifo_len >= size) {
+			memcpy(&v, fifo, size);
+			memmove(fifo, fifo + size, fifo_len -= size);
+		} else if (!read && fifo_len + size <= sizeof(fifo)) {
+			memcpy(fifo + fifo_len, &data, size);
+			fifo_len += size;
+		}
+	} else if (addr == TESTDEV_COUNT) {
+		v = served;
+	} else if (addr == TESTDEV_DONE && !read) {
+		verdict = (unsigned)data;
+	}
+	return v;
+}
+
+struct server {
+	uint16_t domid;
+	ioservid_t id;
+	xenforeignmemory_resource_handle *res;
+	shared_iopage_t *page;
+	evtchn_port_t local[1];
+};
+
+static int setup(struct server *s, uint16_t domid)
+{
+	void *addr = NULL;
+	unsigned vcpus = 0;
+
+	s->domid = domid;
+	if (xendevicemodel_create_ioreq_server(dm, domid, HVM_IOREQSRV_BUFIOREQ_OFF, &s->id)) {
+		fail("create_ioreq_server: %s", strerror(errno));
+		return -1;
+	}
+	s->res = xenforeignmemory_map_resource(fm, domid, XENMEM_resource_ioreq_server, s->id,
+					       XENMEM_resource_ioreq_server_frame_ioreq(0), 1,
+					       &addr, PROT_READ | PROT_WRITE, 0);
+	if (!s->res) {
+		fail("map_resource ioreq page: %s", strerror(errno));
+		return -1;
+	}
+	s->page = addr;
+	if (xendevicemodel_nr_vcpus(dm, domid, &vcpus) || vcpus != 1)
+		fail("nr_vcpus: %u (%s)", vcpus, strerror(errno));
+	int p = xenevtchn_bind_interdomain(xe, domid, s->page->vcpu_ioreq[0].vp_eport);
+	if (p < 0) {
+		fail("bind vp_eport %u: %s", s->page->vcpu_ioreq[0].vp_eport, strerror(errno));
+		return -1;
+	}
+	s->local[0] = (evtchn_port_t)p;
+	static const struct {
+		int mmio;
+		uint64_t start, end;
+	} ranges[] = {
+	    {0, TESTDEV_REGS, TESTDEV_REGS + TESTDEV_REGS_LEN - 1},
+	    {0, TESTDEV_FIFO, TESTDEV_FIFO + TESTDEV_FIFO_LEN - 1},
+	    {0, TESTDEV_COUNT, TESTDEV_COUNT + 3},
+	    {0, TESTDEV_DONE, TESTDEV_DONE},
+	    {1, TESTDEV_MMIO, TESTDEV_MMIO + TESTDEV_MMIO_LEN - 1},
+	};
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (xendevicemodel_map_io_range_to_ioreq_server(dm, domid, s->id, ranges[i].mmio,
+								ranges[i].start, ranges[i].end))
+			fail("map range %lx: %s", (unsigned long)ranges[i].start, strerror(errno));
+	if (xendevicemodel_set_ioreq_server_state(dm, domid, s->id, 1))
+		fail("enable: %s", strerror(errno));
+	return 0;
+}
+
+static void answer(struct server *s, ioreq_t *r, uint64_t data)
+{
+	r->data = data;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	r->state = STATE_IORESP_READY;
+	xenevtchn_notify(xe, s->local[0]);
+}
+
+/* Waits up to ms for an event; 1 when one came. */
+static int wait_event(int ms)
+{
+	struct pollfd p = {xenevtchn_fd(xe), POLLIN, 0};
+
+	if (poll(&p, 1, ms) <= 0)
+		return 0;
+	int port = xenevtchn_pending(xe);
+	if (port >= 0)
+		xenevtchn_unmask(xe, (evtchn_port_t)port);
+	return 1;
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/*
+ * Serves requests until the domain ends (or max requests, if not 0). Request
+ * 9 gets a late answer: the vCPU waits for it.
+ */
+static void serve(struct server *s, unsigned max)
+{
+	ioreq_t *r = &s->page->vcpu_ioreq[0];
+	double t0 = now();
+	unsigned timeouts = 0;
+
+	while (timeouts < 60 && (!max || served < max)) {
+		int st = dom_state(s->domid);
+		if (st != KEEL_DOMSTATE_running && st != KEEL_DOMSTATE_paused)
+			break;
+		if (r->state != STATE_IOREQ_READY) {
+			timeouts += !wait_event(1000);
+			continue;
+		}
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		ioreq_t req = *r;
+		if (req.count != 1 || req.data_is_ptr || req.size > 8 || !req.size)
+			fail("request: count %u size %u ptr %u", req.count, req.size,
+			     req.data_is_ptr);
+		if (served == 9)
+			sleep(2);
+		uint64_t v = device(req.addr, req.size, req.dir == IOREQ_READ, req.data,
+				    req.type == IOREQ_TYPE_COPY);
+		served++;
+		answer(s, r, req.dir == IOREQ_READ ? v : 0);
+	}
+	double dt = now() - t0;
+	printf("ioreq-dm: served %u requests in %.1f s (%.0f requests per second)\n", served, dt,
+	       dt > 0 ? served / dt : 0.0);
+}
+
+/* dm_op's refusals, on the running test domain hvm and the PVH domain pvh. */
+static void refusals(uint16_t hvm, uint16_t pvh, ioservid_t id)
+{
+	ioservid_t extra[8];
+	xen_pfn_t gfn, bufgfn;
+	evtchn_port_t port;
+	unsigned n = 0;
+
+	expect_errno("create on a PVH domain",
+		     xendevicemodel_create_ioreq_server(dm, pvh, 0, &extra[0]), EINVAL);
+	expect_errno("create on dom0 itself",
+		     xendevicemodel_create_ioreq_server(dm, 0, 0, &extra[0]), EPERM);
+	expect_errno("create on no domain",
+		     xendevicemodel_create_ioreq_server(dm, 999, 0, &extra[0]), ESRCH);
+	expect_errno("create with bufioreq 3",
+		     xendevicemodel_create_ioreq_server(dm, hvm, 3, &extra[0]), EINVAL);
+	expect_errno("info with gfns",
+		     xendevicemodel_get_ioreq_server_info(dm, hvm, id, &gfn, &bufgfn, &port),
+		     EOPNOTSUPP);
+	expect_errno("info of no server",
+		     xendevicemodel_get_ioreq_server_info(dm, hvm, 7, NULL, NULL, &port), ENOENT);
+	expect_errno("overlapping range",
+		     xendevicemodel_map_io_range_to_ioreq_server(dm, hvm, id, 0, TESTDEV_REGS + 4,
+								 TESTDEV_REGS + 9),
+		     EEXIST);
+	expect_errno("start after end",
+		     xendevicemodel_map_io_range_to_ioreq_server(dm, hvm, id, 0, 9, 8), EINVAL);
+	expect_errno(
+	    "unmap what is not mapped",
+	    xendevicemodel_unmap_io_range_from_ioreq_server(dm, hvm, id, 1, 0x1000, 0x1fff),
+	    ENOENT);
+	expect_errno("state of no server", xendevicemodel_set_ioreq_server_state(dm, hvm, 5, 1),
+		     ENOENT);
+	expect_errno("destroy no server", xendevicemodel_destroy_ioreq_server(dm, hvm, 6), ENOENT);
+	/* Seven more fit (eight in all), the ninth does not. */
+	while (n < 8 && !xendevicemodel_create_ioreq_server(
+			    dm, hvm, n == 0 ? HVM_IOREQSRV_BUFIOREQ_ATOMIC : 0, &extra[n]))
+		n++;
+	if (n != 7)
+		fail("extra servers: %u created, wanted 7 (%s)", n, strerror(errno));
+	else
+		expect_errno("a ninth server (the failed create above)", -1, ENOSPC);
+	if (n) {
+		/* The buffered server: both frames map; the ring starts empty; its port is given.
+		 */
+		void *addr = NULL;
+		xenforeignmemory_resource_handle *res =
+		    xenforeignmemory_map_resource(fm, hvm, XENMEM_resource_ioreq_server, extra[0],
+						  0, 2, &addr, PROT_READ | PROT_WRITE, 0);
+		if (!res)
+			fail("map both frames of a buffered server: %s", strerror(errno));
+		else if (((uint32_t *)addr)[0] || ((uint32_t *)addr)[1])
+			fail("buffered ring not empty");
+		if (xendevicemodel_get_ioreq_server_info(dm, hvm, extra[0], NULL, NULL, &port) ||
+		    !port)
+			fail("bufioreq port: %u (%s)", port, strerror(errno));
+		if (res)
+			xenforeignmemory_unmap_resource(fm, res);
+	}
+	if (n > 1) {
+		void *addr = NULL;
+		errno = 0;
+		if (xenforeignmemory_map_resource(fm, hvm, XENMEM_resource_ioreq_server, extra[1],
+						  0, 1, &addr, PROT_READ, 0))
+			fail("bufioreq frame of a server without one was mapped");
+		else if (errno != ENOENT)
+			fail("bufioreq frame of a server without one: %s, wanted ENOENT",
+			     strerror(errno));
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (xendevicemodel_destroy_ioreq_server(dm, hvm, extra[i]))
+			fail("destroy extra server %u: %s", extra[i], strerror(errno));
+}
+
+enum abandon { NO_ANSWER, DM_KILLED, GARBAGE };
+static const char *const abandon_name[] = {"no answer", "device model killed", "garbage answer"};
+static const char *const abandon_dom[] = {"ioreq-hang", "ioreq-orphan", "ioreq-garbage"};
+
+/* Sets up a server for domid and starts it: 0 when its one request is waiting in the slot. */
+static int start_hanging(struct server *s, uint16_t domid)
+{
+	if (!dm || !fm || !xe || setup(s, domid))
+		return -1;
+	run_domctl(KEEL_DOMCTL_unpause, domid);
+	for (int i = 0; i < 100 && s->page->vcpu_ioreq[0].state != STATE_IOREQ_READY; i++)
+		usleep(100000);
+	if (s->page->vcpu_ioreq[0].state == STATE_IOREQ_READY)
+		return 0;
+	fail("no request from the hanging guest");
+	return -1;
+}
+
+/*
+ * A guest whose one request is never answered (its device model silent, or
+ * killed mid-request), or answered with a state the protocol does not have
+ * (Keel crashes it, as Xen does): destroyed, its memory back.
+ */
+static void abandoned(const void *elf, size_t len, enum abandon how)
+{
+	uint64_t before = host_free();
+	int domid = build(abandon_dom[how], KEEL_CREATE_hvm, elf, len, "hang=1");
+	struct server s = {0};
+
+	if (domid < 0)
+		return;
+	if (how == DM_KILLED) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			/* Its own handles, so that its death takes its bindings and mappings along.
+			 */
+			dm = xendevicemodel_open(NULL, 0);
+			fm = xenforeignmemory_open(NULL, 0);
+			xe = xenevtchn_open(NULL, 0);
+			start_hanging(&s, (uint16_t)domid);
+			raise(SIGKILL); /* dies mid-request: no unmap, no destroy, no unbind */
+		}
+		waitpid(pid, NULL, 0);
+	} else if (start_hanging(&s, (uint16_t)domid) == 0 && how == GARBAGE) {
+		s.page->vcpu_ioreq[0].state = 7;
+		xenevtchn_notify(xe, s.local[0]);
+	}
+	sleep(1);
+	int want = how == GARBAGE ? KEEL_DOMSTATE_crashed : KEEL_DOMSTATE_running;
+	if (dom_state((uint16_t)domid) != want)
+		fail("guest %d (%s): state %d, wanted %d", domid, abandon_name[how],
+		     dom_state((uint16_t)domid), want);
+	if (s.res)
+		xenforeignmemory_unmap_resource(fm, s.res);
+	if (s.local[0])
+		xenevtchn_unbind(xe, s.local[0]);
+	run_domctl(KEEL_DOMCTL_destroy, (uint16_t)domid);
+	for (int i = 0; i < 50 && dom_state((uint16_t)domid) >= 0; i++)
+		usleep(100000);
+	if (dom_state((uint16_t)domid) >= 0)
+		fail("destroyed guest %d still listed", domid);
+	uint64_t after = host_free();
+	if (after < before)
+		fail("%s: %lu KiB of host memory not back", abandon_name[how],
+		     (unsigned long)((before - after) >> 10));
+	printf("ioreq-dm: guest left waiting (%s) destroyed, memory back\n", abandon_name[how]);
+}
+
+int main(int argc, char **argv)
+{
+	size_t len;
+	void *elf = argc == 2 ? read_file(argv[1], &len) : NULL;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!elf) {
+		fprintf(stderr, "usage: keel-ioreq-dm GUEST.ELF\n");
+		return 2;
+	}
+	xc = xencall_open(NULL, 0);
+	dm = xendevicemodel_open(NULL, 0);
+	fm = xenforeignmemory_open(NULL, 0);
+	xe = xenevtchn_open(NULL, 0);
+	if (!xc || !dm || !fm || !xe || !(dbuf = xencall_alloc_buffer(xc, sizeof(*dbuf)))) {
+		printf("ioreq-dm: FAIL cannot open Xen's devices: %s\n", strerror(errno));
+		return 1;
+	}
+	uint64_t before = host_free();
+	int pvh = build("ioreq-pvh", 0, elf, len, "");
+	int hvm = build("ioreq", KEEL_CREATE_hvm, elf, len, "");
+	struct server s;
+	if (pvh < 0 || hvm < 0 || setup(&s, (uint16_t)hvm)) {
+		printf("ioreq-dm: FAIL setting up\n");
+		return 1;
+	}
+	refusals((uint16_t)hvm, (uint16_t)pvh, s.id);
+	run_domctl(KEEL_DOMCTL_destroy, (uint16_t)pvh);
+	run_domctl(KEEL_DOMCTL_unpause, (uint16_t)hvm);
+	serve(&s, 0);
+	if (verdict != 1)
+		fail("the guest did not report reaching its end (verdict %u)", verdict);
+	if (dom_state((uint16_t)hvm) != KEEL_DOMSTATE_shutdown)
+		fail("test guest state %d, wanted shutdown", dom_state((uint16_t)hvm));
+	xenforeignmemory_unmap_resource(fm, s.res);
+	xenevtchn_unbind(xe, s.local[0]);
+	run_domctl(KEEL_DOMCTL_destroy, (uint16_t)hvm);
+	abandoned(elf, len, NO_ANSWER);
+	abandoned(elf, len, DM_KILLED);
+	abandoned(elf, len, GARBAGE);
+	sleep(1);
+	uint64_t after = host_free();
+	if (after < before)
+		fail("%lu KiB of host memory not back in the end",
+		     (unsigned long)((before - after) >> 10));
+	printf("ioreq-dm: %s (%d failed checks, %u requests served)\n", failures ? "FAIL" : "PASS",
+	       failures, served);
+	return failures ? 1 : 0;
+}
