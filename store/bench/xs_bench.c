@@ -5,9 +5,11 @@
  * the same workload on raw SQLite, and the latency of one write watched by 1000 watchers.
  * Starts its own daemon on a temporary socket and database. Prints numbers; asserts nothing.
  *
- * usage: keel-xenstore-bench [--daemon PATH] [--ops N] [--writes N] [--only read|watch|fanout]
- *   --writes: watched writes per fan-out measurement (default 100); --only fanout: just the
- *   1000 connections x 1 watch case (for repeated runs and profiling).
+ * usage: keel-xenstore-bench [--daemon PATH] [--ops N] [--writes N] [--slow MS]
+ *                            [--only read|watch|fanout]
+ *   --writes: watched writes per fan-out measurement (default 100); --slow: explain each
+ *   write whose last event came more than MS after its acknowledgement; --only fanout: just
+ *   the 1000 connections x 1 watch case (for repeated runs and profiling).
  */
 #include <errno.h>
 #include <poll.h>
@@ -32,6 +34,7 @@ static char sock_path[100], dir[] = "/tmp/keel-xs-bench-XXXXXX";
 static long nops = 20000;
 static const char *only = ""; /* "watch": only the fan-out part (for profiling) */
 static int fan_writes = 100;  /* watched writes per fan-out measurement */
+static double slow_ms;	      /* explain writes slower than this after the ack (--slow) */
 
 enum { FAN_WRITES_MAX = 10000 };
 
@@ -316,8 +319,10 @@ struct fan_reader {
 	int ep, first, count, per, writes;
 	int *fds;
 	pthread_barrier_t *start, *done;
-	double *end; /* when this reader had all its events, per write */
-	double cpu;  /* its CPU time spent reading */
+	double *end;   /* when this reader had all its events, per write */
+	double *begin; /* when it first woke up with events, per write */
+	double *used;  /* its CPU time for the write */
+	double cpu;    /* its CPU time spent reading */
 	long got;
 };
 
@@ -332,9 +337,13 @@ static void *fan_read(void *arg)
 		long got = 0;
 
 		pthread_barrier_wait(r->start);
-		r->cpu -= cpu_now();
+		r->used[round] = cpu_now();
+		r->begin[round] = 0;
 		while (got < (long)r->count * r->per) {
 			int ne = epoll_wait(r->ep, evs, 256, 1000);
+
+			if (!r->begin[round])
+				r->begin[round] = now();
 
 			if (ne <= 0) {
 				fprintf(stderr, "watch: only %ld events arrived\n", got);
@@ -347,7 +356,8 @@ static void *fan_read(void *arg)
 			}
 		}
 		r->end[round] = now();
-		r->cpu += cpu_now();
+		r->used[round] = cpu_now() - r->used[round];
+		r->cpu += r->used[round];
 		r->got += got;
 		pthread_barrier_wait(r->done);
 	}
@@ -376,6 +386,21 @@ static void print_dist(const char *label, double *v, int n)
 }
 
 /*
+ * Where a slow write's time went (ms from its request): its acknowledgement, and for each
+ * reader thread when it first woke with events, when it had them all, and the CPU it used.
+ * A reader that used 1 ms of CPU over 6 ms waited for a CPU.
+ */
+static void slow_write(int r, double t_req, double t_ack, const struct fan_reader *rd, int readers)
+{
+	printf("  slow write %d: ack at %.2f", r, (t_ack - t_req) * 1e3);
+	for (int t = 0; t < readers; t++)
+		printf("; reader %d woke at %.2f, done at %.2f, CPU %.2f", t,
+		       (rd[t].begin[r] - t_req) * 1e3, (rd[t].end[r] - t_req) * 1e3,
+		       rd[t].used[r] * 1e3);
+	printf("\n");
+}
+
+/*
  * conns connections with per watches each on one node, read by `readers` threads (watchers
  * are normally many processes): the time from a write's request, and from its
  * acknowledgement, until the last of its conns * per events has been read.
@@ -387,6 +412,7 @@ static void watch_bench(int conns, int per, int readers)
 	char buf[128], reply[XS_PAYLOAD_MAX + 1], label[64];
 	double *from_ack = calloc((size_t)writes, sizeof(double));
 	double *from_req = calloc((size_t)writes, sizeof(double));
+	double *to_ack = calloc((size_t)writes, sizeof(double));
 	double t_all0, t_all, cpu = 0;
 	long events_total = 0;
 	struct fan_reader rd[4];
@@ -426,7 +452,9 @@ static void watch_bench(int conns, int per, int readers)
 					.fds = fds,
 					.start = &start,
 					.done = &done,
-					.end = calloc((size_t)writes, sizeof(double))};
+					.end = calloc((size_t)writes, sizeof(double)),
+					.begin = calloc((size_t)writes, sizeof(double)),
+					.used = calloc((size_t)writes, sizeof(double))};
 		for (int i = 0; i < rd[t].count; i++) {
 			struct epoll_event e = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
 			epoll_ctl(rd[t].ep, EPOLL_CTL_ADD, fds[rd[t].first + i], &e);
@@ -448,12 +476,17 @@ static void watch_bench(int conns, int per, int readers)
 		/* Events may all be read before the writer has its acknowledgement. */
 		from_ack[r] = last > t0 ? last - t0 : 0;
 		from_req[r] = last - t_req;
+		to_ack[r] = t0 - t_req;
+		if (slow_ms > 0 && from_ack[r] * 1e3 > slow_ms)
+			slow_write(r, t_req, t0, rd, readers);
 	}
 	t_all = now() - t_all0;
 	for (int t = 0; t < readers; t++) {
 		pthread_join(rd[t].th, NULL);
 		close(rd[t].ep);
 		free(rd[t].end);
+		free(rd[t].begin);
+		free(rd[t].used);
 		events_total += rd[t].got;
 		cpu += rd[t].cpu;
 	}
@@ -461,6 +494,7 @@ static void watch_bench(int conns, int per, int readers)
 		 readers > 1 ? "s" : "");
 	print_dist(label, from_ack, writes);
 	print_dist("  from the write request", from_req, writes);
+	print_dist("  request -> ack (events all sent)", to_ack, writes);
 	printf("%-34s %8.2f ms per write\n", "  the benchmark's own reading (CPU)",
 	       cpu / writes * 1e3);
 	printf("%-34s %8.0f events/s\n", "  watch events delivered", (double)events_total / t_all);
@@ -470,6 +504,7 @@ static void watch_bench(int conns, int per, int readers)
 	free(fds);
 	free(from_ack);
 	free(from_req);
+	free(to_ack);
 	pthread_barrier_destroy(&start);
 	pthread_barrier_destroy(&done);
 }
@@ -499,12 +534,14 @@ int main(int argc, char **argv)
 			nops = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
+		else if (!strcmp(argv[i], "--slow") && i + 1 < argc)
+			slow_ms = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--writes") && i + 1 < argc && atoi(argv[i + 1]) > 0 &&
 			 atoi(argv[i + 1]) <= FAN_WRITES_MAX)
 			fan_writes = atoi(argv[++i]);
 		else {
 			fprintf(stderr, "usage: keel-xenstore-bench [--daemon PATH] [--ops N] "
-					"[--writes N] [--only read|watch|fanout]\n");
+					"[--writes N] [--slow MS] [--only read|watch|fanout]\n");
 			return 2;
 		}
 	}
