@@ -309,8 +309,7 @@ struct http_stream *events_subscribe(struct events *ev, const struct event_filte
 		uint64_t oldest =
 		    ev->next_id - first > EVENTS_RING ? ev->next_id - EVENTS_RING : first;
 
-		/* Gone from the ring, of an earlier run (controld restarted), or never given out.
-		 */
+		/* Gone from the ring, of an earlier run (a restart), or never given out. */
 		if (last_id + 1 < oldest || last_id > events_last_id(ev)) {
 			static const char resync[] =
 			    "event: resync\ndata: {\"reason\":\"events were "
