@@ -10,6 +10,16 @@
 
 #define KEEPALIVE_MS 15000
 
+/*
+ * Event ids are run * RUN_STRIDE + n, n = 1, 2, ...: the run is counted in the store at each
+ * start, so an id of an earlier run never names an event of this one and a client resuming
+ * with it across a restart is told to resync. Ids stay below 2^53 (exact in JavaScript's
+ * numbers); a run that uses up its RUN_STRIDE ids moves on to the next run.
+ */
+#define RUN_PATH   CONTROLD_ROOT "/events-run"
+#define RUN_STRIDE 1000000000ull /* ids per run */
+#define RUN_MAX	   9000000ull	 /* runs before the count starts again at 1 */
+
 struct ring_ev {
 	uint64_t id;
 	unsigned kind;
@@ -32,7 +42,8 @@ struct sub {
 struct events {
 	struct controld *cd;
 	struct ring_ev ring[EVENTS_RING];
-	uint64_t next_id;
+	uint64_t run;	  /* this run's number (the store's count) */
+	uint64_t next_id; /* the next event's id */
 	struct sub *subs;
 	unsigned nsubs;
 	unsigned long next_serial;
@@ -41,14 +52,53 @@ struct events {
 
 static void on_keepalive(uv_timer_t *t);
 
-struct events *events_new(struct controld *cd)
+/* Counts one more run in the store: 1 .. RUN_MAX, or -errno. */
+static int64_t next_run(struct store *st)
+{
+	unsigned long long run = 0;
+	char *val = NULL, *end;
+	size_t len;
+	int rc = store_read(st, STORE_NO_TXN, RUN_PATH, &val, &len);
+
+	if (rc && rc != -ENOENT)
+		return rc;
+	if (!rc) {
+		/* Anything but a count is reset: the ids then start again at run 1. */
+		run = strtoull(val, &end, 10);
+		if (*end || run >= RUN_MAX)
+			run = 0;
+	}
+	free(val);
+	run++;
+	rc = store_write_str(st, STORE_NO_TXN, RUN_PATH, "%llu", run);
+	return rc ? rc : (int64_t)run;
+}
+
+static int start_run(struct events *ev)
+{
+	int64_t run = next_run(ev->cd->store);
+
+	if (run < 0)
+		return (int)run;
+	ev->run = (uint64_t)run;
+	ev->next_id = ev->run * RUN_STRIDE + 1;
+	return 0;
+}
+
+struct events *events_new(struct controld *cd, int *rc)
 {
 	struct events *ev = calloc(1, sizeof(*ev));
 
-	if (!ev)
+	if (!ev) {
+		*rc = -ENOMEM;
 		return NULL;
+	}
 	ev->cd = cd;
-	ev->next_id = 1;
+	*rc = start_run(ev);
+	if (*rc) {
+		free(ev);
+		return NULL;
+	}
 	uv_timer_init(cd->loop, &ev->keepalive);
 	ev->keepalive.data = ev;
 	uv_timer_start(&ev->keepalive, on_keepalive, KEEPALIVE_MS, KEEPALIVE_MS);
@@ -155,6 +205,9 @@ void events_emit(struct events *ev, unsigned kind, const char *type, const char 
 		json_decref(data);
 		return;
 	}
+	if (ev->next_id % RUN_STRIDE == 0 && start_run(ev))
+		log_warn("events: cannot count a new run in the store; ids go on from %llu",
+			 (unsigned long long)ev->next_id);
 	id = ev->next_id++;
 	json_object_set_new(data, "event_id", json_integer((json_int_t)id));
 	text = render(id, type, data, &len);
@@ -251,9 +304,13 @@ struct http_stream *events_subscribe(struct events *ev, const struct event_filte
 	ev->nsubs++;
 	/* The retry hint, then what the client missed, if the ring still has it. */
 	sub_push(s, "retry: 2000\n\n", 13);
-	if (last_id && last_id < events_last_id(ev)) {
-		uint64_t oldest = ev->next_id > EVENTS_RING ? ev->next_id - EVENTS_RING : 1;
-		if (last_id + 1 < oldest) {
+	if (last_id && last_id != events_last_id(ev)) {
+		uint64_t first = ev->run * RUN_STRIDE + 1;
+		uint64_t oldest =
+		    ev->next_id - first > EVENTS_RING ? ev->next_id - EVENTS_RING : first;
+
+		/* Gone from the ring, of an earlier run (a restart), or never given out. */
+		if (last_id + 1 < oldest || last_id > events_last_id(ev)) {
 			static const char resync[] =
 			    "event: resync\ndata: {\"reason\":\"events were "
 			    "lost; fetch the resources again\"}\n\n";

@@ -2,7 +2,8 @@
 /*
  * The event bus behind GET /v1/events (Server-Sent Events): domain changes, job progress,
  * console output and store watches on paths a subscriber chose. Recent events are kept in a
- * ring so a client reconnecting with Last-Event-ID misses nothing that is still there.
+ * ring so a client reconnecting with Last-Event-ID misses nothing that is still there; one
+ * whose id is gone, or is of an earlier run of controld, gets a resync event instead.
  */
 #ifndef KEEL_CONTROLD_EVENTS_H
 #define KEEL_CONTROLD_EVENTS_H
@@ -32,7 +33,11 @@ enum {
 	EV_CONSOLE = 1u << 3, /* console.output */
 };
 
-struct events *events_new(struct controld *cd);
+/*
+ * Counts this run in the store (ids of an earlier run are never reused). NULL with -errno
+ * in *rc when the store cannot be read or written.
+ */
+struct events *events_new(struct controld *cd, int *rc);
 void events_free(struct events *ev);
 /* Sends an event; data is consumed. The domain id (if any) is used for filtering. */
 void events_emit(struct events *ev, unsigned kind, const char *type, const char *domain_id,

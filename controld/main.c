@@ -259,10 +259,11 @@ static int open_model(char *err, size_t errlen)
 	}
 	cd.hotplug = backends_hotplug();
 	cd.render = &api_render;
-	cd.events = events_new(&cd);
+	cd.events = events_new(&cd, &rc);
 	if (!cd.events) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
+		snprintf(err, errlen, "counting this run's event ids in the store: %s",
+			 strerror(-rc));
+		return rc;
 	}
 	rc = tokens_load(&cd);
 	rc = rc ?: domains_load(&cd);

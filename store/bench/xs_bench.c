@@ -5,7 +5,11 @@
  * the same workload on raw SQLite, and the latency of one write watched by 1000 watchers.
  * Starts its own daemon on a temporary socket and database. Prints numbers; asserts nothing.
  *
- * usage: keel-xenstore-bench [--daemon PATH] [--ops N] [--only read|watch]
+ * usage: keel-xenstore-bench [--daemon PATH] [--ops N] [--writes N] [--slow MS]
+ *                            [--only read|watch|fanout]
+ *   --writes: watched writes per fan-out measurement (default 100); --slow: explain each
+ *   write whose last event came more than MS after its acknowledgement; --only fanout: just
+ *   the 1000 connections x 1 watch case (for repeated runs and profiling).
  */
 #include <errno.h>
 #include <poll.h>
@@ -29,6 +33,10 @@
 static char sock_path[100], dir[] = "/tmp/keel-xs-bench-XXXXXX";
 static long nops = 20000;
 static const char *only = ""; /* "watch": only the fan-out part (for profiling) */
+static int fan_writes = 100;  /* watched writes per fan-out measurement */
+static double slow_ms;	      /* explain writes slower than this after the ack (--slow) */
+
+enum { FAN_WRITES_MAX = 10000 };
 
 static double now(void)
 {
@@ -311,8 +319,10 @@ struct fan_reader {
 	int ep, first, count, per, writes;
 	int *fds;
 	pthread_barrier_t *start, *done;
-	double end[32]; /* when this reader had all its events, per write */
-	double cpu;	/* its CPU time spent reading */
+	double *end;   /* when this reader had all its events, per write */
+	double *begin; /* when it first woke up with events, per write */
+	double *used;  /* its CPU time for the write */
+	double cpu;    /* its CPU time spent reading */
 	long got;
 };
 
@@ -327,9 +337,13 @@ static void *fan_read(void *arg)
 		long got = 0;
 
 		pthread_barrier_wait(r->start);
-		r->cpu -= cpu_now();
+		r->used[round] = cpu_now();
+		r->begin[round] = 0;
 		while (got < (long)r->count * r->per) {
 			int ne = epoll_wait(r->ep, evs, 256, 1000);
+
+			if (!r->begin[round])
+				r->begin[round] = now();
 
 			if (ne <= 0) {
 				fprintf(stderr, "watch: only %ld events arrived\n", got);
@@ -342,13 +356,48 @@ static void *fan_read(void *arg)
 			}
 		}
 		r->end[round] = now();
-		r->cpu += cpu_now();
+		r->used[round] = cpu_now() - r->used[round];
+		r->cpu += r->used[round];
 		r->got += got;
 		pthread_barrier_wait(r->done);
 	}
 	free(pending);
 	free(acc);
 	return NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Mean, median, 99th percentile and worst of n samples (seconds), printed in ms. */
+static void print_dist(const char *label, double *v, int n)
+{
+	double sum = 0;
+
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	for (int i = 0; i < n; i++)
+		sum += v[i];
+	printf("%-34s %8.2f mean %8.2f p50 %8.2f p99 %8.2f worst (ms, %d writes)\n", label,
+	       sum / n * 1e3, v[n / 2] * 1e3, v[(n * 99 + 99) / 100 - 1] * 1e3, v[n - 1] * 1e3, n);
+}
+
+/*
+ * Where a slow write's time went (ms from its request): its acknowledgement, and for each
+ * reader thread when it first woke with events, when it had them all, and the CPU it used.
+ * A reader that used 1 ms of CPU over 6 ms waited for a CPU.
+ */
+static void slow_write(int r, double t_req, double t_ack, const struct fan_reader *rd, int readers)
+{
+	printf("  slow write %d: ack at %.2f", r, (t_ack - t_req) * 1e3);
+	for (int t = 0; t < readers; t++)
+		printf("; reader %d woke at %.2f, done at %.2f, CPU %.2f", t,
+		       (rd[t].begin[r] - t_req) * 1e3, (rd[t].end[r] - t_req) * 1e3,
+		       rd[t].used[r] * 1e3);
+	printf("\n");
 }
 
 /*
@@ -358,10 +407,13 @@ static void *fan_read(void *arg)
  */
 static void watch_bench(int conns, int per, int readers)
 {
-	enum { WRITES = 20 };
+	const int writes = fan_writes;
 	int *fds = calloc((size_t)conns, sizeof(int)), w = xs_connect();
 	char buf[128], reply[XS_PAYLOAD_MAX + 1], label[64];
-	double worst = 0, sum = 0, worst_req = 0, sum_req = 0, t_all0, t_all, cpu = 0;
+	double *from_ack = calloc((size_t)writes, sizeof(double));
+	double *from_req = calloc((size_t)writes, sizeof(double));
+	double *to_ack = calloc((size_t)writes, sizeof(double));
+	double t_all0, t_all, cpu = 0;
 	long events_total = 0;
 	struct fan_reader rd[4];
 	pthread_barrier_t start, done;
@@ -396,10 +448,13 @@ static void watch_bench(int conns, int per, int readers)
 					.first = conns * t / readers,
 					.count = conns * (t + 1) / readers - conns * t / readers,
 					.per = per,
-					.writes = WRITES,
+					.writes = writes,
 					.fds = fds,
 					.start = &start,
-					.done = &done};
+					.done = &done,
+					.end = calloc((size_t)writes, sizeof(double)),
+					.begin = calloc((size_t)writes, sizeof(double)),
+					.used = calloc((size_t)writes, sizeof(double))};
 		for (int i = 0; i < rd[t].count; i++) {
 			struct epoll_event e = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
 			epoll_ctl(rd[t].ep, EPOLL_CTL_ADD, fds[rd[t].first + i], &e);
@@ -407,7 +462,7 @@ static void watch_bench(int conns, int per, int readers)
 		pthread_create(&rd[t].th, NULL, fan_read, &rd[t]);
 	}
 	t_all0 = now();
-	for (int r = 0; r < WRITES; r++) {
+	for (int r = 0; r < writes; r++) {
 		size_t n = args(buf, "/bench/hot/x", "1");
 		double t_req, t0, last = 0;
 
@@ -419,32 +474,47 @@ static void watch_bench(int conns, int per, int readers)
 		for (int t = 0; t < readers; t++)
 			last = rd[t].end[r] > last ? rd[t].end[r] : last;
 		/* Events may all be read before the writer has its acknowledgement. */
-		sum += last > t0 ? last - t0 : 0;
-		worst = last - t0 > worst ? last - t0 : worst;
-		sum_req += last - t_req;
-		worst_req = last - t_req > worst_req ? last - t_req : worst_req;
+		from_ack[r] = last > t0 ? last - t0 : 0;
+		from_req[r] = last - t_req;
+		to_ack[r] = t0 - t_req;
+		if (slow_ms > 0 && from_ack[r] * 1e3 > slow_ms)
+			slow_write(r, t_req, t0, rd, readers);
 	}
 	t_all = now() - t_all0;
 	for (int t = 0; t < readers; t++) {
 		pthread_join(rd[t].th, NULL);
 		close(rd[t].ep);
+		free(rd[t].end);
+		free(rd[t].begin);
+		free(rd[t].used);
 		events_total += rd[t].got;
 		cpu += rd[t].cpu;
 	}
-	snprintf(label, sizeof(label), "ack -> last event, %d x %d", conns, per);
-	printf("%-34s %10.2f ms mean, %.2f ms worst (%d writes, %d reader%s)\n", label,
-	       sum / WRITES * 1e3, worst * 1e3, WRITES, readers, readers > 1 ? "s" : "");
-	printf("%-34s %10.2f ms mean, %.2f ms worst\n", "  from the write request",
-	       sum_req / WRITES * 1e3, worst_req * 1e3);
-	printf("%-34s %10.2f ms per write\n", "  the benchmark's own reading (CPU)",
-	       cpu / WRITES * 1e3);
-	printf("%-34s %10.0f events/s\n", "  watch events delivered", (double)events_total / t_all);
+	snprintf(label, sizeof(label), "%d x %d, %d reader%s: ack -> last", conns, per, readers,
+		 readers > 1 ? "s" : "");
+	print_dist(label, from_ack, writes);
+	print_dist("  from the write request", from_req, writes);
+	print_dist("  request -> ack (events all sent)", to_ack, writes);
+	printf("%-34s %8.2f ms per write\n", "  the benchmark's own reading (CPU)",
+	       cpu / writes * 1e3);
+	printf("%-34s %8.0f events/s\n", "  watch events delivered", (double)events_total / t_all);
 	for (int i = 0; i < conns; i++)
 		close(fds[i]);
 	close(w);
 	free(fds);
+	free(from_ack);
+	free(from_req);
+	free(to_ack);
 	pthread_barrier_destroy(&start);
 	pthread_barrier_destroy(&done);
+}
+
+static void print_load(const char *when)
+{
+	double la[3];
+
+	if (getloadavg(la, 3) == 3)
+		printf("load average %s: %.2f %.2f %.2f\n", when, la[0], la[1], la[2]);
 }
 
 int main(int argc, char **argv)
@@ -464,9 +534,14 @@ int main(int argc, char **argv)
 			nops = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
+		else if (!strcmp(argv[i], "--slow") && i + 1 < argc)
+			slow_ms = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--writes") && i + 1 < argc && atoi(argv[i + 1]) > 0 &&
+			 atoi(argv[i + 1]) <= FAN_WRITES_MAX)
+			fan_writes = atoi(argv[++i]);
 		else {
 			fprintf(stderr, "usage: keel-xenstore-bench [--daemon PATH] [--ops N] "
-					"[--only read|watch]\n");
+					"[--writes N] [--slow MS] [--only read|watch|fanout]\n");
 			return 2;
 		}
 	}
@@ -521,9 +596,11 @@ int main(int argc, char **argv)
 	printf("keel-xenstored over its Unix socket vs raw SQLite (WAL, synchronous=NORMAL), "
 	       "%ld ops per run\n",
 	       nops);
-	printf("%-26s %10s %10s %10s %10s %10s %10s %6s %6s\n", "operations/s", "xs 1", "xs 8",
-	       "xs 16", "sqlite 1", "sqlite 8", "sqlite 16", "1/1", "8/8");
-	for (int w = 0; w < W_COUNT && strcmp(only, "watch"); w++) {
+	print_load("at start");
+	if (strcmp(only, "watch") && strcmp(only, "fanout"))
+		printf("%-26s %10s %10s %10s %10s %10s %10s %6s %6s\n", "operations/s", "xs 1",
+		       "xs 8", "xs 16", "sqlite 1", "sqlite 8", "sqlite 16", "1/1", "8/8");
+	for (int w = 0; w < W_COUNT && strcmp(only, "watch") && strcmp(only, "fanout"); w++) {
 		if (!strcmp(only, "read") && w != W_READ)
 			continue;
 		double x1 = run(xs_worker, w, 1), x8 = run(xs_worker, w, 8);
@@ -533,8 +610,8 @@ int main(int argc, char **argv)
 		printf("%-26s %10.0f %10.0f %10.0f %10.0f %10.0f %10.0f %6.2f %6.2f\n", wname[w],
 		       x1, x8, x16, s1, s8, s16, x1 / s1, x8 / s8);
 	}
-	printf("%-34s %12.0f\n", "read, 1 client, 32 in flight", pipelined_reads());
-	{
+	if (!strcmp(only, "") || !strcmp(only, "read")) {
+		printf("%-34s %12.0f\n", "read, 1 client, 32 in flight", pipelined_reads());
 		/* The round trip of this machine, for scale: a byte back and forth over a socket.
 		 */
 		int sv[2];
@@ -560,11 +637,13 @@ int main(int argc, char **argv)
 		close(sv[0]);
 		waitpid(p, NULL, 0);
 	}
-	if (strcmp(only, "read")) {
+	if (!strcmp(only, "") || !strcmp(only, "watch"))
 		watch_bench(50, 20, 1);
+	if (strcmp(only, "read")) {
 		watch_bench(1000, 1, 1);
 		watch_bench(1000, 1, 2);
 	}
+	print_load("at end");
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 	{

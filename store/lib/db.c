@@ -63,6 +63,7 @@ struct xs_db {
 	sqlite3 *h;
 	sqlite3_stmt *st[ST_COUNT];
 	struct xs_map cache;
+	struct xs_node *lent; /* the last node xs_db_peek read but could not cache */
 	size_t cache_bytes;
 };
 
@@ -145,26 +146,46 @@ static int row_to_node(sqlite3_stmt *s, struct xs_node **out)
 	return *out ? 0 : -ENOMEM;
 }
 
-int xs_db_get(struct xs_db *db, const char *path, struct xs_node **out)
+int xs_db_peek(struct xs_db *db, const char *path, const struct xs_node **out)
 {
 	sqlite3_stmt *s = db->st[ST_GET];
-	const struct xs_node *c = xs_map_get(&db->cache, path);
+	struct xs_node *n;
 	int rc, ret;
 
-	if (c) {
-		*out = xs_node_dup(c);
-		return *out ? 0 : -ENOMEM;
-	}
+	*out = xs_map_get(&db->cache, path);
+	if (*out)
+		return 0;
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		ret = row_to_node(s, out);
+		ret = row_to_node(s, &n);
 	else
 		ret = rc == SQLITE_DONE ? -ENOENT : -EIO;
 	sqlite3_reset(s);
-	if (!ret)
-		cache_put(db, *out);
-	return ret;
+	if (ret)
+		return ret;
+	cache_put(db, n);
+	*out = xs_map_get(&db->cache, path);
+	if (*out) {
+		xs_node_free(n);
+		return 0;
+	}
+	/* Not cached (no memory for a copy): lend the row itself until the next peek. */
+	xs_node_free(db->lent);
+	db->lent = n;
+	*out = n;
+	return 0;
+}
+
+int xs_db_get(struct xs_db *db, const char *path, struct xs_node **out)
+{
+	const struct xs_node *n;
+	int ret = xs_db_peek(db, path, &n);
+
+	if (ret)
+		return ret;
+	*out = xs_node_dup(n);
+	return *out ? 0 : -ENOMEM;
 }
 
 int xs_db_exists(struct xs_db *db, const char *path)
@@ -549,5 +570,6 @@ void xs_db_close(struct xs_db *db)
 		sqlite3_finalize(db->st[i]);
 	sqlite3_close(db->h);
 	xs_map_free(&db->cache, cache_drop);
+	xs_node_free(db->lent);
 	free(db);
 }

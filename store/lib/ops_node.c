@@ -21,38 +21,44 @@ static int errno_from_parents(struct xs_req *r, struct xs_txn *t, const char *pa
 		return -ENOENT;
 	snprintf(p, sizeof(p), "%s", path);
 	while (strcmp(p, "/")) {
-		struct xs_node *n;
+		const struct xs_node *n;
 		int ret;
 
 		xs_path_parent(p, p, sizeof(p));
-		ret = xs_view_get(&r->srv->st, t, p, &n);
+		ret = xs_view_peek(&r->srv->st, t, p, &n);
 		if (ret == -ENOENT)
 			continue;
 		if (ret)
 			return ret;
-		ret = (xs_access(r->c, n) & perm) ? -ENOENT : -EACCES;
-		xs_node_free(n);
-		return ret;
+		return (xs_access(r->c, n) & perm) ? -ENOENT : -EACCES;
 	}
 	return -EACCES;
 }
 
-/* Reads a node the caller must have perm on. */
-static int get_checked(struct xs_req *r, struct xs_txn *t, const char *path, unsigned int perm,
-		       struct xs_node **out)
+/* A node the caller must have perm on, without a copy (see xs_view_peek). */
+static int peek_checked(struct xs_req *r, struct xs_txn *t, const char *path, unsigned int perm,
+			const struct xs_node **out)
 {
-	int ret = xs_view_get(&r->srv->st, t, path, out);
+	int ret = xs_view_peek(&r->srv->st, t, path, out);
 
 	if (ret == -ENOENT)
 		return errno_from_parents(r, t, path, perm);
 	if (ret)
 		return ret;
-	if ((xs_access(r->c, *out) & perm) != perm) {
-		xs_node_free(*out);
-		*out = NULL;
-		return -EACCES;
-	}
-	return 0;
+	return (xs_access(r->c, *out) & perm) == perm ? 0 : -EACCES;
+}
+
+/* A copy of a node the caller must have perm on. */
+static int get_checked(struct xs_req *r, struct xs_txn *t, const char *path, unsigned int perm,
+		       struct xs_node **out)
+{
+	const struct xs_node *n;
+	int ret = peek_checked(r, t, path, perm, &n);
+
+	if (ret)
+		return ret;
+	*out = xs_node_dup(n);
+	return *out ? 0 : -ENOMEM;
 }
 
 static struct xs_txn *rtxn(struct xs_req *r)
@@ -63,16 +69,16 @@ static struct xs_txn *rtxn(struct xs_req *r)
 int xs_op_read(struct xs_req *r)
 {
 	char path[XS_ABS_PATH_MAX + 1];
-	struct xs_node *n;
+	const struct xs_node *n;
 	bool rel;
 	int ret = xs_req_path(r, xs_onearg(r), false, path, &rel);
 
+	/* The reply is built from the node in place: nothing touches the store in between. */
 	if (!ret)
-		ret = get_checked(r, rtxn(r), path, XS_PERM_READ, &n);
+		ret = peek_checked(r, rtxn(r), path, XS_PERM_READ, &n);
 	if (ret)
 		return ret;
 	xs_reply(r, n->value, n->vlen);
-	xs_node_free(n);
 	return 0;
 }
 

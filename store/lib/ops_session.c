@@ -27,8 +27,14 @@ int xs_op_watch(struct xs_req *r)
 	ret = xs_req_path(r, argv[0], true, path, &rel);
 	if (ret)
 		return ret;
+	/*
+	 * As Xen's xenstored (tools/xenstored/watch.c, do_watch): a duplicate is EEXIST, then a
+	 * watch over the quota is E2BIG (its other quotas answer ENOSPC).
+	 */
+	if (xs_watch_has(r->c->watches, path, argv[1]))
+		return -EEXIST;
 	if (!r->c->privileged && q->watches && r->c->nwatches >= q->watches)
-		return -ENOSPC;
+		return -E2BIG;
 	ret = xs_watch_add(&r->srv->watches, &r->c->watches, r->c, path, argv[1],
 			   n == 3 && argv[2][0] ? (int)depth : -1,
 			   rel ? xs_domain_path(r->c->domid, dom, sizeof(dom)) + 1 : 0, NULL);

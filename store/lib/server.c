@@ -101,8 +101,7 @@ static bool watch_permitted(void *owner, const struct xs_event *ev, void *arg)
 	struct xs_conn *c = owner;
 	struct xs_server *srv = arg;
 	char parent[XS_ABS_PATH_MAX + 1];
-	struct xs_node *pn;
-	bool ok;
+	const struct xs_node *pn;
 
 	if (c->privileged || c->dead)
 		return !c->dead;
@@ -115,11 +114,9 @@ static bool watch_permitted(void *owner, const struct xs_event *ev, void *arg)
 		return false;
 	/* Like Xen: a readable parent lets a watcher hear about a child it cannot read. */
 	xs_path_parent(ev->path, parent, sizeof(parent));
-	if (xs_db_get(srv->st.db, parent, &pn))
+	if (xs_db_peek(srv->st.db, parent, &pn))
 		return false;
-	ok = xs_access(c, pn) & XS_PERM_READ;
-	xs_node_free(pn);
-	return ok;
+	return xs_access(c, pn) & XS_PERM_READ;
 }
 
 static void conn_send(struct xs_conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,

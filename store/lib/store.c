@@ -328,19 +328,29 @@ static int ent_get(struct xs_txn *t, const char *path, struct txn_ent **out)
 	return 0;
 }
 
-int xs_view_get(struct xs_store *st, struct xs_txn *t, const char *path, struct xs_node **out)
+int xs_view_peek(struct xs_store *st, struct xs_txn *t, const char *path,
+		 const struct xs_node **out)
 {
 	struct txn_ent *e;
 	int ret;
 
 	if (!t)
-		return xs_db_get(st->db, path, out);
+		return xs_db_peek(st->db, path, out);
 	ret = ent_get(t, path, &e);
 	if (ret)
 		return ret;
-	if (!e->node)
-		return -ENOENT;
-	*out = xs_node_dup(e->node);
+	*out = e->node;
+	return e->node ? 0 : -ENOENT;
+}
+
+int xs_view_get(struct xs_store *st, struct xs_txn *t, const char *path, struct xs_node **out)
+{
+	const struct xs_node *n;
+	int ret = xs_view_peek(st, t, path, &n);
+
+	if (ret)
+		return ret;
+	*out = xs_node_dup(n);
 	return *out ? 0 : -ENOMEM;
 }
 

@@ -41,15 +41,22 @@ static void watch_free(struct xs_watch *wt)
 	free(wt);
 }
 
+bool xs_watch_has(const struct xs_watch *head, const char *path, const char *token)
+{
+	for (; head; head = head->next_of_owner)
+		if (!strcmp(head->path, path) && !strcmp(head->token, token))
+			return true;
+	return false;
+}
+
 int xs_watch_add(struct xs_watches *w, struct xs_watch **head, void *owner, const char *path,
 		 const char *token, int depth, size_t strip, struct xs_watch **out)
 {
 	struct watch_bucket *b;
 	struct xs_watch *wt;
 
-	for (wt = *head; wt; wt = wt->next_of_owner)
-		if (!strcmp(wt->path, path) && !strcmp(wt->token, token))
-			return -EEXIST;
+	if (xs_watch_has(*head, path, token))
+		return -EEXIST;
 	b = xs_map_get(&w->by_path, path);
 	if (!b) {
 		b = calloc(1, sizeof(*b));

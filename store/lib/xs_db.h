@@ -29,7 +29,13 @@ int xs_db_open(const char *file, enum xs_db_sync sync, struct xs_db **out, char 
 void xs_db_close(struct xs_db *db);
 const char *xs_db_errmsg(struct xs_db *db);
 
+/* A copy of the node at path: the caller frees it. */
 int xs_db_get(struct xs_db *db, const char *path, struct xs_node **out);
+/*
+ * The node itself, read without a copy (the read path's): valid until the next call on db
+ * (any call may change or drop what it points to).
+ */
+int xs_db_peek(struct xs_db *db, const char *path, const struct xs_node **out);
 int xs_db_exists(struct xs_db *db, const char *path);
 /* Appends the names (last components) of path's children, sorted. */
 int xs_db_children(struct xs_db *db, const char *path, struct xs_strvec *out);

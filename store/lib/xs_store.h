@@ -60,6 +60,9 @@ int xs_txn_commit(struct xs_txn *t, void (*fire)(void *arg, const struct xs_even
 
 /* Reads a node as the transaction sees it (t NULL: the committed tree). Caller frees. */
 int xs_view_get(struct xs_store *st, struct xs_txn *t, const char *path, struct xs_node **out);
+/* The same without a copy: valid until the next call on the store or the transaction. */
+int xs_view_peek(struct xs_store *st, struct xs_txn *t, const char *path,
+		 const struct xs_node **out);
 int xs_view_exists(struct xs_store *st, struct xs_txn *t, const char *path);
 /* Names of the children, sorted. */
 int xs_view_children(struct xs_store *st, struct xs_txn *t, const char *path,

@@ -38,6 +38,8 @@ struct xs_watches {
 
 void xs_watches_init(struct xs_watches *w, const struct xs_watch_ops *ops, void *arg);
 void xs_watches_fini(struct xs_watches *w);
+/* Does the owner's list hold a watch on path with token? */
+bool xs_watch_has(const struct xs_watch *head, const char *path, const char *token);
 /*
  * Registers a watch; *head is the owner's list. -EEXIST when the owner has the same path
  * and token already.

@@ -34,12 +34,26 @@ static void usage(FILE *f)
 		"  --sync normal|full SQLite synchronous setting (default normal, see README)\n"
 		"  --quota NAME=N     quota for unprivileged domains (0 disables); names:\n"
 		"                     %s\n"
+		"  -W, --watch-nb N   watches per domain (Xen's option; --quota watches=N)\n"
 		"  --no-xenbus        do not serve dom0's kernel even if /dev/xen/xenbus_backend\n"
 		"                     exists (by default it is served when it does)\n"
 		"  --foreground, -F   accepted for compatibility: the daemon never forks\n"
 		"  --quiet            no log lines\n"
 		"  --help\n",
 		xs_quota_names);
+}
+
+/* Sets quota name to the decimal number in value: 0, or -1 when either is not valid. */
+static int set_quota(struct xs_quota *q, const char *name, const char *value)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(value, &end, 10);
+	if (errno || *end || !*value || *value == '-' || v > 0xffffffffu)
+		return -1;
+	return xs_quota_set(q, name, (unsigned int)v) ? -1 : 0;
 }
 
 /*
@@ -108,15 +122,11 @@ static void on_signal(uv_signal_t *h, int signum)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"socket", required_argument, NULL, 's'},
-	    {"sync", required_argument, NULL, 'y'},
-	    {"quota", required_argument, NULL, 'q'},
-	    {"foreground", no_argument, NULL, 'F'},
-	    {"quiet", no_argument, NULL, 'Q'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"no-xenbus", no_argument, NULL, 'X'},
-	    {NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},	{"socket", required_argument, NULL, 's'},
+	    {"sync", required_argument, NULL, 'y'},	{"quota", required_argument, NULL, 'q'},
+	    {"watch-nb", required_argument, NULL, 'W'}, {"foreground", no_argument, NULL, 'F'},
+	    {"quiet", no_argument, NULL, 'Q'},		{"help", no_argument, NULL, 'h'},
+	    {"no-xenbus", no_argument, NULL, 'X'},	{NULL, 0, NULL, 0},
 	};
 	struct xs_quota quota = XS_QUOTA_DEFAULTS;
 	const char *dbfile = DEFAULT_DB, *sock = getenv("XENSTORED_PATH");
@@ -133,7 +143,7 @@ int main(int argc, char **argv)
 	uv_loop_t *loop = uv_default_loop();
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "Fh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "FhW:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			dbfile = optarg;
@@ -152,16 +162,11 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'q': {
-			char *eq = strchr(optarg, '='), *end;
-			unsigned long v;
+			char *eq = strchr(optarg, '=');
 
-			if (eq) {
+			if (eq)
 				*eq = '\0';
-				errno = 0;
-				v = strtoul(eq + 1, &end, 10);
-			}
-			if (!eq || errno || *end || eq[1] == '\0' || v > 0xffffffffu ||
-			    xs_quota_set(&quota, optarg, (unsigned int)v)) {
+			if (!eq || set_quota(&quota, optarg, eq + 1)) {
 				fprintf(stderr,
 					"keel-xenstored: bad --quota (NAME=N, NAME one of: %s)\n",
 					xs_quota_names);
@@ -169,6 +174,12 @@ int main(int argc, char **argv)
 			}
 			break;
 		}
+		case 'W':
+			if (set_quota(&quota, "watches", optarg)) {
+				fprintf(stderr, "keel-xenstored: bad --watch-nb (a number)\n");
+				return 2;
+			}
+			break;
 		case 'F':
 			break;
 		case 'Q':

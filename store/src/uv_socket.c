@@ -9,15 +9,15 @@
 
 #include "uv_socket.h"
 
+/* The flush loop's fields first: one cache line per client when 1000 get a watch event. */
 struct sock_client {
-	uv_pipe_t pipe;
 	struct xs_uv_listener *l;
 	struct xs_conn *conn;
 	struct sock_client *next_dirty;
-	bool dirty, closing;
+	bool dirty, closing, writing;
+	uv_pipe_t pipe;
 	uv_write_t wr;
 	struct xs_buf inflight; /* bytes handed to uv_write, stable until it completes */
-	bool writing;
 };
 
 static void client_closed(uv_handle_t *h)

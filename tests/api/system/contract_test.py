@@ -1187,7 +1187,10 @@ def t_restart(ctx):
     idem = {"Idempotency-Key": "k-restart"}
     assert c.req("POST", "/v1/domains", domain_body("idem-restart"), headers=idem)[0] == 201
     # SIGTERM ends open event streams and exits well before the drain deadline.
+    c.req("POST", "/v1/domains", domain_body("evrun"))
     stream = Sse(ctx.unix, "/v1/events")
+    assert c.req("PATCH", "/v1/domains/evrun", {"vcpus": 1})[0] == 200
+    seen = stream.wait(lambda e: e["event"] == "domain.updated" and e["json"]["name"] == "evrun")
     t0 = time.time()
     rc = ctx.d.stop()
     assert rc == 0, f"controld exited {rc} on SIGTERM"
@@ -1200,6 +1203,15 @@ def t_restart(ctx):
     ctx.d.start()
     c.port = ctx.d.port
     ctx.admin.port = ctx.read.port = ctx.operate.port = ctx.d.port
+    # An event id of the previous run names no event of this one: resuming with it gets a
+    # resync (not this run's events as if they followed it), and ids go on growing.
+    resumed = Sse(ctx.unix, "/v1/events", headers={"Last-Event-ID": seen["id"]})
+    resumed.wait(lambda e: e["event"] == "resync")
+    assert c.req("PATCH", "/v1/domains/evrun", {"vcpus": 2})[0] == 200
+    later = resumed.wait(lambda e: e["event"] == "domain.updated" and e["json"]["name"] == "evrun"
+                         and e["json"]["vcpus"] == 2)
+    assert int(later["id"]) > int(seen["id"]), (seen["id"], later["id"])
+    resumed.close()
     # An Idempotency-Key's promise outlives the restart.
     st, h, replay = c.req("POST", "/v1/domains", domain_body("idem-restart"), headers=idem)
     assert st == 201 and h.get("Idempotent-Replayed") == "true", (st, h)

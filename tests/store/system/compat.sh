@@ -21,8 +21,8 @@ fail() {
 	exit 1
 }
 
-start() {
-	"$daemon" --db "$work/db" >>"$work/log" 2>&1 &
+start() { # start [daemon options]
+	"$daemon" --db "$work/db" "$@" >>"$work/log" 2>&1 &
 	pid=$!
 	for _ in $(seq 100); do
 		[ -S "$XENSTORED_PATH" ] && return 0
@@ -96,5 +96,28 @@ if grep -q failed "$work/test-xenstore.out"; then fail "test-xenstore: $(cat "$w
 # and a few seconds of its random mode, iterated
 timeout 60 /usr/lib/xen-4.17/bin/test-xenstore -r 2 -i 3 >"$work/random.out" 2>&1 ||
 	fail "test-xenstore -r: $(cat "$work/random.out")"
+
+# Quotas from the command line, Xen's -W/--watch-nb included, read back with GET_QUOTA.
+get_quota() { # get_quota NAME: the value, or "error ENAME"
+	python3 - "$XENSTORED_PATH" "$1" <<'PY'
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+p = sys.argv[2].encode() + b"\0"
+s.sendall(struct.pack("<4I", 25, 1, 0, len(p)) + p)  # GET_QUOTA
+t, _, _, n = struct.unpack("<4I", s.recv(16, socket.MSG_WAITALL))
+print(("" if t == 25 else "error ") + s.recv(n, socket.MSG_WAITALL).rstrip(b"\0").decode())
+PY
+}
+expect "default watch quota" 128 "$(get_quota watches)"
+kill "$pid" && wait "$pid" || true
+start -W 7 --quota transactions=3
+expect "-W" 7 "$(get_quota watches)"
+expect "--quota" 3 "$(get_quota transactions)"
+kill "$pid" && wait "$pid" || true
+start --watch-nb 0
+expect "--watch-nb 0 (no limit)" 0 "$(get_quota watches)"
+"$daemon" --db "$work/db2" -W x >/dev/null 2>&1 && fail "-W x accepted"
+"$daemon" --db "$work/db2" --quota watches=-1 >/dev/null 2>&1 && fail "--quota watches=-1 accepted"
 
 echo "compat: xenstore-utils and test-xenstore pass"

@@ -82,15 +82,22 @@ static void persists_across_reopen(void **state)
 	h_env_fini(&e);
 }
 
+/* The node at path, as a copy (xs_db_get) and in place (xs_db_peek, the read path's). */
 static void get_value(struct xs_db *db, const char *path, const char *want, uint64_t gen)
 {
 	struct xs_node *n = NULL;
+	const struct xs_node *p = NULL;
 
 	assert_int_equal(xs_db_get(db, path, &n), 0);
 	assert_int_equal(n->vlen, strlen(want));
 	assert_memory_equal(n->value, want, n->vlen);
 	assert_int_equal(n->gen, gen);
 	xs_node_free(n);
+	assert_int_equal(xs_db_peek(db, path, &p), 0);
+	assert_string_equal(p->path, path);
+	assert_int_equal(p->vlen, strlen(want));
+	assert_memory_equal(p->value, want, p->vlen);
+	assert_int_equal(p->gen, gen);
 }
 
 /* The node cache in front of SQLite stays what the database says (issue 16, item 7). */
@@ -130,6 +137,11 @@ static void cache_follows_the_database(void **state)
 	/* A removed subtree is gone, cached or not. */
 	assert_int_equal(xs_db_rm_subtree(db, "/c", NULL, NULL), 0);
 	assert_int_equal(xs_db_get(db, "/c/a", &n), -ENOENT);
+	{
+		const struct xs_node *p;
+
+		assert_int_equal(xs_db_peek(db, "/c/a", &p), -ENOENT);
+	}
 	assert_int_equal(xs_db_exists(db, "/c"), -ENOENT);
 
 	/* More nodes than the cache holds: every one still reads back right. */
