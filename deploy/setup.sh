@@ -18,6 +18,8 @@ PACKAGES=(
   qemu-system-x86
   # Xen's own clients, for compatibility tests of keel-xenstored
   xenstore-utils xen-utils-4.17
+  # the HVM device model dom0 runs (issue 15): Debian's QEMU built for Xen
+  qemu-system-xen
   # Xen itself, for the side-by-side exit-path benchmark
   xen-hypervisor-4.17-amd64
   # the Debian-kernel guest and dom0 images: busybox, depmod (kmod)

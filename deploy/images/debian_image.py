@@ -6,6 +6,7 @@ import fcntl
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -117,3 +118,47 @@ def cpio_newc(entries):
         out += b"\0" * ((4 - len(out) % 4) % 4)
         ino += 1
     return bytes(out)
+
+
+def shared_libraries(elfs):
+    """Absolute paths of every library (and the dynamic loader) the ELF files need."""
+    libs = set()
+    for elf in elfs:
+        out = subprocess.run(["ldd", elf], stdout=subprocess.PIPE, text=True, check=True).stdout
+        for line in out.splitlines():
+            m = re.match(r"\s*(?:\S+ => )?(/\S+) \(0x", line)
+            if m:
+                libs.add(m.group(1))
+            elif "not found" in line:
+                raise ValueError("%s: %s" % (elf, line.strip()))
+    return sorted(libs)
+
+
+D, F, L = stat.S_IFDIR | 0o755, stat.S_IFREG, stat.S_IFLNK | 0o777
+
+
+class Image:
+    """The initramfs being assembled: directories are added as files need them."""
+
+    def __init__(self):
+        self.entries, self.dirs = [], set()
+
+    def mkdir(self, path):
+        path = path.strip("/")
+        if not path or path in self.dirs:
+            return
+        self.mkdir(os.path.dirname(path))
+        self.dirs.add(path)
+        self.entries.append((path, D, b"", 0, 0))
+
+    def add(self, path, data, mode=0o644):
+        self.mkdir(os.path.dirname(path.strip("/")))
+        self.entries.append((path.strip("/"), F | mode, data, 0, 0))
+
+    def symlink(self, path, target):
+        self.mkdir(os.path.dirname(path.strip("/")))
+        self.entries.append((path.strip("/"), L, target.encode(), 0, 0))
+
+    def device(self, path, mode, major, minor):
+        self.mkdir(os.path.dirname(path.strip("/")))
+        self.entries.append((path.strip("/"), mode, b"", major, minor))

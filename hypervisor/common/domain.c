@@ -18,6 +18,7 @@
 #include <keel/evtchn.h>
 #include <keel/grant_table.h>
 #include <keel/physmap.h>
+#include <keel/hvm_firmware.h>
 #include <keel/ioreq.h>
 #include <keel/pvclock.h>
 #include <keel/runstate.h>
@@ -252,6 +253,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	d->owns_host = cfg->owns_host;
 	d->build = cfg->by_toolstack ? BUILD_EMPTY : BUILD_BOOT;
 	d->hvm = cfg->hvm;
+	d->start_info_gpa = START_INFO_GPA;
 	d->weight = cfg->weight;
 	d->cap = cfg->cap;
 	d->mem_size = cfg->mem_size;
@@ -404,12 +406,21 @@ int domain_load_pvh(struct domain *d, const u8 *image, size_t len, const char **
 	s64 delta;
 	int err;
 
-	if (elf_pvh_inspect(image, len, &info, why))
+	if (elf_pvh_inspect_as(image, len, d->hvm, &info, why))
 		return -ENOEXEC;
 	if ((err = place_kernel(d, &info, &delta, why)))
 		return err;
 	if (elf_pvh_load(image, len, delta, map_for_elf, d, why))
 		return -E2BIG;
+	if (info.firmware) {
+		/* hvmloader: Xen's HVM layout; no command line, no ACPI of Keel's. */
+		if ((err = hvm_firmware_layout(d, info.hi, why)))
+			return err;
+		d->kernel_end = info.hi;
+		arch_vcpu_set_entry(d->vcpu[0], info.entry, (u32)d->start_info_gpa);
+		d->vcpu[0]->state = VCPU_RUNNABLE;
+		return 0;
+	}
 
 	struct hvm_start_info *si = (void *)domain_gpa_ptr(d, START_INFO_GPA, PAGE_SIZE);
 	si->magic = XEN_HVM_START_MAGIC;

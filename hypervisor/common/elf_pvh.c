@@ -144,7 +144,8 @@ static int scan_notes(const u8 *n, u64 size, struct elf_pvh_info *info, bool *fo
 	return 0;
 }
 
-int elf_pvh_inspect(const u8 *img, size_t len, struct elf_pvh_info *info, const char **why)
+int elf_pvh_inspect_as(const u8 *img, size_t len, bool firmware, struct elf_pvh_info *info,
+		       const char **why)
 {
 	const struct elf_layout *l;
 	u64 phoff;
@@ -198,8 +199,14 @@ int elf_pvh_inspect(const u8 *img, size_t len, struct elf_pvh_info *info, const 
 		*why = "ELF image has nothing to load";
 		return -EINVAL;
 	}
+	if (!found && firmware && l == &ELF32) {
+		/* HVM firmware (hvmloader): entered at e_entry, as Xen's libxc does. */
+		info->entry = rd32(img + 24);
+		info->firmware = found = true;
+	}
 	if (!found) {
-		*why = "no XEN_ELFNOTE_PHYS32_ENTRY note: not a PVH kernel";
+		*why = firmware ? "no XEN_ELFNOTE_PHYS32_ENTRY note and not an ELF32 firmware image"
+				: "no XEN_ELFNOTE_PHYS32_ENTRY note: not a PVH kernel";
 		return -EINVAL;
 	}
 	if (info->entry < info->lo || info->entry >= info->hi) {
@@ -207,6 +214,11 @@ int elf_pvh_inspect(const u8 *img, size_t len, struct elf_pvh_info *info, const 
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int elf_pvh_inspect(const u8 *img, size_t len, struct elf_pvh_info *info, const char **why)
+{
+	return elf_pvh_inspect_as(img, len, false, info, why);
 }
 
 int elf_pvh_place(const struct elf_pvh_info *info, u64 floor, u64 ceiling, s64 *delta)
@@ -230,7 +242,8 @@ int elf_pvh_load(const u8 *img, size_t len, s64 delta, elf_gpa_map_fn map, void 
 	const struct elf_layout *l;
 	u64 phoff;
 	u32 phnum;
-	int err = elf_pvh_inspect(img, len, &info, why);
+	/* Checked again (the image is never trusted); firmware too, which the caller chose. */
+	int err = elf_pvh_inspect_as(img, len, true, &info, why);
 
 	if (err)
 		return err;

@@ -2,6 +2,7 @@
 /* dm_op request checks: see dm_op_check.h. */
 #include <keel/dm_op_check.h>
 #include <keel/errno.h>
+#include <public/xen/hypercall.h>
 
 u32 dm_op_size(u32 op)
 {
@@ -17,6 +18,8 @@ u32 dm_op_size(u32 op)
 		return sizeof(struct xen_dm_op_set_ioreq_server_state);
 	case XEN_DMOP_destroy_ioreq_server:
 		return sizeof(struct xen_dm_op_destroy_ioreq_server);
+	case XEN_DMOP_remote_shutdown:
+		return sizeof(struct xen_dm_op_remote_shutdown);
 	case XEN_DMOP_nr_vcpus:
 		return sizeof(struct xen_dm_op_nr_vcpus);
 	default:
@@ -49,6 +52,8 @@ int dm_op_check(const struct xen_dm_op *op)
 		return op->u.set_ioreq_server_state.pad ? -EINVAL : 0;
 	case XEN_DMOP_destroy_ioreq_server:
 		return op->u.destroy_ioreq_server.pad ? -EINVAL : 0;
+	case XEN_DMOP_remote_shutdown:
+		return op->u.remote_shutdown.reason > SHUTDOWN_watchdog ? -EINVAL : 0;
 	default:
 		return 0;
 	}

@@ -4,6 +4,7 @@
 #include <keel/arch.h>
 #include <keel/errno.h>
 #include <keel/guest_mem.h>
+#include <keel/hvm_firmware.h>
 #include <keel/mm.h>
 #include <keel/printk.h>
 #include <keel/selftest.h>
@@ -141,6 +142,35 @@ long domctl_loadkernel(struct vcpu *v, struct domain *d, const struct keel_load 
 	return 0;
 }
 
+/*
+ * HVM firmware's modules (SeaBIOS as "firmware"): named by the command line,
+ * placed after the firmware as Xen's toolstack does, two at most.
+ */
+static long load_firmware_module(struct vcpu *v, struct domain *d, const struct keel_load *l)
+{
+	char name[32];
+	const char *why;
+	u64 at;
+	long err;
+
+	if (d->state != DOM_PAUSED || (d->build != BUILD_KERNEL && d->build != BUILD_INITRD))
+		return -EBUSY;
+	if (!load_args_ok(l) || !l->cmdline_len || l->cmdline_len >= sizeof(name))
+		return -EINVAL;
+	memset(name, 0, sizeof(name));
+	if (copy_from_guest(v, name, l->cmdline, l->cmdline_len))
+		return -EFAULT;
+	if ((err = hvm_firmware_module_place(d, l->image_len, &at, &why)))
+		return err;
+	if (copy_from_guest(v, domain_gpa_ptr(d, at, l->image_len), l->image, l->image_len))
+		return -EFAULT;
+	hvm_firmware_module_record(d, at, l->image_len, name);
+	d->build = BUILD_INITRD;
+	printk("keel: domain %u (%s): module \"%s\" of %lu KiB loaded by domain %u\n", d->id,
+	       d->name, name, l->image_len >> 10, v->dom->id);
+	return 0;
+}
+
 long domctl_loadinitrd(struct vcpu *v, struct domain *d, const struct keel_load *l)
 {
 	const char *why;
@@ -149,6 +179,8 @@ long domctl_loadinitrd(struct vcpu *v, struct domain *d, const struct keel_load 
 
 	if (d->build == BUILD_EMPTY)
 		return -ENOENT;
+	if (d->hvm_firmware)
+		return load_firmware_module(v, d, l);
 	if (d->build != BUILD_KERNEL || d->state != DOM_PAUSED)
 		return -EBUSY;
 	if (!load_args_ok(l) || l->cmdline || l->cmdline_len)

@@ -2,7 +2,7 @@
 /*
  * dm_op (hypercall 41): a device model's calls on the domain it emulates, with
  * Xen's layouts and checks (public/xen/dm_op.h). Keel has the ioreq-server
- * ops and nr_vcpus; the others are -EOPNOTSUPP until a device model needs them.
+ * ops, remote_shutdown and nr_vcpus; the others are -EOPNOTSUPP until a device model needs them.
  */
 #include <keel/hypercall.h>
 #include <keel/dm_op_check.h>
@@ -42,6 +42,9 @@ static long run(struct domain *d, struct domain *emu, struct xen_dm_op *op, bool
 	}
 	case XEN_DMOP_destroy_ioreq_server:
 		return ioreq_server_destroy(d, emu, op->u.destroy_ioreq_server.id);
+	case XEN_DMOP_remote_shutdown:
+		domain_shutdown(d, op->u.remote_shutdown.reason);
+		return 0;
 	case XEN_DMOP_nr_vcpus:
 		op->u.nr_vcpus.vcpus = d->nr_vcpus;
 		*out = true;
@@ -65,8 +68,9 @@ long do_dm_op(struct vcpu *v, const struct hypercall_args *a)
 		return -E2BIG;
 	if (copy_from_guest(v, bufs, a->a3, a->a2 * sizeof(bufs[0])))
 		return -EFAULT;
+	/* As Xen, an ended domain not yet destroyed is still there: its device model cleans up. */
 	struct domain *d = a->a1 < MAX_DOMAINS ? domain_by_id((u16)a->a1) : NULL;
-	if (!d || (d->state != DOM_RUNNING && d->state != DOM_PAUSED))
+	if (!d || d->state == DOM_FREE || d->state == DOM_ZOMBIE)
 		return -ESRCH;
 	if (d == v->dom)
 		return -EPERM;

@@ -10,6 +10,7 @@
  * extents done so far.
  */
 #include <keel/arch.h>
+#include <keel/compat.h>
 #include <keel/hypercall.h>
 #include <keel/errno.h>
 #include <keel/guest_mem.h>
@@ -46,6 +47,18 @@ void balloon_domain_free(struct domain *d)
 		pages_free(d->ballooned,
 			   ALIGN_UP(ALIGN_UP(ram_pages(d), 64) / 8, PAGE_SIZE) / PAGE_SIZE);
 	d->ballooned = NULL;
+	if (d->moved)
+		pages_free(d->moved, 1);
+	d->moved = NULL;
+}
+
+/* A GFN whose frame was moved elsewhere by add_to_physmap(XENMAPSPACE_gmfn). */
+static bool was_moved(const struct domain *d, u64 gfn)
+{
+	for (u32 i = 0; d->moved && i < d->nr_moved; i++)
+		if (d->moved[i].from == gfn)
+			return true;
+	return false;
 }
 
 /* A GFN the guest may give back: plain RAM now, not a special page mapped over it. */
@@ -77,7 +90,7 @@ static int populate_page(struct domain *d, u64 gfn)
 {
 	paddr_t hpa;
 
-	if (gfn >= ram_pages(d) || !is_ballooned(d, gfn) ||
+	if (gfn >= ram_pages(d) || !is_ballooned(d, gfn) || was_moved(d, gfn) ||
 	    domain_ram_hpa(d, gfn << PAGE_SHIFT, PAGE_SIZE, &hpa))
 		return -EINVAL; /* beyond its RAM, or already backed */
 	if (d->tot_pages >= d->max_pages)
@@ -90,13 +103,36 @@ static int populate_page(struct domain *d, u64 gfn)
 	return 0;
 }
 
+int reservation_move_page(struct domain *d, u64 from, u64 to)
+{
+	paddr_t hpa;
+
+	if (!releasable(d, from) || balloon_map(d))
+		return -EINVAL;
+	if (!d->moved && !(d->moved = pages_alloc(1)))
+		return -ENOMEM;
+	if (d->nr_moved == PAGE_SIZE / sizeof(d->moved[0]))
+		return -ENOMEM;
+	if (domain_ram_hpa(d, from << PAGE_SHIFT, PAGE_SIZE, &hpa) ||
+	    arch_p2m_map(d, to << PAGE_SHIFT, hpa, PAGE_SIZE, P2M_RW))
+		return -ENOMEM;
+	if (arch_p2m_unmap(d, from << PAGE_SHIFT, PAGE_SIZE)) {
+		arch_p2m_unmap(d, to << PAGE_SHIFT, PAGE_SIZE);
+		return -ENOMEM;
+	}
+	d->ballooned[from / 64] |= 1ULL << (from % 64); /* not backed at its own GFN now */
+	d->moved[d->nr_moved++] = (struct moved_page){from, to};
+	arch_p2m_flush(d);
+	return 0;
+}
+
 static long reservation(struct vcpu *v, u32 cmd, u64 start, u64 arg)
 {
 	struct xen_memory_reservation r;
 	struct domain *d = v->dom;
 	u64 done;
 
-	if (copy_from_guest(v, &r, arg, sizeof(r)))
+	if (guest_read_reservation(v, arg, &r))
 		return -EFAULT;
 	if (r.domid != DOMID_SELF && r.domid != d->id)
 		return -EPERM;
@@ -108,7 +144,7 @@ static long reservation(struct vcpu *v, u32 cmd, u64 start, u64 arg)
 		return (long)start;
 	for (done = start; done < r.nr_extents; done++) {
 		u64 gfn;
-		if (copy_from_guest(v, &gfn, r.extent_start + done * sizeof(gfn), sizeof(gfn)))
+		if (guest_read_pfn(v, r.extent_start, done, &gfn))
 			return done == start ? -EFAULT : (long)done;
 		int err = cmd == XENMEM_decrease_reservation ? release_page(d, gfn)
 							     : populate_page(d, gfn);
@@ -146,7 +182,7 @@ static long memory_map(struct vcpu *v, u64 arg)
 	struct domain *d = v->dom;
 	struct e820_entry e;
 
-	if (copy_from_guest(v, &m, arg, sizeof(m)))
+	if (guest_read_memory_map(v, arg, &m))
 		return -EFAULT;
 	u32 n = m.nr_entries < d->memmap_entries ? m.nr_entries : d->memmap_entries;
 	for (u32 i = 0; i < n; i++) {

@@ -5,14 +5,7 @@
 #include <keel/guest_mem.h>
 #include <keel/sched.h>
 #include <keel/evtchn.h>
-
-/* struct sched_poll (24 bytes): ports @0 (guest pointer to u32[]), nr_ports @8, timeout @16. */
-struct sched_poll {
-	u64 ports;
-	u32 nr_ports;
-	u32 pad;
-	u64 timeout;
-};
+#include <keel/compat.h>
 
 static void poll_timed_out(struct timer *t)
 {
@@ -26,7 +19,7 @@ static long poll(struct vcpu *v, u64 arg)
 {
 	struct sched_poll p;
 
-	if (copy_from_guest(v, &p, arg, sizeof(p)))
+	if (guest_read_sched_poll(v, arg, &p))
 		return -EFAULT;
 	if (p.nr_ports > MAX_POLL_PORTS)
 		return -EINVAL;

@@ -5,6 +5,7 @@
  * xen/arch/x86/mm/p2m.c: p2m_add_foreign); where Keel is stricter it says so.
  */
 #include <keel/arch.h>
+#include <keel/compat.h>
 #include <keel/errno.h>
 #include <keel/grant_table.h>
 #include <keel/guest_mem.h>
@@ -175,6 +176,11 @@ static int add_one(struct domain *d, u32 space, u64 idx, u64 gfn, u16 fdom)
 	}
 	case XENMAPSPACE_gmfn_foreign:
 		return add_foreign(d, fdom, idx, gfn);
+	case XENMAPSPACE_gmfn:
+		/* One of its own RAM frames to a hole (hvmloader's tables); not over anything. */
+		if (physmap_gfn_use(d, gfn) != GFN_FREE)
+			return -EBUSY;
+		return reservation_move_page(d, idx, gfn);
 	default:
 		return -EINVAL;
 	}
@@ -185,7 +191,7 @@ long physmap_add(struct vcpu *v, u64 arg)
 	struct xen_add_to_physmap x;
 	struct domain *d = v->dom;
 
-	if (copy_from_guest(v, &x, arg, sizeof(x)))
+	if (guest_read_add_to_physmap(v, arg, &x))
 		return -EFAULT;
 	if (x.domid != DOMID_SELF && x.domid != d->id)
 		return -EPERM;

@@ -10,6 +10,7 @@
  * or silent) costs only that guest: it is destroyed and its memory comes back.
  *
  * keel-ioreq-dm GUEST.ELF   prints "ioreq-dm: PASS ..." or "ioreq-dm: FAIL ..."
+ * keel-ioreq-dm build|unpause|destroy|wait-end ...   see tool() below
  */
 #define __XEN_TOOLS__ 1 /* the toolstack part of Xen's public headers, as QEMU builds them */
 #include <errno.h>
@@ -30,6 +31,7 @@
 #include <xendevicemodel.h>
 #include <xenevtchn.h>
 #include <xenforeignmemory.h>
+#include <xenstore.h>
 #include <xen/hvm/ioreq.h>
 #include <xen/hvm/dm_op.h>
 #include <xen/hvm/hvm_op.h>
@@ -448,24 +450,159 @@ static void abandoned(const void *elf, size_t len, enum abandon how)
 	printf("ioreq-dm: guest left waiting (%s) destroyed, memory back\n", abandon_name[how]);
 }
 
-int main(int argc, char **argv)
+/*
+ * build-firmware NAME MIB LOADER [MODNAME=PATH ...]: an HVM domain started from
+ * HVM firmware (Xen's hvmloader) with named modules (SeaBIOS as "firmware");
+ * prints its id.
+ */
+static int build_firmware(int argc, char **argv)
 {
 	size_t len;
-	void *elf = argc == 2 ? read_file(argv[1], &len) : NULL;
+	void *img = read_file(argv[4], &len);
+	struct keel_domctl op = op_for(KEEL_DOMCTL_createdomain, 0);
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!elf) {
-		fprintf(stderr, "usage: keel-ioreq-dm GUEST.ELF\n");
-		return 2;
+	snprintf(op.u.create.name, sizeof(op.u.create.name), "%s", argv[2]);
+	op.u.create.mem_bytes = (uint64_t)atoi(argv[3]) << 20;
+	op.u.create.vcpus = 1;
+	op.u.create.flags = KEEL_CREATE_hvm;
+	int rc = img ? domctl(&op) : -ENOENT;
+	if (rc) {
+		fprintf(stderr, "createdomain: %s\n", strerror(-rc));
+		return 1;
 	}
+	uint16_t domid = op.domid;
+	op = op_for(KEEL_DOMCTL_loadkernel, domid);
+	op.u.load.image = (uint64_t)(uintptr_t)img;
+	op.u.load.image_len = len;
+	if ((rc = domctl(&op))) {
+		fprintf(stderr, "loadkernel %s: %s\n", argv[4], strerror(-rc));
+		return 1;
+	}
+	for (int i = 5; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		void *mod = eq ? read_file(eq + 1, &len) : NULL;
+		if (!mod) {
+			fprintf(stderr, "%s: not NAME=PATH of a readable file\n", argv[i]);
+			return 1;
+		}
+		op = op_for(KEEL_DOMCTL_loadinitrd, domid);
+		op.u.load.image = (uint64_t)(uintptr_t)mod;
+		op.u.load.image_len = len;
+		op.u.load.cmdline = (uint64_t)(uintptr_t)argv[i];
+		op.u.load.cmdline_len = (uint32_t)(eq - argv[i]);
+		if ((rc = domctl(&op))) {
+			fprintf(stderr, "module %s: %s\n", argv[i], strerror(-rc));
+			return 1;
+		}
+	}
+	printf("%u\n", domid);
+	return 0;
+}
+
+/* introduce D: tells the xenstore about D's ring (XS_INTRODUCE), as a toolstack does. */
+static int introduce(uint16_t domid)
+{
+	struct keel_domctl op = op_for(KEEL_DOMCTL_getbuild, domid);
+	struct xs_handle *xs = xs_open(0);
+	int rc = domctl(&op);
+
+	if (rc || !xs) {
+		fprintf(stderr, "introduce %u: %s\n", domid, rc ? strerror(-rc) : "no xenstore");
+		return 1;
+	}
+	if (!xs_introduce_domain(xs, domid, op.u.build.store_gfn, op.u.build.store_port)) {
+		fprintf(stderr, "XS_INTRODUCE %u: %s\n", domid, strerror(errno));
+		return 1;
+	}
+	xs_close(xs);
+	return 0;
+}
+
+/*
+ * The domain tool the QEMU test's hook uses (the toolstack's part, until
+ * controld builds HVM guests): build NAME ELF [CMDLINE] prints the new HVM
+ * domain's id; unpause, destroy D; wait-end D SECONDS waits until D has ended
+ * and prints its state.
+ */
+static int tool(int argc, char **argv)
+{
+	const char *cmd = argv[1];
+
+	if (!strcmp(cmd, "build") && (argc == 4 || argc == 5)) {
+		size_t len;
+		void *elf = read_file(argv[3], &len);
+		int domid =
+		    elf ? build(argv[2], KEEL_CREATE_hvm, elf, len, argc == 5 ? argv[4] : "") : -1;
+		if (domid < 0)
+			return 1;
+		printf("%d\n", domid);
+		return 0;
+	}
+	if (!strcmp(cmd, "build-firmware") && argc >= 5)
+		return build_firmware(argc, argv);
+	if (argc < 3)
+		return 2;
+	uint16_t domid = (uint16_t)atoi(argv[2]);
+	if (!strcmp(cmd, "introduce"))
+		return introduce(domid);
+	if (!strcmp(cmd, "unpause") || !strcmp(cmd, "destroy")) {
+		run_domctl(!strcmp(cmd, "unpause") ? KEEL_DOMCTL_unpause : KEEL_DOMCTL_destroy,
+			   domid);
+		return failures ? 1 : 0;
+	}
+	if (!strcmp(cmd, "wait-end") && argc == 4) {
+		int st = dom_state(domid);
+		for (int i = 0; i < atoi(argv[3]) * 10 &&
+				(st == KEEL_DOMSTATE_running || st == KEEL_DOMSTATE_paused);
+		     i++) {
+			usleep(100000);
+			st = dom_state(domid);
+		}
+		struct keel_domctl op = op_for(KEEL_DOMCTL_getinfo, domid);
+		int rc = domctl(&op);
+		printf("state %d reason %d\n", rc ? -1 : op.u.info.state,
+		       rc ? -1 : op.u.info.shutdown_reason);
+		return 0;
+	}
+	return 2;
+}
+
+static int open_all(void)
+{
 	xc = xencall_open(NULL, 0);
 	dm = xendevicemodel_open(NULL, 0);
 	fm = xenforeignmemory_open(NULL, 0);
 	xe = xenevtchn_open(NULL, 0);
 	if (!xc || !dm || !fm || !xe || !(dbuf = xencall_alloc_buffer(xc, sizeof(*dbuf)))) {
 		printf("ioreq-dm: FAIL cannot open Xen's devices: %s\n", strerror(errno));
-		return 1;
+		return -1;
 	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	size_t len;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 3) {
+		if (open_all())
+			return 1;
+		int rc = tool(argc, argv);
+		if (rc == 2)
+			fprintf(stderr,
+				"usage: keel-ioreq-dm GUEST.ELF | build NAME ELF [CMDLINE] | "
+				"build-firmware NAME MIB LOADER [MOD=PATH...] | introduce D | "
+				"unpause D | destroy D | wait-end D SECONDS\n");
+		return rc;
+	}
+	void *elf = argc == 2 ? read_file(argv[1], &len) : NULL;
+	if (!elf) {
+		fprintf(stderr, "usage: keel-ioreq-dm GUEST.ELF\n");
+		return 2;
+	}
+	if (open_all())
+		return 1;
 	uint64_t before = host_free();
 	int pvh = build("ioreq-pvh", 0, elf, len, "");
 	int hvm = build("ioreq", KEEL_CREATE_hvm, elf, len, "");

@@ -43,11 +43,14 @@ static void port_out(struct vcpu *v, u16 port, u32 size, u64 val)
 	}
 }
 
-/* Ports Keel answers itself in every domain. */
-static bool keel_port(u16 port)
+/*
+ * Ports Keel answers itself in an HVM domain: the debug console only (its
+ * writes, as Xen's hvm_print_line). ACPI PM1a control, 0xCF9 and the keyboard
+ * controller belong to the device model's chipset there, as on Xen.
+ */
+static bool keel_port(u16 port, bool in)
 {
-	return port == DEBUG_CONSOLE_PORT || port == ACPI_SLEEP_CONTROL_PORT ||
-	       port == ACPI_SLEEP_STATUS_PORT || port == RESET_PORT || port == KBC_PORT;
+	return port == DEBUG_CONSOLE_PORT && !in;
 }
 
 static u64 addr_mask(u32 bytes)
@@ -158,7 +161,7 @@ enum exit_action handle_io(struct vcpu *v, u64 qual)
 	u32 size = IO_SIZE(qual);
 	u16 port = IO_PORT(qual);
 
-	if (v->dom->hvm && !keel_port(port)) {
+	if (v->dom->hvm && !keel_port(port, IO_IN(qual))) {
 		int r = forward_pio(v, qual);
 		if (r >= 0)
 			return (enum exit_action)r;

@@ -21,7 +21,8 @@ enum exit_action handle_vmcall(struct vcpu *v, u64 qual)
 		v->regs.rax = (u64)-EPERM;
 		return EXIT_RESUME;
 	}
-	if (v->arch.efer & EFER_LMA)
+	v->compat = !(v->arch.efer & EFER_LMA);
+	if (!v->compat)
 		a = (struct hypercall_args){v->regs.rdi, v->regs.rsi, v->regs.rdx, v->regs.r10,
 					    v->regs.r8};
 	else

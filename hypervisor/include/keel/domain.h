@@ -79,6 +79,7 @@ struct vcpu {
 	bool on_rq;
 
 	u64 exits;
+	bool compat; /* its hypercall in progress was made outside long mode (compat.h) */
 
 	/* Xen ABI state. */
 	struct vcpu_info *vcpu_info; /* in shared_info, or registered elsewhere */
@@ -122,9 +123,13 @@ struct domain {
 		u64 size;
 	} ram[2];
 	u32 nr_ram;
-	u64 tot_pages;	    /* RAM pages backed now (less what it ballooned out) */
-	u64 max_pages;	    /* the toolstack's limit on tot_pages (setmaxmem) */
-	u64 *ballooned;	    /* bitmap of GFNs given back; NULL until the first */
+	u64 tot_pages;	/* RAM pages backed now (less what it ballooned out) */
+	u64 max_pages;	/* the toolstack's limit on tot_pages (setmaxmem) */
+	u64 *ballooned; /* bitmap of GFNs given back; NULL until the first */
+	struct moved_page {
+		u64 from, to;
+	} * moved; /* add_to_physmap(XENMAPSPACE_gmfn) moves; a page, NULL until the first */
+	u32 nr_moved;
 	u32 vm_assist;	    /* VMASST types enabled (bit = type) */
 	u32 memmap_entries; /* the memory map it was given (XENMEM_memory_map) */
 	struct domain_memmap_entry {
@@ -157,7 +162,10 @@ struct domain {
 	struct ioreq_server *ioreq[8]; /* KEEL_MAX_IOREQ_SERVERS (public/xen/dm_op.h) */
 	enum domain_build build;       /* BUILD_BOOT unless the toolstack builds it */
 	u64 kernel_end;		       /* GPA past the loaded kernel image */
-	u64 console_gpa;	       /* the console ring Keel serves, 0 = none */
+	u64 start_info_gpa;	       /* its hvm_start_info (HVM firmware: after the image) */
+	u64 module_next;	       /* HVM firmware: where the next module may go */
+	bool hvm_firmware; /* started from HVM firmware (hvm_firmware.h), not a PVH kernel */
+	u64 console_gpa;   /* the console ring Keel serves, 0 = none */
 	u32 console_port;
 	bool killed;		    /* destroyed by the toolstack */
 	bool said_unclaimed_mmio;   /* the console has one line about it */

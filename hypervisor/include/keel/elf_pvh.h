@@ -14,12 +14,20 @@ struct elf_pvh_info {
 	u32 entry;  /* XEN_ELFNOTE_PHYS32_ENTRY */
 	u64 lo, hi; /* guest-physical span of the PT_LOAD segments [lo, hi) */
 	u32 nr_load;
-	bool reloc; /* XEN_ELFNOTE_PHYS32_RELOC: may be loaded elsewhere */
+	bool reloc;    /* XEN_ELFNOTE_PHYS32_RELOC: may be loaded elsewhere */
+	bool firmware; /* no note: HVM firmware entered at e_entry */
 	u32 reloc_align, reloc_min, reloc_max; /* its constraints, defaults filled in */
 };
 
 /* Validates the image and finds the entry. 0, or -EINVAL / -ENOEXEC-like errors with *why. */
 int elf_pvh_inspect(const u8 *img, size_t len, struct elf_pvh_info *info, const char **why);
+/*
+ * The same; with firmware set, an ELF32 image without the note (Xen's hvmloader)
+ * is accepted too, its entry e_entry (32-bit protected mode, as Xen's libxc
+ * starts HVM firmware).
+ */
+int elf_pvh_inspect_as(const u8 *img, size_t len, bool firmware, struct elf_pvh_info *info,
+		       const char **why);
 
 /* Returns a host pointer to len bytes of guest memory at gpa, or NULL when out of range. */
 typedef u8 *(*elf_gpa_map_fn)(void *ctx, u64 gpa, u64 len);

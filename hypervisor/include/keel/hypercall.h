@@ -29,6 +29,12 @@ long do_hvm_op(struct vcpu *v, const struct hypercall_args *a);
 long do_memory_op(struct vcpu *v, const struct hypercall_args *a);
 /* memory_op's reservation sub-ops and memory map (hc_reservation.c); start = continuation. */
 long memory_reservation_op(struct vcpu *v, u32 cmd, u64 start, u64 arg);
+/*
+ * add_to_physmap(XENMAPSPACE_gmfn): d's own RAM frame at GFN from now backs GFN to
+ * (a hole) instead, as hvmloader moves RAM to where it builds its tables. -EINVAL
+ * unless from is plain backed RAM; -ENOMEM past 256 moves.
+ */
+int reservation_move_page(struct domain *d, u64 from, u64 to);
 /* Frees the domain's ballooned-page bitmap. */
 void balloon_domain_free(struct domain *d);
 long do_event_channel_op(struct vcpu *v, const struct hypercall_args *a);

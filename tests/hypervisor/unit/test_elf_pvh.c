@@ -135,6 +135,38 @@ static void loads_elf32(void **state)
 	}
 }
 
+/* HVM firmware (hvmloader): an ELF32 without the note, entered at e_entry, only when asked. */
+static void firmware_without_note(void **state)
+{
+	(void)state;
+	struct elf_pvh_info info;
+	const char *why;
+
+	build32(3, 0x10020);
+	w32(84, 0);	  /* the note segment is no PT_NOTE any more */
+	w32(24, 0x10080); /* e_entry */
+	assert_int_equal(elf_pvh_inspect(img, sizeof(img), &info, &why), -EINVAL);
+	assert_non_null(strstr(why, "not a PVH kernel"));
+	assert_int_equal(elf_pvh_inspect_as(img, sizeof(img), true, &info, &why), 0);
+	assert_true(info.firmware);
+	assert_int_equal(info.entry, 0x10080);
+	memset(guest, 0xcc, sizeof(guest));
+	assert_int_equal(elf_pvh_load(img, sizeof(img), 0, map, NULL, &why), 0);
+	assert_int_equal(guest[0x100ff], 0xab);
+	w32(24, 0x40000); /* outside what is loaded */
+	assert_int_equal(elf_pvh_inspect_as(img, sizeof(img), true, &info, &why), -EINVAL);
+	/* With the note the note wins (a PVH kernel in an HVM domain), firmware or not. */
+	build32(3, 0x10020);
+	assert_int_equal(elf_pvh_inspect_as(img, sizeof(img), true, &info, &why), 0);
+	assert_false(info.firmware);
+	assert_int_equal(info.entry, 0x10020);
+	/* An ELF64 without the note is no firmware Keel knows. */
+	build(8, 0x10040);
+	w32(120, 0); /* its note segment is no PT_NOTE any more */
+	assert_int_equal(elf_pvh_inspect_as(img, sizeof(img), true, &info, &why), -EINVAL);
+	assert_non_null(strstr(why, "firmware"));
+}
+
 /* Builds a good image (make), spoils it (setup) and expects a refusal whose reason has text. */
 #define REJECT_FROM(make, setup, text)                                                             \
 	do {                                                                                       \
@@ -273,6 +305,7 @@ int main(void)
 	    cmocka_unit_test(loads),
 	    cmocka_unit_test(rejects),
 	    cmocka_unit_test(loads_elf32),
+	    cmocka_unit_test(firmware_without_note),
 	    cmocka_unit_test(rejects_elf32),
 	    cmocka_unit_test(load_out_of_guest_memory),
 	    cmocka_unit_test(relocates_as_the_note_allows),

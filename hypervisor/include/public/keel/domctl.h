@@ -95,6 +95,15 @@
  *   cmdline and cmdline_len must be 0. -ENOENT before loadkernel, -EBUSY for
  *   a second initrd or once the domain was unpaused; -EFAULT when the image
  *   is not readable (copied straight into the domain's RAM: not parsed).
+ * HVM firmware (KEEL_CREATE_hvm domains): loadkernel also takes an ELF32 image
+ *   without the PVH note (Xen's hvmloader), entered at e_entry in 32-bit
+ *   protected mode with EBX = the start info, as Xen's toolstack starts it; the
+ *   domain then gets Xen's HVM firmware layout (hypervisor/HVM.md section 2): the
+ *   start info right after the image, no command line and no ACPI tables of
+ *   Keel's, a memory map of RAM from 1 MiB up to the special pages, the HVM info
+ *   table at 0x9F800, the console and xenstore pages as the top two pages of RAM.
+ *   loadinitrd then loads up to two named modules after the start info: cmdline
+ *   is the module's name (1-31 bytes: "firmware" for SeaBIOS), -EBUSY past two.
  * KEEL_DOMCTL_getbuild: after loadkernel, u.build: the guest frame numbers of
  *   its xenstore and console pages and its ports for them (remote domain 0):
  *   what keel-xenstored's XS_INTRODUCE and the console service in dom0 need.

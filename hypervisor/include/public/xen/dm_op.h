@@ -42,20 +42,23 @@
  *   6 destroy_ioreq_server (4 bytes): @0 u16 id, @2 u16 pad. Its ranges go,
  *     its event channels close, its pages are taken out of every physmap that
  *     mapped them and freed. A vCPU waiting on it is answered all ones.
+ *   16 remote_shutdown (4 bytes): @0 u32 reason (Xen's SHUTDOWN_*, 0-4): the
+ *     domain ends as if it had called SCHEDOP_shutdown with it (QEMU's ACPI
+ *     power-off and reset). Xen passes any value; Keel refuses others, soft_reset
+ *     (5) included (-EINVAL).
  *   20 nr_vcpus (4 bytes): @0 u32 vcpus (out).
  *
  * Requests. Port I/O and memory accesses of an HVM domain that no device in
- * Keel handles go to the enabled server whose range holds the whole access;
- * with none, reads return all ones and writes are dropped (as Xen without a
- * device model). The vCPU's ioreq_t in the server's synchronous page (slot =
- * vCPU id) is filled, its state set to READY, and vp_eport is notified; the
- * vCPU waits (nothing else wakes it) until the emulator sets the state to
- * IORESP_READY and notifies the port; Keel then takes `data` for a read,
- * sets the state back to NONE and completes the instruction. Keel sends one
- * element at a time (count 1, data_is_ptr 0), REP string I/O included; it
- * posts nothing to the buffered ring yet. As Xen, a slot not in NONE when a
- * request is sent, or in anything but READY, INPROCESS or IORESP_READY when the
- * port is notified, crashes the emulated domain ("device model set bad IO
+ * Keel handles (Keel keeps only the debug port 0xE9 for itself; the ACPI, reset
+ * and keyboard-controller ports are the device model's, as on Xen) go to the enabled server whose
+ * range holds the whole access; with none, reads return all ones and writes are dropped (as Xen
+ * without a device model). The vCPU's ioreq_t in the server's synchronous page (slot = vCPU id) is
+ * filled, its state set to READY, and vp_eport is notified; the vCPU waits (nothing else wakes it)
+ * until the emulator sets the state to IORESP_READY and notifies the port; Keel then takes `data`
+ * for a read, sets the state back to NONE and completes the instruction. Keel sends one element at
+ * a time (count 1, data_is_ptr 0), REP string I/O included; it posts nothing to the buffered ring
+ * yet. As Xen, a slot not in NONE when a request is sent, or in anything but READY, INPROCESS or
+ * IORESP_READY when the port is notified, crashes the emulated domain ("device model set bad IO
  * state"); READY and INPROCESS keep it waiting.
  *
  * struct ioreq (32 bytes): @0 u64 addr (port or guest-physical address),
@@ -86,6 +89,7 @@
 #define XEN_DMOP_unmap_io_range_from_ioreq_server 4
 #define XEN_DMOP_set_ioreq_server_state		  5
 #define XEN_DMOP_destroy_ioreq_server		  6
+#define XEN_DMOP_remote_shutdown		  16
 #define XEN_DMOP_nr_vcpus			  20
 #define XEN_DMOP_LAST				  20 /* the highest op Xen 4.17 defines */
 
@@ -154,6 +158,10 @@ struct xen_dm_op_destroy_ioreq_server {
 	uint16_t pad;
 };
 
+struct xen_dm_op_remote_shutdown {
+	uint32_t reason;
+};
+
 struct xen_dm_op_nr_vcpus {
 	uint32_t vcpus;
 };
@@ -167,6 +175,7 @@ struct xen_dm_op {
 		struct xen_dm_op_ioreq_server_range range;
 		struct xen_dm_op_set_ioreq_server_state set_ioreq_server_state;
 		struct xen_dm_op_destroy_ioreq_server destroy_ioreq_server;
+		struct xen_dm_op_remote_shutdown remote_shutdown;
 		struct xen_dm_op_nr_vcpus nr_vcpus;
 		uint8_t raw[256];
 	} u;
