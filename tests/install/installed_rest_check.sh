@@ -5,7 +5,8 @@
 # announced in the journal (copied to the console): the served certificate's SHA-256 must be
 # the announced fingerprint, and with that certificate as the only CA, curl checks the name
 # (the host's, keelhost). /healthz answers without a token; /v1/host and /v1/domains refuse a
-# request without one and answer with the token keel-emu-token.service printed.
+# request without one and answer with the token keel-emu-token.service printed, which also
+# uploads an image.
 # keel-emu runs this once the expects are met, with KEEL_EMU_PORT_8443 and KEEL_EMU_SERIAL.
 set -eu
 port=${KEEL_EMU_PORT_8443:?}
@@ -40,7 +41,7 @@ req() { # expected-status path [curl args]
 	shift 2
 	got=$(curl -sS --max-time 60 --resolve "keelhost:$port:127.0.0.1" --cacert "$work/served.crt" \
 		-o "$work/body" -w '%{http_code}' "$@" "$url$path")
-	echo "GET $path -> $got: $(head -c 300 "$work/body")"
+	echo "$path -> $got: $(head -c 300 "$work/body")"
 	[ "$got" = "$want" ] || { echo "expected $want"; exit 1; }
 }
 req 200 /healthz
@@ -50,4 +51,12 @@ python3 -c 'import json, sys; h = json.load(open(sys.argv[1])); assert h["hyperv
 	"$work/body" || { echo "not a host with a hypervisor version"; exit 1; }
 req 200 /v1/domains -H "Authorization: Bearer $token"
 grep -q '"Domain-0"' "$work/body" || { echo "Domain-0 not listed"; exit 1; }
+# An upload lands in dom0's images directory, writable under the unit's ProtectSystem=strict
+# (its StateDirectory), with the SHA-256 of what was sent.
+head -c 65536 /dev/urandom >"$work/upload.img"
+req 201 /v1/images/emu-check -X PUT -H "Authorization: Bearer $token" \
+	-H 'Content-Type: application/octet-stream' --data-binary "@$work/upload.img"
+sum=$(sha256sum "$work/upload.img" | cut -d' ' -f1)
+python3 -c 'import json, sys; i = json.load(open(sys.argv[1])); assert i["sha256"] == sys.argv[2] and i["size"] == 65536' \
+	"$work/body" "$sum" || { echo "the upload's size or SHA-256 differs"; exit 1; }
 echo "installed host: REST API answers"
