@@ -4,11 +4,15 @@
 # root of make-root.sh copied onto an ext4 filesystem filling the whole disk (no partition
 # table; GRUB and Linux find it by UUID), the packages installed with apt, and update-grub run
 # with that filesystem mounted, so the entries name its UUID as on a real host. Settings for
-# Bochs (1 CPU at about 10 MIPS, 2 GiB): dom0 512M and 1 vCPU, the main job's watchdog_thresh and
-# cryptomgr.notests, the Keel entry as GRUB's default, e1000 by DHCP (systemd-networkd), root without a
-# password on dom0's console (hvc0). Usage: make-disk.sh DEB_DIR ROOT IMAGE
+# Bochs (1 CPU at about 10 MIPS, 2 GiB): dom0 512M and 1 vCPU, the Keel entry as GRUB's
+# default, e1000 by DHCP (systemd-networkd), root without a password on dom0's console
+# (hvc0), the lean settings of lean-host.sh, and keel-emu-token.service, which prints an API
+# token for the test. Usage: make-disk.sh DEB_DIR ROOT IMAGE
 set -euo pipefail
 debs=$(realpath "$1") root=$(realpath "$2") image=$(realpath -m "$3")
+here=$(dirname "$(realpath "$0")")
+# shellcheck source=tests/install/lean-host.sh
+. "$here/lean-host.sh"
 mnt=$image.mnt
 # Bochs' flat disks: a whole number of cylinders of 16 heads x 63 sectors.
 cylinders=3200
@@ -38,9 +42,10 @@ echo keelhost >"$mnt/etc/hostname"
 printf '127.0.0.1 localhost\n127.0.1.1 keelhost\n' >"$mnt/etc/hosts"
 in_root passwd -d root >/dev/null
 mkdir -p "$mnt/etc/systemd/network"
-printf '[Match]\nName=e*\n\n[Network]\nDHCP=ipv4\n' >"$mnt/etc/systemd/network/20-wired.network"
+# The host keeps its own name (DHCP's would go through systemd-hostnamed).
+printf '[Match]\nName=e*\n\n[Network]\nDHCP=ipv4\n\n[DHCPv4]\nUseHostname=false\n' >"$mnt/etc/systemd/network/20-wired.network"
 in_root systemctl enable systemd-networkd >/dev/null 2>&1
-sed -i 's/^GRUB_DEFAULT=.*/GRUB_DEFAULT="Debian GNU\/Linux, with Keel"/; s/^GRUB_TIMEOUT=.*/GRUB_TIMEOUT=0/; s/^GRUB_CMDLINE_LINUX_DEFAULT=.*/GRUB_CMDLINE_LINUX_DEFAULT=""/; s/^#\?GRUB_TERMINAL=.*/GRUB_TERMINAL=console/' "$mnt/etc/default/grub"
+sed -i 's/^GRUB_DEFAULT=.*/GRUB_DEFAULT="Debian GNU\/Linux, with Keel"/; s/^GRUB_TIMEOUT=.*/GRUB_TIMEOUT=0/; s/^#\?GRUB_TERMINAL=.*/GRUB_TERMINAL=console/' "$mnt/etc/default/grub"
 
 mkdir -p "$mnt/tmp/debs"
 cp "$debs"/keel_*.deb "$debs"/keel-hypervisor_*.deb "$mnt/tmp/debs/"
@@ -49,7 +54,10 @@ pkgs=$(cd "$mnt/tmp/debs" && find . -name '*.deb' | sed 's|^\./|/tmp/debs/|')
 in_root apt-get install -y -q --no-install-recommends $pkgs >"$image.log" 2>&1 ||
 	{ tail -20 "$image.log"; exit 1; }
 rm -rf "$mnt/tmp/debs"
-sed -i 's/^KEEL_DOM0_MEM=.*/KEEL_DOM0_MEM="512M"/; s/^KEEL_DOM0_VCPUS=.*/KEEL_DOM0_VCPUS="1"/; s/^KEEL_DOM0_CMDLINE=.*/KEEL_DOM0_CMDLINE="console=hvc0 watchdog_thresh=60 cryptomgr.notests"/' "$mnt/etc/default/keel"
+sed -i 's/^KEEL_DOM0_MEM=.*/KEEL_DOM0_MEM="512M"/; s/^KEEL_DOM0_VCPUS=.*/KEEL_DOM0_VCPUS="1"/' "$mnt/etc/default/keel"
+cp "$here/keel-emu-token.service" "$mnt/etc/systemd/system/"
+in_root systemctl enable keel-emu-token.service >>"$image.log" 2>&1
+lean_host "$mnt" "$image.log"
 # grub-probe follows the loop device to its backing file: the image gets the same path
 # inside the root.
 mkdir -p "$mnt$(dirname "$image")"
