@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # dom0.d hook of the QEMU test (sourced by dom0/init; runs with keel.test=qemu on the kernel
-# command line): an HVM domain with the qemudev test guest, Debian's qemu-system-xen as its
+# command line): first an HVM domain with the qemudev test guest, Debian's qemu-system-xen as its
 # device model (xenfv machine, as libxl starts it, without display), unpaused once QEMU says
 # "running" in xenstore; the guest powers off through QEMU's ACPI. Lines start "hvm-qemu:".
 qemu_test() {
@@ -39,13 +39,12 @@ qemu_test() {
 	sed 's/^/hvm-qemu: qemu: /' /run/qemu.out | tail -n 5
 	echo "hvm-qemu: done"
 }
-if grep -qw keel.test=qemu /proc/cmdline; then
-	(qemu_test >/dev/console 2>&1 &)
-fi
 
-# keel.test=hvmloader: Debian's hvmloader and SeaBIOS as Xen's toolstack starts them, with
-# QEMU as the device model; how far the firmware gets shows on Keel's console (port 0xE9).
-hvmloader_test() {
+# Then Debian's hvmloader and SeaBIOS as Xen's toolstack starts them (hvmloader/* and
+# platform/* in xenstore, SeaBIOS as module "firmware") with QEMU and no disk: SeaBIOS runs
+# to its boot menu; the domain is destroyed after 90 s of dom0 time. Lines start
+# "hvm-firmware:"; hvmloader's and SeaBIOS's own go to Keel's console (port 0xE9).
+firmware_test() {
 	d=$(/usr/libexec/keel/ioreq-dm build-firmware hvmloader-hvm 64 \
 		/usr/lib/xen-4.17/boot/hvmloader firmware=/usr/share/seabios/bios-256k.bin) || {
 		echo "hvm-firmware: FAIL building the domain"; return; }
@@ -67,12 +66,13 @@ hvmloader_test() {
 	done
 	sed 's/^/hvm-firmware: qemu: /' /run/fw-qemu.out
 	/usr/libexec/keel/ioreq-dm unpause "$d"
-	echo "hvm-firmware: domain $(/usr/libexec/keel/ioreq-dm wait-end "$d" 600)"
+	echo "hvm-firmware: domain $(/usr/libexec/keel/ioreq-dm wait-end "$d" 90)"
 	sed 's/^/hvm-firmware: serial: /' /run/fw-serial.log
 	kill -TERM "$q" 2>/dev/null
+	for i in $(seq 60); do kill -0 "$q" 2>/dev/null || break; sleep 0.5; done
 	/usr/libexec/keel/ioreq-dm destroy "$d"
 	echo "hvm-firmware: done"
 }
-if grep -qw keel.test=hvmloader /proc/cmdline; then
-	(hvmloader_test >/dev/console 2>&1 &)
+if grep -qw keel.test=qemu /proc/cmdline; then
+	( (qemu_test; firmware_test) >/dev/console 2>&1 &)
 fi

@@ -126,8 +126,9 @@ int insn_decode_mmio(const u8 *bytes, u32 avail, u32 mode, struct mmio_insn *out
 		return err;
 	if (two_byte && op != 0xb6 && op != 0xb7 && op != 0xbe && op != 0xbf)
 		return -EINVAL;
-	if (!two_byte && op != 0x88 && op != 0x89 && op != 0x8a && op != 0x8b && op != 0xc6 &&
-	    op != 0xc7)
+	bool cmp = !two_byte && (op == 0x80 || op == 0x81 || op == 0x83);
+	if (!two_byte && !cmp && op != 0x88 && op != 0x89 && op != 0x8a && op != 0x8b &&
+	    op != 0xc6 && op != 0xc7)
 		return -EINVAL;
 	if ((err = next(&c, &modrm)))
 		return err;
@@ -144,17 +145,22 @@ int insn_decode_mmio(const u8 *bytes, u32 avail, u32 mode, struct mmio_insn *out
 		out->sign_extend = op >= 0xbe;
 		if (operand == 2 && out->size == 2)
 			out->dest_size = 2;
-	} else if (op == 0xc6 || op == 0xc7) {
-		if ((modrm >> 3) & 7)
-			return -EINVAL;			/* only /0 is MOV */
-		u32 n = out->size == 8 ? 4 : out->size; /* imm32 sign-extended to 64 */
+	} else if (op == 0xc6 || op == 0xc7 || cmp) {
+		if (((modrm >> 3) & 7) != (cmp ? 7 : 0))
+			return -EINVAL; /* only /0 is MOV, only /7 is CMP */
+		if (op == 0x80)
+			out->size = 1;
+		/* imm32 sign-extended to 64; 83: imm8 sign-extended to the operand size */
+		u32 n = op == 0x83 ? 1 : (out->size == 8 ? 4 : out->size);
 		if (c.pos + n > avail || c.pos + n > INSN_MAX_LEN)
 			return -EFAULT;
 		u64 imm = read_le(bytes + c.pos, n);
-		if (out->size == 8)
+		if (n == 1 && out->size > 1)
+			imm = (u64)(s64)(s8)(u8)imm;
+		else if (out->size == 8)
 			imm = (u64)(s64)(s32)(u32)imm;
 		c.pos += n;
-		out->op = MMIO_STORE_IMM;
+		out->op = cmp ? MMIO_CMP_IMM : MMIO_STORE_IMM;
 		out->dest_size = out->size;
 		out->imm = imm;
 		out->reg = 0;
@@ -164,7 +170,8 @@ int insn_decode_mmio(const u8 *bytes, u32 avail, u32 mode, struct mmio_insn *out
 			out->dest_size = 1;
 	}
 	/* Byte registers 4-7 without REX are AH, CH, DH, BH. */
-	if (out->op != MMIO_STORE_IMM && !rex && (byte_op && !two_byte) && reg >= 4 && reg < 8) {
+	if (out->op != MMIO_STORE_IMM && out->op != MMIO_CMP_IMM && !rex &&
+	    (byte_op && !two_byte) && reg >= 4 && reg < 8) {
 		out->high_byte = true;
 		out->reg = reg - 4;
 	}
@@ -203,4 +210,26 @@ u64 mmio_store_value(const struct mmio_insn *in, u64 reg)
 	if (in->high_byte)
 		return (reg >> 8) & 0xff;
 	return reg & size_mask(in->size);
+}
+
+u64 mmio_cmp_flags(const struct mmio_insn *in, u64 mem, u64 rflags)
+{
+	const u64 cf = 1, pf = 1 << 2, af = 1 << 4, zf = 1 << 6, sf = 1 << 7, of = 1 << 11;
+	u64 m = size_mask(in->size), a = mem & m, b = in->imm & m, r = (a - b) & m;
+	u32 top = 8 * in->size - 1;
+
+	rflags &= ~(cf | pf | af | zf | sf | of);
+	if (a < b)
+		rflags |= cf;
+	if (!(__builtin_popcount((u32)(r & 0xff)) & 1))
+		rflags |= pf;
+	if ((a ^ b ^ r) & 0x10)
+		rflags |= af;
+	if (!r)
+		rflags |= zf;
+	if ((r >> top) & 1)
+		rflags |= sf;
+	if ((((a ^ b) & (a ^ r)) >> top) & 1)
+		rflags |= of;
+	return rflags;
 }

@@ -94,10 +94,11 @@ static void device_write(struct vcpu *v, u64 gpa, u32 size, u64 val)
 /* True when an ioreq server took the access; the answer is applied by mmio_forward_complete. */
 static bool forward(struct vcpu *v, u64 gpa, const struct mmio_insn *in)
 {
-	struct ioreq_access a = {IOREQ_TYPE_COPY, in->op == MMIO_LOAD ? IOREQ_READ : IOREQ_WRITE,
-				 in->size, gpa, 0};
+	bool read = in->op == MMIO_LOAD || in->op == MMIO_CMP_IMM;
+	struct ioreq_access a = {IOREQ_TYPE_COPY, read ? IOREQ_READ : IOREQ_WRITE, in->size, gpa,
+				 0};
 
-	if (in->op != MMIO_LOAD)
+	if (!read)
 		a.data = mmio_store_value(in, in->op == MMIO_STORE_IMM ? 0 : gpr_get(v, in->reg));
 	v->arch.io = (struct io_insn){.kind = IO_INSN_MMIO, .len = in->len, .mmio = *in};
 	return ioreq_send(v, &a);
@@ -109,6 +110,8 @@ void mmio_forward_complete(struct vcpu *v)
 
 	if (in->op == MMIO_LOAD)
 		gpr_set(v, in->reg, mmio_load_result(in, gpr_get(v, in->reg), v->io.data));
+	else if (in->op == MMIO_CMP_IMM)
+		vmwrite(GUEST_RFLAGS, mmio_cmp_flags(in, v->io.data, vmread(GUEST_RFLAGS)));
 	vmexit_advance_rip(in->len);
 }
 
@@ -138,6 +141,9 @@ enum exit_action handle_ept_violation(struct vcpu *v, u64 qual)
 	if (in.op == MMIO_LOAD) {
 		u64 val = device_read(v, gpa, in.size);
 		gpr_set(v, in.reg, mmio_load_result(&in, gpr_get(v, in.reg), val));
+	} else if (in.op == MMIO_CMP_IMM) {
+		u64 val = device_read(v, gpa, in.size);
+		vmwrite(GUEST_RFLAGS, mmio_cmp_flags(&in, val, vmread(GUEST_RFLAGS)));
 	} else {
 		u64 src = in.op == MMIO_STORE_IMM ? 0 : gpr_get(v, in.reg);
 		device_write(v, gpa, in.size, mmio_store_value(&in, src));

@@ -20,6 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		(void)mmio_load_result(&in, ~0ULL, ~0ULL);
 		(void)mmio_store_value(&in, ~0ULL);
+		(void)mmio_cmp_flags(&in, ~0ULL, 0);
 	}
 	return 0;
 }

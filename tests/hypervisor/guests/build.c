@@ -198,7 +198,7 @@ static void check_create_args(void)
 	op.u.create.cap = 101; /* one vCPU */
 	CHECK_EQ(create_op(&op), -EINVAL);
 	op.u.create.cap = 0;
-	op.u.create.flags = 1;
+	op.u.create.flags = 2; /* bit 0 is KEEL_CREATE_hvm; no other is defined */
 	CHECK_EQ(create_op(&op), -EINVAL);
 	CHECK_EQ(create("builder", BUILT_MEM, 1, NULL), -EEXIST);
 	/* More than the host has free: refused, nothing taken. */

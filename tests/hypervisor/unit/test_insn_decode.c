@@ -206,6 +206,40 @@ static void decodes_the_moves_drivers_use(void **state)
 	}
 }
 
+/* CMP with an immediate (hvmloader's HPET probe): decoded, and RFLAGS as the CPU sets them. */
+static void compares_with_immediates(void **state)
+{
+	(void)state;
+	struct mmio_insn in;
+	/* cmpw $0x8086,0xfed00002 in 32-bit code: 66 81 3d disp32 imm16 */
+	u8 cmpw[] = {0x66, 0x81, 0x3d, 0x02, 0x00, 0xd0, 0xfe, 0x86, 0x80};
+	assert_int_equal(insn_decode_mmio(cmpw, sizeof(cmpw), 32, &in), 0);
+	assert_int_equal(in.op, MMIO_CMP_IMM);
+	assert_int_equal(in.size, 2);
+	assert_int_equal(in.len, sizeof(cmpw));
+	assert_int_equal(in.imm, 0x8086);
+	const u64 cf = 1, zf = 1 << 6, sf = 1 << 7, of = 1 << 11, keep = 1 << 9; /* IF stays */
+	assert_int_equal(mmio_cmp_flags(&in, 0x8086, keep) & (cf | zf | sf | of | keep), zf | keep);
+	assert_int_equal(mmio_cmp_flags(&in, 0xffff, 0) & (cf | zf), 0); /* all ones: not equal */
+	assert_int_equal(mmio_cmp_flags(&in, 0x0001, 0) & cf, cf);	 /* borrow */
+	/* cmpb $0x7f,(%rax): 80 38 7f; 0x80 - 0x7f overflows a signed byte */
+	u8 cmpb[] = {0x80, 0x38, 0x7f};
+	assert_int_equal(insn_decode_mmio(cmpb, sizeof(cmpb), 64, &in), 0);
+	assert_int_equal(in.size, 1);
+	assert_int_equal(mmio_cmp_flags(&in, 0x80, 0) & (of | sf | cf | zf), of);
+	/* cmpl $-1,(%rbx): 83 3b ff, imm8 sign-extended to 32 bits */
+	u8 cmpl[] = {0x83, 0x3b, 0xff};
+	assert_int_equal(insn_decode_mmio(cmpl, sizeof(cmpl), 64, &in), 0);
+	assert_int_equal(in.size, 4);
+	assert_int_equal(in.imm & 0xffffffffu, 0xffffffffu);
+	assert_int_equal(mmio_cmp_flags(&in, 0xffffffffu, 0) & zf, zf);
+	/* 81 /0 is ADD, not CMP */
+	u8 add[] = {0x81, 0x00, 1, 0, 0, 0};
+	assert_int_equal(insn_decode_mmio(add, sizeof(add), 64, &in), -EINVAL);
+	for (u32 n = 0; n < sizeof(cmpw); n++)
+		assert_int_equal(insn_decode_mmio(cmpw, n, 32, &in), -EFAULT);
+}
+
 static void refuses_everything_else(void **state)
 {
 	(void)state;
@@ -260,6 +294,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(decodes_the_moves_drivers_use),
+	    cmocka_unit_test(compares_with_immediates),
 	    cmocka_unit_test(refuses_everything_else),
 	    cmocka_unit_test(register_results_follow_x86_rules),
 	};

@@ -4,7 +4,8 @@
  * violation does not say which register or size). Only the plain moves a
  * driver uses for device registers are accepted: MOV to and from memory
  * (88, 89, 8A, 8B), MOV of an immediate (C6 /0, C7 /0), MOVZX and MOVSX
- * (0F B6, B7, BE, BF), MOV between rAX and an absolute address (A0-A3),
+ * (0F B6, B7, BE, BF), MOV between rAX and an absolute address (A0-A3), CMP with
+ * an immediate (80 /7, 81 /7, 83 /7),
  * with operand-size, address-size, segment, LOCK and REX prefixes. Layouts: Intel SDM Vol. 2,
  * chapter 2 (instruction format). Pure code: the bytes are the guest's, so every length is checked.
  */
@@ -19,6 +20,7 @@ enum mmio_op {
 	MMIO_LOAD,	/* register <- memory */
 	MMIO_STORE_REG, /* memory <- register */
 	MMIO_STORE_IMM, /* memory <- immediate */
+	MMIO_CMP_IMM,	/* flags <- memory - immediate (CMP; hvmloader's HPET probe) */
 };
 
 struct mmio_insn {
@@ -41,6 +43,8 @@ int insn_decode_mmio(const u8 *bytes, u32 avail, u32 mode, struct mmio_insn *out
 
 /* The value a load leaves in a register that held old (x86 partial-register rules). */
 u64 mmio_load_result(const struct mmio_insn *in, u64 old, u64 mem);
+/* RFLAGS after CMP of mem with the immediate (CF, PF, AF, ZF, SF, OF as the CPU sets them). */
+u64 mmio_cmp_flags(const struct mmio_insn *in, u64 mem, u64 rflags);
 /* The bytes a store writes to memory from a register that holds reg. */
 u64 mmio_store_value(const struct mmio_insn *in, u64 reg);
 
