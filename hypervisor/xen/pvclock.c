@@ -72,6 +72,11 @@ void pvclock_update(struct vcpu_time_info *t)
 	t->version++;
 }
 
+u64 pvclock_boot_wallclock(void)
+{
+	return wall_sec_at_boot;
+}
+
 void pvclock_write_wallclock(struct shared_info *si)
 {
 	si->wc_version++;

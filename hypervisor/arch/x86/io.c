@@ -10,6 +10,7 @@
 #include <keel/guest_mem.h>
 #include <keel/acpi_build.h>
 #include <keel/ioreq.h>
+#include <arch/x86/hvm/platform.h>
 
 #define DEBUG_CONSOLE_PORT 0xe9
 
@@ -158,6 +159,15 @@ enum exit_action handle_io(struct vcpu *v, u64 qual)
 	u32 size = IO_SIZE(qual);
 	u16 port = IO_PORT(qual);
 
+	u32 val = (u32)v->regs.rax;
+	if (v->dom->hvm && !IO_STRING(qual) && hvm_port_io(v, port, size, IO_IN(qual), &val)) {
+		if (IO_IN(qual)) /* Keel's own platform devices (hvm/platform.c) */
+			v->regs.rax =
+			    size == 4 ? val
+				      : (v->regs.rax & ~addr_mask(size)) | (val & addr_mask(size));
+		vmexit_skip_instruction();
+		return EXIT_RESUME;
+	}
 	if (v->dom->hvm && !keel_port(port)) {
 		int r = forward_pio(v, qual);
 		if (r >= 0)

@@ -90,6 +90,16 @@ SEEDS = {
         'create-info': (struct.pack('<IIB3xH18x', 1, 0, 2, 0) +
                         struct.pack('<IIHHI16x', 2, 0, 0, 1, 0)),
     },
+    'hvm_devices': {
+        # PIC init (master, slave), IRQ 0 up, INTA; IO-APIC RTE 2 programmed then line up;
+        # PIT channel 0 mode 2 at 1 kHz; RTC register B binary with UIE, then C read.
+        'init-and-tick': bytes([0, 0, 0x11, 0, 0, 1, 0x20, 0, 0, 1, 0x04, 0, 0, 1, 0x01, 0,
+                                0, 2, 0x11, 0, 0, 3, 0x28, 0, 0, 3, 0x02, 0, 0, 3, 0x01, 0,
+                                2, 0, 1, 0, 3, 0, 0, 1,
+                                0x14, 0x00, 0x14, 0, 0x14, 0x10, 0x30, 0, 5, 2, 1, 0,
+                                6, 3, 0x34, 0, 6, 0, 0xa9, 0, 6, 0, 0x04, 4,
+                                8, 0x0b, 0x16, 0, 9, 0x0c, 0, 8]),
+    },
     'domain_config': {
         'full': b'name=web mem=64M vcpus=2 weight=512 cap=50 pin=0,1 peer=db expect=pass '
                 b'-- console=hvc0',
