@@ -168,7 +168,8 @@ enum exit_action handle_io(struct vcpu *v, u64 qual)
 		vmexit_skip_instruction();
 		return EXIT_RESUME;
 	}
-	if (v->dom->hvm && !keel_port(port)) {
+	bool platform = v->dom->hvm && IO_STRING(qual) && hvm_port_claims_string(v, port);
+	if (v->dom->hvm && !keel_port(port) && !platform) {
 		int r = forward_pio(v, qual);
 		if (r >= 0)
 			return (enum exit_action)r;
@@ -183,8 +184,11 @@ enum exit_action handle_io(struct vcpu *v, u64 qual)
 		u64 rflags = vmread(GUEST_RFLAGS);
 		s64 step = (rflags & RFLAGS_DF) ? -(s64)size : (s64)size;
 		for (; count; count--) {
+			u32 dev = ~0u;
 			if (IO_IN(qual)) {
 				u64 ones = ~0ULL;
+				if (platform && hvm_port_io(v, port, size, true, &dev))
+					ones = dev; /* each element read afresh */
 				if (copy_to_guest(v, v->regs.rdi, &ones, size))
 					return vmexit_crash(v, "INS to an unmapped address");
 				v->regs.rdi += step;
@@ -192,7 +196,9 @@ enum exit_action handle_io(struct vcpu *v, u64 qual)
 				u64 val = 0;
 				if (copy_from_guest(v, &val, v->regs.rsi, size))
 					return vmexit_crash(v, "OUTS from an unmapped address");
-				port_out(v, port, size, val);
+				dev = (u32)val;
+				if (!platform || !hvm_port_io(v, port, size, false, &dev))
+					port_out(v, port, size, val);
 				v->regs.rsi += step;
 			}
 			if (IO_REP(qual))

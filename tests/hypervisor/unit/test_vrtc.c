@@ -114,6 +114,23 @@ static void setting_the_time(void **state)
 	assert_int_equal(rd(0x08, 6 * S), 0x11);
 }
 
+/* Holding the divider stops the clock; releasing it puts the next update half a second away. */
+static void divider(void **state)
+{
+	(void)state;
+	vrtc_reset(&rtc, T0, 0);
+	wr(0x0a, 0x66, 10 * S + 300 * MS); /* 13:06:07.3: held */
+	assert_int_equal(rd(0x00, 15 * S), 0x07);
+	assert_int_equal(rd(0x0a, 15 * S + S - 1000), 0x66); /* no UIP while held */
+	wr(0x0a, 0x26, 20 * S);
+	assert_int_equal(rd(0x00, 20 * S), 0x07);
+	assert_int_equal(rd(0x0a, 20 * S + 400 * MS), 0x26);
+	assert_int_equal(rd(0x0a, 20 * S + 500 * MS - 100000), 0xa6);
+	assert_int_equal(rd(0x00, 20 * S + 500 * MS - 1), 0x07);
+	assert_int_equal(rd(0x00, 20 * S + 500 * MS), 0x08);
+	assert_int_equal(rd(0x00, 21 * S + 500 * MS), 0x09);
+}
+
 static void interrupts(void **state)
 {
 	(void)state;
@@ -157,7 +174,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(calendar),	     cmocka_unit_test(formats),
 	    cmocka_unit_test(uip_and_split), cmocka_unit_test(setting_the_time),
-	    cmocka_unit_test(interrupts),
+	    cmocka_unit_test(interrupts),    cmocka_unit_test(divider),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

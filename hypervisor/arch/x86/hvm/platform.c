@@ -15,6 +15,7 @@
 #include <keel/errno.h>
 #include <keel/mm.h>
 #include <keel/pvclock.h>
+#include <keel/sched.h>
 #include <keel/string.h>
 #include <keel/timer.h>
 #include <keel/vlapic.h>
@@ -63,7 +64,9 @@ static bool alive(const struct domain *d)
 /* v notices a new interrupt: woken when halted, made to exit when in the guest elsewhere. */
 static void kick(struct vcpu *v)
 {
-	if (v->pcpu != this_cpu()->id)
+	if (v->state == VCPU_BLOCKED)
+		sched_wake(v);
+	else if (v->pcpu != this_cpu()->id)
 		smp_kick(v->pcpu);
 }
 
@@ -455,6 +458,20 @@ bool hvm_port_io(struct vcpu *v, u16 port, u32 size, bool in, u32 *val)
 		return r->io(p, port, in, val);
 	}
 	return false;
+}
+
+bool hvm_port_claims_string(struct vcpu *v, u16 port)
+{
+	struct hvm_platform *p = platform(v->dom);
+
+	/* Port 0x70 (the index) and a CMOS RAM index go on to the device model. */
+	if (!p || port == 0x70 || (port == 0x71 && !vrtc_claims_data(&p->rtc)))
+		return false;
+	for (u32 i = 0; i < ARRAY_SIZE(fixed_ports); i++)
+		if (port >= fixed_ports[i].first && port <= fixed_ports[i].last)
+			return true;
+	u32 evt = pm_base(v->dom, false), tmr = pm_base(v->dom, true);
+	return (port >= evt && port < evt + 4) || (port >= tmr && port < tmr + 4);
 }
 
 bool hvm_ioapic_claims(struct vcpu *v, u64 gpa)

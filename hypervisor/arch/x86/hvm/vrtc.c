@@ -25,6 +25,8 @@
 #define R_D	  0x0d
 
 #define A_UIP  0x80
+#define A_DV   0x70 /* divider: 010 runs from 32.768 kHz; 11x holds it in reset */
+#define DV_RUN 0x20
 #define B_SET  0x80
 #define B_PIE  0x40
 #define B_AIE  0x20
@@ -108,6 +110,12 @@ static u32 decode_hour(const struct vrtc *r, u8 v)
 	return h % 12 + (v & 0x80 ? 12 : 0);
 }
 
+/* The clock does not move: SET, or the divider not running. */
+static bool stopped(const struct vrtc *r)
+{
+	return (r->reg[R_B] & B_SET) || (r->reg[R_A] & A_DV) != DV_RUN;
+}
+
 static u64 now_unix(const struct vrtc *r, u64 now)
 {
 	u64 t = r->base_unix + (now - r->base_ns) / NS_PER_S;
@@ -129,7 +137,10 @@ static void fill_time(struct vrtc *r, u64 now)
 	r->reg[R_YEAR] = encode(r, tm.year % 100);
 }
 
-/* The guest's registers become the time; values no calendar has leave the clock alone. */
+/*
+ * The guest's registers become the time (SET cleared, divider released); values no
+ * calendar has leave the clock alone.
+ */
 static void take_time(struct vrtc *r, u64 now)
 {
 	struct vrtc_tm tm = {decode(r, r->reg[R_SEC]),
@@ -181,6 +192,27 @@ static u64 period_ns(const struct vrtc *r)
 	return ((1ULL << (rs - 1)) * NS_PER_S + 16384) / 32768;
 }
 
+/*
+ * Register A. Holding the divider stops the clock where it is; releasing it
+ * starts the seconds again with the first update half a second later, as the
+ * MC146818 does (guests use it to know where in the second they are).
+ */
+static void set_divider(struct vrtc *r, u8 val, u64 now)
+{
+	bool was = stopped(r);
+	u8 old = r->reg[R_A];
+
+	if (!was && (val & A_DV) != DV_RUN)
+		fill_time(r, now);
+	r->reg[R_A] = val & 0x7f; /* UIP is read-only */
+	if ((old & A_DV) != DV_RUN && (val & A_DV) == DV_RUN) {
+		r->base_ns = now >= NS_PER_S / 2 ? now - NS_PER_S / 2 : now;
+		r->flags_until_ns = now;
+		if (!stopped(r))
+			take_time(r, now);
+	}
+}
+
 static bool alarm_matches(struct vrtc *r, u64 now)
 {
 	static const u8 pairs[3][2] = {{R_SEC_AL, R_SEC}, {R_MIN_AL, R_MIN}, {R_HOUR_AL, R_HOUR}};
@@ -201,7 +233,7 @@ bool vrtc_update(struct vrtc *r, u64 now)
 	if (now > from) {
 		if (p && now / p != from / p)
 			r->reg[R_C] |= C_PF;
-		if (!(r->reg[R_B] & B_SET) &&
+		if (!stopped(r) &&
 		    (now - r->base_ns) / NS_PER_S != (from - r->base_ns) / NS_PER_S) {
 			r->reg[R_C] |= C_UF;
 			if (alarm_matches(r, now))
@@ -225,7 +257,7 @@ u64 vrtc_next_event(const struct vrtc *r, u64 now)
 		return 0; /* nothing more until the guest reads register C */
 	if ((r->reg[R_B] & B_PIE) && p)
 		next = (now / p + 1) * p;
-	if ((r->reg[R_B] & (B_UIE | B_AIE)) && !(r->reg[R_B] & B_SET)) {
+	if ((r->reg[R_B] & (B_UIE | B_AIE)) && !stopped(r)) {
 		u64 sec = r->base_ns + ((now - r->base_ns) / NS_PER_S + 1) * NS_PER_S;
 		if (!next || sec < next)
 			next = sec;
@@ -246,7 +278,7 @@ u8 vrtc_data_read(struct vrtc *r, u64 now)
 	switch (i) {
 	case R_A: {
 		u64 frac = (now - r->base_ns) % NS_PER_S;
-		bool uip = !(r->reg[R_B] & B_SET) && frac >= NS_PER_S - UIP_NS;
+		bool uip = !stopped(r) && frac >= NS_PER_S - UIP_NS;
 		return (u8)((r->reg[R_A] & 0x7f) | (uip ? A_UIP : 0));
 	}
 	case R_C:
@@ -255,7 +287,7 @@ u8 vrtc_data_read(struct vrtc *r, u64 now)
 		r->reg[R_C] = 0;
 		return v;
 	default:
-		if (clock_register(i) && !(r->reg[R_B] & B_SET))
+		if (clock_register(i) && !stopped(r))
 			fill_time(r, now);
 		return i < VRTC_REGS ? r->reg[i] : 0xff;
 	}
@@ -266,8 +298,8 @@ void vrtc_data_write(struct vrtc *r, u8 val, u64 now)
 	u8 i = r->index;
 
 	if (clock_register(i)) {
-		if (r->reg[R_B] & B_SET) {
-			r->reg[i] = val; /* taken when SET is cleared */
+		if (stopped(r)) {
+			r->reg[i] = val; /* taken when SET is cleared or the divider runs */
 			return;
 		}
 		fill_time(r, now);
@@ -277,19 +309,19 @@ void vrtc_data_write(struct vrtc *r, u8 val, u64 now)
 	}
 	switch (i) {
 	case R_A:
-		r->reg[R_A] = val & 0x7f; /* UIP is read-only */
+		set_divider(r, val, now);
 		break;
-	case R_B:
-		if ((val & B_SET) && !(r->reg[R_B] & B_SET))
+	case R_B: {
+		bool was = stopped(r);
+		if ((val & B_SET) && !was)
 			fill_time(r, now); /* the clock stops showing this time */
 		if (val & B_SET)
 			val &= (u8)~B_UIE; /* setting SET clears UIE, as on the MC146818 */
-		if (!(val & B_SET) && (r->reg[R_B] & B_SET)) {
-			r->reg[R_B] = val;
-			take_time(r, now);
-		}
 		r->reg[R_B] = val;
+		if (was && !stopped(r))
+			take_time(r, now);
 		break;
+	}
 	case R_C:
 	case R_D:
 		break; /* read-only */

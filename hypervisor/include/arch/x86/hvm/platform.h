@@ -26,6 +26,8 @@ void hvm_platform_free(struct domain *d);
  * for a read; false when the device model gets it (or nobody: all ones).
  */
 bool hvm_port_io(struct vcpu *v, u16 port, u32 size, bool in, u32 *val);
+/* Whether Keel's devices take INS/OUTS on port (element by element through hvm_port_io). */
+bool hvm_port_claims_string(struct vcpu *v, u16 port);
 
 /* The IO-APIC's MMIO window. */
 bool hvm_ioapic_claims(struct vcpu *v, u64 gpa);
