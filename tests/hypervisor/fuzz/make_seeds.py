@@ -89,6 +89,11 @@ SEEDS = {
                       struct.pack('<IIHHIQQ', 4, 0, 0, 0, 0, 0x5004, 0x5005)),
         'create-info': (struct.pack('<IIB3xH18x', 1, 0, 2, 0) +
                         struct.pack('<IIHHI16x', 2, 0, 0, 1, 0)),
+        # set_isa_irq_level, set_pci_intx_level, set_pci_link_route, inject_msi.
+        'irqs': (struct.pack('<IIBB22x', 9, 0, 4, 1) +
+                 struct.pack('<IIHBBBB18x', 8, 0, 0, 0, 3, 1, 1) +
+                 struct.pack('<IIBB22x', 10, 0, 2, 11) +
+                 struct.pack('<IIIIQ8x', 14, 0, 0x4041, 0, 0xfee00000)),
     },
     'hvm_devices': {
         # PIC init (master, slave), IRQ 0 up, INTA; IO-APIC RTE 2 programmed then line up;
