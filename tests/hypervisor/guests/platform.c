@@ -8,8 +8,11 @@
  * RTC's update interrupt on GSI 8); the RTC in BCD and binary against Keel's
  * wall clock, UIP, register C and CMOS indexes the device model would own; the
  * PM timer's rate and its move to 0xB008; ports and the HPET page nobody claims.
+ * With "-- mode=dm" it is instead the HVM side of the dm_op interrupt test: a
+ * privileged guest (platform_dm.c) raises its lines step by step.
  */
 #include "guest.h"
+#include "platform_mailbox.h"
 #include "xen.h"
 
 const char test_name[] = "platform";
@@ -320,10 +323,128 @@ static void unclaimed(void)
 	CHECK_EQ(mmio_read(HPET), 0xffffffff); /* no HPET (HPET_ENABLED 0) */
 }
 
+/* ---- driven by a device model (mode=dm) ---- */
+
+static volatile unsigned hits[256];
+static volatile uint32_t rte_seen[48];
+
+/* Vector -> GSI of the level entries below. */
+static unsigned gsi_of(int v)
+{
+	return v == VEC_ISA5 ? 5 : v == VEC_INTX ? 28 : 10;
+}
+
+/* A level entry: note remote IRR, mask it (the line may stay up), EOI. */
+static void on_level(int v)
+{
+	unsigned gsi = gsi_of(v);
+
+	rte_seen[gsi] = ioapic_read(RTE_LO(gsi));
+	ioapic_write(RTE_LO(gsi), MASKED | LEVEL | (uint32_t)v);
+	mmio_write(LAPIC + LAPIC_EOI, 0);
+	hits[v]++;
+}
+
+static void on_edge(int v)
+{
+	hits[v]++;
+	if (v >= VEC_PIC && v < VEC_PIC + 8)
+		outb(0x20, 0x20);
+	else
+		mmio_write(LAPIC + LAPIC_EOI, 0);
+}
+
+static struct mailbox *const mb = (struct mailbox *)(MAILBOX_GFN << 12);
+
+static void ask(uint32_t n)
+{
+	uint64_t end = xen_now_ns() + 20000 * MS;
+
+	mb->req = n;
+	while (mb->ack != n && xen_now_ns() < end)
+		HYPERCALL2(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+	CHECK_EQ(mb->ack, n);
+}
+
+/* Interrupts on for a while (yielding, so the device model runs too). */
+static void open_window(uint64_t ns)
+{
+	uint64_t end = xen_now_ns() + ns;
+
+	while (xen_now_ns() < end) {
+		asm volatile("sti; nop; cli");
+		HYPERCALL2(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+	}
+	asm volatile("sti; nop; cli");
+}
+
+static bool driven_by_dm(void)
+{
+	mmio_write(LAPIC + LAPIC_SVR, 0x1ff);
+	set_irq_handler(VEC_ISA5, on_level);
+	set_irq_handler(VEC_INTX, on_level);
+	set_irq_handler(VEC_LINK, on_level);
+	set_irq_handler(VEC_MSI, on_edge);
+	set_irq_handler(VEC_PIC + 4, on_edge);
+	mb->ack = 0;
+	mb->req = 0;
+	mb->magic = MAILBOX_MAGIC;
+
+	/* ISA IRQ 5, level: remote IRR while in service, delivered again while asserted. */
+	ioapic_write(RTE_LO(5), LEVEL | VEC_ISA5);
+	ask(STEP_ISA5_UP);
+	open_window(5 * MS);
+	CHECK_EQ(hits[VEC_ISA5], 1);
+	CHECK(rte_seen[5] & REMOTE_IRR);
+	CHECK_EQ(ioapic_read(RTE_LO(5)), MASKED | LEVEL | VEC_ISA5);
+	ioapic_write(RTE_LO(5), LEVEL | VEC_ISA5);
+	open_window(5 * MS);
+	CHECK_EQ(hits[VEC_ISA5], 2);
+	ask(STEP_ISA5_DOWN);
+	ioapic_write(RTE_LO(5), LEVEL | VEC_ISA5);
+	open_window(5 * MS);
+	CHECK_EQ(hits[VEC_ISA5], 2); /* lowered: nothing more */
+
+	/* PCI device 3 INTA: its GSI 28 and, through link 3, ISA IRQ 10. */
+	ioapic_write(RTE_LO(28), LEVEL | VEC_INTX);
+	ioapic_write(RTE_LO(10), LEVEL | VEC_LINK);
+	ask(STEP_INTX_UP);
+	open_window(5 * MS);
+	CHECK_EQ(hits[VEC_INTX], 1);
+	CHECK_EQ(hits[VEC_LINK], 1);
+	ask(STEP_INTX_DOWN);
+	ioapic_write(RTE_LO(28), LEVEL | VEC_INTX);
+	ioapic_write(RTE_LO(10), LEVEL | VEC_LINK);
+	open_window(5 * MS);
+	CHECK_EQ(hits[VEC_INTX], 1);
+	CHECK_EQ(hits[VEC_LINK], 1);
+	ioapic_write(RTE_LO(28), MASKED);
+	ioapic_write(RTE_LO(10), MASKED);
+
+	/* An MSI (and the device model's refused ones: nothing else arrives). */
+	ask(STEP_MSI);
+	open_window(5 * MS);
+	CHECK_EQ(hits[VEC_MSI], 1);
+	CHECK_EQ(hits[0x41], 0);
+
+	/* ISA IRQ 4 through the PIC as ExtINT. */
+	pic_init();
+	outb(0x21, 0xef);
+	mmio_write(LAPIC + LAPIC_LVT0, EXTINT);
+	ask(STEP_ISA4_UP);
+	open_window(5 * MS);
+	CHECK_EQ(hits[VEC_PIC + 4], 1); /* edge (ELCR): once, though the line stays up */
+	ask(STEP_ISA4_DOWN);
+	gprintf("dm interrupts: isa %u, intx %u, link %u, msi %u, pic %u\n", hits[VEC_ISA5],
+		hits[VEC_INTX], hits[VEC_LINK], hits[VEC_MSI], hits[VEC_PIC + 4]);
+	return true;
+}
+
 bool test_main(const struct hvm_start_info *si)
 {
-	(void)si;
 	CHECK_EQ(xen_map_shared_info(), 0);
+	if (cmdline_has(guest_cmdline(si), "mode", "dm"))
+		return driven_by_dm();
 	unclaimed();
 	ioapic_registers();
 	mmio_write(LAPIC + LAPIC_SVR, 0x1ff);
