@@ -29,6 +29,9 @@
 #define KBC_PORT   0x64
 #define KBC_RESET  0xfe
 
+/* REP INS/OUTS Keel serves itself: elements per exit, then the instruction runs again. */
+#define REPS_PER_EXIT 4096
+
 static void port_out(struct vcpu *v, u16 port, u32 size, u64 val)
 {
 	(void)size;
@@ -181,6 +184,9 @@ enum exit_action handle_io(struct vcpu *v, u64 qual)
 		 * addressing, DF clear, the common case). Reads store all-ones.
 		 */
 		u64 count = IO_REP(qual) ? v->regs.rcx : 1;
+		bool more = count > REPS_PER_EXIT; /* a huge RCX cannot hold Keel: it runs again */
+		if (more)
+			count = REPS_PER_EXIT;
 		u64 rflags = vmread(GUEST_RFLAGS);
 		s64 step = (rflags & RFLAGS_DF) ? -(s64)size : (s64)size;
 		for (; count; count--) {
@@ -204,6 +210,8 @@ enum exit_action handle_io(struct vcpu *v, u64 qual)
 			if (IO_REP(qual))
 				v->regs.rcx--;
 		}
+		if (more)
+			return EXIT_RESUME;
 	} else if (IO_IN(qual) && port == ACPI_SLEEP_STATUS_PORT) {
 		v->regs.rax &= ~0xffULL; /* WAK_STS clear: still awake */
 	} else if (IO_IN(qual)) {
