@@ -109,6 +109,7 @@ SEEDS = {
         'full': b'name=web mem=64M vcpus=2 weight=512 cap=50 pin=0,1 peer=db expect=pass '
                 b'-- console=hvc0',
         'short': b'name=a -- x',
+        'hvm': b'name=plat mem=16M hvm privileged peer=dm -- mode=dm',
     },
 }
 

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arch/x86/hvm/platform.h>
 #include <arch/x86/hvm/vioapic.h>
 
 static struct vioapic io;
@@ -131,12 +132,31 @@ static void level(void **state)
 	assert_false(reg(0x10 + 2 * 21) & RTE_REMOTE_IRR);
 }
 
+/* Xen's wiring of ISA IRQs and PCI INTx to GSIs and links (xen/include/asm-x86/hvm/irq.h). */
+static void wiring(void **state)
+{
+	(void)state;
+	assert_int_equal(hvm_isa_irq_to_gsi(0), 2);
+	assert_int_equal(hvm_isa_irq_to_gsi(8), 8);
+	assert_int_equal(hvm_isa_irq_to_gsi(15), 15);
+	assert_int_equal(hvm_pci_intx_gsi(3, 0), 28);
+	assert_int_equal(hvm_pci_intx_gsi(1, 3), 23);
+	assert_int_equal(hvm_pci_intx_gsi(8, 0), 17);  /* 32 + 1 wraps */
+	assert_int_equal(hvm_pci_intx_gsi(31, 3), 18); /* (124 + 3 + 3) mod 32 = 2 */
+	for (u32 d = 0; d < 32; d++)
+		for (u32 i = 0; i < 4; i++)
+			assert_in_range(hvm_pci_intx_gsi(d, i), 16, 47);
+	assert_int_equal(hvm_pci_intx_link(3, 0), 3);
+	assert_int_equal(hvm_pci_intx_link(3, 2), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(registers),
 	    cmocka_unit_test(edge),
 	    cmocka_unit_test(level),
+	    cmocka_unit_test(wiring),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
