@@ -322,6 +322,13 @@ bool vlapic_matches_dest(struct vcpu *t, u8 dest, bool logical)
 	return matches(t, dest, logical, x2apic_mode(t->arch.vlapic));
 }
 
+int vlapic_arbitration_priority(struct vcpu *v)
+{
+	struct vlapic *l = v->arch.vlapic;
+
+	return enabled(l) ? (int)ppr(l) : -1;
+}
+
 bool vlapic_accepts_extint(struct vcpu *v)
 {
 	struct vlapic *l = v->arch.vlapic;

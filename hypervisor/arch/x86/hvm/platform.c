@@ -175,12 +175,38 @@ int hvm_set_pci_link_route(struct domain *d, u32 link, u32 isa_irq)
 
 /* ---- delivery to the vLAPICs ---- */
 
-/* Fixed and lowest priority (the first vCPU that matches takes it), NMI; 0 or -ESRCH/-EINVAL. */
+/* As Xen's vlapic_lowest_prio: the matching enabled APIC with the lowest PPR, the first on a tie.
+ */
+static struct vcpu *lowest_priority(struct domain *d, u8 dest, bool logical)
+{
+	struct vcpu *best = NULL;
+	int best_ppr = 0;
+
+	for (u32 i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+		int ppr = v && vlapic_matches_dest(v, dest, logical)
+			      ? vlapic_arbitration_priority(v)
+			      : -1;
+		if (ppr >= 0 && (!best || ppr < best_ppr)) {
+			best = v;
+			best_ppr = ppr;
+		}
+	}
+	return best;
+}
+
+/* Fixed (every match), lowest priority, NMI; 0, or -ESRCH (no APIC to take it) / -EINVAL. */
 static int deliver(struct domain *d, u8 mode, u8 dest, bool logical, u8 vector, bool level)
 {
-	bool hit = false;
-
-	if (mode != RTE_MODE_FIXED && mode != RTE_MODE_LOWEST && mode != RTE_MODE_NMI)
+	if (mode == RTE_MODE_LOWEST) {
+		struct vcpu *v = lowest_priority(d, dest, logical);
+		if (!v)
+			return -ESRCH;
+		vlapic_deliver(v, false, vector, level);
+		kick(v);
+		return 0;
+	}
+	if (mode != RTE_MODE_FIXED && mode != RTE_MODE_NMI)
 		return -EINVAL;
 	for (u32 i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
@@ -188,11 +214,8 @@ static int deliver(struct domain *d, u8 mode, u8 dest, bool logical, u8 vector, 
 			continue;
 		vlapic_deliver(v, mode == RTE_MODE_NMI, vector, level);
 		kick(v);
-		hit = true;
-		if (mode == RTE_MODE_LOWEST)
-			break;
 	}
-	return hit || mode != RTE_MODE_LOWEST ? 0 : -ESRCH;
+	return 0;
 }
 
 static void ioapic_deliver(void *ctx, const struct vioapic_msg *m)
