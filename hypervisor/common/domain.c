@@ -172,10 +172,10 @@ static void free_domain(struct domain *d)
 	d->shared_info = NULL;
 	gnttab_release_mappings(d);
 	physmap_release_foreign(d);
-	ioreq_domain_free(d); /* after its pages were taken back from their mappers */
-	hvm_platform_free(d);
+	ioreq_domain_free(d);	 /* after its pages were taken back from their mappers */
 	evtchn_raise_dom_exc(d); /* and once more when it is gone */
 	gnttab_domain_free(d);
+	hvm_platform_free(d);
 	/* Its EPT's tables and its RAM go to the next domain built: no cached mapping may stay. */
 	if (ran)
 		arch_p2m_flush(d);

@@ -30,8 +30,9 @@ static long set_param(struct domain *d, u32 index, u64 value)
 	case HVM_PARAM_STORE_EVTCHN:
 	case HVM_PARAM_CONSOLE_PFN:
 	case HVM_PARAM_CONSOLE_EVTCHN:
-		return -EPERM;		      /* set by the toolstack, not the guest */
-	case HVM_PARAM_ACPI_IOPORTS_LOCATION: /* hvmloader moves the PM timer (hvm/platform.c) */
+		return -EPERM; /* set by the toolstack, not the guest */
+	case HVM_PARAM_ACPI_IOPORTS_LOCATION:
+		/* hvmloader moves the PM timer and PM1a events (arch/x86/hvm/platform.c). */
 		if (!d->hvm || value > 1)
 			return -EINVAL;
 		break;

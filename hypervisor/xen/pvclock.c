@@ -87,17 +87,3 @@ void pvclock_write_wallclock(struct shared_info *si)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	si->wc_version++;
 }
-
-u64 unix_time(u32 year, u32 mon, u32 day, u32 hour, u32 min, u32 sec)
-{
-	/* Shift the year to start in March so the leap day is last. */
-	s64 y = (s64)year - (mon <= 2);
-	s64 era = (y >= 0 ? y : y - 399) / 400;
-	u64 yoe = (u64)(y - era * 400);
-	u64 mp = (mon + 9) % 12;
-	u64 doy = (153 * mp + 2) / 5 + day - 1;
-	u64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	s64 days = era * 146097 + (s64)doe - 719468;
-
-	return (u64)days * 86400 + hour * 3600 + min * 60 + sec;
-}

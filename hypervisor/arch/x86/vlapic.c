@@ -334,8 +334,7 @@ bool vlapic_accepts_extint(struct vcpu *v)
 	struct vlapic *l = v->arch.vlapic;
 	u32 lint0 = l->lvt[3];
 
-	/* LVT0 unmasked in ExtINT mode, or the APIC disabled (the PIC wired straight to the CPU).
-	 */
+	/* LVT0 unmasked ExtINT, or the APIC disabled (the PIC straight to the CPU). */
 	return (lint0 & (0x700 | LVT_MASK)) == 0x700 || !(l->apic_base & APIC_BASE_EN);
 }
 

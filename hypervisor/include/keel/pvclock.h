@@ -28,7 +28,4 @@ void pvclock_write_wallclock(struct shared_info *si);
 /* Seconds since 1970 at system time 0 (what wc_sec says). */
 u64 pvclock_boot_wallclock(void);
 
-/* Days-from-civil: a calendar date to seconds since 1970 (pure). */
-u64 unix_time(u32 year, u32 mon, u32 day, u32 hour, u32 min, u32 sec);
-
 #endif

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <arch/x86/hvm/vrtc.h>
+#include <keel/calendar.h>
 
 #define S  1000000000ULL
 #define MS 1000000ULL
@@ -29,21 +30,21 @@ static void wr(u8 index, u8 val, u64 now)
 static void calendar(void **state)
 {
 	(void)state;
-	struct vrtc_tm tm;
+	struct calendar_tm tm;
 
-	vrtc_gmtime(T0, &tm);
+	calendar_from_unix(T0, &tm);
 	assert_int_equal(tm.year, 2026);
 	assert_int_equal(tm.mon, 11);
 	assert_int_equal(tm.mday, 30);
 	assert_int_equal(tm.hour, 13);
 	assert_int_equal(tm.wday, 1);
-	assert_int_equal(vrtc_mktime(&tm), T0);
-	vrtc_gmtime(951782400, &tm); /* 2000-02-29 */
+	assert_int_equal(unix_time(tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec), T0);
+	calendar_from_unix(951782400, &tm); /* 2000-02-29 */
 	assert_int_equal(tm.mon, 2);
 	assert_int_equal(tm.mday, 29);
 	for (u64 t = 0; t < 4102444800ULL; t += 86400 * 37 + 3671) {
-		vrtc_gmtime(t, &tm);
-		assert_int_equal(vrtc_mktime(&tm), t);
+		calendar_from_unix(t, &tm);
+		assert_int_equal(unix_time(tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec), t);
 	}
 }
 

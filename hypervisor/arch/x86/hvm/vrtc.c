@@ -4,6 +4,7 @@
  * xen/arch/x86/hvm/rtc.c for the split with the device model). See vrtc.h.
  */
 #include <arch/x86/hvm/vrtc.h>
+#include <keel/calendar.h>
 #include <keel/string.h>
 
 #define NS_PER_S 1000000000ULL
@@ -38,40 +39,6 @@
 #define C_AF   0x20
 #define C_UF   0x10
 #define D_VRT  0x80
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (mon 1-12). */
-static u64 days_from_civil(u32 y, u32 m, u32 d)
-{
-	y -= m <= 2;
-	u32 era = y / 400, yoe = y - era * 400;
-	u32 doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	u32 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (u64)era * 146097 + doe - 719468;
-}
-
-void vrtc_gmtime(u64 t, struct vrtc_tm *tm)
-{
-	u64 days = t / 86400, s = t % 86400;
-
-	tm->hour = (u32)(s / 3600);
-	tm->min = (u32)(s / 60 % 60);
-	tm->sec = (u32)(s % 60);
-	tm->wday = (u32)((days + 4) % 7); /* 1970-01-01 was a Thursday */
-	u64 z = days + 719468;
-	u32 era = (u32)(z / 146097), doe = (u32)(z - (u64)era * 146097);
-	u32 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	u32 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	u32 mp = (5 * doy + 2) / 153;
-	tm->mday = doy - (153 * mp + 2) / 5 + 1;
-	tm->mon = mp < 10 ? mp + 3 : mp - 9;
-	tm->year = yoe + era * 400 + (tm->mon <= 2);
-}
-
-u64 vrtc_mktime(const struct vrtc_tm *tm)
-{
-	return days_from_civil(tm->year, tm->mon, tm->mday) * 86400 + tm->hour * 3600ULL +
-	       tm->min * 60ULL + tm->sec;
-}
 
 static bool binary(const struct vrtc *r)
 {
@@ -125,9 +92,9 @@ static u64 now_unix(const struct vrtc *r, u64 now)
 /* The clock registers 0x00-0x09 as of now. */
 static void fill_time(struct vrtc *r, u64 now)
 {
-	struct vrtc_tm tm;
+	struct calendar_tm tm;
 
-	vrtc_gmtime(now_unix(r, now), &tm);
+	calendar_from_unix(now_unix(r, now), &tm);
 	r->reg[R_SEC] = encode(r, tm.sec);
 	r->reg[R_MIN] = encode(r, tm.min);
 	r->reg[R_HOUR] = encode_hour(r, tm.hour);
@@ -143,19 +110,19 @@ static void fill_time(struct vrtc *r, u64 now)
  */
 static void take_time(struct vrtc *r, u64 now)
 {
-	struct vrtc_tm tm = {decode(r, r->reg[R_SEC]),
-			     decode(r, r->reg[R_MIN]),
-			     decode_hour(r, r->reg[R_HOUR]),
-			     decode(r, r->reg[R_MDAY]),
-			     decode(r, r->reg[R_MON]),
-			     2000 + decode(r, r->reg[R_YEAR]),
-			     0};
+	struct calendar_tm tm = {decode(r, r->reg[R_SEC]),
+				 decode(r, r->reg[R_MIN]),
+				 decode_hour(r, r->reg[R_HOUR]),
+				 decode(r, r->reg[R_MDAY]),
+				 decode(r, r->reg[R_MON]),
+				 2000 + decode(r, r->reg[R_YEAR]),
+				 0};
 
 	if (tm.sec > 59 || tm.min > 59 || tm.hour > 23 || tm.mday < 1 || tm.mday > 31 ||
 	    tm.mon < 1 || tm.mon > 12 || tm.year > 2099)
 		return;
 	u64 host = r->base_unix + (now - r->base_ns) / NS_PER_S;
-	r->offset = (s64)vrtc_mktime(&tm) - (s64)host;
+	r->offset = (s64)unix_time(tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec) - (s64)host;
 }
 
 void vrtc_reset(struct vrtc *r, u64 unix_now, u64 now)

@@ -14,13 +14,15 @@
 #define HVMOP_get_param	      1
 #define HVMOP_pagetable_dying 9
 
-#define HVM_PARAM_CALLBACK_IRQ		0
-#define HVM_PARAM_STORE_PFN		1
-#define HVM_PARAM_STORE_EVTCHN		2
-#define HVM_PARAM_CONSOLE_PFN		17
-#define HVM_PARAM_CONSOLE_EVTCHN	18
-#define HVM_PARAM_ACPI_IOPORTS_LOCATION 19 /* 1: PM timer at 0xB008, PM1a events at 0xB000 */
-#define HVM_NR_PARAMS			40
+#define HVM_PARAM_CALLBACK_IRQ	 0
+#define HVM_PARAM_STORE_PFN	 1
+#define HVM_PARAM_STORE_EVTCHN	 2
+#define HVM_PARAM_CONSOLE_PFN	 17
+#define HVM_PARAM_CONSOLE_EVTCHN 18
+#define HVM_NR_PARAMS		 40
+
+/* 1 moves the PM timer to 0xB008 and the PM1a event block to 0xB000 (hvmloader sets it). */
+#define HVM_PARAM_ACPI_IOPORTS_LOCATION 19
 
 #define HVM_PARAM_CALLBACK_TYPE_VECTOR 2ULL
 

@@ -40,11 +40,4 @@ bool vrtc_update(struct vrtc *r, u64 now);
 /* When register C next gains an enabled flag (ns), or 0 when nothing is armed. */
 u64 vrtc_next_event(const struct vrtc *r, u64 now);
 
-/* Pure helpers: seconds since 1970 <-> calendar (years 1970-2099). */
-struct vrtc_tm {
-	u32 sec, min, hour, mday, mon, year, wday; /* mon 1-12, year 4 digits, wday 0 = Sunday */
-};
-void vrtc_gmtime(u64 t, struct vrtc_tm *tm);
-u64 vrtc_mktime(const struct vrtc_tm *tm);
-
 #endif
