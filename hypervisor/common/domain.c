@@ -254,6 +254,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	d->owns_host = cfg->owns_host;
 	d->build = cfg->by_toolstack ? BUILD_EMPTY : BUILD_BOOT;
 	d->hvm = cfg->hvm;
+	d->hvm_params[HVM_PARAM_HPET_ENABLED] = cfg->hvm && cfg->hpet;
 	d->weight = cfg->weight;
 	d->cap = cfg->cap;
 	d->mem_size = cfg->mem_size;

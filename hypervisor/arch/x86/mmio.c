@@ -79,18 +79,18 @@ static u32 fetch_insn(struct vcpu *v, u8 *buf)
 	return first;
 }
 
-/* Keel's own devices: the vLAPIC page, an HVM domain's IO-APIC. */
+/* Keel's own devices: the vLAPIC page, an HVM domain's IO-APIC and HPET. */
 static bool device_claims(struct vcpu *v, u64 gpa)
 {
-	return vlapic_mmio_claims(v, gpa) || hvm_ioapic_claims(v, gpa);
+	return vlapic_mmio_claims(v, gpa) || hvm_mmio_claims(v, gpa);
 }
 
 static u64 device_read(struct vcpu *v, u64 gpa, u32 size)
 {
 	if (vlapic_mmio_claims(v, gpa))
 		return vlapic_mmio_read(v, gpa, size);
-	if (hvm_ioapic_claims(v, gpa))
-		return hvm_ioapic_read(v, gpa, size);
+	if (hvm_mmio_claims(v, gpa))
+		return hvm_mmio_read(v, gpa, size);
 	return ~0ULL;
 }
 
@@ -98,8 +98,8 @@ static void device_write(struct vcpu *v, u64 gpa, u32 size, u64 val)
 {
 	if (vlapic_mmio_claims(v, gpa))
 		vlapic_mmio_write(v, gpa, size, val);
-	else if (hvm_ioapic_claims(v, gpa))
-		hvm_ioapic_write(v, gpa, size, val);
+	else if (hvm_mmio_claims(v, gpa))
+		hvm_mmio_write(v, gpa, size, val);
 }
 
 /* True when an ioreq server took the access; the answer is applied by mmio_forward_complete. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Fuzz target: guest writes and reads to Keel's emulated platform devices (PIC
- * and ELCR, IO-APIC, PIT and port 0x61, RTC, PM timer), as 4-byte records:
+ * and ELCR, IO-APIC, PIT and port 0x61, RTC, PM timer, HPET), as 4-byte records:
  * device and access, register, value, time step. Whatever a guest writes, the
  * devices must stay within their invariants: counts in range, only writable
  * RTE bits, RTC index below 128, acknowledged vectors from the programmed bases.
@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include <arch/x86/hvm/vhpet.h>
 #include <arch/x86/hvm/vioapic.h>
 #include <arch/x86/hvm/vpic.h>
 #include <arch/x86/hvm/vpit.h>
@@ -48,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vpit pit;
 	struct vrtc rtc;
 	struct vpmtimer pm;
+	struct vhpet hpet;
 	u64 now = 0;
 
 	vpic_reset(&pic);
@@ -56,10 +58,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vpit_reset(&pit, 0);
 	vrtc_reset(&rtc, 1796043957ULL, 0);
 	vpmtimer_reset(&pm, 0);
+	vhpet_reset(&hpet);
 	for (size_t off = 0; off + 4 <= size; off += 4) {
 		u8 op = data[off], reg = data[off + 1], val = data[off + 2];
 		now += (u64)data[off + 3] * 997003; /* up to a quarter second a step */
-		switch (op % 12) {
+		switch (op % 14) {
 		case 0:
 			vpic_write(&pic, pic_ports[reg & 3], val);
 			break;
@@ -111,10 +114,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 10:
 			vpmtimer_evt_write(&pm, reg & 3, 1u << (op >> 6 & 1 ? 2 : 0), val, now);
 			break;
-		default:
+		case 11:
 			(void)vpmtimer_evt_read(&pm, reg & 3, 4, now);
 			(void)vpmtimer_sci(&pm, now);
 			break;
+		case 12: /* HPET: registers 0x000-0x1fc, both halves, values spread over 64 bits */
+			vhpet_write(&hpet, (u32)(reg & 0xfc) + ((op >> 4) & 1 ? 0x100 : 0),
+				    (op >> 5) & 1 ? 8 : 4, (u64)val << (16 * (op >> 6)), now);
+			break;
+		default: {
+			u32 n = reg % VHPET_TIMERS;
+			(void)vhpet_read(&hpet, (u32)(reg & 0xf8) + 0x100, 8, now);
+			u64 at = vhpet_next_expiry(&hpet, n, now);
+			struct vhpet_irq irq = vhpet_expire(&hpet, n, at > now ? at : now);
+			if (irq.raise &&
+			    (irq.legacy ? irq.line != 0 && irq.line != 8 : irq.line > 23))
+				abort();
+			if (at && at + VHPET_NS < now - now % VHPET_NS)
+				abort(); /* no deadline before the counter's current tick */
+			break;
+		}
 		}
 		check(&pic, &io, &pit, &rtc);
 	}

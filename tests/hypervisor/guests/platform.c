@@ -9,7 +9,9 @@
  * wall clock, UIP, register C and CMOS indexes the device model would own; the
  * PM timer's rate and its move to 0xB008; ports and the HPET page nobody claims.
  * With "-- mode=dm" it is instead the HVM side of the dm_op interrupt test: a
- * privileged guest (platform_dm.c) raises its lines step by step.
+ * privileged guest (platform_dm.c) raises its lines step by step. With
+ * "-- mode=hpet" (module option "hpet") it checks the HPET: counter rate,
+ * legacy replacement ticks in place of the PIT's, a level-triggered routed timer.
  */
 #include "guest.h"
 #include "platform_mailbox.h"
@@ -440,11 +442,85 @@ static bool driven_by_dm(void)
 	return true;
 }
 
+/* ---- the HPET (mode=hpet) ---- */
+
+#define HPET_CONF    0x010
+#define HPET_ISR     0x020
+#define HPET_COUNTER 0x0f0
+#define HPET_CFG(n)  (0x100 + 0x20 * (n))
+#define HPET_CMP(n)  (0x108 + 0x20 * (n))
+#define VEC_HPET     0x70
+
+static volatile uint32_t hpet_isr_in_handler;
+
+static void on_hpet_level(int v)
+{
+	(void)v;
+	hpet_isr_in_handler = mmio_read(HPET + HPET_ISR);
+	mmio_write(HPET + HPET_ISR, 1u << 2); /* clear the status: the line goes down */
+	mmio_write(LAPIC + LAPIC_EOI, 0);
+	hits[VEC_HPET]++;
+}
+
+static bool hpet(void)
+{
+	CHECK_EQ(mmio_read(HPET), 0x8086a201);
+	CHECK_EQ(mmio_read(HPET + 4), 16000000); /* fs: 62.5 MHz */
+	mmio_write(HPET + HPET_CONF, 1);
+	uint64_t t0 = xen_now_ns();
+	uint32_t c0 = mmio_read(HPET + HPET_COUNTER);
+	while (xen_now_ns() - t0 < 50 * MS)
+		;
+	uint32_t c1 = mmio_read(HPET + HPET_COUNTER);
+	uint64_t hz = (uint64_t)(c1 - c0) * 1000000000ULL / (xen_now_ns() - t0);
+	gprintf("hpet: counter at %lu Hz\n", (unsigned long)hz);
+	CHECK(hz > 62500000ULL * 98 / 100 && hz < 62500000ULL * 102 / 100);
+
+	/*
+	 * Legacy replacement: timer 0 periodic at 1 kHz is ISA IRQ 0, and the PIT, also at
+	 * 1 kHz, no longer reaches it (else the rate would double).
+	 */
+	mmio_write(LAPIC + LAPIC_SVR, 0x1ff);
+	pic_init();
+	set_irq_handler(VEC_PIC, on_pic_tick);
+	outb(0x43, 0x34);
+	outb(0x40, PIT_1KHZ & 0xff);
+	outb(0x40, PIT_1KHZ >> 8);
+	mmio_write(HPET + HPET_CFG(0), (1u << 2) | (1u << 3) | (1u << 6) | (1u << 8));
+	mmio_write(HPET + HPET_CMP(0), mmio_read(HPET + HPET_COUNTER) + 62500);
+	mmio_write(HPET + HPET_CMP(0), 62500);
+	mmio_write(HPET + HPET_CONF, 3);
+	mmio_write(LAPIC + LAPIC_LVT0, EXTINT);
+	count_ticks("hpet legacy timer 0", 50);
+	mmio_write(HPET + HPET_CONF, 1);
+	mmio_write(HPET + HPET_CFG(0), 0);
+	outb(0x21, 0xff);
+
+	/* Timer 2, one-shot, level-triggered to GSI 20: the status bit holds the line. */
+	set_irq_handler(VEC_HPET, on_hpet_level);
+	ioapic_write(RTE_LO(20), LEVEL | VEC_HPET);
+	mmio_write(HPET + HPET_CFG(2), (1u << 1) | (1u << 2) | (20u << 9));
+	mmio_write(HPET + HPET_CMP(2), mmio_read(HPET + HPET_COUNTER) + 62500);
+	mmio_write(HPET + HPET_CMP(2) + 4, 0);
+	uint64_t end = xen_now_ns() + 500 * MS;
+	while (!hits[VEC_HPET] && xen_now_ns() < end)
+		sti_hlt();
+	asm volatile("sti; nop; nop; cli");
+	CHECK_EQ(hits[VEC_HPET], 1); /* status cleared before the EOI: not again */
+	CHECK(hpet_isr_in_handler & (1u << 2));
+	CHECK_EQ(mmio_read(HPET + HPET_ISR), 0);
+	CHECK_EQ(ioapic_read(RTE_LO(20)) & REMOTE_IRR, 0);
+	mmio_write(HPET + HPET_CONF, 0);
+	return true;
+}
+
 bool test_main(const struct hvm_start_info *si)
 {
 	CHECK_EQ(xen_map_shared_info(), 0);
 	if (cmdline_has(guest_cmdline(si), "mode", "dm"))
 		return driven_by_dm();
+	if (cmdline_has(guest_cmdline(si), "mode", "hpet"))
+		return hpet();
 	unclaimed();
 	ioapic_registers();
 	mmio_write(LAPIC + LAPIC_SVR, 0x1ff);

@@ -122,6 +122,11 @@ static void hvm_flag(void **state)
 	assert_false(cfg.hvm);
 	assert_int_equal(domain_config_parse("name=plat hvmx", &cfg, &why), 0);
 	assert_false(cfg.hvm);
+	assert_false(cfg.hpet);
+	assert_int_equal(domain_config_parse("name=plat hvm hpet", &cfg, &why), 0);
+	assert_true(cfg.hpet);
+	assert_int_equal(domain_config_parse("name=plat hpet", &cfg, &why), 0);
+	assert_false(cfg.hpet); /* only an HVM domain has one */
 }
 
 /* The dom0 line /etc/grub.d/21_keel writes (deploy/host/grub.d/21_keel). */

@@ -4,6 +4,7 @@
  * See hvm/platform.h. Every entry runs under hv_lock (spinlock.h).
  */
 #include <arch/x86/hvm/platform.h>
+#include <arch/x86/hvm/vhpet.h>
 #include <arch/x86/hvm/vioapic.h>
 #include <arch/x86/hvm/vpic.h>
 #include <arch/x86/hvm/vpit.h>
@@ -27,6 +28,13 @@
 #define PCI_DEVICES 32
 #define GSI_COUNT   VIOAPIC_PINS
 
+/* An HPET comparator's Keel timer, and whose it is. */
+struct hpet_timer {
+	struct timer timer;
+	struct hvm_platform *p;
+	u32 n;
+};
+
 struct hvm_platform {
 	struct domain *d;
 	struct vpic pic;
@@ -34,6 +42,7 @@ struct hvm_platform {
 	struct vpit pit;
 	struct vrtc rtc;
 	struct vpmtimer pm;
+	struct vhpet hpet; /* present when HVM_PARAM_HPET_ENABLED is 1 */
 	/* Xen's assertion counts (xen/arch/x86/hvm/irq.c): one line, many sources. */
 	u16 isa_asserted;
 	u32 intx_asserted[PCI_DEVICES * 4 / 32];
@@ -41,7 +50,10 @@ struct hvm_platform {
 	u8 link_count[4];
 	u8 link_route[4];
 	struct timer pit_timer, rtc_timer, pm_timer;
-	u64 pit_next, pit_period; /* ns */
+	struct hpet_timer hpet_timer[VHPET_TIMERS];
+	u8 hpet_level;		   /* timers holding a level GSI up */
+	u8 hpet_gsi[VHPET_TIMERS]; /* and which */
+	u64 pit_next, pit_period;  /* ns */
 };
 
 #define PLATFORM_PAGES (ALIGN_UP(sizeof(struct hvm_platform), PAGE_SIZE) / PAGE_SIZE)
@@ -266,6 +278,18 @@ int hvm_extint_ack(struct vcpu *v)
 
 /* ---- timers ---- */
 
+static bool hpet_present(const struct hvm_platform *p)
+{
+	return p->d->hvm_params[HVM_PARAM_HPET_ENABLED] == 1;
+}
+
+/* Legacy replacement: HPET timers 0 and 1 own ISA IRQ 0 and 8 (the PIT's and RTC's are cut). */
+static bool hpet_legacy(const struct hvm_platform *p)
+{
+	return hpet_present(p) && (p->hpet.conf & VHPET_CONF_ENABLE) &&
+	       (p->hpet.conf & VHPET_CONF_LEGACY);
+}
+
 static void arm(struct timer *t, u64 ns)
 {
 	timer_stop(t);
@@ -297,7 +321,8 @@ static void pit_fired(struct timer *t)
 
 	if (!alive(p->d))
 		return;
-	isa_pulse(p, PIT_IRQ);
+	if (!hpet_legacy(p)) /* the HPET's legacy replacement takes IRQ 0 from the PIT */
+		isa_pulse(p, PIT_IRQ);
 	if (!p->pit_period)
 		return;
 	p->pit_next += p->pit_period;
@@ -318,7 +343,7 @@ static void rtc_fired(struct timer *t)
 
 	if (!alive(p->d))
 		return;
-	if (vrtc_update(&p->rtc, now_ns()))
+	if (vrtc_update(&p->rtc, now_ns()) && !hpet_legacy(p))
 		isa_pulse(p, RTC_IRQ);
 	rtc_rearm(p);
 }
@@ -341,6 +366,54 @@ static void pm_fired(struct timer *t)
 
 	if (alive(p->d))
 		sci_update(p);
+}
+
+static void hpet_rearm(struct hvm_platform *p)
+{
+	u64 now = now_ns();
+
+	for (u32 n = 0; n < VHPET_TIMERS; n++)
+		arm(&p->hpet_timer[n].timer, vhpet_next_expiry(&p->hpet, n, now));
+}
+
+static void hpet_raise(struct hvm_platform *p, u32 n, const struct vhpet_irq *irq)
+{
+	if (irq->legacy) {
+		isa_pulse(p, irq->line);
+	} else if (irq->level) {
+		if (p->hpet_level & (1u << n))
+			return; /* still up: its status bit was not cleared */
+		p->hpet_level |= (u8)(1u << n);
+		p->hpet_gsi[n] = (u8)irq->line;
+		gsi_get(p, irq->line, 16);
+	} else {
+		gsi_get(p, irq->line, 16); /* an edge on the IO-APIC pin */
+		gsi_put(p, irq->line, 16);
+	}
+}
+
+static void hpet_fired(struct timer *t)
+{
+	struct hpet_timer *h = (void *)((u8 *)t - __builtin_offsetof(struct hpet_timer, timer));
+	struct hvm_platform *p = h->p;
+
+	if (!alive(p->d))
+		return;
+	struct vhpet_irq irq = vhpet_expire(&p->hpet, h->n, now_ns());
+	if (irq.raise)
+		hpet_raise(p, h->n, &irq);
+	arm(t, vhpet_next_expiry(&p->hpet, h->n, now_ns()));
+}
+
+/* Level GSIs whose status bit the guest cleared go down. */
+static void hpet_lower_cleared(struct hvm_platform *p)
+{
+	for (u32 n = 0; n < VHPET_TIMERS; n++) {
+		if (!(p->hpet_level & (1u << n)) || (p->hpet.isr & (1u << n)))
+			continue;
+		p->hpet_level &= (u8) ~(1u << n);
+		gsi_put(p, p->hpet_gsi[n], 16);
+	}
 }
 
 /* ---- ports and MMIO ---- */
@@ -410,7 +483,7 @@ static bool rtc_io(struct hvm_platform *p, u16 port, bool in, u32 *val)
 		*val = vrtc_data_read(&p->rtc, now);
 	else
 		vrtc_data_write(&p->rtc, (u8)*val, now);
-	if (vrtc_update(&p->rtc, now) || edge)
+	if ((vrtc_update(&p->rtc, now) || edge) && !hpet_legacy(p))
 		isa_pulse(p, RTC_IRQ);
 	rtc_rearm(p);
 	return true;
@@ -497,19 +570,43 @@ bool hvm_port_claims_string(struct vcpu *v, u16 port)
 	return (port >= evt && port < evt + 4) || (port >= tmr && port < tmr + 4);
 }
 
-bool hvm_ioapic_claims(struct vcpu *v, u64 gpa)
+static bool in_ioapic(u64 gpa)
 {
-	return platform(v->dom) && gpa >= VIOAPIC_BASE && gpa < VIOAPIC_BASE + VIOAPIC_SIZE;
+	return gpa >= VIOAPIC_BASE && gpa < VIOAPIC_BASE + VIOAPIC_SIZE;
 }
 
-u64 hvm_ioapic_read(struct vcpu *v, u64 gpa, u32 size)
+static bool in_hpet(const struct hvm_platform *p, u64 gpa)
 {
-	return vioapic_read(&platform(v->dom)->ioapic, (u32)(gpa - VIOAPIC_BASE), size);
+	return hpet_present(p) && gpa >= VHPET_BASE && gpa < VHPET_BASE + VHPET_SIZE;
 }
 
-void hvm_ioapic_write(struct vcpu *v, u64 gpa, u32 size, u64 val)
+bool hvm_mmio_claims(struct vcpu *v, u64 gpa)
 {
-	vioapic_write(&platform(v->dom)->ioapic, (u32)(gpa - VIOAPIC_BASE), size, (u32)val);
+	struct hvm_platform *p = platform(v->dom);
+
+	return p && (in_ioapic(gpa) || in_hpet(p, gpa));
+}
+
+u64 hvm_mmio_read(struct vcpu *v, u64 gpa, u32 size)
+{
+	struct hvm_platform *p = platform(v->dom);
+
+	if (in_ioapic(gpa))
+		return vioapic_read(&p->ioapic, (u32)(gpa - VIOAPIC_BASE), size);
+	return vhpet_read(&p->hpet, (u32)(gpa - VHPET_BASE), size, now_ns());
+}
+
+void hvm_mmio_write(struct vcpu *v, u64 gpa, u32 size, u64 val)
+{
+	struct hvm_platform *p = platform(v->dom);
+
+	if (in_ioapic(gpa)) {
+		vioapic_write(&p->ioapic, (u32)(gpa - VIOAPIC_BASE), size, (u32)val);
+		return;
+	}
+	vhpet_write(&p->hpet, (u32)(gpa - VHPET_BASE), size, val, now_ns());
+	hpet_lower_cleared(p);
+	hpet_rearm(p);
 }
 
 /* ---- life ---- */
@@ -530,6 +627,11 @@ int hvm_platform_init(struct domain *d)
 	vpit_reset(&p->pit, now);
 	vrtc_reset(&p->rtc, pvclock_boot_wallclock(), 0); /* the wall clock of system time 0 */
 	vpmtimer_reset(&p->pm, now);
+	vhpet_reset(&p->hpet);
+	for (u32 n = 0; n < VHPET_TIMERS; n++) {
+		p->hpet_timer[n] = (struct hpet_timer){.p = p, .n = n};
+		timer_init(&p->hpet_timer[n].timer, hpet_fired, this_cpu()->id);
+	}
 	timer_init(&p->pit_timer, pit_fired, this_cpu()->id);
 	timer_init(&p->rtc_timer, rtc_fired, this_cpu()->id);
 	timer_init(&p->pm_timer, pm_fired, this_cpu()->id);
@@ -546,6 +648,8 @@ void hvm_platform_free(struct domain *d)
 	timer_stop(&p->pit_timer);
 	timer_stop(&p->rtc_timer);
 	timer_stop(&p->pm_timer);
+	for (u32 n = 0; n < VHPET_TIMERS; n++)
+		timer_stop(&p->hpet_timer[n].timer);
 	pages_free(p, PLATFORM_PAGES);
 	d->arch.hvm = NULL;
 }

@@ -5,9 +5,10 @@
  * 0x61, RTC clock registers, ACPI PM timer and PM1a event block. This file
  * wires them together: ISA IRQs, PCI INTx and link routes to PIC and IO-APIC
  * pins as Xen's irq.c counts them, IO-APIC and MSI messages to the vLAPICs,
- * the PIC's output to vCPU 0 as ExtINT, and Keel timers for the PIT, RTC and
- * PM timer. The devices themselves are pure state machines (hvm/v*.c).
- * HPET is absent: its page reads all ones, as Xen with HPET_ENABLED = 0.
+ * the PIC's output to vCPU 0 as ExtINT, and Keel timers for the PIT, RTC,
+ * PM timer, HPET. The devices themselves are pure state machines (hvm/v*.c).
+ * The HPET is there only when HVM_PARAM_HPET_ENABLED is 1 (libxl's default
+ * sets it; Keel's boot option "hpet"); else its page reads all ones, as Xen.
  */
 #ifndef ARCH_X86_HVM_PLATFORM_H
 #define ARCH_X86_HVM_PLATFORM_H
@@ -29,10 +30,10 @@ bool hvm_port_io(struct vcpu *v, u16 port, u32 size, bool in, u32 *val);
 /* Whether Keel's devices take INS/OUTS on port (element by element through hvm_port_io). */
 bool hvm_port_claims_string(struct vcpu *v, u16 port);
 
-/* The IO-APIC's MMIO window. */
-bool hvm_ioapic_claims(struct vcpu *v, u64 gpa);
-u64 hvm_ioapic_read(struct vcpu *v, u64 gpa, u32 size);
-void hvm_ioapic_write(struct vcpu *v, u64 gpa, u32 size, u64 val);
+/* The IO-APIC's MMIO window, and the HPET's when HVM_PARAM_HPET_ENABLED is 1. */
+bool hvm_mmio_claims(struct vcpu *v, u64 gpa);
+u64 hvm_mmio_read(struct vcpu *v, u64 gpa, u32 size);
+void hvm_mmio_write(struct vcpu *v, u64 gpa, u32 size, u64 val);
 
 /* The vLAPIC of v EOIed a level-triggered vector. */
 void hvm_platform_eoi(struct vcpu *v, u8 vector);
