@@ -15,6 +15,7 @@
 #include <keel/selftest.h>
 #include <keel/string.h>
 #include <keel/vlapic.h>
+#include <arch/x86/hvm/platform.h>
 #include <keel/evtchn.h>
 #include <keel/grant_table.h>
 #include <keel/physmap.h>
@@ -175,6 +176,7 @@ static void free_domain(struct domain *d)
 	ioreq_domain_free(d);	 /* after its pages were taken back from their mappers */
 	evtchn_raise_dom_exc(d); /* and once more when it is gone */
 	gnttab_domain_free(d);
+	hvm_platform_free(d);
 	/* Its EPT's tables and its RAM go to the next domain built: no cached mapping may stay. */
 	if (ran)
 		arch_p2m_flush(d);
@@ -254,6 +256,7 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	d->build = cfg->by_toolstack ? BUILD_EMPTY : BUILD_BOOT;
 	d->hvm = cfg->hvm;
 	d->start_info_gpa = START_INFO_GPA;
+	d->hvm_params[HVM_PARAM_HPET_ENABLED] = cfg->hvm && cfg->hpet;
 	d->weight = cfg->weight;
 	d->cap = cfg->cap;
 	d->mem_size = cfg->mem_size;
@@ -287,6 +290,10 @@ struct domain *domain_create(const struct domain_config *cfg, const char **why)
 	d->shared_info_gfn = GFN_NONE;
 	if (!d->shared_info || evtchn_domain_init(d) || gnttab_domain_init(d)) {
 		*why = "out of memory for shared info, event channels and grant tables";
+		goto fail;
+	}
+	if (d->hvm && hvm_platform_init(d)) {
+		*why = "out of memory for the HVM platform devices";
 		goto fail;
 	}
 	pvclock_write_wallclock(d->shared_info);

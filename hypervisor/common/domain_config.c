@@ -2,7 +2,9 @@
 /*
  * Boot-time domain settings from a GRUB module's command line:
  *   name=NAME mem=SIZE vcpus=N weight=W cap=PCT peer=NAME expect=pass|crash
- *   [-- GUEST CMDLINE]
+ *   [dom0|initial|privileged] [hvm [hpet]] [-- GUEST CMDLINE]
+ * "hvm" makes it an HVM domain (as KEEL_CREATE_hvm): Keel's emulated platform
+ * devices, the rest of its I/O for ioreq servers; "hpet" gives it an HPET.
  * Pure code: unit-tested on the host.
  */
 #include <keel/domain.h>
@@ -197,6 +199,8 @@ int domain_config_parse(const char *line, struct domain_config *cfg, const char 
 	cfg->owns_host = cmdline_flag(opts, "dom0");
 	cfg->initial = cfg->owns_host || cmdline_flag(opts, "initial");
 	cfg->privileged = cfg->initial || cmdline_flag(opts, "privileged");
+	cfg->hvm = cmdline_flag(opts, "hvm");
+	cfg->hpet = cfg->hvm && cmdline_flag(opts, "hpet");
 	char probe[2];
 	if (cfg->owns_host && cmdline_get(opts, "name", probe, sizeof(probe)) == -ENOENT)
 		strlcpy(cfg->name, "Domain-0", sizeof(cfg->name));

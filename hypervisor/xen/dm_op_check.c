@@ -22,6 +22,16 @@ u32 dm_op_size(u32 op)
 		return sizeof(struct xen_dm_op_remote_shutdown);
 	case XEN_DMOP_nr_vcpus:
 		return sizeof(struct xen_dm_op_nr_vcpus);
+	case XEN_DMOP_set_pci_intx_level:
+		return sizeof(struct xen_dm_op_set_pci_intx_level);
+	case XEN_DMOP_set_isa_irq_level:
+		return sizeof(struct xen_dm_op_set_isa_irq_level);
+	case XEN_DMOP_set_pci_link_route:
+		return sizeof(struct xen_dm_op_set_pci_link_route);
+	case XEN_DMOP_inject_msi:
+		return sizeof(struct xen_dm_op_inject_msi);
+	case XEN_DMOP_set_irq_level:
+		return sizeof(struct xen_dm_op_set_irq_level);
 	default:
 		return 0;
 	}
@@ -54,6 +64,22 @@ int dm_op_check(const struct xen_dm_op *op)
 		return op->u.destroy_ioreq_server.pad ? -EINVAL : 0;
 	case XEN_DMOP_remote_shutdown:
 		return op->u.remote_shutdown.reason > SHUTDOWN_watchdog ? -EINVAL : 0;
+	case XEN_DMOP_set_pci_intx_level: {
+		const struct xen_dm_op_set_pci_intx_level *l = &op->u.set_pci_intx_level;
+		if (l->domain || l->bus || l->device > 31 || l->intx > 3 || l->level > 1)
+			return -EINVAL;
+		return 0;
+	}
+	case XEN_DMOP_set_isa_irq_level: {
+		const struct xen_dm_op_set_isa_irq_level *l = &op->u.set_isa_irq_level;
+		return l->isa_irq > 15 || l->level > 1 ? -EINVAL : 0;
+	}
+	case XEN_DMOP_set_pci_link_route: {
+		const struct xen_dm_op_set_pci_link_route *r = &op->u.set_pci_link_route;
+		return r->link > 3 || r->isa_irq > 15 ? -EINVAL : 0;
+	}
+	case XEN_DMOP_inject_msi:
+		return op->u.inject_msi.pad ? -EINVAL : 0;
 	default:
 		return 0;
 	}

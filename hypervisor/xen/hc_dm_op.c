@@ -2,7 +2,9 @@
 /*
  * dm_op (hypercall 41): a device model's calls on the domain it emulates, with
  * Xen's layouts and checks (public/xen/dm_op.h). Keel has the ioreq-server
- * ops, remote_shutdown and nr_vcpus; the others are -EOPNOTSUPP until a device model needs them.
+ * ops, remote_shutdown, the interrupt ops (to its emulated platform,
+ * arch/x86/hvm/platform.c) and nr_vcpus; the others are -EOPNOTSUPP until a
+ * device model needs them.
  */
 #include <keel/hypercall.h>
 #include <keel/dm_op_check.h>
@@ -10,6 +12,7 @@
 #include <keel/guest_mem.h>
 #include <keel/ioreq.h>
 #include <keel/string.h>
+#include <arch/x86/hvm/platform.h>
 
 #define MAX_BUFS 2 /* as Xen: the op, and one more for ops that carry data */
 
@@ -49,7 +52,19 @@ static long run(struct domain *d, struct domain *emu, struct xen_dm_op *op, bool
 		op->u.nr_vcpus.vcpus = d->nr_vcpus;
 		*out = true;
 		return 0;
-	default:
+	case XEN_DMOP_set_isa_irq_level:
+		return hvm_set_isa_irq_level(d, op->u.set_isa_irq_level.isa_irq,
+					     op->u.set_isa_irq_level.level);
+	case XEN_DMOP_set_pci_intx_level:
+		return hvm_set_pci_intx_level(d, op->u.set_pci_intx_level.device,
+					      op->u.set_pci_intx_level.intx,
+					      op->u.set_pci_intx_level.level);
+	case XEN_DMOP_set_pci_link_route:
+		return hvm_set_pci_link_route(d, op->u.set_pci_link_route.link,
+					      op->u.set_pci_link_route.isa_irq);
+	case XEN_DMOP_inject_msi:
+		return hvm_inject_msi(d, op->u.inject_msi.addr, op->u.inject_msi.data);
+	default: /* set_irq_level (Arm only) and the ops Keel lacks */
 		return -EOPNOTSUPP;
 	}
 }

@@ -31,6 +31,11 @@ static long set_param(struct domain *d, u32 index, u64 value)
 	case HVM_PARAM_CONSOLE_PFN:
 	case HVM_PARAM_CONSOLE_EVTCHN:
 		return -EPERM; /* set by the toolstack, not the guest */
+	case HVM_PARAM_ACPI_IOPORTS_LOCATION:
+		/* hvmloader moves the PM timer and PM1a events (arch/x86/hvm/platform.c). */
+		if (!d->hvm || value > 1)
+			return -EINVAL;
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -46,6 +51,7 @@ static long get_param(struct domain *d, u32 index, u64 *value)
 	case HVM_PARAM_STORE_EVTCHN:
 	case HVM_PARAM_CONSOLE_PFN:
 	case HVM_PARAM_CONSOLE_EVTCHN:
+	case HVM_PARAM_ACPI_IOPORTS_LOCATION:
 		*value = d->hvm_params[index]; /* 0: none yet */
 		return 0;
 	default:

@@ -72,6 +72,11 @@ void pvclock_update(struct vcpu_time_info *t)
 	t->version++;
 }
 
+u64 pvclock_boot_wallclock(void)
+{
+	return wall_sec_at_boot;
+}
+
 void pvclock_write_wallclock(struct shared_info *si)
 {
 	si->wc_version++;
@@ -81,18 +86,4 @@ void pvclock_write_wallclock(struct shared_info *si)
 	si->wc_nsec = 0;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	si->wc_version++;
-}
-
-u64 unix_time(u32 year, u32 mon, u32 day, u32 hour, u32 min, u32 sec)
-{
-	/* Shift the year to start in March so the leap day is last. */
-	s64 y = (s64)year - (mon <= 2);
-	s64 era = (y >= 0 ? y : y - 399) / 400;
-	u64 yoe = (u64)(y - era * 400);
-	u64 mp = (mon + 9) % 12;
-	u64 doy = (153 * mp + 2) / 5 + day - 1;
-	u64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	s64 days = era * 146097 + (s64)doe - 719468;
-
-	return (u64)days * 86400 + hour * 3600 + min * 60 + sec;
 }

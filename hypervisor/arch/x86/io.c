@@ -10,6 +10,7 @@
 #include <keel/guest_mem.h>
 #include <keel/acpi_build.h>
 #include <keel/ioreq.h>
+#include <arch/x86/hvm/platform.h>
 
 #define DEBUG_CONSOLE_PORT 0xe9
 
@@ -27,6 +28,9 @@
 #define RESET_PORT 0xcf9
 #define KBC_PORT   0x64
 #define KBC_RESET  0xfe
+
+/* REP INS/OUTS Keel serves itself: elements per exit, then the instruction runs again. */
+#define REPS_PER_EXIT 4096
 
 static void port_out(struct vcpu *v, u16 port, u32 size, u64 val)
 {
@@ -161,7 +165,17 @@ enum exit_action handle_io(struct vcpu *v, u64 qual)
 	u32 size = IO_SIZE(qual);
 	u16 port = IO_PORT(qual);
 
-	if (v->dom->hvm && !keel_port(port, IO_IN(qual))) {
+	u32 val = (u32)v->regs.rax;
+	if (v->dom->hvm && !IO_STRING(qual) && hvm_port_io(v, port, size, IO_IN(qual), &val)) {
+		if (IO_IN(qual)) /* Keel's own platform devices (hvm/platform.c) */
+			v->regs.rax =
+			    size == 4 ? val
+				      : (v->regs.rax & ~addr_mask(size)) | (val & addr_mask(size));
+		vmexit_skip_instruction();
+		return EXIT_RESUME;
+	}
+	bool platform = v->dom->hvm && IO_STRING(qual) && hvm_port_claims_string(v, port);
+	if (v->dom->hvm && !keel_port(port, IO_IN(qual)) && !platform) {
 		int r = forward_pio(v, qual);
 		if (r >= 0)
 			return (enum exit_action)r;
@@ -173,11 +187,17 @@ enum exit_action handle_io(struct vcpu *v, u64 qual)
 		 * addressing, DF clear, the common case). Reads store all-ones.
 		 */
 		u64 count = IO_REP(qual) ? v->regs.rcx : 1;
+		bool more = count > REPS_PER_EXIT; /* a huge RCX cannot hold Keel: it runs again */
+		if (more)
+			count = REPS_PER_EXIT;
 		u64 rflags = vmread(GUEST_RFLAGS);
 		s64 step = (rflags & RFLAGS_DF) ? -(s64)size : (s64)size;
 		for (; count; count--) {
+			u32 dev = ~0u;
 			if (IO_IN(qual)) {
 				u64 ones = ~0ULL;
+				if (platform && hvm_port_io(v, port, size, true, &dev))
+					ones = dev; /* each element read afresh */
 				if (copy_to_guest(v, v->regs.rdi, &ones, size))
 					return vmexit_crash(v, "INS to an unmapped address");
 				v->regs.rdi += step;
@@ -185,12 +205,16 @@ enum exit_action handle_io(struct vcpu *v, u64 qual)
 				u64 val = 0;
 				if (copy_from_guest(v, &val, v->regs.rsi, size))
 					return vmexit_crash(v, "OUTS from an unmapped address");
-				port_out(v, port, size, val);
+				dev = (u32)val;
+				if (!platform || !hvm_port_io(v, port, size, false, &dev))
+					port_out(v, port, size, val);
 				v->regs.rsi += step;
 			}
 			if (IO_REP(qual))
 				v->regs.rcx--;
 		}
+		if (more)
+			return EXIT_RESUME;
 	} else if (IO_IN(qual) && port == ACPI_SLEEP_STATUS_PORT) {
 		v->regs.rax &= ~0xffULL; /* WAK_STS clear: still awake */
 	} else if (IO_IN(qual)) {

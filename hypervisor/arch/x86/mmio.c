@@ -15,6 +15,7 @@
 #include <keel/ioreq.h>
 #include <keel/printk.h>
 #include <keel/vlapic.h>
+#include <arch/x86/hvm/platform.h>
 
 #define EPT_QUAL_READ	BIT(0)
 #define EPT_QUAL_WRITE	BIT(1)
@@ -78,10 +79,18 @@ static u32 fetch_insn(struct vcpu *v, u8 *buf)
 	return first;
 }
 
+/* Keel's own devices: the vLAPIC page, an HVM domain's IO-APIC and HPET. */
+static bool device_claims(struct vcpu *v, u64 gpa)
+{
+	return vlapic_mmio_claims(v, gpa) || hvm_mmio_claims(v, gpa);
+}
+
 static u64 device_read(struct vcpu *v, u64 gpa, u32 size)
 {
 	if (vlapic_mmio_claims(v, gpa))
 		return vlapic_mmio_read(v, gpa, size);
+	if (hvm_mmio_claims(v, gpa))
+		return hvm_mmio_read(v, gpa, size);
 	return ~0ULL;
 }
 
@@ -89,6 +98,8 @@ static void device_write(struct vcpu *v, u64 gpa, u32 size, u64 val)
 {
 	if (vlapic_mmio_claims(v, gpa))
 		vlapic_mmio_write(v, gpa, size, val);
+	else if (hvm_mmio_claims(v, gpa))
+		hvm_mmio_write(v, gpa, size, val);
 }
 
 /* True when an ioreq server took the access; the answer is applied by mmio_forward_complete. */
@@ -136,7 +147,7 @@ enum exit_action handle_ept_violation(struct vcpu *v, u64 qual)
 	u32 n = fetch_insn(v, bytes);
 	if (!n || insn_decode_mmio(bytes, n, vmexit_code_mode(v), &in))
 		return refuse(v, gpa, qual, "EPT violation: MMIO access Keel cannot emulate");
-	if (!vlapic_mmio_claims(v, gpa) && forward(v, gpa, &in))
+	if (!device_claims(v, gpa) && forward(v, gpa, &in))
 		return EXIT_RESCHED; /* an ioreq server answers it */
 	if (in.op == MMIO_LOAD) {
 		u64 val = device_read(v, gpa, in.size);
@@ -148,7 +159,7 @@ enum exit_action handle_ept_violation(struct vcpu *v, u64 qual)
 		u64 src = in.op == MMIO_STORE_IMM ? 0 : gpr_get(v, in.reg);
 		device_write(v, gpa, in.size, mmio_store_value(&in, src));
 	}
-	if (!v->dom->said_unclaimed_mmio && !vlapic_mmio_claims(v, gpa)) {
+	if (!v->dom->said_unclaimed_mmio && !device_claims(v, gpa)) {
 		v->dom->said_unclaimed_mmio = true;
 		printk("keel: d%u: unclaimed MMIO at %lx: reads all ones, writes dropped\n",
 		       v->dom->id, gpa);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The CMOS real-time clock, read once at boot for the guests' wallclock. */
-#include <keel/pvclock.h>
+#include <keel/calendar.h>
 #include <keel/rtc.h>
 #include <arch/x86/cpu.h>
 

@@ -10,6 +10,7 @@
 #include <arch/x86/boot_defs.h>
 #include <keel/vlapic.h>
 #include <arch/x86/irq_route.h>
+#include <arch/x86/hvm/platform.h>
 #include <keel/errno.h>
 #include <keel/evtchn.h>
 #include <keel/mm.h>
@@ -188,7 +189,7 @@ void vlapic_free(struct vcpu *v)
 	v->arch.vlapic = NULL;
 }
 
-void vlapic_set_irq(struct vcpu *v, u8 vector)
+void vlapic_set_irq_trig(struct vcpu *v, u8 vector, bool level)
 {
 	struct vlapic *l = v->arch.vlapic;
 
@@ -197,8 +198,33 @@ void vlapic_set_irq(struct vcpu *v, u8 vector)
 		return;
 	}
 	set_bit(l->irr, vector);
+	/* TMR: the EOI of a level-triggered vector goes on to the IO-APIC. */
+	if (level)
+		set_bit(l->tmr, vector);
+	else
+		clear_bit(l->tmr, vector);
 	if (v->state == VCPU_BLOCKED)
 		sched_wake(v);
+}
+
+void vlapic_set_irq(struct vcpu *v, u8 vector)
+{
+	vlapic_set_irq_trig(v, vector, false);
+}
+
+static void set_nmi(struct vcpu *v)
+{
+	v->arch.vlapic->nmi_pending = true;
+	if (v->state == VCPU_BLOCKED)
+		sched_wake(v);
+}
+
+void vlapic_deliver(struct vcpu *v, bool nmi, u8 vector, bool level)
+{
+	if (nmi)
+		set_nmi(v);
+	else
+		vlapic_set_irq_trig(v, vector, level);
 }
 
 static void deliver_ipi(struct vcpu *target, u32 icr)
@@ -211,9 +237,7 @@ static void deliver_ipi(struct vcpu *target, u32 icr)
 		vlapic_set_irq(target, (u8)icr);
 		break;
 	case MODE_NMI:
-		l->nmi_pending = true;
-		if (target->state == VCPU_BLOCKED)
-			sched_wake(target);
+		set_nmi(target);
 		break;
 	case MODE_INIT:
 		/* INIT: the vCPU stops and waits for a SIPI. */
@@ -289,6 +313,29 @@ static void send_ipi(struct vcpu *v, u64 icr)
 		if (hit)
 			deliver_ipi(t, lo);
 	}
+}
+
+bool vlapic_matches_dest(struct vcpu *t, u8 dest, bool logical)
+{
+	if (!logical && dest == 0xff)
+		return true; /* an 8-bit physical broadcast (IO-APIC, MSI) in either mode */
+	return matches(t, dest, logical, x2apic_mode(t->arch.vlapic));
+}
+
+int vlapic_arbitration_priority(struct vcpu *v)
+{
+	struct vlapic *l = v->arch.vlapic;
+
+	return enabled(l) ? (int)ppr(l) : -1;
+}
+
+bool vlapic_accepts_extint(struct vcpu *v)
+{
+	struct vlapic *l = v->arch.vlapic;
+	u32 lint0 = l->lvt[3];
+
+	/* LVT0 unmasked ExtINT, or the APIC disabled (the PIC straight to the CPU). */
+	return (lint0 & (0x700 | LVT_MASK)) == 0x700 || !(l->apic_base & APIC_BASE_EN);
 }
 
 /* Register r (the x2APIC MSR index - 0x800, or the xAPIC offset / 16) in either mode. */
@@ -387,6 +434,10 @@ static int reg_write(struct vcpu *v, u32 r, u64 val)
 		if (isr >= 0) {
 			clear_bit(l->isr, (u8)isr);
 			irq_route_eoi(v, (u32)isr);
+			if (l->tmr[isr / 32] & (1u << (isr % 32))) {
+				clear_bit(l->tmr, (u8)isr);
+				hvm_platform_eoi(v, (u8)isr); /* the IO-APIC's remote IRR */
+			}
 		}
 		break;
 	}
@@ -559,7 +610,8 @@ bool vlapic_has_pending(struct vcpu *v)
 {
 	struct vlapic *l = v->arch.vlapic;
 
-	return l->nmi_pending || deliverable_vector(l) >= 0 || evtchn_upcall_pending(v);
+	return l->nmi_pending || deliverable_vector(l) >= 0 || evtchn_upcall_pending(v) ||
+	       hvm_extint_pending(v);
 }
 
 static void request_window(bool on)
@@ -586,6 +638,18 @@ void vlapic_inject_pending(struct vcpu *v)
 	}
 	bool can = (vmread(GUEST_RFLAGS) & RFLAGS_IF) &&
 		   !(intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS));
+	if (hvm_extint_pending(v)) {
+		/* The PIC first, as Xen: INTA takes its vector; the LAPIC's IRR/ISR stay. */
+		request_window(!can);
+		int pic = can ? hvm_extint_ack(v) : -1;
+		if (pic >= 0) {
+			vmwrite(VM_ENTRY_INTR_INFO,
+				INTR_INFO_VALID | INTR_TYPE_EXT_INTR | (u32)pic);
+			return;
+		}
+		if (!can)
+			return;
+	}
 	int vec = deliverable_vector(l);
 	int upcall = evtchn_upcall_vector(v);
 	if (vec < 0 && upcall < 0) {

@@ -14,7 +14,10 @@
 
 /* Bytes of op's struct as Xen lays it out; 0 for an op Keel does not implement. */
 u32 dm_op_size(u32 op);
-/* 0, or -EINVAL for a pad that is not 0, a flag Xen does not know, start > end. */
+/*
+ * 0, or -EINVAL for a pad that is not 0, a flag Xen does not know, start > end,
+ * an IRQ, link, device, INTx or level out of range.
+ */
 int dm_op_check(const struct xen_dm_op *op);
 
 #endif

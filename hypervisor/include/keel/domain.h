@@ -190,6 +190,7 @@ struct domain_config {
 	bool owns_host;	    /* "dom0": the host's RAM window, devices and interrupts */
 	bool by_toolstack;  /* built through domctl: console and xenstore served in dom0 */
 	bool hvm;	    /* KEEL_CREATE_hvm: its I/O may go to device models */
+	bool hpet;	    /* "hpet": HVM_PARAM_HPET_ENABLED (an HVM domain's HPET) */
 	s32 pin[MAX_VCPUS]; /* pCPU per vCPU, -1 = scheduler's choice */
 	char cmdline[DOMAIN_CMDLINE_MAX];
 };

@@ -25,8 +25,7 @@ void pvclock_init(u64 tsc_khz, u64 boot_tsc, u64 wallclock_sec);
 void pvclock_update(struct vcpu_time_info *t);
 /* Writes the wallclock base into a shared_info. */
 void pvclock_write_wallclock(struct shared_info *si);
-
-/* Days-from-civil: a calendar date to seconds since 1970 (pure). */
-u64 unix_time(u32 year, u32 mon, u32 day, u32 hour, u32 min, u32 sec);
+/* Seconds since 1970 at system time 0 (what wc_sec says). */
+u64 pvclock_boot_wallclock(void);
 
 #endif

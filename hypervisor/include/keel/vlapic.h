@@ -48,6 +48,16 @@ void vlapic_set_tpr(struct vcpu *v, u32 tpr);
 
 /* Raises a fixed interrupt on v (any pCPU context), waking it. */
 void vlapic_set_irq(struct vcpu *v, u8 vector);
+/* The same, level-triggered (TMR set: its EOI reaches the IO-APIC) or edge. */
+void vlapic_set_irq_trig(struct vcpu *v, u8 vector, bool level);
+/* An IO-APIC or MSI message: an NMI, or a fixed vector. */
+void vlapic_deliver(struct vcpu *v, bool nmi, u8 vector, bool level);
+/* Whether v's APIC is an 8-bit IO-APIC/MSI destination (physical id or logical). */
+bool vlapic_matches_dest(struct vcpu *v, u8 dest, bool logical);
+/* Lowest-priority arbitration: v's PPR, or -1 when its APIC is disabled (never chosen). */
+int vlapic_arbitration_priority(struct vcpu *v);
+/* Whether v takes the PIC's output: LVT0 unmasked ExtINT, or the APIC disabled. */
+bool vlapic_accepts_extint(struct vcpu *v);
 /* An interrupt or NMI is waiting for v: HLT must not sleep. */
 bool vlapic_has_pending(struct vcpu *v);
 /* Before VM entry on the current VMCS: inject what is deliverable, else ask for a window. */

@@ -89,11 +89,27 @@ SEEDS = {
                       struct.pack('<IIHHIQQ', 4, 0, 0, 0, 0, 0x5004, 0x5005)),
         'create-info': (struct.pack('<IIB3xH18x', 1, 0, 2, 0) +
                         struct.pack('<IIHHI16x', 2, 0, 0, 1, 0)),
+        # set_isa_irq_level, set_pci_intx_level, set_pci_link_route, inject_msi.
+        'irqs': (struct.pack('<IIBB22x', 9, 0, 4, 1) +
+                 struct.pack('<IIHBBBB18x', 8, 0, 0, 0, 3, 1, 1) +
+                 struct.pack('<IIBB22x', 10, 0, 2, 11) +
+                 struct.pack('<IIIIQ8x', 14, 0, 0x4041, 0, 0xfee00000)),
+    },
+    'hvm_devices': {
+        # PIC init (master, slave), IRQ 0 up, INTA; IO-APIC RTE 2 programmed then line up;
+        # PIT channel 0 mode 2 at 1 kHz; RTC register B binary with UIE, then C read.
+        'init-and-tick': bytes([0, 0, 0x11, 0, 0, 1, 0x20, 0, 0, 1, 0x04, 0, 0, 1, 0x01, 0,
+                                0, 2, 0x11, 0, 0, 3, 0x28, 0, 0, 3, 0x02, 0, 0, 3, 0x01, 0,
+                                2, 0, 1, 0, 3, 0, 0, 1,
+                                0x14, 0x00, 0x14, 0, 0x14, 0x10, 0x30, 0, 5, 2, 1, 0,
+                                6, 3, 0x34, 0, 6, 0, 0xa9, 0, 6, 0, 0x04, 4,
+                                8, 0x0b, 0x16, 0, 9, 0x0c, 0, 8]),
     },
     'domain_config': {
         'full': b'name=web mem=64M vcpus=2 weight=512 cap=50 pin=0,1 peer=db expect=pass '
                 b'-- console=hvc0',
         'short': b'name=a -- x',
+        'hvm': b'name=plat mem=16M hvm privileged peer=dm -- mode=dm',
     },
 }
 

@@ -107,6 +107,28 @@ static void roles(void **state)
 	assert_false(cfg.privileged);
 }
 
+/* "hvm": an HVM domain (Keel's platform devices); a word of the guest's command line is not. */
+static void hvm_flag(void **state)
+{
+	(void)state;
+	const char *why;
+
+	assert_int_equal(domain_config_parse("name=plat", &cfg, &why), 0);
+	assert_false(cfg.hvm);
+	assert_int_equal(domain_config_parse("name=plat hvm mem=32M", &cfg, &why), 0);
+	assert_true(cfg.hvm);
+	assert_false(cfg.privileged);
+	assert_int_equal(domain_config_parse("name=plat -- hvm", &cfg, &why), 0);
+	assert_false(cfg.hvm);
+	assert_int_equal(domain_config_parse("name=plat hvmx", &cfg, &why), 0);
+	assert_false(cfg.hvm);
+	assert_false(cfg.hpet);
+	assert_int_equal(domain_config_parse("name=plat hvm hpet", &cfg, &why), 0);
+	assert_true(cfg.hpet);
+	assert_int_equal(domain_config_parse("name=plat hpet", &cfg, &why), 0);
+	assert_false(cfg.hpet); /* only an HVM domain has one */
+}
+
 /* The dom0 line /etc/grub.d/21_keel writes (deploy/host/grub.d/21_keel). */
 static void grub_dom0_line(void **state)
 {
@@ -137,8 +159,9 @@ static void grub_dom0_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(defaults), cmocka_unit_test(full),		  cmocka_unit_test(rejects),
-	    cmocka_unit_test(roles),	cmocka_unit_test(grub_dom0_line),
+	    cmocka_unit_test(defaults),	      cmocka_unit_test(full),
+	    cmocka_unit_test(rejects),	      cmocka_unit_test(roles),
+	    cmocka_unit_test(grub_dom0_line), cmocka_unit_test(hvm_flag),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,8 +51,11 @@ struct arch_vcpu {
 	struct io_insn io;	   /* the instruction an ioreq server is answering */
 };
 
+struct hvm_platform;
+
 struct arch_domain {
-	struct ept ept; /* guest-physical -> host-physical */
+	struct ept ept;		  /* guest-physical -> host-physical */
+	struct hvm_platform *hvm; /* an HVM domain's emulated devices (hvm/platform.c) */
 };
 
 #endif

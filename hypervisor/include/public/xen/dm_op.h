@@ -48,6 +48,26 @@
  *     (5) included (-EINVAL).
  *   20 nr_vcpus (4 bytes): @0 u32 vcpus (out).
  *
+ * Interrupts a device model raises in the emulated domain (Keel's PIC, IO-APIC
+ * and vLAPICs, wired as Xen: ISA IRQ 0 is GSI 2, other ISA IRQs identity; PCI
+ * device d INTx i is GSI 16 + ((4d + d/8 + i) mod 32) and also PCI link
+ * (d + i) mod 4, which reaches the ISA IRQ set_pci_link_route gave it). A line
+ * stays asserted until deasserted; lines driven by several sources are counted.
+ *   8 set_pci_intx_level (6 bytes): @0 u16 domain (0), @2 u8 bus (0), @3 u8
+ *     device (0-31), @4 u8 intx (0-3), @5 u8 level (0, 1); else -EINVAL.
+ *   9 set_isa_irq_level (2 bytes): @0 u8 isa_irq (0-15), @1 u8 level (0, 1);
+ *     else -EINVAL.
+ *   10 set_pci_link_route (2 bytes): @0 u8 link (0-3), @1 u8 isa_irq (0-15,
+ *     0 disconnects); else -EINVAL.
+ *   14 inject_msi (16 bytes): @0 u32 data, @4 u32 pad (0, else -EINVAL), @8
+ *     u64 addr. Vector (data bits 7:0), delivery mode (10:8: fixed, lowest
+ *     priority, NMI; others -EINVAL), trigger (15), destination (addr bits
+ *     19:12), logical (addr bit 2). Vector 0 names a PVHVM pirq: Keel maps
+ *     none (-EINVAL, or -ERANGE when the pirq is 0). Lowest priority with no
+ *     vCPU to take it: -ESRCH.
+ *   19 set_irq_level (8 bytes): @0 u32 irq, @4 u8 level, @5 u8 pad[3]: Arm
+ *     only; -EOPNOTSUPP on x86, as Xen, after the size check.
+ *
  * Requests. Port I/O and memory accesses of an HVM domain that no device in
  * Keel handles (Keel keeps only the debug port 0xE9 for itself; the ACPI, reset
  * and keyboard-controller ports are the device model's, as on Xen) go to the enabled server whose
@@ -89,7 +109,12 @@
 #define XEN_DMOP_unmap_io_range_from_ioreq_server 4
 #define XEN_DMOP_set_ioreq_server_state		  5
 #define XEN_DMOP_destroy_ioreq_server		  6
+#define XEN_DMOP_set_pci_intx_level		  8
+#define XEN_DMOP_set_isa_irq_level		  9
+#define XEN_DMOP_set_pci_link_route		  10
+#define XEN_DMOP_inject_msi			  14
 #define XEN_DMOP_remote_shutdown		  16
+#define XEN_DMOP_set_irq_level			  19
 #define XEN_DMOP_nr_vcpus			  20
 #define XEN_DMOP_LAST				  20 /* the highest op Xen 4.17 defines */
 
@@ -166,6 +191,31 @@ struct xen_dm_op_nr_vcpus {
 	uint32_t vcpus;
 };
 
+struct xen_dm_op_set_pci_intx_level {
+	uint16_t domain;
+	uint8_t bus, device, intx, level;
+};
+
+struct xen_dm_op_set_isa_irq_level {
+	uint8_t isa_irq, level;
+};
+
+struct xen_dm_op_set_pci_link_route {
+	uint8_t link, isa_irq;
+};
+
+struct xen_dm_op_inject_msi {
+	uint32_t data;
+	uint32_t pad;
+	uint64_t addr;
+};
+
+struct xen_dm_op_set_irq_level {
+	uint32_t irq;
+	uint8_t level;
+	uint8_t pad[3];
+};
+
 struct xen_dm_op {
 	uint32_t op;
 	uint32_t pad;
@@ -177,6 +227,11 @@ struct xen_dm_op {
 		struct xen_dm_op_destroy_ioreq_server destroy_ioreq_server;
 		struct xen_dm_op_remote_shutdown remote_shutdown;
 		struct xen_dm_op_nr_vcpus nr_vcpus;
+		struct xen_dm_op_set_pci_intx_level set_pci_intx_level;
+		struct xen_dm_op_set_isa_irq_level set_isa_irq_level;
+		struct xen_dm_op_set_pci_link_route set_pci_link_route;
+		struct xen_dm_op_inject_msi inject_msi;
+		struct xen_dm_op_set_irq_level set_irq_level;
 		uint8_t raw[256];
 	} u;
 };
@@ -207,5 +262,8 @@ _Static_assert(sizeof(struct xen_dm_op_create_ioreq_server) == 6, "create is 6 b
 _Static_assert(sizeof(struct xen_dm_op_get_ioreq_server_info) == 24, "get_info is 24 bytes");
 _Static_assert(sizeof(struct xen_dm_op_ioreq_server_range) == 24, "range is 24 bytes");
 _Static_assert(sizeof(struct ioreq) == 32, "ioreq is 32 bytes");
+_Static_assert(sizeof(struct xen_dm_op_set_pci_intx_level) == 6, "set_pci_intx_level is 6 bytes");
+_Static_assert(sizeof(struct xen_dm_op_inject_msi) == 16, "inject_msi is 16 bytes");
+_Static_assert(sizeof(struct xen_dm_op_set_irq_level) == 8, "set_irq_level is 8 bytes");
 
 #endif

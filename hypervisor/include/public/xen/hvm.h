@@ -21,6 +21,11 @@
 #define HVM_PARAM_CONSOLE_EVTCHN 18
 #define HVM_NR_PARAMS		 40
 
+/* 1 moves the PM timer to 0xB008 and the PM1a event block to 0xB000 (hvmloader sets it). */
+#define HVM_PARAM_ACPI_IOPORTS_LOCATION 19
+/* 1: the domain has an HPET at 0xFED00000 (set by the domain builder). */
+#define HVM_PARAM_HPET_ENABLED 11
+
 #define HVM_PARAM_CALLBACK_TYPE_VECTOR 2ULL
 
 struct xen_hvm_param {
