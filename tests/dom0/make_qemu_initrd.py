@@ -3,9 +3,9 @@
 """dom0's image for the QEMU test: initramfs-test.cpio (make_test_initrd.py) followed by a
 cpio archive with Debian's qemu-system-xen (/usr/libexec/xen-qemu-system-i386, installed by
 deploy/setup.sh) and the shared libraries it needs, Xen's hvmloader and SeaBIOS, the qemudev
-test guest and the hook that runs them (qemu-hook.sh, /etc/keel/dom0.d/85-qemu.sh). A separate image, so the other dom0
+test guest, a boot sector and the hook that runs them (qemu-hook.sh, /etc/keel/dom0.d/85-qemu.sh). A separate image, so the other dom0
 tests do not carry QEMU's 36 MB.
-Usage: make_qemu_initrd.py BUILD_DIR QEMUDEV_ELF  ->  BUILD_DIR/boot/dom0/initramfs-qemu.cpio
+Usage: make_qemu_initrd.py BUILD_DIR QEMUDEV_ELF MBR_BIN  ->  BUILD_DIR/boot/dom0/initramfs-qemu.cpio
 """
 import os
 import sys
@@ -22,7 +22,7 @@ FIRMWARE = ["/usr/lib/xen-4.17/boot/hvmloader", "/usr/share/seabios/bios-256k.bi
 
 
 def main():
-    build, guest = os.path.abspath(sys.argv[1]), sys.argv[2]
+    build, guest, mbr = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
     images = os.path.join(build, "boot", "dom0")
     if not os.path.exists(QEMU):
         print("%s missing: deploy/setup.sh installs qemu-system-xen" % QEMU, file=sys.stderr)
@@ -34,6 +34,7 @@ def main():
     for f in FIRMWARE:
         img.add(f, open(f, "rb").read())
     img.add("usr/lib/keel/guests/qemudev.elf", open(guest, "rb").read())
+    img.add("usr/lib/keel/guests/mbr.bin", open(mbr, "rb").read())
     img.add("etc/keel/dom0.d/85-qemu.sh", open(os.path.join(HERE, "qemu-hook.sh"), "rb").read())
     out = os.path.join(images, "initramfs-qemu.cpio")
     with open(out + ".tmp", "wb") as o:

@@ -9,6 +9,7 @@ qemu_test() {
 		echo "hvm-qemu: FAIL building the domain"; return; }
 	echo "hvm-qemu: domain $domid built"
 	t0=$(cut -d' ' -f1 /proc/uptime)
+	xenstore-rm "/local/domain/0/device-model/$domid" 2>/dev/null # a domid is reused
 	/usr/libexec/xen-qemu-system-i386 -xen-domid "$domid" -no-shutdown -nodefaults \
 		-no-user-config -name qemu-hvm -display none -serial "file:$log" \
 		-machine xenfv,suppress-vmdesc=on -m 32 >/run/qemu.out 2>&1 &
@@ -36,15 +37,18 @@ qemu_test() {
 		echo "hvm-qemu: device model exited"
 	fi
 	/usr/libexec/keel/ioreq-dm destroy "$domid"
+	xenstore-rm "/local/domain/0/device-model/$domid" 2>/dev/null
 	sed 's/^/hvm-qemu: qemu: /' /run/qemu.out | tail -n 5
 	echo "hvm-qemu: done"
 }
 
 # Then Debian's hvmloader and SeaBIOS as Xen's toolstack starts them (hvmloader/* and
-# platform/* in xenstore, SeaBIOS as module "firmware") with QEMU and no disk: SeaBIOS runs
-# to its boot menu; the domain is destroyed after 90 s of dom0 time. Lines start
-# "hvm-firmware:"; hvmloader's and SeaBIOS's own go to Keel's console (port 0xE9).
+# platform/* in xenstore, SeaBIOS as module "firmware"), QEMU with an IDE disk whose boot
+# sector (tests/hypervisor/guests/hvm/mbr.S) says where it is and powers off through ACPI.
+# Lines start "hvm-firmware:"; hvmloader's and SeaBIOS's own go to Keel's console (0xE9).
 firmware_test() {
+	dd if=/dev/zero of=/run/hvm-disk.img bs=1M count=1 2>/dev/null
+	dd if=/usr/lib/keel/guests/mbr.bin of=/run/hvm-disk.img conv=notrunc 2>/dev/null
 	d=$(/usr/libexec/keel/ioreq-dm build-firmware hvmloader-hvm 64 \
 		/usr/lib/xen-4.17/boot/hvmloader firmware=/usr/share/seabios/bios-256k.bin) || {
 		echo "hvm-firmware: FAIL building the domain"; return; }
@@ -55,8 +59,10 @@ firmware_test() {
 		"$home/platform/device-model" qemu_xen
 	xenstore-chmod -r "$home" "n$d"
 	echo "hvm-firmware: domain $d built"
+	xenstore-rm "/local/domain/0/device-model/$d" 2>/dev/null # a domid is reused
 	/usr/libexec/xen-qemu-system-i386 -xen-domid "$d" -no-shutdown -nodefaults \
 		-no-user-config -name hvmloader-hvm -display none -serial file:/run/fw-serial.log \
+		-drive file=/run/hvm-disk.img,if=ide,index=0,media=disk,format=raw -boot order=c \
 		-machine xenfv,suppress-vmdesc=on -m 64 >/run/fw-qemu.out 2>&1 &
 	q=$!
 	for i in $(seq 600); do
@@ -66,13 +72,19 @@ firmware_test() {
 	done
 	sed 's/^/hvm-firmware: qemu: /' /run/fw-qemu.out
 	/usr/libexec/keel/ioreq-dm unpause "$d"
-	echo "hvm-firmware: domain $(/usr/libexec/keel/ioreq-dm wait-end "$d" 90)"
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	echo "hvm-firmware: domain $(/usr/libexec/keel/ioreq-dm wait-end "$d" 900)"
+	echo "hvm-firmware: from unpause to the end $(awk -v a="$t0" '{print $1 - a}' /proc/uptime) s of dom0 time"
 	sed 's/^/hvm-firmware: serial: /' /run/fw-serial.log
 	kill -TERM "$q" 2>/dev/null
 	for i in $(seq 60); do kill -0 "$q" 2>/dev/null || break; sleep 0.5; done
 	/usr/libexec/keel/ioreq-dm destroy "$d"
+	xenstore-rm "/local/domain/0/device-model/$d" "/local/domain/$d" 2>/dev/null
 	echo "hvm-firmware: done"
 }
+wait_ioreq_test() {
+	while [ -e /run/keel-ioreq-test ]; do sleep 1; done
+}
 if grep -qw keel.test=qemu /proc/cmdline; then
-	( (qemu_test; firmware_test) >/dev/console 2>&1 &)
+	( (wait_ioreq_test; qemu_test; firmware_test) >/dev/console 2>&1 &)
 fi
