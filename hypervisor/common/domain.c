@@ -647,6 +647,7 @@ void domains_reap(void)
 		if (!vmcs_released(d))
 			continue; /* another pCPU still has one loaded: it clears it next pass */
 		hypercall_report(d);
+		ioreq_report(d);
 		for (u32 v = 0; v < d->nr_vcpus; v++)
 			printk("keel: domain %u (%s) vcpu %u: ran %lu ticks, %lu exits\n", d->id,
 			       d->name, v, d->vcpu[v]->runtime, d->vcpu[v]->exits);

@@ -212,8 +212,13 @@ void ioreq_domain_free(struct domain *d)
 static bool claims(const struct ioreq_server *s, const struct ioreq_access *a)
 {
 	u32 t = a->type == IOREQ_TYPE_PIO ? XEN_DMOP_IO_RANGE_PORT : XEN_DMOP_IO_RANGE_MEMORY;
+	u64 start = a->addr, end = a->addr + a->size - 1;
 
-	return s->enabled && rangeset_contains(&s->ranges[t], a->addr, a->addr + a->size - 1);
+	if (a->type == IOREQ_TYPE_PCI_CONFIG) {
+		t = XEN_DMOP_IO_RANGE_PCI; /* by segment/bus/device/function, addr's top half */
+		start = end = a->addr >> 32;
+	}
+	return s->enabled && rangeset_contains(&s->ranges[t], start, end);
 }
 
 bool ioreq_send(struct vcpu *v, const struct ioreq_access *a)
@@ -243,6 +248,7 @@ bool ioreq_send(struct vcpu *v, const struct ioreq_access *a)
 	slot->type = a->type;
 	v->io.server = s->id;
 	v->io.state = IOW_WAITING;
+	d->ioreqs[a->type < 3 ? a->type : 0]++;
 	/* Everything above is visible before the state says READY. */
 	__atomic_store_n(&slot->bits, (u8)(STATE_IOREQ_READY | (a->dir << IOREQ_DIR_BIT)),
 			 __ATOMIC_RELEASE);
@@ -281,4 +287,12 @@ void ioreq_port_notify(struct domain *d, u32 port)
 			sched_wake(v);
 		}
 	}
+}
+
+void ioreq_report(struct domain *d)
+{
+	if (d->ioreqs[0] || d->ioreqs[1] || d->ioreqs[2])
+		printk("keel: domain %u (%s) ioreqs: pio=%lu copy=%lu pci_config=%lu\n", d->id,
+		       d->name, d->ioreqs[IOREQ_TYPE_PIO], d->ioreqs[IOREQ_TYPE_COPY],
+		       d->ioreqs[IOREQ_TYPE_PCI_CONFIG]);
 }

@@ -13,6 +13,8 @@
 #include <arch/x86/hvm/platform.h>
 
 #define DEBUG_CONSOLE_PORT 0xe9
+#define PCI_CONFIG_ADDRESS 0xcf8
+#define PCI_CONFIG_DATA	   0xcfc
 
 #define IO_SIZE(q)   (((q)&7) + 1)
 #define IO_IN(q)     ((q)&BIT(3))
@@ -74,6 +76,29 @@ static u64 addr_step(u64 reg, s64 step, u32 bytes)
 }
 
 /*
+ * PCI configuration space as Xen routes it (xen/arch/x86/hvm/io.c): the last
+ * 4-byte write to 0xCF8 is kept, and still forwarded as port I/O; an access
+ * within 0xCFC-0xCFF while its enable bit is set goes to the server that claimed
+ * that segment/bus/device/function as IOREQ_TYPE_PCI_CONFIG (addr: the SBDF in
+ * bits 63:32, the register below). True when sent.
+ */
+static bool pci_config(struct vcpu *v, const struct ioreq_access *a)
+{
+	struct domain *d = v->dom;
+
+	if (a->addr == PCI_CONFIG_ADDRESS && a->size == 4 && a->dir == IOREQ_WRITE) {
+		d->pci_cf8 = (u32)a->data;
+		return false;
+	}
+	if (a->addr < PCI_CONFIG_DATA || (a->addr & 3) + a->size > 4 || !(d->pci_cf8 & BIT(31)))
+		return false;
+	struct ioreq_access c = *a;
+	c.type = IOREQ_TYPE_PCI_CONFIG;
+	c.addr = ((u64)((d->pci_cf8 >> 8) & 0xffff) << 32) | (d->pci_cf8 & 0xfc) | (a->addr & 3);
+	return ioreq_send(v, &c);
+}
+
+/*
  * Port I/O of an HVM domain that an ioreq server claims: one element at a
  * time (a REP string instruction runs again for the next one). Returns
  * EXIT_RESCHED when sent, EXIT_RESUME when there was nothing to do, or -1 when
@@ -112,8 +137,12 @@ static int forward_pio(struct vcpu *v, u64 qual)
 			if (copy_from_guest(v, &a.data, lin, a.size))
 				return vmexit_crash(v, "OUTS from an unmapped address");
 		}
-	} else if (!IO_IN(qual)) {
-		a.data = v->regs.rax & addr_mask(a.size);
+	} else {
+		if (!IO_IN(qual))
+			a.data = v->regs.rax & addr_mask(a.size);
+		if (a.addr >= PCI_CONFIG_ADDRESS && a.addr < PCI_CONFIG_DATA + 4 &&
+		    pci_config(v, &a))
+			return EXIT_RESCHED;
 	}
 	return ioreq_send(v, &a) ? EXIT_RESCHED : -1;
 }

@@ -153,13 +153,15 @@ struct domain {
 	u64 gnt_frame_gfn[4];
 	u32 gnt_nr_frames;
 	struct grant_active *gnt_active;
-	struct grant_map *gnt_maps;    /* this domain's mappings of others' frames */
-	u32 foreign_pins;	       /* others' mappings of this domain's frames */
-	bool privileged;	       /* may use Keel's domctl (the toolstack's domain) */
-	bool initial;		       /* dom0: SIF_INITDOMAIN; console input */
-	bool owns_host;		       /* dom0 proper: identity RAM, devices, interrupts */
-	bool hvm;		       /* emulated platform: ioreq servers may claim its I/O */
+	struct grant_map *gnt_maps; /* this domain's mappings of others' frames */
+	u32 foreign_pins;	    /* others' mappings of this domain's frames */
+	bool privileged;	    /* may use Keel's domctl (the toolstack's domain) */
+	bool initial;		    /* dom0: SIF_INITDOMAIN; console input */
+	bool owns_host;		    /* dom0 proper: identity RAM, devices, interrupts */
+	bool hvm;		    /* emulated platform: ioreq servers may claim its I/O */
+	u32 pci_cf8; /* HVM: the last 4-byte write to port 0xCF8 (the PCI config address) */
 	struct ioreq_server *ioreq[8]; /* KEEL_MAX_IOREQ_SERVERS (public/xen/dm_op.h) */
+	u64 ioreqs[3];		       /* requests sent to device models: PIO, COPY, PCI_CONFIG */
 	enum domain_build build;       /* BUILD_BOOT unless the toolstack builds it */
 	u64 kernel_end;		       /* GPA past the loaded kernel image */
 	u64 start_info_gpa;	       /* its hvm_start_info (HVM firmware: after the image) */

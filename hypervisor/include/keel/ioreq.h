@@ -39,6 +39,8 @@ int ioreq_server_destroy(struct domain *d, struct domain *emu, u16 id);
 int ioreq_server_frame(struct domain *d, struct domain *emu, u32 id, u64 frame, paddr_t *hpa);
 #define IOREQ_SERVER_FRAMES 2
 
+/* One console line with the requests d's device models were sent, by type (none: nothing). */
+void ioreq_report(struct domain *d);
 /* d is being freed: its servers go (after physmap_release_foreign took their pages back). */
 void ioreq_domain_free(struct domain *d);
 
