@@ -101,13 +101,14 @@ static int dom_state(uint16_t domid)
 	return domctl(&op) ? -1 : op.u.info.state;
 }
 
-/* A paused domain of 32 MiB with the guest loaded; its id, or -1. */
-static int build(const char *name, uint32_t flags, const void *elf, size_t len, const char *cmd)
+/* A paused domain of mib MiB with the image loaded as its kernel; its id, or -1. */
+static int build_mib(const char *name, uint32_t flags, uint64_t mib, const void *elf, size_t len,
+		     const char *cmd)
 {
 	struct keel_domctl op = op_for(KEEL_DOMCTL_createdomain, 0);
 
 	snprintf(op.u.create.name, sizeof(op.u.create.name), "%s", name);
-	op.u.create.mem_bytes = 32ULL << 20;
+	op.u.create.mem_bytes = mib << 20;
 	op.u.create.vcpus = 1;
 	op.u.create.flags = flags;
 	int rc = domctl(&op);
@@ -126,6 +127,12 @@ static int build(const char *name, uint32_t flags, const void *elf, size_t len, 
 		return -1;
 	}
 	return domid;
+}
+
+/* The test guests' size. */
+static int build(const char *name, uint32_t flags, const void *elf, size_t len, const char *cmd)
+{
+	return build_mib(name, flags, 32, elf, len, cmd);
 }
 
 static void run_domctl(uint32_t cmd, uint16_t domid)
@@ -459,25 +466,13 @@ static int build_firmware(int argc, char **argv)
 {
 	size_t len;
 	void *img = read_file(argv[4], &len);
-	struct keel_domctl op = op_for(KEEL_DOMCTL_createdomain, 0);
+	int domid =
+	    img ? build_mib(argv[2], KEEL_CREATE_hvm, (uint64_t)atoi(argv[3]), img, len, "") : -1;
+	struct keel_domctl op;
+	int rc;
 
-	snprintf(op.u.create.name, sizeof(op.u.create.name), "%s", argv[2]);
-	op.u.create.mem_bytes = (uint64_t)atoi(argv[3]) << 20;
-	op.u.create.vcpus = 1;
-	op.u.create.flags = KEEL_CREATE_hvm;
-	int rc = img ? domctl(&op) : -ENOENT;
-	if (rc) {
-		fprintf(stderr, "createdomain: %s\n", strerror(-rc));
+	if (domid < 0)
 		return 1;
-	}
-	uint16_t domid = op.domid;
-	op = op_for(KEEL_DOMCTL_loadkernel, domid);
-	op.u.load.image = (uint64_t)(uintptr_t)img;
-	op.u.load.image_len = len;
-	if ((rc = domctl(&op))) {
-		fprintf(stderr, "loadkernel %s: %s\n", argv[4], strerror(-rc));
-		return 1;
-	}
 	for (int i = 5; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		void *mod = eq ? read_file(eq + 1, &len) : NULL;

@@ -22,22 +22,14 @@ import debian_image  # noqa: E402
 def main():
     build, probe, ioreq_dm, ioreq_guest = os.path.abspath(sys.argv[1]), *sys.argv[2:5]
     images = os.path.join(build, "boot", "dom0")
-    d, f, x = 0o040755, 0o100644, 0o100755
-    hook = open(os.path.join(HERE, "probe-hook.sh"), "rb").read()
-    guests_hook = open(os.path.join(HERE, "guests-hook.sh"), "rb").read()
-    ioreq_hook = open(os.path.join(HERE, "ioreq-hook.sh"), "rb").read()
-    extra = debian_image.cpio_newc([
-        ("etc", d, b"", 0, 0), ("etc/keel", d, b"", 0, 0), ("etc/keel/dom0.d", d, b"", 0, 0),
-        ("etc/keel/dom0.d/60-probe.sh", f, hook, 0, 0),
-        ("etc/keel/dom0.d/70-guests.sh", f, guests_hook, 0, 0),
-        ("etc/keel/dom0.d/80-ioreq.sh", f, ioreq_hook, 0, 0),
-        ("usr", d, b"", 0, 0), ("usr/libexec", d, b"", 0, 0),
-        ("usr/libexec/keel", d, b"", 0, 0),
-        ("usr/libexec/keel/hypercall-probe", x, open(probe, "rb").read(), 0, 0),
-        ("usr/libexec/keel/ioreq-dm", x, open(ioreq_dm, "rb").read(), 0, 0),
-        ("usr/lib", d, b"", 0, 0), ("usr/lib/keel", d, b"", 0, 0),
-        ("usr/lib/keel/guests", d, b"", 0, 0),
-        ("usr/lib/keel/guests/ioreq.elf", f, open(ioreq_guest, "rb").read(), 0, 0)])
+    img = debian_image.Image()
+    for name, hook in (("60-probe.sh", "probe-hook.sh"), ("70-guests.sh", "guests-hook.sh"),
+                       ("80-ioreq.sh", "ioreq-hook.sh")):
+        img.add("etc/keel/dom0.d/" + name, open(os.path.join(HERE, hook), "rb").read())
+    img.add("usr/libexec/keel/hypercall-probe", open(probe, "rb").read(), 0o755)
+    img.add("usr/libexec/keel/ioreq-dm", open(ioreq_dm, "rb").read(), 0o755)
+    img.add("usr/lib/keel/guests/ioreq.elf", open(ioreq_guest, "rb").read())
+    extra = debian_image.cpio_newc(img.entries)
     out = os.path.join(images, "initramfs-test.cpio")
     with open(out + ".tmp", "wb") as o:
         o.write(open(os.path.join(images, "initramfs.cpio"), "rb").read())

@@ -179,23 +179,23 @@ int insn_decode_mmio(const u8 *bytes, u32 avail, u32 mode, struct mmio_insn *out
 	return 0;
 }
 
-static u64 size_mask(u32 size)
+u64 insn_size_mask(u32 size)
 {
 	return size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
 }
 
 u64 mmio_load_result(const struct mmio_insn *in, u64 old, u64 mem)
 {
-	u64 v = mem & size_mask(in->size);
+	u64 v = mem & insn_size_mask(in->size);
 
 	if (in->sign_extend && (v >> (8 * in->size - 1)) & 1)
-		v |= ~size_mask(in->size);
+		v |= ~insn_size_mask(in->size);
 	if (in->high_byte)
 		return (old & ~0xff00ULL) | ((v & 0xff) << 8);
 	switch (in->dest_size) {
 	case 1:
 	case 2:
-		return (old & ~size_mask(in->dest_size)) | (v & size_mask(in->dest_size));
+		return (old & ~insn_size_mask(in->dest_size)) | (v & insn_size_mask(in->dest_size));
 	case 4:
 		return v & 0xffffffffULL; /* 32-bit writes clear bits 63:32 */
 	default:
@@ -206,16 +206,16 @@ u64 mmio_load_result(const struct mmio_insn *in, u64 old, u64 mem)
 u64 mmio_store_value(const struct mmio_insn *in, u64 reg)
 {
 	if (in->op == MMIO_STORE_IMM)
-		return in->imm & size_mask(in->size);
+		return in->imm & insn_size_mask(in->size);
 	if (in->high_byte)
 		return (reg >> 8) & 0xff;
-	return reg & size_mask(in->size);
+	return reg & insn_size_mask(in->size);
 }
 
 u64 mmio_cmp_flags(const struct mmio_insn *in, u64 mem, u64 rflags)
 {
 	const u64 cf = 1, pf = 1 << 2, af = 1 << 4, zf = 1 << 6, sf = 1 << 7, of = 1 << 11;
-	u64 m = size_mask(in->size), a = mem & m, b = in->imm & m, r = (a - b) & m;
+	u64 m = insn_size_mask(in->size), a = mem & m, b = in->imm & m, r = (a - b) & m;
 	u32 top = 8 * in->size - 1;
 
 	rflags &= ~(cf | pf | af | zf | sf | of);

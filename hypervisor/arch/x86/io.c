@@ -59,16 +59,11 @@ static bool keel_port(u16 port, bool in)
 	return port == DEBUG_CONSOLE_PORT && !in;
 }
 
-static u64 addr_mask(u32 bytes)
-{
-	return bytes == 8 ? ~0ULL : (1ULL << (bytes * 8)) - 1;
-}
-
 /* reg advanced by step within the address size (the bits above stay, as the CPU does for 16-bit).
  */
 static u64 addr_step(u64 reg, s64 step, u32 bytes)
 {
-	u64 m = addr_mask(bytes);
+	u64 m = insn_size_mask(bytes);
 
 	if (bytes == 4)
 		return (u32)(reg + (u64)step);
@@ -119,7 +114,7 @@ static int forward_pio(struct vcpu *v, u64 qual)
 			       .in = IO_IN(qual) != 0,
 			       .addr_bytes = (u8)(mode / 8)};
 	if (IO_STRING(qual)) {
-		u64 mask = addr_mask(io->addr_bytes);
+		u64 mask = insn_size_mask(io->addr_bytes);
 		io->step = (vmread(GUEST_RFLAGS) & RFLAGS_DF) ? -(s64)a.size : (s64)a.size;
 		if (io->rep && !(v->regs.rcx & mask)) {
 			vmexit_advance_rip(io->len); /* a count of zero does nothing */
@@ -139,7 +134,7 @@ static int forward_pio(struct vcpu *v, u64 qual)
 		}
 	} else {
 		if (!IO_IN(qual))
-			a.data = v->regs.rax & addr_mask(a.size);
+			a.data = v->regs.rax & insn_size_mask(a.size);
 		if (a.addr >= PCI_CONFIG_ADDRESS && a.addr < PCI_CONFIG_DATA + 4 &&
 		    pci_config(v, &a))
 			return EXIT_RESCHED;
@@ -155,7 +150,7 @@ static void string_step(struct vcpu *v, u64 *index)
 	*index = addr_step(*index, io->step, io->addr_bytes);
 	if (io->rep) {
 		v->regs.rcx = addr_step(v->regs.rcx, -1, io->addr_bytes);
-		if (v->regs.rcx & addr_mask(io->addr_bytes))
+		if (v->regs.rcx & insn_size_mask(io->addr_bytes))
 			return; /* more to go: the instruction runs again */
 	}
 	vmexit_advance_rip(io->len);
@@ -172,8 +167,8 @@ void io_forward_complete(struct vcpu *v)
 		if (io->in && io->size == 4)
 			v->regs.rax = (u32)data; /* a 32-bit result clears the upper half */
 		else if (io->in)
-			v->regs.rax =
-			    (v->regs.rax & ~addr_mask(io->size)) | (data & addr_mask(io->size));
+			v->regs.rax = (v->regs.rax & ~insn_size_mask(io->size)) |
+				      (data & insn_size_mask(io->size));
 		vmexit_advance_rip(io->len);
 		break;
 	case IO_INSN_INS:
@@ -197,9 +192,9 @@ enum exit_action handle_io(struct vcpu *v, u64 qual)
 	u32 val = (u32)v->regs.rax;
 	if (v->dom->hvm && !IO_STRING(qual) && hvm_port_io(v, port, size, IO_IN(qual), &val)) {
 		if (IO_IN(qual)) /* Keel's own platform devices (hvm/platform.c) */
-			v->regs.rax =
-			    size == 4 ? val
-				      : (v->regs.rax & ~addr_mask(size)) | (val & addr_mask(size));
+			v->regs.rax = size == 4 ? val
+						: (v->regs.rax & ~insn_size_mask(size)) |
+						      (val & insn_size_mask(size));
 		vmexit_skip_instruction();
 		return EXIT_RESUME;
 	}

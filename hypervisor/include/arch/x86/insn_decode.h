@@ -41,6 +41,8 @@ struct mmio_insn {
  */
 int insn_decode_mmio(const u8 *bytes, u32 avail, u32 mode, struct mmio_insn *out);
 
+/* The low size bytes set (size 1, 2, 4, 8): an operand's or an address's width. */
+u64 insn_size_mask(u32 size);
 /* The value a load leaves in a register that held old (x86 partial-register rules). */
 u64 mmio_load_result(const struct mmio_insn *in, u64 old, u64 mem);
 /* RFLAGS after CMP of mem with the immediate (CF, PF, AF, ZF, SF, OF as the CPU sets them). */
