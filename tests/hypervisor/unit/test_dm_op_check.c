@@ -29,6 +29,35 @@ static void sizes(void **state)
 	assert_int_equal(dm_op_size(7 /* track_dirty_vram: not implemented */), 0);
 }
 
+/* The ioreq-server ops' checks and remote_shutdown's reasons (Keel refuses past watchdog). */
+static void servers_and_shutdown(void **state)
+{
+	(void)state;
+	struct xen_dm_op *o = make(XEN_DMOP_create_ioreq_server);
+
+	assert_int_equal(dm_op_size(XEN_DMOP_create_ioreq_server), 6);
+	assert_int_equal(dm_op_size(XEN_DMOP_remote_shutdown), 4);
+	o->u.create_ioreq_server.handle_bufioreq = HVM_IOREQSRV_BUFIOREQ_ATOMIC;
+	assert_int_equal(dm_op_check(o), 0);
+	o->u.create_ioreq_server.handle_bufioreq = 3;
+	assert_int_equal(dm_op_check(o), -EINVAL);
+	o = make(XEN_DMOP_map_io_range_to_ioreq_server);
+	o->u.range.start = 9;
+	o->u.range.end = 8;
+	assert_int_equal(dm_op_check(o), -EINVAL);
+	o = make(XEN_DMOP_get_ioreq_server_info);
+	o->u.get_ioreq_server_info.flags = 2;
+	assert_int_equal(dm_op_check(o), -EINVAL);
+	o = make(XEN_DMOP_remote_shutdown);
+	o->u.remote_shutdown.reason = 4; /* SHUTDOWN_watchdog */
+	assert_int_equal(dm_op_check(o), 0);
+	o->u.remote_shutdown.reason = 5; /* soft_reset */
+	assert_int_equal(dm_op_check(o), -EINVAL);
+	o->pad = 1;
+	o->u.remote_shutdown.reason = 0;
+	assert_int_equal(dm_op_check(o), -EINVAL);
+}
+
 static void isa_and_link(void **state)
 {
 	(void)state;
@@ -98,9 +127,8 @@ static void msi(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(sizes),
-	    cmocka_unit_test(isa_and_link),
-	    cmocka_unit_test(intx),
+	    cmocka_unit_test(sizes),	    cmocka_unit_test(servers_and_shutdown),
+	    cmocka_unit_test(isa_and_link), cmocka_unit_test(intx),
 	    cmocka_unit_test(msi),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
