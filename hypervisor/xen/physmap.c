@@ -7,6 +7,7 @@
 #include <keel/arch.h>
 #include <keel/compat.h>
 #include <keel/errno.h>
+#include <keel/foreign_maps.h>
 #include <keel/grant_table.h>
 #include <keel/guest_mem.h>
 #include <keel/hypercall.h>
@@ -17,32 +18,6 @@
 #include <keel/ioreq.h>
 
 #define MAX_GFN (EPT_MAX_GPA >> PAGE_SHIFT)
-
-struct foreign_map {
-	struct domain *mapper; /* NULL: a free slot */
-	struct domain *owner;
-	u64 gfn;     /* in the mapper's physmap */
-	paddr_t hpa; /* the frame */
-	bool ram; /* the owner's RAM (pins it), else a frame of its grant table or ioreq servers */
-};
-
-static struct foreign_map maps[PHYSMAP_MAX_FOREIGN];
-
-static struct foreign_map *find_map(struct domain *d, u64 gfn)
-{
-	for (u32 i = 0; i < PHYSMAP_MAX_FOREIGN; i++)
-		if (maps[i].mapper == d && maps[i].gfn == gfn)
-			return &maps[i];
-	return NULL;
-}
-
-static struct foreign_map *free_slot(void)
-{
-	for (u32 i = 0; i < PHYSMAP_MAX_FOREIGN; i++)
-		if (!maps[i].mapper)
-			return &maps[i];
-	return NULL;
-}
 
 void domain_foreign_unpin(struct domain *d)
 {
@@ -55,7 +30,7 @@ static void drop_map(struct foreign_map *m)
 	struct domain *owner = m->owner;
 	bool ram = m->ram;
 
-	*m = (struct foreign_map){0};
+	foreign_remove(m);
 	if (ram)
 		domain_foreign_unpin(owner);
 }
@@ -79,7 +54,7 @@ enum gfn_use physmap_gfn_use(struct domain *d, u64 gfn)
 		return GFN_OTHER;
 	if (is_special(d, gfn))
 		return GFN_SPECIAL;
-	if (find_map(d, gfn))
+	if (foreign_find(d, gfn))
 		return GFN_FOREIGN;
 	if (gnttab_mapped_at(d, gfn << PAGE_SHIFT))
 		return GFN_GRANT;
@@ -104,11 +79,12 @@ static int map_frame(struct domain *d, u64 gfn, u64 hpa, struct domain *owner, b
 	enum gfn_use use = physmap_gfn_use(d, gfn);
 	if (use != GFN_FREE && use != GFN_OTHER)
 		return -EBUSY;
-	if (!(m = free_slot()))
+	if (!(m = foreign_insert(d, owner, gfn, hpa, ram)))
 		return -ENOMEM;
-	if (arch_p2m_map(d, gfn << PAGE_SHIFT, hpa, PAGE_SIZE, P2M_RW))
+	if (arch_p2m_map(d, gfn << PAGE_SHIFT, hpa, PAGE_SIZE, P2M_RW)) {
+		foreign_remove(m);
 		return -ENOMEM;
-	*m = (struct foreign_map){d, owner, gfn, hpa, ram};
+	}
 	if (ram)
 		owner->foreign_pins++;
 	return 0;
@@ -250,7 +226,7 @@ long physmap_remove(struct vcpu *v, u64 start, u64 arg)
 		return -EINVAL;
 	switch (physmap_gfn_use(d, x.gpfn)) {
 	case GFN_FOREIGN:
-		drop_map(find_map(d, x.gpfn));
+		drop_map(foreign_find(d, x.gpfn));
 		break;
 	case GFN_SPECIAL:
 		if (x.gpfn == d->shared_info_gfn)
@@ -293,17 +269,28 @@ static int resource_frame(struct domain *o, struct domain *d,
 	return 0;
 }
 
+struct revoke {
+	struct domain *owner;
+	paddr_t hpa;
+};
+
+static void revoke_one(struct foreign_map *m, void *ctx)
+{
+	struct revoke *r = ctx;
+
+	if (m->owner == r->owner && !m->ram && m->hpa == r->hpa) {
+		struct domain *mapper = m->mapper;
+		domain_restore_ram_page(mapper, m->gfn << PAGE_SHIFT);
+		drop_map(m);
+		arch_p2m_flush(mapper);
+	}
+}
+
 void physmap_revoke_frame(struct domain *owner, paddr_t hpa)
 {
-	for (u32 i = 0; i < PHYSMAP_MAX_FOREIGN; i++) {
-		struct foreign_map *m = &maps[i];
-		if (m->mapper && m->owner == owner && !m->ram && m->hpa == hpa) {
-			struct domain *mapper = m->mapper;
-			domain_restore_ram_page(mapper, m->gfn << PAGE_SHIFT);
-			drop_map(m);
-			arch_p2m_flush(mapper);
-		}
-	}
+	struct revoke r = {owner, hpa};
+
+	foreign_each(revoke_one, &r);
 }
 
 long physmap_acquire_resource(struct vcpu *v, u64 start, u64 arg)
@@ -349,16 +336,20 @@ long physmap_acquire_resource(struct vcpu *v, u64 start, u64 arg)
 	return ret;
 }
 
+static void release_one(struct foreign_map *m, void *ctx)
+{
+	struct domain *d = ctx;
+
+	if (m->mapper == d) {
+		drop_map(m); /* its physmap goes as a whole */
+	} else if (m->owner == d && !m->ram) {
+		/* Its grant frames are freed with it: the mapper loses them now. */
+		domain_restore_ram_page(m->mapper, m->gfn << PAGE_SHIFT);
+		drop_map(m);
+	}
+}
+
 void physmap_release_foreign(struct domain *d)
 {
-	for (u32 i = 0; i < PHYSMAP_MAX_FOREIGN; i++) {
-		struct foreign_map *m = &maps[i];
-		if (m->mapper == d) {
-			drop_map(m); /* its physmap goes as a whole */
-		} else if (m->owner == d && !m->ram && m->mapper) {
-			/* Its grant frames are freed with it: the mapper loses them now. */
-			domain_restore_ram_page(m->mapper, m->gfn << PAGE_SHIFT);
-			drop_map(m);
-		}
-	}
+	foreign_each(release_one, d);
 }

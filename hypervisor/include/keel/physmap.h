@@ -6,14 +6,12 @@
  * maps) and another domain's grant-table frames (acquire_resource), and their
  * removal (remove_from_physmap). A foreign RAM frame pins its owner, which
  * stays a zombie until the last such mapping goes; an acquired grant frame is
- * taken back from the mapper when its owner goes.
+ * taken back from the mapper when its owner goes. The records: foreign_maps.h.
  */
 #ifndef KEEL_PHYSMAP_H
 #define KEEL_PHYSMAP_H
 
 #include <keel/domain.h>
-
-#define PHYSMAP_MAX_FOREIGN 4096 /* foreign frames mapped at once, all domains together */
 
 /* What sits at a gfn of d's physmap. */
 enum gfn_use {
