@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * Ioreq servers: see ioreq.h. A request is one element (count 1, data by
- * value). Keel never trusts what the emulator leaves in the shared page: it
+ * Ioreq servers: see ioreq.h. Keel never trusts what the emulator leaves in the shared page: it
  * keeps its own copy of what it asked and reads only the state and the data.
  * A slot in a state the protocol does not allow crashes the emulated domain,
  * as Xen does (xen/common/ioreq.c); the emulator and Keel go on.
  */
 #include <keel/ioreq.h>
+#include <keel/bufioreq.h>
 #include <keel/errno.h>
 #include <keel/evtchn.h>
 #include <keel/mm.h>
@@ -221,6 +221,41 @@ static bool claims(const struct ioreq_server *s, const struct ioreq_access *a)
 	return s->enabled && rangeset_contains(&s->ranges[t], start, end);
 }
 
+/* The device model's end of port (one of d's ioreq ports), if it bound it. */
+static void notify_emulator(struct domain *d, u32 port)
+{
+	struct evtchn *e = &d->evtchn[port];
+
+	if (e->state == ECS_INTERDOMAIN) {
+		struct domain *emu = domain_by_id(e->remote_dom);
+		if (emu && emu->evtchn)
+			evtchn_set_pending(emu, e->remote_port);
+	}
+}
+
+void ioreq_timeoffset(struct domain *d, s64 seconds)
+{
+	u32 failed = 0;
+
+	for (u32 i = 0; seconds && i < KEEL_MAX_IOREQ_SERVERS; i++) {
+		struct ioreq_server *s = d->ioreq[i];
+		if (!s || !s->enabled)
+			continue;
+		if (!s->bufpage ||
+		    !bufioreq_post(s->bufpage, s->bufioreq == HVM_IOREQSRV_BUFIOREQ_ATOMIC,
+				   IOREQ_TYPE_TIMEOFFSET, 8, 0, (u64)seconds)) {
+			failed++;
+			continue;
+		}
+		d->ioreqs_buffered++;
+		notify_emulator(d, s->bufioreq_port);
+	}
+	if (failed)
+		printk("keel: domain %u (%s): RTC offset change not posted to %u device model(s) "
+		       "(no buffered ring, or full)\n",
+		       d->id, d->name, failed);
+}
+
 bool ioreq_send(struct vcpu *v, const struct ioreq_access *a)
 {
 	struct domain *d = v->dom;
@@ -255,12 +290,7 @@ bool ioreq_send(struct vcpu *v, const struct ioreq_access *a)
 	u8 bits = (u8)(STATE_IOREQ_READY | (a->dir << IOREQ_DIR_BIT) |
 		       ((u8)a->ptr << IOREQ_PTR_BIT) | ((u8)a->df << IOREQ_DF_BIT));
 	__atomic_store_n(&slot->bits, bits, __ATOMIC_RELEASE);
-	struct evtchn *e = &d->evtchn[s->port[v->id]];
-	if (e->state == ECS_INTERDOMAIN) {
-		struct domain *emu = domain_by_id(e->remote_dom);
-		if (emu && emu->evtchn)
-			evtchn_set_pending(emu, e->remote_port);
-	}
+	notify_emulator(d, s->port[v->id]);
 	v->state = VCPU_BLOCKED;
 	sched_remove(v);
 	return true;
@@ -294,9 +324,9 @@ void ioreq_port_notify(struct domain *d, u32 port)
 
 void ioreq_report(struct domain *d)
 {
-	if (d->ioreqs[0] || d->ioreqs[1] || d->ioreqs[2])
+	if (d->ioreqs[0] || d->ioreqs[1] || d->ioreqs[2] || d->ioreqs_buffered)
 		printk("keel: domain %u (%s) ioreqs: pio=%lu copy=%lu pci_config=%lu "
-		       "string_elements=%lu\n",
+		       "string_elements=%lu buffered=%lu\n",
 		       d->id, d->name, d->ioreqs[IOREQ_TYPE_PIO], d->ioreqs[IOREQ_TYPE_COPY],
-		       d->ioreqs[IOREQ_TYPE_PCI_CONFIG], d->ioreq_elements);
+		       d->ioreqs[IOREQ_TYPE_PCI_CONFIG], d->ioreq_elements, d->ioreqs_buffered);
 }

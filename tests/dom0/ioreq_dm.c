@@ -166,6 +166,8 @@ static void *read_file(const char *path, size_t *len)
 /* The test devices. */
 static uint8_t regs[TESTDEV_REGS_LEN], mmio[TESTDEV_MMIO_LEN], fifo[256];
 static unsigned fifo_len, served, verdict;
+static int buf_local = -1; /* dom0's end of the buffered ring's port */
+static unsigned buf_events;
 
 static uint64_t device(uint64_t addr, unsigned size, int read, uint64_t data, int is_mmio)
 {
@@ -202,6 +204,7 @@ struct server {
 	uint16_t domid;
 	ioservid_t id;
 	xenforeignmemory_resource_handle *res;
+	buffered_iopage_t *buf;
 	shared_iopage_t *page;
 	evtchn_port_t local[1];
 };
@@ -248,18 +251,26 @@ static int setup(struct server *s, uint16_t domid)
 	unsigned vcpus = 0;
 
 	s->domid = domid;
-	if (xendevicemodel_create_ioreq_server(dm, domid, HVM_IOREQSRV_BUFIOREQ_OFF, &s->id)) {
+	/* As QEMU: a buffered ring (atomic), both frames mapped, the ring's port bound. */
+	if (xendevicemodel_create_ioreq_server(dm, domid, HVM_IOREQSRV_BUFIOREQ_ATOMIC, &s->id)) {
 		fail("create_ioreq_server: %s", strerror(errno));
 		return -1;
 	}
 	s->res = xenforeignmemory_map_resource(fm, domid, XENMEM_resource_ioreq_server, s->id,
-					       XENMEM_resource_ioreq_server_frame_ioreq(0), 1,
+					       XENMEM_resource_ioreq_server_frame_bufioreq, 2,
 					       &addr, PROT_READ | PROT_WRITE, 0);
 	if (!s->res) {
-		fail("map_resource ioreq page: %s", strerror(errno));
+		fail("map_resource ioreq pages: %s", strerror(errno));
 		return -1;
 	}
-	s->page = addr;
+	s->buf = addr;
+	s->page = (shared_iopage_t *)((char *)addr + 4096);
+	evtchn_port_t bufport = 0;
+	int bp = -1;
+	if (xendevicemodel_get_ioreq_server_info(dm, domid, s->id, NULL, NULL, &bufport) ||
+	    (bp = xenevtchn_bind_interdomain(xe, domid, bufport)) < 0)
+		fail("bufioreq port %u: %s", bufport, strerror(errno));
+	buf_local = bp;
 	if (xendevicemodel_nr_vcpus(dm, domid, &vcpus) || vcpus != 1)
 		fail("nr_vcpus: %u (%s)", vcpus, strerror(errno));
 	int p = xenevtchn_bind_interdomain(xe, domid, s->page->vcpu_ioreq[0].vp_eport);
@@ -305,7 +316,41 @@ static int wait_event(int ms)
 	int port = xenevtchn_pending(xe);
 	if (port >= 0)
 		xenevtchn_unmask(xe, (evtchn_port_t)port);
+	buf_events += port >= 0 && port == buf_local;
 	return 1;
+}
+
+/*
+ * The buffered ring after the guest set its RTC an hour ahead (ioreq.c): one TIMEOFFSET of
+ * +3600 s (or -82,800 s when it was 23:xx), two slots with the halves, its port notified.
+ */
+static void check_buffered(struct server *s)
+{
+	buffered_iopage_t *b = s->buf;
+	unsigned offsets = 0, drained = 0;
+	int64_t delta = 0;
+
+	while (drained < 64 && wait_event(200)) /* events not yet read while serving */
+		drained++;
+
+	for (uint32_t rp = b->read_pointer; rp != b->write_pointer; rp++) {
+		buf_ioreq_t *r = &b->buf_ioreq[rp % IOREQ_BUFFER_SLOT_NUM];
+		if (r->type != IOREQ_TYPE_TIMEOFFSET || r->size != 3 || r->dir != IOREQ_WRITE) {
+			fail("buffered ring: type %u size %u dir %u", r->type, r->size, r->dir);
+			break;
+		}
+		uint64_t lo = r->data;
+		rp++;
+		delta =
+		    (int64_t)(lo | (uint64_t)b->buf_ioreq[rp % IOREQ_BUFFER_SLOT_NUM].data << 32);
+		offsets++;
+	}
+	printf("ioreq-dm: buffered ring: %u TIMEOFFSET (%+lld s), %u notifications\n", offsets,
+	       (long long)delta, buf_events);
+	/* Two events: binding marks the port pending (as Xen), then the post's notify. */
+	if (offsets != 1 || buf_events < 2 ||
+	    !((delta >= 3595 && delta <= 3605) || (delta >= -82805 && delta <= -82795)))
+		fail("buffered ring: wanted one TIMEOFFSET of an hour, notified");
 }
 
 static double now(void)
@@ -652,6 +697,7 @@ int main(int argc, char **argv)
 	run_domctl(KEEL_DOMCTL_destroy, (uint16_t)pvh);
 	run_domctl(KEEL_DOMCTL_unpause, (uint16_t)hvm);
 	serve(&s, 0);
+	check_buffered(&s);
 	if (verdict != 1)
 		fail("the guest did not report reaching its end (verdict %u)", verdict);
 	if (dom_state((uint16_t)hvm) != KEEL_DOMSTATE_shutdown)

@@ -54,6 +54,8 @@ void ioreq_domain_free(struct domain *d);
 
 /* True when an enabled server claims a: v now waits for the answer (the exit reschedules). */
 bool ioreq_send(struct vcpu *v, const struct ioreq_access *a);
+/* The guest moved its RTC by seconds: TIMEOFFSET on every enabled server's buffered ring. */
+void ioreq_timeoffset(struct domain *d, s64 seconds);
 /* The emulator notified port of d, one of d's ioreq ports: a waiting vCPU gets its answer. */
 void ioreq_port_notify(struct domain *d, u32 port);
 

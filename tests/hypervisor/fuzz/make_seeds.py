@@ -95,6 +95,13 @@ SEEDS = {
                  struct.pack('<IIBB22x', 10, 0, 2, 11) +
                  struct.pack('<IIIIQ8x', 14, 0, 0x4041, 0, 0xfee00000)),
     },
+    'bufioreq': {
+        # Posts of each size, the device model catching up, a pointer near wrap-around.
+        'posts': (struct.pack('<BBBxII', 0, 8, 1, 0, 5) + struct.pack('<BBBxII', 0, 4, 1, 0x70, 9) +
+                  struct.pack('<BBBxII', 1, 0, 0, 3, 0) +
+                  struct.pack('<BBBxII', 2, 0, 0, 0xfffffffe, 0) +
+                  struct.pack('<BBBxII', 0, 2, 0, 0xa0000, 1)),
+    },
     'hvm_devices': {
         # PIC init (master, slave), IRQ 0 up, INTA; IO-APIC RTE 2 programmed then line up;
         # PIT channel 0 mode 2 at 1 kHz; RTC register B binary with UIE, then C read.

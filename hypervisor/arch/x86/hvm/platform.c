@@ -13,6 +13,7 @@
 #include <arch/x86/percpu.h>
 #include <arch/x86/smp.h>
 #include <keel/domain.h>
+#include <keel/ioreq.h>
 #include <keel/errno.h>
 #include <keel/mm.h>
 #include <keel/pvclock.h>
@@ -481,8 +482,11 @@ static bool rtc_io(struct hvm_platform *p, u16 port, bool in, u32 *val)
 	bool edge = vrtc_update(&p->rtc, now);
 	if (in)
 		*val = vrtc_data_read(&p->rtc, now);
-	else
+	else {
+		s64 before = p->rtc.offset;
 		vrtc_data_write(&p->rtc, (u8)*val, now);
+		ioreq_timeoffset(p->d, p->rtc.offset - before); /* as Xen, for the device model */
+	}
 	if ((vrtc_update(&p->rtc, now) || edge) && !hpet_legacy(p))
 		isa_pulse(p, RTC_IRQ);
 	rtc_rearm(p);

@@ -80,13 +80,16 @@
  * count = the elements that stay in that 4 KiB page (and do not wrap the index register), df =
  * EFLAGS.DF; the device model reads or writes guest memory itself and Keel then advances
  * rSI/rDI/rCX by count, running the instruction again for the rest. An element that itself
- * crosses a page goes alone by value (count 1, data_is_ptr 0), as every other access does. Keel
- * posts nothing to the buffered ring yet. PCI configuration space goes as on Xen: the last 4-byte
- * write to port 0xCF8 is kept (and forwarded as port I/O); an access within 0xCFC-0xCFF while its
- * bit 31 is set goes as PCI_CONFIG (addr = SBDF << 32 | register) to the server that mapped that
- * SBDF, else as port I/O. As Xen, a slot not in NONE when a request is sent, or in anything but
- * READY, INPROCESS or IORESP_READY when the port is notified, crashes the emulated domain ("device
- * model set bad IO state"); READY and INPROCESS keep it waiting.
+ * crosses a page goes alone by value (count 1, data_is_ptr 0), as every other access does. The
+ * buffered ring gets what Xen posts there that Keel emulates: TIMEOFFSET (the change, in
+ * seconds, when the guest sets its RTC's time), to every enabled server that has a ring,
+ * followed by a notify of its bufioreq port; a full ring drops it (as Xen's broadcast). PCI
+ * configuration space goes as on Xen: the last 4-byte write to port 0xCF8 is kept (and forwarded as
+ * port I/O); an access within 0xCFC-0xCFF while its bit 31 is set goes as PCI_CONFIG (addr = SBDF
+ * << 32 | register) to the server that mapped that SBDF, else as port I/O. As Xen, a slot not in
+ * NONE when a request is sent, or in anything but READY, INPROCESS or IORESP_READY when the port is
+ * notified, crashes the emulated domain ("device model set bad IO state"); READY and INPROCESS keep
+ * it waiting.
  *
  * struct ioreq (32 bytes): @0 u64 addr (port or guest-physical address),
  *   @8 u64 data, @16 u32 count, @20 u32 size (bytes: 1, 2, 4 or 8),
@@ -151,6 +154,7 @@
 #define IOREQ_TYPE_PIO	      0
 #define IOREQ_TYPE_COPY	      1
 #define IOREQ_TYPE_PCI_CONFIG 2
+#define IOREQ_TYPE_TIMEOFFSET 7 /* buffered only: the guest moved its RTC by data seconds */
 
 struct xen_dm_op_buf {
 	uint64_t h;
@@ -259,9 +263,27 @@ struct ioreq {
 #define IOREQ_PTR_BIT  4
 #define IOREQ_DF_BIT   6
 
+/*
+ * The buffered page (frame 0 of the server's resource): read_pointer @0 (the device model's),
+ * write_pointer @4 (Keel's), then IOREQ_BUFFER_SLOT_NUM slots of 8 bytes from @8, slot
+ * pointer % 511. A slot: @0 u32 head = type (bits 0-7) | dir (bit 9) | size code (bits 10-11:
+ * 0 1 byte, 1 2, 2 4, 3 8) | addr (bits 12-31, below 1 MiB), @4 u32 data. An 8-byte value takes
+ * two consecutive slots, the second's data the high half. Only writes of one element by value
+ * go there. Xen's buf_ioreq_t and buffered_iopage_t (public/hvm/ioreq.h).
+ */
 struct buffered_iopage_head {
 	uint32_t read_pointer;
 	uint32_t write_pointer;
+};
+
+#define IOREQ_BUFFER_SLOT_NUM 511
+#define BUF_IOREQ_DIR_BIT     9
+#define BUF_IOREQ_SIZE_SHIFT  10
+#define BUF_IOREQ_ADDR_SHIFT  12
+
+struct buf_ioreq {
+	uint32_t head;
+	uint32_t data;
 };
 
 _Static_assert(sizeof(struct xen_dm_op_buf) == 16, "xen_dm_op_buf is 16 bytes");
@@ -269,6 +291,10 @@ _Static_assert(sizeof(struct xen_dm_op_create_ioreq_server) == 6, "create is 6 b
 _Static_assert(sizeof(struct xen_dm_op_get_ioreq_server_info) == 24, "get_info is 24 bytes");
 _Static_assert(sizeof(struct xen_dm_op_ioreq_server_range) == 24, "range is 24 bytes");
 _Static_assert(sizeof(struct ioreq) == 32, "ioreq is 32 bytes");
+_Static_assert(sizeof(struct buffered_iopage_head) +
+		       IOREQ_BUFFER_SLOT_NUM * sizeof(struct buf_ioreq) <=
+		   4096,
+	       "the buffered ring fits in its page");
 _Static_assert(sizeof(struct xen_dm_op_set_pci_intx_level) == 6, "set_pci_intx_level is 6 bytes");
 _Static_assert(sizeof(struct xen_dm_op_inject_msi) == 16, "inject_msi is 16 bytes");
 _Static_assert(sizeof(struct xen_dm_op_set_irq_level) == 8, "set_irq_level is 8 bytes");
