@@ -125,29 +125,17 @@ static void string_io_across_pages(void)
  * Setting the RTC's clock an hour ahead (24-hour mode, as Keel starts it): Keel posts the
  * change to the device model's buffered ring as TIMEOFFSET, which the device model checks.
  */
-static uint8_t cmos(uint8_t reg)
-{
-	outb(0x70, reg);
-	return inb(0x71);
-}
-
-static void cmos_set(uint8_t reg, uint8_t val)
-{
-	outb(0x70, reg);
-	outb(0x71, val);
-}
-
 static void rtc_hour_ahead(void)
 {
-	uint8_t b = cmos(0x0b);
+	uint8_t b = cmos_read(0x0b);
 	CHECK(b & 2);
-	cmos_set(0x0b, b | 0x80); /* SET: the clock holds while it is written */
-	uint8_t h = cmos(0x04);
+	cmos_write(0x0b, b | 0x80); /* SET: the clock holds while it is written */
+	uint8_t h = cmos_read(0x04);
 	bool bcd = !(b & 4);
 	unsigned hour = bcd ? (h >> 4) * 10u + (h & 15u) : h;
 	hour = (hour + 1) % 24;
-	cmos_set(0x04, (uint8_t)(bcd ? (hour / 10) << 4 | hour % 10 : hour));
-	cmos_set(0x0b, b & 0x7f);
+	cmos_write(0x04, (uint8_t)(bcd ? (hour / 10) << 4 | hour % 10 : hour));
+	cmos_write(0x0b, b & 0x7f);
 }
 
 static void mmio(void)

@@ -62,18 +62,6 @@ static void ioapic_write(uint32_t reg, uint32_t val)
 	mmio_write(IOAPIC + 0x10, val);
 }
 
-static uint8_t cmos_read(uint8_t index)
-{
-	outb(0x70, index);
-	return inb(0x71);
-}
-
-static void cmos_write(uint8_t index, uint8_t val)
-{
-	outb(0x70, index);
-	outb(0x71, val);
-}
-
 static volatile unsigned ticks, rtc_hits;
 static volatile uint64_t first_ns, last_ns;
 static volatile uint32_t rte8_in_handler, tmr_in_handler;

@@ -53,6 +53,19 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 	r[3] = c.edx;
 }
 
+/* The RTC/CMOS registers through the index (0x70) and data (0x71) ports. */
+static inline uint8_t cmos_read(uint8_t index)
+{
+	outb(0x70, index);
+	return inb(0x71);
+}
+
+static inline void cmos_write(uint8_t index, uint8_t val)
+{
+	outb(0x70, index);
+	outb(0x71, val);
+}
+
 /* A vCPU starts in xAPIC mode, as on Xen: switch it to x2APIC (IA32_APIC_BASE.EXTD). */
 static inline void x2apic_enable(void)
 {
