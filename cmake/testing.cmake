@@ -45,7 +45,7 @@ endfunction()
 # by tests/run-fuzz.sh) it becomes a libFuzzer binary run for KEEL_FUZZ_SECONDS (label fuzz).
 # Otherwise it is linked with a replay driver that feeds every file of CORPUS through the
 # target under ASan+UBSan, as a unit test, so the corpus doubles as regression inputs.
-set(KEEL_FUZZ_SECONDS 20 CACHE STRING "How long each fuzz target runs in the fuzz build")
+set(KEEL_FUZZ_SECONDS 10 CACHE STRING "How long each fuzz target runs in the fuzz build")
 function(keel_fuzz_target name)
   cmake_parse_arguments(T "" "CORPUS" "SOURCES;LIBS;INCLUDES" ${ARGN})
   set_property(GLOBAL PROPERTY KEEL_HAS_FUZZ_TARGETS TRUE)
