@@ -3,7 +3,8 @@
 """dom0's image for the QEMU test: initramfs-test.cpio (make_test_initrd.py) followed by a
 cpio archive with Debian's qemu-system-xen (/usr/libexec/xen-qemu-system-i386, installed by
 deploy/setup.sh) and the shared libraries it needs, Xen's hvmloader and SeaBIOS, the qemudev
-test guest, a boot sector and the hook that runs them (qemu-hook.sh, /etc/keel/dom0.d/85-qemu.sh). A separate image, so the other dom0
+test guest, a boot sector and the hook that runs them (qemu-hook.sh, /etc/keel/dom0.d/85-qemu.sh),
+the REST phase's hook (rest-hvm-hook.sh) and controld's config with qemu_user. A separate image, so the other dom0
 tests do not carry QEMU's 36 MB.
 Usage: make_qemu_initrd.py BUILD_DIR QEMUDEV_ELF MBR_BIN  ->  BUILD_DIR/boot/dom0/initramfs-qemu.cpio
 """
@@ -36,6 +37,12 @@ def main():
     img.add("usr/lib/keel/guests/qemudev.elf", open(guest, "rb").read())
     img.add("usr/lib/keel/guests/mbr.bin", open(mbr, "rb").read())
     img.add("etc/keel/dom0.d/85-qemu.sh", open(os.path.join(HERE, "qemu-hook.sh"), "rb").read())
+    # The REST phase (rest_hvm.py): the hook that watches its QEMU from dom0, and controld's
+    # config with QEMU deprivileged to an unprivileged uid:gid (-runas).
+    img.add("etc/keel/dom0.d/86-rest-hvm.sh",
+            open(os.path.join(HERE, "rest-hvm-hook.sh"), "rb").read())
+    conf = open(os.path.join(SRC, "dom0", "controld.conf"), "rb").read()
+    img.add("etc/keel/controld.conf", conf + b"qemu_user = 65534:65534\n")
     out = os.path.join(images, "initramfs-qemu.cpio")
     with open(out + ".tmp", "wb") as o:
         o.write(open(os.path.join(images, "initramfs-test.cpio"), "rb").read())

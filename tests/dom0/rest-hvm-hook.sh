@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: MIT
+# dom0.d hook of the REST HVM phase of emu_hvm (rest_hvm.py, from the host through the API;
+# runs with keel.test=qemu): what only dom0 sees of the two runs of the guest controld starts
+# with boot.type hvm (domain rest-hvm): its QEMU, the user it runs as, its tap on the bridge;
+# in the second run QEMU is killed (SIGKILL) once the guest runs, as a device model that dies;
+# after each run no QEMU, no device-model node and no tap are left. Lines "rest-hvm-hook:".
+
+# The pid of a QEMU with "-name rest-hvm" other than $1, or nothing.
+rest_hvm_qemu() {
+	for p in $(pidof xen-qemu-system-i386); do
+		[ "$p" = "$1" ] && continue
+		case "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" in
+		*"-name rest-hvm "*)
+			echo "$p"
+			return
+			;;
+		esac
+	done
+}
+
+rest_hvm_watch() {
+	prev=
+	# Cheap until controld starts its first device model (it makes the socket directory).
+	while [ ! -d /run/keel/qemu ]; do sleep 2; done
+	for run in 1 2; do
+		q=
+		for i in $(seq 1200); do
+			q=$(rest_hvm_qemu "$prev")
+			[ -n "$q" ] && break
+			sleep 1
+		done
+		[ -n "$q" ] || { echo "rest-hvm-hook: FAIL no QEMU for run $run"; return; }
+		prev=$q
+		d=$(tr '\0' '\n' <"/proc/$q/cmdline" | sed -n '/^-xen-domid$/{n;p;q}')
+		node=/local/domain/0/device-model/$d
+		tap=vif$d.0-emu
+		for i in $(seq 600); do
+			[ "$(xenstore-read "$node/state" 2>/dev/null)" = running ] && break
+			kill -0 "$q" 2>/dev/null || break
+			sleep 0.5
+		done
+		sleep 3 # controld connects COM1, bridges the tap and unpauses the guest
+		uid=$(awk '/^Uid:/ {print $2}' "/proc/$q/status" 2>/dev/null)
+		br=$(readlink "/sys/class/net/$tap/master" 2>/dev/null)
+		echo "rest-hvm-hook: run $run: QEMU pid $q for domain $d, uid ${uid:-?}, tap $tap on ${br##*/}"
+		if [ "$run" = 2 ]; then
+			echo "rest-hvm-hook: run 2: killing QEMU pid $q (SIGKILL)"
+			kill -9 "$q"
+		fi
+		for i in $(seq 600); do
+			kill -0 "$q" 2>/dev/null || xenstore-exists "$node" 2>/dev/null ||
+				[ -e "/sys/class/net/$tap" ] || break
+			sleep 0.5
+		done
+		left=
+		kill -0 "$q" 2>/dev/null && left="$left QEMU"
+		xenstore-exists "$node" 2>/dev/null && left="$left device-model-node"
+		[ -e "/sys/class/net/$tap" ] && left="$left tap"
+		echo "rest-hvm-hook: run $run: after the guest: ${left:-nothing} left"
+	done
+}
+
+if grep -qw keel.test=qemu /proc/cmdline; then
+	(rest_hvm_watch >/dev/console 2>&1 &)
+fi
