@@ -200,6 +200,10 @@ static int running_paths_txn(struct store *s, uint32_t t, void *arg)
 		W("platform/acpi_s3", "%s", "0");
 		W("platform/acpi_s4", "%s", "0");
 		W("platform/device-model", "%s", "qemu_xen");
+		/* hvmloader writes where it put the VM generation ID (libxl makes it the guest's).
+		 */
+		snprintf(p, sizeof(p), "%s/hvmloader/generation-id-address", base);
+		rc = rc ?: mknod_perms(s, t, p, (uint32_t)d->domid, -1);
 	}
 #undef W
 	rc = rc ?: guest_nodes_write(s, t, base, d->domid);

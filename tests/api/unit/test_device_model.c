@@ -159,7 +159,7 @@ static void test_start_console_crash(void **state)
 {
 	struct fixture *f = *state;
 	struct job *j = NULL;
-	char p[96];
+	char p[96], want[16];
 	int domid, pid;
 
 	/* A stale "running" of a domain that had this domid is removed before QEMU starts. */
@@ -182,6 +182,10 @@ static void test_start_console_crash(void **state)
 	assert_string_equal(mem_get(&f->store, p), "seabios");
 	snprintf(p, sizeof(p), "/local/domain/%d/platform/device-model", domid);
 	assert_string_equal(mem_get(&f->store, p), "qemu_xen");
+	snprintf(p, sizeof(p), "/local/domain/%d/hvmloader/generation-id-address", domid);
+	assert_non_null(mem_get(&f->store, p));
+	snprintf(want, sizeof(want), "n%d", domid);
+	assert_string_equal(f->store.perms[mem_find(&f->store, p)], want);
 	assert_false(run_until(f, is_running, 300));
 	say_running(f);
 	assert_true(run_until(f, is_running, 5000));
