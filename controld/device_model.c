@@ -273,7 +273,17 @@ static int serial_dir(const struct controld *cd)
 		if (mkdir(parent, 0700) && errno != EEXIST)
 			return -errno;
 	}
-	return mkdir(cd->cfg.qemu_run_dir, 0700) && errno != EEXIST ? -errno : 0;
+	if (mkdir(cd->cfg.qemu_run_dir, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* The empty directory a deprivileged QEMU is chrooted to (libxl's qemu-root-<domid>; one
+ * for all: nothing is ever written there), into *out. */
+static int chroot_dir(const struct controld *cd, char *out, size_t len)
+{
+	snprintf(out, len, "%s/root", cd->cfg.qemu_run_dir);
+	return mkdir(out, 0755) && errno != EEXIST ? -errno : 0;
 }
 
 /* QEMU's settings from d's spec: IDE disks for xvda..xvdd that are writable (QEMU's IDE
@@ -297,7 +307,16 @@ static int dm_build_argv(struct controld *cd, const struct domain *d, const char
 			      .nnics = sp->nnics,
 			      .serial_socket = sock,
 			      .runas = cd->cfg.qemu_user};
-	int rc;
+	char root[PATH_MAX];
+	int rc = 0;
+
+	/* A QEMU that runs as another user is also chrooted to an empty directory. */
+	if (cd->cfg.qemu_user[0]) {
+		rc = chroot_dir(cd, root, sizeof(root));
+		c.chroot = root;
+	}
+	if (rc)
+		return rc;
 
 	for (unsigned i = 0; i < sp->ndisks; i++) {
 		unsigned index = (unsigned)(sp->disks[i].id[3] - 'a');

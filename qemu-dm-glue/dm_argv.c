@@ -170,6 +170,10 @@ int dm_argv_build(const struct dm_config *c, struct dm_argv *out)
 		rc = rc ?: push(&a, "-runas");
 		rc = rc ?: push(&a, "%s", c->runas);
 	}
+	if (nonempty(c->chroot)) {
+		rc = rc ?: push(&a, "-chroot");
+		rc = rc ?: push(&a, "%s", c->chroot);
+	}
 	free(sock);
 	if (rc) {
 		dm_argv_free(&a);

@@ -40,6 +40,7 @@ struct dm_config {
 	unsigned nnics;
 	const char *serial_socket; /* COM1's Unix socket (QEMU listens) */
 	const char *runas;	   /* "UID:GID" to drop to once set up, or NULL/"" */
+	const char *chroot;	   /* an empty directory to chroot to then, or NULL/"" */
 };
 
 /* argv for execve: argc strings and a NULL, all malloc'd. */

@@ -81,6 +81,7 @@ static void test_devices(void **state)
 	c.vcpus = 2;
 	c.max_vcpus = 4;
 	c.runas = "997:996";
+	c.chroot = "/run/keel/qemu/root";
 	assert_int_equal(dm_argv_build(&c, &a), 0);
 	s = joined(&a);
 	/* -smp only with more than one possible vCPU; the comma in a path doubled. */
@@ -94,8 +95,9 @@ static void test_devices(void **state)
 				  "romfile= -netdev tap,id=net1,ifname=vif7.1-emu,script=no,"
 				  "downscript=no -device e1000,id=nic1,netdev=net1,"
 				  "mac=00:16:3e:00:00:02,romfile= "));
-	assert_non_null(strstr(s, " -runas 997:996"));
-	assert_int_equal(strcmp(s + strlen(s) - strlen("-runas 997:996"), "-runas 997:996"), 0);
+	/* Deprivileged last: QEMU opens everything first, then chroots and drops to the user. */
+	const char *tail = " -runas 997:996 -chroot /run/keel/qemu/root";
+	assert_int_equal(strcmp(s + strlen(s) - strlen(tail), tail), 0);
 	free(s);
 	dm_argv_free(&a);
 	dm_argv_free(&a); /* twice: harmless */
