@@ -103,17 +103,18 @@ static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	*buf = uv_buf_init(chunk, sizeof(chunk));
 }
 
-/* QEMU's output, a line at a time (a long line in pieces of DM_LINE - 1). */
+/* QEMU's output, a line at a time (a long line in pieces of DM_LINE - 1), printable ASCII. */
 static void out_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
 	struct dm_out *o = (struct dm_out *)s; /* its first member */
 
 	for (ssize_t i = 0; i < n; i++) {
-		char c = buf->base[i];
+		unsigned char c = (unsigned char)buf->base[i];
 		if (c == '\n' || o->len == DM_LINE - 1)
 			out_flush(o);
+		/* What QEMU prints may carry a guest's bytes: no control characters in the log. */
 		if (c != '\n')
-			o->line[o->len++] = c;
+			o->line[o->len++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
 	}
 	if (n < 0) {
 		out_flush(o);

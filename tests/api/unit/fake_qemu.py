@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """TEST DOUBLE of qemu-system-xen for controld's device-model supervisor (test_device_model.c):
-takes QEMU's command line, prints a line on stdout and on stderr, serves COM1's Unix socket
+takes QEMU's command line, prints a line on stdout and one with control characters on stderr, serves COM1's Unix socket
 (-chardev socket,...,path=P,server=on) with a greeting and an echo of what it gets. It never
 writes "running" to xenstore: the test does, as QEMU would. FAKE_QEMU_IGNORE_TERM=1: SIGTERM
 is ignored (the supervisor must SIGKILL it)."""
@@ -17,7 +17,7 @@ chardev = args[args.index("-chardev") + 1]
 path = dict(kv.split("=", 1) for kv in chardev.split(",") if "=" in kv)["path"]
 print("fake-qemu: domid %s, %d arguments" % (args[args.index("-xen-domid") + 1], len(args)),
       flush=True)
-print("fake-qemu: on stderr", file=sys.stderr, flush=True)
+print("fake-qemu: on stderr \x1b[2J\r", file=sys.stderr, flush=True)
 srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 srv.bind(path)
 srv.listen(1)

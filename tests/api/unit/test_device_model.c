@@ -8,6 +8,7 @@
  * that ignores SIGTERM, by SIGKILL), and a destroy stops QEMU, then the domain.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -139,6 +140,36 @@ static bool has_echo(struct fixture *f)
 	return console_has(f, "echo: ping");
 }
 
+/* controld's log (stderr) into a file while a test looks at it. */
+static int log_to_file(const char *path)
+{
+	int saved = dup(2), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	assert_true(saved >= 0 && fd >= 0);
+	fflush(stderr);
+	dup2(fd, 2);
+	close(fd);
+	return saved;
+}
+
+static char *log_restore(int saved, const char *path)
+{
+	static char text[16384];
+	FILE *f;
+	size_t n;
+
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	unlink(path);
+	return text;
+}
+
 static void say_running(struct fixture *f)
 {
 	char p[96];
@@ -159,12 +190,14 @@ static void test_start_console_crash(void **state)
 {
 	struct fixture *f = *state;
 	struct job *j = NULL;
-	char p[96], want[16];
-	int domid, pid;
+	char p[96], want[16], logpath[96];
+	int domid, pid, saved;
 
 	/* A stale "running" of a domain that had this domid is removed before QEMU starts. */
 	snprintf(p, sizeof(p), "/local/domain/0/device-model/%d/state", 1);
 	assert_int_equal(store_write_str(f->cd.store, STORE_NO_TXN, p, "running"), 0);
+	snprintf(logpath, sizeof(logpath), "%s.log", f->run_dir);
+	saved = log_to_file(logpath);
 	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), 0);
 	domid = f->d->domid;
 	assert_int_equal(domid, 1);
@@ -195,6 +228,12 @@ static void test_start_console_crash(void **state)
 	    0);
 	/* COM1 is the console: QEMU's output, and input echoed back. */
 	assert_true(run_until(f, has_hello, 5000));
+	/* QEMU's stdout and stderr, a line each in the log with the domain; no control bytes. */
+	char *log = log_restore(saved, logpath);
+	fputs(log, stderr);
+	assert_non_null(strstr(log, "domain hvm1 (domid 1): qemu: fake-qemu: domid 1, "));
+	assert_non_null(strstr(log, "domain hvm1 (domid 1): qemu: fake-qemu: on stderr ?[2J?\n"));
+	assert_null(strchr(log, '\x1b'));
 	assert_int_equal(domain_console_input(&f->cd, f->d, "ping\n", 5), 5);
 	assert_true(run_until(f, has_echo, 5000));
 	/* QEMU killed under a running guest: the guest crashed, its node gone. */
