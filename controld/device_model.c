@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #define DM_POLL_MS 200
 #define DM_LINE	   256
@@ -38,8 +40,12 @@ struct dm {
 	int domid;
 	char dom_id[37], name[DOM_NAME_MAX + 1];
 	char sock[108];
-	uv_process_t proc;
+	int pid;
+	uv_process_t proc; /* spawned by this controld */
 	struct dm_out out, err;
+	bool adopted; /* started by an earlier controld: watched through a pidfd */
+	int pidfd;
+	uv_poll_t pidpoll;
 	uv_timer_t timer;
 	uv_pipe_t serial;
 	uv_connect_t connect;
@@ -60,6 +66,19 @@ static struct dm *dm_find(const struct controld *cd, int domid)
 static void dm_node_path(char *out, size_t len, int domid)
 {
 	snprintf(out, len, "/local/domain/0/device-model/%d", domid);
+}
+
+/* controld's record of QEMU's pid, for a restarted controld to adopt it. */
+static void dm_pid_path(char *out, size_t len, int domid)
+{
+	snprintf(out, len, CONTROLD_ROOT "/device-models/%d", domid);
+}
+
+static int dm_signal(struct dm *m, int sig)
+{
+	if (m->adopted)
+		return syscall(SYS_pidfd_send_signal, m->pidfd, sig, NULL, 0) ? -errno : 0;
+	return uv_process_kill(&m->proc, sig);
 }
 
 static void dm_unlink(struct dm *m)
@@ -155,8 +174,8 @@ static void kill_tick(uv_timer_t *t)
 
 	if (!m->exited) {
 		log_warn("domain %s (domid %d): qemu (pid %d) ignored SIGTERM: SIGKILL", m->name,
-			 m->domid, m->proc.pid);
-		uv_process_kill(&m->proc, SIGKILL);
+			 m->domid, m->pid);
+		dm_signal(m, SIGKILL);
 	}
 }
 
@@ -166,7 +185,7 @@ static void dm_kill(struct dm *m)
 	serial_close(m);
 	if (m->exited)
 		return;
-	uv_process_kill(&m->proc, SIGTERM);
+	dm_signal(m, SIGTERM);
 	uv_timer_stop(&m->timer);
 	uv_timer_start(&m->timer, kill_tick, DM_KILL_MS, 0);
 }
@@ -185,8 +204,18 @@ static void serial_connected(uv_connect_t *req, int status)
 				 m->name, m->domid, m->sock, uv_strerror(status));
 		serial_close(m);
 	}
-	if (!m->stopping && (d = dm_domain(m)))
+	if (!m->stopping && !m->adopted && (d = dm_domain(m)))
 		domain_dm_ready(m->cd, d);
+}
+
+static void serial_connect(struct dm *m)
+{
+	uv_pipe_init(m->cd->loop, &m->serial, 0);
+	m->serial.data = m;
+	m->serial_init = true;
+	m->open++;
+	m->connect.data = m;
+	uv_pipe_connect(&m->connect, &m->serial, m->sock, serial_connected);
 }
 
 /* "running" in device-model/<domid>/state (QEMU's xen_hvm_change_state_handler), or the
@@ -206,13 +235,8 @@ static void poll_tick(uv_timer_t *t)
 		uv_timer_stop(t);
 		m->running = true;
 		log_info("domain %s (domid %d): qemu (pid %d) is running", m->name, m->domid,
-			 m->proc.pid);
-		uv_pipe_init(m->cd->loop, &m->serial, 0);
-		m->serial.data = m;
-		m->serial_init = true;
-		m->open++;
-		m->connect.data = m;
-		uv_pipe_connect(&m->connect, &m->serial, m->sock, serial_connected);
+			 m->pid);
+		serial_connect(m);
 		return;
 	}
 	if (now_mono_ms() < m->deadline_ms)
@@ -226,30 +250,24 @@ static void poll_tick(uv_timer_t *t)
 		dm_kill(m);
 }
 
-static void on_qemu_exit(uv_process_t *p, int64_t status, int sig)
+/* QEMU has gone (why says how): its nodes removed; unasked, its guest crashed. */
+static void dm_exited(struct dm *m, const char *why)
 {
-	struct dm *m = p->data;
 	struct dm *live = dm_find(m->cd, m->domid);
 	struct domain *d;
-	char path[96], why[160];
+	char path[96];
 
 	m->exited = true;
 	uv_timer_stop(&m->timer);
 	close_handle((uv_handle_t *)&m->timer);
-	close_handle((uv_handle_t *)p);
 	serial_close(m);
-	/* Its node goes, unless its domid already has a new QEMU. */
+	/* Its nodes go, unless its domid already has a new QEMU. */
 	if (!live || live == m) {
 		dm_node_path(path, sizeof(path), m->domid);
 		store_rm(m->cd->store, STORE_NO_TXN, path);
+		dm_pid_path(path, sizeof(path), m->domid);
+		store_rm(m->cd->store, STORE_NO_TXN, path);
 	}
-	if (sig)
-		snprintf(why, sizeof(why),
-			 "the device model (qemu, pid %d) was killed by signal %d", p->pid, sig);
-	else
-		snprintf(why, sizeof(why),
-			 "the device model (qemu, pid %d) exited with status %lld", p->pid,
-			 (long long)status);
 	if (m->stopping) {
 		log_info("domain %s (domid %d): %s", m->name, m->domid, why);
 		if (m->destroy_after)
@@ -261,6 +279,45 @@ static void on_qemu_exit(uv_process_t *p, int64_t status, int sig)
 		 m->running ? "while the guest ran: the guest crashed" : "before it was running");
 	if ((d = dm_domain(m)))
 		domain_dm_failed(m->cd, d, why, m->running);
+}
+
+static void on_qemu_exit(uv_process_t *p, int64_t status, int sig)
+{
+	struct dm *m = p->data;
+	char why[160];
+
+	close_handle((uv_handle_t *)p);
+	if (sig)
+		snprintf(why, sizeof(why),
+			 "the device model (qemu, pid %d) was killed by signal %d", m->pid, sig);
+	else
+		snprintf(why, sizeof(why),
+			 "the device model (qemu, pid %d) exited with status %lld", m->pid,
+			 (long long)status);
+	dm_exited(m, why);
+}
+
+static void pidfd_close(struct dm *m)
+{
+	if (m->pidfd < 0)
+		return;
+	uv_poll_stop(&m->pidpoll);
+	close(m->pidfd);
+	m->pidfd = -1;
+	close_handle((uv_handle_t *)&m->pidpoll);
+}
+
+/* An adopted QEMU's pidfd is readable once it has exited (not our child: no status). */
+static void on_pidfd(uv_poll_t *h, int status, int events)
+{
+	struct dm *m = h->data;
+	char why[160];
+
+	(void)status;
+	(void)events;
+	pidfd_close(m);
+	snprintf(why, sizeof(why), "the device model (qemu, pid %d) exited", m->pid);
+	dm_exited(m, why);
 }
 
 static int serial_dir(const struct controld *cd)
@@ -364,6 +421,7 @@ int device_model_start(struct controld *cd, const struct domain *d)
 		return -ENOMEM;
 	m->cd = cd;
 	m->domid = d->domid;
+	m->pidfd = -1;
 	str_copy(m->dom_id, d->id, sizeof(m->dom_id));
 	str_copy(m->name, domain_name(d), sizeof(m->name));
 	snprintf(m->sock, sizeof(m->sock), "%s/%d-serial.sock", cd->cfg.qemu_run_dir, d->domid);
@@ -404,6 +462,9 @@ int device_model_start(struct controld *cd, const struct domain *d)
 		close_handle((uv_handle_t *)&m->proc);
 		return rc == UV_ENOENT ? -ENOENT : rc == UV_EACCES ? -EACCES : -EIO;
 	}
+	m->pid = m->proc.pid;
+	dm_pid_path(path, sizeof(path), d->domid);
+	store_write_str(cd->store, STORE_NO_TXN, path, "%d", m->pid);
 	uv_read_start((uv_stream_t *)&m->out.pipe, alloc_cb, out_read);
 	uv_read_start((uv_stream_t *)&m->err.pipe, alloc_cb, out_read);
 	uv_timer_init(cd->loop, &m->timer);
@@ -411,7 +472,7 @@ int device_model_start(struct controld *cd, const struct domain *d)
 	m->open++;
 	m->deadline_ms = now_mono_ms() + cd->cfg.qemu_start_timeout_s * 1000ull;
 	uv_timer_start(&m->timer, poll_tick, DM_POLL_MS, DM_POLL_MS);
-	log_info("domain %s (domid %d): qemu started (pid %d)", m->name, m->domid, m->proc.pid);
+	log_info("domain %s (domid %d): qemu started (pid %d)", m->name, m->domid, m->pid);
 	return 0;
 }
 
@@ -437,7 +498,7 @@ int device_model_pid(const struct controld *cd, int domid)
 {
 	const struct dm *m = dm_find(cd, domid);
 
-	return m && !m->exited ? m->proc.pid : 0;
+	return m && !m->exited ? m->pid : 0;
 }
 
 long device_model_console_write(struct controld *cd, int domid, const char *data, size_t len)
@@ -458,12 +519,78 @@ void device_model_free(struct controld *cd)
 		if (m->destroy_after && !m->exited)
 			cd->hv->ops->domain_destroy(cd->hv, (hv_domid_t)m->domid);
 		m->stopping = true;
-		close_handle((uv_handle_t *)&m->out.pipe);
-		close_handle((uv_handle_t *)&m->err.pipe);
 		serial_close(m);
+		if (m->adopted) {
+			pidfd_close(m);
+		} else {
+			close_handle((uv_handle_t *)&m->out.pipe);
+			close_handle((uv_handle_t *)&m->err.pipe);
+		}
 		if (!m->exited) {
 			close_handle((uv_handle_t *)&m->timer);
-			close_handle((uv_handle_t *)&m->proc);
+			if (!m->adopted)
+				close_handle((uv_handle_t *)&m->proc);
 		}
 	}
+}
+
+/* Whether process pid is QEMU for domid: "-xen-domid\0<domid>\0" in its command line. */
+static bool is_qemu_of(int pid, int domid)
+{
+	char path[64], buf[4096], want[32];
+	size_t n, wlen;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	if (!(f = fopen(path, "r")))
+		return false;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	wlen = (size_t)snprintf(want, sizeof(want), "-xen-domid%c%d", '\0', domid) + 1;
+	for (size_t i = 0; i + wlen <= n; i++)
+		if ((i == 0 || buf[i - 1] == '\0') && !memcmp(buf + i, want, wlen))
+			return true;
+	return false;
+}
+
+int device_model_adopt(struct controld *cd, const struct domain *d)
+{
+	struct dm *m;
+	char path[96], *v = NULL;
+	int pid, fd, rc;
+
+	dm_pid_path(path, sizeof(path), d->domid);
+	rc = store_read(cd->store, STORE_NO_TXN, path, &v, NULL);
+	pid = rc ? 0 : atoi(v);
+	free(v);
+	if (pid <= 0)
+		return -ENOENT;
+	/* The pidfd first: the process it names cannot be another one later. */
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0)
+		return -errno;
+	if (!is_qemu_of(pid, d->domid) || !(m = calloc(1, sizeof(*m)))) {
+		close(fd);
+		return -ESRCH;
+	}
+	m->cd = cd;
+	m->domid = d->domid;
+	m->pid = pid;
+	m->pidfd = fd;
+	m->adopted = m->running = true;
+	str_copy(m->dom_id, d->id, sizeof(m->dom_id));
+	str_copy(m->name, domain_name(d), sizeof(m->name));
+	snprintf(m->sock, sizeof(m->sock), "%s/%d-serial.sock", cd->cfg.qemu_run_dir, d->domid);
+	m->next = cd->dms;
+	cd->dms = m;
+	uv_poll_init(cd->loop, &m->pidpoll, fd);
+	m->pidpoll.data = m;
+	m->open++;
+	uv_poll_start(&m->pidpoll, UV_READABLE, on_pidfd);
+	uv_timer_init(cd->loop, &m->timer);
+	m->timer.data = m;
+	m->open++;
+	serial_connect(m);
+	log_info("domain %s (domid %d): its qemu (pid %d) adopted", m->name, m->domid, pid);
+	return 0;
 }

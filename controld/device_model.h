@@ -32,14 +32,22 @@ int device_model_start(struct controld *cd, const struct domain *d);
  * it exits. false: domid has no QEMU (the caller destroys the domain).
  */
 bool device_model_stop(struct controld *cd, int domid);
+/*
+ * A restarted controld takes over d's QEMU (alive, d an HVM domain it adopts): found by the
+ * pid recorded at its start and checked to be QEMU for d's domid, watched through a pidfd
+ * (its exit is d's crash as for one spawned here), its COM1 connected again. -ENOENT: no
+ * pid recorded; -ESRCH: that QEMU is gone.
+ */
+int device_model_adopt(struct controld *cd, const struct domain *d);
 /* Whether domid's QEMU was started and has not said "running" yet. */
 bool device_model_starting(const struct controld *cd, int domid);
 /* The QEMU's pid, 0 if domid has none (for logs and tests). */
 int device_model_pid(const struct controld *cd, int domid);
 /* Input for domid's COM1: bytes taken (0 when the socket is full), -ENOENT without one. */
 long device_model_console_write(struct controld *cd, int domid, const char *data, size_t len);
-/* controld exits: every QEMU is left running (its guest keeps running, as PV guests do),
- * handles closed; a domain waiting for its QEMU to go is destroyed now. */
+/* controld exits: every QEMU is left running (its guest keeps running, as PV guests do; a
+ * restarted controld adopts it), handles closed; a domain waiting for its QEMU to go is
+ * destroyed now. */
 void device_model_free(struct controld *cd);
 
 #endif

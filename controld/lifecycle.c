@@ -316,6 +316,14 @@ static void reconcile(struct controld *cd, struct domain *d)
 	}
 	domain_console_connect(cd, d); /* served again after a restart of controld */
 	devices_adopt(cd, d);
+	/* An HVM guest without its device model cannot run on: crashed, as if QEMU died. */
+	if (d->spec.boot.type == BOOT_HVM && (rc = device_model_adopt(cd, d))) {
+		log_warn("domain %s (domid %d): its device model is gone (%s)", domain_name(d),
+			 d->domid, strerror(-rc));
+		domain_dm_failed(cd, d, "the device model (qemu) was gone when controld started",
+				 true);
+		return;
+	}
 	if (d->state != DOM_SHUTTING_DOWN) {
 		enum dom_state st = info.state == HV_DOM_PAUSED ? DOM_PAUSED : DOM_RUNNING;
 		if (st != d->state) {

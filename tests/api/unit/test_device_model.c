@@ -5,7 +5,8 @@
  * COM1's socket: an HVM start waits paused for "running", then its COM1 is the console
  * (output and input), QEMU killed while the guest runs crashes the guest and removes the
  * device-model node, a QEMU that never says "running" fails the start and is killed (one
- * that ignores SIGTERM, by SIGKILL), and a destroy stops QEMU, then the domain.
+ * that ignores SIGTERM, by SIGKILL), a destroy stops QEMU, then the domain, and a restarted
+ * controld adopts a running guest's QEMU (or finds the guest crashed when QEMU is gone).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -170,9 +171,21 @@ static char *log_restore(int saved, const char *path)
 	return text;
 }
 
+/* The fake QEMU serves its COM1 socket (as QEMU does before it says "running"). */
+static bool com1_served(struct fixture *f)
+{
+	char sock[128];
+	struct stat st;
+
+	snprintf(sock, sizeof(sock), "%s/%d-serial.sock", f->run_dir, f->d->domid);
+	return !stat(sock, &st);
+}
+
 static void say_running(struct fixture *f)
 {
 	char p[96];
+
+	assert_true(run_until(f, com1_served, 5000));
 
 	snprintf(p, sizeof(p), "/local/domain/0/device-model/%d/state", f->d->domid);
 	assert_int_equal(store_write_str(f->cd.store, STORE_NO_TXN, p, "running"), 0);
@@ -262,6 +275,67 @@ static void test_start_console_crash(void **state)
 	assert_true(rc == -ESRCH || !hv_domain_alive(&info));
 }
 
+static bool has_pong(struct fixture *f)
+{
+	return console_has(f, "echo: pong");
+}
+
+/* A restarted controld adopts a running guest's QEMU: its COM1 again, its death a crash. */
+static void test_adopted_after_restart(void **state)
+{
+	struct fixture *f = *state;
+	struct job *j = NULL;
+	char p[96];
+	int domid, pid;
+
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), 0);
+	domid = f->d->domid;
+	pid = device_model_pid(&f->cd, domid);
+	say_running(f);
+	assert_true(run_until(f, is_running, 5000));
+	assert_true(run_until(f, has_hello, 5000));
+	snprintf(p, sizeof(p), "/keel/controld/device-models/%d", domid);
+	snprintf(p + 64, 32, "%d", pid);
+	assert_string_equal(mem_get(&f->store, p), p + 64);
+	/* controld goes: QEMU stays, as its guest does. */
+	device_model_free(&f->cd);
+	assert_true(run_until(f, no_qemu, 2000));
+	assert_int_equal(kill(pid, 0), 0);
+	/* controld is back: the same QEMU, COM1 connected again. */
+	lifecycle_resume(&f->cd);
+	assert_int_equal(f->d->state, DOM_RUNNING);
+	assert_int_equal(device_model_pid(&f->cd, domid), pid);
+	assert_false(device_model_starting(&f->cd, domid));
+	for (int i = 0; i < 100 && domain_console_input(&f->cd, f->d, "pong\n", 5) != 5; i++)
+		run_until(f, no_qemu, 20);
+	assert_true(run_until(f, has_pong, 5000));
+	/* Its death is the guest's crash, as for a QEMU this controld started. */
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_true(run_until(f, is_crashed, 5000));
+	assert_null(mem_get(&f->store, p));
+	assert_true(run_until(f, no_qemu, 2000));
+}
+
+/* A restarted controld that finds a running HVM guest's QEMU gone: the guest crashed. */
+static void test_gone_after_restart(void **state)
+{
+	struct fixture *f = *state;
+	struct job *j = NULL;
+	int pid;
+
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), 0);
+	pid = device_model_pid(&f->cd, f->d->domid);
+	say_running(f);
+	assert_true(run_until(f, is_running, 5000));
+	device_model_free(&f->cd);
+	assert_true(run_until(f, no_qemu, 2000));
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	usleep(100000);
+	lifecycle_resume(&f->cd);
+	assert_int_equal(f->d->state, DOM_CRASHED);
+	assert_int_equal(f->d->domid, -1);
+}
+
 /* No "running" in time: the start fails, QEMU is killed (SIGKILL when it ignores SIGTERM). */
 static void test_start_timeout(void **state)
 {
@@ -300,6 +374,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_start_console_crash, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_adopted_after_restart, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gone_after_restart, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_start_timeout, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_qemu, setup, teardown),
 	};
