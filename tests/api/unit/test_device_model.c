@@ -75,6 +75,10 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	char sock[128];
 
+	/* controld leaves QEMUs running when it goes: a failed test's fake ones too. */
+	for (int domid = 1; domid < 8; domid++)
+		if (device_model_pid(&f->cd, domid) > 0)
+			kill(device_model_pid(&f->cd, domid), SIGKILL);
 	uv_close((uv_handle_t *)&f->tick, NULL);
 	model_harness_close(&f->cd, &f->loop, &f->store);
 	for (int i = 0; i < 8; i++) {
