@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * device_model.h: each QEMU is a struct dm on cd->dms, with five handles (the process, its
- * stdout and stderr, a timer that polls for "running" and later waits to SIGKILL, COM1's
- * socket); it is freed once every handle it opened is closed. A domid is looked up among
+ * device_model.h: each QEMU is a struct dm on cd->dms, with its handles (the process and its
+ * stdout and stderr, or for one adopted after a restart a poll on its pidfd; a timer that
+ * polls for "running" and later waits to SIGKILL; COM1's socket); it is freed once every
+ * handle it opened is closed. A domid is looked up among
  * the QEMUs not being stopped: a stopped one may still be exiting when its domid is reused.
  */
 #include "device_model.h"
@@ -29,7 +30,6 @@
 struct dm_out {
 	uv_pipe_t pipe;
 	struct dm *dm;
-	const char *what; /* "stdout", "stderr" */
 	char line[DM_LINE];
 	size_t len;
 };
@@ -393,14 +393,13 @@ static int dm_build_argv(struct controld *cd, const struct domain *d, const char
 	return dm_argv_build(&c, out);
 }
 
-static int out_open(struct dm *m, struct dm_out *o, const char *what, uv_stdio_container_t *io)
+static int out_open(struct dm *m, struct dm_out *o, uv_stdio_container_t *io)
 {
 	int rc = uv_pipe_init(m->cd->loop, &o->pipe, 0);
 
 	if (rc)
 		return rc;
 	o->dm = m;
-	o->what = what;
 	o->pipe.data = m;
 	m->open++;
 	io->flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
@@ -438,8 +437,8 @@ int device_model_start(struct controld *cd, const struct domain *d)
 	store_rm(cd->store, STORE_NO_TXN, path);
 	m->next = cd->dms;
 	cd->dms = m;
-	rc = out_open(m, &m->out, "stdout", &io[1]);
-	rc = rc ?: out_open(m, &m->err, "stderr", &io[2]);
+	rc = out_open(m, &m->out, &io[1]);
+	rc = rc ?: out_open(m, &m->err, &io[2]);
 	opt.file = argv.argv[0];
 	opt.args = argv.argv;
 	opt.stdio = io;
@@ -457,9 +456,15 @@ int device_model_start(struct controld *cd, const struct domain *d)
 	if (rc) {
 		log_error("domain %s: starting %s: %s", m->name, cd->cfg.qemu, uv_strerror(rc));
 		m->stopping = m->exited = true;
-		close_handle((uv_handle_t *)&m->out.pipe);
-		close_handle((uv_handle_t *)&m->err.pipe);
-		close_handle((uv_handle_t *)&m->proc);
+		/* The handles initialised (their loop set) are closed; m goes with the last. */
+		if (m->out.pipe.loop)
+			close_handle((uv_handle_t *)&m->out.pipe);
+		if (m->err.pipe.loop)
+			close_handle((uv_handle_t *)&m->err.pipe);
+		if (m->proc.loop)
+			close_handle((uv_handle_t *)&m->proc);
+		if (!m->open)
+			dm_unlink(m);
 		return rc == UV_ENOENT ? -ENOENT : rc == UV_EACCES ? -EACCES : -EIO;
 	}
 	m->pid = m->proc.pid;
