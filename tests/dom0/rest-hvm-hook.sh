@@ -2,7 +2,8 @@
 # dom0.d hook of the REST HVM phase of emu_hvm (rest_hvm.py, from the host through the API;
 # runs with keel.test=qemu): what only dom0 sees of the two runs of the guest controld starts
 # with boot.type hvm (domain rest-hvm): its QEMU, the user it runs as, its tap on the bridge;
-# in the second run QEMU is killed (SIGKILL) once the guest runs, as a device model that dies;
+# in the second run controld is restarted under the running guest (QEMU must outlive it and
+# be adopted), then QEMU is killed (SIGKILL), as a device model that dies;
 # after each run no QEMU, no device-model node and no tap are left. Lines "rest-hvm-hook:".
 
 # The pid of a QEMU with "-name rest-hvm" other than $1, or nothing.
@@ -16,6 +17,20 @@ rest_hvm_qemu() {
 			;;
 		esac
 	done
+}
+
+# controld stopped (SIGTERM) and started again, as dom0/init starts it.
+rest_hvm_restart_controld() {
+	old=$(pidof keel-controld)
+	kill "$old"
+	while kill -0 "$old" 2>/dev/null; do usleep 100000; done
+	setsid keel-controld --config /etc/keel/controld.conf </dev/null >/dev/console 2>&1 &
+	n=300
+	until netstat -ltn | grep -q ':18443 ' || [ "$n" -eq 0 ]; do
+		usleep 100000
+		n=$((n - 1))
+	done
+	echo "rest-hvm-hook: run 2: controld $old restarted as $(pidof keel-controld)"
 }
 
 rest_hvm_watch() {
@@ -42,8 +57,12 @@ rest_hvm_watch() {
 		sleep 3 # controld connects COM1, bridges the tap and unpauses the guest
 		uid=$(awk '/^Uid:/ {print $2}' "/proc/$q/status" 2>/dev/null)
 		br=$(readlink "/sys/class/net/$tap/master" 2>/dev/null)
-		echo "rest-hvm-hook: run $run: QEMU pid $q for domain $d, uid ${uid:-?}, tap $tap on ${br##*/}"
+		root=$(readlink "/proc/$q/root" 2>/dev/null)
+		echo "rest-hvm-hook: run $run: QEMU pid $q for domain $d, uid ${uid:-?}, root ${root:-?}, tap $tap on ${br##*/}"
 		if [ "$run" = 2 ]; then
+			rest_hvm_restart_controld
+			sleep 8 # the new controld adopts the guest and its QEMU
+			kill -0 "$q" 2>/dev/null && echo "rest-hvm-hook: run 2: QEMU pid $q outlived controld"
 			echo "rest-hvm-hook: run 2: killing QEMU pid $q (SIGKILL)"
 			kill -9 "$q"
 		fi
