@@ -2,7 +2,8 @@
 /*
  * The model's events as GET /v1/events sends them (openapi.yaml): domain.created and
  * domain.updated carry the Domain, job.* the Job, domain.state {id, name, from, to},
- * domain.deleted {id, name}, console.output {id, data}.
+ * domain.deleted {id, name}, console.output {id, data}; domain.state also has reason when
+ * controld knows why (an HVM guest's device model died).
  */
 #include "out.h"
 
@@ -23,8 +24,12 @@ json_t *event_out(const struct model_event *e, const char **type)
 	case MEV_DOMAIN_UPDATED:
 		return domain_out(d);
 	case MEV_DOMAIN_STATE:
-		return json_pack("{s:s, s:s, s:s, s:s}", "id", d->id, "name", domain_name(d),
-				 "from", dom_state_name(e->from), "to", dom_state_name(e->to));
+		return e->reason ? json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", d->id, "name",
+					     domain_name(d), "from", dom_state_name(e->from), "to",
+					     dom_state_name(e->to), "reason", e->reason)
+				 : json_pack("{s:s, s:s, s:s, s:s}", "id", d->id, "name",
+					     domain_name(d), "from", dom_state_name(e->from), "to",
+					     dom_state_name(e->to));
 	case MEV_DOMAIN_DELETED:
 		return json_pack("{s:s, s:s}", "id", d->id, "name", domain_name(d));
 	case MEV_CONSOLE_OUTPUT:

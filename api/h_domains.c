@@ -239,6 +239,18 @@ static bool device_problem(struct api_call *c, bool vbd, const char *id, const c
 	return true;
 }
 
+/* An HVM build part that is the host's (controld's config), not the request's: its path. */
+static const char *hvm_host_part(const struct controld *cd, const char *part, const char **what)
+{
+	if (!strcmp(part, "kernel"))
+		return *what = "HVM firmware loader", cd->cfg.hvmloader;
+	if (!strcmp(part, "firmware"))
+		return *what = "firmware", cd->cfg.seabios;
+	if (!strcmp(part, "device-model"))
+		return *what = "device model", cd->cfg.qemu;
+	return NULL;
+}
+
 /*
  * A start the hypervisor refused while building (the issue's "Bad input"): 422 naming the
  * image, 507 for memory the host does not have, 409 for a name Keel has already; a disk or
@@ -247,16 +259,26 @@ static bool device_problem(struct api_call *c, bool vbd, const char *id, const c
 static bool start_problem(struct api_call *c, const struct domain *d, int rc)
 {
 	const char *part = d->start_failed ? d->start_failed : "domain";
-	bool image = strcmp(part, "domain") != 0;
+	bool image = strcmp(part, "domain") != 0, hvm = d->spec.boot.type == BOOT_HVM;
 	const char *path = !strcmp(part, "initrd") ? d->spec.boot.initrd : d->spec.boot.kernel;
 	const char *field = !strcmp(part, "initrd") ? "/boot/initrd" : "/boot/kernel";
 	const struct domain *other;
 	unsigned disk = 0, i = d->start_failed_index;
+	const char *host, *what;
 	char dev_field[32];
 
 	snprintf(dev_field, sizeof(dev_field), "/%ss/%u/%s", part, i,
 		 !strcmp(part, "disk") ? "path" : "bridge");
-	if (!strcmp(part, "disk"))
+	/* HVM: hvmloader, SeaBIOS and QEMU are the host's (controld's config), not the request's.
+	 */
+	if (hvm && !strcmp(part, "firmware") && rc == -ENOSYS)
+		problem(c->resp, 501, "not-supported", "Not supported", "/boot/firmware",
+			"%s firmware is not supported yet: use seabios",
+			dom_firmware_name(d->spec.boot.firmware));
+	else if (hvm && (host = hvm_host_part(c->cd, part, &what)))
+		problem(c->resp, 500, "host-misconfigured", "The host cannot run HVM guests",
+			"/boot/type", "the %s (%s) failed: %s", what, host, strerror(-rc));
+	else if (!strcmp(part, "disk"))
 		return device_problem(c, true, d->spec.disks[i].id, d->spec.disks[i].path,
 				      dev_field, rc);
 	if (!strcmp(part, "nic"))

@@ -28,6 +28,12 @@ void config_defaults(struct controld_config *c)
 	str_copy(c->ui_dir, KEEL_UI_DIR, sizeof(c->ui_dir));
 	str_copy(c->images_dir, "/var/lib/keel/images", sizeof(c->images_dir));
 	c->image_max_mib = 4096;
+	/* Debian's packages: xen-utils-4.17, seabios, qemu-system-xen. */
+	str_copy(c->hvmloader, "/usr/lib/xen-4.17/boot/hvmloader", sizeof(c->hvmloader));
+	str_copy(c->seabios, "/usr/share/seabios/bios-256k.bin", sizeof(c->seabios));
+	str_copy(c->qemu, "/usr/libexec/xen-qemu-system-i386", sizeof(c->qemu));
+	str_copy(c->qemu_run_dir, "/run/keel/qemu", sizeof(c->qemu_run_dir));
+	c->qemu_start_timeout_s = 60;
 }
 
 static int parse_uint(const char *v, unsigned min, unsigned max, unsigned *out)
@@ -90,6 +96,18 @@ static int set_path(char *dst, size_t size, const char *v)
 	return 0;
 }
 
+/* "" or "UID:GID", both decimal: QEMU's -runas takes that form without a passwd entry. */
+static int parse_runas(const char *v, char *out, size_t size)
+{
+	unsigned uid, gid;
+	char tail;
+
+	if (*v && (sscanf(v, "%u:%u%c", &uid, &gid, &tail) != 2 || !isdigit((unsigned char)*v) ||
+		   !uid || !gid))
+		return -EINVAL;
+	return set_path(out, size, v);
+}
+
 int config_set(struct controld_config *c, const char *key, const char *v, char *err, size_t errlen)
 {
 	unsigned u;
@@ -117,6 +135,18 @@ int config_set(struct controld_config *c, const char *key, const char *v, char *
 		rc = set_path(c->images_dir, sizeof(c->images_dir), v);
 	else if (!strcmp(key, "image_max_mib"))
 		rc = parse_uint(v, 1, 1024 * 1024, &c->image_max_mib);
+	else if (!strcmp(key, "hvmloader"))
+		rc = set_path(c->hvmloader, sizeof(c->hvmloader), v);
+	else if (!strcmp(key, "seabios"))
+		rc = set_path(c->seabios, sizeof(c->seabios), v);
+	else if (!strcmp(key, "qemu"))
+		rc = set_path(c->qemu, sizeof(c->qemu), v);
+	else if (!strcmp(key, "qemu_user"))
+		rc = parse_runas(v, c->qemu_user, sizeof(c->qemu_user));
+	else if (!strcmp(key, "qemu_run_dir"))
+		rc = set_path(c->qemu_run_dir, sizeof(c->qemu_run_dir), v);
+	else if (!strcmp(key, "qemu_start_timeout"))
+		rc = parse_uint(v, 1, 3600, &c->qemu_start_timeout_s);
 	else if (!strcmp(key, "request_log"))
 		rc = parse_bool(v, &c->request_log);
 	else if (!strcmp(key, "max_connections"))

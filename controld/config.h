@@ -27,6 +27,15 @@ struct controld_config {
 	char ui_dir[PATH_MAX];		     /* the web dashboard's built assets; "" serves none */
 	char images_dir[PATH_MAX];	     /* uploaded images (the API's /var/lib/keel/images) */
 	unsigned image_max_mib;		     /* the largest image an upload may be */
+	/* HVM guests (boot.type hvm): Xen's firmware loader and SeaBIOS as its "firmware"
+	 * module, and the device model (qemu-dm-glue/): its binary, the user it runs as
+	 * ("" root, else "UID:GID"), how long it may take to say "running". */
+	char hvmloader[PATH_MAX];
+	char seabios[PATH_MAX];
+	char qemu[PATH_MAX];
+	char qemu_user[32];
+	char qemu_run_dir[80]; /* its COM1 sockets (<domid>-serial.sock) */
+	unsigned qemu_start_timeout_s;
 };
 
 void config_defaults(struct controld_config *c);

@@ -6,6 +6,7 @@
  * backend's would (main.c), so history and stream are one path.
  */
 #include "consoles.h"
+#include "device_model.h"
 #include "log.h"
 #include "model_internal.h"
 
@@ -38,8 +39,14 @@ void domain_console_disconnect(struct controld *cd, const struct domain *d)
 
 long domain_console_input(struct controld *cd, struct domain *d, const char *data, size_t len)
 {
+	long n;
+
 	if (d->domid < 0 || d->state == DOM_CRASHED || d->state == DOM_STOPPED)
 		return -EBUSY;
+	/* An HVM guest's console is its COM1 (its PV console, if any, prints along). */
+	n = device_model_console_write(cd, d->domid, data, len);
+	if (n != -ENOENT)
+		return n;
 	if (!cd->consoles)
 		return -ENOENT;
 	return consoles_write(cd->consoles, (hv_domid_t)d->domid, data, len);

@@ -40,6 +40,9 @@ struct domain {
 	 * kept in the store: the API's answer to that start names it). */
 	const char *start_failed;
 	unsigned start_failed_index; /* which disk or NIC, for "disk" and "nic" */
+	/* Why it is ending, when controld knows more than the hypervisor (its device model
+	 * died): the state event says so. Not kept. */
+	char end_reason[160];
 	/* Unique to this domain and its current contents: bumped (from the registry's version,
 	 * so never reused) on every change. api/ keys its cache of rendered domains on it. */
 	uint64_t revision;
@@ -122,6 +125,7 @@ struct events;
 struct hotplug;
 struct http_server;
 struct dev_watch;
+struct dm;
 
 struct controld {
 	uv_loop_t *loop;
@@ -137,6 +141,7 @@ struct controld {
 	struct consoles *consoles;     /* guests' consoles served in dom0; NULL: none */
 	struct hotplug *hotplug;       /* guests' disks and NICs in dom0 (devices.c); NULL: none */
 	struct dev_watch *dev_watches; /* backends watched: NICs to bridge, devices unplugged */
+	struct dm *dms;		       /* HVM guests' device models (device_model.c) */
 	/* The API's representations for event data, supplied by api/ (NULL: events carry none). */
 	const struct model_render *render;
 	uint64_t started_mono;

@@ -16,6 +16,7 @@
  * (lazily by the kernel while blkback still closes its end). The store is the record: a
  * restarted controld finds the loop devices and watches again from it.
  */
+#include "dm_argv.h"
 #include "hotplug.h"
 #include "image_name.h"
 #include "log.h"
@@ -477,4 +478,25 @@ void devices_free(struct controld *cd)
 {
 	while (cd->dev_watches)
 		watch_forget(cd, &cd->dev_watches);
+}
+
+int devices_bridge_taps(struct controld *cd, struct domain *d)
+{
+	char tap[16];
+	int rc = 0;
+
+	for (unsigned i = 0; i < d->spec.nnics && !rc; i++) {
+		rc = dm_tap_name((unsigned)d->domid, device_devid(d, "vif", i), tap, sizeof(tap));
+		rc = rc
+			 ?: cd->hotplug
+			    ? cd->hotplug->ops->bridge_add(cd->hotplug, d->spec.nics[i].bridge, tap)
+			    : 0;
+		if (rc)
+			log_error("domain %s: NIC %s: tap %s onto bridge %s: %s", domain_name(d),
+				  d->spec.nics[i].id, tap, d->spec.nics[i].bridge, strerror(-rc));
+		else if (cd->hotplug)
+			log_info("domain %s: NIC %s: tap %s on bridge %s", domain_name(d),
+				 d->spec.nics[i].id, tap, d->spec.nics[i].bridge);
+	}
+	return rc;
 }

@@ -34,10 +34,10 @@ struct hv_domain_config {
 	unsigned max_vcpus;
 	uint64_t memory_mib;
 	bool hvm;
-	const char *kernel; /* PVH */
+	const char *kernel; /* PVH; HVM: the firmware loader (Xen's hvmloader) */
 	const char *cmdline;
 	const char *initrd;
-	const char *firmware; /* HVM */
+	const char *firmware; /* HVM: the image loaded as module "firmware" (SeaBIOS) */
 };
 
 /* What the toolstack connects in dom0 to a domain just built (KEEL_DOMCTL_getbuild): its
@@ -45,7 +45,7 @@ struct hv_domain_config {
 struct hv_build {
 	uint64_t store_gfn, console_gfn;
 	uint32_t store_port, console_port;
-	/* When the build failed: which part ("kernel", "initrd", "domain"), for the message. */
+	/* When the build failed: which part ("kernel", "initrd", "firmware", "domain"). */
 	const char *failed;
 };
 

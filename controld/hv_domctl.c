@@ -140,6 +140,7 @@ int hv_domctl_create(const struct hv_domain_config *cfg, struct keel_domctl *op)
 	}
 	op->u.create.mem_bytes = (cfg->memory_mib + BUILD_MIB - 1) / BUILD_MIB * BUILD_MIB << 20;
 	op->u.create.vcpus = cfg->max_vcpus;
+	op->u.create.flags = cfg->hvm ? KEEL_CREATE_hvm : 0;
 	return 0;
 }
 

@@ -29,10 +29,12 @@ int hv_domctl_maxmem(hv_domid_t domid, uint64_t kib, struct keel_domctl *op);
 /*
  * KEEL_DOMCTL_createdomain for cfg: the hypervisor's name is cfg->name when it fits in 31
  * characters, else its first 22, '-' and the first 8 of the uuid; memory rounded up to
- * the 2 MiB the hypervisor builds in. -EINVAL for an empty name or no vCPUs.
+ * the 2 MiB the hypervisor builds in; KEEL_CREATE_hvm for cfg->hvm. -EINVAL for an empty
+ * name or no vCPUs.
  */
 int hv_domctl_create(const struct hv_domain_config *cfg, struct keel_domctl *op);
-/* KEEL_DOMCTL_loadkernel (with its command line) or _loadinitrd (cmdline NULL). */
+/* KEEL_DOMCTL_loadkernel (with its command line) or _loadinitrd (cmdline NULL; for an HVM
+ * domain's named module, its name: "firmware"). */
 struct keel_domctl hv_domctl_load(uint32_t cmd, hv_domid_t domid, const void *image, size_t len,
 				  const char *cmdline);
 void hv_build_from_keel(const struct keel_build *k, struct hv_build *out);

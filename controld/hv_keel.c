@@ -88,7 +88,8 @@ static int k_info(struct hv *hv, hv_domid_t domid, struct hv_domain_info *out)
 	return get_info(hv, KEEL_DOMCTL_getinfo, domid, out);
 }
 
-/* Loads one image file into the domain: loadkernel (with cmdline) or loadinitrd. */
+/* Loads one image file into the domain: loadkernel (with cmdline) or loadinitrd (cmdline:
+ * an HVM module's name, else NULL). */
 static int load_image(struct hv_keel *k, uint32_t cmd, hv_domid_t domid, const char *path,
 		      const char *cmdline)
 {
@@ -107,7 +108,12 @@ static int load_image(struct hv_keel *k, uint32_t cmd, hv_domid_t domid, const c
 	return rc;
 }
 
-/* createdomain → loadkernel → loadinitrd → getbuild; a failure part way destroys it. */
+/*
+ * createdomain → loadkernel → loadinitrd → getbuild; a failure part way destroys it. An HVM
+ * domain is built as Xen's toolstack builds one for hvmloader (hypervisor/HVM.md section 2):
+ * KEEL_CREATE_hvm, the loader as its kernel without a command line, the firmware (SeaBIOS)
+ * as the module named "firmware", which hvmloader looks up by that name.
+ */
 static int k_create(struct hv *hv, const struct hv_domain_config *cfg, hv_domid_t *domid,
 		    struct hv_build *build)
 {
@@ -117,12 +123,7 @@ static int k_create(struct hv *hv, const struct hv_domain_config *cfg, hv_domid_
 
 	memset(build, 0, sizeof(*build));
 	build->failed = "domain";
-	if (cfg->hvm) {
-		log_warn("hypervisor: cannot build HVM domain %s: Keel builds PVH guests only",
-			 cfg->name);
-		return -ENOSYS;
-	}
-	if (!cfg->kernel || !cfg->kernel[0])
+	if (!cfg->kernel || !cfg->kernel[0] || (cfg->hvm && (!cfg->firmware || !cfg->firmware[0])))
 		return -EINVAL;
 	rc = hv_domctl_create(cfg, &op);
 	rc = rc ?: issue(k, &op);
@@ -131,8 +132,11 @@ static int k_create(struct hv *hv, const struct hv_domain_config *cfg, hv_domid_
 	*domid = op.domid;
 	build->failed = "kernel";
 	rc = load_image(k, KEEL_DOMCTL_loadkernel, op.domid, cfg->kernel,
-			cfg->cmdline ? cfg->cmdline : "");
-	if (!rc && cfg->initrd && cfg->initrd[0]) {
+			cfg->hvm || !cfg->cmdline ? "" : cfg->cmdline);
+	if (!rc && cfg->hvm) {
+		build->failed = "firmware";
+		rc = load_image(k, KEEL_DOMCTL_loadinitrd, op.domid, cfg->firmware, "firmware");
+	} else if (!rc && cfg->initrd && cfg->initrd[0]) {
 		build->failed = "initrd";
 		rc = load_image(k, KEEL_DOMCTL_loadinitrd, op.domid, cfg->initrd, NULL);
 	}
@@ -148,9 +152,10 @@ static int k_create(struct hv *hv, const struct hv_domain_config *cfg, hv_domid_
 		return rc;
 	}
 	build->failed = NULL;
-	log_info("hypervisor: built domid %u (%s): xenstore gfn %#llx port %u, console gfn "
+	log_info("hypervisor: built %s domid %u (%s): xenstore gfn %#llx port %u, console gfn "
 		 "%#llx port %u",
-		 op.domid, cfg->name, (unsigned long long)build->store_gfn, build->store_port,
+		 cfg->hvm ? "HVM" : "PVH", op.domid, cfg->name,
+		 (unsigned long long)build->store_gfn, build->store_port,
 		 (unsigned long long)build->console_gfn, build->console_port);
 	return 0;
 }

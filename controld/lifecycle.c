@@ -9,6 +9,7 @@
  *   any but stopped --destroy--> stopped; a guest crash --> crashed
  *   the hypervisor's domain gone (destroyed by others, or ended unseen) --> stopped
  */
+#include "device_model.h"
 #include "hv_domctl.h"
 #include "image_name.h"
 #include "log.h"
@@ -79,7 +80,7 @@ int domain_start(struct controld *cd, struct domain *d)
 	    .kernel = kernel,
 	    .cmdline = sp->boot.cmdline,
 	    .initrd = initrd,
-	    .firmware = hvm ? dom_firmware_name(sp->boot.firmware) : "",
+	    .firmware = hvm ? cd->cfg.seabios : "",
 	};
 	struct hv_build build;
 	hv_domid_t domid;
@@ -93,7 +94,13 @@ int domain_start(struct controld *cd, struct domain *d)
 	if (domain_disk_user(cd, d, &(unsigned){0}))
 		return -ETXTBSY;
 	/* An image name (or the API's /var/lib/keel/images/NAME) is a file in images_dir. */
-	rc = image_ref_path(cd->cfg.images_dir, sp->boot.kernel, kernel, sizeof(kernel));
+	if (hvm && sp->boot.firmware != FW_SEABIOS) {
+		d->start_failed = "firmware";
+		return -ENOSYS; /* OVMF: not yet */
+	}
+	/* HVM: Xen's hvmloader is the kernel, from controld's config (see device_model.h). */
+	rc = image_ref_path(cd->cfg.images_dir, hvm ? cd->cfg.hvmloader : sp->boot.kernel, kernel,
+			    sizeof(kernel));
 	rc = rc ?: image_ref_path(cd->cfg.images_dir, sp->boot.initrd, initrd, sizeof(initrd));
 	if (rc)
 		return rc;
@@ -117,7 +124,15 @@ int domain_start(struct controld *cd, struct domain *d)
 	if (!rc)
 		domain_console_connect(cd, d); /* before it runs: its first line is kept */
 	domain_set_state(cd, d, DOM_PAUSED);
+	d->end_reason[0] = '\0';
 	rc = rc ?: domain_commit(cd, d);
+	/* HVM: unpaused once its device model runs (domain_dm_ready). */
+	if (hvm && !rc) {
+		rc = device_model_start(cd, d);
+		d->start_failed = rc ? "device-model" : NULL;
+		if (!rc)
+			return 0;
+	}
 	rc = rc ?: cd->hv->ops->domain_unpause(cd->hv, domid);
 	if (rc) {
 		domain_console_disconnect(cd, d);
@@ -149,13 +164,56 @@ int domain_unpause(struct controld *cd, struct domain *d)
 {
 	int rc;
 
-	if (d->state != DOM_PAUSED)
+	/* An HVM guest waits for its device model. */
+	if (d->state != DOM_PAUSED || device_model_starting(cd, d->domid))
 		return -EBUSY;
 	rc = cd->hv->ops->domain_unpause(cd->hv, (hv_domid_t)d->domid);
 	if (rc)
 		return rc;
 	domain_set_state(cd, d, DOM_RUNNING);
 	return domain_commit(cd, d);
+}
+
+/* The start job of an HVM guest (domain_act), once its device model runs or failed. */
+static void start_job_end(struct controld *cd, struct domain *d, bool ok, const char *msg)
+{
+	struct job *j = d->job_id[0] ? job_find(cd, d->job_id) : NULL;
+	struct job_problem p = {"urn:keel:problem:device-model", "The device model failed", 502,
+				""};
+
+	if (!j || j->state != JOB_RUNNING || strcmp(j->kind, "domain.start"))
+		return;
+	d->job_id[0] = '\0';
+	if (!ok)
+		str_copy(p.detail, msg, sizeof(p.detail));
+	job_finish(cd, j, ok, ok ? msg : "the guest did not start", ok ? NULL : &p);
+}
+
+void domain_dm_ready(struct controld *cd, struct domain *d)
+{
+	int rc = devices_bridge_taps(cd, d);
+
+	rc = rc ?: cd->hv->ops->domain_unpause(cd->hv, (hv_domid_t)d->domid);
+	if (rc) {
+		log_warn("domain %s (domid %d): starting it after its device model: %s",
+			 domain_name(d), d->domid, strerror(-rc));
+		domain_dm_failed(cd, d, "the guest could not be started after its device model",
+				 false);
+		return;
+	}
+	log_info("domain %s (domid %d): device model running, guest unpaused", domain_name(d),
+		 d->domid);
+	domain_set_state(cd, d, DOM_RUNNING);
+	start_job_end(cd, d, true, "started");
+	domain_commit(cd, d);
+}
+
+void domain_dm_failed(struct controld *cd, struct domain *d, const char *why, bool was_running)
+{
+	str_copy(d->end_reason, why, sizeof(d->end_reason));
+	start_job_end(cd, d, false, why);
+	domain_destroy(cd, d, was_running ? DOM_CRASHED : DOM_STOPPED);
+	d->end_reason[0] = '\0';
 }
 
 int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after)
@@ -166,7 +224,11 @@ int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after)
 		return d->state == DOM_CRASHED ? 0 : -EBUSY;
 	/* Its pages are unmapped while they are still its own. */
 	domain_console_disconnect(cd, d);
-	rc = cd->hv->ops->domain_destroy(cd->hv, (hv_domid_t)d->domid);
+	start_job_end(cd, d, false, "destroyed before its device model ran");
+	/* An HVM guest's QEMU goes first, the domain once it has (device_model_stop). */
+	rc = device_model_stop(cd, d->domid)
+		 ? 0
+		 : cd->hv->ops->domain_destroy(cd->hv, (hv_domid_t)d->domid);
 	if (rc && rc != -ESRCH) {
 		domain_console_connect(cd, d);
 		return rc;
@@ -182,7 +244,7 @@ static void on_guest_shutdown(struct controld *cd, struct domain *d, enum hv_shu
 {
 	struct job *j = d->job_id[0] ? job_find(cd, d->job_id) : NULL;
 
-	if (j && j->state == JOB_RUNNING) {
+	if (j && j->state == JOB_RUNNING && d->state == DOM_SHUTTING_DOWN) {
 		shutdown_job_check(cd, j);
 		return;
 	}
@@ -254,6 +316,14 @@ static void reconcile(struct controld *cd, struct domain *d)
 	}
 	domain_console_connect(cd, d); /* served again after a restart of controld */
 	devices_adopt(cd, d);
+	/* An HVM guest without its device model cannot run on: crashed, as if QEMU died. */
+	if (d->spec.boot.type == BOOT_HVM && (rc = device_model_adopt(cd, d))) {
+		log_warn("domain %s (domid %d): its device model is gone (%s)", domain_name(d),
+			 d->domid, strerror(-rc));
+		domain_dm_failed(cd, d, "the device model (qemu) was gone when controld started",
+				 true);
+		return;
+	}
 	if (d->state != DOM_SHUTTING_DOWN) {
 		enum dom_state st = info.state == HV_DOM_PAUSED ? DOM_PAUSED : DOM_RUNNING;
 		if (st != d->state) {
@@ -364,8 +434,10 @@ int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned
 	struct job *j;
 	int rc;
 
-	/* A paused domain may be shut down (it is unpaused to see the request), not rebooted. */
-	if (d->state != DOM_RUNNING && (reboot || d->state != DOM_PAUSED))
+	/* A paused domain may be shut down (it is unpaused to see the request), not rebooted;
+	 * not one waiting for its device model. */
+	if ((d->state != DOM_RUNNING && (reboot || d->state != DOM_PAUSED)) ||
+	    device_model_starting(cd, d->domid))
 		return -EBUSY;
 	snprintf(path, sizeof(path), "/local/domain/%d/control/shutdown", d->domid);
 	rc = store_write_str(cd->store, STORE_NO_TXN, path, "%s", reboot ? "reboot" : "poweroff");
@@ -427,7 +499,14 @@ int domain_act(struct controld *cd, struct domain *d, enum dom_action a, unsigne
 		return domain_shutdown(cd, d, a == ACT_REBOOT, timeout_s, job);
 	case ACT_START:
 		rc = domain_start(cd, d);
-		break;
+		if (rc || !device_model_starting(cd, d->domid))
+			break;
+		/* HVM: the job ends once its device model runs (domain_dm_ready). */
+		if (!(*job = job_new(cd, "domain.start", d)))
+			return -ENOMEM;
+		job_persist(cd, *job);
+		str_copy(d->job_id, (*job)->id, sizeof(d->job_id));
+		return domain_commit(cd, d);
 	case ACT_PAUSE:
 		rc = domain_pause(cd, d);
 		break;

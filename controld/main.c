@@ -4,6 +4,7 @@
  * the HTTP listeners, the store's watch fd, hypervisor events and job timers.
  */
 #include "controld.h"
+#include "device_model.h"
 #include "events.h"
 #include "http.h"
 #include "hv_backend.h"
@@ -322,6 +323,7 @@ static void close_all(void)
 	uv_close((uv_handle_t *)&sig_int, NULL);
 	jobs_free(&cd);
 	devices_free(&cd);
+	device_model_free(&cd);
 	events_free(cd.events);
 	domains_free(&cd);
 	domain_cache_clear();

@@ -32,6 +32,7 @@ struct model_event {
 	const struct domain *domain; /* domain and console events */
 	const struct job *job;	     /* job events */
 	enum dom_state from, to;     /* MEV_DOMAIN_STATE */
+	const char *reason;	     /* MEV_DOMAIN_STATE: why, when controld knows; or NULL */
 	const char *text;	     /* MEV_CONSOLE_OUTPUT */
 };
 struct model_render {

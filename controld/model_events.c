@@ -27,8 +27,11 @@ void domain_emit(struct controld *cd, enum model_event_kind kind, const struct d
 void domain_emit_state(struct controld *cd, const struct domain *d, enum dom_state from,
 		       enum dom_state to)
 {
-	model_emit(cd, &(struct model_event){
-			   .kind = MEV_DOMAIN_STATE, .domain = d, .from = from, .to = to});
+	model_emit(cd, &(struct model_event){.kind = MEV_DOMAIN_STATE,
+					     .domain = d,
+					     .from = from,
+					     .to = to,
+					     .reason = d->end_reason[0] ? d->end_reason : NULL});
 }
 
 void domain_emit_deleted(struct controld *cd, const struct domain *d)

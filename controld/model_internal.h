@@ -29,6 +29,11 @@ int domain_start(struct controld *cd, struct domain *d);
 int domain_pause(struct controld *cd, struct domain *d);
 int domain_unpause(struct controld *cd, struct domain *d);
 int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after);
+/* An HVM guest's device model (device_model.c) runs: its taps bridged, the guest unpaused. */
+void domain_dm_ready(struct controld *cd, struct domain *d);
+/* It failed or ended: a start fails (stopped), a running guest crashed; why goes with the
+ * state event. */
+void domain_dm_failed(struct controld *cd, struct domain *d, const char *why, bool was_running);
 /* Graceful: writes control/shutdown and starts a job that destroys after the timeout. */
 int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned timeout_s,
 		    struct job **job);
@@ -47,6 +52,8 @@ void devices_release(struct controld *cd, int domid);
  * backend is Closed, its nodes are removed and its loop device detached. */
 int devices_unplug(struct controld *cd, struct domain *d, const char *kind, unsigned index);
 void devices_adopt(struct controld *cd, struct domain *d);
+/* An HVM guest's NICs as QEMU made them (taps vif<domid>.<devid>-emu) onto their bridges. */
+int devices_bridge_taps(struct controld *cd, struct domain *d);
 /* Store watches whose token starts with "dev:". */
 void devices_on_store_watch(struct controld *cd, const char *path, const char *token);
 void devices_free(struct controld *cd);

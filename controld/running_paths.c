@@ -9,9 +9,10 @@
  * drivers/xen/manage.c writes feature-poweroff there), data/, drivers/, feature/, attr/,
  * error/; a backend directory is readable by its frontend's domain. A domain built by
  * controld also gets store/ and console/ ring-ref and port (what the hypervisor's build
- * set up). Each group of writes is one transaction: a reader never sees half a domain.
- * The device nodes are what Linux's backends and frontends read (controld/README.md has
- * the list and where each is read); devices.c adds the hotplug scripts' part.
+ * set up), and an HVM domain hvmloader/ and platform/ as libxl writes them. Each group of writes is
+ * one transaction: a reader never sees half a domain. The device nodes are what Linux's backends
+ * and frontends read (controld/README.md has the list and where each is read); devices.c adds the
+ * hotplug scripts' part.
  */
 #include "image_name.h"
 #include "model_internal.h"
@@ -189,6 +190,20 @@ static int running_paths_txn(struct store *s, uint32_t t, void *arg)
 		W("console/port", "%u", a->build->console_port);
 		W("console/limit", "%u", 1048576u);
 		W("console/type", "%s", "xenconsoled");
+	}
+	/* What hvmloader reads (tools/firmware/hvmloader: its "bios" and memory relocation)
+	 * and libxl writes for QEMU's platform: ACPI on, S3/S4 off, qemu-xen. */
+	if (d->spec.boot.type == BOOT_HVM) {
+		W("hvmloader/bios", "%s", "seabios");
+		W("hvmloader/allow-memory-relocate", "%s", "0");
+		W("platform/acpi", "%s", "1");
+		W("platform/acpi_s3", "%s", "0");
+		W("platform/acpi_s4", "%s", "0");
+		W("platform/device-model", "%s", "qemu_xen");
+		/* hvmloader writes where it put the VM generation ID (libxl makes it the guest's).
+		 */
+		snprintf(p, sizeof(p), "%s/hvmloader/generation-id-address", base);
+		rc = rc ?: mknod_perms(s, t, p, (uint32_t)d->domid, -1);
 	}
 #undef W
 	rc = rc ?: guest_nodes_write(s, t, base, d->domid);

@@ -19,7 +19,7 @@ PACKAGES=(
   # Xen's own clients, for compatibility tests of keel-xenstored
   xenstore-utils xen-utils-4.17
   # the HVM device model dom0 runs (issue 15): Debian's QEMU built for Xen
-  qemu-system-xen
+  qemu-system-xen seabios
   # Xen itself, for the side-by-side exit-path benchmark
   xen-hypervisor-4.17-amd64
   # the Debian-kernel guest and dom0 images: busybox, depmod (kmod)

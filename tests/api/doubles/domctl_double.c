@@ -45,22 +45,24 @@ static int load(struct domctl_double *x, struct keel_domain_info *d, struct keel
 
 	if (!s->built || d->state != KEEL_DOMSTATE_paused || kernel == (s->kernel_len != 0))
 		return kernel ? -EBUSY : -ENOENT;
-	if (!l->image_len || l->image_len > KEEL_MAX_IMAGE || l->pad ||
-	    (!kernel && (l->cmdline || l->cmdline_len)) || l->cmdline_len > 2047)
+	/* An HVM domain's modules are named (1-31 bytes); a PVH initrd has no command line. */
+	if (!l->image_len || l->image_len > KEEL_MAX_IMAGE || l->pad || l->cmdline_len > 2047 ||
+	    (!kernel && !s->hvm && (l->cmdline || l->cmdline_len)) ||
+	    (!kernel && s->hvm && (!l->cmdline_len || l->cmdline_len > 31)))
 		return -EINVAL;
 	if (kernel && (l->image_len < 4 || memcmp(img, "\177ELF", 4)))
 		return -ENOEXEC;
 	if (s->kernel_len + l->image_len > d->mem_bytes / 2)
 		return -E2BIG;
 	memcpy(kernel ? s->kernel_head : s->initrd_head, img, l->image_len < 8 ? l->image_len : 8);
-	if (kernel) {
+	if (kernel)
 		s->kernel_len = l->image_len;
-		memcpy(s->cmdline, (const char *)(uintptr_t)l->cmdline,
+	else
+		s->initrd_len = l->image_len;
+	if (l->cmdline_len)
+		memcpy(kernel ? s->cmdline : s->module_name, (const char *)(uintptr_t)l->cmdline,
 		       l->cmdline_len < sizeof(s->cmdline) - 1 ? l->cmdline_len
 							       : sizeof(s->cmdline) - 1);
-	} else {
-		s->initrd_len = l->image_len;
-	}
 	return 0;
 }
 
@@ -77,7 +79,8 @@ static int create(struct domctl_double *x, struct keel_domctl *op)
 			    "0123456789._-") != len)
 		return -EINVAL;
 	if (c->mem_bytes % (2u << 20) || c->mem_bytes < (16u << 20) || !c->vcpus ||
-	    c->vcpus > KEEL_MAX_VCPUS || c->flags || c->weight > 65535 || c->cap > 100 * c->vcpus)
+	    c->vcpus > KEEL_MAX_VCPUS || (c->flags & ~KEEL_CREATE_hvm) || c->weight > 65535 ||
+	    c->cap > 100 * c->vcpus)
 		return -EINVAL;
 	for (id = 0; id < DOMCTL_DOUBLE_DOMS; id++)
 		if (x->used[id] && alive(&x->dom[id]) && !strcmp(x->dom[id].name, c->name))
@@ -91,6 +94,7 @@ static int create(struct domctl_double *x, struct keel_domctl *op)
 	domctl_double_add(x, (uint16_t)id, c->name, KEEL_DOMSTATE_paused, c->vcpus, c->mem_bytes);
 	memset(&x->load[id], 0, sizeof(x->load[id]));
 	x->load[id].built = true;
+	x->load[id].hvm = c->flags & KEEL_CREATE_hvm;
 	x->host.free_bytes -= c->mem_bytes;
 	op->domid = (uint16_t)id;
 	return 0;

@@ -16,9 +16,11 @@
 /* What domain building received: the image and cmdline bytes the pointers led to. */
 struct domctl_double_load {
 	bool built; /* by createdomain: its memory returns to the host on destroy */
+	bool hvm;   /* created with KEEL_CREATE_hvm */
 	uint64_t kernel_len, initrd_len;
 	char kernel_head[8], initrd_head[8];
 	char cmdline[128];
+	char module_name[128]; /* an HVM domain's module: its name */
 };
 
 struct domctl_double {

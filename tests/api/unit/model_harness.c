@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "../../../controld/device_model.h"
 #include "../doubles/hv_double.h"
 
 void model_harness_open(struct controld *cd, uv_loop_t *loop, struct mem_store *m)
@@ -25,6 +26,7 @@ void model_harness_open(struct controld *cd, uv_loop_t *loop, struct mem_store *
 void model_harness_close(struct controld *cd, uv_loop_t *loop, struct mem_store *m)
 {
 	devices_free(cd);
+	device_model_free(cd);
 	jobs_free(cd);
 	domains_free(cd);
 	cd->hv->ops->close(cd->hv);

@@ -41,6 +41,37 @@ static void test_settings(void **state)
 	assert_string_equal(c.tcp_host, "");
 }
 
+/* HVM: Debian's paths by default; the device model's user only as "UID:GID", never root. */
+static void test_hvm_settings(void **state)
+{
+	struct controld_config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(&c, "", err), 0);
+	assert_string_equal(c.hvmloader, "/usr/lib/xen-4.17/boot/hvmloader");
+	assert_string_equal(c.seabios, "/usr/share/seabios/bios-256k.bin");
+	assert_string_equal(c.qemu, "/usr/libexec/xen-qemu-system-i386");
+	assert_string_equal(c.qemu_user, "");
+	assert_int_equal(c.qemu_start_timeout_s, 60);
+	assert_int_equal(parse(&c,
+			       "hvmloader = /opt/hvmloader\nseabios = /opt/bios.bin\n"
+			       "qemu = /opt/qemu\nqemu_user = 997:996\nqemu_start_timeout = 300\n",
+			       err),
+			 0);
+	assert_string_equal(c.hvmloader, "/opt/hvmloader");
+	assert_string_equal(c.seabios, "/opt/bios.bin");
+	assert_string_equal(c.qemu, "/opt/qemu");
+	assert_string_equal(c.qemu_user, "997:996");
+	assert_int_equal(c.qemu_start_timeout_s, 300);
+	static const char *const bad[] = {"qemu_user = qemu\n",	 "qemu_user = 0:0\n",
+					  "qemu_user = 5:0\n",	 "qemu_user = 5\n",
+					  "qemu_user = 5:6:7\n", "qemu_user = -5:6\n",
+					  "qemu_user = 5:6x\n",	 "qemu_start_timeout = 0\n"};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(parse(&c, bad[i], err), -EINVAL);
+}
+
 static void test_errors(void **state)
 {
 	struct controld_config c;
@@ -76,6 +107,7 @@ static void test_sample(void **state)
 	assert_string_equal(c.tcp_host, "0.0.0.0");
 	assert_string_equal(c.tls_cert, "/etc/keel/tls/controld.crt");
 	assert_true(c.tls_generate);
+	assert_string_equal(c.seabios, "/usr/share/seabios/bios-256k.bin");
 }
 
 int main(void)
@@ -83,6 +115,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_settings),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_hvm_settings),
 	    cmocka_unit_test(test_sample),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -251,7 +251,6 @@ static void test_operations(void **state)
 {
 	struct rig *r = *state;
 	struct hv_domain_info info;
-	hv_domid_t domid;
 
 	assert_int_equal(r->hv->ops->domain_pause(r->hv, 1), 0);
 	assert_int_equal(r->x->dom[1].state, KEEL_DOMSTATE_paused);
@@ -294,10 +293,6 @@ static void test_operations(void **state)
 	assert_int_equal(r->hv->ops->build_info(r->hv, 9, &b), -ESRCH);
 
 	/* Not in Keel's domctl: said so, not pretended. */
-	assert_int_equal(
-	    r->hv->ops->domain_create(r->hv, &(struct hv_domain_config){.name = "n", .hvm = true},
-				      &domid, &(struct hv_build){0}),
-	    -ENOSYS);
 	assert_int_equal(r->hv->ops->pci_assign(r->hv, 1, "0000:00:02.0"), -ENOSYS);
 
 	/* Destroyed, and destroying what ended by itself is done already. */
@@ -330,6 +325,22 @@ static const char *image(const char *name, const char *head, size_t n)
 	return p;
 }
 
+/* Builds cfg, which must succeed as createdomain, loadkernel, loadinitrd, getbuild; its id. */
+static hv_domid_t built_in_order(struct rig *r, const struct hv_domain_config *cfg,
+				 struct hv_build *b)
+{
+	static const uint32_t want[] = {KEEL_DOMCTL_createdomain, KEEL_DOMCTL_loadkernel,
+					KEEL_DOMCTL_loadinitrd, KEEL_DOMCTL_getbuild};
+	hv_domid_t domid = 0;
+	unsigned first = r->x->calls;
+
+	assert_int_equal(r->hv->ops->domain_create(r->hv, cfg, &domid, b), 0);
+	assert_int_equal(r->x->calls - first, 4);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(r->x->cmds[first + i], want[i]);
+	return domid;
+}
+
 static void test_build_sequence(void **state)
 {
 	struct rig *r = *state;
@@ -342,16 +353,10 @@ static void test_build_sequence(void **state)
 				       .kernel = kernel,
 				       .cmdline = "console=hvc0",
 				       .initrd = initrd};
-	static const uint32_t want[] = {KEEL_DOMCTL_createdomain, KEEL_DOMCTL_loadkernel,
-					KEEL_DOMCTL_loadinitrd, KEEL_DOMCTL_getbuild};
 	struct hv_build b;
-	hv_domid_t domid = 0;
-	unsigned first = r->x->calls;
+	hv_domid_t domid = built_in_order(r, &cfg, &b);
+	unsigned first;
 
-	assert_int_equal(r->hv->ops->domain_create(r->hv, &cfg, &domid, &b), 0);
-	assert_int_equal(r->x->calls - first, 4);
-	for (unsigned i = 0; i < 4; i++)
-		assert_int_equal(r->x->cmds[first + i], want[i]);
 	/* The lowest free id; memory rounded up to Keel's 2 MiB; paused, not started. */
 	assert_int_equal(domid, 2);
 	assert_int_equal(r->x->dom[2].mem_bytes, 64ull << 20);
@@ -385,6 +390,56 @@ static void test_build_sequence(void **state)
 	assert_int_equal(r->x->load[domid].initrd_len, 0);
 	unlink(kernel);
 	unlink(initrd);
+}
+
+/* HVM as Xen's toolstack builds it for hvmloader: KEEL_CREATE_hvm, the loader as the kernel
+ * without a command line, SeaBIOS as the module named "firmware"; no initrd. */
+static void test_build_hvm(void **state)
+{
+	struct rig *r = *state;
+	const char *loader = image("hvmloader", "\177ELF1", 4096);
+	const char *bios = image("bios", "SEABIOS", 8192);
+	struct hv_domain_config cfg = {.name = "hvm1",
+				       .max_vcpus = 1,
+				       .memory_mib = 64,
+				       .hvm = true,
+				       .kernel = loader,
+				       .cmdline = "ignored",
+				       .initrd = "/nonexistent/initrd",
+				       .firmware = bios};
+	struct hv_build b;
+	hv_domid_t domid = built_in_order(r, &cfg, &b);
+	unsigned first;
+
+	assert_true(r->x->load[domid].hvm);
+	assert_int_equal(r->x->load[domid].kernel_len, 4096);
+	assert_string_equal(r->x->load[domid].cmdline, "");
+	assert_int_equal(r->x->load[domid].initrd_len, 8192);
+	assert_memory_equal(r->x->load[domid].initrd_head, "SEABIOS", 7);
+	assert_string_equal(r->x->load[domid].module_name, "firmware");
+	assert_null(b.failed);
+
+	/* A PVH domain is not HVM; an HVM one without firmware is refused before building. */
+	cfg.hvm = false;
+	cfg.name = "pvh1";
+	cfg.initrd = NULL;
+	assert_int_equal(r->hv->ops->domain_create(r->hv, &cfg, &domid, &b), 0);
+	assert_false(r->x->load[domid].hvm);
+	assert_string_equal(r->x->load[domid].cmdline, "ignored");
+	cfg.hvm = true;
+	cfg.name = "hvm2";
+	cfg.firmware = NULL;
+	first = r->x->calls;
+	assert_int_equal(r->hv->ops->domain_create(r->hv, &cfg, &domid, &b), -EINVAL);
+	assert_int_equal(r->x->calls, first);
+	/* A missing firmware file names the part; the domain is undone. */
+	cfg.firmware = "/nonexistent/bios.bin";
+	uint64_t free_before = r->x->host.free_bytes;
+	assert_int_equal(r->hv->ops->domain_create(r->hv, &cfg, &domid, &b), -ENOENT);
+	assert_string_equal(b.failed, "firmware");
+	assert_int_equal(r->x->host.free_bytes, free_before);
+	unlink(loader);
+	unlink(bios);
 }
 
 /* Each failure of the build names its part, undoes the domain, and leaves the host as it was. */
@@ -502,6 +557,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_operations, rig_setup, rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_events, rig_setup, rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_events_from_store, rig_setup, rig_teardown),
+	    cmocka_unit_test_setup_teardown(test_build_hvm, rig_setup, rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_build_sequence, rig_setup, rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_build_errors, rig_setup, rig_teardown),
 	};

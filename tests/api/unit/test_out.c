@@ -266,6 +266,13 @@ static void events_named_and_rendered(void **state)
 	assert_renders(event_out(&e, &type), "{\"id\":\"" DOM "\",\"name\":\"web-1\",\"from\":"
 					     "\"running\",\"to\":\"crashed\"}");
 	assert_string_equal(type, "domain.state");
+	/* An HVM guest whose device model died: why, too. */
+	e.reason = "the device model (qemu, pid 9) was killed by signal 9";
+	assert_renders(event_out(&e, &type),
+		       "{\"id\":\"" DOM "\",\"name\":\"web-1\",\"from\":\"running\",\"to\":"
+		       "\"crashed\",\"reason\":\"the device model (qemu, pid 9) was killed by "
+		       "signal 9\"}");
+	e.reason = NULL;
 	e.kind = MEV_DOMAIN_DELETED;
 	assert_renders(event_out(&e, &type), "{\"id\":\"" DOM "\",\"name\":\"web-1\"}");
 	assert_string_equal(type, "domain.deleted");

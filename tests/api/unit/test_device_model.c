@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: MIT
+/*
+ * qemu-dm-glue's supervisor in controld (controld/device_model.c) with the model, the
+ * in-memory store and the hypervisor double, and a fake QEMU (fake_qemu.py) that serves
+ * COM1's socket: an HVM start waits paused for "running", then its COM1 is the console
+ * (output and input), QEMU killed while the guest runs crashes the guest and removes the
+ * device-model node, a QEMU that never says "running" fails the start and is killed (one
+ * that ignores SIGTERM, by SIGKILL), a destroy stops QEMU, then the domain, and a restarted
+ * controld adopts a running guest's QEMU (or finds the guest crashed when QEMU is gone).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../../controld/device_model.h"
+#include "../../../controld/hv_domctl.h"
+#include "../../../controld/model_internal.h"
+#include "../doubles/hv_double.h"
+#include "model_harness.h"
+
+struct fixture {
+	struct controld cd;
+	struct mem_store store;
+	uv_loop_t loop;
+	uv_timer_t tick;
+	struct domain *d;
+	char run_dir[64];
+};
+
+static void tick(uv_timer_t *t)
+{
+	(void)t;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct dom_spec spec = {.name = "hvm1",
+				.vcpus = 1,
+				.max_vcpus = 1,
+				.memory_mib = 64,
+				.memory_target_mib = 64,
+				.weight = 256,
+				.boot = {.type = BOOT_HVM, .firmware = FW_SEABIOS}};
+
+	assert_non_null(f);
+	model_harness_open(&f->cd, &f->loop, &f->store);
+	snprintf(f->run_dir, sizeof(f->run_dir), "/tmp/keel-test-dm-%d", (int)getpid());
+	snprintf(f->cd.cfg.qemu, sizeof(f->cd.cfg.qemu), "%s", FAKE_QEMU);
+	snprintf(f->cd.cfg.qemu_run_dir, sizeof(f->cd.cfg.qemu_run_dir), "%s", f->run_dir);
+	/* Missing files: the hypervisor double simulates the guest. */
+	snprintf(f->cd.cfg.hvmloader, sizeof(f->cd.cfg.hvmloader), "/nonexistent/hvmloader");
+	snprintf(f->cd.cfg.seabios, sizeof(f->cd.cfg.seabios), "/nonexistent/bios-256k.bin");
+	f->cd.cfg.qemu_start_timeout_s = 10;
+	assert_int_equal(domain_create(&f->cd, &spec, &f->d), 0);
+	uv_timer_init(&f->loop, &f->tick);
+	uv_timer_start(&f->tick, tick, 20, 20);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char sock[128];
+
+	/* controld leaves QEMUs running when it goes: a failed test's fake ones too. */
+	for (int domid = 1; domid < 8; domid++)
+		if (device_model_pid(&f->cd, domid) > 0)
+			kill(device_model_pid(&f->cd, domid), SIGKILL);
+	uv_close((uv_handle_t *)&f->tick, NULL);
+	model_harness_close(&f->cd, &f->loop, &f->store);
+	for (int i = 0; i < 8; i++) {
+		snprintf(sock, sizeof(sock), "%s/%d-serial.sock", f->run_dir, i);
+		unlink(sock);
+	}
+	rmdir(f->run_dir);
+	free(f);
+	return 0;
+}
+
+/* Runs the loop until pred holds or ms pass; whether it held. */
+static bool run_until(struct fixture *f, bool (*pred)(struct fixture *), unsigned ms)
+{
+	uint64_t end = uv_now(&f->loop) + ms;
+
+	while (!pred(f) && uv_now(&f->loop) < end)
+		uv_run(&f->loop, UV_RUN_ONCE);
+	return pred(f);
+}
+
+static bool is_running(struct fixture *f)
+{
+	return f->d->state == DOM_RUNNING;
+}
+
+static bool is_crashed(struct fixture *f)
+{
+	return f->d->state == DOM_CRASHED;
+}
+
+static bool is_stopped(struct fixture *f)
+{
+	return f->d->state == DOM_STOPPED;
+}
+
+static bool no_qemu(struct fixture *f)
+{
+	return f->cd.dms == NULL;
+}
+
+static bool console_has(struct fixture *f, const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i + n <= f->d->console_len; i++) {
+		size_t k = 0;
+		while (k < n &&
+		       f->d->console[(f->d->console_head + i + k) % CONSOLE_RING_BYTES] == s[k])
+			k++;
+		if (k == n)
+			return true;
+	}
+	return false;
+}
+
+static bool has_hello(struct fixture *f)
+{
+	return console_has(f, "fake-qemu: hello on COM1");
+}
+
+static bool has_echo(struct fixture *f)
+{
+	return console_has(f, "echo: ping");
+}
+
+/* controld's log (stderr) into a file while a test looks at it. */
+static int log_to_file(const char *path)
+{
+	int saved = dup(2), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	assert_true(saved >= 0 && fd >= 0);
+	fflush(stderr);
+	dup2(fd, 2);
+	close(fd);
+	return saved;
+}
+
+static char *log_restore(int saved, const char *path)
+{
+	static char text[16384];
+	FILE *f;
+	size_t n;
+
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	unlink(path);
+	return text;
+}
+
+/* The fake QEMU serves its COM1 socket (as QEMU does before it says "running"). */
+static bool com1_served(struct fixture *f)
+{
+	char sock[128];
+	struct stat st;
+
+	snprintf(sock, sizeof(sock), "%s/%d-serial.sock", f->run_dir, f->d->domid);
+	return !stat(sock, &st);
+}
+
+static void say_running(struct fixture *f)
+{
+	char p[96];
+
+	assert_true(run_until(f, com1_served, 5000));
+
+	snprintf(p, sizeof(p), "/local/domain/0/device-model/%d/state", f->d->domid);
+	assert_int_equal(store_write_str(f->cd.store, STORE_NO_TXN, p, "running"), 0);
+}
+
+static const char *dm_node(struct fixture *f, int domid)
+{
+	char p[96];
+
+	snprintf(p, sizeof(p), "/local/domain/0/device-model/%d/state", domid);
+	return mem_get(&f->store, p);
+}
+
+static void test_start_console_crash(void **state)
+{
+	struct fixture *f = *state;
+	struct job *j = NULL;
+	char p[96], want[16], logpath[96];
+	int domid, pid, saved;
+
+	/* A stale "running" of a domain that had this domid is removed before QEMU starts. */
+	snprintf(p, sizeof(p), "/local/domain/0/device-model/%d/state", 1);
+	assert_int_equal(store_write_str(f->cd.store, STORE_NO_TXN, p, "running"), 0);
+	snprintf(logpath, sizeof(logpath), "%s.log", f->run_dir);
+	saved = log_to_file(logpath);
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), 0);
+	domid = f->d->domid;
+	assert_int_equal(domid, 1);
+	assert_null(dm_node(f, domid));
+	/* Paused, the start's job running, until QEMU says "running". */
+	assert_int_equal(f->d->state, DOM_PAUSED);
+	assert_int_equal(j->state, JOB_RUNNING);
+	assert_string_equal(j->kind, "domain.start");
+	assert_true(device_model_starting(&f->cd, domid));
+	assert_int_equal(domain_unpause(&f->cd, f->d), -EBUSY);
+	pid = device_model_pid(&f->cd, domid);
+	assert_true(pid > 0);
+	/* hvmloader's and QEMU's keys, as libxl writes them. */
+	snprintf(p, sizeof(p), "/local/domain/%d/hvmloader/bios", domid);
+	assert_string_equal(mem_get(&f->store, p), "seabios");
+	snprintf(p, sizeof(p), "/local/domain/%d/platform/device-model", domid);
+	assert_string_equal(mem_get(&f->store, p), "qemu_xen");
+	snprintf(p, sizeof(p), "/local/domain/%d/hvmloader/generation-id-address", domid);
+	assert_non_null(mem_get(&f->store, p));
+	snprintf(want, sizeof(want), "n%d", domid);
+	assert_string_equal(f->store.perms[mem_find(&f->store, p)], want);
+	assert_false(run_until(f, is_running, 300));
+	say_running(f);
+	assert_true(run_until(f, is_running, 5000));
+	assert_int_equal(j->state, JOB_SUCCEEDED);
+	assert_int_equal(
+	    f->cd.hv->ops->domain_info(f->cd.hv, (hv_domid_t)domid, &(struct hv_domain_info){0}),
+	    0);
+	/* COM1 is the console: QEMU's output, and input echoed back. */
+	assert_true(run_until(f, has_hello, 5000));
+	/* QEMU's stdout and stderr, a line each in the log with the domain; no control bytes. */
+	char *log = log_restore(saved, logpath);
+	fputs(log, stderr);
+	assert_non_null(strstr(log, "domain hvm1 (domid 1): qemu: fake-qemu: domid 1, "));
+	assert_non_null(strstr(log, "domain hvm1 (domid 1): qemu: fake-qemu: on stderr ?[2J?\n"));
+	assert_null(strchr(log, '\x1b'));
+	assert_int_equal(domain_console_input(&f->cd, f->d, "ping\n", 5), 5);
+	assert_true(run_until(f, has_echo, 5000));
+	/* QEMU killed under a running guest: the guest crashed, its node gone. */
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_true(run_until(f, is_crashed, 5000));
+	assert_int_equal(f->d->domid, -1);
+	assert_null(dm_node(f, domid));
+	assert_true(run_until(f, no_qemu, 5000));
+	struct hv_domain_info info;
+	int rc = f->cd.hv->ops->domain_info(f->cd.hv, (hv_domid_t)domid, &info);
+	assert_true(rc == -ESRCH || !hv_domain_alive(&info));
+	/* Started again, destroyed: QEMU goes with it (SIGTERM). */
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), 0);
+	say_running(f);
+	assert_true(run_until(f, is_running, 5000));
+	pid = device_model_pid(&f->cd, f->d->domid);
+	domid = f->d->domid;
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_DESTROY, 0, &j), 0);
+	assert_int_equal(f->d->state, DOM_STOPPED);
+	/* The hypervisor's domain goes once QEMU has (QEMU maps its memory until then). */
+	assert_int_equal(f->cd.hv->ops->domain_info(f->cd.hv, (hv_domid_t)domid, &info), 0);
+	assert_true(hv_domain_alive(&info));
+	assert_true(run_until(f, no_qemu, 5000));
+	assert_int_equal(kill(pid, 0), -1);
+	rc = f->cd.hv->ops->domain_info(f->cd.hv, (hv_domid_t)domid, &info);
+	assert_true(rc == -ESRCH || !hv_domain_alive(&info));
+}
+
+static bool has_pong(struct fixture *f)
+{
+	return console_has(f, "echo: pong");
+}
+
+/* A restarted controld adopts a running guest's QEMU: its COM1 again, its death a crash. */
+static void test_adopted_after_restart(void **state)
+{
+	struct fixture *f = *state;
+	struct job *j = NULL;
+	char p[96];
+	int domid, pid;
+
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), 0);
+	domid = f->d->domid;
+	pid = device_model_pid(&f->cd, domid);
+	say_running(f);
+	assert_true(run_until(f, is_running, 5000));
+	assert_true(run_until(f, has_hello, 5000));
+	snprintf(p, sizeof(p), "/keel/controld/device-models/%d", domid);
+	snprintf(p + 64, 32, "%d", pid);
+	assert_string_equal(mem_get(&f->store, p), p + 64);
+	/* controld goes: QEMU stays, as its guest does. */
+	device_model_free(&f->cd);
+	assert_true(run_until(f, no_qemu, 2000));
+	assert_int_equal(kill(pid, 0), 0);
+	/* controld is back: the same QEMU, COM1 connected again. */
+	lifecycle_resume(&f->cd);
+	assert_int_equal(f->d->state, DOM_RUNNING);
+	assert_int_equal(device_model_pid(&f->cd, domid), pid);
+	assert_false(device_model_starting(&f->cd, domid));
+	for (int i = 0; i < 100 && domain_console_input(&f->cd, f->d, "pong\n", 5) != 5; i++)
+		run_until(f, no_qemu, 20);
+	assert_true(run_until(f, has_pong, 5000));
+	/* Its death is the guest's crash, as for a QEMU this controld started. */
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_true(run_until(f, is_crashed, 5000));
+	assert_null(mem_get(&f->store, p));
+	assert_true(run_until(f, no_qemu, 2000));
+}
+
+/* A restarted controld that finds a running HVM guest's QEMU gone: the guest crashed. */
+static void test_gone_after_restart(void **state)
+{
+	struct fixture *f = *state;
+	struct job *j = NULL;
+	int pid;
+
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), 0);
+	pid = device_model_pid(&f->cd, f->d->domid);
+	say_running(f);
+	assert_true(run_until(f, is_running, 5000));
+	device_model_free(&f->cd);
+	assert_true(run_until(f, no_qemu, 2000));
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	usleep(100000);
+	lifecycle_resume(&f->cd);
+	assert_int_equal(f->d->state, DOM_CRASHED);
+	assert_int_equal(f->d->domid, -1);
+}
+
+/* No "running" in time: the start fails, QEMU is killed (SIGKILL when it ignores SIGTERM). */
+static void test_start_timeout(void **state)
+{
+	struct fixture *f = *state;
+	struct job *j = NULL;
+	int pid;
+
+	f->cd.cfg.qemu_start_timeout_s = 1;
+	setenv("FAKE_QEMU_IGNORE_TERM", "1", 1);
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), 0);
+	unsetenv("FAKE_QEMU_IGNORE_TERM");
+	pid = device_model_pid(&f->cd, f->d->domid);
+	assert_true(pid > 0);
+	assert_true(run_until(f, is_stopped, 5000));
+	assert_int_equal(j->state, JOB_FAILED);
+	assert_int_equal(f->d->domid, -1);
+	assert_true(run_until(f, no_qemu, DM_KILL_MS + 3000));
+	assert_int_equal(kill(pid, 0), -1);
+}
+
+/* A QEMU that cannot be started fails the start at once; nothing is left. */
+static void test_no_qemu(void **state)
+{
+	struct fixture *f = *state;
+	struct job *j = NULL;
+
+	snprintf(f->cd.cfg.qemu, sizeof(f->cd.cfg.qemu), "/nonexistent/qemu");
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), -ENOENT);
+	assert_string_equal(f->d->start_failed, "device-model");
+	assert_int_equal(f->d->state, DOM_STOPPED);
+	assert_int_equal(f->d->domid, -1);
+	assert_true(run_until(f, no_qemu, 2000));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_start_console_crash, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_adopted_after_restart, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gone_after_restart, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_start_timeout, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_qemu, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
