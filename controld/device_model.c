@@ -270,8 +270,10 @@ static void dm_exited(struct dm *m, const char *why)
 	}
 	if (m->stopping) {
 		log_info("domain %s (domid %d): %s", m->name, m->domid, why);
-		if (m->destroy_after)
+		if (m->destroy_after) {
 			m->cd->hv->ops->domain_destroy(m->cd->hv, (hv_domid_t)m->domid);
+			domain_dm_gone(m->cd, m->dom_id);
+		}
 		return;
 	}
 	m->stopping = true;

@@ -5,7 +5,8 @@
  * COM1's socket: an HVM start waits paused for "running", then its COM1 is the console
  * (output and input), QEMU killed while the guest runs crashes the guest and removes the
  * device-model node, a QEMU that never says "running" fails the start and is killed (one
- * that ignores SIGTERM, by SIGKILL), a destroy stops QEMU, then the domain, and a restarted
+ * that ignores SIGTERM, by SIGKILL), a destroy stops QEMU, then the domain (a reboot starts
+ * it again only then), and a restarted
  * controld adopts a running guest's QEMU (or finds the guest crashed when QEMU is gone).
  */
 #include <errno.h>
@@ -340,6 +341,40 @@ static void test_gone_after_restart(void **state)
 	assert_int_equal(f->d->domid, -1);
 }
 
+static int first_pid;
+
+static bool started_again(struct fixture *f)
+{
+	int pid = f->d->domid >= 0 ? device_model_pid(&f->cd, f->d->domid) : 0;
+
+	return f->d->state == DOM_PAUSED && pid > 0 && pid != first_pid;
+}
+
+/* A guest's reboot: its QEMU goes, then its hypervisor domain (whose name the new one takes),
+ * then it is started again with a new QEMU; a start meanwhile is refused. */
+static void test_reboot_waits_for_qemu(void **state)
+{
+	struct fixture *f = *state;
+	struct hv_event ev = {.type = HV_EV_DOMAIN_SHUTDOWN, .reason = HV_SHUTDOWN_REBOOT};
+	struct job *j = NULL;
+
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), 0);
+	first_pid = device_model_pid(&f->cd, f->d->domid);
+	say_running(f);
+	assert_true(run_until(f, is_running, 5000));
+	ev.domid = (hv_domid_t)f->d->domid;
+	model_on_hv_event(&f->cd, &ev);
+	assert_int_equal(f->d->state, DOM_STOPPED);
+	assert_true(f->d->hv_destroy_pending && f->d->restart_pending);
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), -EBUSY);
+	assert_true(run_until(f, started_again, 5000));
+	assert_false(f->d->hv_destroy_pending || f->d->restart_pending);
+	say_running(f);
+	assert_true(run_until(f, is_running, 5000));
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_DESTROY, 0, &j), 0);
+	assert_true(run_until(f, no_qemu, 5000));
+}
+
 /* No "running" in time: the start fails, QEMU is killed (SIGKILL when it ignores SIGTERM). */
 static void test_start_timeout(void **state)
 {
@@ -380,6 +415,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_start_console_crash, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_adopted_after_restart, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_gone_after_restart, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reboot_waits_for_qemu, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_start_timeout, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_qemu, setup, teardown),
 	};
