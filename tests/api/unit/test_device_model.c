@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "../../../controld/device_model.h"
+#include "../../../controld/device_model_args.h"
 #include "../../../controld/hv_domctl.h"
 #include "../../../controld/model_internal.h"
 #include "../doubles/hv_double.h"
@@ -395,6 +396,43 @@ static void test_start_timeout(void **state)
 	assert_int_equal(kill(pid, 0), -1);
 }
 
+/* QEMU's command line from the spec: IDE only for writable xvda..xvdd, the RAM as built,
+ * one tap per NIC, and deprivileged (user and chroot) when qemu_user is set. */
+static void test_argv_from_spec(void **state)
+{
+	struct fixture *f = *state;
+	struct dom_spec *sp = &f->d->spec;
+	struct dm_argv a;
+	char all[2048] = "", want[160];
+
+	snprintf(f->cd.cfg.images_dir, sizeof(f->cd.cfg.images_dir), "/var/lib/keel/images");
+	snprintf(f->cd.cfg.qemu_user, sizeof(f->cd.cfg.qemu_user), "5:6");
+	sp->memory_mib = 63;
+	sp->ndisks = 3;
+	sp->disks[0] = (struct dom_disk){.id = "xvda", .path = "web1", .format = DISK_RAW};
+	sp->disks[1] = (struct dom_disk){.id = "xvdb", .path = "/srv/seed.iso", .readonly = true};
+	sp->disks[2] = (struct dom_disk){.id = "xvde", .path = "big", .format = DISK_QCOW2};
+	sp->nnics = 1;
+	sp->nics[0] = (struct dom_nic){.id = "0", .mac = "00:16:3e:00:00:09", .bridge = "xenbr0"};
+	f->d->domid = 3;
+	assert_int_equal(device_model_run_dir(&f->cd), 0);
+	assert_int_equal(device_model_argv(&f->cd, f->d, "/run/s.sock", &a), 0);
+	for (unsigned i = 0; i < a.argc; i++)
+		snprintf(all + strlen(all), sizeof(all) - strlen(all), " %s", a.argv[i]);
+	dm_argv_free(&a);
+	f->d->domid = -1;
+	assert_non_null(strstr(all, " -xen-domid 3 "));
+	assert_non_null(strstr(all, " -m 64 "));
+	assert_non_null(strstr(all, " -drive file=/var/lib/keel/images/web1,if=ide,index=0,"));
+	assert_null(strstr(all, "seed.iso"));
+	assert_null(strstr(all, "big"));
+	assert_non_null(strstr(all, " -netdev tap,id=net0,ifname=vif3.0-emu,"));
+	assert_non_null(strstr(all, "mac=00:16:3e:00:00:09"));
+	snprintf(want, sizeof(want), " -runas 5:6 -chroot %s/root", f->run_dir);
+	assert_non_null(strstr(all, want));
+	rmdir(want + strlen(" -runas 5:6 -chroot "));
+}
+
 /* A QEMU that cannot be started fails the start at once; nothing is left. */
 static void test_no_qemu(void **state)
 {
@@ -418,6 +456,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_reboot_waits_for_qemu, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_start_timeout, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_qemu, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_argv_from_spec, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
