@@ -5,6 +5,7 @@
 #include "headers.h"
 #include "out.h"
 #include "problem.h"
+#include "../controld/device_model.h"
 #include "../controld/events.h"
 #include "../controld/model.h"
 #include "../controld/util.h"
@@ -349,6 +350,13 @@ void h_domain_action(struct api_call *c)
 		return;
 	}
 	rc = domain_act(c->cd, d, act, timeout, &j);
+	if (rc == -EBUSY && d->hv_destroy_pending) {
+		problem(c->resp, 409, "invalid-state", "Illegal in the current state", NULL,
+			"cannot %s the domain yet: its last run's device model is still exiting "
+			"(at most %d s)",
+			action, DM_KILL_MS / 1000);
+		return;
+	}
 	if (rc == -EBUSY) {
 		problem(c->resp, 409, "invalid-state", "Illegal in the current state", NULL,
 			"cannot %s a domain that is %s", action, dom_state_name(d->state));

@@ -43,6 +43,9 @@ struct domain {
 	/* Why it is ending, when controld knows more than the hypervisor (its device model
 	 * died): the state event says so. Not kept. */
 	char end_reason[160];
+	/* Its hypervisor domain waits for its QEMU to go (device_model_stop), and whether it
+	 * is started again then (a reboot). Not kept: a restarted controld finds neither. */
+	bool hv_destroy_pending, restart_pending;
 	/* Unique to this domain and its current contents: bumped (from the registry's version,
 	 * so never reused) on every change. api/ keys its cache of rendered domains on it. */
 	uint64_t revision;

@@ -7,20 +7,18 @@
  * the QEMUs not being stopped: a stopped one may still be exiting when its domid is reused.
  */
 #include "device_model.h"
+#include "device_model_args.h"
 #include "hv.h"
 #include "dm_argv.h"
-#include "image_name.h"
 #include "log.h"
 #include "model_internal.h"
 #include "util.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -270,8 +268,10 @@ static void dm_exited(struct dm *m, const char *why)
 	}
 	if (m->stopping) {
 		log_info("domain %s (domid %d): %s", m->name, m->domid, why);
-		if (m->destroy_after)
+		if (m->destroy_after) {
 			m->cd->hv->ops->domain_destroy(m->cd->hv, (hv_domid_t)m->domid);
+			domain_dm_gone(m->cd, m->dom_id);
+		}
 		return;
 	}
 	m->stopping = true;
@@ -320,79 +320,6 @@ static void on_pidfd(uv_poll_t *h, int status, int events)
 	dm_exited(m, why);
 }
 
-static int serial_dir(const struct controld *cd)
-{
-	char parent[PATH_MAX];
-
-	str_copy(parent, cd->cfg.qemu_run_dir, sizeof(parent));
-	char *slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = '\0';
-		if (mkdir(parent, 0700) && errno != EEXIST)
-			return -errno;
-	}
-	if (mkdir(cd->cfg.qemu_run_dir, 0700) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-/* The empty directory a deprivileged QEMU is chrooted to (libxl's qemu-root-<domid>; one
- * for all: nothing is ever written there), into *out. */
-static int chroot_dir(const struct controld *cd, char *out, size_t len)
-{
-	snprintf(out, len, "%s/root", cd->cfg.qemu_run_dir);
-	return mkdir(out, 0755) && errno != EEXIST ? -errno : 0;
-}
-
-/* QEMU's settings from d's spec: IDE disks for xvda..xvdd that are writable (QEMU's IDE
- * disks cannot be read-only; the others are the PV vbds' alone), one rtl8139 per NIC. */
-static int dm_build_argv(struct controld *cd, const struct domain *d, const char *sock,
-			 struct dm_argv *out)
-{
-	const struct dom_spec *sp = &d->spec;
-	char paths[DM_IDE_DISKS][PATH_MAX];
-	struct dm_disk disks[DM_IDE_DISKS];
-	struct dm_nic nics[DOM_MAX_NICS];
-	struct dm_config c = {.qemu = cd->cfg.qemu,
-			      .domid = (unsigned)d->domid,
-			      .name = sp->name,
-			      /* the RAM the hypervisor built: whole 2 MiB */
-			      .memory_mib = (sp->memory_mib + 1) & ~1ull,
-			      .vcpus = sp->vcpus,
-			      .max_vcpus = sp->max_vcpus,
-			      .disks = disks,
-			      .nics = nics,
-			      .nnics = sp->nnics,
-			      .serial_socket = sock,
-			      .runas = cd->cfg.qemu_user};
-	char root[PATH_MAX];
-	int rc = 0;
-
-	/* A QEMU that runs as another user is also chrooted to an empty directory. */
-	if (cd->cfg.qemu_user[0]) {
-		rc = chroot_dir(cd, root, sizeof(root));
-		c.chroot = root;
-	}
-	if (rc)
-		return rc;
-
-	for (unsigned i = 0; i < sp->ndisks; i++) {
-		unsigned index = (unsigned)(sp->disks[i].id[3] - 'a');
-		if (index >= DM_IDE_DISKS || sp->disks[i].readonly)
-			continue;
-		rc = image_ref_path(cd->cfg.images_dir, sp->disks[i].path, paths[c.ndisks],
-				    PATH_MAX);
-		if (rc)
-			return rc;
-		disks[c.ndisks] = (struct dm_disk){
-		    paths[c.ndisks], dom_disk_format_name(sp->disks[i].format), index};
-		c.ndisks++;
-	}
-	for (unsigned i = 0; i < sp->nnics; i++)
-		nics[i] = (struct dm_nic){device_devid(d, "vif", i), sp->nics[i].mac, "rtl8139"};
-	return dm_argv_build(&c, out);
-}
-
 static int out_open(struct dm *m, struct dm_out *o, uv_stdio_container_t *io)
 {
 	int rc = uv_pipe_init(m->cd->loop, &o->pipe, 0);
@@ -424,10 +351,10 @@ int device_model_start(struct controld *cd, const struct domain *d)
 	str_copy(m->dom_id, d->id, sizeof(m->dom_id));
 	str_copy(m->name, domain_name(d), sizeof(m->name));
 	snprintf(m->sock, sizeof(m->sock), "%s/%d-serial.sock", cd->cfg.qemu_run_dir, d->domid);
-	rc = serial_dir(cd);
+	rc = device_model_run_dir(cd);
 	if (!rc)
 		unlink(m->sock);
-	rc = rc ?: dm_build_argv(cd, d, m->sock, &argv);
+	rc = rc ?: device_model_argv(cd, d, m->sock, &argv);
 	if (rc) {
 		log_error("domain %s: QEMU's command line: %s", m->name, strerror(-rc));
 		free(m);

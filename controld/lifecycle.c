@@ -86,7 +86,8 @@ int domain_start(struct controld *cd, struct domain *d)
 	hv_domid_t domid;
 	int rc;
 
-	if (d->state != DOM_STOPPED && d->state != DOM_CRASHED)
+	/* Its last run's hypervisor domain (same name) goes once its QEMU has. */
+	if ((d->state != DOM_STOPPED && d->state != DOM_CRASHED) || d->hv_destroy_pending)
 		return -EBUSY;
 	if (sp->boot.type == BOOT_TIME)
 		return -ENOSYS; /* the hypervisor built it at boot; nothing says how again */
@@ -226,9 +227,8 @@ int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after)
 	domain_console_disconnect(cd, d);
 	start_job_end(cd, d, false, "destroyed before its device model ran");
 	/* An HVM guest's QEMU goes first, the domain once it has (device_model_stop). */
-	rc = device_model_stop(cd, d->domid)
-		 ? 0
-		 : cd->hv->ops->domain_destroy(cd->hv, (hv_domid_t)d->domid);
+	d->hv_destroy_pending = device_model_stop(cd, d->domid);
+	rc = d->hv_destroy_pending ? 0 : cd->hv->ops->domain_destroy(cd->hv, (hv_domid_t)d->domid);
 	if (rc && rc != -ESRCH) {
 		domain_console_connect(cd, d);
 		return rc;
@@ -237,6 +237,33 @@ int domain_destroy(struct controld *cd, struct domain *d, enum dom_state after)
 	d->domid = -1;
 	domain_set_state(cd, d, after);
 	return domain_commit(cd, d);
+}
+
+/* Starts d again after a reboot: now, or once its QEMU has gone (domain_dm_gone). */
+static int restart(struct controld *cd, struct domain *d)
+{
+	if (d->hv_destroy_pending) {
+		d->restart_pending = true;
+		return 0;
+	}
+	return domain_start(cd, d);
+}
+
+void domain_dm_gone(struct controld *cd, const char *id)
+{
+	struct domain *d = domain_find(cd, id);
+	int rc;
+
+	if (!d || !d->hv_destroy_pending)
+		return;
+	d->hv_destroy_pending = false;
+	if (!d->restart_pending)
+		return;
+	d->restart_pending = false;
+	rc = domain_start(cd, d);
+	if (rc)
+		log_warn("domain %s: restarting after its reboot failed: %s", domain_name(d),
+			 strerror(-rc));
 }
 
 /* A guest that shut itself down (or crashed) without being asked. */
@@ -252,7 +279,7 @@ static void on_guest_shutdown(struct controld *cd, struct domain *d, enum hv_shu
 		 hv_shutdown_reason_name(r));
 	domain_destroy(cd, d, r == HV_SHUTDOWN_CRASH ? DOM_CRASHED : DOM_STOPPED);
 	if (r == HV_SHUTDOWN_REBOOT) {
-		int rc = domain_start(cd, d);
+		int rc = restart(cd, d);
 		if (rc)
 			log_warn("domain %s: restarting after its reboot failed: %s",
 				 domain_name(d), strerror(-rc));
@@ -406,7 +433,7 @@ static void shutdown_job_check(struct controld *cd, struct job *j)
 		return;
 	}
 	if (j->reboot) {
-		rc = domain_start(cd, d);
+		rc = restart(cd, d);
 		if (rc) {
 			job_fail_hv(cd, j, "restarting the domain failed", rc);
 			return;

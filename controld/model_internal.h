@@ -34,6 +34,9 @@ void domain_dm_ready(struct controld *cd, struct domain *d);
 /* It failed or ended: a start fails (stopped), a running guest crashed; why goes with the
  * state event. */
 void domain_dm_failed(struct controld *cd, struct domain *d, const char *why, bool was_running);
+/* The hypervisor's domain of the domain with uuid id was destroyed after its QEMU went:
+ * a reboot waiting for that starts it. */
+void domain_dm_gone(struct controld *cd, const char *id);
 /* Graceful: writes control/shutdown and starts a job that destroys after the timeout. */
 int domain_shutdown(struct controld *cd, struct domain *d, bool reboot, unsigned timeout_s,
 		    struct job **job);

@@ -28,8 +28,9 @@ WORK = os.path.join(BUILD, "tests", "dom0img")
 BOOT_LIMIT_S = 180
 FORWARD_GRACE_S = 20  # after init is ready, for the forwarded status to answer
 # Loadable without a hypervisor (bridge needs stp and llc, from modules.dep).
-# e1000, the guests' bridge, loop devices for their disks, nftables NAT (with dependencies).
-PLAIN_MODULES = ["e1000", "llc", "stp", "bridge", "loop", "crc32c_generic", "libcrc32c",
+# e1000, the guests' bridge, tun for HVM guests' taps (QEMU), loop devices for their disks,
+# nftables NAT (with dependencies).
+PLAIN_MODULES = ["e1000", "llc", "stp", "bridge", "tun", "loop", "crc32c_generic", "libcrc32c",
                  "nfnetlink", "nf_tables", "nf_defrag_ipv4", "nf_defrag_ipv6", "nf_conntrack",
                  "nf_nat", "nft_chain_nat", "nft_nat", "nft_masq"]
 # Their init returns -ENODEV unless xen_domain(); xenfs then lacks xen-privcmd's symbols.

@@ -5,7 +5,8 @@
  * COM1's socket: an HVM start waits paused for "running", then its COM1 is the console
  * (output and input), QEMU killed while the guest runs crashes the guest and removes the
  * device-model node, a QEMU that never says "running" fails the start and is killed (one
- * that ignores SIGTERM, by SIGKILL), a destroy stops QEMU, then the domain, and a restarted
+ * that ignores SIGTERM, by SIGKILL), a destroy stops QEMU, then the domain (a reboot starts
+ * it again only then), and a restarted
  * controld adopts a running guest's QEMU (or finds the guest crashed when QEMU is gone).
  */
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include <cmocka.h>
 
 #include "../../../controld/device_model.h"
+#include "../../../controld/device_model_args.h"
 #include "../../../controld/hv_domctl.h"
 #include "../../../controld/model_internal.h"
 #include "../doubles/hv_double.h"
@@ -340,6 +342,40 @@ static void test_gone_after_restart(void **state)
 	assert_int_equal(f->d->domid, -1);
 }
 
+static int first_pid;
+
+static bool started_again(struct fixture *f)
+{
+	int pid = f->d->domid >= 0 ? device_model_pid(&f->cd, f->d->domid) : 0;
+
+	return f->d->state == DOM_PAUSED && pid > 0 && pid != first_pid;
+}
+
+/* A guest's reboot: its QEMU goes, then its hypervisor domain (whose name the new one takes),
+ * then it is started again with a new QEMU; a start meanwhile is refused. */
+static void test_reboot_waits_for_qemu(void **state)
+{
+	struct fixture *f = *state;
+	struct hv_event ev = {.type = HV_EV_DOMAIN_SHUTDOWN, .reason = HV_SHUTDOWN_REBOOT};
+	struct job *j = NULL;
+
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), 0);
+	first_pid = device_model_pid(&f->cd, f->d->domid);
+	say_running(f);
+	assert_true(run_until(f, is_running, 5000));
+	ev.domid = (hv_domid_t)f->d->domid;
+	model_on_hv_event(&f->cd, &ev);
+	assert_int_equal(f->d->state, DOM_STOPPED);
+	assert_true(f->d->hv_destroy_pending && f->d->restart_pending);
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), -EBUSY);
+	assert_true(run_until(f, started_again, 5000));
+	assert_false(f->d->hv_destroy_pending || f->d->restart_pending);
+	say_running(f);
+	assert_true(run_until(f, is_running, 5000));
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_DESTROY, 0, &j), 0);
+	assert_true(run_until(f, no_qemu, 5000));
+}
+
 /* No "running" in time: the start fails, QEMU is killed (SIGKILL when it ignores SIGTERM). */
 static void test_start_timeout(void **state)
 {
@@ -358,6 +394,43 @@ static void test_start_timeout(void **state)
 	assert_int_equal(f->d->domid, -1);
 	assert_true(run_until(f, no_qemu, DM_KILL_MS + 3000));
 	assert_int_equal(kill(pid, 0), -1);
+}
+
+/* QEMU's command line from the spec: IDE only for writable xvda..xvdd, the RAM as built,
+ * one tap per NIC, and deprivileged (user and chroot) when qemu_user is set. */
+static void test_argv_from_spec(void **state)
+{
+	struct fixture *f = *state;
+	struct dom_spec *sp = &f->d->spec;
+	struct dm_argv a;
+	char all[2048] = "", want[160];
+
+	snprintf(f->cd.cfg.images_dir, sizeof(f->cd.cfg.images_dir), "/var/lib/keel/images");
+	snprintf(f->cd.cfg.qemu_user, sizeof(f->cd.cfg.qemu_user), "5:6");
+	sp->memory_mib = 63;
+	sp->ndisks = 3;
+	sp->disks[0] = (struct dom_disk){.id = "xvda", .path = "web1", .format = DISK_RAW};
+	sp->disks[1] = (struct dom_disk){.id = "xvdb", .path = "/srv/seed.iso", .readonly = true};
+	sp->disks[2] = (struct dom_disk){.id = "xvde", .path = "big", .format = DISK_QCOW2};
+	sp->nnics = 1;
+	sp->nics[0] = (struct dom_nic){.id = "0", .mac = "00:16:3e:00:00:09", .bridge = "xenbr0"};
+	f->d->domid = 3;
+	assert_int_equal(device_model_run_dir(&f->cd), 0);
+	assert_int_equal(device_model_argv(&f->cd, f->d, "/run/s.sock", &a), 0);
+	for (unsigned i = 0; i < a.argc; i++)
+		snprintf(all + strlen(all), sizeof(all) - strlen(all), " %s", a.argv[i]);
+	dm_argv_free(&a);
+	f->d->domid = -1;
+	assert_non_null(strstr(all, " -xen-domid 3 "));
+	assert_non_null(strstr(all, " -m 64 "));
+	assert_non_null(strstr(all, " -drive file=/var/lib/keel/images/web1,if=ide,index=0,"));
+	assert_null(strstr(all, "seed.iso"));
+	assert_null(strstr(all, "big"));
+	assert_non_null(strstr(all, " -netdev tap,id=net0,ifname=vif3.0-emu,"));
+	assert_non_null(strstr(all, "mac=00:16:3e:00:00:09"));
+	snprintf(want, sizeof(want), " -runas 5:6 -chroot %s/root", f->run_dir);
+	assert_non_null(strstr(all, want));
+	rmdir(want + strlen(" -runas 5:6 -chroot "));
 }
 
 /* A QEMU that cannot be started fails the start at once; nothing is left. */
@@ -380,8 +453,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_start_console_crash, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_adopted_after_restart, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_gone_after_restart, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reboot_waits_for_qemu, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_start_timeout, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_qemu, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_argv_from_spec, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
