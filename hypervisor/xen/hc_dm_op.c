@@ -96,6 +96,8 @@ long do_dm_op(struct vcpu *v, const struct hypercall_args *a)
 		return -EFAULT;
 	if (op.op > XEN_DMOP_LAST)
 		return -EOPNOTSUPP;
+	d->dm_ops[op.op]++;
+	d->dm_ops_refused++; /* taken back below when it succeeds */
 	u32 size = dm_op_size(op.op);
 	if (!size)
 		return -EOPNOTSUPP;
@@ -107,5 +109,7 @@ long do_dm_op(struct vcpu *v, const struct hypercall_args *a)
 		rc = run(d, v->dom, &op, &out);
 	if (!rc && out && copy_to_guest(v, bufs[0].h + DMOP_HEAD, &op.u, size))
 		return -EFAULT;
+	if (!rc)
+		d->dm_ops_refused--;
 	return rc;
 }

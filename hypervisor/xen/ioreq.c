@@ -322,8 +322,29 @@ void ioreq_port_notify(struct domain *d, u32 port)
 	}
 }
 
+/* One line with what device models called about d, dm_ops as number x count. */
+static void report_calls(struct domain *d)
+{
+	char line[200];
+	int n = 0;
+
+	u64 any = d->resources_mapped + d->frames_mapped;
+	for (u32 i = 0; i < ARRAY_SIZE(d->dm_ops); i++)
+		any += d->dm_ops[i];
+	if (!d->hvm || !any)
+		return;
+	for (u32 i = 0; i < ARRAY_SIZE(d->dm_ops); i++)
+		if (d->dm_ops[i] && n < (int)sizeof(line))
+			n += ksnprintf(line + n, sizeof(line) - (u32)n, " %u:%u", i, d->dm_ops[i]);
+	printk("keel: domain %u (%s) device-model calls: dm_op (op:count)%s, %u refused; "
+	       "acquire_resource %u; RAM frames mapped %lu\n",
+	       d->id, d->name, n ? line : " none", d->dm_ops_refused, d->resources_mapped,
+	       d->frames_mapped);
+}
+
 void ioreq_report(struct domain *d)
 {
+	report_calls(d);
 	if (d->ioreqs[0] || d->ioreqs[1] || d->ioreqs[2] || d->ioreqs_buffered)
 		printk("keel: domain %u (%s) ioreqs: pio=%lu copy=%lu pci_config=%lu "
 		       "string_elements=%lu buffered=%lu\n",

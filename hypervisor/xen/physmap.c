@@ -117,7 +117,10 @@ static int add_foreign(struct domain *d, u16 fdom, u64 idx, u64 gfn)
 	if (!page || arch_p2m_translate(o, idx << PAGE_SHIFT, &hpa, &r, &w) ||
 	    hpa != virt_to_phys(page) || !w)
 		return -EINVAL;
-	return map_frame(d, gfn, hpa, o, true);
+	err = map_frame(d, gfn, hpa, o, true);
+	if (!err)
+		o->frames_mapped++;
+	return err;
 }
 
 static int add_one(struct domain *d, u32 space, u64 idx, u64 gfn, u16 fdom)
@@ -312,6 +315,8 @@ long physmap_acquire_resource(struct vcpu *v, u64 start, u64 arg)
 	u32 max = resource_frames(x.type, x.id);
 	if (!max)
 		return -EINVAL;
+	if (x.frame_list && !start)
+		o->resources_mapped++;
 	if (!x.frame_list) {
 		/* The size query (privcmd's IOCTL_PRIVCMD_MMAP_RESOURCE with num = 0). */
 		if (x.nr_frames || start)

@@ -164,12 +164,17 @@ struct domain {
 	u64 ioreqs[3];		       /* requests sent to device models: PIO, COPY, PCI_CONFIG */
 	u64 ioreq_elements;	       /* string I/O elements those requests carried by pointer */
 	u64 ioreqs_buffered;	       /* posted to buffered rings */
-	enum domain_build build;       /* BUILD_BOOT unless the toolstack builds it */
-	u64 kernel_end;		       /* GPA past the loaded kernel image */
-	u64 start_info_gpa;	       /* its hvm_start_info (HVM firmware: after the image) */
-	u64 module_next;	       /* HVM firmware: where the next module may go */
-	bool hvm_firmware; /* started from HVM firmware (hvm_firmware.h), not a PVH kernel */
-	u64 console_gpa;   /* the console ring Keel serves, 0 = none */
+	/* What device models asked about this domain (the trace of their calls, at reap). */
+	u32 dm_ops[21];		 /* dm_op calls by op number (XEN_DMOP_LAST 20), refused too */
+	u32 dm_ops_refused;	 /* of those, answered with an error */
+	u32 resources_mapped;	 /* acquire_resource calls naming it */
+	u64 frames_mapped;	 /* its RAM frames mapped by others (add_to_physmap_batch) */
+	enum domain_build build; /* BUILD_BOOT unless the toolstack builds it */
+	u64 kernel_end;		 /* GPA past the loaded kernel image */
+	u64 start_info_gpa;	 /* its hvm_start_info (HVM firmware: after the image) */
+	u64 module_next;	 /* HVM firmware: where the next module may go */
+	bool hvm_firmware;	 /* started from HVM firmware (hvm_firmware.h), not a PVH kernel */
+	u64 console_gpa;	 /* the console ring Keel serves, 0 = none */
 	u32 console_port;
 	bool killed;		    /* destroyed by the toolstack */
 	bool said_unclaimed_mmio;   /* the console has one line about it */
