@@ -3,10 +3,11 @@
 """emu_hvm's REST phase (host-command of hvm.desc): an HVM guest through the API only. A disk
 image is uploaded, a domain with boot.type hvm, that disk and a NIC on xenbr0 is created and
 started (controld builds it with hvmloader and SeaBIOS and runs Debian's qemu-system-xen as
-its device model, deprivileged); the marker appears in GET .../console (QEMU's COM1), the
-guest powers off through QEMU's ACPI and the domain is stopped. Started again, a dom0 hook
+its device model, deprivileged); the marker appears in GET .../console (QEMU's COM1), a byte
+typed through the console input reaches COM1 and the guest powers off through QEMU's ACPI: the
+domain is stopped. Started again, a dom0 hook
 (rest-hvm-hook.sh) restarts controld (QEMU outlives it and the new controld adopts it), then
-kills QEMU: the domain is crashed and the event stream says why; destroyed, the host's free
+kills QEMU under the guest, which waits for input: the domain is crashed and the event stream says why; destroyed, the host's free
 memory is back and dom0 has no QEMU, device-model node or tap left.
 The disk and marker are parameters (KEEL_HVM_DISK: an image file; KEEL_HVM_MARKER: a regular
 expression); by default the boot sector tests/hypervisor/guests/hvm/mbr.S on a 1 MiB disk.
@@ -28,12 +29,16 @@ NAME = "rest-hvm"
 MARKER = os.environ.get("KEEL_HVM_MARKER", r"keel-mbr: booted from QEMU's disk through SeaBIOS")
 
 
+WAIT_INPUT = 0x1b0  # mbr.S: the flag byte that makes it wait for input before powering off
+
+
 def disk_image():
     path = os.environ.get("KEEL_HVM_DISK")
     if path:
         return open(path, "rb").read()
-    mbr = open(os.path.join(BUILD, "boot", "guests", "mbr.bin"), "rb").read()
-    return mbr + bytes((1 << 20) - len(mbr))
+    mbr = bytearray(open(os.path.join(BUILD, "boot", "guests", "mbr.bin"), "rb").read())
+    mbr[WAIT_INPUT] = 1  # it powers off only after a byte typed on COM1 (mbr.S)
+    return bytes(mbr) + bytes((1 << 20) - len(mbr))
 
 
 class Events(threading.Thread):
@@ -91,6 +96,11 @@ def main():
     t0 = start(NAME)
     if wait_console(NAME, MARKER, 600):
         print("rest_hvm: marker on the API's console %.1f s after start" % (time.monotonic() - t0))
+    # The boot sector waits for a byte on COM1: typed through the API's console input.
+    if not os.environ.get("KEEL_HVM_DISK"):
+        status, typed = call("POST", "/v1/domains/%s/console" % NAME, {"input": "q"})
+        check(status == 200 and typed.get("accepted") == 1,
+              "a byte typed on the console (COM1) through the API (%s %s)" % (status, typed))
     check(wait_state(NAME, "stopped", 300), "%s stopped after the guest powered off" % NAME)
     m = hook_line(r"rest-hvm-hook: run 1: QEMU pid \d+ for domain \d+, uid (\S+), root (\S+), "
                   r"tap \S+ on (\S*)", 60)
@@ -104,7 +114,8 @@ def main():
     check(m and m.group(1) == "nothing", "run 1: no QEMU, node or tap left (%s)" %
           (m.group(1) if m else None))
 
-    # Run 2: its QEMU killed under the running guest: crashed, with the reason as an event.
+    # Run 2: its QEMU killed under the running guest (nothing typed: it waits), crashed, with
+    # the reason as an event.
     events = Events()
     events.start()
     time.sleep(1)
