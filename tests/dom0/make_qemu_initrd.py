@@ -36,12 +36,8 @@ def main():
     img.add("usr/lib/keel/guests/qemudev.elf", open(guest, "rb").read())
     img.add("usr/lib/keel/guests/mbr.bin", open(mbr, "rb").read())
     img.add("etc/keel/dom0.d/85-qemu.sh", open(os.path.join(HERE, "qemu-hook.sh"), "rb").read())
-    out = os.path.join(images, "initramfs-qemu.cpio")
-    with open(out + ".tmp", "wb") as o:
-        o.write(open(os.path.join(images, "initramfs-test.cpio"), "rb").read())
-        o.write(debian_image.cpio_newc(img.entries))
-    os.replace(out + ".tmp", out)
-    print("%s: %.1f MB" % (out, os.path.getsize(out) / 1e6))
+    debian_image.write_appended(os.path.join(images, "initramfs-qemu.cpio"),
+                                os.path.join(images, "initramfs-test.cpio"), img.entries)
     return 0
 
 
