@@ -240,8 +240,8 @@ bool ioreq_send(struct vcpu *v, const struct ioreq_access *a)
 		return true;
 	}
 	slot->addr = a->addr;
-	slot->data = a->dir == IOREQ_WRITE ? a->data : 0;
-	slot->count = 1;
+	slot->data = a->ptr || a->dir == IOREQ_WRITE ? a->data : 0;
+	slot->count = a->count ? a->count : 1;
 	slot->size = a->size;
 	slot->vp_eport = s->port[v->id];
 	slot->pad = 0;
@@ -249,9 +249,12 @@ bool ioreq_send(struct vcpu *v, const struct ioreq_access *a)
 	v->io.server = s->id;
 	v->io.state = IOW_WAITING;
 	d->ioreqs[a->type < 3 ? a->type : 0]++;
+	if (a->ptr)
+		d->ioreq_elements += slot->count;
 	/* Everything above is visible before the state says READY. */
-	__atomic_store_n(&slot->bits, (u8)(STATE_IOREQ_READY | (a->dir << IOREQ_DIR_BIT)),
-			 __ATOMIC_RELEASE);
+	u8 bits = (u8)(STATE_IOREQ_READY | (a->dir << IOREQ_DIR_BIT) |
+		       ((u8)a->ptr << IOREQ_PTR_BIT) | ((u8)a->df << IOREQ_DF_BIT));
+	__atomic_store_n(&slot->bits, bits, __ATOMIC_RELEASE);
 	struct evtchn *e = &d->evtchn[s->port[v->id]];
 	if (e->state == ECS_INTERDOMAIN) {
 		struct domain *emu = domain_by_id(e->remote_dom);
@@ -292,7 +295,8 @@ void ioreq_port_notify(struct domain *d, u32 port)
 void ioreq_report(struct domain *d)
 {
 	if (d->ioreqs[0] || d->ioreqs[1] || d->ioreqs[2])
-		printk("keel: domain %u (%s) ioreqs: pio=%lu copy=%lu pci_config=%lu\n", d->id,
-		       d->name, d->ioreqs[IOREQ_TYPE_PIO], d->ioreqs[IOREQ_TYPE_COPY],
-		       d->ioreqs[IOREQ_TYPE_PCI_CONFIG]);
+		printk("keel: domain %u (%s) ioreqs: pio=%lu copy=%lu pci_config=%lu "
+		       "string_elements=%lu\n",
+		       d->id, d->name, d->ioreqs[IOREQ_TYPE_PIO], d->ioreqs[IOREQ_TYPE_COPY],
+		       d->ioreqs[IOREQ_TYPE_PCI_CONFIG], d->ioreq_elements);
 }

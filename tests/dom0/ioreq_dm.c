@@ -206,6 +206,42 @@ struct server {
 	evtchn_port_t local[1];
 };
 
+/*
+ * A request by pointer (REP INS/OUTS): count elements in the guest's memory from the
+ * guest-physical address in data, downwards when df, as QEMU serves them. Keel keeps them
+ * within one page; an element elsewhere is a failure. Returns 0 when served.
+ */
+static unsigned ptr_requests, ptr_most;
+static int serve_ptr(uint16_t domid, const ioreq_t *req)
+{
+	xen_pfn_t gfn = req->data >> 12;
+	uint8_t *page = xenforeignmemory_map(fm, domid, PROT_READ | PROT_WRITE, 1, &gfn, NULL);
+
+	if (!page) {
+		fail("map gfn %#lx of a pointer request: %s", (unsigned long)gfn, strerror(errno));
+		return -1;
+	}
+	for (uint32_t i = 0; i < req->count; i++) {
+		uint64_t gpa = req->df ? req->data - (uint64_t)i * req->size
+				       : req->data + (uint64_t)i * req->size;
+		if (gpa >> 12 != gfn || ((gpa + req->size - 1) >> 12) != gfn) {
+			fail("pointer request leaves its page: %#lx count %u size %u df %u",
+			     (unsigned long)req->data, req->count, req->size, req->df);
+			break;
+		}
+		uint64_t v = 0;
+		if (req->dir == IOREQ_WRITE)
+			memcpy(&v, page + (gpa & 4095), req->size);
+		v = device(req->addr, req->size, req->dir == IOREQ_READ, v, 0);
+		if (req->dir == IOREQ_READ)
+			memcpy(page + (gpa & 4095), &v, req->size);
+	}
+	xenforeignmemory_unmap(fm, page, 1);
+	ptr_requests++;
+	ptr_most = req->count > ptr_most ? req->count : ptr_most;
+	return 0;
+}
+
 static int setup(struct server *s, uint16_t domid)
 {
 	void *addr = NULL;
@@ -300,19 +336,25 @@ static void serve(struct server *s, unsigned max)
 		}
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		ioreq_t req = *r;
-		if (req.count != 1 || req.data_is_ptr || req.size > 8 || !req.size)
-			fail("request: count %u size %u ptr %u", req.count, req.size,
-			     req.data_is_ptr);
+		if (!req.count || req.count > 4096 || (req.count != 1 && !req.data_is_ptr) ||
+		    (req.data_is_ptr && req.type != IOREQ_TYPE_PIO) || req.size > 8 || !req.size)
+			fail("request: count %u size %u ptr %u type %u", req.count, req.size,
+			     req.data_is_ptr, req.type);
 		if (served == 9)
 			sleep(2);
-		uint64_t v = device(req.addr, req.size, req.dir == IOREQ_READ, req.data,
-				    req.type == IOREQ_TYPE_COPY);
+		uint64_t v = 0;
+		if (req.data_is_ptr)
+			serve_ptr(s->domid, &req);
+		else
+			v = device(req.addr, req.size, req.dir == IOREQ_READ, req.data,
+				   req.type == IOREQ_TYPE_COPY);
 		served++;
-		answer(s, r, req.dir == IOREQ_READ ? v : 0);
+		answer(s, r, req.dir == IOREQ_READ && !req.data_is_ptr ? v : req.data);
 	}
 	double dt = now() - t0;
-	printf("ioreq-dm: served %u requests in %.1f s (%.0f requests per second)\n", served, dt,
-	       dt > 0 ? served / dt : 0.0);
+	printf("ioreq-dm: served %u requests in %.1f s (%.0f requests per second), %u by "
+	       "pointer (at most %u elements)\n",
+	       served, dt, dt > 0 ? served / dt : 0.0, ptr_requests, ptr_most);
 }
 
 /* dm_op's refusals, on the running test domain hvm and the PVH domain pvh. */

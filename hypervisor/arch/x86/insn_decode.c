@@ -184,6 +184,24 @@ u64 insn_size_mask(u32 size)
 	return size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
 }
 
+u64 insn_string_chunk(u64 gpa, u64 index, u64 reps, u32 size, bool df, u32 addr_bytes)
+{
+	u64 off = gpa & 4095, mask = insn_size_mask(addr_bytes), n;
+
+	index &= mask;
+	if (!size || off + size > 4096)
+		return 0;
+	n = df ? off / size + 1 : (4096 - off) / size;
+	if (addr_bytes < 8) {
+		/* Each element's bytes lie upwards from its index, whichever the direction. */
+		u64 room = df ? index / size + 1 : (mask - index + 1) / size;
+		if (index + size - 1 > mask)
+			room = 0;
+		n = room < n ? room : n;
+	}
+	return reps < n ? reps : n;
+}
+
 u64 mmio_load_result(const struct mmio_insn *in, u64 old, u64 mem)
 {
 	u64 v = mem & insn_size_mask(in->size);

@@ -94,62 +94,92 @@ static bool pci_config(struct vcpu *v, const struct ioreq_access *a)
 }
 
 /*
- * Port I/O of an HVM domain that an ioreq server claims: one element at a
- * time (a REP string instruction runs again for the next one). Returns
- * EXIT_RESCHED when sent, EXIT_RESUME when there was nothing to do, or -1 when
- * no server claims the port. INS/OUTS use ES:rDI / DS:rSI with the code
- * segment's address size (a segment override or 0x67 prefix is not honoured).
+ * INS/OUTS to a device model's port: as many elements as stay in one page of
+ * guest memory go in one request by pointer (Xen's data_is_ptr: QEMU reads or
+ * writes them itself); the instruction runs again for the rest. An element that
+ * crosses a page goes alone by value. ES:rDI / DS:rSI with the code segment's
+ * address size (a segment override or 0x67 prefix is not honoured).
+ */
+static int forward_string(struct vcpu *v, u64 qual, struct ioreq_access *a)
+{
+	struct io_insn *io = &v->arch.io;
+	u64 mask = insn_size_mask(io->addr_bytes), gpa;
+	bool in = IO_IN(qual) != 0, df = (vmread(GUEST_RFLAGS) & RFLAGS_DF) != 0;
+	u64 index = in ? v->regs.rdi : v->regs.rsi;
+	u64 base = io->addr_bytes == 8 ? 0 : vmread(in ? GUEST_ES_BASE : GUEST_DS_BASE);
+	u64 reps = io->rep ? v->regs.rcx & mask : 1;
+
+	io->step = df ? -(s64)a->size : (s64)a->size;
+	if (!reps) {
+		vmexit_advance_rip(io->len); /* a count of zero does nothing */
+		return EXIT_RESUME;
+	}
+	io->lin = base + (index & mask);
+	if (guest_linear_to_phys(v, io->lin, in, &gpa) || !guest_phys_page(v->dom, gpa, in))
+		return vmexit_crash(v, in ? "INS to an unmapped address"
+					  : "OUTS from an unmapped address");
+	io->count = (u32)insn_string_chunk(gpa, index, reps, a->size, df, io->addr_bytes);
+	if (io->count) {
+		io->kind = in ? IO_INSN_INS_PTR : IO_INSN_OUTS_PTR;
+		a->ptr = true;
+		a->df = df;
+		a->count = io->count;
+		a->data = gpa;
+	} else if (in) {
+		io->kind = IO_INSN_INS;
+		io->count = 1;
+		u64 probe;
+		if (copy_from_guest(v, &probe, io->lin, a->size))
+			return vmexit_crash(v, "INS to an unmapped address");
+	} else {
+		io->kind = IO_INSN_OUTS;
+		io->count = 1;
+		if (copy_from_guest(v, &a->data, io->lin, a->size))
+			return vmexit_crash(v, "OUTS from an unmapped address");
+	}
+	return ioreq_send(v, a) ? EXIT_RESCHED : -1;
+}
+
+/*
+ * Port I/O of an HVM domain that an ioreq server claims. Returns EXIT_RESCHED
+ * when sent, EXIT_RESUME when there was nothing to do, or -1 when no server
+ * claims the port.
  */
 static int forward_pio(struct vcpu *v, u64 qual)
 {
 	struct io_insn *io = &v->arch.io;
-	struct ioreq_access a = {IOREQ_TYPE_PIO, IO_IN(qual) ? IOREQ_READ : IOREQ_WRITE,
-				 (u8)IO_SIZE(qual), IO_PORT(qual), 0};
-	u32 mode = vmexit_code_mode(v);
+	struct ioreq_access a = {IOREQ_TYPE_PIO,
+				 IO_IN(qual) ? IOREQ_READ : IOREQ_WRITE,
+				 (u8)IO_SIZE(qual),
+				 IO_PORT(qual),
+				 0,
+				 1,
+				 false,
+				 false};
 
 	*io = (struct io_insn){.kind = IO_INSN_PIO,
 			       .size = a.size,
 			       .len = (u32)vmread(VM_EXIT_INSTRUCTION_LEN),
 			       .rep = IO_REP(qual) != 0,
 			       .in = IO_IN(qual) != 0,
-			       .addr_bytes = (u8)(mode / 8)};
-	if (IO_STRING(qual)) {
-		u64 mask = insn_size_mask(io->addr_bytes);
-		io->step = (vmread(GUEST_RFLAGS) & RFLAGS_DF) ? -(s64)a.size : (s64)a.size;
-		if (io->rep && !(v->regs.rcx & mask)) {
-			vmexit_advance_rip(io->len); /* a count of zero does nothing */
-			return EXIT_RESUME;
-		}
-		if (IO_IN(qual)) {
-			u64 probe;
-			io->kind = IO_INSN_INS;
-			io->lin = (mode == 64 ? 0 : vmread(GUEST_ES_BASE)) + (v->regs.rdi & mask);
-			if (copy_from_guest(v, &probe, io->lin, a.size))
-				return vmexit_crash(v, "INS to an unmapped address");
-		} else {
-			io->kind = IO_INSN_OUTS;
-			u64 lin = (mode == 64 ? 0 : vmread(GUEST_DS_BASE)) + (v->regs.rsi & mask);
-			if (copy_from_guest(v, &a.data, lin, a.size))
-				return vmexit_crash(v, "OUTS from an unmapped address");
-		}
-	} else {
-		if (!IO_IN(qual))
-			a.data = v->regs.rax & insn_size_mask(a.size);
-		if (a.addr >= PCI_CONFIG_ADDRESS && a.addr < PCI_CONFIG_DATA + 4 &&
-		    pci_config(v, &a))
-			return EXIT_RESCHED;
-	}
+			       .addr_bytes = (u8)(vmexit_code_mode(v) / 8)};
+	if (IO_STRING(qual))
+		return forward_string(v, qual, &a);
+	if (!IO_IN(qual))
+		a.data = v->regs.rax & insn_size_mask(a.size);
+	if (a.addr >= PCI_CONFIG_ADDRESS && a.addr < PCI_CONFIG_DATA + 4 && pci_config(v, &a))
+		return EXIT_RESCHED;
 	return ioreq_send(v, &a) ? EXIT_RESCHED : -1;
 }
 
-/* The last element of a string instruction, or a plain one: step over it. */
+/* count elements of a string instruction done: step over it once none are left. */
 static void string_step(struct vcpu *v, u64 *index)
 {
 	struct io_insn *io = &v->arch.io;
 
-	*index = addr_step(*index, io->step, io->addr_bytes);
+	*index = addr_step(*index, io->step * (s64)io->count, io->addr_bytes);
 	if (io->rep) {
-		v->regs.rcx = addr_step(v->regs.rcx, -1, io->addr_bytes);
+		v->regs.rcx = addr_step(v->regs.rcx, -(s64)io->count, io->addr_bytes);
 		if (v->regs.rcx & insn_size_mask(io->addr_bytes))
 			return; /* more to go: the instruction runs again */
 	}
@@ -175,7 +205,11 @@ void io_forward_complete(struct vcpu *v)
 		(void)copy_to_guest(v, io->lin, &data, io->size); /* gone since: dropped */
 		string_step(v, &v->regs.rdi);
 		break;
+	case IO_INSN_INS_PTR: /* the device model wrote guest memory itself */
+		string_step(v, &v->regs.rdi);
+		break;
 	case IO_INSN_OUTS:
+	case IO_INSN_OUTS_PTR:
 		string_step(v, &v->regs.rsi);
 		break;
 	case IO_INSN_MMIO:

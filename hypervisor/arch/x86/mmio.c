@@ -106,8 +106,10 @@ static void device_write(struct vcpu *v, u64 gpa, u32 size, u64 val)
 static bool forward(struct vcpu *v, u64 gpa, const struct mmio_insn *in)
 {
 	bool read = in->op == MMIO_LOAD || in->op == MMIO_CMP_IMM;
-	struct ioreq_access a = {IOREQ_TYPE_COPY, read ? IOREQ_READ : IOREQ_WRITE, in->size, gpa,
-				 0};
+	struct ioreq_access a = {.type = IOREQ_TYPE_COPY,
+				 .dir = read ? IOREQ_READ : IOREQ_WRITE,
+				 .size = in->size,
+				 .addr = gpa};
 
 	if (!read)
 		a.data = mmio_store_value(in, in->op == MMIO_STORE_IMM ? 0 : gpr_get(v, in->reg));

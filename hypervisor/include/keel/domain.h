@@ -162,6 +162,7 @@ struct domain {
 	u32 pci_cf8; /* HVM: the last 4-byte write to port 0xCF8 (the PCI config address) */
 	struct ioreq_server *ioreq[8]; /* KEEL_MAX_IOREQ_SERVERS (public/xen/dm_op.h) */
 	u64 ioreqs[3];		       /* requests sent to device models: PIO, COPY, PCI_CONFIG */
+	u64 ioreq_elements;	       /* string I/O elements those requests carried by pointer */
 	enum domain_build build;       /* BUILD_BOOT unless the toolstack builds it */
 	u64 kernel_end;		       /* GPA past the loaded kernel image */
 	u64 start_info_gpa;	       /* its hvm_start_info (HVM firmware: after the image) */

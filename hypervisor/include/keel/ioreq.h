@@ -19,13 +19,21 @@ enum ioreq_wait_state {
 	IOW_ANSWERED, /* the answer is in io.data: the arch completes the instruction */
 };
 
-/* One access to forward: IOREQ_TYPE_PIO (addr = port) or _COPY (addr = guest-physical). */
+/*
+ * One access to forward: IOREQ_TYPE_PIO (addr = port) or _COPY (addr = guest-physical).
+ * ptr: count elements of size bytes in guest memory from the guest-physical address in
+ * data (downwards when df), which the device model reads or writes itself (Xen's
+ * data_is_ptr: a REP INS/OUTS within one page in one round trip). Otherwise count is 1
+ * and data the value written.
+ */
 struct ioreq_access {
 	u8 type;
 	u8 dir; /* IOREQ_READ or IOREQ_WRITE */
 	u8 size;
 	u64 addr;
-	u64 data; /* for writes */
+	u64 data;
+	u32 count; /* 0 is taken as 1 */
+	bool ptr, df;
 };
 
 /* The dm_op calls (emu = the caller); negative errno as public/xen/dm_op.h says. */

@@ -70,6 +70,57 @@ static void string_io(void)
 	CHECK_EQ(di, (uint64_t)r + 8);
 }
 
+/*
+ * Strings that cross pages: Keel sends as many elements as fit in one page in
+ * one request by pointer (the device model writes or reads guest memory), an
+ * element that itself crosses a page alone by value. COUNT tells how many
+ * requests the device model answered (its own read included).
+ */
+static uint8_t area[3 * 4096] __attribute__((aligned(4096)));
+
+static uint32_t requests_since(uint32_t before)
+{
+	return inl(TESTDEV_COUNT) - before;
+}
+
+static void string_io_across_pages(void)
+{
+	uint8_t *src = area + 4096 - 100, *dst = area + 2 * 4096 - 150;
+	uint64_t si = (uint64_t)src, di = (uint64_t)dst, cx = 200;
+
+	for (int i = 0; i < 200; i++)
+		src[i] = (uint8_t)(i * 7 + 1);
+	uint32_t c = inl(TESTDEV_COUNT);
+	asm volatile("cld; rep outsb" : "+S"(si), "+c"(cx) : "d"(TESTDEV_FIFO) : "memory");
+	CHECK_EQ(requests_since(c), 3); /* the COUNT read, then one per page */
+	CHECK_EQ(cx, 0);
+	CHECK_EQ(si, (uint64_t)src + 200);
+	memset(dst, 0, 200);
+	cx = 200;
+	c = inl(TESTDEV_COUNT);
+	asm volatile("cld; rep insb" : "+D"(di), "+c"(cx) : "d"(TESTDEV_FIFO) : "memory");
+	CHECK_EQ(requests_since(c), 3);
+	CHECK_EQ(di, (uint64_t)dst + 200);
+	CHECK(!memcmp(dst, src, 200));
+	/* Words from an odd address: the first straddles the page and goes alone. */
+	uint16_t *odd = (uint16_t *)(area + 4096 - 1);
+	for (int i = 0; i < 4; i++)
+		memcpy((uint8_t *)odd + 2 * i, &(uint16_t){(uint16_t)(0xa000 + i)}, 2);
+	si = (uint64_t)odd;
+	cx = 4;
+	c = inl(TESTDEV_COUNT);
+	asm volatile("cld; rep outsw" : "+S"(si), "+c"(cx) : "d"(TESTDEV_FIFO) : "memory");
+	CHECK_EQ(requests_since(c), 3);
+	/* Backwards into the page below: the first element at the top, then down. */
+	uint16_t back[4] = {0};
+	di = (uint64_t)&back[3];
+	cx = 4;
+	asm volatile("std; rep insw; cld" : "+D"(di), "+c"(cx) : "d"(TESTDEV_FIFO) : "memory");
+	CHECK_EQ(di, (uint64_t)&back[0] - 2);
+	for (int i = 0; i < 4; i++)
+		CHECK_EQ(back[3 - i], 0xa000 + i);
+}
+
 static void mmio(void)
 {
 	volatile uint8_t *m = (volatile uint8_t *)TESTDEV_MMIO;
@@ -118,6 +169,7 @@ bool test_main(const struct hvm_start_info *si)
 	}
 	sizes_and_partial_registers();
 	string_io();
+	string_io_across_pages();
 	mmio();
 	nobody_claims();
 	round_trips();

@@ -290,6 +290,32 @@ static void register_results_follow_x86_rules(void **state)
 	assert_int_equal(mmio_store_value(&in, 0x12345678), 0x5678);
 }
 
+/* REP INS/OUTS by pointer: within the first element's page and the index register's width. */
+static void string_chunks_stay_in_page_and_index(void **state)
+{
+	(void)state;
+	/* Forward from the page start: a page's worth; fewer reps: the reps. */
+	assert_int_equal(insn_string_chunk(0x10000, 0x10000, 1000, 2, false, 8), 1000);
+	assert_int_equal(insn_string_chunk(0x10000, 0x10000, 5000, 2, false, 8), 2048);
+	assert_int_equal(insn_string_chunk(0x10ff0, 0xff0, 100, 4, false, 8), 4);
+	/* An element crossing the page goes alone (0). */
+	assert_int_equal(insn_string_chunk(0x10ffe, 0xffe, 100, 4, false, 8), 0);
+	/* Backwards: down to the page start. */
+	assert_int_equal(insn_string_chunk(0x10008, 0x8, 100, 2, true, 8), 5);
+	assert_int_equal(insn_string_chunk(0x10ffe, 0xffe, 100, 4, true, 8), 0);
+	assert_int_equal(insn_string_chunk(0x10ffc, 0xffc, 3000, 4, true, 8), 1024);
+	/* 16-bit addressing: DI wraps at 64 KiB, the page does not end there. */
+	assert_int_equal(insn_string_chunk(0x9fff0, 0xfff0, 100, 2, false, 2), 8);
+	assert_int_equal(insn_string_chunk(0x9ffff, 0xffff, 100, 2, false, 2), 0);
+	assert_int_equal(insn_string_chunk(0x20004, 0x4, 100, 2, true, 2), 3);
+	/* Bits above the address size are not the index. */
+	assert_int_equal(insn_string_chunk(0x9fff0, 0x1234fff0, 100, 2, false, 2), 8);
+	/* 32-bit addressing wraps at 4 GiB. */
+	assert_int_equal(insn_string_chunk(0x1000, 0xfffffff8, 100, 4, false, 4), 2);
+	/* A size of zero is nothing to carry. */
+	assert_int_equal(insn_string_chunk(0x1000, 0, 100, 0, false, 8), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,6 +323,7 @@ int main(void)
 	    cmocka_unit_test(compares_with_immediates),
 	    cmocka_unit_test(refuses_everything_else),
 	    cmocka_unit_test(register_results_follow_x86_rules),
+	    cmocka_unit_test(string_chunks_stay_in_page_and_index),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,12 +26,15 @@ struct io_insn {
 	u32 len;	       /* instruction length */
 	s64 step;	       /* string I/O: +size or -size (EFLAGS.DF) */
 	u64 lin;	       /* INS: where the element goes */
+	u32 count;	       /* string I/O: elements in the request */
 	struct mmio_insn mmio; /* MMIO: the decoded move */
 };
-#define IO_INSN_PIO  1
-#define IO_INSN_INS  2
-#define IO_INSN_OUTS 3
-#define IO_INSN_MMIO 4
+#define IO_INSN_PIO	 1
+#define IO_INSN_INS	 2
+#define IO_INSN_OUTS	 3
+#define IO_INSN_MMIO	 4
+#define IO_INSN_INS_PTR	 5 /* elements by pointer (data_is_ptr) */
+#define IO_INSN_OUTS_PTR 6
 
 struct arch_vcpu {
 	u8 *vmcs;

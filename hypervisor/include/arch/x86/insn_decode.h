@@ -43,6 +43,14 @@ int insn_decode_mmio(const u8 *bytes, u32 avail, u32 mode, struct mmio_insn *out
 
 /* The low size bytes set (size 1, 2, 4, 8): an operand's or an address's width. */
 u64 insn_size_mask(u32 size);
+/*
+ * How many of reps elements of a string I/O instruction (INS/OUTS) one request
+ * may carry by pointer: those that stay in the page of the first element's
+ * guest-physical address gpa (downwards when df) and keep the index register
+ * (index, addr_bytes wide) from wrapping. 0 when the first element itself
+ * crosses a page or wraps: it must go alone, by value.
+ */
+u64 insn_string_chunk(u64 gpa, u64 index, u64 reps, u32 size, bool df, u32 addr_bytes);
 /* The value a load leaves in a register that held old (x86 partial-register rules). */
 u64 mmio_load_result(const struct mmio_insn *in, u64 old, u64 mem);
 /* RFLAGS after CMP of mem with the immediate (CF, PF, AF, ZF, SF, OF as the CPU sets them). */

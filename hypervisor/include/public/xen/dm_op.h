@@ -75,14 +75,18 @@
  * without a device model). The vCPU's ioreq_t in the server's synchronous page (slot = vCPU id) is
  * filled, its state set to READY, and vp_eport is notified; the vCPU waits (nothing else wakes it)
  * until the emulator sets the state to IORESP_READY and notifies the port; Keel then takes `data`
- * for a read, sets the state back to NONE and completes the instruction. Keel sends one element at
- * a time (count 1, data_is_ptr 0), REP string I/O included; it posts nothing to the buffered ring
- * yet. PCI configuration space goes as on Xen: the last 4-byte write to port 0xCF8 is kept (and
- * forwarded as port I/O); an access within 0xCFC-0xCFF while its bit 31 is set goes as PCI_CONFIG
- * (addr = SBDF << 32 | register) to the server that mapped that SBDF, else as port I/O. As Xen, a
- * slot not in NONE when a request is sent, or in anything but READY, INPROCESS or IORESP_READY when
- * the port is notified, crashes the emulated domain ("device model set bad IO state"); READY and
- * INPROCESS keep it waiting.
+ * for a read, sets the state back to NONE and completes the instruction. INS/OUTS (REP or not)
+ * go as Xen sends them: data_is_ptr 1, data = the guest-physical address of the first element,
+ * count = the elements that stay in that 4 KiB page (and do not wrap the index register), df =
+ * EFLAGS.DF; the device model reads or writes guest memory itself and Keel then advances
+ * rSI/rDI/rCX by count, running the instruction again for the rest. An element that itself
+ * crosses a page goes alone by value (count 1, data_is_ptr 0), as every other access does. Keel
+ * posts nothing to the buffered ring yet. PCI configuration space goes as on Xen: the last 4-byte
+ * write to port 0xCF8 is kept (and forwarded as port I/O); an access within 0xCFC-0xCFF while its
+ * bit 31 is set goes as PCI_CONFIG (addr = SBDF << 32 | register) to the server that mapped that
+ * SBDF, else as port I/O. As Xen, a slot not in NONE when a request is sent, or in anything but
+ * READY, INPROCESS or IORESP_READY when the port is notified, crashes the emulated domain ("device
+ * model set bad IO state"); READY and INPROCESS keep it waiting.
  *
  * struct ioreq (32 bytes): @0 u64 addr (port or guest-physical address),
  *   @8 u64 data, @16 u32 count, @20 u32 size (bytes: 1, 2, 4 or 8),
