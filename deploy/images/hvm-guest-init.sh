@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # /init of the HVM test guest (packed by deploy/images/hvm-guest). Every line it prints starts
 # "keel-hvm-guest:" and goes to the serial console (console=ttyS0): the marker, which disk
-# driver Linux chose (ata_piix for QEMU's IDE disk, vbd = xen-blkfront for the PV disk), the
+# driver Linux chose (ata_piix or ahci for QEMU's disk, vbd = xen-blkfront for the PV disk), the
 # read rate of each disk, then ACPI power-off. keel.dd=N on the command line sets the MiB read.
 export PATH=/bin
 /bin/busybox mount -t proc proc /proc

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: MIT
 """The HVM test guest's disk (deploy/images/hvm-guest) booted by plain QEMU (TCG, `-machine pc`,
 no Xen), so the image is known good apart from Keel: SeaBIOS boots SYSLINUX from the IDE disk,
-Debian's kernel (byte for byte the package's) runs /init, which finds the disk through
-ata_piix, reads it with dd and powers off through ACPI (QEMU exits by itself). Both the default
-disk.img and the nopv.qcow2 overlay are booted; without Xen both take the emulated path.
+Debian's kernel (byte for byte the package's) runs /init, which finds the disk, reads it with
+dd and powers off through ACPI (QEMU exits by itself). The default disk.img is booted from
+QEMU's IDE disk (ata_piix), the nopv.qcow2 overlay from an AHCI disk (ahci, as Keel's
+emu_hvm_linux boots it); without Xen both entries take the emulated path.
 Usage: hvm_guest_qemu.py BUILD_DIR
 """
 import os
@@ -25,7 +26,7 @@ BOOT_LIMIT_S = 90
 # (what, regex) in the order the serial log must show them.
 EXPECT = [("SYSLINUX on the serial port", r"^SYSLINUX \d"),
           ("the marker", r"^keel-hvm-guest: Linux \S+ up after [\d.]+ s, mode %(mode)s$"),
-          ("the IDE disk through ata_piix", r"^keel-hvm-guest: disk sda driver ata_piix size \d+ MiB$"),
+          ("the disk's driver", r"^keel-hvm-guest: disk sda driver %(driver)s size \d+ MiB$"),
           ("a read rate", r"^keel-hvm-guest: dd sda 8 MiB in [\d.]+ s: [\d.]+ MB/s$"),
           ("init's last line", r"^keel-hvm-guest: powering off"),
           ("ACPI power-off", r"reboot: Power down")]
@@ -49,7 +50,11 @@ def kernel_unmodified(disk):
     return ours == open(os.path.join(root, "boot", "vmlinuz-" + version), "rb").read()
 
 
-def boot(image, fmt, mode):
+IDE = "file=%s,if=ide,format=%s,snapshot=on"
+AHCI = "id=hd,if=none,file=%s,format=%s,snapshot=on -device ahci,id=ahci -device ide-hd,drive=hd,bus=ahci.0"
+
+
+def boot(image, fmt, mode, driver, drive):
     log = os.path.join(BUILD, "tests", "hvm-guest-%s.log" % mode)
     os.makedirs(os.path.dirname(log), exist_ok=True)
     if os.path.exists(log):
@@ -58,8 +63,7 @@ def boot(image, fmt, mode):
     try:
         rc = subprocess.run(["qemu-system-x86_64", "-machine", "pc", "-accel", "tcg", "-m", "256",
                              "-nodefaults", "-display", "none", "-no-reboot",
-                             "-serial", "file:" + log, "-drive",
-                             "file=%s,if=ide,format=%s,snapshot=on" % (image, fmt)],
+                             "-serial", "file:" + log, "-drive"] + (drive % (image, fmt)).split(),
                             timeout=BOOT_LIMIT_S).returncode
     except subprocess.TimeoutExpired:
         rc = "timeout"
@@ -70,7 +74,7 @@ def boot(image, fmt, mode):
     check(rc == 0, "%s: QEMU exited by itself within %d s (%s)" % (mode, BOOT_LIMIT_S, rc))
     at = 0
     for what, regex in EXPECT:
-        regex = regex % {"mode": mode}
+        regex = regex % {"mode": mode, "driver": driver}
         found = next((i for i in range(at, len(lines)) if re.search(regex, lines[i])), None)
         check(found is not None, "%s: %s, in order (/%s/)" % (mode, what, regex))
         at = found if found is not None else at
@@ -80,8 +84,8 @@ def boot(image, fmt, mode):
 def main():
     disk = os.path.join(IMAGES, "disk.img")
     check(kernel_unmodified(disk), "the disk's vmlinuz is the Debian package's, unchanged")
-    boot(disk, "raw", "pvhvm")
-    boot(os.path.join(IMAGES, "nopv.qcow2"), "qcow2", "nopv")
+    boot(disk, "raw", "pvhvm", "ata_piix", IDE)
+    boot(os.path.join(IMAGES, "nopv.qcow2"), "qcow2", "nopv", "ahci", AHCI)
     if failures:
         print("FAILED: %d check(s)" % len(failures))
         return 1
