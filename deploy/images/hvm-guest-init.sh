@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # /init of the HVM test guest (packed by deploy/images/hvm-guest). Every line it prints starts
-# "keel-hvm-guest:" and goes to the serial console (console=ttyS0): the marker, which disk
+# "keel-hvm-guest:" and goes to the serial port (ttyS0): the marker, which disk
 # driver Linux chose (ata_piix or ahci for QEMU's disk, vbd = xen-blkfront for the PV disk), the
 # read rate of each disk, then ACPI power-off. keel.dd=N on the command line sets the MiB read.
 export PATH=/bin
@@ -9,6 +9,8 @@ export PATH=/bin
 /bin/busybox mount -t sysfs sysfs /sys
 /bin/busybox mount -t devtmpfs devtmpfs /dev
 /bin/busybox --install -s /bin
+# The kernel logs to port 0xE9 (earlycon): our lines go to the serial port explicitly.
+exec >/dev/ttyS0 2>&1
 
 say() {
 	echo "keel-hvm-guest: $*"

@@ -28,8 +28,7 @@ EXPECT = [("SYSLINUX on the serial port", r"^SYSLINUX \d"),
           ("the marker", r"^keel-hvm-guest: Linux \S+ up after [\d.]+ s, mode %(mode)s$"),
           ("the disk's driver", r"^keel-hvm-guest: disk sda driver %(driver)s size \d+ MiB$"),
           ("a read rate", r"^keel-hvm-guest: dd sda 8 MiB in [\d.]+ s: [\d.]+ MB/s$"),
-          ("init's last line", r"^keel-hvm-guest: powering off"),
-          ("ACPI power-off", r"reboot: Power down")]
+          ("init's last line", r"^keel-hvm-guest: powering off")]
 
 failures = []
 
@@ -56,14 +55,17 @@ AHCI = "id=hd,if=none,file=%s,format=%s,snapshot=on -device ahci,id=ahci -device
 
 def boot(image, fmt, mode, driver, drive):
     log = os.path.join(BUILD, "tests", "hvm-guest-%s.log" % mode)
+    kernel_log = os.path.join(BUILD, "tests", "hvm-guest-%s-e9.log" % mode)
     os.makedirs(os.path.dirname(log), exist_ok=True)
-    if os.path.exists(log):
-        os.remove(log)
+    for f in (log, kernel_log):
+        if os.path.exists(f):
+            os.remove(f)
     t0 = time.monotonic()
     try:
         rc = subprocess.run(["qemu-system-x86_64", "-machine", "pc", "-accel", "tcg", "-m", "256",
                              "-nodefaults", "-display", "none", "-no-reboot",
-                             "-serial", "file:" + log, "-drive"] + (drive % (image, fmt)).split(),
+                             "-serial", "file:" + log, "-debugcon", "file:" + kernel_log,
+                             "-drive"] + (drive % (image, fmt)).split(),
                             timeout=BOOT_LIMIT_S).returncode
     except subprocess.TimeoutExpired:
         rc = "timeout"
@@ -78,7 +80,11 @@ def boot(image, fmt, mode, driver, drive):
         found = next((i for i in range(at, len(lines)) if re.search(regex, lines[i])), None)
         check(found is not None, "%s: %s, in order (/%s/)" % (mode, what, regex))
         at = found if found is not None else at
-    check(not re.search(r"Kernel panic|BUG:|Oops", text), "%s: no panic or oops" % mode)
+    klog = open(kernel_log, errors="replace").read() if os.path.exists(kernel_log) else ""
+    check(re.search(r"^\[ *[\d.]+\] Linux version ", klog, re.M),
+          "%s: the kernel's log on port 0xE9 (earlycon)" % mode)
+    check(re.search(r"reboot: Power down", klog), "%s: ACPI power-off in the kernel's log" % mode)
+    check(not re.search(r"Kernel panic|BUG:|Oops", text + klog), "%s: no panic or oops" % mode)
 
 
 def main():
