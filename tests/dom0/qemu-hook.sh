@@ -15,16 +15,19 @@ serial_lines() {
 	echo "$total" >"/run/$1-serial.seen"
 }
 
-# follow_serial TAG: TAG's serial log as it grows, once a second, until killed.
+# follow_serial TAG: TAG's serial log as it grows, once a second, until /run/TAG-serial.stop
+# exists; then the rest of it.
 follow_serial() {
 	echo 0 >"/run/$1-serial.seen"
-	while :; do
+	until [ -e "/run/$1-serial.stop" ]; do
 		serial_lines "$1" "$(cat "/run/$1-serial.seen")"
 		sleep 1
 	done
+	serial_lines "$1" "$(cat "/run/$1-serial.seen")" all
 }
 
-# run_with_qemu TAG DOMID MIB [QEMU ARGS...]: what a toolstack does around a device model:
+# run_with_qemu TAG DOMID MIB [QEMU ARGS...]: what a toolstack does around a device model
+# (waiting QEMU_WAIT_S seconds of dom0's time, default 900, for the domain to end):
 # QEMU's device-model node removed first (a domid is reused: a stale "running" would let the
 # guest start before QEMU), QEMU started, the domain unpaused once QEMU says "running", waited
 # for until it ends; then QEMU gets SIGTERM (it destroys its ioreq server and exits) before the
@@ -48,15 +51,15 @@ run_with_qemu() {
 	echo "$tag: device model state '$state' after $(awk -v a="$t0" '{print $1 - a}' /proc/uptime) s"
 	sed "s/^/$tag: qemu: /" "/run/$tag-qemu.out"
 	# The guest's serial output as it comes (a guest that hangs still shows how far it got).
+	rm -f "/run/$tag-serial.stop"
 	follow_serial "$tag" &
 	follow=$!
 	/usr/libexec/keel/ioreq-dm unpause "$d"
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	echo "$tag: domain $(/usr/libexec/keel/ioreq-dm wait-end "$d" 900)"
+	echo "$tag: domain $(/usr/libexec/keel/ioreq-dm wait-end "$d" "${QEMU_WAIT_S:-900}")"
 	echo "$tag: from unpause to the end $(awk -v a="$t0" '{print $1 - a}' /proc/uptime) s of dom0 time"
-	kill "$follow" 2>/dev/null
-	wait "$follow" 2>/dev/null
-	serial_lines "$tag" "$(cat "/run/$tag-serial.seen")" all
+	touch "/run/$tag-serial.stop"
+	wait "$follow"
 	kill -TERM "$q" 2>/dev/null
 	for i in $(seq 60); do kill -0 "$q" 2>/dev/null || break; sleep 0.5; done
 	if kill -0 "$q" 2>/dev/null; then
