@@ -30,7 +30,7 @@ done
 say "Linux $(uname -r) up after $(uptime_s) s, mode $mode"
 # What the kernel found out about the hypervisor and the platform, kept short: every byte on
 # ttyS0 is a few port accesses the device model answers.
-dmesg | grep -E 'Hypervisor detected|Xen (HVM|version)|xen: |clocksource: Switched|ACPI: PM-Timer|unplug' |
+dmesg | grep -E 'Hypervisor detected|Xen version|Booting paravirtualized|xen: |clocksource: Switched|ACPI: PM-Timer|unplug' |
 	sed 's/^/keel-hvm-guest: dmesg: /'
 
 while read -r module; do
