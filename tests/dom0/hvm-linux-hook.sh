@@ -6,13 +6,15 @@
 HVM_GUEST=/usr/lib/keel/hvm-guest
 
 # pv_disk D FILE: dom0's xen-blkback serves FILE read-only (through a loop device) to D as
-# its first PV disk (xvda, virtual-device 768), with the nodes controld writes for a PVH
-# guest's disk (controld/running_paths.c, controld/devices.c); prints the loop device.
+# its first PV disk, with the nodes controld writes for a PVH guest's disk
+# (controld/running_paths.c, controld/devices.c); prints the loop device. The virtual device
+# is xvda's number (major 202, 51712), as libxl's: an HVM guest that keeps its emulated disks
+# refuses an IDE-style number such as 768 (xen-blkfront.c, blkfront_probe).
 pv_disk() {
 	loop=$(losetup -f) && losetup -r "$loop" "$2" || return 1
-	fe=/local/domain/$1/device/vbd/768 be=/local/domain/0/backend/vbd/$1/768
+	fe=/local/domain/$1/device/vbd/51712 be=/local/domain/0/backend/vbd/$1/51712
 	xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 \
-		"$fe/virtual-device" 768 "$fe/device-type" disk \
+		"$fe/virtual-device" 51712 "$fe/device-type" disk \
 		"$be/frontend" "$fe" "$be/frontend-id" "$1" "$be/online" 1 "$be/state" 1 \
 		"$be/params" "$2" "$be/type" phy "$be/mode" r "$be/dev" xvda \
 		"$be/device-type" disk || return 1
