@@ -14,6 +14,8 @@ PACKAGES=(
   libcurl4-openssl-dev libgnutls28-dev libxen-dev
   # boot images and emulated hosts
   grub-pc-bin grub-common xorriso mtools
+  # the HVM test guest's boot loader and qcow2 overlays (deploy/images/hvm-guest)
+  syslinux syslinux-common qemu-utils
   bochs bochs-term bochsbios vgabios
   qemu-system-x86
   # Xen's own clients, for compatibility tests of keel-xenstored

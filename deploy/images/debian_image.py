@@ -120,6 +120,17 @@ def cpio_newc(entries):
     return bytes(out)
 
 
+def write_appended(out, base, entries):
+    """out = the initramfs base followed by a cpio archive of entries (Linux unpacks concatenated
+    archives into one root, later files over earlier ones), written to a private name and
+    renamed; prints its size."""
+    with open(out + ".tmp", "wb") as o:
+        o.write(open(base, "rb").read())
+        o.write(cpio_newc(entries))
+    os.replace(out + ".tmp", out)
+    print("%s: %.1f MB" % (out, os.path.getsize(out) / 1e6))
+
+
 def shared_libraries(elfs):
     """Absolute paths of every library (and the dynamic loader) the ELF files need."""
     libs = set()

@@ -30,12 +30,8 @@ def main():
             open(os.path.join(HERE, "rest-hvm-hook.sh"), "rb").read())
     conf = open(os.path.join(SRC, "dom0", "controld.conf"), "rb").read()
     img.add("etc/keel/controld.conf", conf + b"qemu_user = 65534:65534\n")
-    out = os.path.join(images, "initramfs-qemu.cpio")
-    with open(out + ".tmp", "wb") as o:
-        o.write(open(os.path.join(images, "initramfs-test.cpio"), "rb").read())
-        o.write(debian_image.cpio_newc(img.entries))
-    os.replace(out + ".tmp", out)
-    print("%s: %.1f MB" % (out, os.path.getsize(out) / 1e6))
+    debian_image.write_appended(os.path.join(images, "initramfs-qemu.cpio"),
+                                os.path.join(images, "initramfs-test.cpio"), img.entries)
     return 0
 
 

@@ -29,13 +29,8 @@ def main():
     img.add("usr/libexec/keel/hypercall-probe", open(probe, "rb").read(), 0o755)
     img.add("usr/libexec/keel/ioreq-dm", open(ioreq_dm, "rb").read(), 0o755)
     img.add("usr/lib/keel/guests/ioreq.elf", open(ioreq_guest, "rb").read())
-    extra = debian_image.cpio_newc(img.entries)
-    out = os.path.join(images, "initramfs-test.cpio")
-    with open(out + ".tmp", "wb") as o:
-        o.write(open(os.path.join(images, "initramfs.cpio"), "rb").read())
-        o.write(extra)
-    os.replace(out + ".tmp", out)
-    print("%s: %.1f MB" % (out, os.path.getsize(out) / 1e6))
+    debian_image.write_appended(os.path.join(images, "initramfs-test.cpio"),
+                                os.path.join(images, "initramfs.cpio"), img.entries)
     return 0
 
 

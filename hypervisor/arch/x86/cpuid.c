@@ -12,6 +12,7 @@
 #include <arch/x86/xsave.h>
 #include <arch/x86/cpuid_policy.h>
 #include <arch/x86/spec_ctrl.h>
+#include <keel/timer.h>
 #include <keel/string.h>
 
 #define XEN_CPUID_BASE	  0x40000000
@@ -79,6 +80,7 @@ static void filter(struct vcpu *v, u32 leaf, u32 sub, struct cpuid_regs *r)
 	    .rdtscp = vmx_cpu2_ctls & CPU2_RDTSCP,
 	    .invpcid = vmx_cpu2_ctls & CPU2_INVPCID,
 	    .spec_ctrl_bits = spec_policy.guest_spec_ctrl_bits,
+	    .tsc_khz = tsc_khz,
 	};
 	const struct cpuid_vcpu vc = {
 	    .id = v->id,

@@ -54,8 +54,8 @@ static const struct cpuid_rule rules[] = {
     {0x4, ANY_SUB, {0x3ff, ALL, ALL, ALL}}, /* cache parameters, no core counts */
     {0x7, 0, {0, L7_EBX, L7_ECX, L7_EDX}},  /* EAX 0: no further sub-leaves */
     {0xd, ANY_SUB, {ALL, ALL, ALL, ALL}},   /* XSAVE: see xsave_leaf() */
-    {0x15, ANY_SUB, {ALL, ALL, ALL, ALL}},  /* TSC/crystal ratio */
-    {0x16, ANY_SUB, {ALL, ALL, ALL, ALL}},  /* nominal frequencies */
+    {0x15, ANY_SUB, {ALL, ALL, ALL, ALL}},  /* TSC/crystal ratio: see tsc_leaves() */
+    {0x16, ANY_SUB, {ALL, ALL, ALL, ALL}},  /* nominal frequencies: see tsc_leaves() */
     {0x80000000, ANY_SUB, {ALL, 0, 0, 0}},
     {0x80000001,
      ANY_SUB,
@@ -95,6 +95,31 @@ static void xsave_leaf(u32 sub, const struct cpuid_host_caps *caps, struct cpuid
 		 */
 		r->eax &= BIT(0) | BIT(2);
 		r->ebx = r->ecx = r->edx = 0;
+	}
+}
+
+/*
+ * Leaves 0x15 and 0x16 say the TSC rate Keel measured rather than the host's model numbers:
+ * a guest without Xen's clock (Linux with nopv, on the emulated platform) trusts them over
+ * its own calibration (arch/x86/kernel/tsc.c, native_calibrate_tsc), and an emulator's TSC
+ * need not run at the rate its CPU model states (Bochs: 10 MHz where leaf 0x16 says 3.5 GHz,
+ * so Linux's clock ran 350 times slow). The "crystal" is the TSC itself (EAX = EBX = 1), which
+ * is also the rate of Keel's local APIC timer (vlapic.c), what Linux takes the crystal for.
+ * A TSC beyond 4.29 GHz is described as half that crystal times 2.
+ */
+static void tsc_leaves(u32 leaf, u64 tsc_khz, struct cpuid_regs *r)
+{
+	if (!tsc_khz) {
+		memset(r, 0, sizeof(*r));
+		return;
+	}
+	if (leaf == 0x15) {
+		u64 hz = tsc_khz * 1000;
+		u32 ratio = hz > 0xffffffffull ? 2 : 1;
+		*r = (struct cpuid_regs){.eax = 1, .ebx = ratio, .ecx = (u32)(hz / ratio)};
+	} else {
+		u32 mhz = (u32)(tsc_khz / 1000);
+		*r = (struct cpuid_regs){.eax = mhz, .ebx = mhz};
 	}
 }
 
@@ -143,6 +168,10 @@ void cpuid_policy_apply(u32 leaf, u32 sub, const struct cpuid_host_caps *caps,
 		break;
 	case 0xd:
 		xsave_leaf(sub, caps, r);
+		break;
+	case 0x15:
+	case 0x16:
+		tsc_leaves(leaf, caps->tsc_khz, r);
 		break;
 	case 0x80000001:
 		if (!caps->rdtscp)

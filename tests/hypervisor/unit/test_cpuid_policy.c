@@ -97,6 +97,32 @@ static void xsave_leaf_offers_no_compacted_format(void **state)
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
 }
 
+/* Leaves 0x15/0x16 state Keel's measured TSC rate, whatever the host's model says. */
+static void tsc_leaves_say_the_measured_rate(void **state)
+{
+	(void)state;
+	struct cpuid_host_caps bochs = full, fast = full, unknown = full;
+	bochs.tsc_khz = 10000;
+	fast.tsc_khz = 5200000;
+	struct cpuid_regs r = ask(0x15, 0, &bochs);
+	assert_int_equal(r.eax, 1);
+	assert_int_equal(r.ebx, 1);
+	assert_int_equal(r.ecx, 10000000); /* Linux: tsc_khz = ecx / 1000 * ebx / eax */
+	assert_int_equal(r.edx, 0);
+	r = ask(0x16, 0, &bochs);
+	assert_int_equal(r.eax, 10);
+	assert_int_equal(r.ebx, 10);
+	assert_int_equal(r.ecx | r.edx, 0);
+	r = ask(0x15, 0, &fast); /* 5.2 GHz does not fit ECX: a 2.6 GHz crystal times 2 */
+	assert_int_equal(r.ebx, 2);
+	assert_int_equal(r.ecx, 2600000000u);
+	assert_int_equal((u64)r.ecx / 1000 * r.ebx / r.eax, 5200000);
+	r = ask(0x15, 0, &unknown);
+	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
+	r = ask(0x16, 0, &unknown);
+	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
+}
+
 static void unlisted_leaves_are_zero(void **state)
 {
 	(void)state;
@@ -115,6 +141,7 @@ int main(void)
 	    cmocka_unit_test(avx_follows_the_state_keel_switches),
 	    cmocka_unit_test(leaf7_no_avx512_tsx_rdt_pt_or_speculation_msrs),
 	    cmocka_unit_test(xsave_leaf_offers_no_compacted_format),
+	    cmocka_unit_test(tsc_leaves_say_the_measured_rate),
 	    cmocka_unit_test(unlisted_leaves_are_zero),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,7 @@ struct cpuid_host_caps {
 	bool rdtscp;	    /* RDTSCP/RDPID allowed in VMX non-root */
 	bool invpcid;	    /* INVPCID allowed in VMX non-root */
 	u64 spec_ctrl_bits; /* SPEC_CTRL bits virtualised (IBRS, STIBP, SSBD); 0: none */
+	u64 tsc_khz;	    /* the TSC rate guests see, as Keel measured it; 0: unknown */
 };
 
 /* Per-vCPU inputs: the vCPU's id and count, and its CR4.OSXSAVE. */
