@@ -23,6 +23,7 @@
  *       createdomain (in): struct keel_create (op.domid: out)
  *       loadkernel, loadinitrd (in): struct keel_load
  *       getbuild (out): struct keel_build
+ *       getstats (out): struct keel_domain_stats
  *
  * Errors common to every op: -EPERM for an unprivileged caller, -EFAULT when op
  * cannot be read or written back, -EINVAL for pad != 0, -ESRCH for a domid
@@ -113,6 +114,12 @@
  *   memory map, module list and command line at 0x1000, ACPI tables at
  *   0x2000-0x3fff, the console page at 0x4000, the xenstore page at 0x5000;
  *   0x1000-0x5fff is reserved in the memory map, the kernel goes above.
+ * KEEL_DOMCTL_getstats: u.stats, counters of what the domain has cost since it
+ *   was built, for a toolstack's rates (two samples: the difference of a
+ *   counter over the difference of now_ns). Any domain not yet reaped, running
+ *   or not. The counters only grow while the domain exists; they are read
+ *   without stopping its vCPUs, so two counters of one sample may be a few
+ *   exits apart.
  *
  * struct keel_create (56 bytes):
  *   @0  char name[32]    NUL-terminated
@@ -138,6 +145,21 @@
  *   @16 u32 store_port
  *   @20 u32 console_port
  *   @24 u64 pad
+ *
+ * struct keel_domain_stats (88 bytes):
+ *   @0  u64 exits        VM exits of all its vCPUs (each one is work of Keel's)
+ *   @8  u64 dm_pio       of those, port I/O sent to a device model (an ioreq of
+ *                        IOREQ_TYPE_PIO it had to answer; public/xen/ioreq.h)
+ *   @16 u64 dm_mmio      memory accesses sent to a device model (IOREQ_TYPE_COPY)
+ *   @24 u64 dm_pci_config PCI configuration accesses (IOREQ_TYPE_PCI_CONFIG)
+ *   @32 u64 dm_buffered  writes posted to buffered ioreq rings (not waited for)
+ *   @40 u64 dm_string_elements  string I/O elements the requests above carried
+ *                        by pointer (data_is_ptr: one request, many elements)
+ *   @48 u64 cpu_ns       time its vCPUs have run, in total (as getinfo)
+ *   @56 u64 now_ns       Keel's system time at the sample (ns since Keel
+ *                        started; the clock guests read as Xen's system time)
+ *   @64 u64 pad[3]       0
+ *   A PVH domain has no device model: its dm_* counters stay 0.
  *
  * struct keel_sched (8 bytes): @0 u32 weight, @4 u32 cap
  *
@@ -196,6 +218,7 @@
 #define KEEL_DOMCTL_loadkernel	    13
 #define KEEL_DOMCTL_loadinitrd	    14
 #define KEEL_DOMCTL_getbuild	    15
+#define KEEL_DOMCTL_getstats	    16
 
 #define KEEL_MAX_VCPUS 8
 
@@ -229,6 +252,18 @@ struct keel_domain_info {
 	uint16_t vcpus_target;
 	uint64_t max_mem_bytes;
 	uint64_t cur_mem_bytes;
+};
+
+struct keel_domain_stats {
+	uint64_t exits;
+	uint64_t dm_pio;
+	uint64_t dm_mmio;
+	uint64_t dm_pci_config;
+	uint64_t dm_buffered;
+	uint64_t dm_string_elements;
+	uint64_t cpu_ns;
+	uint64_t now_ns;
+	uint64_t pad[3];
 };
 
 struct keel_sched {
@@ -293,11 +328,13 @@ struct keel_domctl {
 		struct keel_create create;
 		struct keel_load load;
 		struct keel_build build;
+		struct keel_domain_stats stats;
 		uint8_t raw[88];
 	} u;
 };
 
 _Static_assert(sizeof(struct keel_domain_info) == 88, "keel_domain_info is 88 bytes");
+_Static_assert(sizeof(struct keel_domain_stats) == 88, "keel_domain_stats is 88 bytes");
 _Static_assert(sizeof(struct keel_host_info) == 56, "keel_host_info is 56 bytes");
 _Static_assert(sizeof(struct keel_vcpu_info) == 32, "keel_vcpu_info is 32 bytes");
 _Static_assert(sizeof(struct keel_create) == 56, "keel_create is 56 bytes");
