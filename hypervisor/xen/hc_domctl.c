@@ -8,7 +8,9 @@
 #include <keel/mm.h>
 #include <keel/string.h>
 #include <keel/version.h>
+#include <keel/timer.h>
 #include <public/keel/domctl.h>
+#include <public/xen/dm_op.h>
 
 static u8 state_of(const struct domain *d)
 {
@@ -49,6 +51,24 @@ static void fill_info(const struct domain *d, struct keel_domain_info *i)
 	i->vcpus_target = (u16)(d->vcpus_target ? d->vcpus_target : d->nr_vcpus);
 	i->max_mem_bytes = d->max_pages << PAGE_SHIFT;
 	i->cur_mem_bytes = d->tot_pages << PAGE_SHIFT;
+}
+
+static void fill_stats(const struct domain *d, struct keel_domain_stats *s)
+{
+	u64 ticks = 0;
+
+	memset(s, 0, sizeof(*s));
+	for (u32 n = 0; n < d->nr_vcpus; n++) {
+		ticks += d->vcpu[n]->runtime;
+		s->exits += d->vcpu[n]->exits;
+	}
+	s->dm_pio = d->ioreqs[IOREQ_TYPE_PIO];
+	s->dm_mmio = d->ioreqs[IOREQ_TYPE_COPY];
+	s->dm_pci_config = d->ioreqs[IOREQ_TYPE_PCI_CONFIG];
+	s->dm_buffered = d->ioreqs_buffered;
+	s->dm_string_elements = d->ioreq_elements;
+	s->cpu_ns = tsc_to_ns(ticks);
+	s->now_ns = system_time_ns();
 }
 
 static bool alive(const struct domain *d)
@@ -209,6 +229,9 @@ long do_keel_domctl(struct vcpu *v, const struct hypercall_args *a)
 		return domctl_loadkernel(v, d, &op.u.load);
 	case KEEL_DOMCTL_loadinitrd:
 		return domctl_loadinitrd(v, d, &op.u.load);
+	case KEEL_DOMCTL_getstats:
+		fill_stats(d, &op.u.stats);
+		return copy_back(v, a, &op);
 	case KEEL_DOMCTL_getbuild: {
 		long r = domctl_getbuild(d, &op.u.build);
 		return r ?: copy_back(v, a, &op);

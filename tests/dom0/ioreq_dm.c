@@ -214,7 +214,7 @@ struct server {
  * guest-physical address in data, downwards when df, as QEMU serves them. Keel keeps them
  * within one page; an element elsewhere is a failure. Returns 0 when served.
  */
-static unsigned ptr_requests, ptr_most;
+static unsigned ptr_requests, ptr_most, ptr_elements;
 static int serve_ptr(uint16_t domid, const ioreq_t *req)
 {
 	xen_pfn_t gfn = req->data >> 12;
@@ -241,6 +241,7 @@ static int serve_ptr(uint16_t domid, const ioreq_t *req)
 	}
 	xenforeignmemory_unmap(fm, page, 1);
 	ptr_requests++;
+	ptr_elements += req->count;
 	ptr_most = req->count > ptr_most ? req->count : ptr_most;
 	return 0;
 }
@@ -351,6 +352,48 @@ static void check_buffered(struct server *s)
 	if (offsets != 1 || buf_events < 2 ||
 	    !((delta >= 3595 && delta <= 3605) || (delta >= -82805 && delta <= -82795)))
 		fail("buffered ring: wanted one TIMEOFFSET of an hour, notified");
+}
+
+/*
+ * KEEL_DOMCTL_getstats of the test domain once it ended: Keel counted what this device model
+ * served, request for request, the one posted TIMEOFFSET and the elements carried by
+ * pointer; each request was a VM exit; a bad pad is refused.
+ */
+static void check_stats(uint16_t domid)
+{
+	struct keel_domctl op = op_for(KEEL_DOMCTL_getstats, domid), again;
+	int rc = domctl(&op);
+	const struct keel_domain_stats *st = &op.u.stats;
+
+	if (rc) {
+		fail("getstats: %s", strerror(-rc));
+		return;
+	}
+	printf("ioreq-dm: getstats: %llu exits, device model pio %llu mmio %llu pci_config %llu "
+	       "buffered %llu string elements %llu, cpu %llu ms\n",
+	       (unsigned long long)st->exits, (unsigned long long)st->dm_pio,
+	       (unsigned long long)st->dm_mmio, (unsigned long long)st->dm_pci_config,
+	       (unsigned long long)st->dm_buffered, (unsigned long long)st->dm_string_elements,
+	       (unsigned long long)(st->cpu_ns / 1000000));
+	if (st->dm_pio + st->dm_mmio + st->dm_pci_config != served)
+		fail("getstats: %llu requests counted, %u served",
+		     (unsigned long long)(st->dm_pio + st->dm_mmio + st->dm_pci_config), served);
+	if (st->dm_buffered != 1 || st->dm_string_elements != ptr_elements)
+		fail("getstats: buffered %llu (wanted the one TIMEOFFSET), elements %llu "
+		     "(wanted %u)",
+		     (unsigned long long)st->dm_buffered,
+		     (unsigned long long)st->dm_string_elements, ptr_elements);
+	if (st->exits < served || !st->now_ns || st->pad[0] || st->pad[1] || st->pad[2])
+		fail("getstats: %llu exits for %u requests, now %llu",
+		     (unsigned long long)st->exits, served, (unsigned long long)st->now_ns);
+	again = op_for(KEEL_DOMCTL_getstats, domid);
+	if (domctl(&again) || again.u.stats.now_ns <= st->now_ns ||
+	    again.u.stats.exits != st->exits)
+		fail("getstats again: the clock must move, an ended domain's exits not");
+	again = op_for(KEEL_DOMCTL_getstats, domid);
+	again.pad = 1;
+	if (domctl(&again) != -EINVAL)
+		fail("getstats with pad 1: wanted EINVAL");
 }
 
 static double now(void)
@@ -698,6 +741,7 @@ int main(int argc, char **argv)
 	run_domctl(KEEL_DOMCTL_unpause, (uint16_t)hvm);
 	serve(&s, 0);
 	check_buffered(&s);
+	check_stats((uint16_t)hvm);
 	if (verdict != 1)
 		fail("the guest did not report reaching its end (verdict %u)", verdict);
 	if (dom_state((uint16_t)hvm) != KEEL_DOMSTATE_shutdown)

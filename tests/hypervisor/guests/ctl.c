@@ -112,6 +112,36 @@ static bool check_host(struct keel_host_info *h)
 	return true;
 }
 
+static long stats(uint16_t domid, struct keel_domain_stats *out)
+{
+	struct keel_domctl op = {.cmd = KEEL_DOMCTL_getstats, .domid = domid};
+	long r = domctl(&op);
+
+	*out = op.u.stats;
+	return r;
+}
+
+/* Counters: each domctl of ours is a VM exit of ours; the clock moves; a PVH domain sends
+ * nothing to a device model; no such domain is -ESRCH. */
+static bool check_stats(uint16_t self, uint16_t victim)
+{
+	struct keel_domain_stats a, b, v;
+
+	CHECK_EQ(stats(self, &a), 0);
+	CHECK_EQ(stats(self, &b), 0);
+	CHECK(b.exits > a.exits);
+	CHECK(b.now_ns > a.now_ns);
+	CHECK(b.cpu_ns >= a.cpu_ns);
+	CHECK_EQ(stats(victim, &v), 0);
+	gprintf("stats: self %lu exits, victim %lu exits, device model %lu\n", b.exits, v.exits,
+		v.dm_pio + v.dm_mmio + v.dm_pci_config + v.dm_buffered);
+	CHECK(v.exits > 0);
+	CHECK_EQ(v.dm_pio + v.dm_mmio + v.dm_pci_config + v.dm_buffered + v.dm_string_elements, 0);
+	CHECK_EQ(v.pad[0] | v.pad[1] | v.pad[2], 0);
+	CHECK_EQ(stats(4000, &v), -3);
+	return true;
+}
+
 /* vCPU count, pinning and the per-vCPU info: each bound. */
 static bool check_vcpus(uint16_t victim, const struct keel_host_info *h)
 {
@@ -204,6 +234,7 @@ bool test_main(const struct hvm_start_info *si)
 	CHECK_EQ(info(victim, &v), 0);
 	CHECK_EQ(v.state, KEEL_DOMSTATE_running);
 	CHECK(v.cpu_ns > v2.cpu_ns);
+	CHECK(check_stats(me.domid, victim)); /* the victim has run: pausing it made it exit */
 
 	/* Scheduler settings: within bounds only, and what getinfo reports after. */
 	op = (struct keel_domctl){.cmd = KEEL_DOMCTL_setsched, .domid = victim};

@@ -149,7 +149,7 @@
  * struct keel_domain_stats (88 bytes):
  *   @0  u64 exits        VM exits of all its vCPUs (each one is work of Keel's)
  *   @8  u64 dm_pio       of those, port I/O sent to a device model (an ioreq of
- *                        IOREQ_TYPE_PIO it had to answer; public/xen/ioreq.h)
+ *                        IOREQ_TYPE_PIO it had to answer; public/xen/dm_op.h)
  *   @16 u64 dm_mmio      memory accesses sent to a device model (IOREQ_TYPE_COPY)
  *   @24 u64 dm_pci_config PCI configuration accesses (IOREQ_TYPE_PCI_CONFIG)
  *   @32 u64 dm_buffered  writes posted to buffered ioreq rings (not waited for)
