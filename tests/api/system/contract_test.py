@@ -802,8 +802,12 @@ def t_stats(ctx):
     st, h, a = c.req("GET", "/v1/domains/cpu1/stats")
     assert st == 200 and h.get("Cache-Control") == "no-store", (st, h)
     assert a["name"] == "cpu1" and a["vcpus_online"] == 2 and a["memory_kib"] == 256 * 1024, a
+    # The double's vCPUs exit once per 10 us of their time; a PVH domain has no device model.
+    assert "device_model" not in a and a["vm_exits"] >= 0, a
     time.sleep(0.3)
     st, _, b = c.req("GET", "/v1/domains/cpu1/stats")
+    hv_ns = b["hypervisor_time_ns"] - a["hypervisor_time_ns"]
+    assert hv_ns >= 0.25e9 and b["vm_exits"] - a["vm_exits"] >= 2 * hv_ns / 10000 * 0.9, (a, b)
     wall_ns = (parse_ts(b["sampled_at"]) - parse_ts(a["sampled_at"])) * 1e9
     used = b["cpu_time_ns"] - a["cpu_time_ns"]
     # Two busy vCPUs: twice the time between the samples (the clocks read differ by < 20 ms).
@@ -814,6 +818,9 @@ def t_stats(ctx):
     assert m and float(m.group(1)) * 1e9 >= b["cpu_time_ns"], text
     assert re.search(r'^keel_domain_memory_bytes\{domain="cpu1"\} 268435456$', text, re.M), text
     assert "# TYPE keel_domain_cpu_seconds_total counter" in text
+    m = re.search(r'^keel_domain_vm_exits_total\{domain="cpu1"\} (\d+)$', text, re.M)
+    assert m and int(m.group(1)) >= b["vm_exits"], text
+    assert "# TYPE keel_domain_device_model_requests_total counter" in text
     # One vCPU online: half the pace.
     ctx.admin.req("PATCH", "/v1/domains/cpu1", {"vcpus": 1})
     st, _, a = c.req("GET", "/v1/domains/cpu1/stats")
