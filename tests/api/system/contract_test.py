@@ -404,6 +404,9 @@ def t_create_validation(ctx):
         (domain_body("v2", boot={"type": "pvh"}), None, "/boot/kernel"),
         (domain_body("v2", boot={"type": "xen"}), None, "/boot/type"),
         (domain_body("v2", boot={"type": "hvm", "kernel": "/k"}), None, "/boot/kernel"),
+        (domain_body("v2", boot={"type": "hvm", "disk_controller": "sata"}), None, "/boot/disk_controller"),
+        (domain_body("v2", boot={"type": "pvh", "kernel": "/k", "disk_controller": "ahci"}), None,
+         "/boot/disk_controller"),
         (domain_body("v2", boot={"type": "pvh", "kernel": "rel/ative"}), None, "/boot/kernel"),
         (domain_body("v2", disks=[{"id": "xvda", "path": "/a/../b"}]), None, "/disks/0/path"),
         (domain_body("v2", disks=[{"id": "sda", "path": "/a"}]), None, "/disks/0/id"),
@@ -421,7 +424,9 @@ def t_create_validation(ctx):
     st, _, lst = c.req("GET", "/v1/domains?name_prefix=v2")
     assert lst["total"] == 0, "a rejected create must leave nothing behind"
     st, _, js = c.req("POST", "/v1/domains", domain_body("val3", boot={"type": "hvm"}))
-    assert st == 201 and js["boot"] == {"type": "hvm", "firmware": "seabios"}
+    assert st == 201 and js["boot"] == {"type": "hvm", "firmware": "seabios", "disk_controller": "ide"}
+    st, _, js = c.req("POST", "/v1/domains", domain_body("val4", boot={"type": "hvm", "disk_controller": "ahci"}))
+    assert st == 201 and js["boot"]["disk_controller"] == "ahci", js
 
 
 def t_list_get_patch(ctx):

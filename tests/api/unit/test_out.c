@@ -190,15 +190,18 @@ static void domain_running_hvm(void **state)
 	strcpy(d.job_id, ID);
 	d.spec.boot.type = BOOT_HVM;
 	d.spec.boot.firmware = FW_OVMF;
+	d.spec.boot.disk_controller = DC_AHCI;
 	d.spec.npins = 0;
 	d.spec.ndisks = d.spec.nnics = d.spec.npci = 0;
-	assert_renders(domain_out(&d),
-		       "{\"name\":\"web-1\",\"vcpus\":2,\"max_vcpus\":4,\"memory_mib\":512,"
-		       "\"memory_target_mib\":256,\"sched\":{\"weight\":256,\"cap\":0},"
-		       "\"pinning\":[],\"boot\":{\"type\":\"hvm\",\"firmware\":\"ovmf\"},"
-		       "\"disks\":[],\"nics\":[],\"pci\":[],\"id\":\"" DOM "\",\"state\":"
-		       "\"shutting_down\",\"domid\":5,\"generation\":3,\"created_at\":\"" T0 "\","
-		       "\"updated_at\":\"" T0 "\",\"job_id\":\"" ID "\"}");
+	assert_renders(
+	    domain_out(&d),
+	    "{\"name\":\"web-1\",\"vcpus\":2,\"max_vcpus\":4,\"memory_mib\":512,"
+	    "\"memory_target_mib\":256,\"sched\":{\"weight\":256,\"cap\":0},"
+	    "\"pinning\":[],\"boot\":{\"type\":\"hvm\",\"firmware\":\"ovmf\","
+	    "\"disk_controller\":\"ahci\"},\"disks\":[],\"nics\":[],\"pci\":[],\"id\":\"" DOM
+	    "\",\"state\":"
+	    "\"shutting_down\",\"domid\":5,\"generation\":3,\"created_at\":\"" T0 "\","
+	    "\"updated_at\":\"" T0 "\",\"job_id\":\"" ID "\"}");
 }
 
 /* The cache answers the same text while the revision holds, and renders again after. */
