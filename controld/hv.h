@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * controld's one interface to the hypervisor: domain create/destroy/pause/unpause/info,
- * vCPU and memory operations, PCI assignment and hypervisor events. Its types are Keel's
- * domain-control ABI (hypervisor/include/public/keel/domctl.h) in controld's words, value
+ * controld's one interface to the hypervisor: domain create/destroy/pause/unpause/info and
+ * counters, vCPU and memory operations, PCI assignment and hypervisor events. Its types are
+ * Keel's domain-control ABI (hypervisor/include/public/keel/domctl.h) in controld's words, value
  * for value: states, shutdown reasons, domids. The shipped backend (hv_keel.c over
  * hv_privcmd.c) issues that hypercall through /dev/xen/privcmd; tests link a test double
  * from tests/api/doubles/. Every call is short and runs on the loop thread; events arrive
