@@ -1191,6 +1191,8 @@ def t_restart(ctx):
     c.req("POST", "/v1/domains", domain_body("keeper"))
     c.req("POST", "/v1/domains/keeper/actions/start")
     before = c.req("GET", "/v1/domains/keeper")[2]
+    ahci = {"type": "hvm", "firmware": "seabios", "disk_controller": "ahci"}
+    assert c.req("POST", "/v1/domains", domain_body("ahci-kept", boot=ahci))[0] == 201
     c.req("POST", "/v1/domains", domain_body("slow", boot={"type": "pvh", "kernel": "/k",
                                                             "cmdline": "test.ignore_shutdown"}))
     c.req("POST", "/v1/domains/slow/actions/start")
@@ -1229,6 +1231,8 @@ def t_restart(ctx):
     assert st == 201 and h.get("Idempotent-Replayed") == "true", (st, h)
     after = c.req("GET", "/v1/domains/keeper")[2]
     assert after["state"] == "running" and after["domid"] == before["domid"], (before, after)
+    # An HVM guest's disk controller is in its record.
+    assert c.req("GET", "/v1/domains/ahci-kept")[2]["boot"] == ahci
     assert after["id"] == before["id"]
     # Its console is served again: typed input comes back as output.
     st, _, js = c.req("POST", "/v1/domains/keeper/console", {"input": "still here"})
