@@ -110,6 +110,11 @@ static bool check_firmware(const char *s)
 	return !strcmp(s, "seabios") || !strcmp(s, "ovmf");
 }
 
+static bool check_disk_controller(const char *s)
+{
+	return !strcmp(s, "ide") || !strcmp(s, "ahci");
+}
+
 static bool check_boot_type(const char *s)
 {
 	return !strcmp(s, "pvh") || !strcmp(s, "hvm");
@@ -175,8 +180,9 @@ int nic_from_json(const json_t *in, const char *ptr, struct dom_nic *out, struct
 static int boot_from_json(const json_t *in, struct dom_boot *out, struct verr *e)
 {
 	static const char *const pvh[] = {"type", "kernel", "cmdline", "initrd", NULL};
-	static const char *const hvm[] = {"type", "firmware", NULL};
-	const char *type = NULL, *kernel = NULL, *cmdline = "", *initrd = "", *fw = "seabios";
+	static const char *const hvm[] = {"type", "firmware", "disk_controller", NULL};
+	const char *type = NULL, *kernel = NULL, *cmdline = "", *initrd = "", *fw = "seabios",
+		   *dc = "ide";
 
 	if (!in)
 		return verr_set(e, "", "boot", "required");
@@ -201,10 +207,13 @@ static int boot_from_json(const json_t *in, struct dom_boot *out, struct verr *e
 		return 0;
 	}
 	if (jv_only(in, "/boot", hvm, e) ||
-	    jv_str(in, "firmware", "/boot", false, 8, check_firmware, "seabios or ovmf", &fw, e))
+	    jv_str(in, "firmware", "/boot", false, 8, check_firmware, "seabios or ovmf", &fw, e) ||
+	    jv_str(in, "disk_controller", "/boot", false, 4, check_disk_controller, "ide or ahci",
+		   &dc, e))
 		return -EINVAL;
 	out->type = BOOT_HVM;
 	out->firmware = !strcmp(fw, "ovmf") ? FW_OVMF : FW_SEABIOS;
+	out->disk_controller = !strcmp(dc, "ahci") ? DC_AHCI : DC_IDE;
 	return 0;
 }
 

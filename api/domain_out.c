@@ -8,8 +8,9 @@ static json_t *boot_out(const struct dom_boot *b)
 	if (b->type == BOOT_TIME)
 		return json_pack("{s:s}", "type", dom_boot_type_name(b->type));
 	if (b->type == BOOT_HVM)
-		return json_pack("{s:s, s:s}", "type", "hvm", "firmware",
-				 dom_firmware_name(b->firmware));
+		return json_pack("{s:s, s:s, s:s}", "type", "hvm", "firmware",
+				 dom_firmware_name(b->firmware), "disk_controller",
+				 dom_disk_controller_name(b->disk_controller));
 	return json_pack("{s:s, s:s, s:s, s:s}", "type", "pvh", "kernel", b->kernel, "cmdline",
 			 b->cmdline, "initrd", b->initrd);
 }

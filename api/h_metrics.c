@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* GET /metrics: Prometheus text of domains (their CPU time, read from the hypervisor at the
- * call), jobs, HTTP requests and uptime. */
+/* GET /metrics: Prometheus text of domains (CPU time, memory, VM exits and device-model
+ * requests, read from the hypervisor at the call), jobs, HTTP requests and uptime. */
 #include "api.h"
+#include "out.h"
 #include "problem.h"
 #include "../controld/model.h"
 #include "../controld/util.h"
@@ -11,41 +12,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Domain names are [A-Za-z0-9._-] (the API's and adopt.c's rule): nothing in a label value
- * needs escaping. CPU lines go out at once, memory lines wait in their own buffer: one
- * reading of each domain serves both families. */
 static int domain_lines(void *arg, const struct domain *d, const struct domain_stats *s)
 {
 	FILE **fam = arg;
 
-	fprintf(fam[0], "keel_domain_cpu_seconds_total{domain=\"%s\"} %llu.%09llu\n",
-		domain_name(d), (unsigned long long)(s->cpu_time_ns / 1000000000u),
-		(unsigned long long)(s->cpu_time_ns % 1000000000u));
-	fprintf(fam[1], "keel_domain_memory_bytes{domain=\"%s\"} %llu\n", domain_name(d),
-		(unsigned long long)s->memory_kib * 1024);
+	for (unsigned k = 0; k < DOMAIN_FAMILIES; k++)
+		domain_family_lines(fam[k], (enum domain_family)k, d, s);
 	return 0;
 }
 
-/* The per-domain families, read from the hypervisor now. */
+/* The per-domain families, read from the hypervisor now: one reading of each domain serves
+ * them all, each family kept in its own buffer until every domain is read. */
 static int domain_families(struct controld *cd, FILE *f)
 {
-	char *mem = NULL;
-	size_t len = 0;
-	FILE *fam[2] = {f, open_memstream(&mem, &len)};
-	int rc;
+	char *text[DOMAIN_FAMILIES] = {NULL};
+	size_t len[DOMAIN_FAMILIES] = {0};
+	FILE *fam[DOMAIN_FAMILIES];
+	int rc = 0;
 
-	if (!fam[1])
-		return -ENOMEM;
-	fprintf(f,
-		"# HELP keel_domain_cpu_seconds_total CPU time of a domain the hypervisor has, on "
-		"all its vCPUs; it begins again at each start.\n"
-		"# TYPE keel_domain_cpu_seconds_total counter\n");
-	rc = domains_stats_each(cd, domain_lines, fam);
-	fclose(fam[1]);
-	fprintf(f, "# HELP keel_domain_memory_bytes Memory backed now of a domain the hypervisor "
-		   "has.\n# TYPE keel_domain_memory_bytes gauge\n");
-	fwrite(mem, 1, len, f);
-	free(mem);
+	for (unsigned k = 0; k < DOMAIN_FAMILIES; k++)
+		if (!(fam[k] = open_memstream(&text[k], &len[k])))
+			rc = -ENOMEM;
+	rc = rc ?: domains_stats_each(cd, domain_lines, fam);
+	for (unsigned k = 0; k < DOMAIN_FAMILIES; k++) {
+		if (fam[k])
+			fclose(fam[k]);
+		if (!rc) {
+			domain_family_header(f, (enum domain_family)k);
+			fwrite(text[k], 1, len[k], f);
+		}
+		free(text[k]);
+	}
 	return rc;
 }
 

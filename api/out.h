@@ -8,6 +8,7 @@
 #define KEEL_API_OUT_H
 
 #include <jansson.h>
+#include <stdio.h>
 
 #include "../controld/model.h"
 
@@ -16,6 +17,14 @@ json_t *job_out(const struct job *j);
 json_t *token_out(const struct token *t);
 /* GET /v1/domains/{domain}/stats: d's statistics s, sampled at s->sampled_wall_ms. */
 json_t *domain_stats_out(const struct domain *d, const struct domain_stats *s);
+
+/* GET /metrics' per-domain families (metrics_out.c), Prometheus text: each family's lines
+ * go out together, after its # HELP and # TYPE lines. */
+enum domain_family { FAM_CPU, FAM_MEMORY, FAM_VM_EXITS, FAM_DM_REQUESTS, DOMAIN_FAMILIES };
+void domain_family_header(FILE *f, enum domain_family fam);
+/* d's samples of family fam (none of a counter the hypervisor does not count). */
+void domain_family_lines(FILE *f, enum domain_family fam, const struct domain *d,
+			 const struct domain_stats *s);
 
 /* domain_out as compact text, cached until the domain's revision changes (domain_cache.c);
  * NULL when out of memory. The text is valid until the next call. */

@@ -38,14 +38,17 @@ static int chroot_dir(const struct controld *cd, char *out, size_t len)
 	return mkdir(out, 0755) && errno != EEXIST ? -errno : 0;
 }
 
-/* QEMU's settings from d's spec: IDE disks for xvda..xvdd that are writable (QEMU's IDE
- * disks cannot be read-only; the others are the PV vbds' alone), one rtl8139 per NIC. */
+/* QEMU's settings from d's spec: on the spec's controller, the disks xvda..xvdd (IDE) or
+ * xvda..xvdf (AHCI) that are writable (QEMU's IDE and AHCI disks cannot be read-only; the
+ * others are the PV vbds' alone), one rtl8139 per NIC. */
 int device_model_argv(struct controld *cd, const struct domain *d, const char *sock,
 		      struct dm_argv *out)
 {
 	const struct dom_spec *sp = &d->spec;
-	char paths[DM_IDE_DISKS][PATH_MAX];
-	struct dm_disk disks[DM_IDE_DISKS];
+	bool ahci = sp->boot.disk_controller == DC_AHCI;
+	unsigned ports = ahci ? DM_AHCI_DISKS : DM_IDE_DISKS;
+	char paths[DM_AHCI_DISKS][PATH_MAX];
+	struct dm_disk disks[DM_AHCI_DISKS];
 	struct dm_nic nics[DOM_MAX_NICS];
 	struct dm_config c = {.qemu = cd->cfg.qemu,
 			      .domid = (unsigned)d->domid,
@@ -54,6 +57,7 @@ int device_model_argv(struct controld *cd, const struct domain *d, const char *s
 			      .memory_mib = (sp->memory_mib + 1) & ~1ull,
 			      .vcpus = sp->vcpus,
 			      .max_vcpus = sp->max_vcpus,
+			      .disk_controller = ahci ? DM_AHCI : DM_IDE,
 			      .disks = disks,
 			      .nics = nics,
 			      .nnics = sp->nnics,
@@ -72,7 +76,7 @@ int device_model_argv(struct controld *cd, const struct domain *d, const char *s
 
 	for (unsigned i = 0; i < sp->ndisks; i++) {
 		unsigned index = (unsigned)(sp->disks[i].id[3] - 'a');
-		if (index >= DM_IDE_DISKS || sp->disks[i].readonly)
+		if (index >= ports || sp->disks[i].readonly)
 			continue;
 		rc = image_ref_path(cd->cfg.images_dir, sp->disks[i].path, paths[c.ndisks],
 				    PATH_MAX);

@@ -27,6 +27,7 @@ int dom_state_parse(const char *s, enum dom_state *out)
 static const char *const boot_types[] = {"pvh", "hvm", "boot_time"};
 static const char *const firmwares[] = {"seabios", "ovmf"};
 static const char *const disk_formats[] = {"raw", "qcow2"};
+static const char *const disk_controllers[] = {"ide", "ahci"};
 
 const char *dom_boot_type_name(enum dom_boot_type t)
 {
@@ -43,13 +44,19 @@ const char *dom_disk_format_name(enum dom_disk_format f)
 	return disk_formats[f];
 }
 
+const char *dom_disk_controller_name(enum dom_disk_controller c)
+{
+	return disk_controllers[c];
+}
+
 static json_t *boot_to_json(const struct dom_boot *b)
 {
 	if (b->type == BOOT_TIME)
 		return json_pack("{s:s}", "type", dom_boot_type_name(b->type));
 	if (b->type == BOOT_HVM)
-		return json_pack("{s:s, s:s}", "type", "hvm", "firmware",
-				 dom_firmware_name(b->firmware));
+		return json_pack("{s:s, s:s, s:s}", "type", "hvm", "firmware",
+				 dom_firmware_name(b->firmware), "disk_controller",
+				 dom_disk_controller_name(b->disk_controller));
 	return json_pack("{s:s, s:s, s:s, s:s}", "type", "pvh", "kernel", b->kernel, "cmdline",
 			 b->cmdline, "initrd", b->initrd);
 }
@@ -167,7 +174,7 @@ static int get_array(const json_t *o, const char *key, unsigned max, unsigned *n
 
 static int boot_from_record(const json_t *b, struct dom_boot *out)
 {
-	unsigned t, fw = 0;
+	unsigned t, fw = 0, dc = DC_IDE;
 	int rc = get_name(b, "type", boot_types, ARRAY_SIZE(boot_types), &t);
 
 	if (rc)
@@ -177,7 +184,12 @@ static int boot_from_record(const json_t *b, struct dom_boot *out)
 		return 0;
 	if (out->type == BOOT_HVM) {
 		rc = get_name(b, "firmware", firmwares, ARRAY_SIZE(firmwares), &fw);
+		/* A record from before the choice has none: IDE, as it ran then. */
+		if (!rc && json_object_get(b, "disk_controller"))
+			rc = get_name(b, "disk_controller", disk_controllers,
+				      ARRAY_SIZE(disk_controllers), &dc);
 		out->firmware = (enum dom_firmware)fw;
+		out->disk_controller = (enum dom_disk_controller)dc;
 		return rc;
 	}
 	return get_str(b, "kernel", out->kernel, sizeof(out->kernel), true)

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * A domain's use of the host, read from the hypervisor at each call (GET .../stats and
- * /metrics): nothing is cached, a domain_info is one short hypercall.
+ * /metrics): nothing is cached, a domain_info and a getstats are two short hypercalls.
  */
 #include "model.h"
 #include "util.h"
 
 #include <errno.h>
+#include <string.h>
 
 int domain_stats(struct controld *cd, const struct domain *d, struct domain_stats *out)
 {
@@ -15,12 +16,21 @@ int domain_stats(struct controld *cd, const struct domain *d, struct domain_stat
 
 	if (d->domid < 0)
 		return -EBUSY;
+	memset(out, 0, sizeof(*out));
 	rc = cd->hv->ops->domain_info(cd->hv, (hv_domid_t)d->domid, &info);
+	if (!rc) {
+		rc = cd->hv->ops->domain_counters(cd->hv, (hv_domid_t)d->domid, &out->counters);
+		out->has_counters = !rc;
+		/* An older Keel: the statistics it has, without the counters. */
+		if (rc == -EOPNOTSUPP)
+			rc = 0;
+	}
 	/* Gone between the model's last event and now: as good as stopped. */
 	if (rc == -ESRCH)
 		return -EBUSY;
 	if (rc)
 		return rc;
+	out->device_model = d->spec.boot.type == BOOT_HVM;
 	out->cpu_time_ns = info.cpu_time_ns;
 	out->vcpus_online = info.vcpus_online;
 	out->memory_kib = info.cur_memory_kib;

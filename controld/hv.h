@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * controld's one interface to the hypervisor: domain create/destroy/pause/unpause/info,
- * vCPU and memory operations, PCI assignment and hypervisor events. Its types are Keel's
- * domain-control ABI (hypervisor/include/public/keel/domctl.h) in controld's words, value
+ * controld's one interface to the hypervisor: domain create/destroy/pause/unpause/info and
+ * counters, vCPU and memory operations, PCI assignment and hypervisor events. Its types are
+ * Keel's domain-control ABI (hypervisor/include/public/keel/domctl.h) in controld's words, value
  * for value: states, shutdown reasons, domids. The shipped backend (hv_keel.c over
  * hv_privcmd.c) issues that hypercall through /dev/xen/privcmd; tests link a test double
  * from tests/api/doubles/. Every call is short and runs on the loop thread; events arrive
@@ -79,6 +79,15 @@ struct hv_domain_info {
 	unsigned weight, cap;
 };
 
+/* What a domain has cost since it was built (KEEL_DOMCTL_getstats): its vCPUs' VM exits and,
+ * of those, the requests its device model answered (0 for a PVH domain, which has none). */
+struct hv_domain_counters {
+	uint64_t vm_exits;
+	uint64_t dm_pio, dm_mmio, dm_pci_config, dm_buffered;
+	uint64_t dm_string_elements; /* elements the requests above carried by pointer */
+	uint64_t now_ns;	     /* the hypervisor's clock at the sample: rates over it */
+};
+
 enum hv_event_type {
 	HV_EV_DOMAIN_SHUTDOWN, /* the domain ended (reason says how: power off, reboot, crash) */
 	HV_EV_DOMAIN_GONE,     /* the domain no longer exists (reaped, or ended unseen) */
@@ -112,6 +121,8 @@ struct hv_ops {
 	int (*domain_pause)(struct hv *hv, hv_domid_t domid);
 	int (*domain_unpause)(struct hv *hv, hv_domid_t domid);
 	int (*domain_info)(struct hv *hv, hv_domid_t domid, struct hv_domain_info *out);
+	/* -EOPNOTSUPP from a hypervisor that does not count them (a Keel before getstats). */
+	int (*domain_counters)(struct hv *hv, hv_domid_t domid, struct hv_domain_counters *out);
 	/* The hypervisor's part of vCPU hotplug; the guest follows cpu/<n>/availability. */
 	int (*set_vcpus_online)(struct hv *hv, hv_domid_t domid, unsigned count);
 	int (*set_sched)(struct hv *hv, hv_domid_t domid, unsigned weight, unsigned cap);

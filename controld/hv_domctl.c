@@ -35,7 +35,7 @@ static const char *const cmd_names[] = {
     [KEEL_DOMCTL_getvcpu] = "getvcpu",	     [KEEL_DOMCTL_setvcpuaffinity] = "setvcpuaffinity",
     [KEEL_DOMCTL_setvcpus] = "setvcpus",     [KEEL_DOMCTL_createdomain] = "createdomain",
     [KEEL_DOMCTL_loadkernel] = "loadkernel", [KEEL_DOMCTL_loadinitrd] = "loadinitrd",
-    [KEEL_DOMCTL_getbuild] = "getbuild",
+    [KEEL_DOMCTL_getbuild] = "getbuild",     [KEEL_DOMCTL_getstats] = "getstats",
 };
 
 const char *hv_domctl_name(uint32_t cmd)
@@ -81,6 +81,18 @@ void hv_domain_from_keel(const struct keel_domain_info *k, struct hv_domain_info
 	out->cpu_time_ns = k->cpu_ns;
 	out->weight = k->weight;
 	out->cap = k->cap;
+}
+
+void hv_counters_from_keel(const struct keel_domain_stats *k, struct hv_domain_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->vm_exits = k->exits;
+	out->dm_pio = k->dm_pio;
+	out->dm_mmio = k->dm_mmio;
+	out->dm_pci_config = k->dm_pci_config;
+	out->dm_buffered = k->dm_buffered;
+	out->dm_string_elements = k->dm_string_elements;
+	out->now_ns = k->now_ns;
 }
 
 void hv_host_from_keel(const struct keel_host_info *k, struct hv_host_info *out)

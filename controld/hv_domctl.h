@@ -16,6 +16,7 @@ const char *hv_domctl_name(uint32_t cmd);
 const char *hv_shutdown_reason_name(enum hv_shutdown_reason r);
 
 void hv_domain_from_keel(const struct keel_domain_info *k, struct hv_domain_info *out);
+void hv_counters_from_keel(const struct keel_domain_stats *k, struct hv_domain_counters *out);
 void hv_host_from_keel(const struct keel_host_info *k, struct hv_host_info *out);
 
 /* The pCPUs of a host with nr_cpus of them, as an affinity mask. */

@@ -42,8 +42,10 @@ static int issue(struct hv_keel *k, struct keel_domctl *op)
 	if (rc) {
 		/* An unknown domain is a normal answer to these: the model asks to find out. */
 		bool expected =
-		    (rc == -ESRCH && (cmd == KEEL_DOMCTL_getinfo || cmd == KEEL_DOMCTL_next)) ||
-		    (rc == -ENOENT && cmd == KEEL_DOMCTL_getbuild); /* a boot-time domain */
+		    (rc == -ESRCH && (cmd == KEEL_DOMCTL_getinfo || cmd == KEEL_DOMCTL_next ||
+				      cmd == KEEL_DOMCTL_getstats)) ||
+		    (rc == -ENOENT && cmd == KEEL_DOMCTL_getbuild) ||	/* a boot-time domain */
+		    (rc == -EOPNOTSUPP && cmd == KEEL_DOMCTL_getstats); /* an older Keel */
 		log_msg(expected ? LOG_LVL_DEBUG : LOG_LVL_WARN,
 			"hypervisor: domctl %s (domid %u) failed: %s (errno %d)",
 			hv_domctl_name(cmd), domid, strerror(-rc), -rc);
@@ -86,6 +88,16 @@ static int k_next(struct hv *hv, hv_domid_t from, struct hv_domain_info *out)
 static int k_info(struct hv *hv, hv_domid_t domid, struct hv_domain_info *out)
 {
 	return get_info(hv, KEEL_DOMCTL_getinfo, domid, out);
+}
+
+static int k_counters(struct hv *hv, hv_domid_t domid, struct hv_domain_counters *out)
+{
+	struct keel_domctl op = hv_domctl_op(KEEL_DOMCTL_getstats, domid);
+	int rc = issue(keel_of(hv), &op);
+
+	if (!rc)
+		hv_counters_from_keel(&op.u.stats, out);
+	return rc;
 }
 
 /* Loads one image file into the domain: loadkernel (with cmdline) or loadinitrd (cmdline:
@@ -319,6 +331,7 @@ static const struct hv_ops keel_ops = {
     .domain_pause = k_pause,
     .domain_unpause = k_unpause,
     .domain_info = k_info,
+    .domain_counters = k_counters,
     .set_vcpus_online = k_vcpus,
     .set_sched = k_sched,
     .pin_vcpu = k_pin,

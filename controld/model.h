@@ -120,6 +120,11 @@ struct domain_stats {
 	unsigned vcpus_online;
 	uint64_t memory_kib; /* backed now */
 	uint64_t sampled_wall_ms;
+	/* VM exits and device-model requests since it was built: false when the hypervisor
+	 * does not count them (a Keel before getstats). */
+	bool has_counters;
+	bool device_model; /* an HVM domain: the counters' dm_* are its device model's */
+	struct hv_domain_counters counters;
 };
 /* -EBUSY for a domain the hypervisor has none of (stopped): no CPU time to report. */
 int domain_stats(struct controld *cd, const struct domain *d, struct domain_stats *out);

@@ -36,13 +36,16 @@ struct vcpu_pin {
 enum dom_boot_type { BOOT_PVH, BOOT_HVM, BOOT_TIME };
 enum dom_firmware { FW_SEABIOS, FW_OVMF };
 enum dom_disk_format { DISK_RAW, DISK_QCOW2 };
+/* The HVM disks' controller in QEMU (libxl's hdtype): PIIX IDE or AHCI. */
+enum dom_disk_controller { DC_IDE, DC_AHCI };
 
 struct dom_boot {
 	enum dom_boot_type type;
 	char kernel[DOM_PATH_MAX + 1]; /* PVH */
 	char cmdline[DOM_CMDLINE_MAX + 1];
 	char initrd[DOM_PATH_MAX + 1];
-	enum dom_firmware firmware; /* HVM */
+	enum dom_firmware firmware;		  /* HVM */
+	enum dom_disk_controller disk_controller; /* HVM */
 };
 
 struct dom_disk {
@@ -76,6 +79,7 @@ struct dom_spec {
 const char *dom_boot_type_name(enum dom_boot_type t);
 const char *dom_firmware_name(enum dom_firmware f);
 const char *dom_disk_format_name(enum dom_disk_format f);
+const char *dom_disk_controller_name(enum dom_disk_controller c);
 
 /* PATCH /v1/domains/{id}: the fields it may change; has_* says which it does. */
 struct dom_patch {

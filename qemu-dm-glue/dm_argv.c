@@ -13,8 +13,8 @@
 #include <string.h>
 
 #define DOMID_FIRST_RESERVED 0x7FF0u /* xen/include/public/xen.h */
-/* The most options dm_argv_build emits: fixed ones, 2 per disk, 4 per NIC. */
-#define MAX_ARGS (40 + 2 * DM_IDE_DISKS + 4 * 64)
+/* The most options dm_argv_build emits: fixed ones, 4 per disk, 4 per NIC. */
+#define MAX_ARGS (40 + 4 * DM_AHCI_DISKS + 4 * 64)
 
 static bool nonempty(const char *s)
 {
@@ -72,16 +72,18 @@ static int push(struct dm_argv *a, const char *fmt, ...)
 
 static int check(const struct dm_config *c)
 {
-	bool used[DM_IDE_DISKS] = {false};
+	bool used[DM_AHCI_DISKS] = {false};
+	unsigned ports = c->disk_controller == DM_AHCI ? DM_AHCI_DISKS : DM_IDE_DISKS;
 
 	if (!nonempty(c->qemu) || !plain(c->name) || !nonempty(c->serial_socket) || c->domid == 0 ||
 	    c->domid >= DOMID_FIRST_RESERVED || !c->memory_mib || !c->vcpus ||
-	    c->max_vcpus < c->vcpus || c->nnics > 64)
+	    c->max_vcpus < c->vcpus || c->nnics > 64 ||
+	    (c->disk_controller != DM_IDE && c->disk_controller != DM_AHCI))
 		return -EINVAL;
 	for (unsigned i = 0; i < c->ndisks; i++) {
 		const struct dm_disk *d = &c->disks[i];
-		if (!nonempty(d->path) || !one_of(d->format, "raw", "qcow2") ||
-		    d->index >= DM_IDE_DISKS || used[d->index])
+		if (!nonempty(d->path) || !one_of(d->format, "raw", "qcow2") || d->index >= ports ||
+		    used[d->index])
 			return -EINVAL;
 		used[d->index] = true;
 	}
@@ -91,7 +93,10 @@ static int check(const struct dm_config *c)
 	return 0;
 }
 
-static int disk_args(struct dm_argv *a, const struct dm_disk *d)
+/* A disk as libxl 4.17 gives it (tools/libs/light/libxl_dm.c,
+ * libxl__build_device_model_args_new): IDE by index; AHCI as a drive without an interface
+ * and an ide-hd on port N of the controller ahci0. */
+static int disk_args(struct dm_argv *a, enum dm_disk_controller ctl, const struct dm_disk *d)
 {
 	char *path = escaped(d->path);
 	int rc;
@@ -99,9 +104,19 @@ static int disk_args(struct dm_argv *a, const struct dm_disk *d)
 	if (!path)
 		return -ENOMEM;
 	rc = push(a, "-drive");
-	rc = rc
-		 ?: push(a, "file=%s,if=ide,index=%u,media=disk,format=%s,cache=writeback", path,
-			 d->index, d->format);
+	if (ctl == DM_AHCI) {
+		rc = rc
+			 ?: push(a, "file=%s,if=none,id=ahcidisk-%u,format=%s,cache=writeback",
+				 path, d->index, d->format);
+		rc = rc ?: push(a, "-device");
+		rc = rc
+			 ?: push(a, "ide-hd,bus=ahci0.%u,unit=0,drive=ahcidisk-%u", d->index,
+				 d->index);
+	} else {
+		rc = rc
+			 ?: push(a, "file=%s,if=ide,index=%u,media=disk,format=%s,cache=writeback",
+				 path, d->index, d->format);
+	}
 	free(path);
 	return rc;
 }
@@ -158,8 +173,12 @@ int dm_argv_build(const struct dm_config *c, struct dm_argv *out)
 		rc = rc ?: push(&a, "-smp");
 		rc = rc ?: push(&a, "%u,maxcpus=%u", c->vcpus, c->max_vcpus);
 	}
+	if (c->disk_controller == DM_AHCI) {
+		rc = rc ?: push(&a, "-device");
+		rc = rc ?: push(&a, "ahci,id=ahci0");
+	}
 	for (unsigned i = 0; i < c->ndisks; i++)
-		rc = rc ?: disk_args(&a, &c->disks[i]);
+		rc = rc ?: disk_args(&a, c->disk_controller, &c->disks[i]);
 	if (c->ndisks) {
 		rc = rc ?: push(&a, "-boot");
 		rc = rc ?: push(&a, "order=c");

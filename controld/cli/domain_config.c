@@ -129,9 +129,9 @@ static int set_line(json_t *o, const char *key, char *v, const char **why)
 		json_object_set_new(boot_of(o), "type", json_string("pvh"));
 		return json_object_set_new(boot_of(o), key, json_string(v));
 	}
-	if (!strcmp(key, "firmware")) {
+	if (!strcmp(key, "firmware") || !strcmp(key, "disk_controller")) {
 		json_object_set_new(boot_of(o), "type", json_string("hvm"));
-		return json_object_set_new(boot_of(o), "firmware", json_string(v));
+		return json_object_set_new(boot_of(o), key, json_string(v));
 	}
 	if (!strcmp(key, "disk")) {
 		*why = "ID:PATH[:ro], e.g. xvda:/var/lib/keel/web1.img";
@@ -158,7 +158,8 @@ static int domain_line(void *arg, unsigned lineno, char *key, char *value, char 
 	if (rc == -ENOENT)
 		snprintf(err, errlen,
 			 "line %u: unknown key '%s' (keys: name, vcpus, max_vcpus, memory, "
-			 "memory_target, kernel, cmdline, initrd, firmware, disk, nic, pci)",
+			 "memory_target, kernel, cmdline, initrd, firmware, disk_controller, disk, "
+			 "nic, pci)",
 			 lineno, key);
 	else if (rc)
 		snprintf(err, errlen, "line %u: %s = %.40s: want %s", lineno, key, value,

@@ -332,18 +332,28 @@ static int cmd_show(const char *name)
 /* What the hypervisor counts for a domain now; CPU use is the difference of two of these. */
 static int cmd_stats(const char *name)
 {
-	json_t *s;
+	json_t *s, *dm;
 	int rc;
 
 	if ((rc = domain_get(name, "/stats", &s)))
 		return rc;
-	if (opt.json)
+	if (opt.json) {
 		print_json(s);
-	else
-		printf("%s: cpu %lld.%09lld s, vcpus online %lld, memory %lld KiB, at %s\n",
-		       str(s, "name"), num(s, "cpu_time_ns") / 1000000000,
-		       num(s, "cpu_time_ns") % 1000000000, num(s, "vcpus_online"),
-		       num(s, "memory_kib"), str(s, "sampled_at"));
+		json_decref(s);
+		return 0;
+	}
+	printf("%s: cpu %lld.%09lld s, vcpus online %lld, memory %lld KiB, at %s\n", str(s, "name"),
+	       num(s, "cpu_time_ns") / 1000000000, num(s, "cpu_time_ns") % 1000000000,
+	       num(s, "vcpus_online"), num(s, "memory_kib"), str(s, "sampled_at"));
+	/* An older hypervisor does not count these: the lines are left out. */
+	if (json_object_get(s, "vm_exits"))
+		printf("  vm exits %lld, at hypervisor time %lld ns\n", num(s, "vm_exits"),
+		       num(s, "hypervisor_time_ns"));
+	if ((dm = json_object_get(s, "device_model")))
+		printf("  device model: pio %lld, mmio %lld, pci config %lld, buffered %lld, "
+		       "string elements %lld\n",
+		       num(dm, "pio"), num(dm, "mmio"), num(dm, "pci_config"), num(dm, "buffered"),
+		       num(dm, "string_elements"));
 	json_decref(s);
 	return 0;
 }
@@ -744,7 +754,7 @@ static const struct {
 } commands[] = {
     {"list", "list [-s STATES] [-p NAME_PREFIX]   domains (all pages)"},
     {"show", "show DOMAIN                         one domain as JSON"},
-    {"stats", "stats DOMAIN                        CPU time, vCPUs online, memory now"},
+    {"stats", "stats DOMAIN                        CPU time, vCPUs, memory, VM exits now"},
     {"create", "create FILE                         from a domain config file ('-': stdin)"},
     {"start", "start|pause|unpause|destroy DOMAIN"},
     {"pause", "start|pause|unpause|destroy DOMAIN"},

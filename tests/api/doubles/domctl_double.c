@@ -106,6 +106,10 @@ static int dom_cmd(struct domctl_double *x, struct keel_domain_info *d, struct k
 	case KEEL_DOMCTL_getinfo:
 		op->u.info = *d;
 		return 0;
+	case KEEL_DOMCTL_getstats:
+		op->u.stats = x->stats[d->domid];
+		op->u.stats.cpu_ns = d->cpu_ns;
+		return 0;
 	case KEEL_DOMCTL_pause:
 		if (d->state != KEEL_DOMSTATE_running)
 			return -EINVAL;

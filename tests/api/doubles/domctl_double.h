@@ -32,6 +32,8 @@ struct domctl_double {
 	/* KEEL_DOMCTL_getbuild's answer; a domain without one was not loaded (-ENOENT). */
 	bool built[DOMCTL_DOUBLE_DOMS];
 	struct keel_build build[DOMCTL_DOUBLE_DOMS];
+	/* KEEL_DOMCTL_getstats's counters, set by a test (cpu_ns is the domain's). */
+	struct keel_domain_stats stats[DOMCTL_DOUBLE_DOMS];
 	struct keel_domctl last; /* the last request, as issued */
 	unsigned calls;
 	uint32_t cmds[64]; /* every command issued, in order (the first 64) */

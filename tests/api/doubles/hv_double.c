@@ -9,7 +9,8 @@
  * or powers itself off ~50 ms after it first runs (hypervisor events controld must handle).
  * "test.nomem" makes domain_create fail with ENOMEM and a kernel file that exists but does
  * not start with an ELF magic fails it with ENOEXEC (a missing one is simulated); and
- * "test.fail_unpause" makes the first unpause fail with EIO, so controld's error paths can be
+ * "test.fail_unpause" makes the first unpause fail with EIO, "test.old_keel" makes
+ * domain_counters -EOPNOTSUPP as a Keel before getstats, so controld's error paths can be
  * checked. hv_double_add_boot_domain() plays a domain Keel built at boot (Domain-0, a GRUB line).
  * A running guest's vCPUs are all busy: its CPU time grows by the real time passed times its
  * vCPUs online, and stands still while it is paused or ended.
@@ -38,7 +39,8 @@ struct ddom {
 	bool built; /* by domain_create: its console is served in dom0 (build_info) */
 	bool ignore_shutdown;
 	bool fail_unpause;
-	int on_boot; /* -1, or the hv_shutdown_reason the guest ends with on its own */
+	bool old_keel; /* getstats unknown, as on a Keel before it */
+	int on_boot;   /* -1, or the hv_shutdown_reason the guest ends with on its own */
 	uv_timer_t timer;
 	bool timer_init;
 	enum hv_shutdown_reason pending;
@@ -217,6 +219,7 @@ static int d_create(struct hv *hv, const struct hv_domain_config *cfg, hv_domid_
 		d->target_kib = cfg->memory_mib * 1024;
 		d->ignore_shutdown = cfg->cmdline && strstr(cfg->cmdline, "test.ignore_shutdown");
 		d->fail_unpause = cfg->cmdline && strstr(cfg->cmdline, "test.fail_unpause");
+		d->old_keel = cfg->cmdline && strstr(cfg->cmdline, "test.old_keel");
 		d->on_boot = !cfg->cmdline			  ? -1
 			     : strstr(cfg->cmdline, "test.crash") ? HV_SHUTDOWN_CRASH
 			     : strstr(cfg->cmdline, "test.halt")  ? HV_SHUTDOWN_POWEROFF
@@ -331,6 +334,22 @@ static int d_info(struct hv *hv, hv_domid_t domid, struct hv_domain_info *out)
 	out->cpu_time_ns = cpu_now(d, mono_ns());
 	out->max_memory_kib = d->target_kib;
 	out->weight = 256;
+	return 0;
+}
+
+/* A busy vCPU exits once per 10 us of its time; no device model answers anything. */
+static int d_counters(struct hv *hv, hv_domid_t domid, struct hv_domain_counters *out)
+{
+	struct ddom *d = get(hv, domid);
+	uint64_t now = mono_ns();
+
+	if (!d)
+		return -ESRCH;
+	if (d->old_keel)
+		return -EOPNOTSUPP;
+	memset(out, 0, sizeof(*out));
+	out->vm_exits = cpu_now(d, now) / 10000;
+	out->now_ns = now;
 	return 0;
 }
 
@@ -458,6 +477,7 @@ static const struct hv_ops double_ops = {
     .domain_pause = d_pause,
     .domain_unpause = d_unpause,
     .domain_info = d_info,
+    .domain_counters = d_counters,
     .set_vcpus_online = d_vcpus,
     .set_sched = d_sched,
     .pin_vcpu = d_pin,

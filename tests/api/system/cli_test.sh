@@ -80,6 +80,11 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[0]['name']
 check start-again 4 "$keel" start web1
 check stats 0 "$keel" stats web1
 expect_out stats-line "^web1: cpu [0-9]*\.[0-9]\{9\} s, vcpus online 2, memory 524288 KiB, at 20"
+# A PVH guest: VM exits on the hypervisor's clock, no device-model line.
+expect_out stats-exits-line "^  vm exits [0-9]*, at hypervisor time [0-9]* ns$"
+if grep -q "device model" "$work/out"
+then fail=$((fail + 1)); echo "FAIL stats-pvh-no-device-model"; cat "$work/out"
+else pass=$((pass + 1)); echo "PASS stats-pvh-no-device-model"; fi
 check stats-json 0 "$keel" --json stats web1
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['name']=='web1' and d['cpu_time_ns']>0" "$work/out" \
   && { pass=$((pass + 1)); echo "PASS stats-json-parses"; } || { fail=$((fail + 1)); echo "FAIL stats-json-parses"; }

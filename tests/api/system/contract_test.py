@@ -404,6 +404,9 @@ def t_create_validation(ctx):
         (domain_body("v2", boot={"type": "pvh"}), None, "/boot/kernel"),
         (domain_body("v2", boot={"type": "xen"}), None, "/boot/type"),
         (domain_body("v2", boot={"type": "hvm", "kernel": "/k"}), None, "/boot/kernel"),
+        (domain_body("v2", boot={"type": "hvm", "disk_controller": "sata"}), None, "/boot/disk_controller"),
+        (domain_body("v2", boot={"type": "pvh", "kernel": "/k", "disk_controller": "ahci"}), None,
+         "/boot/disk_controller"),
         (domain_body("v2", boot={"type": "pvh", "kernel": "rel/ative"}), None, "/boot/kernel"),
         (domain_body("v2", disks=[{"id": "xvda", "path": "/a/../b"}]), None, "/disks/0/path"),
         (domain_body("v2", disks=[{"id": "sda", "path": "/a"}]), None, "/disks/0/id"),
@@ -421,7 +424,9 @@ def t_create_validation(ctx):
     st, _, lst = c.req("GET", "/v1/domains?name_prefix=v2")
     assert lst["total"] == 0, "a rejected create must leave nothing behind"
     st, _, js = c.req("POST", "/v1/domains", domain_body("val3", boot={"type": "hvm"}))
-    assert st == 201 and js["boot"] == {"type": "hvm", "firmware": "seabios"}
+    assert st == 201 and js["boot"] == {"type": "hvm", "firmware": "seabios", "disk_controller": "ide"}
+    st, _, js = c.req("POST", "/v1/domains", domain_body("val4", boot={"type": "hvm", "disk_controller": "ahci"}))
+    assert st == 201 and js["boot"]["disk_controller"] == "ahci", js
 
 
 def t_list_get_patch(ctx):
@@ -802,8 +807,12 @@ def t_stats(ctx):
     st, h, a = c.req("GET", "/v1/domains/cpu1/stats")
     assert st == 200 and h.get("Cache-Control") == "no-store", (st, h)
     assert a["name"] == "cpu1" and a["vcpus_online"] == 2 and a["memory_kib"] == 256 * 1024, a
+    # The double's vCPUs exit once per 10 us of their time; a PVH domain has no device model.
+    assert "device_model" not in a and a["vm_exits"] >= 0, a
     time.sleep(0.3)
     st, _, b = c.req("GET", "/v1/domains/cpu1/stats")
+    hv_ns = b["hypervisor_time_ns"] - a["hypervisor_time_ns"]
+    assert hv_ns >= 0.25e9 and b["vm_exits"] - a["vm_exits"] >= 2 * hv_ns / 10000 * 0.9, (a, b)
     wall_ns = (parse_ts(b["sampled_at"]) - parse_ts(a["sampled_at"])) * 1e9
     used = b["cpu_time_ns"] - a["cpu_time_ns"]
     # Two busy vCPUs: twice the time between the samples (the clocks read differ by < 20 ms).
@@ -814,6 +823,9 @@ def t_stats(ctx):
     assert m and float(m.group(1)) * 1e9 >= b["cpu_time_ns"], text
     assert re.search(r'^keel_domain_memory_bytes\{domain="cpu1"\} 268435456$', text, re.M), text
     assert "# TYPE keel_domain_cpu_seconds_total counter" in text
+    m = re.search(r'^keel_domain_vm_exits_total\{domain="cpu1"\} (\d+)$', text, re.M)
+    assert m and int(m.group(1)) >= b["vm_exits"], text
+    assert "# TYPE keel_domain_device_model_requests_total counter" in text
     # One vCPU online: half the pace.
     ctx.admin.req("PATCH", "/v1/domains/cpu1", {"vcpus": 1})
     st, _, a = c.req("GET", "/v1/domains/cpu1/stats")
@@ -1179,6 +1191,8 @@ def t_restart(ctx):
     c.req("POST", "/v1/domains", domain_body("keeper"))
     c.req("POST", "/v1/domains/keeper/actions/start")
     before = c.req("GET", "/v1/domains/keeper")[2]
+    ahci = {"type": "hvm", "firmware": "seabios", "disk_controller": "ahci"}
+    assert c.req("POST", "/v1/domains", domain_body("ahci-kept", boot=ahci))[0] == 201
     c.req("POST", "/v1/domains", domain_body("slow", boot={"type": "pvh", "kernel": "/k",
                                                             "cmdline": "test.ignore_shutdown"}))
     c.req("POST", "/v1/domains/slow/actions/start")
@@ -1217,6 +1231,8 @@ def t_restart(ctx):
     assert st == 201 and h.get("Idempotent-Replayed") == "true", (st, h)
     after = c.req("GET", "/v1/domains/keeper")[2]
     assert after["state"] == "running" and after["domid"] == before["domid"], (before, after)
+    # An HVM guest's disk controller is in its record.
+    assert c.req("GET", "/v1/domains/ahci-kept")[2]["boot"] == ahci
     assert after["id"] == before["id"]
     # Its console is served again: typed input comes back as output.
     st, _, js = c.req("POST", "/v1/domains/keeper/console", {"input": "still here"})

@@ -34,6 +34,14 @@ static void test_file(void **state)
 	assert_string_equal(json_string_value(json_object_get(n, "mac")), "00:16:3e:00:00:01");
 	assert_int_equal(json_array_size(json_object_get(o, "pci")), 1);
 	json_decref(o);
+	/* An HVM guest's disks on AHCI: the API checks the value. */
+	text = "firmware = seabios\ndisk_controller = ahci\n";
+	o = domain_config_parse(text, strlen(text), err, sizeof(err));
+	assert_non_null(o);
+	d = json_object_get(o, "boot");
+	assert_string_equal(json_string_value(json_object_get(d, "type")), "hvm");
+	assert_string_equal(json_string_value(json_object_get(d, "disk_controller")), "ahci");
+	json_decref(o);
 }
 
 static void test_errors(void **state)

@@ -396,14 +396,29 @@ static void test_start_timeout(void **state)
 	assert_int_equal(kill(pid, 0), -1);
 }
 
-/* QEMU's command line from the spec: IDE only for writable xvda..xvdd, the RAM as built,
- * one tap per NIC, and deprivileged (user and chroot) when qemu_user is set. */
+/* QEMU's command line for f's domain as domid 3, one string. */
+static void argv_text(struct fixture *f, char *all, size_t size)
+{
+	struct dm_argv a;
+
+	all[0] = '\0';
+	f->d->domid = 3;
+	assert_int_equal(device_model_run_dir(&f->cd), 0);
+	assert_int_equal(device_model_argv(&f->cd, f->d, "/run/s.sock", &a), 0);
+	for (unsigned i = 0; i < a.argc; i++)
+		snprintf(all + strlen(all), size - strlen(all), " %s", a.argv[i]);
+	dm_argv_free(&a);
+	f->d->domid = -1;
+}
+
+/* QEMU's command line from the spec: IDE only for writable xvda..xvdd (AHCI: xvda..xvdf),
+ * the RAM as built, one tap per NIC, and deprivileged (user and chroot) when qemu_user is
+ * set. */
 static void test_argv_from_spec(void **state)
 {
 	struct fixture *f = *state;
 	struct dom_spec *sp = &f->d->spec;
-	struct dm_argv a;
-	char all[2048] = "", want[160];
+	char all[2048], want[160];
 
 	snprintf(f->cd.cfg.images_dir, sizeof(f->cd.cfg.images_dir), "/var/lib/keel/images");
 	snprintf(f->cd.cfg.qemu_user, sizeof(f->cd.cfg.qemu_user), "5:6");
@@ -414,13 +429,7 @@ static void test_argv_from_spec(void **state)
 	sp->disks[2] = (struct dom_disk){.id = "xvde", .path = "big", .format = DISK_QCOW2};
 	sp->nnics = 1;
 	sp->nics[0] = (struct dom_nic){.id = "0", .mac = "00:16:3e:00:00:09", .bridge = "xenbr0"};
-	f->d->domid = 3;
-	assert_int_equal(device_model_run_dir(&f->cd), 0);
-	assert_int_equal(device_model_argv(&f->cd, f->d, "/run/s.sock", &a), 0);
-	for (unsigned i = 0; i < a.argc; i++)
-		snprintf(all + strlen(all), sizeof(all) - strlen(all), " %s", a.argv[i]);
-	dm_argv_free(&a);
-	f->d->domid = -1;
+	argv_text(f, all, sizeof(all));
 	assert_non_null(strstr(all, " -xen-domid 3 "));
 	assert_non_null(strstr(all, " -m 64 "));
 	assert_non_null(strstr(all, " -drive file=/var/lib/keel/images/web1,if=ide,index=0,"));
@@ -430,6 +439,14 @@ static void test_argv_from_spec(void **state)
 	assert_non_null(strstr(all, "mac=00:16:3e:00:00:09"));
 	snprintf(want, sizeof(want), " -runas 5:6 -chroot %s/root", f->run_dir);
 	assert_non_null(strstr(all, want));
+	/* On AHCI: xvde is port 4; the read-only disk is still the PV vbd's alone. */
+	sp->boot.disk_controller = DC_AHCI;
+	argv_text(f, all, sizeof(all));
+	assert_non_null(strstr(all, " -device ahci,id=ahci0 -drive file=/var/lib/keel/images/web1,"
+				    "if=none,id=ahcidisk-0,format=raw,"));
+	assert_non_null(strstr(all, " -device ide-hd,bus=ahci0.4,unit=0,drive=ahcidisk-4 "));
+	assert_null(strstr(all, "seed.iso"));
+	assert_null(strstr(all, "if=ide"));
 	rmdir(want + strlen(" -runas 5:6 -chroot "));
 }
 

@@ -103,6 +103,42 @@ static void test_devices(void **state)
 	dm_argv_free(&a); /* twice: harmless */
 }
 
+/* AHCI: the controller once, then per disk a drive without an interface and an ide-hd on its
+ * port (libxl's hdtype=ahci); six ports, xvda..xvdf. */
+static void test_ahci(void **state)
+{
+	struct dm_disk d[2] = {{"/var/lib/keel/images/web,1.img", "raw", 0},
+			       {"/var/lib/keel/images/data.qcow2", "qcow2", 5}};
+	struct dm_config c = base();
+	struct dm_argv a;
+	char *s;
+
+	(void)state;
+	c.disk_controller = DM_AHCI;
+	c.disks = d;
+	c.ndisks = 2;
+	assert_int_equal(dm_argv_build(&c, &a), 0);
+	s = joined(&a);
+	assert_non_null(strstr(s,
+			       " -device ahci,id=ahci0 -drive file=/var/lib/keel/images/web,,1.img,"
+			       "if=none,id=ahcidisk-0,format=raw,cache=writeback -device "
+			       "ide-hd,bus=ahci0.0,unit=0,drive=ahcidisk-0 -drive "
+			       "file=/var/lib/keel/images/data.qcow2,if=none,id=ahcidisk-5,"
+			       "format=qcow2,cache=writeback -device ide-hd,bus=ahci0.5,unit=0,"
+			       "drive=ahcidisk-5 -boot order=c"));
+	assert_null(strstr(s, "if=ide"));
+	free(s);
+	dm_argv_free(&a);
+	/* Without disks the controller is still there (as libxl): nothing else. */
+	c.ndisks = 0;
+	assert_int_equal(dm_argv_build(&c, &a), 0);
+	s = joined(&a);
+	assert_non_null(strstr(s, " -device ahci,id=ahci0"));
+	assert_null(strstr(s, "ahcidisk"));
+	free(s);
+	dm_argv_free(&a);
+}
+
 static void test_refused(void **state)
 {
 	struct dm_disk d[2] = {{"/a", "raw", 0}, {"/b", "raw", 0}};
@@ -127,9 +163,16 @@ static void test_refused(void **state)
 	REFUSED(c.memory_mib = 0);
 	REFUSED(c.vcpus = 0);
 	REFUSED((c.vcpus = 2, c.max_vcpus = 1));
-	REFUSED((c.disks = d, c.ndisks = 2)); /* index 0 twice */
-	REFUSED((d[1].index = 4, c.disks = d, c.ndisks = 2));
-	REFUSED((d[1].index = 1, d[1].format = "vmdk", c.disks = d, c.ndisks = 2));
+	REFUSED((c.disks = d, c.ndisks = 2));		      /* index 0 twice */
+	REFUSED((d[1].index = 4, c.disks = d, c.ndisks = 2)); /* IDE has 4 */
+	REFUSED((d[1].index = 6, c.disk_controller = DM_AHCI, c.disks = d, c.ndisks = 2));
+	REFUSED((d[1].index = 1, c.disk_controller = DM_AHCI, c.disks = d, c.ndisks = 2,
+		 d[0].index = 1)); /* a port twice */
+	REFUSED(c.disk_controller = (enum dm_disk_controller)2);
+	REFUSED(c.disk_controller = (enum dm_disk_controller) - 1);
+	d[0].index = 0;
+	REFUSED((d[1].index = 1, c.disk_controller = DM_AHCI, d[1].format = "vmdk", c.disks = d,
+		 c.ndisks = 2));
 	REFUSED((d[1].format = "raw", d[1].path = "", c.disks = d, c.ndisks = 2));
 	REFUSED((c.nics = &n, c.nnics = 1));
 	REFUSED((n.model = "e1000", n.mac = "00:16:3e:00:00:01,x", c.nics = &n, c.nnics = 1));
@@ -161,9 +204,8 @@ static void test_tap_name(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_minimal),
-	    cmocka_unit_test(test_devices),
-	    cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_minimal),  cmocka_unit_test(test_devices),
+	    cmocka_unit_test(test_ahci),     cmocka_unit_test(test_refused),
 	    cmocka_unit_test(test_tap_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -57,7 +57,7 @@ static void test_create_full(void **state)
 	assert_int_equal(
 	    create("{\"name\":\"db\",\"vcpus\":1,\"max_vcpus\":2,\"memory_mib\":64,"
 		   "\"memory_target_mib\":32,\"sched\":{\"cap\":50},\"pinning\":[[3,1]],"
-		   "\"boot\":{\"type\":\"hvm\",\"firmware\":\"ovmf\"},"
+		   "\"boot\":{\"type\":\"hvm\",\"firmware\":\"ovmf\",\"disk_controller\":\"ahci\"},"
 		   "\"disks\":[{\"id\":\"xvdb\",\"path\":\"/d.img\",\"format\":\"qcow2\","
 		   "\"readonly\":true}],\"nics\":[{\"id\":\"0\"}],\"pci\":[\"0000:03:00.0\"]}",
 		   &e),
@@ -71,6 +71,7 @@ static void test_create_full(void **state)
 	assert_int_equal(spec.pins[0].cpu[0], 3);
 	assert_int_equal(spec.boot.type, BOOT_HVM);
 	assert_int_equal(spec.boot.firmware, FW_OVMF);
+	assert_int_equal(spec.boot.disk_controller, DC_AHCI);
 	assert_int_equal(spec.ndisks, 1);
 	assert_string_equal(spec.disks[0].path, "/d.img");
 	assert_int_equal(spec.disks[0].format, DISK_QCOW2);
@@ -95,6 +96,8 @@ static void expect_error(const char *body, const char *pointer)
 
 static void test_create_errors(void **state)
 {
+	struct verr e;
+
 	(void)state;
 	expect_error("", "");
 	expect_error("{", "");
@@ -115,6 +118,24 @@ static void test_create_errors(void **state)
 	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64,\"boot\":{\"type\":\"hvm\","
 		     "\"firmware\":\"uefi\"}}",
 		     "/boot/firmware");
+	/* The disk controller: ide or ahci, an HVM guest's only (a PVH guest has no QEMU). */
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64,\"boot\":{\"type\":\"hvm\","
+		     "\"disk_controller\":\"sata\"}}",
+		     "/boot/disk_controller");
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64,\"boot\":{\"type\":\"hvm\","
+		     "\"disk_controller\":\"AHCI\"}}",
+		     "/boot/disk_controller");
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64,\"boot\":{\"type\":\"hvm\","
+		     "\"disk_controller\":1}}",
+		     "/boot/disk_controller");
+	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64,\"boot\":{\"type\":\"pvh\","
+		     "\"kernel\":\"/k\",\"disk_controller\":\"ahci\"}}",
+		     "/boot/disk_controller");
+	assert_int_equal(create("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64,\"boot\":{"
+				"\"type\":\"hvm\"}}",
+				&e),
+			 0);
+	assert_int_equal(spec.boot.disk_controller, DC_IDE); /* libxl's default */
 	expect_error("{\"name\":\"w\",\"vcpus\":1,\"memory_mib\":64," BOOT
 		     ",\"disks\":[{\"id\":\"xvda\",\"path\":\"/a\",\"format\":\"vmdk\"}]}",
 		     "/disks/0/format");

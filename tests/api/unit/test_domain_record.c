@@ -73,6 +73,33 @@ static void test_round_trip(void **state)
 	assert_memory_equal(&copy.spec, &d.spec, sizeof(d.spec));
 }
 
+/* An HVM record keeps its disk controller; one written before the choice existed has none
+ * and reads as IDE, what its QEMU had. */
+static void test_disk_controller(void **state)
+{
+	static struct domain copy;
+	json_t *o;
+
+	(void)state;
+	assert_int_equal(decode_with("\"name\":\"w\",\"max_vcpus\":1"), 0);
+	assert_int_equal(d.spec.boot.disk_controller, DC_IDE);
+	d.spec.boot.disk_controller = DC_AHCI;
+	o = domain_record_json(&d);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(o, "boot"), "disk_controller")),
+	    "ahci");
+	assert_int_equal(domain_from_json(o, &copy), 0);
+	json_decref(o);
+	assert_int_equal(copy.spec.boot.disk_controller, DC_AHCI);
+	assert_memory_equal(&copy.spec, &d.spec, sizeof(d.spec));
+	assert_int_equal(decode("{\"id\":\"" ID "\",\"state\":\"stopped\",\"generation\":1,"
+				"\"name\":\"w\",\"vcpus\":1,\"max_vcpus\":1,\"memory_mib\":64,"
+				"\"memory_target_mib\":64,\"sched\":{\"weight\":1,\"cap\":0},"
+				"\"boot\":{\"type\":\"hvm\",\"firmware\":\"seabios\","
+				"\"disk_controller\":\"scsi\"}}"),
+			 -EINVAL);
+}
+
 static void test_misfits(void **state)
 {
 	(void)state;
@@ -102,6 +129,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_misfits),
+	    cmocka_unit_test(test_disk_controller),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -190,15 +190,18 @@ static void domain_running_hvm(void **state)
 	strcpy(d.job_id, ID);
 	d.spec.boot.type = BOOT_HVM;
 	d.spec.boot.firmware = FW_OVMF;
+	d.spec.boot.disk_controller = DC_AHCI;
 	d.spec.npins = 0;
 	d.spec.ndisks = d.spec.nnics = d.spec.npci = 0;
-	assert_renders(domain_out(&d),
-		       "{\"name\":\"web-1\",\"vcpus\":2,\"max_vcpus\":4,\"memory_mib\":512,"
-		       "\"memory_target_mib\":256,\"sched\":{\"weight\":256,\"cap\":0},"
-		       "\"pinning\":[],\"boot\":{\"type\":\"hvm\",\"firmware\":\"ovmf\"},"
-		       "\"disks\":[],\"nics\":[],\"pci\":[],\"id\":\"" DOM "\",\"state\":"
-		       "\"shutting_down\",\"domid\":5,\"generation\":3,\"created_at\":\"" T0 "\","
-		       "\"updated_at\":\"" T0 "\",\"job_id\":\"" ID "\"}");
+	assert_renders(
+	    domain_out(&d),
+	    "{\"name\":\"web-1\",\"vcpus\":2,\"max_vcpus\":4,\"memory_mib\":512,"
+	    "\"memory_target_mib\":256,\"sched\":{\"weight\":256,\"cap\":0},"
+	    "\"pinning\":[],\"boot\":{\"type\":\"hvm\",\"firmware\":\"ovmf\","
+	    "\"disk_controller\":\"ahci\"},\"disks\":[],\"nics\":[],\"pci\":[],\"id\":\"" DOM
+	    "\",\"state\":"
+	    "\"shutting_down\",\"domid\":5,\"generation\":3,\"created_at\":\"" T0 "\","
+	    "\"updated_at\":\"" T0 "\",\"job_id\":\"" ID "\"}");
 }
 
 /* The cache answers the same text while the revision holds, and renders again after. */
@@ -218,6 +221,108 @@ static void stats_rendered(void **state)
 	assert_renders(domain_stats_out(&d, &s),
 		       "{\"id\":\"" DOM "\",\"name\":\"web-1\",\"cpu_time_ns\":12345678901234,"
 		       "\"vcpus_online\":3,\"memory_kib\":5242880,\"sampled_at\":\"" T0 "\"}");
+}
+
+static const struct hv_domain_counters counters = {.vm_exits = 9000000000ull,
+						   .dm_pio = 1,
+						   .dm_mmio = 2,
+						   .dm_pci_config = 3,
+						   .dm_buffered = 4,
+						   .dm_string_elements = 5,
+						   .now_ns = 77000000001ull};
+
+/* A hypervisor that counts them adds the VM exits and its clock; an HVM domain its device
+ * model's requests too. */
+static void stats_with_counters(void **state)
+{
+	static struct domain d;
+	struct domain_stats s = {.cpu_time_ns = 1,
+				 .vcpus_online = 1,
+				 .memory_kib = 1024,
+				 .sampled_wall_ms = 1767323045678ull,
+				 .has_counters = true,
+				 .counters = counters};
+
+	(void)state;
+	fill_domain(&d);
+	d.domid = 4;
+	d.state = DOM_RUNNING;
+#define STATS_HEAD                                                                                 \
+	"{\"id\":\"" DOM "\",\"name\":\"web-1\",\"cpu_time_ns\":1,\"vcpus_online\":1,"             \
+	"\"memory_kib\":1024,\"sampled_at\":\"" T0 "\",\"vm_exits\":9000000000,"                   \
+	"\"hypervisor_time_ns\":77000000001"
+	assert_renders(domain_stats_out(&d, &s), STATS_HEAD "}");
+	s.device_model = true;
+	assert_renders(domain_stats_out(&d, &s),
+		       STATS_HEAD ",\"device_model\":{\"pio\":1,\"mmio\":2,\"pci_config\":3,"
+				  "\"buffered\":4,\"string_elements\":5}}");
+	/* An older Keel: none of them, an HVM domain's neither. */
+	s.has_counters = false;
+	assert_renders(domain_stats_out(&d, &s),
+		       "{\"id\":\"" DOM "\",\"name\":\"web-1\",\"cpu_time_ns\":1,"
+		       "\"vcpus_online\":1,\"memory_kib\":1024,\"sampled_at\":\"" T0 "\"}");
+#undef STATS_HEAD
+}
+
+/* Every family of d's, as /metrics writes them: text, with the counters or without. */
+static char *families_text(const struct domain *d, const struct domain_stats *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	for (unsigned k = 0; k < DOMAIN_FAMILIES; k++) {
+		domain_family_header(f, (enum domain_family)k);
+		domain_family_lines(f, (enum domain_family)k, d, s);
+	}
+	fclose(f);
+	return text;
+}
+
+static void metrics_lines(void **state)
+{
+	static struct domain d;
+	struct domain_stats s = {.cpu_time_ns = 12000000005ull,
+				 .memory_kib = 2,
+				 .has_counters = true,
+				 .device_model = true,
+				 .counters = counters};
+	char *text;
+
+	(void)state;
+	fill_domain(&d);
+	text = families_text(&d, &s);
+	assert_non_null(strstr(text, "\nkeel_domain_cpu_seconds_total{domain=\"web-1\"} "
+				     "12.000000005\n"));
+	assert_non_null(strstr(text, "\nkeel_domain_memory_bytes{domain=\"web-1\"} 2048\n"));
+	assert_non_null(strstr(text, "# TYPE keel_domain_vm_exits_total counter\n"
+				     "keel_domain_vm_exits_total{domain=\"web-1\"} 9000000000\n"));
+	assert_non_null(strstr(text, "# TYPE keel_domain_device_model_requests_total counter\n"
+				     "keel_domain_device_model_requests_total{domain=\"web-1\","
+				     "type=\"pio\"} 1\n"
+				     "keel_domain_device_model_requests_total{domain=\"web-1\","
+				     "type=\"mmio\"} 2\n"
+				     "keel_domain_device_model_requests_total{domain=\"web-1\","
+				     "type=\"pci_config\"} 3\n"
+				     "keel_domain_device_model_requests_total{domain=\"web-1\","
+				     "type=\"buffered\"} 4\n"));
+	free(text);
+	/* PVH: no device model lines; an older Keel: no counter lines, the families' headers
+	 * stay. */
+	s.device_model = false;
+	text = families_text(&d, &s);
+	assert_non_null(strstr(text, "keel_domain_vm_exits_total{"));
+	assert_null(strstr(text, "keel_domain_device_model_requests_total{"));
+	free(text);
+	s.has_counters = false;
+	s.device_model = true;
+	text = families_text(&d, &s);
+	assert_null(strstr(text, "keel_domain_vm_exits_total{"));
+	assert_null(strstr(text, "keel_domain_device_model_requests_total{"));
+	assert_non_null(strstr(text, "# TYPE keel_domain_vm_exits_total counter\n"));
+	assert_non_null(strstr(text, "keel_domain_cpu_seconds_total{"));
+	free(text);
 }
 
 static void domain_cache_follows_revision(void **state)
@@ -304,6 +409,8 @@ int main(void)
 	    cmocka_unit_test(domain_stopped),
 	    cmocka_unit_test(domain_running_hvm),
 	    cmocka_unit_test(stats_rendered),
+	    cmocka_unit_test(stats_with_counters),
+	    cmocka_unit_test(metrics_lines),
 	    cmocka_unit_test(domain_cache_follows_revision),
 	    cmocka_unit_test(events_named_and_rendered),
 	};
