@@ -96,6 +96,15 @@ def main():
     t0 = start(NAME)
     if wait_console(NAME, MARKER, 600):
         print("rest_hvm: marker on the API's console %.1f s after start" % (time.monotonic() - t0))
+    # What it cost so far, from the hypervisor's counters: firmware's PCI enumeration and
+    # every byte on COM1 went to QEMU.
+    status, st = call("GET", "/v1/domains/%s/stats" % NAME)
+    dm = st.get("device_model", {}) if status == 200 else {}
+    print("rest_hvm: stats %s" % st, flush=True)
+    check(status == 200 and st.get("vm_exits", 0) > 0 and st.get("hypervisor_time_ns", 0) > 0
+          and dm.get("pio", 0) > 0 and dm.get("pci_config", 0) > 0,
+          "GET .../stats: VM exits and the device model's PIO and PCI config requests (%s %s)"
+          % (status, st))
     # The boot sector waits for a byte on COM1: typed through the API's console input.
     if not os.environ.get("KEEL_HVM_DISK"):
         status, typed = call("POST", "/v1/domains/%s/console" % NAME, {"input": "q"})

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""emu_rest_hvm_linux's host command (rest-hvm-linux.desc): Debian's unmodified kernel as an
+HVM guest made through the REST API only. The disk deploy/images/hvm-guest builds (SYSLINUX,
+Debian's bzImage, a busybox initramfs) is uploaded and a domain with boot.type hvm on QEMU's
+AHCI controller (disk_controller ahci) is created and started: controld builds it with
+hvmloader and SeaBIOS and runs Debian's qemu-system-xen. The default SYSLINUX entry boots
+Linux as PVHVM: it finds Xen, and xen-blkfront takes the PV disk controld offers as xvda
+(dom0's blkback on the same file) next to the AHCI disk QEMU emulates (QEMU's unplug takes
+IDE disks, not AHCI ones). Its /init reads 8 MiB of each; while each read runs, this script
+samples GET .../stats: the VM exits and the device model's requests per second during it.
+The guest powers off through ACPI (stopped); destroyed and deleted, the host's memory is back.
+Numbers printed: the upload, boot time to the marker, each dd's rate (the guest's own
+clock), exits and device-model requests per second during each dd (the hypervisor's clock).
+"""
+import datetime
+import os
+import re
+import sys
+import time
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rest_client import BUILD, call, check, console, failures, free_mib, start, state, wait_state  # noqa: E402,E501
+
+NAME = "rest-hvm-linux"
+MARKER = r"^keel-hvm-guest: Linux \S+ up after ([\d.]+) s, mode (\S+)"
+BOOT_LIMIT = 3600  # s of this machine's time: one Linux boot through firmware in Bochs
+
+
+def sample():
+    """(seconds on the hypervisor's clock, VM exits, device-model requests) or None."""
+    status, s = call("GET", "/v1/domains/%s/stats" % NAME)
+    if status != 200 or "vm_exits" not in s:
+        return None
+    dm = s.get("device_model") or {}
+    if "hypervisor_time_ns" in s:
+        t = s["hypervisor_time_ns"] / 1e9
+    else:
+        t = datetime.datetime.fromisoformat(s["sampled_at"].replace("Z", "+00:00")).timestamp()
+    return t, s["vm_exits"], dm.get("pio", 0) + dm.get("mmio", 0) + dm.get("pci_config", 0), dm
+
+
+def watch_reads():
+    """Polls the console until /init's last line, and the stats while a dd runs. Returns the
+    console text and per disk the samples taken inside its read: its "reading" line was on
+    the console read before the sample and its result line not on the one read after.
+    Polls slowly otherwise: each request is work for dom0, whose time the guest shares."""
+    inside = {}
+    end = time.monotonic() + BOOT_LIMIT
+    text = ""
+    # The start is a job: the domain runs once QEMU is up (tens of seconds in Bochs).
+    if not wait_state(NAME, "running", 600):
+        return text, inside
+    reading = []
+    while time.monotonic() < end and (reading or state(NAME) == "running"):
+        before = text
+        reading = [d for d in re.findall(r"^keel-hvm-guest: dd (\w+): reading", before, re.M)
+                   if not re.search(r"^keel-hvm-guest: dd %s (\d+ MiB in|failed)" % d, before,
+                                    re.M)]
+        s = sample() if reading else None
+        now = console(NAME)
+        if not now and state(NAME) != "running":  # a stopped domain's console reads empty
+            break
+        text = now or text
+        if re.search(r"^keel-hvm-guest: powering off", text, re.M):
+            break
+        for disk in reading:
+            if s and not re.search(r"^keel-hvm-guest: dd %s (\d+ MiB in|failed)" % disk,
+                                   text, re.M):
+                inside.setdefault(disk, []).append(s)
+        time.sleep(0.5 if reading else 2)
+    return text, inside
+
+
+def report_rates(disk, samples):
+    if len(samples) < 2:
+        print("rest_hvm_linux: dd %s: %d sample(s) inside the read: no rate" %
+              (disk, len(samples)))
+        return None
+    (t0, e0, r0, d0), (t1, e1, r1, d1) = samples[0], samples[-1]
+    dt = t1 - t0
+    if dt <= 0:
+        return None
+    kinds = ", ".join("%s %d" % (k, d1.get(k, 0) - d0.get(k, 0))
+                      for k in ("pio", "mmio", "pci_config", "buffered"))
+    print("rest_hvm_linux: dd %s: over %.1f s inside the read: %.0f VM exits/s, %.0f "
+          "device-model requests/s (%s)" % (disk, dt, (e1 - e0) / dt, (r1 - r0) / dt, kinds),
+          flush=True)
+    return (r1 - r0) / dt
+
+
+def main():
+    before = free_mib()
+    disk = open(os.path.join(BUILD, "boot", "hvm-guest", "disk.img"), "rb").read()
+    t = time.monotonic()
+    status, meta = call("PUT", "/v1/images/%s-disk" % NAME, raw=disk, timeout=1800)
+    dt = time.monotonic() - t
+    check(status == 201, "hvm-guest disk uploaded (%s %s)" % (status, meta))
+    print("rest_hvm_linux: %.1f MiB uploaded in %.1f s" % (len(disk) / 2**20, dt), flush=True)
+    spec = {"name": NAME, "vcpus": 1, "memory_mib": 128,
+            "boot": {"type": "hvm", "firmware": "seabios", "disk_controller": "ahci"},
+            "disks": [{"id": "xvda", "path": "%s-disk" % NAME}]}
+    status, d = call("POST", "/v1/domains", spec)
+    check(status == 201, "create %s with boot.type hvm on AHCI (%s %s)" % (NAME, status, d))
+
+    t0 = start(NAME)
+    text, inside = watch_reads()
+    m = re.search(MARKER, text, re.M)
+    if check(m is not None, "the marker on the API's console (QEMU's COM1)"):
+        print("rest_hvm_linux: marker seen %.0f s after the start request (guest uptime %s s), "
+              "mode %s" % (time.monotonic() - t0, m.group(1), m.group(2)), flush=True)
+        check(m.group(2) == "pvhvm", "SYSLINUX's default entry, pvhvm (%s)" % m.group(2))
+    else:
+        print("--- %s's console ---\n%s\n---" % (NAME, text[-3000:]), flush=True)
+    for line in re.findall(r"^keel-hvm-guest: (?:dmesg|disk|dd) .*$", text, re.M):
+        print("rest_hvm_linux: guest: " + line.rstrip(), flush=True)
+    check(re.search(r"^keel-hvm-guest: dmesg: .*Booting paravirtualized kernel on Xen HVM",
+                    text, re.M) is not None, "Linux booted as PVHVM")
+    check(re.search(r"^keel-hvm-guest: disk xvda driver vbd ", text, re.M) is not None,
+          "the PV disk xvda through xen-blkfront")
+    check(re.search(r"^keel-hvm-guest: disk sda driver ahci ", text, re.M) is not None,
+          "the emulated disk sda through ahci")
+    rates = {}
+    for disk in ("sda", "xvda"):
+        r = re.search(r"^keel-hvm-guest: dd %s (\d+) MiB in ([\d.]+) s: ([\d.]+) MB/s" % disk,
+                      text, re.M)
+        if check(r is not None, "dd of %s" % disk):
+            rates[disk] = float(r.group(3))
+        report_rates(disk, inside.get(disk, []))
+    if "sda" in rates and "xvda" in rates:
+        print("rest_hvm_linux: PV disk %.2f MB/s, emulated AHCI disk %.2f MB/s: %.1f times" %
+              (rates["xvda"], rates["sda"], rates["xvda"] / rates["sda"]), flush=True)
+        check(rates["xvda"] > rates["sda"], "the PV disk reads faster than the emulated one")
+    check(wait_state(NAME, "stopped", 600), "%s stopped after the guest's ACPI power-off" % NAME)
+
+    status, _ = call("DELETE", "/v1/domains/" + NAME)
+    check(status == 204, "delete %s (%s)" % (NAME, status))
+    status, _ = call("DELETE", "/v1/images/%s-disk" % NAME)
+    check(status == 204, "delete the disk image (%s)" % status)
+    check(state(NAME) is None, "%s gone" % NAME)
+    time.sleep(2)
+    check(free_mib() == before, "host free memory back (%s MiB, was %s)" % (free_mib(), before))
+    if failures:
+        print("rest_hvm_linux: %d check(s) failed" % len(failures))
+        sys.exit(1)
+    print("rest_hvm_linux: all checks passed")
+
+
+if __name__ == "__main__":
+    main()
