@@ -28,9 +28,9 @@ MARKER = r"^keel-hvm-guest: Linux \S+ up after ([\d.]+) s, mode (\S+)"
 BOOT_LIMIT = 3600  # s of this machine's time: one Linux boot through firmware in Bochs
 
 
-def sample():
+def sample(name):
     """(seconds on the hypervisor's clock, VM exits, device-model requests) or None."""
-    status, s = call("GET", "/v1/domains/%s/stats" % NAME)
+    status, s = call("GET", "/v1/domains/%s/stats" % name)
     if status != 200 or "vm_exits" not in s:
         return None
     dm = s.get("device_model") or {}
@@ -41,7 +41,7 @@ def sample():
     return t, s["vm_exits"], dm.get("pio", 0) + dm.get("mmio", 0) + dm.get("pci_config", 0), dm
 
 
-def watch_reads():
+def watch_reads(name):
     """Polls the console until /init's last line, and the stats while a dd runs. Returns the
     console text and per disk the samples taken inside its read: its "reading" line was on
     the console read before the sample and its result line not on the one read after.
@@ -50,17 +50,17 @@ def watch_reads():
     end = time.monotonic() + BOOT_LIMIT
     text = ""
     # The start is a job: the domain runs once QEMU is up (tens of seconds in Bochs).
-    if not wait_state(NAME, "running", 600):
+    if not wait_state(name, "running", 600):
         return text, inside
     reading = []
-    while time.monotonic() < end and (reading or state(NAME) == "running"):
+    while time.monotonic() < end and (reading or state(name) == "running"):
         before = text
         reading = [d for d in re.findall(r"^keel-hvm-guest: dd (\w+): reading", before, re.M)
                    if not re.search(r"^keel-hvm-guest: dd %s (\d+ MiB in|failed)" % d, before,
                                     re.M)]
-        s = sample() if reading else None
-        now = console(NAME)
-        if not now and state(NAME) != "running":  # a stopped domain's console reads empty
+        s = sample(name) if reading else None
+        now = console(name)
+        if not now and state(name) != "running":  # a stopped domain's console reads empty
             break
         text = now or text
         if re.search(r"^keel-hvm-guest: powering off", text, re.M):
@@ -90,55 +90,82 @@ def report_rates(disk, samples):
     return (r1 - r0) / dt
 
 
+def upload(image, path):
+    data = open(path, "rb").read()
+    t = time.monotonic()
+    status, meta = call("PUT", "/v1/images/" + image, raw=data, timeout=1800)
+    check(status == 201, "%s uploaded as %s (%s %s)" % (os.path.basename(path), image, status,
+                                                       meta))
+    print("rest_hvm_linux: %.1f MiB uploaded in %.1f s" % (len(data) / 2**20,
+                                                           time.monotonic() - t), flush=True)
+
+
+def run_guest(name, image, mode):
+    """Creates NAME on IMAGE (AHCI), starts it, watches it to its power-off (stopped); the
+    console's text and the samples inside each read."""
+    spec = {"name": name, "vcpus": 1, "memory_mib": 128,
+            "boot": {"type": "hvm", "firmware": "seabios", "disk_controller": "ahci"},
+            "disks": [{"id": "xvda", "path": image}]}
+    status, d = call("POST", "/v1/domains", spec)
+    check(status == 201, "create %s with boot.type hvm on AHCI (%s %s)" % (name, status, d))
+    t0 = start(name)
+    text, inside = watch_reads(name)
+    m = re.search(MARKER, text, re.M)
+    if check(m is not None, "%s: the marker on the API's console (QEMU's COM1)" % name):
+        print("rest_hvm_linux: %s: marker seen %.0f s after the start request (guest uptime "
+              "%s s), mode %s" % (name, time.monotonic() - t0, m.group(1), m.group(2)),
+              flush=True)
+        check(m.group(2) == mode, "%s: SYSLINUX's default entry, %s (%s)" % (name, mode,
+                                                                              m.group(2)))
+    else:
+        print("--- %s's console ---\n%s\n---" % (name, text[-3000:]), flush=True)
+    for line in re.findall(r"^keel-hvm-guest: (?:dmesg|disk|dd) .*$", text, re.M):
+        print("rest_hvm_linux: %s: guest: %s" % (name, line.rstrip()), flush=True)
+    check(re.search(r"^keel-hvm-guest: disk sda driver ahci ", text, re.M) is not None,
+          "%s: the emulated disk sda through ahci" % name)
+    check(re.search(r"^keel-hvm-guest: powering off", text, re.M) is not None,
+          "%s: /init's last line" % name)
+    check(wait_state(name, "stopped", 600), "%s stopped after the guest's ACPI power-off" % name)
+    status, _ = call("DELETE", "/v1/domains/" + name)
+    check(status == 204, "delete %s (%s)" % (name, status))
+    check(state(name) is None, "%s gone" % name)
+    return text, inside
+
+
+def dd_rate(text, disk):
+    r = re.search(r"^keel-hvm-guest: dd %s (\d+) MiB in ([\d.]+) s: ([\d.]+) MB/s" % disk,
+                  text, re.M)
+    return float(r.group(3)) if check(r is not None, "dd of %s" % disk) else None
+
+
 def main():
     before = free_mib()
-    disk = open(os.path.join(BUILD, "boot", "hvm-guest", "disk.img"), "rb").read()
-    t = time.monotonic()
-    status, meta = call("PUT", "/v1/images/%s-disk" % NAME, raw=disk, timeout=1800)
-    dt = time.monotonic() - t
-    check(status == 201, "hvm-guest disk uploaded (%s %s)" % (status, meta))
-    print("rest_hvm_linux: %.1f MiB uploaded in %.1f s" % (len(disk) / 2**20, dt), flush=True)
-    spec = {"name": NAME, "vcpus": 1, "memory_mib": 128,
-            "boot": {"type": "hvm", "firmware": "seabios", "disk_controller": "ahci"},
-            "disks": [{"id": "xvda", "path": "%s-disk" % NAME}]}
-    status, d = call("POST", "/v1/domains", spec)
-    check(status == 201, "create %s with boot.type hvm on AHCI (%s %s)" % (NAME, status, d))
+    guest = os.path.join(BUILD, "boot", "hvm-guest")
+    upload("hvm-linux-nopv", os.path.join(guest, "nopv.img"))
+    upload("hvm-linux-pvhvm", os.path.join(guest, "disk.img"))
 
-    t0 = start(NAME)
-    text, inside = watch_reads()
-    m = re.search(MARKER, text, re.M)
-    if check(m is not None, "the marker on the API's console (QEMU's COM1)"):
-        print("rest_hvm_linux: marker seen %.0f s after the start request (guest uptime %s s), "
-              "mode %s" % (time.monotonic() - t0, m.group(1), m.group(2)), flush=True)
-        check(m.group(2) == "pvhvm", "SYSLINUX's default entry, pvhvm (%s)" % m.group(2))
-    else:
-        print("--- %s's console ---\n%s\n---" % (NAME, text[-3000:]), flush=True)
-    for line in re.findall(r"^keel-hvm-guest: (?:dmesg|disk|dd) .*$", text, re.M):
-        print("rest_hvm_linux: guest: " + line.rstrip(), flush=True)
+    # The unmodified OS: Linux with nopv takes no Xen path (no xen-blkfront: xvda unused).
+    text, _ = run_guest(NAME + "-nopv", "hvm-linux-nopv", "nopv")
+    check(not re.search(r"^keel-hvm-guest: disk xvda", text, re.M), "nopv: no PV disk")
+    dd_rate(text, "sda")
+
+    # PVHVM: the PV disk next to the AHCI one, read one after the other, sampled.
+    text, inside = run_guest(NAME, "hvm-linux-pvhvm", "pvhvm")
     check(re.search(r"^keel-hvm-guest: dmesg: .*Booting paravirtualized kernel on Xen HVM",
                     text, re.M) is not None, "Linux booted as PVHVM")
     check(re.search(r"^keel-hvm-guest: disk xvda driver vbd ", text, re.M) is not None,
           "the PV disk xvda through xen-blkfront")
-    check(re.search(r"^keel-hvm-guest: disk sda driver ahci ", text, re.M) is not None,
-          "the emulated disk sda through ahci")
-    rates = {}
+    rates = {disk: dd_rate(text, disk) for disk in ("sda", "xvda")}
     for disk in ("sda", "xvda"):
-        r = re.search(r"^keel-hvm-guest: dd %s (\d+) MiB in ([\d.]+) s: ([\d.]+) MB/s" % disk,
-                      text, re.M)
-        if check(r is not None, "dd of %s" % disk):
-            rates[disk] = float(r.group(3))
         report_rates(disk, inside.get(disk, []))
-    if "sda" in rates and "xvda" in rates:
+    if rates["sda"] and rates["xvda"]:
         print("rest_hvm_linux: PV disk %.2f MB/s, emulated AHCI disk %.2f MB/s: %.1f times" %
               (rates["xvda"], rates["sda"], rates["xvda"] / rates["sda"]), flush=True)
         check(rates["xvda"] > rates["sda"], "the PV disk reads faster than the emulated one")
-    check(wait_state(NAME, "stopped", 600), "%s stopped after the guest's ACPI power-off" % NAME)
 
-    status, _ = call("DELETE", "/v1/domains/" + NAME)
-    check(status == 204, "delete %s (%s)" % (NAME, status))
-    status, _ = call("DELETE", "/v1/images/%s-disk" % NAME)
-    check(status == 204, "delete the disk image (%s)" % status)
-    check(state(NAME) is None, "%s gone" % NAME)
+    for image in ("hvm-linux-nopv", "hvm-linux-pvhvm"):
+        status, _ = call("DELETE", "/v1/images/" + image)
+        check(status == 204, "delete the disk image %s (%s)" % (image, status))
     time.sleep(2)
     check(free_mib() == before, "host free memory back (%s MiB, was %s)" % (free_mib(), before))
     if failures:
