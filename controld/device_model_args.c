@@ -146,7 +146,7 @@ int device_model_limits(const struct controld *cd, int pid)
 {
 	/* libxl's (tools/libs/light/libxl_linux.c, libxl__local_dm_preexec_restrict) but
 	 * RLIMIT_FSIZE: its 256 KiB would fail QEMU's writes to an IDE disk's file past 256 KiB
-	 * (libxl's restricted guests have block devices, which it does not limit). */
+	 * (the limit applies to regular files, not to block devices). */
 	static const int zero[] = {RLIMIT_CORE, RLIMIT_MSGQUEUE, RLIMIT_LOCKS, RLIMIT_MEMLOCK};
 	const struct rlimit none = {0, 0};
 

@@ -27,7 +27,7 @@ from rest_client import (BASE, BUILD, CTX, TOKEN, call, check, failures, free_mi
                          serial, start, state, wait_console, wait_for, wait_state)
 
 NAME = "rest-hvm"
-QEMU_UID_BASE = 131072  # qemu_user_base in the test image's controld.conf (make_qemu_initrd.py)
+QEMU_UID_BASE = 131072  # qemu_user_base in dom0's shipped controld.conf (dom0/controld.conf)
 MARKER = os.environ.get("KEEL_HVM_MARKER", r"keel-mbr: booted from QEMU's disk through SeaBIOS")
 
 
@@ -111,8 +111,8 @@ def main():
         domid, uid, gid, root, br = m.groups()
         restrict, xs_state = r.groups()
         check(br == "xenbr0", "run 1: QEMU's tap on xenbr0 (%s)" % br)
-        # As controld's config in the test image says (make_qemu_initrd.py): deprivileged as
-        # libxl's dm_restrict, a uid per domain (qemu_user_base 131072:131072).
+        # As dom0's shipped controld.conf says: deprivileged as libxl's dm_restrict, a uid per
+        # domain (qemu_user_base 131072:131072).
         want = (str(QEMU_UID_BASE + int(domid)), str(QEMU_UID_BASE),
                 "/run/keel/qemu/root-" + domid)
         check((uid, gid, root) == want,
