@@ -294,6 +294,10 @@ static int qmp_send(struct dm_qmp *q)
 /* QEMU took "cont": its ioreq server serves the guest, which may run now. */
 static void qmp_ready(struct dm *m)
 {
+	char path[96];
+
+	dm_pid_path(path, sizeof(path), m->domid);
+	store_write_str(m->cd->store, STORE_NO_TXN, path, "%d", m->pid);
 	qmp_close(m);
 	uv_timer_stop(&m->timer);
 	m->running = true;
@@ -535,7 +539,8 @@ int device_model_start(struct controld *cd, const struct domain *d)
 		log_warn("domain %s (domid %d): qemu's resource limits: %s", m->name, m->domid,
 			 strerror(-rc));
 	dm_pid_path(path, sizeof(path), d->domid);
-	store_write_str(cd->store, STORE_NO_TXN, path, "%d", m->pid);
+	/* "starting" until QEMU took "cont" (a restarted controld must not adopt it as ready). */
+	store_write_str(cd->store, STORE_NO_TXN, path, "%d starting", m->pid);
 	uv_read_start((uv_stream_t *)&m->out.pipe, alloc_cb, out_read);
 	uv_read_start((uv_stream_t *)&m->err.pipe, alloc_cb, out_read);
 	uv_timer_init(cd->loop, &m->timer);
@@ -631,11 +636,13 @@ int device_model_adopt(struct controld *cd, const struct domain *d)
 {
 	struct dm *m;
 	char path[96], *v = NULL;
+	bool ready;
 	int pid, fd, rc;
 
 	dm_pid_path(path, sizeof(path), d->domid);
 	rc = store_read(cd->store, STORE_NO_TXN, path, &v, NULL);
 	pid = rc ? 0 : atoi(v);
+	ready = !rc && !strchr(v, ' ');
 	free(v);
 	if (pid <= 0)
 		return -ENOENT;
@@ -651,7 +658,8 @@ int device_model_adopt(struct controld *cd, const struct domain *d)
 	m->domid = d->domid;
 	m->pid = pid;
 	m->pidfd = fd;
-	m->adopted = m->running = true;
+	m->adopted = true;
+	m->running = ready;
 	str_copy(m->dom_id, d->id, sizeof(m->dom_id));
 	str_copy(m->name, domain_name(d), sizeof(m->name));
 	device_model_socket(cd, d->domid, "serial", m->sock, sizeof(m->sock));
@@ -664,7 +672,8 @@ int device_model_adopt(struct controld *cd, const struct domain *d)
 	uv_timer_init(cd->loop, &m->timer);
 	m->timer.data = m;
 	m->open++;
-	serial_connect(m);
+	if (ready)
+		serial_connect(m);
 	log_info("domain %s (domid %d): its qemu (pid %d) adopted", m->name, m->domid, pid);
 	return 0;
 }

@@ -36,7 +36,8 @@ bool device_model_stop(struct controld *cd, int domid);
  * A restarted controld takes over d's QEMU (alive, d an HVM domain it adopts): found by the
  * pid recorded at its start and checked to be QEMU for d's domid, watched through a pidfd
  * (its exit is d's crash as for one spawned here), its COM1 connected again. -ENOENT: no
- * pid recorded; -ESRCH: that QEMU is gone.
+ * pid recorded; -ESRCH: that QEMU is gone. One that had not taken "cont" when the earlier
+ * controld stopped stays device_model_starting: its start is over (the caller fails it).
  */
 int device_model_adopt(struct controld *cd, const struct domain *d);
 /* Whether domid's QEMU was started and has not said "running" yet. */

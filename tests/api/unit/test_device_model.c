@@ -8,7 +8,8 @@
  * device-model node, a QEMU that never says "running" fails the start and is killed (one
  * that ignores SIGTERM, by SIGKILL), a destroy stops QEMU, then the domain (a reboot starts
  * it again only then), and a restarted
- * controld adopts a running guest's QEMU (or finds the guest crashed when QEMU is gone).
+ * controld adopts a running guest's QEMU (or finds the guest crashed when QEMU is gone, or
+ * stops one that had not taken "cont" and destroys its domain).
  * A hostile monitor (garbage, silence, death, an error, a flood, an endless line, the wrong
  * status) fails the start cleanly. Deprivileged: a uid per domain, its own chroot, removed.
  */
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -380,6 +382,37 @@ static void test_gone_after_restart(void **state)
 	assert_int_equal(f->d->domid, -1);
 }
 
+/* controld restarted while QEMU had not taken "cont": the start is over; the restarted
+ * controld stops that QEMU and destroys the paused domain rather than adopt it as ready. */
+static void test_restart_before_ready(void **state)
+{
+	struct fixture *f = *state;
+	struct hv_domain_info info;
+	struct job *j = NULL;
+	int domid, pid, st;
+	char p[96];
+
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), 0);
+	domid = f->d->domid;
+	pid = device_model_pid(&f->cd, domid);
+	assert_true(run_until(f, com1_served, 5000));
+	snprintf(p, sizeof(p), "/keel/controld/device-models/%d", domid);
+	snprintf(p + 64, 32, "%d starting", pid);
+	assert_string_equal(mem_get(&f->store, p), p + 64);
+	device_model_free(&f->cd);
+	assert_true(run_until(f, no_qemu, 2000));
+	lifecycle_resume(&f->cd);
+	assert_int_equal(f->d->state, DOM_STOPPED);
+	assert_int_equal(f->d->domid, -1);
+	assert_true(run_until(f, no_qemu, 5000));
+	/* Still this process's child (the earlier supervisor's handle is closed): reaped here. */
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	int rc = f->cd.hv->ops->domain_info(f->cd.hv, (hv_domid_t)domid, &info);
+	assert_true(rc == -ESRCH || !hv_domain_alive(&info));
+	assert_null(mem_get(&f->store, p));
+}
+
 static int first_pid;
 
 static bool started_again(struct fixture *f)
@@ -577,6 +610,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_start_console_crash, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_adopted_after_restart, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_gone_after_restart, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_restart_before_ready, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reboot_waits_for_qemu, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_start_timeout, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_qmp_hostile, setup, teardown),
