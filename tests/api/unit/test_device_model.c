@@ -326,6 +326,19 @@ static bool has_pong(struct fixture *f)
 	return console_has(f, "echo: pong");
 }
 
+/* controld exits (its QEMU left running) after checking QEMU's record, "PID" + tail, whose
+ * store path goes into p (96 bytes). */
+static void controld_goes(struct fixture *f, char *p, int domid, const char *tail)
+{
+	char want[32];
+
+	snprintf(p, 96, "/keel/controld/device-models/%d", domid);
+	snprintf(want, sizeof(want), "%d%s", device_model_pid(&f->cd, domid), tail);
+	assert_string_equal(mem_get(&f->store, p), want);
+	device_model_free(&f->cd);
+	assert_true(run_until(f, no_qemu, 2000));
+}
+
 /* A restarted controld adopts a running guest's QEMU: its COM1 again, its death a crash. */
 static void test_adopted_after_restart(void **state)
 {
@@ -340,12 +353,8 @@ static void test_adopted_after_restart(void **state)
 	say_running(f);
 	assert_true(run_until(f, is_running, 5000));
 	assert_true(run_until(f, has_hello, 5000));
-	snprintf(p, sizeof(p), "/keel/controld/device-models/%d", domid);
-	snprintf(p + 64, 32, "%d", pid);
-	assert_string_equal(mem_get(&f->store, p), p + 64);
 	/* controld goes: QEMU stays, as its guest does. */
-	device_model_free(&f->cd);
-	assert_true(run_until(f, no_qemu, 2000));
+	controld_goes(f, p, domid, "");
 	assert_int_equal(kill(pid, 0), 0);
 	/* controld is back: the same QEMU, COM1 connected again. */
 	lifecycle_resume(&f->cd);
@@ -396,11 +405,7 @@ static void test_restart_before_ready(void **state)
 	domid = f->d->domid;
 	pid = device_model_pid(&f->cd, domid);
 	assert_true(run_until(f, com1_served, 5000));
-	snprintf(p, sizeof(p), "/keel/controld/device-models/%d", domid);
-	snprintf(p + 64, 32, "%d starting", pid);
-	assert_string_equal(mem_get(&f->store, p), p + 64);
-	device_model_free(&f->cd);
-	assert_true(run_until(f, no_qemu, 2000));
+	controld_goes(f, p, domid, " starting");
 	lifecycle_resume(&f->cd);
 	assert_int_equal(f->d->state, DOM_STOPPED);
 	assert_int_equal(f->d->domid, -1);
