@@ -2,7 +2,8 @@
 /*
  * device_model.h: each QEMU is a struct dm on cd->dms, with its handles (the process and its
  * stdout and stderr, or for one adopted after a restart a poll on its pidfd; a timer that
- * polls for "running" and later waits to SIGKILL; COM1's socket); it is freed once every
+ * connects QMP while it starts and later waits to SIGKILL; QMP's connection until "cont";
+ * COM1's socket); it is freed once every
  * handle it opened is closed. A domid is looked up among
  * the QEMUs not being stopped: a stopped one may still be exiting when its domid is reused.
  */
