@@ -143,6 +143,8 @@ int config_set(struct controld_config *c, const char *key, const char *v, char *
 		rc = set_path(c->qemu, sizeof(c->qemu), v);
 	else if (!strcmp(key, "qemu_user"))
 		rc = parse_runas(v, c->qemu_user, sizeof(c->qemu_user));
+	else if (!strcmp(key, "qemu_user_base"))
+		rc = parse_runas(v, c->qemu_user_base, sizeof(c->qemu_user_base));
 	else if (!strcmp(key, "qemu_run_dir"))
 		rc = set_path(c->qemu_run_dir, sizeof(c->qemu_run_dir), v);
 	else if (!strcmp(key, "qemu_start_timeout"))

@@ -34,6 +34,8 @@ struct controld_config {
 	char seabios[PATH_MAX];
 	char qemu[PATH_MAX];
 	char qemu_user[32];
+	/* "UID:GID": domid D's QEMU runs as UID + D, group GID (before qemu_user) */
+	char qemu_user_base[32];
 	char qemu_run_dir[80]; /* its COM1 sockets (<domid>-serial.sock) */
 	unsigned qemu_start_timeout_s;
 };

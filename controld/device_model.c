@@ -2,7 +2,8 @@
 /*
  * device_model.h: each QEMU is a struct dm on cd->dms, with its handles (the process and its
  * stdout and stderr, or for one adopted after a restart a poll on its pidfd; a timer that
- * polls for "running" and later waits to SIGKILL; COM1's socket); it is freed once every
+ * connects QMP while it starts and later waits to SIGKILL; QMP's connection until "cont";
+ * COM1's socket); it is freed once every
  * handle it opened is closed. A domid is looked up among
  * the QEMUs not being stopped: a stopped one may still be exiting when its domid is reused.
  */
@@ -12,6 +13,7 @@
 #include "dm_argv.h"
 #include "log.h"
 #include "model_internal.h"
+#include "qmp.h"
 #include "util.h"
 
 #include <errno.h>
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -32,12 +35,27 @@ struct dm_out {
 	size_t len;
 };
 
+/* One connection to QEMU's monitor while it starts (a new one per attempt: QEMU may not
+ * listen yet); closed once QEMU took "cont": a running guest's QEMU is not talked to. */
+struct dm_qmp {
+	uv_pipe_t pipe;
+	uv_connect_t req;
+	struct dm *dm;
+	struct qmp_handshake hs;
+};
+
+struct dm_qmp_write {
+	uv_write_t req;
+	char buf[sizeof(((struct qmp_handshake *)0)->out)];
+};
+
 struct dm {
 	struct dm *next;
 	struct controld *cd;
 	int domid;
 	char dom_id[37], name[DOM_NAME_MAX + 1];
-	char sock[108];
+	char sock[108], qmp_sock[108];
+	struct dm_qmp *qmp;
 	int pid;
 	uv_process_t proc; /* spawned by this controld */
 	struct dm_out out, err;
@@ -50,6 +68,7 @@ struct dm {
 	unsigned open; /* handles not yet closed */
 	bool serial_init, serial_live, running, stopping, exited;
 	bool destroy_after; /* the domain is destroyed once QEMU has gone */
+	bool limits_failed;
 	uint64_t deadline_ms;
 };
 
@@ -101,6 +120,24 @@ static void close_handle(uv_handle_t *h)
 {
 	if (!uv_is_closing(h))
 		uv_close(h, on_closed);
+}
+
+static void qmp_closed(uv_handle_t *h)
+{
+	struct dm_qmp *q = h->data;
+	struct dm *m = q->dm;
+
+	free(q);
+	if (--m->open == 0)
+		dm_unlink(m);
+}
+
+static void qmp_close(struct dm *m)
+{
+	if (!m->qmp)
+		return;
+	uv_close((uv_handle_t *)&m->qmp->pipe, qmp_closed);
+	m->qmp = NULL;
 }
 
 static void out_flush(struct dm_out *o)
@@ -180,6 +217,7 @@ static void kill_tick(uv_timer_t *t)
 static void dm_kill(struct dm *m)
 {
 	m->stopping = true;
+	qmp_close(m);
 	serial_close(m);
 	if (m->exited)
 		return;
@@ -216,36 +254,131 @@ static void serial_connect(struct dm *m)
 	uv_pipe_connect(&m->connect, &m->serial, m->sock, serial_connected);
 }
 
-/* "running" in device-model/<domid>/state (QEMU's xen_hvm_change_state_handler), or the
- * deadline. */
+/* The start failed before the guest ran (why says how): the domain's destroy stops QEMU
+ * (device_model_stop). */
+static void start_failed(struct dm *m, const char *why)
+{
+	struct domain *d = dm_domain(m);
+
+	log_warn("domain %s (domid %d): qemu (pid %d) did not start: %s", m->name, m->domid, m->pid,
+		 why);
+	qmp_close(m);
+	uv_timer_stop(&m->timer);
+	if (d)
+		domain_dm_failed(m->cd, d, "the device model did not start", false);
+	else
+		dm_kill(m);
+}
+
+static void qmp_written(uv_write_t *req, int status)
+{
+	(void)status; /* a failed write ends in a read error or the deadline */
+	free(req);
+}
+
+static int qmp_send(struct dm_qmp *q)
+{
+	struct dm_qmp_write *w = malloc(sizeof(*w));
+	uv_buf_t b;
+	int rc;
+
+	if (!w)
+		return UV_ENOMEM;
+	str_copy(w->buf, q->hs.out, sizeof(w->buf));
+	b = uv_buf_init(w->buf, (unsigned)strlen(w->buf));
+	rc = uv_write(&w->req, (uv_stream_t *)&q->pipe, &b, 1, qmp_written);
+	if (rc)
+		free(w);
+	return rc;
+}
+
+/* QEMU took "cont": its ioreq server serves the guest, which may run now. */
+static void qmp_ready(struct dm *m)
+{
+	char path[96];
+
+	dm_pid_path(path, sizeof(path), m->domid);
+	store_write_str(m->cd->store, STORE_NO_TXN, path, "%d", m->pid);
+	qmp_close(m);
+	uv_timer_stop(&m->timer);
+	m->running = true;
+	log_info("domain %s (domid %d): qemu (pid %d) is running (QMP)", m->name, m->domid, m->pid);
+	serial_connect(m);
+}
+
+/* What QEMU's monitor says, through the bounded handshake (qemu-dm-glue/qmp.h). */
+static void qmp_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+	struct dm_qmp *q = s->data;
+	struct dm *m = q->dm;
+	char why[200];
+	int rc;
+
+	if (n < 0) {
+		start_failed(m, "QEMU closed its QMP socket");
+		return;
+	}
+	rc = qmp_handshake_feed(&q->hs, buf->base, (size_t)n);
+	if (rc == 0 && q->hs.out[0] && qmp_send(q))
+		rc = -EIO;
+	if (rc == 1) {
+		qmp_ready(m);
+	} else if (rc < 0) {
+		snprintf(why, sizeof(why), "QMP: %s", rc == -EIO ? "cannot write" : q->hs.why);
+		start_failed(m, why);
+	}
+}
+
+static void qmp_connected(uv_connect_t *req, int status)
+{
+	struct dm_qmp *q = req->data;
+	struct dm *m = q->dm;
+
+	if (m->qmp != q)
+		return; /* closed meanwhile */
+	/* Not listening yet (bound, not listening): again at the next tick. */
+	if (status) {
+		qmp_close(m);
+		return;
+	}
+	uv_read_start((uv_stream_t *)&q->pipe, alloc_cb, qmp_read);
+}
+
+/* Connects to QEMU's monitor once its socket exists. */
+static void qmp_connect(struct dm *m)
+{
+	struct dm_qmp *q;
+	struct stat st;
+
+	if (stat(m->qmp_sock, &st) || !(q = malloc(sizeof(*q))))
+		return;
+	q->dm = m;
+	qmp_handshake_init(&q->hs);
+	uv_pipe_init(m->cd->loop, &q->pipe, 0);
+	q->pipe.data = q;
+	q->req.data = q;
+	m->open++;
+	m->qmp = q;
+	uv_pipe_connect(&q->req, &q->pipe, m->qmp_sock, qmp_connected);
+}
+
+/* Until QEMU took "cont" over QMP (libxl's dm_restrict start), or the deadline. */
 static void poll_tick(uv_timer_t *t)
 {
 	struct dm *m = t->data;
-	struct domain *d;
-	char path[96], *v = NULL;
-	bool running;
+	char why[96];
 
-	dm_node_path(path, sizeof(path), m->domid);
-	strcat(path, "/state");
-	running = !store_read(m->cd->store, STORE_NO_TXN, path, &v, NULL) && !strcmp(v, "running");
-	free(v);
-	if (running) {
-		uv_timer_stop(t);
-		m->running = true;
-		log_info("domain %s (domid %d): qemu (pid %d) is running", m->name, m->domid,
-			 m->pid);
-		serial_connect(m);
+	if (m->limits_failed) {
+		start_failed(m, "its resource limits could not be set");
 		return;
 	}
+	if (!m->qmp)
+		qmp_connect(m);
 	if (now_mono_ms() < m->deadline_ms)
 		return;
-	log_warn("domain %s (domid %d): qemu did not say \"running\" within %u s", m->name,
-		 m->domid, m->cd->cfg.qemu_start_timeout_s);
-	/* The domain's destroy stops QEMU (device_model_stop). */
-	if ((d = dm_domain(m)))
-		domain_dm_failed(m->cd, d, "the device model did not start in time", false);
-	else
-		dm_kill(m);
+	snprintf(why, sizeof(why), "not ready over QMP within %u s",
+		 m->cd->cfg.qemu_start_timeout_s);
+	start_failed(m, why);
 }
 
 /* QEMU has gone (why says how): its nodes removed; unasked, its guest crashed. */
@@ -258,6 +391,7 @@ static void dm_exited(struct dm *m, const char *why)
 	m->exited = true;
 	uv_timer_stop(&m->timer);
 	close_handle((uv_handle_t *)&m->timer);
+	qmp_close(m);
 	serial_close(m);
 	/* Its nodes go, unless its domid already has a new QEMU. */
 	if (!live || live == m) {
@@ -265,6 +399,7 @@ static void dm_exited(struct dm *m, const char *why)
 		store_rm(m->cd->store, STORE_NO_TXN, path);
 		dm_pid_path(path, sizeof(path), m->domid);
 		store_rm(m->cd->store, STORE_NO_TXN, path);
+		device_model_root_remove(m->cd, m->domid);
 	}
 	if (m->stopping) {
 		log_info("domain %s (domid %d): %s", m->name, m->domid, why);
@@ -350,11 +485,14 @@ int device_model_start(struct controld *cd, const struct domain *d)
 	m->pidfd = -1;
 	str_copy(m->dom_id, d->id, sizeof(m->dom_id));
 	str_copy(m->name, domain_name(d), sizeof(m->name));
-	snprintf(m->sock, sizeof(m->sock), "%s/%d-serial.sock", cd->cfg.qemu_run_dir, d->domid);
+	device_model_socket(cd, d->domid, "serial", m->sock, sizeof(m->sock));
+	device_model_socket(cd, d->domid, "qmp", m->qmp_sock, sizeof(m->qmp_sock));
 	rc = device_model_run_dir(cd);
-	if (!rc)
+	if (!rc) {
 		unlink(m->sock);
-	rc = rc ?: device_model_argv(cd, d, m->sock, &argv);
+		unlink(m->qmp_sock);
+	}
+	rc = rc ?: device_model_argv(cd, d, m->sock, m->qmp_sock, &argv);
 	if (rc) {
 		log_error("domain %s: QEMU's command line: %s", m->name, strerror(-rc));
 		free(m);
@@ -392,17 +530,26 @@ int device_model_start(struct controld *cd, const struct domain *d)
 			close_handle((uv_handle_t *)&m->proc);
 		if (!m->open)
 			dm_unlink(m);
+		device_model_root_remove(cd, d->domid);
 		return rc == UV_ENOENT ? -ENOENT : rc == UV_EACCES ? -EACCES : -EIO;
 	}
 	m->pid = m->proc.pid;
+	/* QEMU is still our child (its pid cannot be reused) and runs no guest before "cont". */
+	rc = device_model_limits(cd, m->pid);
+	if (rc)
+		log_warn("domain %s (domid %d): qemu's resource limits: %s", m->name, m->domid,
+			 strerror(-rc));
 	dm_pid_path(path, sizeof(path), d->domid);
-	store_write_str(cd->store, STORE_NO_TXN, path, "%d", m->pid);
+	/* "starting" until QEMU took "cont" (a restarted controld must not adopt it as ready). */
+	store_write_str(cd->store, STORE_NO_TXN, path, "%d starting", m->pid);
 	uv_read_start((uv_stream_t *)&m->out.pipe, alloc_cb, out_read);
 	uv_read_start((uv_stream_t *)&m->err.pipe, alloc_cb, out_read);
 	uv_timer_init(cd->loop, &m->timer);
 	m->timer.data = m;
 	m->open++;
 	m->deadline_ms = now_mono_ms() + cd->cfg.qemu_start_timeout_s * 1000ull;
+	/* A start that failed this late fails at the first tick, off the caller's stack. */
+	m->limits_failed = rc != 0;
 	uv_timer_start(&m->timer, poll_tick, DM_POLL_MS, DM_POLL_MS);
 	log_info("domain %s (domid %d): qemu started (pid %d)", m->name, m->domid, m->pid);
 	return 0;
@@ -451,6 +598,7 @@ void device_model_free(struct controld *cd)
 		if (m->destroy_after && !m->exited)
 			cd->hv->ops->domain_destroy(cd->hv, (hv_domid_t)m->domid);
 		m->stopping = true;
+		qmp_close(m);
 		serial_close(m);
 		if (m->adopted) {
 			pidfd_close(m);
@@ -489,11 +637,13 @@ int device_model_adopt(struct controld *cd, const struct domain *d)
 {
 	struct dm *m;
 	char path[96], *v = NULL;
+	bool ready;
 	int pid, fd, rc;
 
 	dm_pid_path(path, sizeof(path), d->domid);
 	rc = store_read(cd->store, STORE_NO_TXN, path, &v, NULL);
 	pid = rc ? 0 : atoi(v);
+	ready = !rc && !strchr(v, ' ');
 	free(v);
 	if (pid <= 0)
 		return -ENOENT;
@@ -509,10 +659,11 @@ int device_model_adopt(struct controld *cd, const struct domain *d)
 	m->domid = d->domid;
 	m->pid = pid;
 	m->pidfd = fd;
-	m->adopted = m->running = true;
+	m->adopted = true;
+	m->running = ready;
 	str_copy(m->dom_id, d->id, sizeof(m->dom_id));
 	str_copy(m->name, domain_name(d), sizeof(m->name));
-	snprintf(m->sock, sizeof(m->sock), "%s/%d-serial.sock", cd->cfg.qemu_run_dir, d->domid);
+	device_model_socket(cd, d->domid, "serial", m->sock, sizeof(m->sock));
 	m->next = cd->dms;
 	cd->dms = m;
 	uv_poll_init(cd->loop, &m->pidpoll, fd);
@@ -522,7 +673,8 @@ int device_model_adopt(struct controld *cd, const struct domain *d)
 	uv_timer_init(cd->loop, &m->timer);
 	m->timer.data = m;
 	m->open++;
-	serial_connect(m);
+	if (ready)
+		serial_connect(m);
 	log_info("domain %s (domid %d): its qemu (pid %d) adopted", m->name, m->domid, pid);
 	return 0;
 }

@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: MIT
 /*
  * device_model_args.h: a domain's spec and controld's config as qemu-dm-glue's settings
- * (dm_argv.h), and the directories QEMU's sockets and chroot live in.
+ * (dm_argv.h): the user it runs as, its chroot, and the directories its sockets live in.
  */
 #include "device_model_args.h"
 #include "image_name.h"
+#include "log.h"
 #include "model_internal.h"
 #include "util.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 int device_model_run_dir(const struct controld *cd)
@@ -30,19 +34,67 @@ int device_model_run_dir(const struct controld *cd)
 	return 0;
 }
 
-/* The empty directory a deprivileged QEMU is chrooted to (libxl's qemu-root-<domid>; one
- * for all: nothing is ever written there), into *out. */
-static int chroot_dir(const struct controld *cd, char *out, size_t len)
+void device_model_socket(const struct controld *cd, int domid, const char *what, char *out,
+			 size_t len)
 {
-	snprintf(out, len, "%s/root", cd->cfg.qemu_run_dir);
-	return mkdir(out, 0755) && errno != EEXIST ? -errno : 0;
+	snprintf(out, len, "%s/%d-%s.sock", cd->cfg.qemu_run_dir, domid, what);
+}
+
+static void root_path(const struct controld *cd, int domid, char *out, size_t len)
+{
+	snprintf(out, len, "%s/root-%d", cd->cfg.qemu_run_dir, domid);
+}
+
+/* The empty directory domid's deprivileged QEMU is chrooted to, as libxl's
+ * qemu-root-<domid>: a leftover is removed first (it can only be empty: QEMU cannot write in
+ * a root-owned mode 0000 directory), any other error fails the start. */
+static int chroot_dir(const struct controld *cd, int domid, char *out, size_t len)
+{
+	root_path(cd, domid, out, len);
+	if (rmdir(out) && errno != ENOENT)
+		return -errno;
+	return mkdir(out, 0000) ? -errno : 0;
+}
+
+void device_model_root_remove(const struct controld *cd, int domid)
+{
+	char path[PATH_MAX];
+
+	root_path(cd, domid, path, sizeof(path));
+	rmdir(path);
+}
+
+/* The user domid's QEMU runs as: with qemu_user_base "UID:GID", UID + domid and the shared
+ * GID (libxl's xen-qemuuser-range-base; a uid that is already a user's is refused, as
+ * libxl refuses it), else qemu_user (shared, libxl's xen-qemuuser-shared), else "" (root). */
+static int runas_for(const struct controld *cd, int domid, char *out, size_t len)
+{
+	unsigned long long uid;
+	unsigned gid;
+
+	if (!cd->cfg.qemu_user_base[0]) {
+		str_copy(out, cd->cfg.qemu_user, len);
+		return 0;
+	}
+	if (sscanf(cd->cfg.qemu_user_base, "%llu:%u", &uid, &gid) != 2)
+		return -EINVAL;
+	uid += (unsigned)domid;
+	if (uid >= UINT32_MAX)
+		return -ERANGE;
+	if (getpwuid((uid_t)uid)) {
+		log_error("domid %d: QEMU's uid %llu (qemu_user_base + domid) is a user's already",
+			  domid, uid);
+		return -EEXIST;
+	}
+	snprintf(out, len, "%llu:%u", uid, gid);
+	return 0;
 }
 
 /* QEMU's settings from d's spec: on the spec's controller, the disks xvda..xvdd (IDE) or
  * xvda..xvdf (AHCI) that are writable (QEMU's IDE and AHCI disks cannot be read-only; the
  * others are the PV vbds' alone), one rtl8139 per NIC. */
 int device_model_argv(struct controld *cd, const struct domain *d, const char *sock,
-		      struct dm_argv *out)
+		      const char *qmp_sock, struct dm_argv *out)
 {
 	const struct dom_spec *sp = &d->spec;
 	bool ahci = sp->boot.disk_controller == DC_AHCI;
@@ -62,14 +114,17 @@ int device_model_argv(struct controld *cd, const struct domain *d, const char *s
 			      .nics = nics,
 			      .nnics = sp->nnics,
 			      .serial_socket = sock,
-			      .runas = cd->cfg.qemu_user};
-	char root[PATH_MAX];
-	int rc = 0;
+			      .qmp_socket = qmp_sock};
+	char root[PATH_MAX], runas[32];
+	int rc = runas_for(cd, d->domid, runas, sizeof(runas));
 
-	/* A QEMU that runs as another user is also chrooted to an empty directory. */
-	if (cd->cfg.qemu_user[0]) {
-		rc = chroot_dir(cd, root, sizeof(root));
+	/* Deprivileged (libxl's dm_restrict): a user, a chroot of its own, handles restricted
+	 * to its domid. */
+	if (!rc && runas[0]) {
+		rc = chroot_dir(cd, d->domid, root, sizeof(root));
+		c.runas = runas;
 		c.chroot = root;
+		c.restrict_domid = true;
 	}
 	if (rc)
 		return rc;
@@ -89,4 +144,20 @@ int device_model_argv(struct controld *cd, const struct domain *d, const char *s
 	for (unsigned i = 0; i < sp->nnics; i++)
 		nics[i] = (struct dm_nic){device_devid(d, "vif", i), sp->nics[i].mac, "rtl8139"};
 	return dm_argv_build(&c, out);
+}
+
+int device_model_limits(const struct controld *cd, int pid)
+{
+	/* libxl's (tools/libs/light/libxl_linux.c, libxl__local_dm_preexec_restrict) but
+	 * RLIMIT_FSIZE: its 256 KiB would fail QEMU's writes to an IDE disk's file past 256 KiB
+	 * (the limit applies to regular files, not to block devices). */
+	static const int zero[] = {RLIMIT_CORE, RLIMIT_MSGQUEUE, RLIMIT_LOCKS, RLIMIT_MEMLOCK};
+	const struct rlimit none = {0, 0};
+
+	if (!cd->cfg.qemu_user_base[0] && !cd->cfg.qemu_user[0])
+		return 0;
+	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		if (prlimit(pid, zero[i], &none, NULL))
+			return -errno;
+	return 0;
 }

@@ -351,6 +351,14 @@ static void reconcile(struct controld *cd, struct domain *d)
 				 true);
 		return;
 	}
+	/* Its QEMU never took "cont": the start was cut short by the restart (its job failed). */
+	if (d->spec.boot.type == BOOT_HVM && device_model_starting(cd, d->domid)) {
+		log_warn("domain %s (domid %d): its device model had not taken \"cont\": stopped",
+			 domain_name(d), d->domid);
+		domain_dm_failed(cd, d, "controld restarted before the device model was ready",
+				 false);
+		return;
+	}
 	if (d->state != DOM_SHUTTING_DOWN) {
 		enum dom_state st = info.state == HV_DOM_PAUSED ? DOM_PAUSED : DOM_RUNNING;
 		if (st != d->state) {

@@ -78,7 +78,8 @@ static int check(const struct dm_config *c)
 	if (!nonempty(c->qemu) || !plain(c->name) || !nonempty(c->serial_socket) || c->domid == 0 ||
 	    c->domid >= DOMID_FIRST_RESERVED || !c->memory_mib || !c->vcpus ||
 	    c->max_vcpus < c->vcpus || c->nnics > 64 ||
-	    (c->disk_controller != DM_IDE && c->disk_controller != DM_AHCI))
+	    (c->disk_controller != DM_IDE && c->disk_controller != DM_AHCI) ||
+	    (c->restrict_domid && !nonempty(c->qmp_socket)))
 		return -EINVAL;
 	for (unsigned i = 0; i < c->ndisks; i++) {
 		const struct dm_disk *d = &c->disks[i];
@@ -137,6 +138,29 @@ static int nic_args(struct dm_argv *a, unsigned domid, const struct dm_nic *n)
 	return rc;
 }
 
+/* libxl's control monitor (id libxl-cmd) with -S: QEMU stays in "prelaunch" until the
+ * supervisor's QMP "cont"; restricted, QEMU keeps only handles limited to its domid. */
+static int qmp_args(struct dm_argv *a, const struct dm_config *c)
+{
+	char *sock;
+	int rc;
+
+	if (!nonempty(c->qmp_socket))
+		return 0;
+	sock = escaped(c->qmp_socket);
+	if (!sock)
+		return -ENOMEM;
+	rc = push(a, "-chardev");
+	rc = rc ?: push(a, "socket,id=libxl-cmd,path=%s,server=on,wait=off", sock);
+	rc = rc ?: push(a, "-mon");
+	rc = rc ?: push(a, "chardev=libxl-cmd,mode=control");
+	rc = rc ?: push(a, "-S");
+	if (c->restrict_domid)
+		rc = rc ?: push(a, "-xen-domid-restrict");
+	free(sock);
+	return rc;
+}
+
 int dm_argv_build(const struct dm_config *c, struct dm_argv *out)
 {
 	struct dm_argv a = {calloc(MAX_ARGS, sizeof(char *)), 0};
@@ -154,6 +178,7 @@ int dm_argv_build(const struct dm_config *c, struct dm_argv *out)
 	rc = rc ?: push(&a, "%u", c->domid);
 	/* Whatever the guest does, QEMU stays: the toolstack ends it (as libxl). */
 	rc = rc ?: push(&a, "-no-shutdown");
+	rc = rc ?: qmp_args(&a, c);
 	rc = rc ?: push(&a, "-nodefaults");
 	rc = rc ?: push(&a, "-no-user-config");
 	rc = rc ?: push(&a, "-name");

@@ -48,6 +48,9 @@ struct dm_config {
 	const char *serial_socket; /* COM1's Unix socket (QEMU listens) */
 	const char *runas;	   /* "UID:GID" to drop to once set up, or NULL/"" */
 	const char *chroot;	   /* an empty directory to chroot to then, or NULL/"" */
+	/* QMP's Unix socket (QEMU listens; started with -S, it waits for "cont"), or NULL/"" */
+	const char *qmp_socket;
+	bool restrict_domid; /* -xen-domid-restrict: needs qmp_socket (no xenstore "running") */
 };
 
 /* argv for execve: argc strings and a NULL, all malloc'd. */

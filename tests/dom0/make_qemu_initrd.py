@@ -3,8 +3,7 @@
 """dom0's image for the QEMU test: initramfs-test.cpio (make_test_initrd.py; dom0's image
 already has Debian's qemu-system-xen, hvmloader and SeaBIOS) followed by a cpio archive with
 the qemudev test guest, a boot sector and the hook that runs them (qemu-hook.sh,
-/etc/keel/dom0.d/85-qemu.sh), the REST phase's hook (rest-hvm-hook.sh) and controld's config
-with qemu_user.
+/etc/keel/dom0.d/85-qemu.sh) and the REST phase's hook (rest-hvm-hook.sh).
 Usage: make_qemu_initrd.py BUILD_DIR QEMUDEV_ELF MBR_BIN  ->  BUILD_DIR/boot/dom0/initramfs-qemu.cpio
 """
 import os
@@ -24,12 +23,10 @@ def main():
     img.add("usr/lib/keel/guests/qemudev.elf", open(guest, "rb").read())
     img.add("usr/lib/keel/guests/mbr.bin", open(mbr, "rb").read())
     img.add("etc/keel/dom0.d/85-qemu.sh", open(os.path.join(HERE, "qemu-hook.sh"), "rb").read())
-    # The REST phase (rest_hvm.py): the hook that watches its QEMU from dom0, and controld's
-    # config with QEMU deprivileged to an unprivileged uid:gid (-runas).
+    # The REST phase (rest_hvm.py): the hook that watches its QEMU from dom0. controld runs
+    # with dom0's shipped config (QEMU deprivileged: qemu_user_base in dom0/controld.conf).
     img.add("etc/keel/dom0.d/86-rest-hvm.sh",
             open(os.path.join(HERE, "rest-hvm-hook.sh"), "rb").read())
-    conf = open(os.path.join(SRC, "dom0", "controld.conf"), "rb").read()
-    img.add("etc/keel/controld.conf", conf + b"qemu_user = 65534:65534\n")
     debian_image.write_appended(os.path.join(images, "initramfs-qemu.cpio"),
                                 os.path.join(images, "initramfs-test.cpio"), img.entries)
     return 0

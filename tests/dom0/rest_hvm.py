@@ -3,8 +3,9 @@
 """emu_hvm's REST phase (host-command of hvm.desc): an HVM guest through the API only. A disk
 image is uploaded, a domain with boot.type hvm, that disk and a NIC on xenbr0 is created and
 started (controld builds it with hvmloader and SeaBIOS and runs Debian's qemu-system-xen as
-its device model, deprivileged); the marker appears in GET .../console (QEMU's COM1), a byte
-typed through the console input reaches COM1 and the guest powers off through QEMU's ACPI: the
+its device model, deprivileged as libxl's dm_restrict: -xen-domid-restrict, readiness over
+QMP, uid 131072 + domid, its own chroot); the marker appears in GET .../console (QEMU's
+COM1), a byte typed through the console input reaches COM1 and the guest powers off through QEMU's ACPI: the
 domain is stopped. Started again, a dom0 hook
 (rest-hvm-hook.sh) restarts controld (QEMU outlives it and the new controld adopts it), then
 kills QEMU under the guest, which waits for input: the domain is crashed and the event stream says why; destroyed, the host's free
@@ -26,6 +27,7 @@ from rest_client import (BASE, BUILD, CTX, TOKEN, call, check, failures, free_mi
                          serial, start, state, wait_console, wait_for, wait_state)
 
 NAME = "rest-hvm"
+QEMU_UID_BASE = 131072  # qemu_user_base in dom0's shipped controld.conf (dom0/controld.conf)
 MARKER = os.environ.get("KEEL_HVM_MARKER", r"keel-mbr: booted from QEMU's disk through SeaBIOS")
 
 
@@ -111,16 +113,25 @@ def main():
         check(status == 200 and typed.get("accepted") == 1,
               "a byte typed on the console (COM1) through the API (%s %s)" % (status, typed))
     check(wait_state(NAME, "stopped", 300), "%s stopped after the guest powered off" % NAME)
-    m = hook_line(r"rest-hvm-hook: run 1: QEMU pid \d+ for domain \d+, uid (\S+), root (\S+), "
-                  r"tap \S+ on (\S*)", 60)
-    if m:
-        check(m.group(3) == "xenbr0", "run 1: QEMU's tap on xenbr0 (%s)" % m.group(3))
-        # As controld's config in the test image says (make_qemu_initrd.py): deprivileged.
-        check(m.group(1) == "65534" and m.group(2) == "/run/keel/qemu/root",
-              "run 1: QEMU runs as uid 65534 chrooted to /run/keel/qemu/root (uid %s, root %s)"
-              % (m.group(1), m.group(2)))
+    m = hook_line(r"rest-hvm-hook: run 1: QEMU pid \d+ for domain (\d+), uid (\S+), gid (\S+), "
+                  r"root (\S+), tap \S+ on (\S*)", 60)
+    r = hook_line(r"rest-hvm-hook: run 1: restrict (\S+), xenstore state (\S+)", 60)
+    if m and r:
+        domid, uid, gid, root, br = m.groups()
+        restrict, xs_state = r.groups()
+        check(br == "xenbr0", "run 1: QEMU's tap on xenbr0 (%s)" % br)
+        # As dom0's shipped controld.conf says: deprivileged as libxl's dm_restrict, a uid per
+        # domain (qemu_user_base 131072:131072).
+        want = (str(QEMU_UID_BASE + int(domid)), str(QEMU_UID_BASE),
+                "/run/keel/qemu/root-" + domid)
+        check((uid, gid, root) == want,
+              "run 1: QEMU runs as uid base + domid, the base's gid, chrooted to its own root "
+              "(want %s, got %s)" % (want, (uid, gid, root)))
+        check(restrict == "yes", "run 1: QEMU's command line has -xen-domid-restrict")
+        # Restricted, its xenstore handle is /dev/null: the guest ran on QMP's word alone.
+        check(xs_state == "none", "run 1: QEMU wrote no \"running\" to xenstore (%s)" % xs_state)
     m = hook_line(r"rest-hvm-hook: run 1: after the guest: (.*) left", 120)
-    check(m and m.group(1) == "nothing", "run 1: no QEMU, node or tap left (%s)" %
+    check(m and m.group(1) == "nothing", "run 1: no QEMU, node, tap or chroot left (%s)" %
           (m.group(1) if m else None))
 
     # Run 2: its QEMU killed under the running guest (nothing typed: it waits), crashed, with

@@ -56,18 +56,21 @@ static void test_hvm_settings(void **state)
 	assert_int_equal(c.qemu_start_timeout_s, 60);
 	assert_int_equal(parse(&c,
 			       "hvmloader = /opt/hvmloader\nseabios = /opt/bios.bin\n"
-			       "qemu = /opt/qemu\nqemu_user = 997:996\nqemu_start_timeout = 300\n",
+			       "qemu = /opt/qemu\nqemu_user = 997:996\nqemu_start_timeout = 300\n"
+			       "qemu_user_base = 131072:131072\n",
 			       err),
 			 0);
 	assert_string_equal(c.hvmloader, "/opt/hvmloader");
 	assert_string_equal(c.seabios, "/opt/bios.bin");
 	assert_string_equal(c.qemu, "/opt/qemu");
 	assert_string_equal(c.qemu_user, "997:996");
+	assert_string_equal(c.qemu_user_base, "131072:131072");
 	assert_int_equal(c.qemu_start_timeout_s, 300);
-	static const char *const bad[] = {"qemu_user = qemu\n",	 "qemu_user = 0:0\n",
-					  "qemu_user = 5:0\n",	 "qemu_user = 5\n",
-					  "qemu_user = 5:6:7\n", "qemu_user = -5:6\n",
-					  "qemu_user = 5:6x\n",	 "qemu_start_timeout = 0\n"};
+	static const char *const bad[] = {"qemu_user = qemu\n",	    "qemu_user = 0:0\n",
+					  "qemu_user = 5:0\n",	    "qemu_user = 5\n",
+					  "qemu_user = 5:6:7\n",    "qemu_user = -5:6\n",
+					  "qemu_user = 5:6x\n",	    "qemu_start_timeout = 0\n",
+					  "qemu_user_base = 0:0\n", "qemu_user_base = 5\n"};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(parse(&c, bad[i], err), -EINVAL);
 }

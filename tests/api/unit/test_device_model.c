@@ -2,12 +2,16 @@
 /*
  * qemu-dm-glue's supervisor in controld (controld/device_model.c) with the model, the
  * in-memory store and the hypervisor double, and a fake QEMU (fake_qemu.py) that serves
- * COM1's socket: an HVM start waits paused for "running", then its COM1 is the console
+ * COM1's socket and QMP: an HVM start waits paused until QEMU took "cont" over QMP (after
+ * qmp_capabilities and query-status "prelaunch"), then its COM1 is the console
  * (output and input), QEMU killed while the guest runs crashes the guest and removes the
  * device-model node, a QEMU that never says "running" fails the start and is killed (one
  * that ignores SIGTERM, by SIGKILL), a destroy stops QEMU, then the domain (a reboot starts
  * it again only then), and a restarted
- * controld adopts a running guest's QEMU (or finds the guest crashed when QEMU is gone).
+ * controld adopts a running guest's QEMU (or finds the guest crashed when QEMU is gone, or
+ * stops one that had not taken "cont" and destroys its domain).
+ * A hostile monitor (garbage, silence, death, an error, a flood, an endless line, the wrong
+ * status) fails the start cleanly. Deprivileged: a uid per domain, its own chroot, removed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -84,8 +89,14 @@ static int teardown(void **state)
 	uv_close((uv_handle_t *)&f->tick, NULL);
 	model_harness_close(&f->cd, &f->loop, &f->store);
 	for (int i = 0; i < 8; i++) {
-		snprintf(sock, sizeof(sock), "%s/%d-serial.sock", f->run_dir, i);
-		unlink(sock);
+		static const char *const left[] = {"%s/%d-serial.sock", "%s/%d-qmp.sock",
+						   "%s/%d-go", "%s/%d-qmp.log"};
+		for (unsigned k = 0; k < sizeof(left) / sizeof(left[0]); k++) {
+			snprintf(sock, sizeof(sock), left[k], f->run_dir, i);
+			unlink(sock);
+		}
+		snprintf(sock, sizeof(sock), "%s/root-%d", f->run_dir, i);
+		rmdir(sock);
 	}
 	rmdir(f->run_dir);
 	free(f);
@@ -187,14 +198,40 @@ static bool com1_served(struct fixture *f)
 	return !stat(sock, &st);
 }
 
+/* Lets the fake QEMU greet on QMP (it waits for RUNDIR/<domid>-go). */
+static void qemu_go(struct fixture *f)
+{
+	char p[128];
+	FILE *go;
+
+	snprintf(p, sizeof(p), "%s/%d-go", f->run_dir, f->d->domid);
+	go = fopen(p, "w");
+	assert_non_null(go);
+	fclose(go);
+}
+
 static void say_running(struct fixture *f)
 {
-	char p[96];
-
 	assert_true(run_until(f, com1_served, 5000));
+	qemu_go(f);
+}
 
-	snprintf(p, sizeof(p), "/local/domain/0/device-model/%d/state", f->d->domid);
-	assert_int_equal(store_write_str(f->cd.store, STORE_NO_TXN, p, "running"), 0);
+/* The QMP commands the fake QEMU got, one a line. */
+static const char *qmp_log(struct fixture *f)
+{
+	static char text[256];
+	char p[128];
+	FILE *log;
+	size_t n;
+
+	snprintf(p, sizeof(p), "%s/%d-qmp.log", f->run_dir, f->d->domid);
+	text[0] = '\0';
+	if ((log = fopen(p, "r"))) {
+		n = fread(text, 1, sizeof(text) - 1, log);
+		text[n] = '\0';
+		fclose(log);
+	}
+	return text;
 }
 
 static const char *dm_node(struct fixture *f, int domid)
@@ -239,9 +276,12 @@ static void test_start_console_crash(void **state)
 	snprintf(want, sizeof(want), "n%d", domid);
 	assert_string_equal(f->store.perms[mem_find(&f->store, p)], want);
 	assert_false(run_until(f, is_running, 300));
+	assert_string_equal(qmp_log(f), "");
 	say_running(f);
 	assert_true(run_until(f, is_running, 5000));
 	assert_int_equal(j->state, JOB_SUCCEEDED);
+	/* libxl's order: the domain ran only after QEMU took "cont". */
+	assert_string_equal(qmp_log(f), "qmp_capabilities\nquery-status\ncont\n");
 	assert_int_equal(
 	    f->cd.hv->ops->domain_info(f->cd.hv, (hv_domid_t)domid, &(struct hv_domain_info){0}),
 	    0);
@@ -286,6 +326,19 @@ static bool has_pong(struct fixture *f)
 	return console_has(f, "echo: pong");
 }
 
+/* controld exits (its QEMU left running) after checking QEMU's record, "PID" + tail, whose
+ * store path goes into p (96 bytes). */
+static void controld_goes(struct fixture *f, char *p, int domid, const char *tail)
+{
+	char want[32];
+
+	snprintf(p, 96, "/keel/controld/device-models/%d", domid);
+	snprintf(want, sizeof(want), "%d%s", device_model_pid(&f->cd, domid), tail);
+	assert_string_equal(mem_get(&f->store, p), want);
+	device_model_free(&f->cd);
+	assert_true(run_until(f, no_qemu, 2000));
+}
+
 /* A restarted controld adopts a running guest's QEMU: its COM1 again, its death a crash. */
 static void test_adopted_after_restart(void **state)
 {
@@ -300,12 +353,8 @@ static void test_adopted_after_restart(void **state)
 	say_running(f);
 	assert_true(run_until(f, is_running, 5000));
 	assert_true(run_until(f, has_hello, 5000));
-	snprintf(p, sizeof(p), "/keel/controld/device-models/%d", domid);
-	snprintf(p + 64, 32, "%d", pid);
-	assert_string_equal(mem_get(&f->store, p), p + 64);
 	/* controld goes: QEMU stays, as its guest does. */
-	device_model_free(&f->cd);
-	assert_true(run_until(f, no_qemu, 2000));
+	controld_goes(f, p, domid, "");
 	assert_int_equal(kill(pid, 0), 0);
 	/* controld is back: the same QEMU, COM1 connected again. */
 	lifecycle_resume(&f->cd);
@@ -340,6 +389,33 @@ static void test_gone_after_restart(void **state)
 	lifecycle_resume(&f->cd);
 	assert_int_equal(f->d->state, DOM_CRASHED);
 	assert_int_equal(f->d->domid, -1);
+}
+
+/* controld restarted while QEMU had not taken "cont": the start is over; the restarted
+ * controld stops that QEMU and destroys the paused domain rather than adopt it as ready. */
+static void test_restart_before_ready(void **state)
+{
+	struct fixture *f = *state;
+	struct hv_domain_info info;
+	struct job *j = NULL;
+	int domid, pid, st;
+	char p[96];
+
+	assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), 0);
+	domid = f->d->domid;
+	pid = device_model_pid(&f->cd, domid);
+	assert_true(run_until(f, com1_served, 5000));
+	controld_goes(f, p, domid, " starting");
+	lifecycle_resume(&f->cd);
+	assert_int_equal(f->d->state, DOM_STOPPED);
+	assert_int_equal(f->d->domid, -1);
+	assert_true(run_until(f, no_qemu, 5000));
+	/* Still this process's child (the earlier supervisor's handle is closed): reaped here. */
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	int rc = f->cd.hv->ops->domain_info(f->cd.hv, (hv_domid_t)domid, &info);
+	assert_true(rc == -ESRCH || !hv_domain_alive(&info));
+	assert_null(mem_get(&f->store, p));
 }
 
 static int first_pid;
@@ -396,19 +472,72 @@ static void test_start_timeout(void **state)
 	assert_int_equal(kill(pid, 0), -1);
 }
 
-/* QEMU's command line for f's domain as domid 3, one string. */
-static void argv_text(struct fixture *f, char *all, size_t size)
+static bool job_failed(struct fixture *f)
+{
+	return f->d->state == DOM_STOPPED && !f->cd.dms;
+}
+
+/* A hostile or broken monitor fails the start cleanly (job failed, QEMU gone, the domain
+ * destroyed, its chroot removed) and controld runs on. */
+static void test_qmp_hostile(void **state)
+{
+	static const char *const modes[] = {"garbage", "die",	  "error", "flood",
+					    "long",    "running", "silent"};
+	static const char *const why[] = {"QMP: a message that is not QMP",
+					  "QEMU closed its QMP socket",
+					  "QMP: QEMU refused it: no ?",
+					  "QMP: more than 32 messages before it was ready",
+					  "QMP: a line longer than 8192 bytes",
+					  "QMP: query-status said \"running\", not \"prelaunch\"",
+					  "not ready over QMP within 2 s"};
+	struct fixture *f = *state;
+	struct hv_domain_info info;
+	struct job *j = NULL;
+	char logpath[96], want[160], root[96];
+	int domid, pid, saved;
+
+	f->cd.cfg.qemu_start_timeout_s = 2;
+	/* Deprivileged (the fake ignores -runas): a chroot per start, removed after. */
+	snprintf(f->cd.cfg.qemu_user_base, sizeof(f->cd.cfg.qemu_user_base),
+		 "1999999000:1999999000");
+	for (unsigned i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		snprintf(logpath, sizeof(logpath), "%s.log", f->run_dir);
+		saved = log_to_file(logpath);
+		setenv("FAKE_QEMU_QMP", modes[i], 1);
+		assert_int_equal(domain_act(&f->cd, f->d, ACT_START, 0, &j), 0);
+		unsetenv("FAKE_QEMU_QMP");
+		domid = f->d->domid;
+		pid = device_model_pid(&f->cd, domid);
+		snprintf(root, sizeof(root), "%s/root-%d", f->run_dir, domid);
+		assert_int_equal(access(root, F_OK), 0);
+		say_running(f);
+		assert_true(run_until(f, job_failed, 5000));
+		char *log = log_restore(saved, logpath);
+		fprintf(stderr, "%s: %s", modes[i], log);
+		assert_int_equal(j->state, JOB_FAILED);
+		snprintf(want, sizeof(want), "did not start: %s\n", why[i]);
+		assert_non_null(strstr(log, want));
+		assert_int_equal(kill(pid, 0), -1);
+		int rc = f->cd.hv->ops->domain_info(f->cd.hv, (hv_domid_t)domid, &info);
+		assert_true(rc == -ESRCH || !hv_domain_alive(&info));
+		assert_int_equal(access(root, F_OK), -1);
+		snprintf(want, sizeof(want), "%s/%d-go", f->run_dir, domid);
+		unlink(want);
+	}
+}
+
+/* The domain's QEMU command line, one space before each argument, into all. */
+static int argv_joined(struct fixture *f, char *all, size_t size)
 {
 	struct dm_argv a;
+	int rc = device_model_argv(&f->cd, f->d, "/run/s.sock", "/run/q.sock", &a);
 
 	all[0] = '\0';
-	f->d->domid = 3;
-	assert_int_equal(device_model_run_dir(&f->cd), 0);
-	assert_int_equal(device_model_argv(&f->cd, f->d, "/run/s.sock", &a), 0);
-	for (unsigned i = 0; i < a.argc; i++)
+	for (unsigned i = 0; !rc && i < a.argc; i++)
 		snprintf(all + strlen(all), size - strlen(all), " %s", a.argv[i]);
-	dm_argv_free(&a);
-	f->d->domid = -1;
+	if (!rc)
+		dm_argv_free(&a);
+	return rc;
 }
 
 /* QEMU's command line from the spec: IDE only for writable xvda..xvdd (AHCI: xvda..xvdf),
@@ -429,7 +558,10 @@ static void test_argv_from_spec(void **state)
 	sp->disks[2] = (struct dom_disk){.id = "xvde", .path = "big", .format = DISK_QCOW2};
 	sp->nnics = 1;
 	sp->nics[0] = (struct dom_nic){.id = "0", .mac = "00:16:3e:00:00:09", .bridge = "xenbr0"};
-	argv_text(f, all, sizeof(all));
+	f->d->domid = 3;
+	assert_int_equal(device_model_run_dir(&f->cd), 0);
+	assert_int_equal(argv_joined(f, all, sizeof(all)), 0);
+	f->d->domid = -1;
 	assert_non_null(strstr(all, " -xen-domid 3 "));
 	assert_non_null(strstr(all, " -m 64 "));
 	assert_non_null(strstr(all, " -drive file=/var/lib/keel/images/web1,if=ide,index=0,"));
@@ -437,17 +569,39 @@ static void test_argv_from_spec(void **state)
 	assert_null(strstr(all, "big"));
 	assert_non_null(strstr(all, " -netdev tap,id=net0,ifname=vif3.0-emu,"));
 	assert_non_null(strstr(all, "mac=00:16:3e:00:00:09"));
-	snprintf(want, sizeof(want), " -runas 5:6 -chroot %s/root", f->run_dir);
+	assert_non_null(strstr(all, " -S -xen-domid-restrict "));
+	snprintf(want, sizeof(want), " -runas 5:6 -chroot %s/root-3", f->run_dir);
 	assert_non_null(strstr(all, want));
+	/* Its own chroot: empty, mode 0000, root's. */
+	struct stat st;
+	assert_int_equal(stat(want + strlen(" -runas 5:6 -chroot "), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0);
 	/* On AHCI: xvde is port 4; the read-only disk is still the PV vbd's alone. */
 	sp->boot.disk_controller = DC_AHCI;
-	argv_text(f, all, sizeof(all));
+	assert_int_equal(argv_joined(f, all, sizeof(all)), 0);
 	assert_non_null(strstr(all, " -device ahci,id=ahci0 -drive file=/var/lib/keel/images/web1,"
 				    "if=none,id=ahcidisk-0,format=raw,"));
 	assert_non_null(strstr(all, " -device ide-hd,bus=ahci0.4,unit=0,drive=ahcidisk-4 "));
 	assert_null(strstr(all, "seed.iso"));
 	assert_null(strstr(all, "if=ide"));
-	rmdir(want + strlen(" -runas 5:6 -chroot "));
+	/* A uid per domain: base + domid, the base's gid shared (libxl's range base). */
+	snprintf(f->cd.cfg.qemu_user_base, sizeof(f->cd.cfg.qemu_user_base), "131072:131072");
+	f->d->domid = 7;
+	assert_int_equal(argv_joined(f, all, sizeof(all)), 0);
+	snprintf(want, sizeof(want), " -runas 131079:131072 -chroot %s/root-7", f->run_dir);
+	assert_non_null(strstr(all, want));
+	/* A uid that is a user's already is refused: base 0 + domid 1 is Debian's daemon. */
+	snprintf(f->cd.cfg.qemu_user_base, sizeof(f->cd.cfg.qemu_user_base), "0:1");
+	f->d->domid = 1;
+	assert_int_equal(argv_joined(f, all, sizeof(all)), -EEXIST);
+	/* Not deprivileged: QMP and -S, but neither restrict nor a user. */
+	f->cd.cfg.qemu_user_base[0] = f->cd.cfg.qemu_user[0] = '\0';
+	assert_int_equal(argv_joined(f, all, sizeof(all)), 0);
+	f->d->domid = -1;
+	assert_non_null(strstr(all, "path=/run/q.sock,server=on,wait=off -mon "
+				    "chardev=libxl-cmd,mode=control -S "));
+	assert_null(strstr(all, "-xen-domid-restrict"));
+	assert_null(strstr(all, "-runas"));
 }
 
 /* A QEMU that cannot be started fails the start at once; nothing is left. */
@@ -470,8 +624,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_start_console_crash, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_adopted_after_restart, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_gone_after_restart, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_restart_before_ready, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reboot_waits_for_qemu, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_start_timeout, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_qmp_hostile, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_qemu, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_argv_from_spec, setup, teardown),
 	};

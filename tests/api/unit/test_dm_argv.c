@@ -139,6 +139,39 @@ static void test_ahci(void **state)
 	dm_argv_free(&a);
 }
 
+/* QMP as libxl's dm_restrict: the control monitor, -S, -xen-domid-restrict, a uid per domain
+ * and its own chroot (the caller's values, passed through). */
+static void test_restricted(void **state)
+{
+	struct dm_config c = base();
+	struct dm_argv a;
+	char *s;
+
+	(void)state;
+	c.qmp_socket = "/run/keel/qemu/7-qmp.sock";
+	c.restrict_domid = true;
+	c.runas = "131079:131072";
+	c.chroot = "/run/keel/qemu/root-7";
+	assert_int_equal(dm_argv_build(&c, &a), 0);
+	s = joined(&a);
+	assert_non_null(
+	    strstr(s, " -xen-domid 7 -no-shutdown -chardev "
+		      "socket,id=libxl-cmd,path=/run/keel/qemu/7-qmp.sock,server=on,wait=off -mon "
+		      "chardev=libxl-cmd,mode=control -S -xen-domid-restrict -nodefaults "));
+	const char *tail = " -runas 131079:131072 -chroot /run/keel/qemu/root-7";
+	assert_int_equal(strcmp(s + strlen(s) - strlen(tail), tail), 0);
+	free(s);
+	dm_argv_free(&a);
+	/* QMP without the restriction: no -xen-domid-restrict. */
+	c.restrict_domid = false;
+	assert_int_equal(dm_argv_build(&c, &a), 0);
+	s = joined(&a);
+	assert_non_null(strstr(s, "mode=control -S -nodefaults "));
+	assert_null(strstr(s, "-xen-domid-restrict"));
+	free(s);
+	dm_argv_free(&a);
+}
+
 static void test_refused(void **state)
 {
 	struct dm_disk d[2] = {{"/a", "raw", 0}, {"/b", "raw", 0}};
@@ -158,6 +191,9 @@ static void test_refused(void **state)
 	REFUSED(c.qemu = NULL);
 	REFUSED(c.name = "a,b");
 	REFUSED(c.serial_socket = "");
+	/* Restricted, QEMU cannot say "running" in xenstore: QMP is the only way to know. */
+	REFUSED(c.restrict_domid = true);
+	REFUSED((c.restrict_domid = true, c.qmp_socket = ""));
 	REFUSED(c.domid = 0);
 	REFUSED(c.domid = 0x7FF0);
 	REFUSED(c.memory_mib = 0);
@@ -204,9 +240,9 @@ static void test_tap_name(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_minimal),  cmocka_unit_test(test_devices),
-	    cmocka_unit_test(test_ahci),     cmocka_unit_test(test_refused),
-	    cmocka_unit_test(test_tap_name),
+	    cmocka_unit_test(test_minimal),    cmocka_unit_test(test_devices),
+	    cmocka_unit_test(test_restricted), cmocka_unit_test(test_ahci),
+	    cmocka_unit_test(test_refused),    cmocka_unit_test(test_tap_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
