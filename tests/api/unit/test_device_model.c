@@ -578,7 +578,9 @@ static void test_argv_from_spec(void **state)
 	assert_int_equal(st.st_mode & 07777, 0);
 	/* On AHCI: xvde is port 4; the read-only disk is still the PV vbd's alone. */
 	sp->boot.disk_controller = DC_AHCI;
+	f->d->domid = 3;
 	assert_int_equal(argv_joined(f, all, sizeof(all)), 0);
+	f->d->domid = -1;
 	assert_non_null(strstr(all, " -device ahci,id=ahci0 -drive file=/var/lib/keel/images/web1,"
 				    "if=none,id=ahcidisk-0,format=raw,"));
 	assert_non_null(strstr(all, " -device ide-hd,bus=ahci0.4,unit=0,drive=ahcidisk-4 "));
