@@ -526,12 +526,16 @@ static void test_qmp_hostile(void **state)
 	}
 }
 
-/* The domain's QEMU command line, one space before each argument, into all. */
-static int argv_joined(struct fixture *f, char *all, size_t size)
+/* The domain's QEMU command line as domid, one space before each argument, into all (the
+ * domain is left without a domid, as before its start). */
+static int argv_joined(struct fixture *f, int domid, char *all, size_t size)
 {
 	struct dm_argv a;
-	int rc = device_model_argv(&f->cd, f->d, "/run/s.sock", "/run/q.sock", &a);
+	int rc;
 
+	f->d->domid = domid;
+	rc = device_model_argv(&f->cd, f->d, "/run/s.sock", "/run/q.sock", &a);
+	f->d->domid = -1;
 	all[0] = '\0';
 	for (unsigned i = 0; !rc && i < a.argc; i++)
 		snprintf(all + strlen(all), size - strlen(all), " %s", a.argv[i]);
@@ -558,10 +562,8 @@ static void test_argv_from_spec(void **state)
 	sp->disks[2] = (struct dom_disk){.id = "xvde", .path = "big", .format = DISK_QCOW2};
 	sp->nnics = 1;
 	sp->nics[0] = (struct dom_nic){.id = "0", .mac = "00:16:3e:00:00:09", .bridge = "xenbr0"};
-	f->d->domid = 3;
 	assert_int_equal(device_model_run_dir(&f->cd), 0);
-	assert_int_equal(argv_joined(f, all, sizeof(all)), 0);
-	f->d->domid = -1;
+	assert_int_equal(argv_joined(f, 3, all, sizeof(all)), 0);
 	assert_non_null(strstr(all, " -xen-domid 3 "));
 	assert_non_null(strstr(all, " -m 64 "));
 	assert_non_null(strstr(all, " -drive file=/var/lib/keel/images/web1,if=ide,index=0,"));
@@ -578,9 +580,7 @@ static void test_argv_from_spec(void **state)
 	assert_int_equal(st.st_mode & 07777, 0);
 	/* On AHCI: xvde is port 4; the read-only disk is still the PV vbd's alone. */
 	sp->boot.disk_controller = DC_AHCI;
-	f->d->domid = 3;
-	assert_int_equal(argv_joined(f, all, sizeof(all)), 0);
-	f->d->domid = -1;
+	assert_int_equal(argv_joined(f, 3, all, sizeof(all)), 0);
 	assert_non_null(strstr(all, " -device ahci,id=ahci0 -drive file=/var/lib/keel/images/web1,"
 				    "if=none,id=ahcidisk-0,format=raw,"));
 	assert_non_null(strstr(all, " -device ide-hd,bus=ahci0.4,unit=0,drive=ahcidisk-4 "));
@@ -588,18 +588,15 @@ static void test_argv_from_spec(void **state)
 	assert_null(strstr(all, "if=ide"));
 	/* A uid per domain: base + domid, the base's gid shared (libxl's range base). */
 	snprintf(f->cd.cfg.qemu_user_base, sizeof(f->cd.cfg.qemu_user_base), "131072:131072");
-	f->d->domid = 7;
-	assert_int_equal(argv_joined(f, all, sizeof(all)), 0);
+	assert_int_equal(argv_joined(f, 7, all, sizeof(all)), 0);
 	snprintf(want, sizeof(want), " -runas 131079:131072 -chroot %s/root-7", f->run_dir);
 	assert_non_null(strstr(all, want));
 	/* A uid that is a user's already is refused: base 0 + domid 1 is Debian's daemon. */
 	snprintf(f->cd.cfg.qemu_user_base, sizeof(f->cd.cfg.qemu_user_base), "0:1");
-	f->d->domid = 1;
-	assert_int_equal(argv_joined(f, all, sizeof(all)), -EEXIST);
+	assert_int_equal(argv_joined(f, 1, all, sizeof(all)), -EEXIST);
 	/* Not deprivileged: QMP and -S, but neither restrict nor a user. */
 	f->cd.cfg.qemu_user_base[0] = f->cd.cfg.qemu_user[0] = '\0';
-	assert_int_equal(argv_joined(f, all, sizeof(all)), 0);
-	f->d->domid = -1;
+	assert_int_equal(argv_joined(f, 1, all, sizeof(all)), 0);
 	assert_non_null(strstr(all, "path=/run/q.sock,server=on,wait=off -mon "
 				    "chardev=libxl-cmd,mode=control -S "));
 	assert_null(strstr(all, "-xen-domid-restrict"));
