@@ -152,8 +152,13 @@ def main():
     check(re.search(r"^keel-hvm-guest: disk xvda driver vbd ", text, re.M) is not None,
           "the PV disk xvda through xen-blkfront")
     rates = {disk: dd_rate(text, disk) for disk in ("sda", "xvda")}
-    for disk in ("sda", "xvda"):
-        report_rates(disk, inside.get(disk, []))
+    dm = {disk: report_rates(disk, inside.get(disk, [])) for disk in ("sda", "xvda")}
+    # The emulated disk's read goes through QEMU (AHCI's registers); the PV disk's does not.
+    check(dm["sda"] is not None and dm["sda"] > 0,
+          "device-model requests during the AHCI read, from GET .../stats (%s/s)" % dm["sda"])
+    check(dm["xvda"] is not None and dm["sda"] is not None and dm["xvda"] < dm["sda"],
+          "fewer device-model requests during the PV read (%s/s) than the AHCI read (%s/s)"
+          % (dm["xvda"], dm["sda"]))
     if rates["sda"] and rates["xvda"]:
         print("rest_hvm_linux: PV disk %.2f MB/s, emulated AHCI disk %.2f MB/s: %.1f times" %
               (rates["xvda"], rates["sda"], rates["xvda"] / rates["sda"]), flush=True)
