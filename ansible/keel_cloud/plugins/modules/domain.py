@@ -90,6 +90,11 @@ options:
         description: HVM firmware.
         type: str
         choices: [seabios, ovmf]
+      disk_controller:
+        description: HVM guests' emulated disk controller (libxl's hdtype); C(ahci) is driven
+          by DMA, C(ide) by port I/O. The API's default is C(ide).
+        type: str
+        choices: [ide, ahci]
   disks:
     description: The domain's disks, exactly (matched by I(id)); hot-plugged when it runs.
     type: list
@@ -315,7 +320,8 @@ def main():
                 kernel=dict(type='str'),
                 cmdline=dict(type='str'),
                 initrd=dict(type='str'),
-                firmware=dict(type='str', choices=['seabios', 'ovmf']))),
+                firmware=dict(type='str', choices=['seabios', 'ovmf']),
+                disk_controller=dict(type='str', choices=['ide', 'ahci']))),
             disks=dict(type='list', elements='dict', options=dict(
                 id=dict(type='str', required=True),
                 path=dict(type='str', required=True),

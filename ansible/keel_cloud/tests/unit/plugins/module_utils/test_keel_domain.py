@@ -36,7 +36,7 @@ def params(**kw):
 def test_spec_takes_only_set_options_and_fills_api_defaults():
     spec = spec_from_params(params(name='web1', vcpus=2, sched={'weight': 512, 'cap': None},
                                    boot={'type': 'pvh', 'kernel': '/k', 'cmdline': None, 'initrd': None,
-                                         'firmware': None},
+                                         'firmware': None, 'disk_controller': None},
                                    disks=[{'id': 'xvda', 'path': 'img', 'format': None, 'readonly': None}],
                                    nics=[{'id': '0', 'mac': None, 'bridge': None}]))
     assert spec == {'name': 'web1', 'vcpus': 2, 'sched': {'weight': 512},

@@ -88,7 +88,7 @@ def test_an_unchanged_domain_makes_no_call_but_the_read(server):
 def test_check_mode_reads_only(server):
     server.script = [(404, {'title': 'Not found', 'status': 404})]
     out = run(server, check_mode=True, state='started', vcpus=1, memory_mib=64,
-              boot={'type': 'pvh', 'kernel': '/k', 'cmdline': None, 'initrd': None, 'firmware': None})
+              boot={'type': 'pvh', 'kernel': '/k', 'cmdline': None, 'initrd': None, 'firmware': None, 'disk_controller': None})
     assert out['changed'] and out['actions'] == ['create', 'start'] and len(server.seen) == 1
     assert out['diff']['before'] == {} and out['diff']['after']['state'] == 'running'
 
@@ -133,7 +133,7 @@ def test_start_after_create(server):
     done = dict(job('succeeded'), kind='domain.start')
     server.script = [(404, {'status': 404}), (201, created), (200, done), (200, running)]
     out = run(server, state='started', vcpus=1, memory_mib=64,
-              boot={'type': 'pvh', 'kernel': '/k', 'cmdline': None, 'initrd': None, 'firmware': None})
+              boot={'type': 'pvh', 'kernel': '/k', 'cmdline': None, 'initrd': None, 'firmware': None, 'disk_controller': None})
     assert [c[:2] for c in calls(server)] == [('GET', '/v1/domains/web1'), ('POST', '/v1/domains'),
                                               ('POST', '/v1/domains/web1/actions/start'), ('GET', '/v1/domains/web1')]
     assert server.seen[1]['body'] == {'name': 'web1', 'vcpus': 1, 'memory_mib': 64,
